@@ -1,0 +1,38 @@
+// Errors that carry what a client needs to act on them (AIP-193): a stable
+// reason such as INVALID_CREDIT_CODE and, for bad input, the field at fault.
+// The reason and field ride as payloads on absl::Status, so every layer can
+// return a plain absl::Status; only the gRPC layer turns them into
+// google.rpc.ErrorInfo / BadRequest details.
+#ifndef ENVCREDIT_COMMON_ERRORS_H_
+#define ENVCREDIT_COMMON_ERRORS_H_
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+
+namespace envcredit {
+
+// Builds a status with `code`, `message` and the machine-readable `reason`
+// (UPPER_SNAKE_CASE). `field` names the request field at fault, if any, as a
+// path such as "enterprise.credit_code".
+absl::Status MakeError(absl::StatusCode code, std::string_view reason,
+                       std::string_view message, std::string_view field = {});
+
+// INVALID_ARGUMENT naming `field`; the message should say which check failed.
+absl::Status InvalidArgument(std::string_view field, std::string_view reason,
+                             std::string_view message);
+
+// The reason attached by MakeError, or "" when there is none.
+std::string ErrorReason(const absl::Status& status);
+
+// The field attached by MakeError, or "" when there is none.
+std::string ErrorField(const absl::Status& status);
+
+// Returns `status` with `field` attached (replacing any field already there).
+// Lets a validator written for a value report the full request path.
+absl::Status WithField(absl::Status status, std::string_view field);
+
+}  // namespace envcredit
+
+#endif  // ENVCREDIT_COMMON_ERRORS_H_
