@@ -7,7 +7,7 @@
 #define ENVCREDIT_COMMON_ERRORS_H_
 
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 
@@ -16,12 +16,12 @@ namespace envcredit {
 // Builds a status with `code`, `message` and the machine-readable `reason`
 // (UPPER_SNAKE_CASE). `field` names the request field at fault, if any, as a
 // path such as "enterprise.credit_code".
-absl::Status MakeError(absl::StatusCode code, std::string_view reason,
-                       std::string_view message, std::string_view field = {});
+absl::Status MakeError(absl::StatusCode code, absl::string_view reason,
+                       absl::string_view message, absl::string_view field = {});
 
 // INVALID_ARGUMENT naming `field`; the message should say which check failed.
-absl::Status InvalidArgument(std::string_view field, std::string_view reason,
-                             std::string_view message);
+absl::Status InvalidArgument(absl::string_view field, absl::string_view reason,
+                             absl::string_view message);
 
 // The reason attached by MakeError, or "" when there is none.
 std::string ErrorReason(const absl::Status& status);
@@ -31,7 +31,7 @@ std::string ErrorField(const absl::Status& status);
 
 // Returns `status` with `field` attached (replacing any field already there).
 // Lets a validator written for a value report the full request path.
-absl::Status WithField(absl::Status status, std::string_view field);
+absl::Status WithField(absl::Status status, absl::string_view field);
 
 }  // namespace envcredit
 

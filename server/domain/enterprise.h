@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/status.h"
@@ -73,7 +73,7 @@ inline constexpr int kMaxNameContainsChars = 100;
 // path of the enterprise in the request ("enterprise"). Returns
 // INVALID_ARGUMENT naming the first bad field.
 absl::Status ValidateEnterprise(const Enterprise& enterprise,
-                                std::string_view prefix);
+                                absl::string_view prefix);
 
 // Which fields an update changes.
 struct EnterprisePatch {

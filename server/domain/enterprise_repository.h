@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
 #include "server/domain/enterprise.h"
@@ -37,12 +37,12 @@ class EnterpriseRepository {
                                             const RequestKey& key) = 0;
 
   // NOT_FOUND (reason ENTERPRISE_NOT_FOUND) when there is none.
-  virtual absl::StatusOr<Enterprise> Get(std::string_view credit_code) = 0;
+  virtual absl::StatusOr<Enterprise> Get(absl::string_view credit_code) = 0;
 
   // Up to `limit` enterprises matching `filter` whose credit code sorts
   // after `after_credit_code` ("" = from the start), in credit-code order.
   virtual absl::StatusOr<EnterprisePage> List(
-      const EnterpriseFilter& filter, std::string_view after_credit_code,
+      const EnterpriseFilter& filter, absl::string_view after_credit_code,
       int limit) = 0;
 
   // Reads the enterprise, applies `patch`, checks the result with
@@ -52,7 +52,7 @@ class EnterpriseRepository {
   // (reason ETAG_MISMATCH) when `expected_revision` is set and is not the
   // current revision. Idempotent under `key` as Create.
   virtual absl::StatusOr<Enterprise> Update(
-      std::string_view credit_code, const EnterprisePatch& patch,
+      absl::string_view credit_code, const EnterprisePatch& patch,
       std::optional<int64_t> expected_revision, const RequestKey& key) = 0;
 };
 

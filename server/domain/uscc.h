@@ -13,7 +13,7 @@
 #define ENVCREDIT_SERVER_DOMAIN_USCC_H_
 
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -26,28 +26,28 @@ inline constexpr int kUsccLength = 18;
 // INVALID_CREDIT_CODE, field `field`, and a message that says which part
 // failed: the length, a character outside the alphabet (and its position),
 // the region digits, the organisation-code check or the final check.
-absl::Status ValidateUscc(std::string_view code,
-                          std::string_view field = "credit_code");
+absl::Status ValidateUscc(absl::string_view code,
+                          absl::string_view field = "credit_code");
 
 // The GB 32100 check character (position 18) for the first 17 characters.
 // INVALID_ARGUMENT if `first17` is not 17 characters of the alphabet.
-absl::StatusOr<char> UsccCheckCharacter(std::string_view first17);
+absl::StatusOr<char> UsccCheckCharacter(absl::string_view first17);
 
 // The GB 11714 check character (position 17) for the 8-character
 // organisation-code body (positions 9-16). INVALID_ARGUMENT if `body8` is not
 // 8 digits or upper-case letters.
-absl::StatusOr<char> OrganizationCodeCheckCharacter(std::string_view body8);
+absl::StatusOr<char> OrganizationCodeCheckCharacter(absl::string_view body8);
 
 // Builds a valid USCC from its parts (used by the demo data generator and
 // tests): 2 leading characters, 6 region digits, an 8-character
 // organisation-code body. Fails as the two functions above do.
-absl::StatusOr<std::string> MakeUscc(std::string_view prefix2,
-                                     std::string_view region6,
-                                     std::string_view org_body8);
+absl::StatusOr<std::string> MakeUscc(absl::string_view prefix2,
+                                     absl::string_view region6,
+                                     absl::string_view org_body8);
 
 // Positions 3-8: the region code of the registering authority.
 // Precondition: ValidateUscc(code).ok().
-std::string RegionOfUscc(std::string_view code);
+std::string RegionOfUscc(absl::string_view code);
 
 }  // namespace envcredit::domain
 

@@ -1,0 +1,101 @@
+#include "common/text.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/errors.h"
+
+namespace envcredit {
+namespace {
+
+// Decodes one code point at `text[i]`; returns its length in bytes, or 0 when
+// the sequence is malformed. Stores the code point in `cp`.
+int DecodeOne(absl::string_view text, size_t i, char32_t& cp) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  unsigned char b0 = byte(i);
+  int len;
+  char32_t min;
+  if (b0 < 0x80) {
+    cp = b0;
+    return 1;
+  } else if ((b0 & 0xE0) == 0xC0) {
+    len = 2, cp = b0 & 0x1F, min = 0x80;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    len = 3, cp = b0 & 0x0F, min = 0x800;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    len = 4, cp = b0 & 0x07, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + len > text.size()) return 0;
+  for (int k = 1; k < len; ++k) {
+    unsigned char b = byte(i + k);
+    if ((b & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return len;
+}
+
+}  // namespace
+
+bool IsValidUtf8(absl::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    char32_t cp;
+    int len = DecodeOne(text, i, cp);
+    if (len == 0) return false;
+    i += len;
+  }
+  return true;
+}
+
+int CountCodePoints(absl::string_view text) {
+  int count = 0;
+  for (unsigned char c : text) {
+    if ((c & 0xC0) != 0x80) ++count;
+  }
+  return count;
+}
+
+absl::Status CheckText(absl::string_view field, absl::string_view text,
+                       int min_chars, int max_chars) {
+  // Reject absurd sizes before decoding anything.
+  if (text.size() > static_cast<size_t>(max_chars) * 4) {
+    return InvalidArgument(field, "TEXT_LENGTH",
+                           absl::StrCat(field, ": at most ", max_chars,
+                                        " characters"));
+  }
+  int count = 0;
+  for (size_t i = 0; i < text.size(); ++count) {
+    char32_t cp;
+    int len = DecodeOne(text, i, cp);
+    if (len == 0) {
+      return InvalidArgument(field, "INVALID_TEXT",
+                             absl::StrCat(field, ": not valid UTF-8 (byte ",
+                                          i, ")"));
+    }
+    if (cp < 0x20 || cp == 0x7F) {
+      return InvalidArgument(field, "INVALID_TEXT",
+                             absl::StrCat(field,
+                                          ": contains a control character "
+                                          "(U+",
+                                          absl::Hex(static_cast<uint32_t>(cp),
+                                                    absl::kZeroPad4),
+                                          ")"));
+    }
+    i += len;
+  }
+  if (count < min_chars) {
+    return InvalidArgument(field, "TEXT_LENGTH",
+                           min_chars == 1
+                               ? absl::StrCat(field, ": required")
+                               : absl::StrCat(field, ": at least ", min_chars,
+                                              " characters"));
+  }
+  if (count > max_chars) {
+    return InvalidArgument(field, "TEXT_LENGTH",
+                           absl::StrCat(field, ": at most ", max_chars,
+                                        " characters, got ", count));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace envcredit

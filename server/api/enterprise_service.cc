@@ -1,0 +1,150 @@
+#include "server/api/enterprise_service.h"
+
+#include <algorithm>
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/errors.h"
+#include "common/status_macros.h"
+#include "common/text.h"
+#include "server/api/enterprise_convert.h"
+#include "server/api/grpc_status.h"
+#include "server/api/page_token.h"
+#include "server/api/request_digest.h"
+#include "server/api/request_id.h"
+#include "server/domain/uscc.h"
+
+namespace envcredit::api {
+namespace {
+
+absl::Status ValidateFilter(const v1::ListEnterprisesRequest& request) {
+  const std::string& prefix = request.region_prefix();
+  if (prefix.size() > 6 ||
+      !std::all_of(prefix.begin(), prefix.end(), absl::ascii_isdigit)) {
+    return InvalidArgument("region_prefix", "INVALID_REGION_CODE",
+                           "region_prefix: 0 to 6 digits");
+  }
+  if (request.industry() != v1::INDUSTRY_UNSPECIFIED &&
+      !domain::IsKnownIndustry(request.industry())) {
+    return InvalidArgument("industry", "INVALID_ENUM",
+                           absl::StrCat("industry: unknown value ",
+                                        request.industry()));
+  }
+  if (request.status() != v1::ENTERPRISE_STATUS_UNSPECIFIED &&
+      !domain::IsKnownEnterpriseStatus(request.status())) {
+    return InvalidArgument("status", "INVALID_ENUM",
+                           absl::StrCat("status: unknown value ",
+                                        request.status()));
+  }
+  return CheckText("name_contains", request.name_contains(), 0,
+                   domain::kMaxNameContainsChars);
+}
+
+// Canonical text of the filters, bound into page tokens.
+std::string FilterKey(const v1::ListEnterprisesRequest& request) {
+  return absl::StrCat(request.region_prefix(), "\x1f", request.industry(),
+                      "\x1f", request.status(), "\x1f",
+                      request.name_contains());
+}
+
+absl::StatusOr<int> PageSize(int requested) {
+  if (requested < 0) {
+    return InvalidArgument("page_size", "INVALID_PAGE_SIZE",
+                           "page_size: must not be negative");
+  }
+  if (requested == 0) return kDefaultPageSize;
+  return std::min(requested, kMaxPageSize);
+}
+
+}  // namespace
+
+grpc::Status EnterpriseService::CreateEnterprise(
+    grpc::ServerContext*, const v1::CreateEnterpriseRequest* request,
+    v1::Enterprise* response) {
+  auto run = [&]() -> absl::Status {
+    RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
+    domain::Enterprise enterprise = FromCreateProto(request->enterprise());
+    RETURN_IF_ERROR(domain::ValidateEnterprise(enterprise, "enterprise"));
+    ASSIGN_OR_RETURN(
+        domain::Enterprise created,
+        repository_->Create(enterprise, {request->request_id(),
+                                         RequestFingerprint(*request)}));
+    *response = ToProto(created);
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status EnterpriseService::GetEnterprise(
+    grpc::ServerContext*, const v1::GetEnterpriseRequest* request,
+    v1::Enterprise* response) {
+  auto run = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(std::string credit_code,
+                     ParseEnterpriseName(request->name(), "name"));
+    ASSIGN_OR_RETURN(domain::Enterprise enterprise,
+                     repository_->Get(credit_code));
+    *response = ToProto(enterprise);
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status EnterpriseService::ListEnterprises(
+    grpc::ServerContext*, const v1::ListEnterprisesRequest* request,
+    v1::ListEnterprisesResponse* response) {
+  auto run = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(int page_size, PageSize(request->page_size()));
+    RETURN_IF_ERROR(ValidateFilter(*request));
+    const std::string filter_key = FilterKey(*request);
+    ASSIGN_OR_RETURN(std::string after,
+                     DecodePageToken(request->page_token(), filter_key));
+    domain::EnterpriseFilter filter;
+    filter.region_prefix = request->region_prefix();
+    filter.industry = static_cast<domain::Industry>(request->industry());
+    filter.name_contains = request->name_contains();
+    filter.status = static_cast<domain::EnterpriseStatus>(request->status());
+    ASSIGN_OR_RETURN(domain::EnterprisePage page,
+                     repository_->List(filter, after, page_size));
+    for (const domain::Enterprise& enterprise : page.enterprises) {
+      *response->add_enterprises() = ToProto(enterprise);
+    }
+    if (page.has_more && !page.enterprises.empty()) {
+      response->set_next_page_token(
+          EncodePageToken(page.enterprises.back().credit_code, filter_key));
+    }
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status EnterpriseService::UpdateEnterprise(
+    grpc::ServerContext*, const v1::UpdateEnterpriseRequest* request,
+    v1::Enterprise* response) {
+  auto run = [&]() -> absl::Status {
+    RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
+    ASSIGN_OR_RETURN(
+        std::string credit_code,
+        ParseEnterpriseName(request->enterprise().name(), "enterprise.name"));
+    ASSIGN_OR_RETURN(std::optional<int64_t> expected_revision,
+                     RevisionFromEtag(request->enterprise().etag(),
+                                      "enterprise.etag"));
+    ASSIGN_OR_RETURN(domain::EnterprisePatch patch,
+                     PatchFromProto(request->enterprise(),
+                                    request->update_mask()));
+    // An emptied region goes back to the one the credit code carries.
+    if (patch.region_code && patch.region_code->empty()) {
+      patch.region_code = domain::RegionOfUscc(credit_code);
+    }
+    ASSIGN_OR_RETURN(
+        domain::Enterprise updated,
+        repository_->Update(credit_code, patch, expected_revision,
+                            {request->request_id(),
+                             RequestFingerprint(*request)}));
+    *response = ToProto(updated);
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+}  // namespace envcredit::api

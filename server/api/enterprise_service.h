@@ -1,0 +1,40 @@
+// envcredit.v1.EnterpriseService: the enterprise registry over gRPC. Each
+// handler reads as a checklist: validate, convert, call the repository,
+// convert back. Thread-safe; holds no state of its own.
+#ifndef ENVCREDIT_SERVER_API_ENTERPRISE_SERVICE_H_
+#define ENVCREDIT_SERVER_API_ENTERPRISE_SERVICE_H_
+
+#include "envcredit/v1/enterprise.grpc.pb.h"
+#include "server/domain/enterprise_repository.h"
+
+namespace envcredit::api {
+
+inline constexpr int kDefaultPageSize = 50;
+inline constexpr int kMaxPageSize = 1000;
+
+class EnterpriseService final : public v1::EnterpriseService::Service {
+ public:
+  // `repository` must outlive the service.
+  explicit EnterpriseService(domain::EnterpriseRepository* repository)
+      : repository_(repository) {}
+
+  grpc::Status CreateEnterprise(grpc::ServerContext* context,
+                                const v1::CreateEnterpriseRequest* request,
+                                v1::Enterprise* response) override;
+  grpc::Status GetEnterprise(grpc::ServerContext* context,
+                             const v1::GetEnterpriseRequest* request,
+                             v1::Enterprise* response) override;
+  grpc::Status ListEnterprises(grpc::ServerContext* context,
+                               const v1::ListEnterprisesRequest* request,
+                               v1::ListEnterprisesResponse* response) override;
+  grpc::Status UpdateEnterprise(grpc::ServerContext* context,
+                                const v1::UpdateEnterpriseRequest* request,
+                                v1::Enterprise* response) override;
+
+ private:
+  domain::EnterpriseRepository* const repository_;
+};
+
+}  // namespace envcredit::api
+
+#endif  // ENVCREDIT_SERVER_API_ENTERPRISE_SERVICE_H_

@@ -1,0 +1,45 @@
+#include "server/api/grpc_status.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "common/errors.h"
+#include "common/log.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+
+namespace envcredit::api {
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  auto code = static_cast<grpc::StatusCode>(status.code());
+  std::string message(status.message());
+  std::string reason = ErrorReason(status);
+  const std::string field = ErrorField(status);
+  if (status.code() == absl::StatusCode::kInternal ||
+      status.code() == absl::StatusCode::kUnknown) {
+    LogError(absl::StrCat("internal error: ", status.ToString()));
+    message = "internal error; the server log has the details";
+    if (reason.empty()) reason = "INTERNAL";
+  }
+  if (reason.empty()) reason = absl::StatusCodeToString(status.code());
+
+  google::rpc::Status details;
+  details.set_code(static_cast<int>(code));
+  details.set_message(message);
+  google::rpc::ErrorInfo info;
+  info.set_reason(reason);
+  info.set_domain(kErrorDomain);
+  if (!field.empty()) (*info.mutable_metadata())["field"] = field;
+  details.add_details()->PackFrom(info);
+  if (status.code() == absl::StatusCode::kInvalidArgument && !field.empty()) {
+    google::rpc::BadRequest bad_request;
+    auto* violation = bad_request.add_field_violations();
+    violation->set_field(field);
+    violation->set_description(message);
+    details.add_details()->PackFrom(bad_request);
+  }
+  return grpc::Status(code, message, details.SerializeAsString());
+}
+
+}  // namespace envcredit::api

@@ -1,0 +1,21 @@
+// The one place where an absl::Status becomes a grpc::Status (AIP-193): the
+// canonical code, the message, and a packed google.rpc.Status in the
+// details carrying an ErrorInfo (reason, domain "envcredit.v1", the field in
+// metadata) and, for INVALID_ARGUMENT, a BadRequest field violation.
+#ifndef ENVCREDIT_SERVER_API_GRPC_STATUS_H_
+#define ENVCREDIT_SERVER_API_GRPC_STATUS_H_
+
+#include "absl/status/status.h"
+#include "grpcpp/support/status.h"
+
+namespace envcredit::api {
+
+inline constexpr char kErrorDomain[] = "envcredit.v1";
+
+// INTERNAL and UNKNOWN errors are logged here and reach the client with a
+// generic message, so no SQL or server detail ever leaks.
+grpc::Status ToGrpcStatus(const absl::Status& status);
+
+}  // namespace envcredit::api
+
+#endif  // ENVCREDIT_SERVER_API_GRPC_STATUS_H_
