@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The README's second command: installs what is missing, builds, and runs
+# every test under CTest. The test suite starts its own private MariaDB
+# (fixture envcredit_db) and stops it even when tests fail; this script stops
+# it once more on the way out in case CTest itself was interrupted.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${ENVCREDIT_BUILD_DIR:-$ROOT/build}
+
+"$ROOT/scripts/setup.sh"
+
+cleanup() { "$ROOT/scripts/db.sh" stop "$BUILD/test-run" >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+ctest --test-dir "$BUILD" --output-on-failure --timeout 600 -j2 "$@"
