@@ -1,0 +1,56 @@
+#include "server/api/grpc_status.h"
+
+#include "common/errors.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "gtest/gtest.h"
+
+namespace envcredit::api {
+namespace {
+
+google::rpc::Status Details(const grpc::Status& status) {
+  google::rpc::Status details;
+  EXPECT_TRUE(details.ParseFromString(status.error_details()));
+  return details;
+}
+
+TEST(GrpcStatusTest, InvalidArgumentCarriesReasonAndField) {
+  grpc::Status status = ToGrpcStatus(InvalidArgument(
+      "enterprise.credit_code", "INVALID_CREDIT_CODE", "bad check character"));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "bad check character");
+  google::rpc::Status details = Details(status);
+  ASSERT_EQ(details.details_size(), 2);
+  google::rpc::ErrorInfo info;
+  ASSERT_TRUE(details.details(0).UnpackTo(&info));
+  EXPECT_EQ(info.reason(), "INVALID_CREDIT_CODE");
+  EXPECT_EQ(info.domain(), "envcredit.v1");
+  EXPECT_EQ(info.metadata().at("field"), "enterprise.credit_code");
+  google::rpc::BadRequest bad_request;
+  ASSERT_TRUE(details.details(1).UnpackTo(&bad_request));
+  ASSERT_EQ(bad_request.field_violations_size(), 1);
+  EXPECT_EQ(bad_request.field_violations(0).field(), "enterprise.credit_code");
+}
+
+TEST(GrpcStatusTest, InternalErrorsHideTheirText) {
+  grpc::Status status = ToGrpcStatus(
+      absl::InternalError("Table 'envcredit.enterprises' doesn't exist"));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INTERNAL);
+  EXPECT_EQ(status.error_message().find("enterprises"), std::string::npos);
+  google::rpc::ErrorInfo info;
+  ASSERT_TRUE(Details(status).details(0).UnpackTo(&info));
+  EXPECT_EQ(info.reason(), "INTERNAL");
+}
+
+TEST(GrpcStatusTest, CodeWithoutReasonGetsTheCodeName) {
+  grpc::Status status = ToGrpcStatus(absl::UnavailableError("db down"));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  google::rpc::ErrorInfo info;
+  ASSERT_TRUE(Details(status).details(0).UnpackTo(&info));
+  EXPECT_EQ(info.reason(), "UNAVAILABLE");
+}
+
+TEST(GrpcStatusTest, OkIsOk) { EXPECT_TRUE(ToGrpcStatus(absl::OkStatus()).ok()); }
+
+}  // namespace
+}  // namespace envcredit::api
