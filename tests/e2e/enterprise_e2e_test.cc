@@ -1,0 +1,418 @@
+// End to end: the real envcredit-server binary on a free port, a fresh
+// schema on the private MariaDB, calls through the generated stubs.
+#include <signal.h>
+
+#include <memory>
+#include <set>
+#include <string>
+
+#include "absl/time/clock.h"
+#include "envcredit/v1/enterprise.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "gtest/gtest.h"
+#include "server/domain/uscc.h"
+#include "tests/e2e/server_process.h"
+#include "tests/support/test_database.h"
+
+namespace envcredit {
+namespace {
+
+using ::testing::HasSubstr;
+
+// The ErrorInfo reason and field of a failed call.
+struct ErrorDetails {
+  std::string reason;
+  std::string field;
+};
+
+ErrorDetails DetailsOf(const grpc::Status& status) {
+  ErrorDetails out;
+  google::rpc::Status details;
+  if (!details.ParseFromString(status.error_details())) return out;
+  for (const auto& any : details.details()) {
+    google::rpc::ErrorInfo info;
+    if (any.UnpackTo(&info)) {
+      out.reason = info.reason();
+      auto it = info.metadata().find("field");
+      if (it != info.metadata().end()) out.field = it->second;
+    }
+  }
+  return out;
+}
+
+std::string Uscc(const std::string& region, int serial) {
+  char body[9];
+  snprintf(body, sizeof(body), "MA%06d", serial);
+  return *domain::MakeUscc("91", region, body);
+}
+
+class EnterpriseE2eTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto db = testing::TestDatabase::Create("e2e_enterprise");
+    ASSERT_TRUE(db.ok()) << db.status();
+    database_ = db->release();
+    auto server = testing::ServerProcess::Start(database_->config());
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = server->release();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+    delete database_;
+    database_ = nullptr;
+  }
+
+  void SetUp() override {
+    ASSERT_NE(server_, nullptr);
+    channel_ = grpc::CreateChannel(server_->address(),
+                                   grpc::InsecureChannelCredentials());
+    stub_ = v1::EnterpriseService::NewStub(channel_);
+  }
+
+  grpc::Status Create(const v1::Enterprise& e, v1::Enterprise* out,
+                      const std::string& request_id = "") {
+    grpc::ClientContext context;
+    v1::CreateEnterpriseRequest request;
+    *request.mutable_enterprise() = e;
+    request.set_request_id(request_id);
+    return stub_->CreateEnterprise(&context, request, out);
+  }
+
+  grpc::Status Get(const std::string& code, v1::Enterprise* out) {
+    grpc::ClientContext context;
+    v1::GetEnterpriseRequest request;
+    request.set_name("enterprises/" + code);
+    return stub_->GetEnterprise(&context, request, out);
+  }
+
+  static v1::Enterprise Sample(const std::string& code,
+                               const std::string& name = "（虚构）南京示例化工有限公司") {
+    v1::Enterprise e;
+    e.set_credit_code(code);
+    e.set_display_name(name);
+    e.set_industry(v1::CHEMICALS);
+    e.set_legal_representative("张示例");
+    e.set_address("南京市示例区示例路1号");
+    return e;
+  }
+
+  static testing::TestDatabase* database_;
+  static testing::ServerProcess* server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::EnterpriseService::Stub> stub_;
+};
+
+testing::TestDatabase* EnterpriseE2eTest::database_ = nullptr;
+testing::ServerProcess* EnterpriseE2eTest::server_ = nullptr;
+
+TEST_F(EnterpriseE2eTest, CreateThenGetRoundTripsEveryField) {
+  const std::string code = Uscc("320100", 1);
+  // A 4-byte character (U+20000) in the name must survive the database.
+  v1::Enterprise in = Sample(code, "（虚构）𠀀示例纺织有限公司");
+  v1::Enterprise created;
+  ASSERT_TRUE(Create(in, &created).ok());
+  EXPECT_EQ(created.name(), "enterprises/" + code);
+  EXPECT_EQ(created.region_code(), "320100");  // taken from the credit code
+  EXPECT_EQ(created.status(), v1::OPERATING);  // the default
+  EXPECT_FALSE(created.etag().empty());
+  EXPECT_GT(created.create_time().seconds(), 1700000000);
+
+  v1::Enterprise got;
+  ASSERT_TRUE(Get(code, &got).ok());
+  EXPECT_EQ(got.display_name(), "（虚构）𠀀示例纺织有限公司");
+  EXPECT_EQ(got.legal_representative(), "张示例");
+  EXPECT_EQ(got.address(), "南京市示例区示例路1号");
+  EXPECT_EQ(got.industry(), v1::CHEMICALS);
+  EXPECT_EQ(got.etag(), created.etag());
+}
+
+TEST_F(EnterpriseE2eTest, InvalidCreditCodeIsRefusedAndNothingIsStored) {
+  v1::Enterprise created;
+  // I4 of domain.md §5.5: passes mod 31, fails the organisation-code check.
+  grpc::Status status = Create(Sample("91330106123456789A"), &created);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("organisation-code check"));
+  ErrorDetails details = DetailsOf(status);
+  EXPECT_EQ(details.reason, "INVALID_CREDIT_CODE");
+  EXPECT_EQ(details.field, "enterprise.credit_code");
+
+  v1::Enterprise got;
+  EXPECT_EQ(Get("91330106123456789A", &got).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  // The database is unchanged: no enterprise in region 330106 exists.
+  grpc::ClientContext context;
+  v1::ListEnterprisesRequest list;
+  list.set_region_prefix("330106");
+  v1::ListEnterprisesResponse response;
+  ASSERT_TRUE(stub_->ListEnterprises(&context, list, &response).ok());
+  EXPECT_EQ(response.enterprises_size(), 0);
+}
+
+TEST_F(EnterpriseE2eTest, BadFieldsAreNamed) {
+  struct Case {
+    void (*mutate)(v1::Enterprise&);
+    const char* field;
+  };
+  const Case cases[] = {
+      {[](v1::Enterprise& e) { e.set_display_name(""); },
+       "enterprise.display_name"},
+      {[](v1::Enterprise& e) { e.set_display_name("\xff\xfe"); },
+       "enterprise.display_name"},
+      {[](v1::Enterprise& e) { e.set_industry(v1::INDUSTRY_UNSPECIFIED); },
+       "enterprise.industry"},
+      {[](v1::Enterprise& e) { e.set_industry(static_cast<v1::Industry>(77)); },
+       "enterprise.industry"},
+      {[](v1::Enterprise& e) { e.set_region_code("32O100"); },
+       "enterprise.region_code"},
+      {[](v1::Enterprise& e) { e.set_address(std::string(501, 'a')); },
+       "enterprise.address"},
+  };
+  const std::string code = Uscc("320100", 2);
+  for (const Case& c : cases) {
+    v1::Enterprise e = Sample(code);
+    c.mutate(e);
+    v1::Enterprise created;
+    grpc::Status status = Create(e, &created);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.field;
+    EXPECT_EQ(DetailsOf(status).field, c.field);
+  }
+  v1::Enterprise got;
+  EXPECT_EQ(Get(code, &got).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(EnterpriseE2eTest, DuplicateIsAlreadyExistsButRetryReturnsTheOriginal) {
+  const std::string code = Uscc("320500", 3);
+  v1::Enterprise first;
+  ASSERT_TRUE(Create(Sample(code), &first, "req-dup-1").ok());
+
+  // The same request again (a client retry after a lost answer).
+  v1::Enterprise retried;
+  ASSERT_TRUE(Create(Sample(code), &retried, "req-dup-1").ok());
+  EXPECT_EQ(retried.etag(), first.etag());
+  EXPECT_EQ(retried.create_time().seconds(), first.create_time().seconds());
+
+  // Another request for the same credit code.
+  v1::Enterprise second;
+  grpc::Status status = Create(Sample(code), &second, "req-dup-2");
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(DetailsOf(status).reason, "ENTERPRISE_ALREADY_EXISTS");
+
+  // The same request id for a different request is a client bug.
+  v1::Enterprise other;
+  status = Create(Sample(Uscc("320500", 4)), &other, "req-dup-1");
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(DetailsOf(status).field, "request_id");
+}
+
+TEST_F(EnterpriseE2eTest, GetUnknownIsNotFound) {
+  v1::Enterprise got;
+  grpc::Status status = Get(Uscc("640100", 999), &got);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(DetailsOf(status).reason, "ENTERPRISE_NOT_FOUND");
+}
+
+TEST_F(EnterpriseE2eTest, UpdateWithMaskAndEtag) {
+  const std::string code = Uscc("370200", 5);
+  v1::Enterprise created;
+  ASSERT_TRUE(Create(Sample(code), &created).ok());
+
+  v1::UpdateEnterpriseRequest request;
+  request.mutable_enterprise()->set_name(created.name());
+  request.mutable_enterprise()->set_etag(created.etag());
+  request.mutable_enterprise()->set_address("青岛市示例路9号");
+  request.mutable_enterprise()->set_display_name("ignored: not in the mask");
+  request.mutable_update_mask()->add_paths("address");
+  v1::Enterprise updated;
+  {
+    grpc::ClientContext context;
+    grpc::Status status = stub_->UpdateEnterprise(&context, request, &updated);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  EXPECT_EQ(updated.address(), "青岛市示例路9号");
+  EXPECT_EQ(updated.display_name(), created.display_name());
+  EXPECT_NE(updated.etag(), created.etag());
+
+  // The same etag again is stale now.
+  {
+    grpc::ClientContext context;
+    v1::Enterprise ignored;
+    grpc::Status status = stub_->UpdateEnterprise(&context, request, &ignored);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::ABORTED);
+    EXPECT_EQ(DetailsOf(status).reason, "ETAG_MISMATCH");
+  }
+  // An update that would make the enterprise invalid stores nothing.
+  {
+    v1::UpdateEnterpriseRequest bad;
+    bad.mutable_enterprise()->set_name(created.name());
+    bad.mutable_enterprise()->set_region_code("12");
+    bad.mutable_update_mask()->add_paths("region_code");
+    grpc::ClientContext context;
+    v1::Enterprise ignored;
+    grpc::Status status = stub_->UpdateEnterprise(&context, bad, &ignored);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(DetailsOf(status).field, "enterprise.region_code");
+  }
+  v1::Enterprise got;
+  ASSERT_TRUE(Get(code, &got).ok());
+  EXPECT_EQ(got.region_code(), "370200");
+  EXPECT_EQ(got.etag(), updated.etag());
+}
+
+TEST_F(EnterpriseE2eTest, ListPagesThroughFiltersWithoutGapsOrRepeats) {
+  std::set<std::string> expected;
+  for (int i = 0; i < 23; ++i) {
+    const std::string code = Uscc("440106", 100 + i);
+    v1::Enterprise e = Sample(code, i % 2 ? "（虚构）广州示例造纸厂" : "（虚构）广州示例钢铁厂");
+    e.set_industry(i % 2 ? v1::PAPER : v1::STEEL);
+    v1::Enterprise created;
+    ASSERT_TRUE(Create(e, &created).ok());
+    if (i % 2) expected.insert(code);
+  }
+  std::set<std::string> seen;
+  std::string token;
+  int pages = 0;
+  do {
+    v1::ListEnterprisesRequest request;
+    request.set_region_prefix("4401");
+    request.set_industry(v1::PAPER);
+    request.set_page_size(5);
+    request.set_page_token(token);
+    v1::ListEnterprisesResponse response;
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->ListEnterprises(&context, request, &response).ok());
+    std::string previous;
+    for (const auto& e : response.enterprises()) {
+      EXPECT_TRUE(seen.insert(e.credit_code()).second) << "repeated";
+      EXPECT_GT(e.credit_code(), previous);
+      previous = e.credit_code();
+    }
+    token = response.next_page_token();
+    ++pages;
+  } while (!token.empty() && pages < 10);
+  EXPECT_EQ(seen, expected);
+  EXPECT_EQ(pages, 3);  // 11 matches, 5 a page
+
+  // Name filter, literal match: "造纸" only.
+  v1::ListEnterprisesRequest by_name;
+  by_name.set_name_contains("造纸");
+  by_name.set_page_size(100);
+  v1::ListEnterprisesResponse named;
+  grpc::ClientContext context;
+  ASSERT_TRUE(stub_->ListEnterprises(&context, by_name, &named).ok());
+  EXPECT_EQ(named.enterprises_size(), 11);
+
+  // A wildcard in the filter is matched literally, not as SQL LIKE.
+  v1::ListEnterprisesRequest wildcard;
+  wildcard.set_name_contains("%");
+  v1::ListEnterprisesResponse none;
+  grpc::ClientContext context2;
+  ASSERT_TRUE(stub_->ListEnterprises(&context2, wildcard, &none).ok());
+  EXPECT_EQ(none.enterprises_size(), 0);
+}
+
+TEST_F(EnterpriseE2eTest, BadListRequestsNameTheField) {
+  struct Case {
+    void (*mutate)(v1::ListEnterprisesRequest&);
+    const char* field;
+  };
+  const Case cases[] = {
+      {[](v1::ListEnterprisesRequest& r) { r.set_page_size(-1); }, "page_size"},
+      {[](v1::ListEnterprisesRequest& r) { r.set_page_token("garbage!"); },
+       "page_token"},
+      {[](v1::ListEnterprisesRequest& r) { r.set_region_prefix("32'; DROP"); },
+       "region_prefix"},
+      {[](v1::ListEnterprisesRequest& r) {
+         r.set_industry(static_cast<v1::Industry>(1234));
+       },
+       "industry"},
+      {[](v1::ListEnterprisesRequest& r) { r.set_name_contains("\xc3"); },
+       "name_contains"},
+  };
+  for (const Case& c : cases) {
+    v1::ListEnterprisesRequest request;
+    c.mutate(request);
+    v1::ListEnterprisesResponse response;
+    grpc::ClientContext context;
+    grpc::Status status = stub_->ListEnterprises(&context, request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.field;
+    EXPECT_EQ(DetailsOf(status).field, c.field);
+  }
+}
+
+TEST_F(EnterpriseE2eTest, HealthIsServing) {
+  auto health = grpc::health::v1::Health::NewStub(channel_);
+  grpc::ClientContext context;
+  grpc::health::v1::HealthCheckRequest request;  // "" = the whole server
+  grpc::health::v1::HealthCheckResponse response;
+  ASSERT_TRUE(health->Check(&context, request, &response).ok());
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+TEST_F(EnterpriseE2eTest, EveryCallIsLoggedWithItsRequestId) {
+  grpc::ClientContext context;
+  context.AddMetadata("x-request-id", "e2e-probe-42");
+  v1::GetEnterpriseRequest request;
+  request.set_name("enterprises/" + Uscc("320100", 7777));
+  v1::Enterprise got;
+  EXPECT_EQ(stub_->GetEnterprise(&context, request, &got).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  // The server echoes the request id, so a caller can quote it.
+  auto echoed = context.GetServerInitialMetadata().find("x-request-id");
+  ASSERT_NE(echoed, context.GetServerInitialMetadata().end());
+  EXPECT_EQ(std::string(echoed->second.data(), echoed->second.size()),
+            "e2e-probe-42");
+  // The access line is written as the status is sent; allow it a moment.
+  std::string log;
+  for (int i = 0; i < 200; ++i) {
+    log = server_->Log();
+    if (log.find("request_id=e2e-probe-42") != std::string::npos) break;
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_THAT(log, HasSubstr("listening on 127.0.0.1:"));
+  EXPECT_THAT(log, HasSubstr("schema version"));
+  EXPECT_THAT(log, HasSubstr("access method=/envcredit.v1.EnterpriseService/"
+                             "GetEnterprise code=NOT_FOUND"));
+  EXPECT_THAT(log, HasSubstr("request_id=e2e-probe-42"));
+}
+
+// A server of its own: SIGTERM drains and exits 0.
+TEST(ServerLifecycleTest, SigtermExitsCleanly) {
+  auto db = testing::TestDatabase::Create("e2e_lifecycle");
+  ASSERT_TRUE(db.ok()) << db.status();
+  auto server = testing::ServerProcess::Start((*db)->config());
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto stub = v1::EnterpriseService::NewStub(grpc::CreateChannel(
+      (*server)->address(), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  v1::ListEnterprisesRequest request;
+  v1::ListEnterprisesResponse response;
+  ASSERT_TRUE(stub->ListEnterprises(&context, request, &response).ok());
+
+  auto exit_code = (*server)->Stop(SIGTERM, absl::Seconds(20));
+  ASSERT_TRUE(exit_code.ok()) << exit_code.status();
+  EXPECT_EQ(*exit_code, 0);
+  EXPECT_THAT((*server)->Log(), HasSubstr("received SIGTERM; draining"));
+  EXPECT_THAT((*server)->Log(), HasSubstr("stopped"));
+}
+
+// A database the server cannot reach: a clear message and a non-zero exit,
+// not a server that answers every call with errors.
+TEST(ServerLifecycleTest, UnreachableDatabaseFailsAtStart) {
+  storage::DbConfig nowhere;
+  nowhere.host = "127.0.0.1";
+  nowhere.port = 1;  // nothing listens on port 1
+  nowhere.database = "envcredit_nowhere";
+  nowhere.connect_timeout = absl::Seconds(1);
+  auto server = testing::ServerProcess::Start(nowhere, {}, absl::Seconds(30));
+  ASSERT_FALSE(server.ok());
+  EXPECT_THAT(std::string(server.status().message()),
+              HasSubstr("the database at 127.0.0.1:1"));
+}
+
+}  // namespace
+}  // namespace envcredit

@@ -1,0 +1,55 @@
+// Runs the real envcredit-server binary for an end-to-end test: on a free
+// port (--listen=127.0.0.1:0), against a given database, with its stderr in
+// a log file the test can read. Stops it with SIGTERM (then SIGKILL after a
+// deadline) when destroyed, so no server outlives its test.
+#ifndef ENVCREDIT_TESTS_E2E_SERVER_PROCESS_H_
+#define ENVCREDIT_TESTS_E2E_SERVER_PROCESS_H_
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/storage/db_config.h"
+
+namespace envcredit::testing {
+
+class ServerProcess {
+ public:
+  // Starts the server and waits until it serves (its port file appears).
+  // FAILED_PRECONDITION with the server's log when it exits or does not
+  // come up within `startup_timeout`.
+  static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
+      const storage::DbConfig& db, std::vector<std::string> extra_flags = {},
+      absl::Duration startup_timeout = absl::Seconds(30));
+
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  // "127.0.0.1:PORT".
+  const std::string& address() const { return address_; }
+  pid_t pid() const { return pid_; }
+
+  // Everything the server wrote to stderr so far.
+  std::string Log() const;
+
+  // Sends `signal` and waits up to `timeout` for the process to exit.
+  // Returns its exit code (or 128 + signal number when killed by a signal);
+  // DEADLINE_EXCEEDED if it is still running (it is then SIGKILLed).
+  absl::StatusOr<int> Stop(int signal, absl::Duration timeout);
+
+ private:
+  ServerProcess() = default;
+
+  pid_t pid_ = -1;
+  std::string dir_;  // scratch folder: port file and log
+  std::string address_;
+};
+
+}  // namespace envcredit::testing
+
+#endif  // ENVCREDIT_TESTS_E2E_SERVER_PROCESS_H_
