@@ -1,0 +1,563 @@
+#include "server/storage/database.h"
+
+#include <cppconn/connection.h>
+#include <cppconn/driver.h>
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/resultset_metadata.h>
+#include <cppconn/statement.h>
+
+#include <algorithm>
+#include <exception>
+#include <sstream>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/errors.h"
+#include "common/log.h"
+#include "common/status_macros.h"
+#include "server/storage/sql_error.h"
+
+namespace envcredit::storage {
+
+namespace internal {
+
+// One server connection and the statements prepared on it. Owned by the
+// pool while idle, by a Session while checked out; never shared.
+class PooledConnection {
+ public:
+  explicit PooledConnection(std::unique_ptr<sql::Connection> conn)
+      : conn_(std::move(conn)) {}
+
+  ~PooledConnection() {
+    statements_.clear();  // statements before their connection
+    try {
+      if (conn_ != nullptr) conn_->close();
+    } catch (const std::exception&) {
+      // A dead connection may complain while closing; nothing to do.
+    }
+  }
+
+  sql::Connection& conn() { return *conn_; }
+
+  // The statement prepared for `sql` on this connection, preparing it on
+  // first use. Throws sql::SQLException.
+  sql::PreparedStatement& Prepare(absl::string_view sql) {
+    std::string key(sql);
+    auto it = statements_.find(key);
+    if (it == statements_.end()) {
+      if (statements_.size() >= kMaxStatements) statements_.clear();
+      std::unique_ptr<sql::PreparedStatement> statement(
+          conn_->prepareStatement(sql::SQLString(key)));
+      it = statements_.emplace(std::move(key), std::move(statement)).first;
+    }
+    return *it->second;
+  }
+
+  int64_t checked_epoch = 0;  // the pool's loss epoch when last known good
+
+ private:
+  // SQL text is constant in the code, so the cache stays small; the bound
+  // only guards against a caller that builds many distinct texts.
+  static constexpr size_t kMaxStatements = 256;
+
+  std::unique_ptr<sql::Connection> conn_;
+  std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>>
+      statements_;
+};
+
+}  // namespace internal
+
+namespace {
+
+using internal::PooledConnection;
+
+// Session settings of every connection: strict mode (an out-of-range or
+// too-long value is an error, never silently changed) and UTC.
+constexpr char kSessionSetup[] =
+    "SET SESSION sql_mode = 'ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,"
+    "STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
+    "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', "
+    "time_zone = '+00:00'";
+
+// The driver is created once, before any connection, whatever thread comes
+// first (a function-local static is initialised exactly once).
+sql::Driver* Driver() {
+  static sql::Driver* const driver = get_driver_instance();
+  return driver;
+}
+
+// The one place where a Connector/C++ exception becomes a status.
+absl::Status StatusFromSqlException(const sql::SQLException& e,
+                                    absl::string_view context) {
+  return MapSqlError(e.getErrorCode(), e.getSQLState(), e.what(), context);
+}
+
+absl::Status StatusFromException(const std::exception& e,
+                                 absl::string_view context) {
+  if (const auto* sql_error = dynamic_cast<const sql::SQLException*>(&e)) {
+    return StatusFromSqlException(*sql_error, context);
+  }
+  return MapSqlError(0, "HY000", e.what(), context);
+}
+
+// Opens a connection with the settings of `config` (no default schema when
+// `with_schema` is false) and prepares its session.
+absl::StatusOr<std::unique_ptr<sql::Connection>> Connect(const DbConfig& config,
+                                                         bool with_schema) {
+  sql::ConnectOptionsMap options;
+  options["hostName"] = sql::SQLString(config.host);
+  options["port"] = config.port;
+  options["userName"] = sql::SQLString(config.user);
+  options["password"] = sql::SQLString(config.password);
+  if (with_schema && !config.database.empty()) {
+    options["schema"] = sql::SQLString(config.database);
+  }
+  options["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");  // never "utf8"
+  options["OPT_RECONNECT"] = false;  // a silent reconnect loses the session
+  options["OPT_CONNECT_TIMEOUT"] = static_cast<int>(
+      std::max<int64_t>(1, absl::ToInt64Seconds(config.connect_timeout)));
+  try {
+    std::unique_ptr<sql::Connection> conn(Driver()->connect(options));
+    std::unique_ptr<sql::Statement> statement(conn->createStatement());
+    statement->execute(kSessionSetup);
+    return conn;
+  } catch (const std::exception& e) {
+    return StatusFromException(e, "connect");
+  }
+}
+
+void BindParams(sql::PreparedStatement& statement,
+                absl::Span<const SqlValue> params,
+                std::vector<std::unique_ptr<std::istringstream>>& blobs) {
+  statement.clearParameters();
+  unsigned int index = 1;
+  for (const SqlValue& param : params) {
+    switch (param.kind()) {
+      case SqlValue::Kind::kNull:
+        statement.setNull(index, 0);
+        break;
+      case SqlValue::Kind::kInt:
+        statement.setInt64(index, param.int_value());
+        break;
+      case SqlValue::Kind::kText:
+        statement.setString(index, sql::SQLString(param.text()));
+        break;
+      case SqlValue::Kind::kBytes:
+        blobs.push_back(std::make_unique<std::istringstream>(param.text()));
+        statement.setBlob(index, blobs.back().get());
+        break;
+    }
+    ++index;
+  }
+}
+
+std::vector<Row> ReadRows(sql::ResultSet& result) {
+  std::vector<Row> rows;
+  const unsigned int columns = result.getMetaData()->getColumnCount();
+  while (result.next()) {
+    std::vector<std::optional<std::string>> values;
+    values.reserve(columns);
+    for (unsigned int i = 1; i <= columns; ++i) {
+      if (result.isNull(i)) {
+        values.emplace_back(std::nullopt);
+      } else {
+        values.emplace_back(std::string(result.getString(i)));
+      }
+    }
+    rows.emplace_back(std::move(values));
+  }
+  return rows;
+}
+
+// A short description of a statement for the log: its first words only.
+std::string Describe(absl::string_view sql) {
+  constexpr size_t kMax = 60;
+  return std::string(sql.substr(0, kMax)) + (sql.size() > kMax ? "..." : "");
+}
+
+}  // namespace
+
+// --- Row --------------------------------------------------------------------
+
+const std::string& Row::GetString(int column) const {
+  static const std::string* const kEmpty = new std::string();
+  const std::optional<std::string>& value = values_.at(column);
+  return value.has_value() ? *value : *kEmpty;
+}
+
+int64_t Row::GetInt64(int column) const {
+  int64_t result = 0;
+  const std::optional<std::string>& value = values_.at(column);
+  if (!value.has_value() || !absl::SimpleAtoi(*value, &result)) return 0;
+  return result;
+}
+
+absl::StatusOr<absl::Time> Row::GetTime(int column) const {
+  const std::optional<std::string>& value = values_.at(column);
+  absl::Time time;
+  std::string error;
+  if (!value.has_value() ||
+      !absl::ParseTime("%Y-%m-%d %H:%M:%E*S", *value, absl::UTCTimeZone(),
+                       &time, &error)) {
+    return MakeError(absl::StatusCode::kInternal, kReasonDbError,
+                     "the database returned a malformed time");
+  }
+  return time;
+}
+
+// --- Session ----------------------------------------------------------------
+
+Session::Session(Database* db, std::unique_ptr<PooledConnection> conn)
+    : db_(db), conn_(std::move(conn)) {}
+
+Session::Session(Session&& other) noexcept
+    : db_(other.db_),
+      conn_(std::move(other.conn_)),
+      connection_lost_(other.connection_lost_),
+      discard_(other.discard_) {
+  other.db_ = nullptr;
+}
+
+Session& Session::operator=(Session&& other) noexcept {
+  if (this != &other) {
+    Release();
+    db_ = other.db_;
+    conn_ = std::move(other.conn_);
+    connection_lost_ = other.connection_lost_;
+    discard_ = other.discard_;
+    other.db_ = nullptr;
+  }
+  return *this;
+}
+
+Session::~Session() { Release(); }
+
+void Session::Release() {
+  if (conn_ != nullptr && db_ != nullptr) {
+    db_->Return(std::move(conn_), /*close=*/connection_lost_ || discard_,
+                /*lost=*/connection_lost_);
+  }
+  conn_.reset();
+  db_ = nullptr;
+}
+
+absl::Status Session::Note(absl::Status status) {
+  if (IsDbUnavailable(status)) connection_lost_ = true;
+  return status;
+}
+
+absl::StatusOr<uint64_t> Session::Execute(absl::string_view sql,
+                                          absl::Span<const SqlValue> params) {
+  if (!valid() || connection_lost_) {
+    return MakeError(absl::StatusCode::kUnavailable, kReasonDbUnavailable,
+                     "the database connection was lost; retry later");
+  }
+  try {
+    sql::PreparedStatement& statement = conn_->Prepare(sql);
+    std::vector<std::unique_ptr<std::istringstream>> blobs;
+    BindParams(statement, params, blobs);
+    return static_cast<uint64_t>(statement.executeUpdate());
+  } catch (const std::exception& e) {
+    return Note(StatusFromException(e, Describe(sql)));
+  }
+}
+
+absl::StatusOr<std::vector<Row>> Session::Query(
+    absl::string_view sql, absl::Span<const SqlValue> params) {
+  if (!valid() || connection_lost_) {
+    return MakeError(absl::StatusCode::kUnavailable, kReasonDbUnavailable,
+                     "the database connection was lost; retry later");
+  }
+  try {
+    sql::PreparedStatement& statement = conn_->Prepare(sql);
+    std::vector<std::unique_ptr<std::istringstream>> blobs;
+    BindParams(statement, params, blobs);
+    std::unique_ptr<sql::ResultSet> result(statement.executeQuery());
+    return ReadRows(*result);
+  } catch (const std::exception& e) {
+    return Note(StatusFromException(e, Describe(sql)));
+  }
+}
+
+absl::StatusOr<std::optional<Row>> Session::QueryRow(
+    absl::string_view sql, absl::Span<const SqlValue> params) {
+  ASSIGN_OR_RETURN(std::vector<Row> rows, Query(sql, params));
+  if (rows.empty()) return std::optional<Row>();
+  if (rows.size() > 1) {
+    LogError(absl::StrCat("storage: ", Describe(sql), ": ", rows.size(),
+                          " rows, expected one"));
+    return MakeError(absl::StatusCode::kInternal, kReasonDbError,
+                     "internal database error");
+  }
+  return std::optional<Row>(std::move(rows.front()));
+}
+
+absl::StatusOr<int64_t> Session::LastInsertId() {
+  ASSIGN_OR_RETURN(std::optional<Row> row, QueryRow("SELECT LAST_INSERT_ID()"));
+  return row.has_value() ? row->GetInt64(0) : 0;
+}
+
+absl::StatusOr<int64_t> Session::ConnectionId() {
+  ASSIGN_OR_RETURN(std::optional<Row> row, QueryRow("SELECT CONNECTION_ID()"));
+  return row.has_value() ? row->GetInt64(0) : 0;
+}
+
+absl::Status Session::ExecuteUnprepared(absl::string_view sql) {
+  if (!valid() || connection_lost_) {
+    return MakeError(absl::StatusCode::kUnavailable, kReasonDbUnavailable,
+                     "the database connection was lost; retry later");
+  }
+  try {
+    std::unique_ptr<sql::Statement> statement(conn_->conn().createStatement());
+    statement->execute(sql::SQLString(std::string(sql)));
+    // Drain any result so the connection stays usable.
+    do {
+      std::unique_ptr<sql::ResultSet> result(statement->getResultSet());
+    } while (statement->getMoreResults());
+    return absl::OkStatus();
+  } catch (const std::exception& e) {
+    return Note(StatusFromException(e, Describe(sql)));
+  }
+}
+
+// --- Transaction ------------------------------------------------------------
+
+Transaction::Transaction(Database* db, std::unique_ptr<PooledConnection> conn)
+    : Session(db, std::move(conn)) {}
+
+Transaction::Transaction(Transaction&& other) noexcept
+    : Session(std::move(other)),
+      finished_(other.finished_),
+      commit_attempted_(other.commit_attempted_) {
+  other.finished_ = true;
+}
+
+Transaction& Transaction::operator=(Transaction&& other) noexcept {
+  if (this != &other) {
+    Rollback();
+    Session::operator=(std::move(other));
+    finished_ = other.finished_;
+    commit_attempted_ = other.commit_attempted_;
+    other.finished_ = true;
+  }
+  return *this;
+}
+
+Transaction::~Transaction() { Rollback(); }
+
+absl::Status Transaction::Commit() {
+  if (finished_ || !valid()) {
+    return absl::FailedPreconditionError("the transaction is already finished");
+  }
+  finished_ = true;
+  commit_attempted_ = true;
+  absl::Status status = ExecuteUnprepared("COMMIT");
+  if (IsDbUnavailable(status)) {
+    return MakeError(absl::StatusCode::kUnavailable, kReasonDbUnavailable,
+                     "the database connection was lost while committing; the "
+                     "outcome is unknown: retry with the same request_id");
+  }
+  if (!status.ok()) Discard();  // leave no half-finished transaction behind
+  return status;
+}
+
+void Transaction::Rollback() {
+  if (finished_ || !valid()) return;
+  finished_ = true;
+  if (connection_lost()) return;  // the server rolled it back
+  if (!ExecuteUnprepared("ROLLBACK").ok()) Discard();
+}
+
+// --- Database ---------------------------------------------------------------
+
+Database::Database(const DbConfig& config) : config_(config) {}
+
+Database::~Database() {
+  absl::MutexLock lock(&mu_);
+  idle_.clear();
+}
+
+absl::StatusOr<std::unique_ptr<Database>> Database::Open(
+    const DbConfig& config) {
+  RETURN_IF_ERROR(ValidateDbConfig(config));
+  Driver();  // initialise the client library before any thread needs it
+  if (config.create_database_if_missing && !config.database.empty()) {
+    ASSIGN_OR_RETURN(std::unique_ptr<sql::Connection> admin,
+                     Connect(config, /*with_schema=*/false));
+    try {
+      std::unique_ptr<sql::Statement> statement(admin->createStatement());
+      // The name is an identifier checked by ValidateDbConfig
+      // ([A-Za-z0-9_$]{0,64}), so quoting it with backticks is safe.
+      statement->execute(sql::SQLString(
+          absl::StrCat("CREATE DATABASE IF NOT EXISTS `", config.database,
+                       "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")));
+      admin->close();
+    } catch (const std::exception& e) {
+      return StatusFromException(e, "create database");
+    }
+  }
+  std::unique_ptr<Database> db(new Database(config));
+  {
+    // Proves the settings now rather than at the first request.
+    ASSIGN_OR_RETURN(Session session, db->Checkout());
+  }
+  return db;
+}
+
+bool Database::CanAcquire() const {
+  return !idle_.empty() || live_ < config_.pool_size;
+}
+
+absl::StatusOr<std::unique_ptr<PooledConnection>> Database::Acquire(
+    bool fresh) {
+  std::unique_ptr<PooledConnection> conn;
+  int64_t epoch = 0;
+  {
+    absl::MutexLock lock(&mu_);
+    const absl::Time deadline = absl::Now() + config_.checkout_timeout;
+    if (!mu_.AwaitWithDeadline(absl::Condition(this, &Database::CanAcquire),
+                               deadline)) {
+      return MakeError(
+          absl::StatusCode::kUnavailable, kReasonDbPoolExhausted,
+          absl::StrCat("all ", config_.pool_size,
+                       " database connections are busy; retry later"));
+    }
+    epoch = loss_epoch_;
+    if (!idle_.empty()) {
+      conn = std::move(idle_.back());
+      idle_.pop_back();
+    } else {
+      ++live_;  // reserve the slot while connecting without the lock
+    }
+  }
+
+  if (conn != nullptr && (fresh || conn->checked_epoch < epoch)) {
+    bool valid = false;
+    try {
+      valid = conn->conn().isValid();
+    } catch (const std::exception&) {
+      valid = false;
+    }
+    if (valid) {
+      conn->checked_epoch = epoch;
+    } else {
+      conn.reset();  // closes it; its slot is reused for a new connection
+      absl::MutexLock lock(&mu_);
+      ++discarded_;
+    }
+  }
+  if (conn != nullptr) return conn;
+
+  absl::StatusOr<std::unique_ptr<sql::Connection>> opened =
+      Connect(config_, /*with_schema=*/true);
+  absl::MutexLock lock(&mu_);
+  if (!opened.ok()) {
+    --live_;
+    return opened.status();
+  }
+  ++opened_;
+  auto pooled = std::make_unique<PooledConnection>(*std::move(opened));
+  pooled->checked_epoch = loss_epoch_;
+  return pooled;
+}
+
+void Database::Return(std::unique_ptr<PooledConnection> conn, bool close,
+                      bool lost) {
+  if (close) {
+    conn.reset();  // close outside the lock
+    absl::MutexLock lock(&mu_);
+    --live_;
+    if (lost) {
+      ++discarded_;
+      ++loss_epoch_;  // its siblings may be dead too: ping them before use
+    }
+    return;
+  }
+  absl::MutexLock lock(&mu_);
+  idle_.push_back(std::move(conn));
+}
+
+absl::StatusOr<Session> Database::Checkout() {
+  ASSIGN_OR_RETURN(std::unique_ptr<PooledConnection> conn,
+                   Acquire(/*fresh=*/false));
+  return Session(this, std::move(conn));
+}
+
+absl::StatusOr<Transaction> Database::BeginImpl(TxMode mode, bool fresh) {
+  ASSIGN_OR_RETURN(std::unique_ptr<PooledConnection> conn, Acquire(fresh));
+  Transaction tx(this, std::move(conn));
+  RETURN_IF_ERROR(tx.ExecuteUnprepared(mode == TxMode::kReadOnly
+                                           ? "START TRANSACTION READ ONLY"
+                                           : "START TRANSACTION"));
+  return tx;
+}
+
+absl::StatusOr<Transaction> Database::Begin(TxMode mode) {
+  return BeginImpl(mode, /*fresh=*/false);
+}
+
+absl::Status Database::RunInTransaction(
+    absl::FunctionRef<absl::Status(Transaction&)> fn, TxMode mode) {
+  constexpr int kAttempts = 2;
+  absl::Status status;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    const bool last = attempt + 1 == kAttempts;
+    absl::StatusOr<Transaction> tx = BeginImpl(mode, /*fresh=*/attempt > 0);
+    if (!tx.ok()) {
+      status = tx.status();
+      if (IsDbUnavailable(status) && !last) continue;
+      return status;
+    }
+    status = fn(*tx);
+    if (!status.ok()) {
+      const bool lost = tx->connection_lost();
+      tx->Rollback();
+      if (lost && !last) continue;  // nothing was committed: run it again
+      return status;
+    }
+    if (tx->connection_lost()) {
+      // `fn` swallowed a lost connection: its work is gone, never commit.
+      if (!last) continue;
+      return MakeError(absl::StatusCode::kUnavailable, kReasonDbUnavailable,
+                       "the database connection was lost; retry later");
+    }
+    return tx->Commit();  // never retried: its outcome may be unknown
+  }
+  return status;
+}
+
+absl::Status Database::Ping() {
+  absl::Status status;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    absl::StatusOr<std::unique_ptr<PooledConnection>> conn =
+        Acquire(/*fresh=*/attempt > 0);
+    if (!conn.ok()) {
+      status = conn.status();
+      if (IsDbUnavailable(status)) continue;
+      return status;
+    }
+    Session session(this, *std::move(conn));
+    absl::StatusOr<std::vector<Row>> rows = session.Query("SELECT 1");
+    if (rows.ok()) return absl::OkStatus();
+    status = rows.status();
+    if (!session.connection_lost()) return status;
+  }
+  return status;
+}
+
+PoolStats Database::stats() const {
+  absl::MutexLock lock(&mu_);
+  PoolStats stats;
+  stats.live = live_;
+  stats.idle = static_cast<int>(idle_.size());
+  stats.opened = opened_;
+  stats.discarded = discarded_;
+  return stats;
+}
+
+}  // namespace envcredit::storage

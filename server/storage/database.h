@@ -1,0 +1,289 @@
+// The database handle of envcredit-server: a bounded pool of MySQL
+// connections, sessions and RAII transactions that speak prepared statements
+// only. Nothing here exposes MySQL Connector/C++ types; its headers appear in
+// the .cc files of server/storage alone.
+//
+//   ASSIGN_OR_RETURN(std::unique_ptr<Database> db, Database::Open(config));
+//   RETURN_IF_ERROR(db->RunInTransaction([&](Transaction& tx) -> absl::Status {
+//     ASSIGN_OR_RETURN(std::vector<Row> rows,
+//                      tx.Query("SELECT revision FROM enterprises "
+//                               "WHERE credit_code = ? FOR UPDATE", {code}));
+//     ...
+//     return tx.Execute("UPDATE ...", {...}).status();
+//   }));
+//
+// Values from requests are always bound to `?` placeholders (SqlValue); SQL
+// text is a constant of the calling code.
+//
+// Connections: at most DbConfig::pool_size live connections, opened lazily.
+// Each is set to utf8mb4, strict SQL mode and the UTC time zone, with
+// automatic reconnection off. A connection that reports a lost connection
+// (2006/2013/...) is discarded, never reused; its prepared statements go with
+// it and are prepared again on the next connection. After such a loss, idle
+// connections are pinged before they are handed out again.
+//
+// Retries: RunInTransaction runs its function once more, on a fresh
+// connection, when the connection was lost before COMMIT was sent. A COMMIT
+// whose outcome is unknown is never retried: it returns UNAVAILABLE, and the
+// caller's request_id makes a client retry safe.
+//
+// Thread-safety: Database is thread-safe. A Session or Transaction belongs to
+// one thread at a time. Every Session and Transaction must be destroyed
+// before the Database that produced it.
+#ifndef ENVCREDIT_SERVER_STORAGE_DATABASE_H_
+#define ENVCREDIT_SERVER_STORAGE_DATABASE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "server/storage/db_config.h"
+
+namespace envcredit::storage {
+
+namespace internal {
+class PooledConnection;  // defined in database.cc
+}  // namespace internal
+
+class Database;
+
+// A value bound to one `?` placeholder: NULL, an integer, text (utf8mb4), or
+// bytes (for VARBINARY/BLOB columns).
+class SqlValue {
+ public:
+  enum class Kind { kNull, kInt, kText, kBytes };
+
+  SqlValue(std::nullptr_t) : kind_(Kind::kNull) {}  // NOLINT: implicit
+  template <typename T,
+            std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>,
+                             int> = 0>
+  SqlValue(T value)  // NOLINT: implicit
+      : kind_(Kind::kInt), int_(static_cast<int64_t>(value)) {}
+  SqlValue(absl::string_view text)  // NOLINT: implicit
+      : kind_(Kind::kText), text_(text) {}
+  SqlValue(const std::string& text)  // NOLINT: implicit
+      : kind_(Kind::kText), text_(text) {}
+  SqlValue(const char* text)  // NOLINT: implicit
+      : kind_(Kind::kText), text_(text) {}
+
+  static SqlValue Bytes(absl::string_view bytes) {
+    SqlValue value{absl::string_view(bytes)};
+    value.kind_ = Kind::kBytes;
+    return value;
+  }
+
+  Kind kind() const { return kind_; }
+  int64_t int_value() const { return int_; }
+  const std::string& text() const { return text_; }  // text or bytes
+
+ private:
+  Kind kind_;
+  int64_t int_ = 0;
+  std::string text_;
+};
+
+// One row of a result, every column as the text the server sent (bytes for
+// binary columns). Columns are numbered from 0 in SELECT order.
+class Row {
+ public:
+  explicit Row(std::vector<std::optional<std::string>> values)
+      : values_(std::move(values)) {}
+
+  int size() const { return static_cast<int>(values_.size()); }
+  bool IsNull(int column) const { return !values_.at(column).has_value(); }
+  // "" for NULL.
+  const std::string& GetString(int column) const;
+  // 0 for NULL or a value that is not an integer.
+  int64_t GetInt64(int column) const;
+  // A DATETIME / DATETIME(6) column read as UTC. INTERNAL when NULL or not a
+  // date-time.
+  absl::StatusOr<absl::Time> GetTime(int column) const;
+
+ private:
+  std::vector<std::optional<std::string>> values_;
+};
+
+// Which kind of transaction Begin/RunInTransaction starts.
+enum class TxMode { kReadWrite, kReadOnly };
+
+// A connection checked out of the pool, in autocommit mode; it goes back to
+// the pool when destroyed. Errors of every method follow sql_error.h:
+// ALREADY_EXISTS on a duplicate key, ABORTED on a deadlock or lock wait
+// timeout, UNAVAILABLE when the connection is lost, INTERNAL otherwise.
+class Session {
+ public:
+  Session(Session&& other) noexcept;
+  Session& operator=(Session&& other) noexcept;
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+  virtual ~Session();
+
+  // Runs a statement that returns no rows (INSERT, UPDATE, DELETE, ...), with
+  // `params` bound to its placeholders in order. Returns the number of rows
+  // it changed.
+  absl::StatusOr<uint64_t> Execute(absl::string_view sql,
+                                   absl::Span<const SqlValue> params = {});
+
+  // Runs a statement that returns rows; reads them all.
+  absl::StatusOr<std::vector<Row>> Query(
+      absl::string_view sql, absl::Span<const SqlValue> params = {});
+
+  // As Query, for statements that return at most one row: nullopt when none.
+  // INTERNAL when there is more than one.
+  absl::StatusOr<std::optional<Row>> QueryRow(
+      absl::string_view sql, absl::Span<const SqlValue> params = {});
+
+  // LAST_INSERT_ID() of this connection.
+  absl::StatusOr<int64_t> LastInsertId();
+
+  // Runs fixed SQL text without preparing it: only for trusted constant text
+  // that cannot take parameters, such as the DDL of migrations or
+  // CREATE DATABASE with a validated identifier. Never for request values.
+  absl::Status ExecuteUnprepared(absl::string_view sql);
+
+  // True once a statement of this session found the connection lost; the
+  // connection is then discarded instead of going back to the pool.
+  bool connection_lost() const { return connection_lost_; }
+
+  // Closes the connection instead of returning it to the pool (e.g. when it
+  // may hold session state such as a user lock).
+  void Discard() { discard_ = true; }
+
+  // The server's id of this connection (CONNECTION_ID()).
+  absl::StatusOr<int64_t> ConnectionId();
+
+ protected:
+  Session(Database* db, std::unique_ptr<internal::PooledConnection> conn);
+  bool valid() const { return conn_ != nullptr; }
+  // Maps an exception-free failure path: marks the session lost when
+  // `status` says so. Returns `status`.
+  absl::Status Note(absl::Status status);
+
+ private:
+  friend class Database;
+  void Release();
+
+  Database* db_ = nullptr;
+  std::unique_ptr<internal::PooledConnection> conn_;
+  bool connection_lost_ = false;
+  bool discard_ = false;
+};
+
+// A transaction on a pooled connection: rolled back when destroyed unless
+// Commit() succeeded. Statements run through the Session methods.
+class Transaction : public Session {
+ public:
+  Transaction(Transaction&& other) noexcept;
+  Transaction& operator=(Transaction&& other) noexcept;
+  ~Transaction() override;
+
+  // Commits. UNAVAILABLE (reason DB_UNAVAILABLE) when the connection is lost
+  // while committing: the outcome is then unknown. ABORTED on a conflict
+  // reported at commit. FAILED_PRECONDITION when already finished.
+  absl::Status Commit();
+
+  // Rolls back now (the destructor does it too). Never fails visibly: a
+  // connection that cannot roll back is discarded, which rolls back.
+  void Rollback();
+
+  // True after COMMIT was sent, whatever its outcome.
+  bool commit_attempted() const { return commit_attempted_; }
+
+ private:
+  friend class Database;
+  Transaction(Database* db, std::unique_ptr<internal::PooledConnection> conn);
+
+  bool finished_ = false;
+  bool commit_attempted_ = false;
+};
+
+// Counters for tests and health pages.
+struct PoolStats {
+  int live = 0;           // open connections (idle + in use + being opened)
+  int idle = 0;           // open and waiting in the pool
+  int64_t opened = 0;     // connections opened since Open
+  int64_t discarded = 0;  // connections closed because they failed
+};
+
+class Database {
+ public:
+  // Checks `config`, creates the database when asked
+  // (create_database_if_missing), and opens one connection to prove the
+  // settings work. INVALID_ARGUMENT for a bad config; UNAVAILABLE (reason
+  // DB_UNAVAILABLE) when the server cannot be reached; INTERNAL for other
+  // server errors (wrong password, unknown database), logged to stderr.
+  static absl::StatusOr<std::unique_ptr<Database>> Open(const DbConfig& config);
+
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+  ~Database();
+
+  // A connection in autocommit mode. Blocks while all pool_size connections
+  // are in use, at most checkout_timeout: then UNAVAILABLE with reason
+  // DB_POOL_EXHAUSTED. UNAVAILABLE (DB_UNAVAILABLE) when a new connection
+  // cannot be opened.
+  absl::StatusOr<Session> Checkout();
+
+  // Starts a transaction (START TRANSACTION [READ ONLY]). Fails as Checkout,
+  // or UNAVAILABLE when the connection is lost while starting.
+  absl::StatusOr<Transaction> Begin(TxMode mode = TxMode::kReadWrite);
+
+  // Runs `fn` in a transaction and commits when it returns OK; rolls back and
+  // returns its status otherwise. When the connection is lost before COMMIT
+  // was sent (while starting, or in a statement of `fn`), runs `fn` once more
+  // in a new transaction on a fresh connection, so `fn` must be safe to run
+  // twice (write its results only into variables it assigns anew). Returns
+  // the status of the last attempt; UNAVAILABLE when the commit's outcome is
+  // unknown (never retried).
+  absl::Status RunInTransaction(
+      absl::FunctionRef<absl::Status(Transaction&)> fn,
+      TxMode mode = TxMode::kReadWrite);
+
+  // OK when the database answers a query (a lost connection is retried once
+  // on a fresh one). UNAVAILABLE otherwise.
+  absl::Status Ping();
+
+  const DbConfig& config() const { return config_; }
+  PoolStats stats() const;
+
+ private:
+  friend class Session;
+  explicit Database(const DbConfig& config);
+
+  // Checks a connection out; `fresh` forces a ping of a pooled connection.
+  absl::StatusOr<std::unique_ptr<internal::PooledConnection>> Acquire(
+      bool fresh);
+  absl::StatusOr<Transaction> BeginImpl(TxMode mode, bool fresh);
+  // Gives a connection back; closes it instead when `close`. `lost` says
+  // the server connection died.
+  void Return(std::unique_ptr<internal::PooledConnection> conn, bool close,
+              bool lost);
+  bool CanAcquire() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const DbConfig config_;
+  mutable absl::Mutex mu_;
+  std::vector<std::unique_ptr<internal::PooledConnection>> idle_
+      ABSL_GUARDED_BY(mu_);
+  int live_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t opened_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t discarded_ ABSL_GUARDED_BY(mu_) = 0;
+  // Bumped whenever a connection is found lost; idle connections last
+  // checked in an older epoch are pinged before use.
+  int64_t loss_epoch_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace envcredit::storage
+
+#endif  // ENVCREDIT_SERVER_STORAGE_DATABASE_H_

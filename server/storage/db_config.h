@@ -1,0 +1,65 @@
+// Where the database is and how the pool talks to it. Plain values: the
+// server fills a DbConfig from its flags (whose defaults come from the
+// ENVCREDIT_DB_* environment variables), the tests from the db.env file that
+// scripts/db.sh writes.
+//
+// Thread-safety: DbConfig is a value; the functions below only read the
+// process environment or a file and may be called from any thread.
+#ifndef ENVCREDIT_SERVER_STORAGE_DB_CONFIG_H_
+#define ENVCREDIT_SERVER_STORAGE_DB_CONFIG_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace envcredit::storage {
+
+struct DbConfig {
+  std::string host = "127.0.0.1";
+  int port = 3306;
+  std::string user = "root";
+  std::string password;
+  // The schema to use. Empty means "no default schema" (administrative
+  // connections only, e.g. the test fixture that creates schemas).
+  std::string database = "envcredit";
+  int pool_size = 8;  // live connections, at most
+  absl::Duration connect_timeout = absl::Seconds(5);   // per connection attempt
+  absl::Duration checkout_timeout = absl::Seconds(5);  // waiting for a free one
+  // Database::Open runs CREATE DATABASE IF NOT EXISTS (utf8mb4) first.
+  bool create_database_if_missing = false;
+};
+
+// The environment variables read by DbConfigFromEnv / DbConfigFromEnvFile:
+//   ENVCREDIT_DB_HOST, ENVCREDIT_DB_PORT, ENVCREDIT_DB_USER,
+//   ENVCREDIT_DB_PASSWORD, ENVCREDIT_DB_NAME, ENVCREDIT_DB_POOL_SIZE,
+//   ENVCREDIT_DB_CONNECT_TIMEOUT_MS, ENVCREDIT_DB_CHECKOUT_TIMEOUT_MS.
+// Other keys (ENVCREDIT_DB_SOCKET, used by the mariadb command-line client)
+// are ignored.
+
+// `defaults` overridden by the ENVCREDIT_DB_* variables that are set.
+// INVALID_ARGUMENT when a number does not parse or is out of range.
+absl::StatusOr<DbConfig> DbConfigFromEnv(DbConfig defaults = {});
+
+// `defaults` overridden by the KEY=VALUE lines of `path` (the db.env file
+// written by scripts/db.sh; blank lines and lines starting with # are
+// skipped). NOT_FOUND when the file cannot be read; INVALID_ARGUMENT as
+// DbConfigFromEnv.
+absl::StatusOr<DbConfig> DbConfigFromEnvFile(const std::string& path,
+                                             DbConfig defaults = {});
+
+// Applies one KEY=VALUE setting. Unknown keys are ignored. INVALID_ARGUMENT
+// when the value of a numeric key is not a number in range.
+absl::Status ApplyDbSetting(absl::string_view key, absl::string_view value,
+                            DbConfig& config);
+
+// OK when `config` can be used: a host, a port in 1..65535, a user, a pool
+// size in 1..1000, positive timeouts, and a database name that is empty or
+// made of [A-Za-z0-9_$] (at most 64). INVALID_ARGUMENT naming the setting.
+absl::Status ValidateDbConfig(const DbConfig& config);
+
+}  // namespace envcredit::storage
+
+#endif  // ENVCREDIT_SERVER_STORAGE_DB_CONFIG_H_

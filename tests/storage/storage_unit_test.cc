@@ -1,0 +1,134 @@
+// Storage pieces that need no database: settings, the error mapping, the
+// migration splitter, LIKE escaping.
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "server/storage/db_config.h"
+#include "server/storage/migrations.h"
+#include "server/storage/mysql_enterprise_repository.h"
+#include "server/storage/sql_error.h"
+#include "tests/support/status_matchers.h"
+
+namespace envcredit::storage {
+namespace {
+
+using ::envcredit::testing::StatusIs;
+
+TEST(SqlErrorTest, MapsEachErrorNumberToItsCode) {
+  struct Case {
+    int error;
+    absl::StatusCode code;
+    const char* reason;
+  };
+  const Case cases[] = {
+      {1062, absl::StatusCode::kAlreadyExists, kReasonDbDuplicateKey},
+      {1213, absl::StatusCode::kAborted, kReasonDbConflict},
+      {1205, absl::StatusCode::kAborted, kReasonDbConflict},
+      {2002, absl::StatusCode::kUnavailable, kReasonDbUnavailable},
+      {2003, absl::StatusCode::kUnavailable, kReasonDbUnavailable},
+      {2006, absl::StatusCode::kUnavailable, kReasonDbUnavailable},
+      {2013, absl::StatusCode::kUnavailable, kReasonDbUnavailable},
+      {2055, absl::StatusCode::kUnavailable, kReasonDbUnavailable},
+      {1053, absl::StatusCode::kUnavailable, kReasonDbUnavailable},
+      {1927, absl::StatusCode::kUnavailable, kReasonDbUnavailable},
+      {1064, absl::StatusCode::kInternal, kReasonDbError},  // syntax
+      {1406, absl::StatusCode::kInternal, kReasonDbError},  // too long
+      {1045, absl::StatusCode::kInternal, kReasonDbError},  // access denied
+      {0, absl::StatusCode::kInternal, kReasonDbError},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.error);
+    absl::Status status = MapSqlError(c.error, "HY000",
+                                      "Table 'secret_table' doesn't exist "
+                                      "near 'SELECT password'",
+                                      "test");
+    EXPECT_THAT(status, StatusIs(c.code, c.reason));
+    // Server text and SQL never reach the client-visible message.
+    EXPECT_THAT(std::string(status.message()),
+                ::testing::Not(::testing::HasSubstr("secret")));
+    EXPECT_THAT(std::string(status.message()),
+                ::testing::Not(::testing::HasSubstr("SELECT")));
+  }
+  EXPECT_TRUE(IsConnectionLostError(2013));
+  EXPECT_FALSE(IsConnectionLostError(1062));
+  EXPECT_TRUE(IsConnectError(2003));
+  EXPECT_TRUE(IsDbUnavailable(MapSqlError(2006, "HY000", "", "")));
+  EXPECT_FALSE(IsDbUnavailable(MapSqlError(1213, "40001", "", "")));
+}
+
+TEST(DbConfigTest, ReadsTheEnvFileOfDbSh) {
+  const std::string path = ::testing::TempDir() + "/db_config_test.env";
+  {
+    std::ofstream out(path);
+    out << "# written by scripts/db.sh\n"
+           "ENVCREDIT_DB_HOST=127.0.0.1\n"
+           "ENVCREDIT_DB_PORT=40123\n"
+           "ENVCREDIT_DB_USER=root\n"
+           "ENVCREDIT_DB_PASSWORD=\n"
+           "ENVCREDIT_DB_SOCKET=/tmp/x/mysqld.sock\n"
+           "export ENVCREDIT_DB_NAME=envcredit_demo\n";
+  }
+  DbConfig defaults;
+  defaults.password = "was-set";
+  absl::StatusOr<DbConfig> config = DbConfigFromEnvFile(path, defaults);
+  ASSERT_OK(config);
+  EXPECT_EQ(config->host, "127.0.0.1");
+  EXPECT_EQ(config->port, 40123);
+  EXPECT_EQ(config->user, "root");
+  EXPECT_EQ(config->password, "");
+  EXPECT_EQ(config->database, "envcredit_demo");
+  EXPECT_EQ(config->pool_size, defaults.pool_size);
+  EXPECT_OK(ValidateDbConfig(*config));
+  std::remove(path.c_str());
+
+  EXPECT_THAT(DbConfigFromEnvFile(path), StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST(DbConfigTest, RefusesBadSettings) {
+  DbConfig config;
+  EXPECT_THAT(ApplyDbSetting("ENVCREDIT_DB_PORT", "70000", config),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(ApplyDbSetting("ENVCREDIT_DB_POOL_SIZE", "many", config),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_OK(ApplyDbSetting("ENVCREDIT_DB_CHECKOUT_TIMEOUT_MS", "250", config));
+  EXPECT_EQ(config.checkout_timeout, absl::Milliseconds(250));
+  EXPECT_OK(ApplyDbSetting("ENVCREDIT_DB_UNKNOWN", "x", config));
+
+  config = DbConfig();
+  config.database = "envcredit`; DROP DATABASE x; --";
+  EXPECT_THAT(ValidateDbConfig(config),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  config = DbConfig();
+  config.pool_size = 0;
+  EXPECT_THAT(ValidateDbConfig(config),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(Database::Open(config),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST(SplitSqlStatementsTest, SplitsAtSemicolonsEndingALine) {
+  EXPECT_THAT(
+      SplitSqlStatements("-- comment; not a statement\n"
+                         "CREATE TABLE a (\n  x INT\n);\n"
+                         "\n  -- another\n"
+                         "INSERT INTO a VALUES (1);  \n"
+                         "UPDATE a SET x = 2"),
+      ::testing::ElementsAre("CREATE TABLE a (\n  x INT\n)",
+                             "INSERT INTO a VALUES (1)", "UPDATE a SET x = 2"));
+  EXPECT_THAT(SplitSqlStatements("-- only a comment\n"), ::testing::IsEmpty());
+  for (const Migration& migration : EmbeddedMigrations()) {
+    EXPECT_FALSE(SplitSqlStatements(migration.sql).empty()) << migration.name;
+  }
+}
+
+TEST(EscapeLikePatternTest, EscapesWildcardsAndTheEscapeCharacter) {
+  EXPECT_EQ(EscapeLikePattern("100%_a\\b"), "100\\%\\_a\\\\b");
+  EXPECT_EQ(EscapeLikePattern("环保𠀀"), "环保𠀀");
+  EXPECT_EQ(EscapeLikePattern(""), "");
+}
+
+}  // namespace
+}  // namespace envcredit::storage
