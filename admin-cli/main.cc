@@ -1,0 +1,26 @@
+// envcredit-admin: the command-line client of envcredit-server. All logic is
+// in envcredit_admin_lib (cli.h); this only wires the process to it.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "admin-cli/cli.h"
+
+int main(int argc, char** argv) {
+  std::ios::sync_with_stdio(false);
+  envcredit::admin::CliEnvironment env;
+  env.out = &std::cout;
+  env.err = &std::cerr;
+  env.err_is_terminal = isatty(STDERR_FILENO) == 1;
+  const char* server = std::getenv(envcredit::admin::kServerEnvVar.data());
+  env.env_server = server == nullptr ? "" : server;
+  env.make_client = [](const envcredit::admin::GlobalOptions& global) {
+    return envcredit::admin::NewGrpcEnterpriseClient(global.server,
+                                                     global.timeout_seconds);
+  };
+  return envcredit::admin::RunCli(
+      std::vector<std::string>(argv + 1, argv + argc), env);
+}
