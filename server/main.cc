@@ -25,6 +25,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "server/api/access_log.h"
 #include "server/api/enterprise_service.h"
+#include "server/api/malformed_request.h"
 #include "server/storage/database.h"
 #include "server/storage/db_config.h"
 #include "server/storage/migrations.h"
@@ -136,6 +137,7 @@ int Run() {
   storage::MysqlEnterpriseRepository enterprises(database->get());
   api::EnterpriseService enterprise_service(&enterprises);
 
+  api::InstallProtobufLogCapture();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;

@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/log.h"
+#include "server/api/malformed_request.h"
 
 namespace envcredit::api {
 namespace {
@@ -52,6 +53,15 @@ class AccessLogInterceptor final : public grpc::experimental::Interceptor {
     if (methods->QueryInterceptionHookPoint(
             InterceptionHookPoints::PRE_SEND_STATUS)) {
       grpc::Status status = methods->GetSendStatus();
+      if (auto replacement = ReplacementForUnparsableRequest(method_, status)) {
+        status = *replacement;
+        methods->ModifySendStatus(status);
+      } else {
+        // Parsed fine: nothing captured on this thread belongs to this call.
+        // (Not cleared earlier: gRPC parses the request before it runs the
+        // receive hooks, on the thread that then sends the status.)
+        ClearCapturedInvalidField();
+      }
       LogInfo(absl::StrFormat(
           "access method=%s code=%s duration_ms=%.3f request_id=%s", method_,
           absl::StatusCodeToString(

@@ -4,7 +4,8 @@
 // The request id is the client's `x-request-id` metadata when it sent one
 // (up to 64 printable characters), else one the server makes; either way it
 // is echoed back in the response's initial metadata, so a caller can quote
-// it when reporting a problem.
+// it when reporting a problem. It also turns gRPC's answer to a request that
+// could not be parsed into INVALID_ARGUMENT (see malformed_request.h).
 #ifndef ENVCREDIT_SERVER_API_ACCESS_LOG_H_
 #define ENVCREDIT_SERVER_API_ACCESS_LOG_H_
 

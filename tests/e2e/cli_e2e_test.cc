@@ -1,6 +1,7 @@
 // End to end through the envcredit-admin binary, as an operator uses it:
 // the real server, the real database, exit codes and printed output.
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -74,8 +75,10 @@ class CliE2eTest : public ::testing::Test {
         ENVCREDIT_ADMIN_BIN,
         "--server=" + (server.empty() ? server_->address() : server)};
     for (const std::string& arg : args) quoted.push_back(ShellQuote(arg));
-    const std::string out_file = ::testing::TempDir() + "/cli_out";
-    const std::string err_file = ::testing::TempDir() + "/cli_err";
+    // CTest runs the tests of this file as separate processes side by side:
+    // every file name carries the process id.
+    const std::string out_file = absl::StrCat(::testing::TempDir(), "/cli_out_", getpid());
+    const std::string err_file = absl::StrCat(::testing::TempDir(), "/cli_err_", getpid());
     const std::string command = absl::StrCat(
         absl::StrJoin(quoted, " "), " >", out_file, " 2>", err_file,
         " </dev/null");
@@ -162,7 +165,8 @@ TEST_F(CliE2eTest, HelpDescribesCommands) {
 }
 
 TEST_F(CliE2eTest, ImportStoresGoodRowsReportsBadOnesAndIsSafeToRerun) {
-  const std::string csv = ::testing::TempDir() + "/enterprises.csv";
+  const std::string csv =
+      absl::StrCat(::testing::TempDir(), "/enterprises_", getpid(), ".csv");
   {
     std::ofstream out(csv);
     out << "\xEF\xBB\xBF"  // a BOM, as spreadsheet programs write
