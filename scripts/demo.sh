@@ -71,11 +71,11 @@ echo "== Loading the demo dataset (fictional enterprises) =="
 
 echo
 echo "== Enterprises in Nanjing (region 3201), first page =="
-"$ADMIN" enterprises list --region-prefix 3201 --page-size 10
+"$ADMIN" enterprises list --region-prefix 3201 --page-size 10 2>/dev/null
 
 echo
 echo "== One enterprise in full =="
-first=$("$ADMIN" --output csv enterprises list --page-size 1 | sed -n 2p | cut -d, -f1)
+first=$("$ADMIN" --output csv enterprises list --page-size 1 2>/dev/null | sed -n 2p | cut -d, -f1)
 first=${first#enterprises/}
 "$ADMIN" --output json enterprises get "$first"
 

@@ -1,0 +1,17 @@
+// Who is calling: the actor every write's audit entry names.
+#ifndef ENVCREDIT_SERVER_API_ACTOR_H_
+#define ENVCREDIT_SERVER_API_ACTOR_H_
+
+#include <string>
+
+#include "grpcpp/server_context.h"
+
+namespace envcredit::api {
+
+// The label of the caller's token once access control authenticated it;
+// "unauthenticated" for a call that carried no credentials.
+std::string ActorOf(const grpc::ServerContext* context);
+
+}  // namespace envcredit::api
+
+#endif  // ENVCREDIT_SERVER_API_ACTOR_H_
