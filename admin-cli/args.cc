@@ -21,6 +21,12 @@ const std::vector<FlagSpec>& GlobalFlags() {
        "127.0.0.1:50051)"},
       {"output", "FORMAT", "table (default), json or csv"},
       {"timeout", "SECONDS", "deadline of each call (default 10)"},
+      {"token", "TOKEN",
+       "bearer token sent as 'authorization: Bearer TOKEN' on every call "
+       "(default: $ENVCREDIT_TOKEN, else the file named by "
+       "$ENVCREDIT_TOKEN_FILE)"},
+      {"token-file", "FILE",
+       "read the bearer token from FILE (first line, spaces trimmed)"},
       {"help", "", "show help (also -h)"},
   };
   return *flags;
@@ -165,6 +171,16 @@ std::string ApplyGlobal(const std::string& name, const std::string& value,
           value, "'");
     }
     global->timeout_seconds = seconds;
+  } else if (name == "token") {
+    if (value.empty()) return "--token needs a TOKEN value";
+    if (!global->token_file.empty()) {
+      return "give --token or --token-file, not both";
+    }
+    global->token = value;
+  } else if (name == "token-file") {
+    if (value.empty()) return "--token-file needs a FILE value";
+    if (!global->token.empty()) return "give --token or --token-file, not both";
+    global->token_file = value;
   }
   return "";
 }
@@ -219,6 +235,14 @@ std::string UsageErrorText(absl::string_view message,
 std::string ParsedCommand::Get(const std::string& flag) const {
   const auto it = flags.find(flag);
   return it == flags.end() ? "" : it->second;
+}
+
+std::vector<std::string> ParsedCommand::GetAll(const std::string& flag) const {
+  const auto it = repeated.find(flag);
+  if (it != repeated.end()) return it->second;
+  const auto one = flags.find(flag);
+  if (one != flags.end()) return {one->second};
+  return {};
 }
 
 std::string TopLevelHelp(const std::vector<CommandSpec>& commands) {
@@ -317,8 +341,8 @@ ParseResult ParseCommandLine(const std::vector<std::string>& args,
     if (spec == nullptr) {
       return UsageError(absl::StrCat("unknown global flag '--", name,
                                      "' (global flags: --server, --output, "
-                                     "--timeout; command flags go after the "
-                                     "command)"),
+                                     "--timeout, --token, --token-file; "
+                                     "command flags go after the command)"),
                         "");
     }
     if (!seen_globals.insert(name).second) {
@@ -403,8 +427,9 @@ ParseResult ParseCommandLine(const std::vector<std::string>& args,
       return UsageError(
           absl::StrCat("unknown flag '--", name, "' for '", hint, "'"), hint);
     }
-    const bool repeated = global ? !seen_globals.insert(name).second
-                                 : parsed.flags.count(name) > 0;
+    const bool repeated =
+        global ? !seen_globals.insert(name).second
+               : parsed.flags.count(name) > 0 && !spec->repeatable;
     if (repeated) {
       return UsageError(absl::StrCat("--", name, " given twice"), hint);
     }
@@ -413,7 +438,10 @@ ParseResult ParseCommandLine(const std::vector<std::string>& args,
     if (error.empty() && global)
       error = ApplyGlobal(name, value, &parsed.global);
     if (!error.empty()) return UsageError(error, hint);
-    if (!global) parsed.flags[name] = value;
+    if (!global) {
+      parsed.flags[name] = value;
+      if (spec->repeatable) parsed.repeated[name].push_back(value);
+    }
   }
 
   // A boolean given as --flag=false is as good as absent.

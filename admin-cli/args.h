@@ -21,12 +21,16 @@ namespace envcredit::admin {
 inline constexpr absl::string_view kProgramName = "envcredit-admin";
 inline constexpr absl::string_view kDefaultServer = "127.0.0.1:50051";
 inline constexpr absl::string_view kServerEnvVar = "ENVCREDIT_SERVER";
+inline constexpr absl::string_view kTokenEnvVar = "ENVCREDIT_TOKEN";
+inline constexpr absl::string_view kTokenFileEnvVar = "ENVCREDIT_TOKEN_FILE";
 
 struct FlagSpec {
   std::string name;        // without dashes: "credit-code"
   std::string value_name;  // "CODE"; empty for a boolean flag
   std::string help;
   bool required = false;
+  // May be given several times; every value is kept (ParsedCommand::GetAll).
+  bool repeatable = false;
 };
 
 struct CommandSpec {
@@ -46,6 +50,11 @@ struct GlobalOptions {
   std::string server;  // host:port
   OutputFormat output = OutputFormat::kTable;
   double timeout_seconds = 10;
+  // Sent as `authorization: Bearer <token>` on every call when not empty.
+  // From --token, else the file named by --token-file, else $ENVCREDIT_TOKEN,
+  // else the file named by $ENVCREDIT_TOKEN_FILE (see ResolveToken).
+  std::string token;
+  std::string token_file;  // --token-file as given
 };
 
 // A command line that parsed: which command, with what.
@@ -54,10 +63,14 @@ struct ParsedCommand {
   const CommandSpec* command = nullptr;
   std::string positional;                    // "" when none was given
   std::map<std::string, std::string> flags;  // given flags; booleans "true"
+  // Every value of a repeatable flag, in order (its last one is in `flags`).
+  std::map<std::string, std::vector<std::string>> repeated;
 
   bool Has(const std::string& flag) const { return flags.count(flag) > 0; }
   // The value of `flag`, or "" when it was not given.
   std::string Get(const std::string& flag) const;
+  // Every value of a repeatable `flag`, in the order given; empty when absent.
+  std::vector<std::string> GetAll(const std::string& flag) const;
 };
 
 enum class ParseOutcome {

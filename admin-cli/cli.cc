@@ -1,17 +1,57 @@
 #include "admin-cli/cli.h"
 
+#include <fstream>
 #include <ostream>
+#include <sstream>
 
+#include "absl/strings/str_cat.h"
 #include "admin-cli/enterprise_commands.h"
 #include "admin-cli/exit_codes.h"
+#include "admin-cli/record_commands.h"
+#include "admin-cli/text.h"
 
 namespace envcredit::admin {
+namespace {
 
-std::vector<CommandSpec> AllCommandSpecs() { return EnterpriseCommandSpecs(); }
+absl::StatusOr<std::string> ReadTokenFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::NotFoundError(
+        absl::StrCat("cannot read the token file ", path));
+  }
+  std::string line;
+  std::getline(in, line);
+  const std::string token(TrimAscii(line));
+  if (token.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the token file ", path, " is empty"));
+  }
+  return token;
+}
+
+}  // namespace
+
+std::vector<CommandSpec> AllCommandSpecs() {
+  std::vector<CommandSpec> specs = EnterpriseCommandSpecs();
+  for (CommandSpec& s : RecordCommandSpecs()) specs.push_back(std::move(s));
+  return specs;
+}
+
+absl::StatusOr<std::string> ResolveToken(const GlobalOptions& global,
+                                         absl::string_view env_token,
+                                         absl::string_view env_token_file) {
+  if (!global.token.empty()) return global.token;
+  if (!global.token_file.empty()) return ReadTokenFile(global.token_file);
+  if (!env_token.empty()) return std::string(TrimAscii(env_token));
+  if (!env_token_file.empty()) {
+    return ReadTokenFile(std::string(env_token_file));
+  }
+  return std::string();
+}
 
 int RunCli(const std::vector<std::string>& args, const CliEnvironment& env) {
   const std::vector<CommandSpec> commands = AllCommandSpecs();
-  const ParseResult parsed = ParseCommandLine(args, commands, env.env_server);
+  ParseResult parsed = ParseCommandLine(args, commands, env.env_server);
   switch (parsed.outcome) {
     case ParseOutcome::kHelp:
       *env.out << parsed.text << std::flush;
@@ -22,11 +62,39 @@ int RunCli(const std::vector<std::string>& args, const CliEnvironment& env) {
     case ParseOutcome::kRun:
       break;
   }
-  std::unique_ptr<EnterpriseClient> client =
-      env.make_client(parsed.command.global);
-  const int code =
-      RunEnterpriseCommand(parsed.command, *client,
-                           CommandIo{*env.out, *env.err, env.err_is_terminal});
+  absl::StatusOr<std::string> token =
+      ResolveToken(parsed.command.global, env.env_token, env.env_token_file);
+  if (!token.ok()) {
+    *env.err << UsageErrorText(token.status().message(), "") << std::flush;
+    return kExitUsage;
+  }
+  parsed.command.global.token = *token;
+  const GlobalOptions& global = parsed.command.global;
+  const CommandIo io{*env.out, *env.err, env.err_is_terminal};
+  int code = kExitFailure;
+  const std::string& group = parsed.command.command->path[0];
+  if (group == "enterprises") {
+    std::unique_ptr<EnterpriseClient> client = env.make_client(global);
+    code = RunEnterpriseCommand(parsed.command, *client, io);
+  } else {
+    std::unique_ptr<EnterpriseClient> enterprises;
+    std::unique_ptr<RecordClient> records;
+    std::unique_ptr<AuditClient> audit;
+    RecordClients clients;
+    clients.enterprises = [&]() -> EnterpriseClient& {
+      if (!enterprises) enterprises = env.make_client(global);
+      return *enterprises;
+    };
+    clients.records = [&]() -> RecordClient& {
+      if (!records) records = env.make_record_client(global);
+      return *records;
+    };
+    clients.audit = [&]() -> AuditClient& {
+      if (!audit) audit = env.make_audit_client(global);
+      return *audit;
+    };
+    code = RunRecordCommand(parsed.command, clients, io);
+  }
   env.out->flush();
   env.err->flush();
   return code;

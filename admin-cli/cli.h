@@ -10,8 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
+
 #include "admin-cli/args.h"
 #include "admin-cli/enterprise_client.h"
+#include "admin-cli/record_client.h"
 
 namespace envcredit::admin {
 
@@ -24,7 +27,24 @@ struct CliEnvironment {
   // when a command is about to run.
   std::function<std::unique_ptr<EnterpriseClient>(const GlobalOptions&)>
       make_client;
+  // The same for RecordService and AuditService (commands of
+  // record_commands.h); called at most once, when a command needs it.
+  std::function<std::unique_ptr<RecordClient>(const GlobalOptions&)>
+      make_record_client;
+  std::function<std::unique_ptr<AuditClient>(const GlobalOptions&)>
+      make_audit_client;
+  // $ENVCREDIT_TOKEN and $ENVCREDIT_TOKEN_FILE, "" when unset.
+  std::string env_token;
+  std::string env_token_file;
 };
+
+// The bearer token for `global`: --token, else the first line of
+// --token-file, else `env_token`, else the first line of `env_token_file`;
+// "" when none is set. INVALID_ARGUMENT / NOT_FOUND naming the file when a
+// token file cannot be read or is empty.
+absl::StatusOr<std::string> ResolveToken(const GlobalOptions& global,
+                                         absl::string_view env_token,
+                                         absl::string_view env_token_file);
 
 // Every command envcredit-admin knows.
 std::vector<CommandSpec> AllCommandSpecs();

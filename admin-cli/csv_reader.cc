@@ -30,7 +30,7 @@ int LineOf(absl::string_view text, size_t offset) {
 
 }  // namespace
 
-absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text) {
+absl::StatusOr<CsvParser> CsvParser::Create(absl::string_view text) {
   if (text.substr(0, kBom.size()) == kBom) text.remove_prefix(kBom.size());
   size_t bad = 0;
   if (!IsValidUtf8(text, &bad)) {
@@ -39,24 +39,18 @@ absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text) {
         ": the text is not UTF-8 (save the file as \"CSV UTF-8\"; GBK/GB18030 "
         "is not accepted)"));
   }
+  return CsvParser(text);
+}
 
-  std::vector<CsvRecord> records;
+absl::StatusOr<bool> CsvParser::Next(CsvRecord* out) {
+  const absl::string_view text = text_;
+  const size_t n = text.size();
+  size_t& i = offset_;
+  int& line = line_;
   CsvRecord record;
   std::string field;
-  int line = 1;
   bool record_started = false;  // anything seen since the last line break
-  size_t i = 0;
-  const size_t n = text.size();
 
-  const auto end_record = [&]() {
-    record.fields.push_back(std::move(field));
-    field.clear();
-    const bool empty_line = record.fields.size() == 1 &&
-                            record.fields[0].empty() && !record_started;
-    if (!empty_line) records.push_back(std::move(record));
-    record = CsvRecord();
-    record_started = false;
-  };
   // Consumes a line break at text[i] (CRLF, LF or CR); true if there was one.
   const auto take_line_break = [&]() {
     if (text[i] == '\r') {
@@ -70,6 +64,20 @@ absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text) {
       return true;
     }
     return false;
+  };
+  // Ends the record; true when it is one to return (not an empty line).
+  const auto end_record = [&]() {
+    record.fields.push_back(std::move(field));
+    field.clear();
+    const bool empty_line = record.fields.size() == 1 &&
+                            record.fields[0].empty() && !record_started;
+    if (empty_line) {
+      record = CsvRecord();
+      record_started = false;
+      return false;
+    }
+    *out = std::move(record);
+    return true;
   };
 
   while (i < n) {
@@ -110,6 +118,7 @@ absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text) {
       }
     } else {
       // An unquoted field: runs to the next comma or line break.
+      const size_t begin = i;
       while (i < n && text[i] != ',' && text[i] != '\r' && text[i] != '\n') {
         if (text[i] == '"') {
           return absl::InvalidArgumentError(absl::StrCat(
@@ -117,8 +126,11 @@ absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text) {
               ": a quote inside an unquoted field (quote the whole field and "
               "double the quote: \"a \"\"b\"\" c\")"));
         }
+        ++i;
+      }
+      if (i > begin) {
         record_started = true;
-        field.push_back(text[i++]);
+        field.append(text.data() + begin, i - begin);
       }
     }
     if (i >= n) break;
@@ -130,13 +142,27 @@ absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text) {
       continue;
     }
     take_line_break();
-    end_record();
+    if (end_record()) return true;
   }
-  if (record_started || !field.empty()) end_record();
+  if (record_started || !field.empty()) return end_record();
+  return false;
+}
+
+absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text) {
+  absl::StatusOr<CsvParser> parser = CsvParser::Create(text);
+  if (!parser.ok()) return parser.status();
+  std::vector<CsvRecord> records;
+  for (;;) {
+    CsvRecord record;
+    absl::StatusOr<bool> more = parser->Next(&record);
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    records.push_back(std::move(record));
+  }
   return records;
 }
 
-absl::StatusOr<std::vector<CsvRecord>> ReadCsvFile(const std::string& path) {
+absl::StatusOr<std::string> ReadFileText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     const int err = errno;
@@ -150,12 +176,30 @@ absl::StatusOr<std::vector<CsvRecord>> ReadCsvFile(const std::string& path) {
     return absl::InternalError(
         absl::StrCat(path, ": cannot open: ", std::strerror(err)));
   }
-  std::ostringstream contents;
-  contents << in.rdbuf();
+  std::string contents;
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  if (size > 0) {
+    contents.resize(static_cast<size_t>(size));
+    in.seekg(0, std::ios::beg);
+    in.read(contents.data(), size);
+  } else {
+    in.clear();
+    in.seekg(0, std::ios::beg);
+    std::ostringstream all;
+    all << in.rdbuf();
+    contents = all.str();
+  }
   if (in.bad()) {
     return absl::InternalError(absl::StrCat(path, ": read error"));
   }
-  absl::StatusOr<std::vector<CsvRecord>> records = ParseCsv(contents.str());
+  return contents;
+}
+
+absl::StatusOr<std::vector<CsvRecord>> ReadCsvFile(const std::string& path) {
+  absl::StatusOr<std::string> contents = ReadFileText(path);
+  if (!contents.ok()) return contents.status();
+  absl::StatusOr<std::vector<CsvRecord>> records = ParseCsv(*contents);
   if (!records.ok()) {
     return absl::Status(records.status().code(),
                         absl::StrCat(path, ": ", records.status().message()));

@@ -22,6 +22,34 @@ struct CsvRecord {
   std::vector<std::string> fields;
 };
 
+// Parses a CSV document one record at a time, so an importer can send rows
+// while it reads. Not thread-safe; `text` must outlive the parser.
+class CsvParser {
+ public:
+  // Skips a leading byte-order mark. INVALID_ARGUMENT (with the line) when
+  // `text` is not UTF-8 — checked for the whole text before any record.
+  static absl::StatusOr<CsvParser> Create(absl::string_view text);
+
+  // The next record in `*record`: true; false at the end; INVALID_ARGUMENT
+  // as ParseCsv describes. Empty lines are skipped.
+  absl::StatusOr<bool> Next(CsvRecord* record);
+
+  // Bytes consumed so far and in all (for a progress bar).
+  size_t offset() const { return offset_; }
+  size_t size() const { return text_.size(); }
+
+ private:
+  explicit CsvParser(absl::string_view text) : text_(text) {}
+
+  absl::string_view text_;
+  size_t offset_ = 0;
+  int line_ = 1;
+};
+
+// Reads the whole file. NOT_FOUND, PERMISSION_DENIED or INTERNAL with the
+// path in the message.
+absl::StatusOr<std::string> ReadFileText(const std::string& path);
+
 // Parses a whole CSV document. Line breaks inside quoted fields are returned
 // as "\n" whatever the file used. Returns INVALID_ARGUMENT, with the line
 // number in the message, for an unterminated quoted field, a quote inside an

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <utility>
 
 #include "absl/random/random.h"
 #include "absl/strings/str_format.h"
@@ -16,10 +17,10 @@ using envcredit::v1::EnterpriseService;
 class GrpcEnterpriseClient final : public EnterpriseClient {
  public:
   GrpcEnterpriseClient(std::shared_ptr<grpc::Channel> channel,
-                       double timeout_seconds)
+                       double timeout_seconds, std::string token)
       : stub_(EnterpriseService::NewStub(channel)),
-        timeout_(std::chrono::microseconds(
-            static_cast<int64_t>(timeout_seconds * 1e6))) {}
+        timeout_seconds_(timeout_seconds),
+        token_(std::move(token)) {}
 
   grpc::Status Create(const std::string& request_id,
                       const v1::CreateEnterpriseRequest& request,
@@ -52,21 +53,34 @@ class GrpcEnterpriseClient final : public EnterpriseClient {
 
  private:
   void Prepare(const std::string& request_id, grpc::ClientContext& context) {
-    context.set_deadline(std::chrono::system_clock::now() + timeout_);
-    if (!request_id.empty()) context.AddMetadata(kRequestIdHeader, request_id);
+    PrepareCallContext(timeout_seconds_, token_, request_id, context);
   }
 
   const std::unique_ptr<EnterpriseService::Stub> stub_;  // thread-safe
-  const std::chrono::microseconds timeout_;
+  const double timeout_seconds_;
+  const std::string token_;
 };
 
 }  // namespace
 
 std::unique_ptr<EnterpriseClient> NewGrpcEnterpriseClient(
-    const std::string& server, double timeout_seconds) {
+    const std::string& server, double timeout_seconds,
+    const std::string& token) {
   return std::make_unique<GrpcEnterpriseClient>(
       grpc::CreateChannel(server, grpc::InsecureChannelCredentials()),
-      timeout_seconds);
+      timeout_seconds, token);
+}
+
+void PrepareCallContext(double timeout_seconds, const std::string& token,
+                        const std::string& request_id,
+                        grpc::ClientContext& context) {
+  context.set_deadline(
+      std::chrono::system_clock::now() +
+      std::chrono::microseconds(static_cast<int64_t>(timeout_seconds * 1e6)));
+  if (!request_id.empty()) context.AddMetadata(kRequestIdHeader, request_id);
+  if (!token.empty()) {
+    context.AddMetadata(kAuthorizationHeader, "Bearer " + token);
+  }
 }
 
 std::string NewRequestId() {

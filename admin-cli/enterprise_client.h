@@ -14,9 +14,14 @@
 #include "envcredit/v1/enterprise.pb.h"
 #include "grpcpp/support/status.h"
 
+namespace grpc {
+class ClientContext;
+}  // namespace grpc
+
 namespace envcredit::admin {
 
 inline constexpr char kRequestIdHeader[] = "x-request-id";
+inline constexpr char kAuthorizationHeader[] = "authorization";
 
 class EnterpriseClient {
  public:
@@ -42,9 +47,18 @@ class EnterpriseClient {
 
 // A client on an insecure channel to `server` (host:port). Connecting is
 // lazy: an unreachable server shows as UNAVAILABLE on the first call (calls
-// do not wait for the server to come up).
+// do not wait for the server to come up). A non-empty `token` is sent as
+// `authorization: Bearer <token>` metadata on every call.
 std::unique_ptr<EnterpriseClient> NewGrpcEnterpriseClient(
-    const std::string& server, double timeout_seconds);
+    const std::string& server, double timeout_seconds,
+    const std::string& token = "");
+
+// Sets the deadline (now + timeout_seconds), the x-request-id header (when
+// `request_id` is not empty) and the bearer token (when `token` is not
+// empty) of one call. Every client of envcredit-admin uses it.
+void PrepareCallContext(double timeout_seconds, const std::string& token,
+                        const std::string& request_id,
+                        grpc::ClientContext& context);
 
 // A fresh random id for the x-request-id header: 32 lower-case hex digits.
 std::string NewRequestId();

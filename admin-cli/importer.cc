@@ -203,6 +203,12 @@ RowRequest RowToRequest(const ImportColumns& columns, const CsvRecord& record) {
   return row;
 }
 
+std::string ImportHash(const std::vector<std::string>& fields) {
+  Fnv128 hash;
+  for (const std::string& f : fields) hash.AddField(f);
+  return absl::StrCat("import-", hash.Hex());
+}
+
 std::string ErrorsPathFor(const std::string& input_path) {
   std::string base = input_path;
   if (base.size() > 4 &&

@@ -69,6 +69,11 @@ RowRequest RowToRequest(const ImportColumns& columns, const CsvRecord& record);
 // fields, so the same row always maps to the same id.
 std::string ImportRequestId(const envcredit::v1::Enterprise& enterprise);
 
+// "import-" + 32 hex digits of a 128-bit FNV-1a hash of `fields` (each
+// length-prefixed): the request_id of an imported row, stable across runs
+// and machines.
+std::string ImportHash(const std::vector<std::string>& fields);
+
 // "data/x.csv" -> "data/x.errors.csv"; "data/x" -> "data/x.errors.csv".
 std::string ErrorsPathFor(const std::string& input_path);
 

@@ -17,9 +17,22 @@ int main(int argc, char** argv) {
   env.err_is_terminal = isatty(STDERR_FILENO) == 1;
   const char* server = std::getenv(envcredit::admin::kServerEnvVar.data());
   env.env_server = server == nullptr ? "" : server;
+  const char* token = std::getenv(envcredit::admin::kTokenEnvVar.data());
+  env.env_token = token == nullptr ? "" : token;
+  const char* token_file =
+      std::getenv(envcredit::admin::kTokenFileEnvVar.data());
+  env.env_token_file = token_file == nullptr ? "" : token_file;
   env.make_client = [](const envcredit::admin::GlobalOptions& global) {
-    return envcredit::admin::NewGrpcEnterpriseClient(global.server,
-                                                     global.timeout_seconds);
+    return envcredit::admin::NewGrpcEnterpriseClient(
+        global.server, global.timeout_seconds, global.token);
+  };
+  env.make_record_client = [](const envcredit::admin::GlobalOptions& global) {
+    return envcredit::admin::NewGrpcRecordClient(
+        global.server, global.timeout_seconds, global.token);
+  };
+  env.make_audit_client = [](const envcredit::admin::GlobalOptions& global) {
+    return envcredit::admin::NewGrpcAuditClient(
+        global.server, global.timeout_seconds, global.token);
   };
   return envcredit::admin::RunCli(
       std::vector<std::string>(argv + 1, argv + argc), env);

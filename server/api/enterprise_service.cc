@@ -6,8 +6,10 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
+#include "common/log.h"
 #include "common/status_macros.h"
 #include "common/text.h"
+#include "server/api/actor.h"
 #include "server/api/enterprise_convert.h"
 #include "server/api/grpc_status.h"
 #include "server/api/page_token.h"
@@ -57,23 +59,50 @@ absl::StatusOr<int> PageSize(int requested) {
   return std::min(requested, kMaxPageSize);
 }
 
+domain::AuditContext AuditOf(const grpc::ServerContext* context,
+                             absl::string_view method,
+                             const std::string& request_id) {
+  return domain::AuditContext{
+      ActorOf(context),
+      absl::StrCat("/envcredit.v1.EnterpriseService/", method), request_id};
+}
+
 }  // namespace
 
+grpc::Status EnterpriseService::Finish(const domain::AuditContext& audit,
+                                       absl::string_view resource,
+                                       const absl::Status& status) {
+  if (!status.ok() && audit_ != nullptr) {
+    absl::Status appended =
+        audit_->Append(domain::MakeAuditEntry(audit, resource, status));
+    if (!appended.ok()) {
+      LogError(absl::StrCat("cannot audit a failed ", audit.method, ": ",
+                            appended.ToString()));
+    }
+  }
+  return ToGrpcStatus(status);
+}
+
 grpc::Status EnterpriseService::CreateEnterprise(
-    grpc::ServerContext*, const v1::CreateEnterpriseRequest* request,
+    grpc::ServerContext* context, const v1::CreateEnterpriseRequest* request,
     v1::Enterprise* response) {
+  const auto audit =
+      AuditOf(context, "CreateEnterprise", request->request_id());
   auto run = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     domain::Enterprise enterprise = FromCreateProto(request->enterprise());
     RETURN_IF_ERROR(domain::ValidateEnterprise(enterprise, "enterprise"));
     ASSIGN_OR_RETURN(
         domain::Enterprise created,
-        repository_->Create(enterprise, {request->request_id(),
-                                         RequestFingerprint(*request)}));
+        repository_->Create(enterprise,
+                            {request->request_id(),
+                             RequestFingerprint(*request)},
+                            audit));
     *response = ToProto(created);
     return absl::OkStatus();
   };
-  return ToGrpcStatus(run());
+  return Finish(audit,
+                EnterpriseName(request->enterprise().credit_code()), run());
 }
 
 grpc::Status EnterpriseService::GetEnterprise(
@@ -119,8 +148,10 @@ grpc::Status EnterpriseService::ListEnterprises(
 }
 
 grpc::Status EnterpriseService::UpdateEnterprise(
-    grpc::ServerContext*, const v1::UpdateEnterpriseRequest* request,
+    grpc::ServerContext* context, const v1::UpdateEnterpriseRequest* request,
     v1::Enterprise* response) {
+  const auto audit =
+      AuditOf(context, "UpdateEnterprise", request->request_id());
   auto run = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     ASSIGN_OR_RETURN(
@@ -140,11 +171,12 @@ grpc::Status EnterpriseService::UpdateEnterprise(
         domain::Enterprise updated,
         repository_->Update(credit_code, patch, expected_revision,
                             {request->request_id(),
-                             RequestFingerprint(*request)}));
+                             RequestFingerprint(*request)},
+                            audit));
     *response = ToProto(updated);
     return absl::OkStatus();
   };
-  return ToGrpcStatus(run());
+  return Finish(audit, request->enterprise().name(), run());
 }
 
 }  // namespace envcredit::api

@@ -5,6 +5,7 @@
 #define ENVCREDIT_SERVER_API_ENTERPRISE_SERVICE_H_
 
 #include "envcredit/v1/enterprise.grpc.pb.h"
+#include "server/domain/audit.h"
 #include "server/domain/enterprise_repository.h"
 
 namespace envcredit::api {
@@ -14,9 +15,12 @@ inline constexpr int kMaxPageSize = 1000;
 
 class EnterpriseService final : public v1::EnterpriseService::Service {
  public:
-  // `repository` must outlive the service.
-  explicit EnterpriseService(domain::EnterpriseRepository* repository)
-      : repository_(repository) {}
+  // `repository` and `audit` must outlive the service. Successful writes are
+  // audited by the repository; failed ones are appended to `audit` (when
+  // not null).
+  explicit EnterpriseService(domain::EnterpriseRepository* repository,
+                             domain::AuditLog* audit = nullptr)
+      : repository_(repository), audit_(audit) {}
 
   grpc::Status CreateEnterprise(grpc::ServerContext* context,
                                 const v1::CreateEnterpriseRequest* request,
@@ -32,7 +36,12 @@ class EnterpriseService final : public v1::EnterpriseService::Service {
                                 v1::Enterprise* response) override;
 
  private:
+  // Audits a failed write; converts `status` for the client.
+  grpc::Status Finish(const domain::AuditContext& audit,
+                      absl::string_view resource, const absl::Status& status);
+
   domain::EnterpriseRepository* const repository_;
+  domain::AuditLog* const audit_;
 };
 
 }  // namespace envcredit::api

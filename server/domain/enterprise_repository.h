@@ -10,6 +10,7 @@
 #include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "server/domain/audit.h"
 #include "server/domain/enterprise.h"
 
 namespace envcredit::domain {
@@ -23,6 +24,9 @@ struct RequestKey {
 };
 
 // Thread-safe: every method may be called from many threads at once.
+// Every successful write (Create, Update, and their idempotent replays)
+// appends the audit entry for `audit` in its own transaction; a failed write
+// appends nothing (the caller audits the failure).
 class EnterpriseRepository {
  public:
   virtual ~EnterpriseRepository() = default;
@@ -34,7 +38,8 @@ class EnterpriseRepository {
   // INVALID_ARGUMENT (reason REQUEST_ID_REUSED, field request_id).
   // UNAVAILABLE when the database cannot be reached.
   virtual absl::StatusOr<Enterprise> Create(const Enterprise& enterprise,
-                                            const RequestKey& key) = 0;
+                                            const RequestKey& key,
+                                            const AuditContext& audit) = 0;
 
   // NOT_FOUND (reason ENTERPRISE_NOT_FOUND) when there is none.
   virtual absl::StatusOr<Enterprise> Get(absl::string_view credit_code) = 0;
@@ -53,7 +58,8 @@ class EnterpriseRepository {
   // current revision. Idempotent under `key` as Create.
   virtual absl::StatusOr<Enterprise> Update(
       absl::string_view credit_code, const EnterprisePatch& patch,
-      std::optional<int64_t> expected_revision, const RequestKey& key) = 0;
+      std::optional<int64_t> expected_revision, const RequestKey& key,
+      const AuditContext& audit) = 0;
 };
 
 }  // namespace envcredit::domain

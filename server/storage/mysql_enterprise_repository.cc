@@ -11,6 +11,8 @@
 #include "absl/strings/strip.h"
 #include "common/errors.h"
 #include "common/status_macros.h"
+#include "server/storage/mysql_audit_log.h"
+#include "server/storage/request_log.h"
 #include "server/storage/sql_error.h"
 
 namespace envcredit::storage {
@@ -65,58 +67,6 @@ absl::StatusOr<Enterprise> ReadEnterprise(Transaction& tx,
   return RowToEnterprise(*row, 0);
 }
 
-// What a request_id check found.
-struct Replay {
-  bool seen = false;
-  std::string resource_name;  // of the original request, when seen
-};
-
-// Claims `key` for this transaction by inserting its request_log row; the
-// row commits or rolls back with the mutation. When the id was used before
-// (or is being used by a transaction that commits first: the insert waits
-// for it), reports it as seen, or INVALID_ARGUMENT (REQUEST_ID_REUSED) when
-// the method or the fingerprint differ. Does nothing for an empty id.
-absl::StatusOr<Replay> ClaimRequestId(Transaction& tx, const RequestKey& key,
-                                      absl::string_view method,
-                                      absl::string_view resource_name) {
-  Replay replay;
-  if (key.request_id.empty()) return replay;
-  if (key.request_id.size() > 64) {
-    return InvalidArgument("request_id", "INVALID_REQUEST_ID",
-                           "request_id must be at most 64 characters");
-  }
-  absl::StatusOr<uint64_t> inserted = tx.Execute(
-      "INSERT INTO request_log "
-      "(request_id, method, fingerprint, resource_name, create_time) "
-      "VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6))",
-      {key.request_id, method, SqlValue::Bytes(key.fingerprint),
-       resource_name});
-  if (inserted.ok()) return replay;
-  if (inserted.status().code() != absl::StatusCode::kAlreadyExists) {
-    return inserted.status();
-  }
-  // A locking read sees the newest committed row whatever the snapshot. A
-  // shared lock: the failed insert already holds one, and concurrent
-  // retries of one request would deadlock upgrading to exclusive locks.
-  ASSIGN_OR_RETURN(
-      std::optional<Row> row,
-      tx.QueryRow("SELECT method, fingerprint, resource_name FROM request_log "
-                  "WHERE request_id = ? LOCK IN SHARE MODE",
-                  {key.request_id}));
-  if (!row.has_value()) {  // deleted between the two statements: retry
-    return MakeError(absl::StatusCode::kAborted, kReasonDbConflict,
-                     "the request conflicted with another one; retry it");
-  }
-  if (row->GetString(0) != method || row->GetString(1) != key.fingerprint) {
-    return InvalidArgument(
-        "request_id", "REQUEST_ID_REUSED",
-        "request_id was already used for a different request");
-  }
-  replay.seen = true;
-  replay.resource_name = row->GetString(2);
-  return replay;
-}
-
 // The enterprise named by a request_log row, as it is now.
 absl::StatusOr<Enterprise> ReadReplayed(Transaction& tx, const Replay& replay) {
   absl::string_view name = replay.resource_name;
@@ -144,7 +94,8 @@ std::string EscapeLikePattern(absl::string_view text) {
 }
 
 absl::StatusOr<Enterprise> MysqlEnterpriseRepository::Create(
-    const Enterprise& enterprise, const RequestKey& key) {
+    const Enterprise& enterprise, const RequestKey& key,
+    const domain::AuditContext& audit) {
   RETURN_IF_ERROR(domain::ValidateEnterprise(enterprise, "enterprise"));
   const std::string resource_name =
       absl::StrCat(kResourcePrefix, enterprise.credit_code);
@@ -154,7 +105,8 @@ absl::StatusOr<Enterprise> MysqlEnterpriseRepository::Create(
                      ClaimRequestId(tx, key, kMethodCreate, resource_name));
     if (replay.seen) {
       ASSIGN_OR_RETURN(result, ReadReplayed(tx, replay));
-      return absl::OkStatus();
+      return AppendAuditEntries(
+          tx, {domain::MakeAuditEntry(audit, resource_name)});
     }
     absl::StatusOr<uint64_t> inserted = tx.Execute(
         "INSERT INTO enterprises (credit_code, display_name, region_code, "
@@ -173,7 +125,8 @@ absl::StatusOr<Enterprise> MysqlEnterpriseRepository::Create(
     }
     RETURN_IF_ERROR(inserted.status());
     ASSIGN_OR_RETURN(result, ReadEnterprise(tx, enterprise.credit_code));
-    return absl::OkStatus();
+    return AppendAuditEntries(tx,
+                              {domain::MakeAuditEntry(audit, resource_name)});
   }));
   return result;
 }
@@ -252,7 +205,8 @@ absl::StatusOr<domain::EnterprisePage> MysqlEnterpriseRepository::List(
 
 absl::StatusOr<Enterprise> MysqlEnterpriseRepository::Update(
     absl::string_view credit_code, const domain::EnterprisePatch& patch,
-    std::optional<int64_t> expected_revision, const RequestKey& key) {
+    std::optional<int64_t> expected_revision, const RequestKey& key,
+    const domain::AuditContext& audit) {
   const std::string resource_name = absl::StrCat(kResourcePrefix, credit_code);
   Enterprise result;
   RETURN_IF_ERROR(db_.RunInTransaction([&](Transaction& tx) -> absl::Status {
@@ -260,7 +214,8 @@ absl::StatusOr<Enterprise> MysqlEnterpriseRepository::Update(
                      ClaimRequestId(tx, key, kMethodUpdate, resource_name));
     if (replay.seen) {
       ASSIGN_OR_RETURN(result, ReadReplayed(tx, replay));
-      return absl::OkStatus();
+      return AppendAuditEntries(
+          tx, {domain::MakeAuditEntry(audit, resource_name)});
     }
     ASSIGN_OR_RETURN(std::optional<Row> row,
                      tx.QueryRow(kSelectByCodeForUpdate, {credit_code}));
@@ -290,7 +245,8 @@ absl::StatusOr<Enterprise> MysqlEnterpriseRepository::Update(
                updated.address, static_cast<int>(updated.status), id})
             .status());
     ASSIGN_OR_RETURN(result, ReadEnterprise(tx, credit_code));
-    return absl::OkStatus();
+    return AppendAuditEntries(tx,
+                              {domain::MakeAuditEntry(audit, resource_name)});
   }));
   return result;
 }

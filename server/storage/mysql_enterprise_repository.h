@@ -37,8 +37,8 @@ class MysqlEnterpriseRepository final : public domain::EnterpriseRepository {
   // ABORTED (reason DB_CONFLICT) on a deadlock; INTERNAL on other database
   // errors.
   absl::StatusOr<domain::Enterprise> Create(
-      const domain::Enterprise& enterprise,
-      const domain::RequestKey& key) override;
+      const domain::Enterprise& enterprise, const domain::RequestKey& key,
+      const domain::AuditContext& audit) override;
   absl::StatusOr<domain::Enterprise> Get(
       absl::string_view credit_code) override;
   // INVALID_ARGUMENT (field page_size) when `limit` is outside
@@ -49,8 +49,8 @@ class MysqlEnterpriseRepository final : public domain::EnterpriseRepository {
       absl::string_view after_credit_code, int limit) override;
   absl::StatusOr<domain::Enterprise> Update(
       absl::string_view credit_code, const domain::EnterprisePatch& patch,
-      std::optional<int64_t> expected_revision,
-      const domain::RequestKey& key) override;
+      std::optional<int64_t> expected_revision, const domain::RequestKey& key,
+      const domain::AuditContext& audit) override;
 
  private:
   Database& db_;

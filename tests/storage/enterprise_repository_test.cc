@@ -52,6 +52,8 @@ Enterprise Sample(const std::string& region, int serial,
   return e;
 }
 
+const domain::AuditContext kAudit{"test-actor", "/test/Write", ""};
+
 RequestKey Key(std::string id, std::string fingerprint) {
   return RequestKey{std::move(id), std::move(fingerprint)};
 }
@@ -98,7 +100,7 @@ TEST_F(EnterpriseRepositoryTest, CreateThenGetRoundTripsEveryField) {
   in.industry = Industry::kTextiles;
   in.legal_representative = "𠀀示例";
   const absl::Time before = absl::Now() - absl::Seconds(5);
-  absl::StatusOr<Enterprise> created = repo_->Create(in, RequestKey());
+  absl::StatusOr<Enterprise> created = repo_->Create(in, RequestKey(), kAudit);
   ASSERT_OK(created);
   EXPECT_EQ(created->revision, 1);
   EXPECT_EQ(created->create_time, created->update_time);
@@ -121,9 +123,9 @@ TEST_F(EnterpriseRepositoryTest, CreateThenGetRoundTripsEveryField) {
 
 TEST_F(EnterpriseRepositoryTest, SecondEnterpriseWithSameCodeIsAlreadyExists) {
   Enterprise in = Sample("320100", 2);
-  ASSERT_OK(repo_->Create(in, RequestKey()));
+  ASSERT_OK(repo_->Create(in, RequestKey(), kAudit));
   in.display_name = "（虚构）另一家公司";
-  absl::StatusOr<Enterprise> again = repo_->Create(in, Key("dup-2", "f2"));
+  absl::StatusOr<Enterprise> again = repo_->Create(in, Key("dup-2", "f2"), kAudit);
   EXPECT_THAT(again, StatusIs(absl::StatusCode::kAlreadyExists,
                               "ENTERPRISE_ALREADY_EXISTS"));
   EXPECT_EQ(ErrorField(again.status()), "enterprise.credit_code");
@@ -142,7 +144,7 @@ TEST_F(EnterpriseRepositoryTest, GetOfUnknownCodeIsNotFound) {
 TEST_F(EnterpriseRepositoryTest, InvalidEnterpriseIsRefusedAndNothingStored) {
   Enterprise in = Sample("320100", 3);
   in.display_name = "";
-  EXPECT_THAT(repo_->Create(in, Key("invalid-3", "f")),
+  EXPECT_THAT(repo_->Create(in, Key("invalid-3", "f"), kAudit),
               StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(EnterpriseRows(in.credit_code), 0);
   EXPECT_EQ(RequestRows("invalid-3"), 0);
@@ -150,10 +152,10 @@ TEST_F(EnterpriseRepositoryTest, InvalidEnterpriseIsRefusedAndNothingStored) {
 
 TEST_F(EnterpriseRepositoryTest, RetriedCreateReturnsTheOriginal) {
   Enterprise in = Sample("320100", 4);
-  absl::StatusOr<Enterprise> first = repo_->Create(in, Key("create-4", "fp4"));
+  absl::StatusOr<Enterprise> first = repo_->Create(in, Key("create-4", "fp4"), kAudit);
   ASSERT_OK(first);
   absl::StatusOr<Enterprise> retried =
-      repo_->Create(in, Key("create-4", "fp4"));
+      repo_->Create(in, Key("create-4", "fp4"), kAudit);
   ASSERT_OK(retried);
   EXPECT_EQ(retried->credit_code, first->credit_code);
   EXPECT_EQ(retried->revision, 1);
@@ -164,8 +166,8 @@ TEST_F(EnterpriseRepositoryTest, RetriedCreateReturnsTheOriginal) {
   // After an update, a retry returns the enterprise as it is now.
   EnterprisePatch patch;
   patch.display_name = "（虚构）改名后的公司";
-  ASSERT_OK(repo_->Update(in.credit_code, patch, std::nullopt, RequestKey()));
-  absl::StatusOr<Enterprise> later = repo_->Create(in, Key("create-4", "fp4"));
+  ASSERT_OK(repo_->Update(in.credit_code, patch, std::nullopt, RequestKey(), kAudit));
+  absl::StatusOr<Enterprise> later = repo_->Create(in, Key("create-4", "fp4"), kAudit);
   ASSERT_OK(later);
   EXPECT_EQ(later->revision, 2);
   EXPECT_EQ(later->display_name, "（虚构）改名后的公司");
@@ -173,10 +175,10 @@ TEST_F(EnterpriseRepositoryTest, RetriedCreateReturnsTheOriginal) {
 
 TEST_F(EnterpriseRepositoryTest, ReusedRequestIdWithOtherContentIsRefused) {
   Enterprise in = Sample("320100", 5);
-  ASSERT_OK(repo_->Create(in, Key("create-5", "fingerprint-a")));
+  ASSERT_OK(repo_->Create(in, Key("create-5", "fingerprint-a"), kAudit));
   Enterprise other = Sample("320100", 6);
   absl::StatusOr<Enterprise> reused =
-      repo_->Create(other, Key("create-5", "fingerprint-b"));
+      repo_->Create(other, Key("create-5", "fingerprint-b"), kAudit);
   EXPECT_THAT(reused, StatusIs(absl::StatusCode::kInvalidArgument,
                                "REQUEST_ID_REUSED"));
   EXPECT_EQ(ErrorField(reused.status()), "request_id");
@@ -187,7 +189,7 @@ TEST_F(EnterpriseRepositoryTest, ReusedRequestIdWithOtherContentIsRefused) {
   patch.address = "别处";
   EXPECT_THAT(
       repo_->Update(in.credit_code, patch, std::nullopt,
-                    Key("create-5", "fingerprint-a")),
+                    Key("create-5", "fingerprint-a"), kAudit),
       StatusIs(absl::StatusCode::kInvalidArgument, "REQUEST_ID_REUSED"));
   absl::StatusOr<Enterprise> got = repo_->Get(in.credit_code);
   ASSERT_OK(got);
@@ -198,10 +200,10 @@ TEST_F(EnterpriseRepositoryTest, BinaryFingerprintsCompareExactly) {
   const std::string digest_a("\x00\xff\x80\x7f sha", 8);
   const std::string digest_b("\x00\xff\x80\x7e sha", 8);
   Enterprise in = Sample("320100", 7);
-  ASSERT_OK(repo_->Create(in, Key("create-7", digest_a)));
-  EXPECT_OK(repo_->Create(in, Key("create-7", digest_a)));
+  ASSERT_OK(repo_->Create(in, Key("create-7", digest_a), kAudit));
+  EXPECT_OK(repo_->Create(in, Key("create-7", digest_a), kAudit));
   EXPECT_THAT(
-      repo_->Create(in, Key("create-7", digest_b)),
+      repo_->Create(in, Key("create-7", digest_b), kAudit),
       StatusIs(absl::StatusCode::kInvalidArgument, "REQUEST_ID_REUSED"));
 }
 
@@ -211,7 +213,7 @@ TEST_F(EnterpriseRepositoryTest, ConcurrentRetriesCreateOnce) {
   std::vector<std::thread> threads;
   for (size_t i = 0; i < results.size(); ++i) {
     threads.emplace_back(
-        [&, i] { results[i] = repo_->Create(in, Key("create-8", "fp8")); });
+        [&, i] { results[i] = repo_->Create(in, Key("create-8", "fp8"), kAudit); });
   }
   for (std::thread& thread : threads) thread.join();
   for (const absl::StatusOr<Enterprise>& result : results) {
@@ -225,14 +227,14 @@ TEST_F(EnterpriseRepositoryTest, ConcurrentRetriesCreateOnce) {
 
 TEST_F(EnterpriseRepositoryTest, UpdateAppliesThePatchAndBumpsTheRevision) {
   Enterprise in = Sample("320100", 9);
-  absl::StatusOr<Enterprise> created = repo_->Create(in, RequestKey());
+  absl::StatusOr<Enterprise> created = repo_->Create(in, RequestKey(), kAudit);
   ASSERT_OK(created);
   EnterprisePatch patch;
   patch.display_name = "（虚构）𡃁新名字";
   patch.status = EnterpriseStatus::kSuspended;
   patch.industry = Industry::kSteel;
   absl::StatusOr<Enterprise> updated =
-      repo_->Update(in.credit_code, patch, 1, RequestKey());
+      repo_->Update(in.credit_code, patch, 1, RequestKey(), kAudit);
   ASSERT_OK(updated);
   EXPECT_EQ(updated->revision, 2);
   EXPECT_EQ(updated->display_name, "（虚构）𡃁新名字");
@@ -250,13 +252,13 @@ TEST_F(EnterpriseRepositoryTest, UpdateAppliesThePatchAndBumpsTheRevision) {
 
 TEST_F(EnterpriseRepositoryTest, StaleRevisionIsAborted) {
   Enterprise in = Sample("320100", 10);
-  ASSERT_OK(repo_->Create(in, RequestKey()));
+  ASSERT_OK(repo_->Create(in, RequestKey(), kAudit));
   EnterprisePatch patch;
   patch.address = "新地址";
-  ASSERT_OK(repo_->Update(in.credit_code, patch, 1, RequestKey()));
+  ASSERT_OK(repo_->Update(in.credit_code, patch, 1, RequestKey(), kAudit));
   patch.address = "过时的地址";
   absl::StatusOr<Enterprise> stale =
-      repo_->Update(in.credit_code, patch, 1, Key("update-10", "f"));
+      repo_->Update(in.credit_code, patch, 1, Key("update-10", "f"), kAudit);
   EXPECT_THAT(stale, StatusIs(absl::StatusCode::kAborted, "ETAG_MISMATCH"));
   EXPECT_EQ(RequestRows("update-10"), 0);
   absl::StatusOr<Enterprise> got = repo_->Get(in.credit_code);
@@ -269,17 +271,17 @@ TEST_F(EnterpriseRepositoryTest, UpdateOfUnknownCodeIsNotFound) {
   EnterprisePatch patch;
   patch.address = "无";
   EXPECT_THAT(
-      repo_->Update(Uscc("110000", 998), patch, std::nullopt, RequestKey()),
+      repo_->Update(Uscc("110000", 998), patch, std::nullopt, RequestKey(), kAudit),
       StatusIs(absl::StatusCode::kNotFound, "ENTERPRISE_NOT_FOUND"));
 }
 
 TEST_F(EnterpriseRepositoryTest, PatchThatMakesItInvalidStoresNothing) {
   Enterprise in = Sample("320100", 11);
-  ASSERT_OK(repo_->Create(in, RequestKey()));
+  ASSERT_OK(repo_->Create(in, RequestKey(), kAudit));
   EnterprisePatch patch;
   patch.region_code = "32A100";
   absl::StatusOr<Enterprise> result =
-      repo_->Update(in.credit_code, patch, std::nullopt, RequestKey());
+      repo_->Update(in.credit_code, patch, std::nullopt, RequestKey(), kAudit);
   EXPECT_THAT(result, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(ErrorField(result.status()), "enterprise.region_code");
   absl::StatusOr<Enterprise> got = repo_->Get(in.credit_code);
@@ -290,16 +292,16 @@ TEST_F(EnterpriseRepositoryTest, PatchThatMakesItInvalidStoresNothing) {
 
 TEST_F(EnterpriseRepositoryTest, RetriedUpdateIsAppliedOnce) {
   Enterprise in = Sample("320100", 12);
-  ASSERT_OK(repo_->Create(in, RequestKey()));
+  ASSERT_OK(repo_->Create(in, RequestKey(), kAudit));
   EnterprisePatch patch;
   patch.legal_representative = "李示例";
   absl::StatusOr<Enterprise> first =
-      repo_->Update(in.credit_code, patch, 1, Key("update-12", "u12"));
+      repo_->Update(in.credit_code, patch, 1, Key("update-12", "u12"), kAudit);
   ASSERT_OK(first);
   // The retry carries the same (now stale) revision: it still returns the
   // result instead of ABORTED, and changes nothing.
   absl::StatusOr<Enterprise> retried =
-      repo_->Update(in.credit_code, patch, 1, Key("update-12", "u12"));
+      repo_->Update(in.credit_code, patch, 1, Key("update-12", "u12"), kAudit);
   ASSERT_OK(retried);
   EXPECT_EQ(retried->revision, 2);
   EXPECT_EQ(retried->update_time, first->update_time);
@@ -319,7 +321,7 @@ TEST_F(EnterpriseRepositoryTest, ListPagesWithFiltersHaveNoGapsOrDuplicates) {
     e.industry = industries[i % industries.size()];
     e.status =
         i % 5 == 0 ? EnterpriseStatus::kClosed : EnterpriseStatus::kOperating;
-    ASSERT_OK(repo_->Create(e, RequestKey()));
+    ASSERT_OK(repo_->Create(e, RequestKey(), kAudit));
     all.push_back(e);
   }
 
@@ -397,7 +399,7 @@ TEST_F(EnterpriseRepositoryTest, NameContainsIsMatchedLiterally) {
   std::map<std::string, std::string> code_by_name;
   for (const auto& [serial, name] : names) {
     Enterprise e = Sample("440300", serial, name);
-    ASSERT_OK(repo_->Create(e, RequestKey()));
+    ASSERT_OK(repo_->Create(e, RequestKey(), kAudit));
     code_by_name[name] = e.credit_code;
   }
   auto match = [&](const std::string& needle) {

@@ -1,0 +1,457 @@
+#include "server/api/record_service.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/errors.h"
+#include "common/log.h"
+#include "common/status_macros.h"
+#include "server/api/actor.h"
+#include "server/api/enterprise_convert.h"
+#include "server/api/enterprise_service.h"
+#include "server/api/grpc_status.h"
+#include "server/api/page_token.h"
+#include "server/api/record_convert.h"
+#include "server/api/request_digest.h"
+#include "server/api/request_id.h"
+
+namespace envcredit::api {
+namespace {
+
+constexpr char kService[] = "/envcredit.v1.RecordService/";
+
+domain::AuditContext AuditOf(const grpc::ServerContext* context,
+                             absl::string_view method,
+                             const std::string& request_id) {
+  return domain::AuditContext{ActorOf(context), absl::StrCat(kService, method),
+                              request_id};
+}
+
+absl::StatusOr<int> PageSize(int requested) {
+  if (requested < 0) {
+    return InvalidArgument("page_size", "INVALID_PAGE_SIZE",
+                           "page_size: must not be negative");
+  }
+  if (requested == 0) return kDefaultPageSize;
+  return std::min(requested, kMaxPageSize);
+}
+
+// The id after which a page starts; the token is bound to the list's parent
+// and filter.
+absl::StatusOr<int64_t> AfterId(const std::string& token,
+                                const std::string& filter_key) {
+  ASSIGN_OR_RETURN(std::string last, DecodePageToken(token, filter_key));
+  if (last.empty()) return 0;
+  int64_t id = 0;
+  if (!absl::SimpleAtoi(last, &id) || id < 0) {
+    return InvalidArgument("page_token", "INVALID_PAGE_TOKEN",
+                           "page_token: malformed");
+  }
+  return id;
+}
+
+template <typename T>
+std::string NextToken(const domain::RecordPage<T>& page,
+                      const std::string& filter_key) {
+  if (!page.has_more || page.records.empty()) return "";
+  return EncodePageToken(absl::StrCat(page.records.back().id), filter_key);
+}
+
+}  // namespace
+
+absl::CivilDay TodayInChina(const Clock& clock) {
+  return absl::ToCivilDay(clock.Now(), absl::FixedTimeZone(8 * 3600));
+}
+
+grpc::Status RecordService::Finish(const domain::AuditContext& audit,
+                                   absl::string_view resource,
+                                   const absl::Status& status) {
+  if (!status.ok()) {
+    absl::Status appended =
+        audit_->Append(domain::MakeAuditEntry(audit, resource, status));
+    if (!appended.ok()) {
+      LogError(absl::StrCat("cannot audit a failed ", audit.method, ": ",
+                            appended.ToString()));
+    }
+  }
+  return ToGrpcStatus(status);
+}
+
+// ---------------------------------------------------------------- commitments
+
+grpc::Status RecordService::CreateCommitment(
+    grpc::ServerContext* context, const v1::CreateCommitmentRequest* request,
+    v1::Commitment* response) {
+  const auto audit = AuditOf(context, "CreateCommitment", request->request_id());
+  absl::Status status = [&]() -> absl::Status {
+    RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
+    ASSIGN_OR_RETURN(std::string code, ParseEnterpriseName(request->parent(), "parent"));
+    ASSIGN_OR_RETURN(domain::Commitment commitment,
+                     CommitmentFromProto(request->commitment(), code, "commitment"));
+    RETURN_IF_ERROR(domain::ValidateCommitment(commitment, Today(), "commitment"));
+    ASSIGN_OR_RETURN(domain::Commitment created,
+                     records_->CreateCommitment(
+                         commitment,
+                         {request->request_id(), RequestFingerprint(*request)},
+                         audit));
+    *response = ToProto(created);
+    return absl::OkStatus();
+  }();
+  return Finish(audit, request->parent(), status);
+}
+
+grpc::Status RecordService::GetCommitment(grpc::ServerContext*,
+                                          const v1::GetCommitmentRequest* request,
+                                          v1::Commitment* response) {
+  auto run = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(RecordKey key, ParseRecordName(request->name(),
+                                                    domain::kCommitments, "name"));
+    ASSIGN_OR_RETURN(domain::Commitment c,
+                     records_->GetCommitment(key.credit_code, key.id));
+    *response = ToProto(c);
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status RecordService::ListCommitments(
+    grpc::ServerContext*, const v1::ListCommitmentsRequest* request,
+    v1::ListCommitmentsResponse* response) {
+  auto run = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(int page_size, PageSize(request->page_size()));
+    ASSIGN_OR_RETURN(std::string code, ParseEnterpriseName(request->parent(), "parent"));
+    ASSIGN_OR_RETURN(int64_t after, AfterId(request->page_token(), request->parent()));
+    ASSIGN_OR_RETURN(auto page, records_->ListCommitments(code, after, page_size));
+    for (const auto& c : page.records) *response->add_commitments() = ToProto(c);
+    response->set_next_page_token(NextToken(page, request->parent()));
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status RecordService::CheckCommitmentItem(
+    grpc::ServerContext* context, const v1::CheckCommitmentItemRequest* request,
+    v1::Commitment* response) {
+  const auto audit =
+      AuditOf(context, "CheckCommitmentItem", request->request_id());
+  absl::Status status = [&]() -> absl::Status {
+    RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
+    ASSIGN_OR_RETURN(RecordKey key, ParseRecordName(request->name(),
+                                                    domain::kCommitments, "name"));
+    domain::CommitmentCheck check;
+    check.item_number = request->item_number();
+    check.outcome = static_cast<domain::CommitmentItemState>(request->outcome());
+    ASSIGN_OR_RETURN(check.check_date,
+                     DateFromProto(request->check_date(), "check_date"));
+    check.note = request->note();
+    RETURN_IF_ERROR(domain::ValidateCommitmentCheck(check, Today()));
+    ASSIGN_OR_RETURN(domain::Commitment c,
+                     records_->CheckCommitmentItem(
+                         key.credit_code, key.id, check,
+                         {request->request_id(), RequestFingerprint(*request)},
+                         audit));
+    *response = ToProto(c);
+    return absl::OkStatus();
+  }();
+  return Finish(audit, request->name(), status);
+}
+
+// ---------------------------------------------------------- penalty decisions
+
+grpc::Status RecordService::CreatePenaltyDecision(
+    grpc::ServerContext* context,
+    const v1::CreatePenaltyDecisionRequest* request,
+    v1::PenaltyDecision* response) {
+  const auto audit =
+      AuditOf(context, "CreatePenaltyDecision", request->request_id());
+  absl::Status status = [&]() -> absl::Status {
+    RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
+    ASSIGN_OR_RETURN(std::string code, ParseEnterpriseName(request->parent(), "parent"));
+    ASSIGN_OR_RETURN(domain::PenaltyDecision decision,
+                     DecisionFromProto(request->penalty_decision(), code,
+                                       "penalty_decision"));
+    RETURN_IF_ERROR(domain::ValidatePenaltyDecision(decision, Today(),
+                                                    "penalty_decision"));
+    ASSIGN_OR_RETURN(domain::DecisionResult result,
+                     records_->CreatePenaltyDecision(decision, audit));
+    *response = ToProto(result.decision);
+    return absl::OkStatus();
+  }();
+  return Finish(audit, request->parent(), status);
+}
+
+grpc::Status RecordService::BatchCreatePenaltyDecisions(
+    grpc::ServerContext* context,
+    const v1::BatchCreatePenaltyDecisionsRequest* request,
+    v1::BatchCreatePenaltyDecisionsResponse* response) {
+  const auto batch_audit = AuditOf(context, "BatchCreatePenaltyDecisions", "");
+  const int n = request->requests_size();
+  absl::Status status = [&]() -> absl::Status {
+    if (n < 1 || n > kMaxBatchSize) {
+      return InvalidArgument("requests", "INVALID_BATCH_SIZE",
+                             absl::StrCat("requests: 1..", kMaxBatchSize,
+                                          " items, not ", n));
+    }
+    const absl::CivilDay today = Today();
+    std::vector<absl::Status> failures(n);
+    std::vector<domain::BatchDecision> valid;
+    std::vector<int> valid_index;
+    valid.reserve(n);
+    for (int i = 0; i < n; ++i) {
+      const v1::CreatePenaltyDecisionRequest& item = request->requests(i);
+      domain::AuditContext audit = batch_audit;
+      audit.request_id = item.request_id();
+      failures[i] = [&]() -> absl::Status {
+        RETURN_IF_ERROR(ValidateRequestId(item.request_id()));
+        ASSIGN_OR_RETURN(std::string code, ParseEnterpriseName(item.parent(), "parent"));
+        ASSIGN_OR_RETURN(domain::PenaltyDecision decision,
+                         DecisionFromProto(item.penalty_decision(), code,
+                                           "penalty_decision"));
+        RETURN_IF_ERROR(domain::ValidatePenaltyDecision(decision, today,
+                                                        "penalty_decision"));
+        valid.push_back(domain::BatchDecision{std::move(decision), audit});
+        valid_index.push_back(i);
+        return absl::OkStatus();
+      }();
+    }
+    std::vector<absl::StatusOr<domain::DecisionResult>> stored;
+    if (!valid.empty()) {
+      ASSIGN_OR_RETURN(stored, records_->BatchCreatePenaltyDecisions(valid));
+    }
+    for (size_t k = 0; k < stored.size(); ++k) {
+      if (!stored[k].ok()) failures[valid_index[k]] = stored[k].status();
+    }
+    std::vector<domain::AuditEntry> failed_entries;
+    size_t next_valid = 0;
+    for (int i = 0; i < n; ++i) {
+      v1::BatchCreatePenaltyDecisionResult* result = response->add_results();
+      const absl::Status& failure = failures[i];
+      if (failure.ok()) {
+        const domain::DecisionResult& ok = *stored[next_valid];
+        *result->mutable_penalty_decision() = ToProto(ok.decision);
+        result->set_already_existed(ok.already_existed);
+      } else {
+        result->set_code(static_cast<int>(failure.code()));
+        result->set_message(std::string(failure.message()));
+        result->set_reason(ErrorReason(failure));
+        result->set_field(ErrorField(failure));
+        domain::AuditContext audit = batch_audit;
+        audit.request_id = request->requests(i).request_id();
+        failed_entries.push_back(domain::MakeAuditEntry(
+            audit, request->requests(i).parent(), failure));
+      }
+      if (next_valid < valid_index.size() && valid_index[next_valid] == i) {
+        ++next_valid;
+      }
+    }
+    if (!failed_entries.empty()) {
+      absl::Status appended = audit_->AppendAll(failed_entries);
+      if (!appended.ok()) {
+        LogError(absl::StrCat("cannot audit failed batch items: ",
+                              appended.ToString()));
+      }
+    }
+    return absl::OkStatus();
+  }();
+  if (!status.ok()) response->Clear();
+  return Finish(batch_audit, "", status);
+}
+
+grpc::Status RecordService::GetPenaltyDecision(
+    grpc::ServerContext*, const v1::GetPenaltyDecisionRequest* request,
+    v1::PenaltyDecision* response) {
+  auto run = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(RecordKey key, ParseRecordName(request->name(),
+                                                    domain::kPenaltyDecisions,
+                                                    "name"));
+    ASSIGN_OR_RETURN(domain::PenaltyDecision d,
+                     records_->GetPenaltyDecision(key.credit_code, key.id));
+    *response = ToProto(d);
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status RecordService::ListPenaltyDecisions(
+    grpc::ServerContext*, const v1::ListPenaltyDecisionsRequest* request,
+    v1::ListPenaltyDecisionsResponse* response) {
+  auto run = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(int page_size, PageSize(request->page_size()));
+    ASSIGN_OR_RETURN(std::string code, ParseEnterpriseName(request->parent(), "parent"));
+    if (request->state() < 0 || request->state() > 2) {
+      return InvalidArgument("state", "INVALID_ENUM",
+                             absl::StrCat("state: unknown value ", request->state()));
+    }
+    const std::string filter_key =
+        absl::StrCat(request->parent(), "\x1f", request->state());
+    ASSIGN_OR_RETURN(int64_t after, AfterId(request->page_token(), filter_key));
+    ASSIGN_OR_RETURN(
+        auto page,
+        records_->ListPenaltyDecisions(
+            code, static_cast<domain::PenaltyDecisionState>(request->state()),
+            after, page_size));
+    for (const auto& d : page.records) *response->add_penalty_decisions() = ToProto(d);
+    response->set_next_page_token(NextToken(page, filter_key));
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status RecordService::MarkPenaltyDecisionRectified(
+    grpc::ServerContext* context,
+    const v1::MarkPenaltyDecisionRectifiedRequest* request,
+    v1::PenaltyDecision* response) {
+  const auto audit =
+      AuditOf(context, "MarkPenaltyDecisionRectified", request->request_id());
+  absl::Status status = [&]() -> absl::Status {
+    RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
+    ASSIGN_OR_RETURN(RecordKey key, ParseRecordName(request->name(),
+                                                    domain::kPenaltyDecisions,
+                                                    "name"));
+    ASSIGN_OR_RETURN(absl::CivilDay date,
+                     DateFromProto(request->rectified_date(), "rectified_date"));
+    RETURN_IF_ERROR(domain::CheckRecordDate("rectified_date", date, Today()));
+    ASSIGN_OR_RETURN(domain::PenaltyDecision d,
+                     records_->MarkPenaltyDecisionRectified(
+                         key.credit_code, key.id, date,
+                         {request->request_id(), RequestFingerprint(*request)},
+                         audit));
+    *response = ToProto(d);
+    return absl::OkStatus();
+  }();
+  return Finish(audit, request->name(), status);
+}
+
+grpc::Status RecordService::RevokePenaltyDecision(
+    grpc::ServerContext* context,
+    const v1::RevokePenaltyDecisionRequest* request,
+    v1::PenaltyDecision* response) {
+  const auto audit =
+      AuditOf(context, "RevokePenaltyDecision", request->request_id());
+  absl::Status status = [&]() -> absl::Status {
+    RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
+    ASSIGN_OR_RETURN(RecordKey key, ParseRecordName(request->name(),
+                                                    domain::kPenaltyDecisions,
+                                                    "name"));
+    ASSIGN_OR_RETURN(domain::Revocation revocation,
+                     RevocationFromProto(request->revocation(), "revocation"));
+    RETURN_IF_ERROR(domain::ValidateRevocation(revocation, Today(), "revocation"));
+    ASSIGN_OR_RETURN(domain::PenaltyDecision d,
+                     records_->RevokePenaltyDecision(
+                         key.credit_code, key.id, revocation,
+                         {request->request_id(), RequestFingerprint(*request)},
+                         audit));
+    *response = ToProto(d);
+    return absl::OkStatus();
+  }();
+  return Finish(audit, request->name(), status);
+}
+
+// ------------------------------------------------------------------ complaints
+
+grpc::Status RecordService::CreateComplaint(
+    grpc::ServerContext* context, const v1::CreateComplaintRequest* request,
+    v1::Complaint* response) {
+  const auto audit = AuditOf(context, "CreateComplaint", request->request_id());
+  absl::Status status = [&]() -> absl::Status {
+    RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
+    ASSIGN_OR_RETURN(std::string code, ParseEnterpriseName(request->parent(), "parent"));
+    ASSIGN_OR_RETURN(domain::Complaint complaint,
+                     ComplaintFromProto(request->complaint(), code, "complaint"));
+    RETURN_IF_ERROR(domain::ValidateComplaint(complaint, Today(), "complaint"));
+    ASSIGN_OR_RETURN(domain::Complaint created,
+                     records_->CreateComplaint(
+                         complaint,
+                         {request->request_id(), RequestFingerprint(*request)},
+                         audit));
+    *response = ToProto(created);
+    return absl::OkStatus();
+  }();
+  return Finish(audit, request->parent(), status);
+}
+
+grpc::Status RecordService::GetComplaint(grpc::ServerContext*,
+                                         const v1::GetComplaintRequest* request,
+                                         v1::Complaint* response) {
+  auto run = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(RecordKey key, ParseRecordName(request->name(),
+                                                    domain::kComplaints, "name"));
+    ASSIGN_OR_RETURN(domain::Complaint c,
+                     records_->GetComplaint(key.credit_code, key.id));
+    *response = ToProto(c);
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status RecordService::ListComplaints(
+    grpc::ServerContext*, const v1::ListComplaintsRequest* request,
+    v1::ListComplaintsResponse* response) {
+  auto run = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(int page_size, PageSize(request->page_size()));
+    ASSIGN_OR_RETURN(std::string code, ParseEnterpriseName(request->parent(), "parent"));
+    ASSIGN_OR_RETURN(int64_t after, AfterId(request->page_token(), request->parent()));
+    ASSIGN_OR_RETURN(auto page, records_->ListComplaints(code, after, page_size));
+    for (const auto& c : page.records) *response->add_complaints() = ToProto(c);
+    response->set_next_page_token(NextToken(page, request->parent()));
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+// ------------------------------------------------------------------- incidents
+
+grpc::Status RecordService::CreateIncident(
+    grpc::ServerContext* context, const v1::CreateIncidentRequest* request,
+    v1::Incident* response) {
+  const auto audit = AuditOf(context, "CreateIncident", request->request_id());
+  absl::Status status = [&]() -> absl::Status {
+    RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
+    ASSIGN_OR_RETURN(std::string code, ParseEnterpriseName(request->parent(), "parent"));
+    ASSIGN_OR_RETURN(domain::Incident incident,
+                     IncidentFromProto(request->incident(), code, "incident"));
+    RETURN_IF_ERROR(domain::ValidateIncident(incident, Today(), "incident"));
+    ASSIGN_OR_RETURN(domain::Incident created,
+                     records_->CreateIncident(
+                         incident,
+                         {request->request_id(), RequestFingerprint(*request)},
+                         audit));
+    *response = ToProto(created);
+    return absl::OkStatus();
+  }();
+  return Finish(audit, request->parent(), status);
+}
+
+grpc::Status RecordService::GetIncident(grpc::ServerContext*,
+                                        const v1::GetIncidentRequest* request,
+                                        v1::Incident* response) {
+  auto run = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(RecordKey key, ParseRecordName(request->name(),
+                                                    domain::kIncidents, "name"));
+    ASSIGN_OR_RETURN(domain::Incident i,
+                     records_->GetIncident(key.credit_code, key.id));
+    *response = ToProto(i);
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status RecordService::ListIncidents(
+    grpc::ServerContext*, const v1::ListIncidentsRequest* request,
+    v1::ListIncidentsResponse* response) {
+  auto run = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(int page_size, PageSize(request->page_size()));
+    ASSIGN_OR_RETURN(std::string code, ParseEnterpriseName(request->parent(), "parent"));
+    ASSIGN_OR_RETURN(int64_t after, AfterId(request->page_token(), request->parent()));
+    ASSIGN_OR_RETURN(auto page, records_->ListIncidents(code, after, page_size));
+    for (const auto& i : page.records) *response->add_incidents() = ToProto(i);
+    response->set_next_page_token(NextToken(page, request->parent()));
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+}  // namespace envcredit::api

@@ -1,0 +1,131 @@
+// Where the records of enterprises are kept. The gRPC layer talks to this
+// interface; the MySQL implementation lives in server/storage.
+//
+// Every write takes an AuditContext and appends its audit entry (outcome OK)
+// in the same transaction; a write that fails stores nothing and appends
+// nothing (the caller audits the failure with AuditLog::Append).
+// Records are addressed by the enterprise's credit code and their id; a
+// record of another enterprise is NOT_FOUND.
+#ifndef ENVCREDIT_SERVER_DOMAIN_RECORD_REPOSITORY_H_
+#define ENVCREDIT_SERVER_DOMAIN_RECORD_REPOSITORY_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "server/domain/audit.h"
+#include "server/domain/enterprise_repository.h"
+#include "server/domain/records.h"
+
+namespace envcredit::domain {
+
+template <typename T>
+struct RecordPage {
+  std::vector<T> records;  // in id order
+  bool has_more = false;
+};
+
+// The result of creating a decision.
+struct DecisionResult {
+  PenaltyDecision decision;
+  bool already_existed = false;  // same content was stored before
+};
+
+// One decision of a batch with its own audit context.
+struct BatchDecision {
+  PenaltyDecision decision;
+  AuditContext audit;
+};
+
+// Thread-safe. Common errors: NOT_FOUND (reason ENTERPRISE_NOT_FOUND) when
+// the enterprise does not exist; UNAVAILABLE when the database cannot be
+// reached; ABORTED (DB_CONFLICT) on a deadlock; INTERNAL otherwise.
+// Inputs must have passed the domain Validate* functions.
+class RecordRepository {
+ public:
+  virtual ~RecordRepository() = default;
+
+  // Stores a commitment with its items numbered 1.. and PENDING. Idempotent
+  // under `key` (the original commitment is returned as it is now; another
+  // fingerprint: INVALID_ARGUMENT REQUEST_ID_REUSED).
+  virtual absl::StatusOr<Commitment> CreateCommitment(
+      const Commitment& commitment, const RequestKey& key,
+      const AuditContext& audit) = 0;
+  // NOT_FOUND (COMMITMENT_NOT_FOUND).
+  virtual absl::StatusOr<Commitment> GetCommitment(
+      absl::string_view credit_code, int64_t id) = 0;
+  virtual absl::StatusOr<RecordPage<Commitment>> ListCommitments(
+      absl::string_view credit_code, int64_t after_id, int limit) = 0;
+  // NOT_FOUND (COMMITMENT_NOT_FOUND, COMMITMENT_ITEM_NOT_FOUND);
+  // FAILED_PRECONDITION COMMITMENT_ITEM_ALREADY_CHECKED when checked before,
+  // COMMITMENT_ITEM_NOT_DUE when the check date is before the due date.
+  // Idempotent under `key`.
+  virtual absl::StatusOr<Commitment> CheckCommitmentItem(
+      absl::string_view credit_code, int64_t id, const CommitmentCheck& check,
+      const RequestKey& key, const AuditContext& audit) = 0;
+
+  // Stores a decision. When (authority, decision_number) exists: the same
+  // content returns it with already_existed; other content is
+  // ALREADY_EXISTS (PENALTY_DECISION_ALREADY_EXISTS, field
+  // penalty_decision.decision_number). NOT_FOUND
+  // (PENALTY_DECISION_NOT_FOUND, field penalty_decision.recurrence_of) when
+  // recurrence_of_id is not a decision of the same enterprise.
+  virtual absl::StatusOr<DecisionResult> CreatePenaltyDecision(
+      const PenaltyDecision& decision, const AuditContext& audit) = 0;
+  // Each item as CreatePenaltyDecision would do it, in one transaction with
+  // multi-row statements; one result per item, in order. Only a database
+  // failure fails the whole call.
+  virtual absl::StatusOr<std::vector<absl::StatusOr<DecisionResult>>>
+  BatchCreatePenaltyDecisions(const std::vector<BatchDecision>& items) = 0;
+  // NOT_FOUND (PENALTY_DECISION_NOT_FOUND).
+  virtual absl::StatusOr<PenaltyDecision> GetPenaltyDecision(
+      absl::string_view credit_code, int64_t id) = 0;
+  // `state` kUnspecified = any.
+  virtual absl::StatusOr<RecordPage<PenaltyDecision>> ListPenaltyDecisions(
+      absl::string_view credit_code, PenaltyDecisionState state,
+      int64_t after_id, int limit) = 0;
+  // INVALID_ARGUMENT (RECTIFIED_BEFORE_DECISION, field rectified_date) when
+  // `date` is before the decision date; FAILED_PRECONDITION
+  // (PENALTY_DECISION_REVOKED) for a revoked decision. Idempotent under key.
+  virtual absl::StatusOr<PenaltyDecision> MarkPenaltyDecisionRectified(
+      absl::string_view credit_code, int64_t id, absl::CivilDay date,
+      const RequestKey& key, const AuditContext& audit) = 0;
+  // INVALID_ARGUMENT (REVOKED_BEFORE_DECISION, field revocation.date);
+  // FAILED_PRECONDITION (PENALTY_DECISION_ALREADY_REVOKED). Idempotent under
+  // key.
+  virtual absl::StatusOr<PenaltyDecision> RevokePenaltyDecision(
+      absl::string_view credit_code, int64_t id, const Revocation& revocation,
+      const RequestKey& key, const AuditContext& audit) = 0;
+
+  // Links are resolved by id or by (authority, decision_number) within the
+  // enterprise: NOT_FOUND (PENALTY_DECISION_NOT_FOUND, field
+  // complaint.decisions[i] / complaint.decision_references[i]);
+  // INVALID_ARGUMENT (DUPLICATE_DECISION_LINK) for a decision linked twice;
+  // ALREADY_EXISTS (COMPLAINT_ALREADY_EXISTS) for a taken case number.
+  // Idempotent under key.
+  virtual absl::StatusOr<Complaint> CreateComplaint(
+      const Complaint& complaint, const RequestKey& key,
+      const AuditContext& audit) = 0;
+  virtual absl::StatusOr<Complaint> GetComplaint(absl::string_view credit_code,
+                                                 int64_t id) = 0;
+  virtual absl::StatusOr<RecordPage<Complaint>> ListComplaints(
+      absl::string_view credit_code, int64_t after_id, int limit) = 0;
+
+  virtual absl::StatusOr<Incident> CreateIncident(
+      const Incident& incident, const RequestKey& key,
+      const AuditContext& audit) = 0;
+  virtual absl::StatusOr<Incident> GetIncident(absl::string_view credit_code,
+                                               int64_t id) = 0;
+  virtual absl::StatusOr<RecordPage<Incident>> ListIncidents(
+      absl::string_view credit_code, int64_t after_id, int limit) = 0;
+
+  // Everything stored for the enterprise (for ratings: pass the result to
+  // ToScoringRecords). NOT_FOUND as above.
+  virtual absl::StatusOr<StoredRecords> LoadRecords(
+      absl::string_view credit_code) = 0;
+};
+
+}  // namespace envcredit::domain
+
+#endif  // ENVCREDIT_SERVER_DOMAIN_RECORD_REPOSITORY_H_

@@ -1,0 +1,231 @@
+// The records of an enterprise (SPEC §4) as the server keeps them:
+// commitments and their items, penalty decisions, complaints, incidents.
+// Plain values, no protobuf, no SQL. The closed sets (measures, violation
+// types, commitment kinds, incident grades) are scoring's enums, with the
+// numbers the proto and the database use too (scoring/enums.h).
+//
+// Validation (doc/records.md lists every rule): each Validate* function
+// returns INVALID_ARGUMENT naming the field (prefixed with `field`, e.g.
+// "penalty_decision.measures[1]") and a reason, or OK. "today" is passed in:
+// a date is accepted up to today + 1 day (clock skew) and from 1990-01-01.
+#ifndef ENVCREDIT_SERVER_DOMAIN_RECORDS_H_
+#define ENVCREDIT_SERVER_DOMAIN_RECORDS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "scoring/enums.h"
+#include "scoring/records.h"
+
+namespace envcredit::domain {
+
+using scoring::CommitmentKind;
+using scoring::IncidentGrade;
+using scoring::Measure;
+using scoring::ViolationType;
+
+inline constexpr int kMaxAuthorityChars = 100;
+inline constexpr int kMaxDecisionNumberChars = 100;
+inline constexpr int kMaxSignerChars = 100;
+inline constexpr int kMaxItemDescriptionChars = 500;
+inline constexpr int kMaxNoteChars = 500;
+inline constexpr int kMaxCaseNumberChars = 100;
+inline constexpr int kMaxSummaryChars = 1000;
+inline constexpr int kMaxCommitmentItems = 100;
+inline constexpr int kMaxComplaintDecisions = 50;
+// 10 billion yuan: far above any fine, low enough to catch unit mistakes.
+inline constexpr int64_t kMaxFineAmountFen = 1'000'000'000'000;
+inline constexpr int kMaxDueYear = 2100;
+
+// 1990-01-01: no record is older.
+absl::CivilDay EarliestRecordDay();
+
+// ---------------------------------------------------------------- commitments
+
+enum class CommitmentItemState : int {
+  kUnspecified = 0,
+  kPending = 1,
+  kKept = 2,    // 践诺
+  kBroken = 3,  // 违诺
+};
+
+struct CommitmentItem {
+  int number = 0;  // 1-based, assigned on create
+  std::string description;
+  absl::CivilDay due_date;
+  CommitmentItemState state = CommitmentItemState::kPending;
+  std::optional<absl::CivilDay> check_date;
+  std::string check_note;
+};
+
+struct Commitment {
+  int64_t id = 0;            // assigned on create
+  std::string credit_code;   // the enterprise
+  CommitmentKind kind = CommitmentKind::kUnspecified;
+  std::string signer;
+  absl::CivilDay signing_date;
+  bool is_public = false;  // 亮诺
+  std::vector<CommitmentItem> items;
+  absl::Time create_time;
+  absl::Time update_time;
+};
+
+// The check of one item (CheckCommitmentItem).
+struct CommitmentCheck {
+  int item_number = 0;
+  CommitmentItemState outcome = CommitmentItemState::kUnspecified;  // kKept/kBroken
+  absl::CivilDay check_date;
+  std::string note;
+};
+
+// ---------------------------------------------------------- penalty decisions
+
+enum class PenaltyDecisionState : int {
+  kUnspecified = 0,
+  kInForce = 1,
+  kRevoked = 2,
+};
+
+enum class RevocationReason : int {
+  kUnspecified = 0,
+  kAdministrativeReview = 1,  // 行政复议
+  kCourtRuling = 2,           // 行政诉讼
+};
+
+struct Revocation {
+  absl::CivilDay date;
+  RevocationReason reason = RevocationReason::kUnspecified;
+  std::string note;
+};
+
+struct PenaltyDecision {
+  int64_t id = 0;  // assigned on create
+  std::string credit_code;
+  std::string authority;
+  std::string decision_number;
+  ViolationType violation_type = ViolationType::kUnspecified;
+  absl::CivilDay decision_date;
+  std::vector<Measure> measures;  // stored as a set: read back in value order
+  int64_t fine_amount_fen = 0;
+  bool tampering = false;
+  bool recurrence = false;
+  int64_t recurrence_of_id = 0;  // 0 = none; a decision of the same enterprise
+  PenaltyDecisionState state = PenaltyDecisionState::kInForce;
+  std::optional<absl::CivilDay> rectified_date;
+  std::optional<Revocation> revocation;
+  absl::Time create_time;
+  absl::Time update_time;
+};
+
+// True when `a` and `b` say the same thing as far as a create can say it
+// (enterprise, authority, number, type, date, measures as a set, fine,
+// flags, link); ids, state and times are not compared.
+bool SameDecisionContent(const PenaltyDecision& a, const PenaltyDecision& b);
+
+// A bit per measure value (bit n = Measure n), as stored.
+int64_t MeasureBits(const std::vector<Measure>& measures);
+std::vector<Measure> MeasuresFromBits(int64_t bits);
+
+// ------------------------------------------------------------------ complaints
+
+enum class ComplaintChannel : int {
+  kUnspecified = 0,
+  kHotline12369 = 1,
+  kLetter = 2,
+  kVisit = 3,
+  kOnline = 4,
+  kInspectionTeam = 5,
+  kOther = 99,
+};
+bool IsKnownComplaintChannel(int value);
+
+// A link from a complaint to a decision: by id, or (on create) by the
+// decision's natural key. Reads fill all three.
+struct DecisionLink {
+  int64_t id = 0;
+  std::string authority;
+  std::string decision_number;
+};
+
+struct Complaint {
+  int64_t id = 0;
+  std::string credit_code;
+  absl::CivilDay received_date;
+  ComplaintChannel channel = ComplaintChannel::kUnspecified;
+  std::string case_number;  // unique per enterprise
+  bool substantiated = false;
+  std::vector<DecisionLink> decisions;
+  std::string summary;
+  absl::Time create_time;
+};
+
+// ------------------------------------------------------------------- incidents
+
+struct Incident {
+  int64_t id = 0;
+  std::string credit_code;
+  absl::CivilDay date;
+  IncidentGrade grade = IncidentGrade::kUnspecified;
+  std::string description;
+  absl::Time create_time;
+};
+
+// ------------------------------------------------------------------ validation
+
+// A record date: 1990-01-01 <= day <= today + 1. Reason DATE_OUT_OF_RANGE.
+absl::Status CheckRecordDate(absl::string_view field, absl::CivilDay day,
+                             absl::CivilDay today);
+
+absl::Status ValidateCommitment(const Commitment& commitment,
+                                absl::CivilDay today, absl::string_view field);
+// The request part of a check (outcome, date, note); the item's state and
+// due date are checked by the repository (FAILED_PRECONDITION).
+absl::Status ValidateCommitmentCheck(const CommitmentCheck& check,
+                                     absl::CivilDay today);
+absl::Status ValidatePenaltyDecision(const PenaltyDecision& decision,
+                                     absl::CivilDay today,
+                                     absl::string_view field);
+absl::Status ValidateRevocation(const Revocation& revocation,
+                                absl::CivilDay today, absl::string_view field);
+absl::Status ValidateComplaint(const Complaint& complaint, absl::CivilDay today,
+                               absl::string_view field);
+absl::Status ValidateIncident(const Incident& incident, absl::CivilDay today,
+                              absl::string_view field);
+
+// -------------------------------------------------------------- resource names
+
+// "enterprises/{credit_code}/{collection}/{id}", collection one of
+// kCommitments, kPenaltyDecisions, kComplaints, kIncidents.
+inline constexpr char kCommitments[] = "commitments";
+inline constexpr char kPenaltyDecisions[] = "penaltyDecisions";
+inline constexpr char kComplaints[] = "complaints";
+inline constexpr char kIncidents[] = "incidents";
+std::string RecordName(absl::string_view credit_code,
+                       absl::string_view collection, int64_t id);
+// The id at the end of a name RecordName made; 0 when there is none.
+int64_t IdOfRecordName(absl::string_view name);
+
+// ------------------------------------------------------------- for the rating
+
+// Everything stored for one enterprise, in storage order.
+struct StoredRecords {
+  std::vector<Commitment> commitments;
+  std::vector<PenaltyDecision> decisions;
+  std::vector<Incident> incidents;
+};
+
+// The engine's view of `records`: every decision (revoked ones with
+// revoked = true), every commitment, each BROKEN item as a
+// BrokenCommitmentItem dated by its check, every incident. References are
+// the decision numbers and "commitments/{id} item {n}" / "incidents/{id}".
+scoring::EnterpriseRecords ToScoringRecords(const StoredRecords& records);
+
+}  // namespace envcredit::domain
+
+#endif  // ENVCREDIT_SERVER_DOMAIN_RECORDS_H_

@@ -1,0 +1,306 @@
+// MysqlRecordRepository and MysqlAuditLog on the private MariaDB: batch
+// creation with good, bad, duplicate and identical rows; audit entries in
+// the same transaction as the write; revocation keeps the decision.
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "server/domain/uscc.h"
+#include "server/storage/mysql_audit_log.h"
+#include "server/storage/mysql_enterprise_repository.h"
+#include "server/storage/mysql_record_repository.h"
+#include "tests/support/status_matchers.h"
+#include "tests/support/test_database.h"
+
+namespace envcredit::storage {
+namespace {
+
+using domain::Measure;
+using domain::PenaltyDecision;
+using testing::StatusIs;
+using testing::TestDatabase;
+
+const domain::AuditContext kAudit{"tester", "/test/Write", ""};
+
+std::string Uscc(int serial) {
+  char body[9];
+  std::snprintf(body, sizeof(body), "MA%06d", serial);
+  return *domain::MakeUscc("91", "320100", body);
+}
+
+class RecordRepositoryTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto db = TestDatabase::Create("storage_records");
+    ASSERT_TRUE(db.ok()) << db.status();
+    database_ = db->release();
+    enterprises_ = new MysqlEnterpriseRepository(&database_->db());
+    for (int i = 1; i <= 3; ++i) {
+      domain::Enterprise e;
+      e.credit_code = Uscc(i);
+      e.display_name = "（虚构）示例环保公司";
+      e.region_code = "320100";
+      e.industry = domain::Industry::kChemicals;
+      e.status = domain::EnterpriseStatus::kOperating;
+      ASSERT_OK(enterprises_->Create(e, {}, kAudit));
+    }
+  }
+  static void TearDownTestSuite() {
+    delete enterprises_;
+    delete database_;
+  }
+  void SetUp() override {
+    ASSERT_NE(database_, nullptr);
+    repo_ = std::make_unique<MysqlRecordRepository>(&database_->db());
+    audit_ = std::make_unique<MysqlAuditLog>(&database_->db());
+  }
+
+  int64_t Count(const std::string& sql) {
+    auto session = database_->db().Checkout();
+    EXPECT_TRUE(session.ok());
+    auto row = session->QueryRow(sql);
+    EXPECT_TRUE(row.ok() && row->has_value());
+    return (*row)->GetInt64(0);
+  }
+
+  static PenaltyDecision Decision(int enterprise, const std::string& number) {
+    PenaltyDecision d;
+    d.credit_code = Uscc(enterprise);
+    d.authority = "南京市生态环境局";
+    d.decision_number = number;
+    d.violation_type = domain::ViolationType::kExceedingDischargeStandards;
+    d.decision_date = absl::CivilDay(2024, 5, 6);
+    d.measures = {Measure::kFine, Measure::kOrderToCorrect};
+    d.fine_amount_fen = 123400;
+    return d;
+  }
+
+  static TestDatabase* database_;
+  static MysqlEnterpriseRepository* enterprises_;
+  std::unique_ptr<MysqlRecordRepository> repo_;
+  std::unique_ptr<MysqlAuditLog> audit_;
+};
+
+TestDatabase* RecordRepositoryTest::database_ = nullptr;
+MysqlEnterpriseRepository* RecordRepositoryTest::enterprises_ = nullptr;
+
+TEST_F(RecordRepositoryTest, BatchGoodBadDuplicateAndIdentical) {
+  ASSERT_OK(repo_->CreatePenaltyDecision(Decision(1, "宁环罚〔2024〕1号"), kAudit));
+  PenaltyDecision changed = Decision(1, "宁环罚〔2024〕1号");
+  changed.fine_amount_fen = 999;
+  std::vector<domain::BatchDecision> items = {
+      {Decision(1, "B-1"), kAudit},                // new
+      {Decision(1, "宁环罚〔2024〕1号"), kAudit},  // identical to stored
+      {changed, kAudit},                           // stored, other content
+      {Decision(99, "B-2"), kAudit},               // no such enterprise
+      {Decision(2, "B-3"), kAudit},                // new
+      {Decision(2, "B-3"), kAudit},                // identical within batch
+      {Decision(3, "B-3"), kAudit},                // other content within batch
+  };
+  const int64_t audit_before = Count("SELECT COUNT(*) FROM audit_log");
+  auto results = repo_->BatchCreatePenaltyDecisions(items);
+  ASSERT_OK(results);
+  ASSERT_EQ(results->size(), items.size());
+  ASSERT_OK((*results)[0]);
+  EXPECT_FALSE((*results)[0]->already_existed);
+  EXPECT_GT((*results)[0]->decision.id, 0);
+  ASSERT_OK((*results)[1]);
+  EXPECT_TRUE((*results)[1]->already_existed);
+  EXPECT_THAT((*results)[2], StatusIs(absl::StatusCode::kAlreadyExists,
+                                      "PENALTY_DECISION_ALREADY_EXISTS"));
+  EXPECT_THAT((*results)[3],
+              StatusIs(absl::StatusCode::kNotFound, "ENTERPRISE_NOT_FOUND"));
+  ASSERT_OK((*results)[4]);
+  ASSERT_OK((*results)[5]);
+  EXPECT_TRUE((*results)[5]->already_existed);
+  EXPECT_EQ((*results)[5]->decision.id, (*results)[4]->decision.id);
+  EXPECT_THAT((*results)[6], StatusIs(absl::StatusCode::kAlreadyExists));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM penalty_decisions"), 3);
+  // One audit entry per successful item, in the same transaction.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log") - audit_before, 4);
+
+  auto got = repo_->GetPenaltyDecision(Uscc(2), (*results)[4]->decision.id);
+  ASSERT_OK(got);
+  EXPECT_THAT(got->measures, ::testing::ElementsAre(Measure::kOrderToCorrect, Measure::kFine));
+  EXPECT_EQ(got->decision_number, "B-3");
+  // Another enterprise's name for it is NOT_FOUND.
+  EXPECT_THAT(repo_->GetPenaltyDecision(Uscc(1), (*results)[4]->decision.id),
+              StatusIs(absl::StatusCode::kNotFound, "PENALTY_DECISION_NOT_FOUND"));
+}
+
+TEST_F(RecordRepositoryTest, LargeBatchUsesChunks) {
+  std::vector<domain::BatchDecision> items;
+  for (int i = 0; i < 1200; ++i) {
+    items.push_back({Decision(1 + i % 3, "L-" + std::to_string(i)), kAudit});
+  }
+  auto results = repo_->BatchCreatePenaltyDecisions(items);
+  ASSERT_OK(results);
+  for (size_t i = 0; i < items.size(); ++i) {
+    ASSERT_TRUE((*results)[i].ok()) << i << (*results)[i].status();
+    auto got = repo_->GetPenaltyDecision(items[i].decision.credit_code,
+                                         (*results)[i]->decision.id);
+    if (i % 400 == 0) {
+      ASSERT_OK(got);
+      EXPECT_EQ(got->decision_number, items[i].decision.decision_number);
+    }
+  }
+  // Re-running the same batch stores nothing twice.
+  auto again = repo_->BatchCreatePenaltyDecisions(items);
+  ASSERT_OK(again);
+  for (const auto& r : *again) EXPECT_TRUE(r.ok() && r->already_existed);
+}
+
+TEST_F(RecordRepositoryTest, RevocationKeepsTheDecision) {
+  auto created = repo_->CreatePenaltyDecision(Decision(2, "R-1"), kAudit);
+  ASSERT_OK(created);
+  const int64_t id = created->decision.id;
+  EXPECT_THAT(repo_->RevokePenaltyDecision(
+                  Uscc(2), id,
+                  {absl::CivilDay(2024, 1, 1), domain::RevocationReason::kCourtRuling, ""},
+                  {}, kAudit),
+              StatusIs(absl::StatusCode::kInvalidArgument, "REVOKED_BEFORE_DECISION"));
+  auto revoked = repo_->RevokePenaltyDecision(
+      Uscc(2), id,
+      {absl::CivilDay(2024, 9, 1), domain::RevocationReason::kCourtRuling, "判决撤销"},
+      {}, kAudit);
+  ASSERT_OK(revoked);
+  EXPECT_EQ(revoked->state, domain::PenaltyDecisionState::kRevoked);
+  EXPECT_THAT(repo_->RevokePenaltyDecision(
+                  Uscc(2), id,
+                  {absl::CivilDay(2024, 9, 2), domain::RevocationReason::kCourtRuling, ""},
+                  {}, kAudit),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       "PENALTY_DECISION_ALREADY_REVOKED"));
+  EXPECT_THAT(repo_->MarkPenaltyDecisionRectified(Uscc(2), id, absl::CivilDay(2024, 9, 3),
+                                                  {}, kAudit),
+              StatusIs(absl::StatusCode::kFailedPrecondition, "PENALTY_DECISION_REVOKED"));
+  auto listed = repo_->ListPenaltyDecisions(
+      Uscc(2), domain::PenaltyDecisionState::kRevoked, 0, 10);
+  ASSERT_OK(listed);
+  ASSERT_EQ(listed->records.size(), 1u);
+  EXPECT_EQ(listed->records[0].revocation->note, "判决撤销");
+  auto stored = repo_->LoadRecords(Uscc(2));
+  ASSERT_OK(stored);
+  scoring::EnterpriseRecords records = domain::ToScoringRecords(*stored);
+  int revoked_count = 0;
+  for (const auto& d : records.decisions) revoked_count += d.revoked;
+  EXPECT_EQ(revoked_count, 1);
+}
+
+TEST_F(RecordRepositoryTest, CommitmentChecks) {
+  domain::Commitment c;
+  c.credit_code = Uscc(3);
+  c.kind = domain::CommitmentKind::kRectificationCommitment;
+  c.signer = "李四";
+  c.signing_date = absl::CivilDay(2024, 1, 1);
+  c.items = {{0, "三个月内完成治理", absl::CivilDay(2024, 4, 1)},
+             {0, "安装在线监测", absl::CivilDay(2024, 6, 1)}};
+  auto created = repo_->CreateCommitment(c, {"commit-1", "fp"}, kAudit);
+  ASSERT_OK(created);
+  ASSERT_EQ(created->items.size(), 2u);
+  EXPECT_EQ(created->items[1].number, 2);
+  auto replay = repo_->CreateCommitment(c, {"commit-1", "fp"}, kAudit);
+  ASSERT_OK(replay);
+  EXPECT_EQ(replay->id, created->id);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM commitments"), 1);
+
+  domain::CommitmentCheck early{2, domain::CommitmentItemState::kBroken,
+                                absl::CivilDay(2024, 5, 1), ""};
+  EXPECT_THAT(repo_->CheckCommitmentItem(Uscc(3), created->id, early, {}, kAudit),
+              StatusIs(absl::StatusCode::kFailedPrecondition, "COMMITMENT_ITEM_NOT_DUE"));
+  domain::CommitmentCheck broken{2, domain::CommitmentItemState::kBroken,
+                                 absl::CivilDay(2024, 6, 2), "未安装"};
+  auto checked = repo_->CheckCommitmentItem(Uscc(3), created->id, broken, {}, kAudit);
+  ASSERT_OK(checked);
+  EXPECT_EQ(checked->items[1].state, domain::CommitmentItemState::kBroken);
+  EXPECT_THAT(repo_->CheckCommitmentItem(Uscc(3), created->id, broken, {}, kAudit),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       "COMMITMENT_ITEM_ALREADY_CHECKED"));
+  broken.item_number = 7;
+  EXPECT_THAT(repo_->CheckCommitmentItem(Uscc(3), created->id, broken, {}, kAudit),
+              StatusIs(absl::StatusCode::kNotFound, "COMMITMENT_ITEM_NOT_FOUND"));
+  auto stored = repo_->LoadRecords(Uscc(3));
+  ASSERT_OK(stored);
+  auto records = domain::ToScoringRecords(*stored);
+  ASSERT_EQ(records.broken_commitments.size(), 1u);
+  EXPECT_EQ(records.broken_commitments[0].found_broken_date, absl::CivilDay(2024, 6, 2));
+}
+
+TEST_F(RecordRepositoryTest, AFailedWriteLeavesNoAuditRow) {
+  const int64_t before = Count("SELECT COUNT(*) FROM audit_log");
+  domain::Incident incident;
+  incident.credit_code = Uscc(98);  // no such enterprise
+  incident.date = absl::CivilDay(2024, 1, 1);
+  incident.grade = domain::IncidentGrade::kGeneral;
+  EXPECT_THAT(repo_->CreateIncident(incident, {}, kAudit),
+              StatusIs(absl::StatusCode::kNotFound, "ENTERPRISE_NOT_FOUND"));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log"), before);
+  // An audit entry written inside a transaction that rolls back is gone too.
+  absl::Status rolled_back = database_->db().RunInTransaction([&](Transaction& tx) {
+    EXPECT_OK(AppendAuditEntries(tx, {domain::MakeAuditEntry(kAudit, "x")}));
+    return absl::AbortedError("roll back");
+  });
+  EXPECT_EQ(rolled_back.code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log"), before);
+
+  incident.credit_code = Uscc(1);
+  incident.description = "（虚构）废水外溢";
+  auto created = repo_->CreateIncident(incident, {}, kAudit);
+  ASSERT_OK(created);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log"), before + 1);
+  domain::AuditFilter filter;
+  filter.resource_prefix = domain::RecordName(Uscc(1), domain::kIncidents, created->id);
+  auto page = audit_->List(filter, 0, 10);
+  ASSERT_OK(page);
+  ASSERT_EQ(page->entries.size(), 1u);
+  EXPECT_EQ(page->entries[0].actor, "tester");
+  EXPECT_EQ(page->entries[0].outcome, "OK");
+}
+
+TEST_F(RecordRepositoryTest, ComplaintLinksAndAuditFilters) {
+  auto d = repo_->CreatePenaltyDecision(Decision(3, "C-1"), kAudit);
+  ASSERT_OK(d);
+  domain::Complaint c;
+  c.credit_code = Uscc(3);
+  c.received_date = absl::CivilDay(2024, 3, 3);
+  c.channel = domain::ComplaintChannel::kHotline12369;
+  c.case_number = "12369-001";
+  c.substantiated = true;
+  c.decisions = {{0, "南京市生态环境局", "C-1"}};
+  auto created = repo_->CreateComplaint(c, {}, kAudit);
+  ASSERT_OK(created);
+  ASSERT_EQ(created->decisions.size(), 1u);
+  EXPECT_EQ(created->decisions[0].id, d->decision.id);
+  EXPECT_THAT(repo_->CreateComplaint(c, {}, kAudit),
+              StatusIs(absl::StatusCode::kAlreadyExists, "COMPLAINT_ALREADY_EXISTS"));
+  c.case_number = "12369-002";
+  c.decisions = {{0, "南京市生态环境局", "no-such"}};
+  absl::StatusOr<domain::Complaint> missing = repo_->CreateComplaint(c, {}, kAudit);
+  EXPECT_THAT(missing, StatusIs(absl::StatusCode::kNotFound, "PENALTY_DECISION_NOT_FOUND"));
+  EXPECT_EQ(ErrorField(missing.status()), "complaint.decision_references[0]");
+
+  ASSERT_OK(audit_->Append(domain::MakeAuditEntry(
+      {"denied-actor", "/envcredit.v1.RecordService/CreateIncident", "r1"}, "",
+      absl::PermissionDeniedError("no"))));
+  domain::AuditFilter filter;
+  filter.actor = "denied-actor";
+  auto page = audit_->List(filter, 0, 10);
+  ASSERT_OK(page);
+  ASSERT_EQ(page->entries.size(), 1u);
+  EXPECT_EQ(page->entries[0].outcome, "PERMISSION_DENIED");
+  filter = {};
+  filter.method = "CreateIncident";
+  filter.outcome = "PERMISSION_DENIED";
+  page = audit_->List(filter, 0, 10);
+  ASSERT_OK(page);
+  EXPECT_EQ(page->entries.size(), 1u);
+  filter = {};
+  filter.end_time = absl::FromUnixSeconds(1000);
+  page = audit_->List(filter, 0, 10);
+  ASSERT_OK(page);
+  EXPECT_TRUE(page->entries.empty());
+}
+
+}  // namespace
+}  // namespace envcredit::storage

@@ -1,0 +1,551 @@
+// End to end: RecordService and AuditService of the real envcredit-server on
+// a free port, through the generated stubs. Every RPC, idempotent retries,
+// validation failures reaching the client as INVALID_ARGUMENT with the
+// field, an audit entry for every write, Chinese text.
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "envcredit/v1/audit.grpc.pb.h"
+#include "envcredit/v1/enterprise.grpc.pb.h"
+#include "envcredit/v1/records.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "server/domain/uscc.h"
+#include "tests/e2e/authed_channel.h"
+#include "tests/e2e/server_process.h"
+#include "tests/support/test_database.h"
+
+namespace envcredit {
+namespace {
+
+struct ErrorDetails {
+  std::string reason;
+  std::string field;
+};
+
+ErrorDetails DetailsOf(const grpc::Status& status) {
+  ErrorDetails out;
+  google::rpc::Status details;
+  if (!details.ParseFromString(status.error_details())) return out;
+  for (const auto& any : details.details()) {
+    google::rpc::ErrorInfo info;
+    if (any.UnpackTo(&info)) {
+      out.reason = info.reason();
+      auto it = info.metadata().find("field");
+      if (it != info.metadata().end()) out.field = it->second;
+    }
+  }
+  return out;
+}
+
+std::string Uscc(int serial) {
+  char body[9];
+  snprintf(body, sizeof(body), "MA%06d", serial);
+  return *domain::MakeUscc("91", "320100", body);
+}
+
+v1::Date Day(int y, int m, int d) {
+  v1::Date date;
+  date.set_year(y);
+  date.set_month(m);
+  date.set_day(d);
+  return date;
+}
+
+class RecordsE2eTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto db = testing::TestDatabase::Create("e2e_records");
+    ASSERT_TRUE(db.ok()) << db.status();
+    database_ = db->release();
+    auto server = testing::ServerProcess::Start(database_->config());
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = server->release();
+    auto channel =
+        testing::AuthedChannel(server_->address(), server_->admin_token());
+    auto enterprises = v1::EnterpriseService::NewStub(channel);
+    for (int i = 1; i <= 2; ++i) {
+      grpc::ClientContext context;
+      v1::CreateEnterpriseRequest request;
+      request.mutable_enterprise()->set_credit_code(Uscc(i));
+      request.mutable_enterprise()->set_display_name("（虚构）南京示例化工有限公司");
+      request.mutable_enterprise()->set_industry(v1::CHEMICALS);
+      v1::Enterprise out;
+      grpc::Status status = enterprises->CreateEnterprise(&context, request, &out);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+    }
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+    delete database_;
+    database_ = nullptr;
+  }
+
+  void SetUp() override {
+    ASSERT_NE(server_, nullptr);
+    channel_ = testing::AuthedChannel(server_->address(), server_->admin_token());
+    records_ = v1::RecordService::NewStub(channel_);
+    audit_ = v1::AuditService::NewStub(channel_);
+  }
+
+  static v1::CreatePenaltyDecisionRequest DecisionRequest(const std::string& number,
+                                                          int enterprise = 1) {
+    v1::CreatePenaltyDecisionRequest request;
+    request.set_parent("enterprises/" + Uscc(enterprise));
+    v1::PenaltyDecision* d = request.mutable_penalty_decision();
+    d->set_authority("南京市生态环境局");
+    d->set_decision_number(number);
+    d->set_violation_type(v1::EXCEEDING_DISCHARGE_STANDARDS);
+    *d->mutable_decision_date() = Day(2024, 6, 1);
+    d->add_measures(v1::FINE);
+    d->add_measures(v1::ORDER_TO_CORRECT);
+    d->set_fine_amount_fen(2000000);
+    return request;
+  }
+
+  grpc::Status CreateDecision(const v1::CreatePenaltyDecisionRequest& request,
+                              v1::PenaltyDecision* out) {
+    grpc::ClientContext context;
+    return records_->CreatePenaltyDecision(&context, request, out);
+  }
+
+  // The entries about exactly `resource` (the filter is a prefix).
+  std::vector<v1::AuditEntry> AuditFor(const std::string& resource) {
+    grpc::ClientContext context;
+    v1::ListAuditEntriesRequest request;
+    request.set_resource_prefix(resource);
+    request.set_page_size(1000);
+    v1::ListAuditEntriesResponse response;
+    grpc::Status status = audit_->ListAuditEntries(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    std::vector<v1::AuditEntry> out;
+    for (const auto& e : response.entries()) {
+      if (e.resource() == resource) out.push_back(e);
+    }
+    return out;
+  }
+
+  static testing::TestDatabase* database_;
+  static testing::ServerProcess* server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::RecordService::Stub> records_;
+  std::unique_ptr<v1::AuditService::Stub> audit_;
+};
+
+testing::TestDatabase* RecordsE2eTest::database_ = nullptr;
+testing::ServerProcess* RecordsE2eTest::server_ = nullptr;
+
+TEST_F(RecordsE2eTest, DecisionLifecycleWithAudit) {
+  v1::PenaltyDecision created;
+  ASSERT_TRUE(CreateDecision(DecisionRequest("宁环罚〔2024〕7号"), &created).ok());
+  EXPECT_EQ(created.state(), v1::IN_FORCE);
+  EXPECT_EQ(created.authority(), "南京市生态环境局");
+  EXPECT_THAT(created.measures(), ::testing::ElementsAre(v1::ORDER_TO_CORRECT, v1::FINE));
+
+  // Identical content: the existing decision; other content: ALREADY_EXISTS.
+  v1::PenaltyDecision again;
+  ASSERT_TRUE(CreateDecision(DecisionRequest("宁环罚〔2024〕7号"), &again).ok());
+  EXPECT_EQ(again.name(), created.name());
+  auto changed = DecisionRequest("宁环罚〔2024〕7号");
+  changed.mutable_penalty_decision()->set_fine_amount_fen(1);
+  grpc::Status status = CreateDecision(changed, &again);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(DetailsOf(status).reason, "PENALTY_DECISION_ALREADY_EXISTS");
+
+  {
+    grpc::ClientContext context;
+    v1::GetPenaltyDecisionRequest request;
+    request.set_name(created.name());
+    v1::PenaltyDecision got;
+    ASSERT_TRUE(records_->GetPenaltyDecision(&context, request, &got).ok());
+    EXPECT_EQ(got.decision_number(), "宁环罚〔2024〕7号");
+  }
+  {  // Rectified before the decision date: INVALID_ARGUMENT.
+    grpc::ClientContext context;
+    v1::MarkPenaltyDecisionRectifiedRequest request;
+    request.set_name(created.name());
+    *request.mutable_rectified_date() = Day(2024, 5, 1);
+    v1::PenaltyDecision out;
+    status = records_->MarkPenaltyDecisionRectified(&context, request, &out);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(DetailsOf(status).field, "rectified_date");
+  }
+  {
+    grpc::ClientContext context;
+    v1::MarkPenaltyDecisionRectifiedRequest request;
+    request.set_name(created.name());
+    *request.mutable_rectified_date() = Day(2024, 7, 1);
+    request.set_request_id("rectify-1");
+    v1::PenaltyDecision out;
+    ASSERT_TRUE(records_->MarkPenaltyDecisionRectified(&context, request, &out).ok());
+    EXPECT_EQ(out.rectified_date().month(), 7);
+  }
+  v1::RevokePenaltyDecisionRequest revoke;
+  revoke.set_name(created.name());
+  *revoke.mutable_revocation()->mutable_date() = Day(2024, 8, 1);
+  revoke.mutable_revocation()->set_reason(v1::ADMINISTRATIVE_REVIEW);
+  revoke.mutable_revocation()->set_note("复议撤销");
+  revoke.set_request_id("revoke-1");
+  v1::PenaltyDecision revoked;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(records_->RevokePenaltyDecision(&context, revoke, &revoked).ok());
+    EXPECT_EQ(revoked.state(), v1::REVOKED);
+    EXPECT_EQ(revoked.revocation().note(), "复议撤销");
+  }
+  {  // The same request_id: the original result.
+    grpc::ClientContext context;
+    v1::PenaltyDecision replayed;
+    ASSERT_TRUE(records_->RevokePenaltyDecision(&context, revoke, &replayed).ok());
+    EXPECT_EQ(replayed.state(), v1::REVOKED);
+  }
+  {  // A new revocation: FAILED_PRECONDITION.
+    grpc::ClientContext context;
+    revoke.set_request_id("revoke-2");
+    v1::PenaltyDecision out;
+    status = records_->RevokePenaltyDecision(&context, revoke, &out);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+    EXPECT_EQ(DetailsOf(status).reason, "PENALTY_DECISION_ALREADY_REVOKED");
+  }
+  {  // Still listed, with its state.
+    grpc::ClientContext context;
+    v1::ListPenaltyDecisionsRequest request;
+    request.set_parent("enterprises/" + Uscc(1));
+    request.set_state(v1::REVOKED);
+    v1::ListPenaltyDecisionsResponse response;
+    ASSERT_TRUE(records_->ListPenaltyDecisions(&context, request, &response).ok());
+    ASSERT_EQ(response.penalty_decisions_size(), 1);
+    EXPECT_EQ(response.penalty_decisions(0).name(), created.name());
+  }
+  // Audit: create, identical create, rectify, revoke, replayed revoke (OK);
+  // the failed rectify and revoke with their outcome.
+  std::vector<v1::AuditEntry> entries = AuditFor(created.name());
+  int ok = 0, failed = 0;
+  for (const auto& e : entries) {
+    EXPECT_EQ(e.actor(), "bootstrap-admin");
+    (e.outcome() == "OK" ? ok : failed)++;
+  }
+  EXPECT_EQ(ok, 5);
+  EXPECT_EQ(failed, 2);
+  {
+    grpc::ClientContext context;
+    v1::ListAuditEntriesRequest request;
+    request.set_method("CreatePenaltyDecision");
+    request.set_outcome("ALREADY_EXISTS");
+    v1::ListAuditEntriesResponse response;
+    ASSERT_TRUE(audit_->ListAuditEntries(&context, request, &response).ok());
+    ASSERT_GE(response.entries_size(), 1);
+    EXPECT_EQ(response.entries(0).reason(), "PENALTY_DECISION_ALREADY_EXISTS");
+  }
+}
+
+TEST_F(RecordsE2eTest, EveryValidationRuleNamesTheField) {
+  struct Case {
+    std::function<void(v1::CreatePenaltyDecisionRequest&)> change;
+    std::string field;
+    std::string reason;
+  };
+  const std::vector<Case> cases = {
+      {[](auto& r) { r.set_parent("enterprises/bad"); }, "parent", ""},
+      {[](auto& r) { r.mutable_penalty_decision()->set_authority(""); },
+       "penalty_decision.authority", "TEXT_LENGTH"},
+      {[](auto& r) { r.mutable_penalty_decision()->set_authority(std::string(101, 'x')); },
+       "penalty_decision.authority", "TEXT_LENGTH"},
+      {[](auto& r) { r.mutable_penalty_decision()->set_decision_number("\xff"); },
+       "penalty_decision.decision_number", "INVALID_TEXT"},
+      {[](auto& r) { r.mutable_penalty_decision()->set_violation_type(static_cast<v1::ViolationType>(55)); },
+       "penalty_decision.violation_type", "INVALID_ENUM"},
+      {[](auto& r) { *r.mutable_penalty_decision()->mutable_decision_date() = Day(1989, 12, 31); },
+       "penalty_decision.decision_date", "DATE_OUT_OF_RANGE"},
+      {[](auto& r) { *r.mutable_penalty_decision()->mutable_decision_date() = Day(2999, 1, 1); },
+       "penalty_decision.decision_date", "DATE_OUT_OF_RANGE"},
+      {[](auto& r) { *r.mutable_penalty_decision()->mutable_decision_date() = Day(2024, 2, 30); },
+       "penalty_decision.decision_date", "INVALID_DATE"},
+      {[](auto& r) { r.mutable_penalty_decision()->clear_measures(); r.mutable_penalty_decision()->set_fine_amount_fen(0); },
+       "penalty_decision.measures", "MEASURES_EMPTY"},
+      {[](auto& r) { r.mutable_penalty_decision()->add_measures(v1::FINE); },
+       "penalty_decision.measures[2]", "DUPLICATE_MEASURE"},
+      {[](auto& r) { r.mutable_penalty_decision()->add_measures(static_cast<v1::Measure>(40)); },
+       "penalty_decision.measures[2]", "INVALID_ENUM"},
+      {[](auto& r) { r.mutable_penalty_decision()->set_fine_amount_fen(0); },
+       "penalty_decision.fine_amount_fen", "FINE_AMOUNT_REQUIRED"},
+      {[](auto& r) { r.mutable_penalty_decision()->set_fine_amount_fen(-5); },
+       "penalty_decision.fine_amount_fen", "FINE_AMOUNT_OUT_OF_RANGE"},
+      {[](auto& r) {
+         r.mutable_penalty_decision()->clear_measures();
+         r.mutable_penalty_decision()->add_measures(v1::WARNING);
+       },
+       "penalty_decision.fine_amount_fen", "FINE_AMOUNT_NOT_ALLOWED"},
+      {[](auto& r) {
+         r.mutable_penalty_decision()->set_recurrence_of(
+             "enterprises/" + Uscc(2) + "/penaltyDecisions/1");
+       },
+       "penalty_decision.recurrence_of", "INVALID_RESOURCE_NAME"},
+      {[](auto& r) { r.set_request_id("has space"); }, "request_id", ""},
+  };
+  for (size_t i = 0; i < cases.size(); ++i) {
+    auto request = DecisionRequest("INVALID-" + std::to_string(i));
+    cases[i].change(request);
+    v1::PenaltyDecision out;
+    grpc::Status status = CreateDecision(request, &out);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << i;
+    EXPECT_EQ(DetailsOf(status).field, cases[i].field) << i;
+    if (!cases[i].reason.empty()) EXPECT_EQ(DetailsOf(status).reason, cases[i].reason) << i;
+  }
+  // Nothing stored; every failure audited.
+  grpc::ClientContext context;
+  v1::ListPenaltyDecisionsRequest list;
+  list.set_parent("enterprises/" + Uscc(2));
+  v1::ListPenaltyDecisionsResponse response;
+  ASSERT_TRUE(records_->ListPenaltyDecisions(&context, list, &response).ok());
+  for (const auto& d : response.penalty_decisions()) {
+    EXPECT_THAT(d.decision_number(), ::testing::Not(::testing::StartsWith("INVALID-")));
+  }
+  grpc::ClientContext audit_context;
+  v1::ListAuditEntriesRequest audit_request;
+  audit_request.set_outcome("INVALID_ARGUMENT");
+  audit_request.set_method("/envcredit.v1.RecordService/CreatePenaltyDecision");
+  v1::ListAuditEntriesResponse audit_response;
+  ASSERT_TRUE(audit_->ListAuditEntries(&audit_context, audit_request, &audit_response).ok());
+  // The non-UTF-8 request is refused before any handler runs (the message
+  // cannot be parsed), so it has no audit entry; every other one has.
+  EXPECT_GE(audit_response.entries_size(), static_cast<int>(cases.size()) - 1);
+  // Unknown enterprise: NOT_FOUND.
+  v1::PenaltyDecision out;
+  grpc::Status status = CreateDecision(DecisionRequest("NF-1", 77), &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(DetailsOf(status).reason, "ENTERPRISE_NOT_FOUND");
+}
+
+TEST_F(RecordsE2eTest, BatchCreate) {
+  v1::BatchCreatePenaltyDecisionsRequest request;
+  for (int i = 0; i < 300; ++i) {
+    *request.add_requests() = DecisionRequest("批量-" + std::to_string(i), 1 + i % 2);
+  }
+  request.mutable_requests(5)->mutable_penalty_decision()->set_fine_amount_fen(0);
+  *request.add_requests() = DecisionRequest("批量-1", 2);  // identical to #1
+  v1::BatchCreatePenaltyDecisionsResponse response;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(records_->BatchCreatePenaltyDecisions(&context, request, &response).ok());
+  }
+  ASSERT_EQ(response.results_size(), 301);
+  EXPECT_EQ(response.results(5).code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_EQ(response.results(5).field(), "penalty_decision.fine_amount_fen");
+  EXPECT_EQ(response.results(0).code(), 0);
+  EXPECT_FALSE(response.results(0).already_existed());
+  EXPECT_TRUE(response.results(300).already_existed());
+  EXPECT_EQ(response.results(300).penalty_decision().name(),
+            response.results(1).penalty_decision().name());
+  // A re-run stores nothing twice.
+  {
+    grpc::ClientContext context;
+    v1::BatchCreatePenaltyDecisionsResponse again;
+    ASSERT_TRUE(records_->BatchCreatePenaltyDecisions(&context, request, &again).ok());
+    for (int i = 0; i < again.results_size(); ++i) {
+      if (i == 5) continue;
+      EXPECT_TRUE(again.results(i).already_existed()) << i;
+    }
+  }
+  {  // Empty batch: INVALID_ARGUMENT naming requests.
+    grpc::ClientContext context;
+    v1::BatchCreatePenaltyDecisionsResponse out;
+    grpc::Status status = records_->BatchCreatePenaltyDecisions(
+        &context, v1::BatchCreatePenaltyDecisionsRequest(), &out);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(DetailsOf(status).field, "requests");
+  }
+  EXPECT_EQ(AuditFor(response.results(0).penalty_decision().name()).size(), 2u);
+}
+
+TEST_F(RecordsE2eTest, CommitmentsComplaintsIncidents) {
+  v1::CreateCommitmentRequest create;
+  create.set_parent("enterprises/" + Uscc(2));
+  create.set_request_id("commitment-1");
+  v1::Commitment* c = create.mutable_commitment();
+  c->set_kind(v1::CREDIT_COMMITMENT);
+  c->set_signer("王五");
+  *c->mutable_signing_date() = Day(2024, 1, 5);
+  c->set_public_(true);
+  v1::CommitmentItem* item = c->add_items();
+  item->set_description("按期完成污染治理设施改造");
+  *item->mutable_due_date() = Day(2024, 3, 1);
+  v1::Commitment created, replayed;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(records_->CreateCommitment(&context, create, &created).ok());
+  }
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(records_->CreateCommitment(&context, create, &replayed).ok());
+    EXPECT_EQ(replayed.name(), created.name());
+  }
+  {  // Same request_id, other content.
+    grpc::ClientContext context;
+    create.mutable_commitment()->set_signer("赵六");
+    grpc::Status status = records_->CreateCommitment(&context, create, &replayed);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(DetailsOf(status).reason, "REQUEST_ID_REUSED");
+  }
+  v1::CheckCommitmentItemRequest check;
+  check.set_name(created.name());
+  check.set_item_number(1);
+  check.set_outcome(v1::BROKEN);
+  *check.mutable_check_date() = Day(2024, 2, 1);
+  {
+    grpc::ClientContext context;
+    v1::Commitment out;
+    grpc::Status status = records_->CheckCommitmentItem(&context, check, &out);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+    EXPECT_EQ(DetailsOf(status).reason, "COMMITMENT_ITEM_NOT_DUE");
+  }
+  *check.mutable_check_date() = Day(2024, 3, 2);
+  check.set_note("未完成");
+  {
+    grpc::ClientContext context;
+    v1::Commitment out;
+    ASSERT_TRUE(records_->CheckCommitmentItem(&context, check, &out).ok());
+    EXPECT_EQ(out.items(0).state(), v1::BROKEN);
+    EXPECT_EQ(out.items(0).check_note(), "未完成");
+  }
+  {
+    grpc::ClientContext context;
+    v1::Commitment out;
+    grpc::Status status = records_->CheckCommitmentItem(&context, check, &out);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+    EXPECT_EQ(DetailsOf(status).reason, "COMMITMENT_ITEM_ALREADY_CHECKED");
+  }
+  {
+    grpc::ClientContext context;
+    v1::GetCommitmentRequest get;
+    get.set_name(created.name());
+    v1::Commitment out;
+    ASSERT_TRUE(records_->GetCommitment(&context, get, &out).ok());
+    EXPECT_TRUE(out.public_());
+  }
+  {
+    grpc::ClientContext context;
+    v1::ListCommitmentsRequest list;
+    list.set_parent("enterprises/" + Uscc(2));
+    v1::ListCommitmentsResponse out;
+    ASSERT_TRUE(records_->ListCommitments(&context, list, &out).ok());
+    EXPECT_EQ(out.commitments_size(), 1);
+  }
+  EXPECT_EQ(AuditFor(created.name()).size(), 5u);  // 2 creates, 3 checks (the reuse is audited on the parent)
+
+  // Complaint linked to a decision by its natural key.
+  v1::PenaltyDecision decision;
+  ASSERT_TRUE(CreateDecision(DecisionRequest("信访-1", 2), &decision).ok());
+  v1::CreateComplaintRequest complaint;
+  complaint.set_parent("enterprises/" + Uscc(2));
+  complaint.mutable_complaint()->set_channel(v1::HOTLINE_12369);
+  complaint.mutable_complaint()->set_case_number("12369-2024-88");
+  complaint.mutable_complaint()->set_substantiated(true);
+  complaint.mutable_complaint()->set_summary("群众反映夜间偷排");
+  *complaint.mutable_complaint()->mutable_received_date() = Day(2024, 5, 20);
+  auto* ref = complaint.mutable_complaint()->add_decision_references();
+  ref->set_authority("南京市生态环境局");
+  ref->set_decision_number("信访-1");
+  v1::Complaint made;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(records_->CreateComplaint(&context, complaint, &made).ok());
+    ASSERT_EQ(made.decisions_size(), 1);
+    EXPECT_EQ(made.decisions(0), decision.name());
+  }
+  {
+    grpc::ClientContext context;
+    v1::GetComplaintRequest get;
+    get.set_name(made.name());
+    v1::Complaint out;
+    ASSERT_TRUE(records_->GetComplaint(&context, get, &out).ok());
+    EXPECT_EQ(out.summary(), "群众反映夜间偷排");
+  }
+  {
+    grpc::ClientContext context;
+    v1::ListComplaintsRequest list;
+    list.set_parent("enterprises/" + Uscc(2));
+    v1::ListComplaintsResponse out;
+    ASSERT_TRUE(records_->ListComplaints(&context, list, &out).ok());
+    EXPECT_EQ(out.complaints_size(), 1);
+  }
+  v1::CreateIncidentRequest incident;
+  incident.set_parent("enterprises/" + Uscc(2));
+  incident.set_request_id("incident-1");
+  *incident.mutable_incident()->mutable_date() = Day(2024, 4, 4);
+  incident.mutable_incident()->set_grade(v1::LARGER_OR_ABOVE);
+  incident.mutable_incident()->set_description("（虚构）储罐泄漏");
+  v1::Incident inc;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(records_->CreateIncident(&context, incident, &inc).ok());
+  }
+  {
+    grpc::ClientContext context;
+    v1::Incident again;
+    ASSERT_TRUE(records_->CreateIncident(&context, incident, &again).ok());
+    EXPECT_EQ(again.name(), inc.name());
+  }
+  {
+    grpc::ClientContext context;
+    v1::GetIncidentRequest get;
+    get.set_name(inc.name());
+    v1::Incident out;
+    ASSERT_TRUE(records_->GetIncident(&context, get, &out).ok());
+    EXPECT_EQ(out.grade(), v1::LARGER_OR_ABOVE);
+  }
+  {
+    grpc::ClientContext context;
+    v1::ListIncidentsRequest list;
+    list.set_parent("enterprises/" + Uscc(2));
+    v1::ListIncidentsResponse out;
+    ASSERT_TRUE(records_->ListIncidents(&context, list, &out).ok());
+    EXPECT_EQ(out.incidents_size(), 1);
+  }
+  EXPECT_EQ(AuditFor(inc.name()).size(), 2u);
+  EXPECT_EQ(AuditFor(made.name()).size(), 1u);
+}
+
+TEST_F(RecordsE2eTest, EnterpriseWritesAreAudited) {
+  grpc::ClientContext context;
+  v1::ListAuditEntriesRequest request;
+  request.set_method("CreateEnterprise");
+  v1::ListAuditEntriesResponse response;
+  ASSERT_TRUE(audit_->ListAuditEntries(&context, request, &response).ok());
+  EXPECT_EQ(response.entries_size(), 2);
+  for (const auto& e : response.entries()) EXPECT_EQ(e.outcome(), "OK");
+}
+
+TEST_F(RecordsE2eTest, AuditPagination) {
+  std::set<int64_t> seen;
+  std::string token;
+  int pages = 0;
+  do {
+    grpc::ClientContext context;
+    v1::ListAuditEntriesRequest request;
+    request.set_page_size(3);
+    request.set_page_token(token);
+    v1::ListAuditEntriesResponse response;
+    ASSERT_TRUE(audit_->ListAuditEntries(&context, request, &response).ok());
+    for (const auto& e : response.entries()) EXPECT_TRUE(seen.insert(e.id()).second);
+    token = response.next_page_token();
+  } while (!token.empty() && ++pages < 5);
+  EXPECT_GE(seen.size(), 2u);
+  grpc::ClientContext context;
+  v1::ListAuditEntriesRequest bad;
+  bad.set_page_token("garbage");
+  v1::ListAuditEntriesResponse response;
+  grpc::Status status = audit_->ListAuditEntries(&context, bad, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(DetailsOf(status).field, "page_token");
+}
+
+}  // namespace
+}  // namespace envcredit
