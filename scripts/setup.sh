@@ -16,7 +16,7 @@ BUILD=${ENVCREDIT_BUILD_DIR:-$ROOT/build}
 PACKAGES=(
   g++ cmake make pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libabsl-dev libmysqlcppconn-dev libssl-dev
+  libabsl-dev libmysqlcppconn-dev libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   mariadb-server mariadb-client
   python3 python3-grpcio python3-grpc-tools python3-protobuf

@@ -4,6 +4,9 @@
 // database newer than this binary), build the services, turn on health
 // checking and reflection, serve. SIGTERM or SIGINT stops accepting calls,
 // lets calls in flight finish within --shutdown_grace_seconds, and exits 0.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
@@ -23,13 +26,21 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "server/api/access_control.h"
 #include "server/api/access_log.h"
+#include "server/api/audit_service.h"
 #include "server/api/enterprise_service.h"
 #include "server/api/malformed_request.h"
+#include "server/api/record_service.h"
+#include "server/api/token_service.h"
 #include "server/storage/database.h"
 #include "server/storage/db_config.h"
 #include "server/storage/migrations.h"
+#include "server/storage/mysql_audit_log.h"
 #include "server/storage/mysql_enterprise_repository.h"
+#include "server/storage/mysql_record_repository.h"
+#include "server/storage/mysql_token_repository.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "address to serve on; port 0 picks a free port (see --port_file)");
@@ -49,6 +60,19 @@ ABSL_FLAG(int, db_pool_size, 8, "database connections at most");
 ABSL_FLAG(std::string, policy_dir, "policies", "folder of rating policy files");
 ABSL_FLAG(bool, migrate_only, false,
           "apply schema migrations, print the schema version and exit");
+ABSL_FLAG(std::string, admin_token_file, "admin.token",
+          "where the first start writes the bootstrap ADMIN token (mode 0600); "
+          "written only when the database has no active ADMIN token");
+ABSL_FLAG(std::string, tls_cert, "", "PEM server certificate chain (enables TLS)");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA bundle: when set, clients must present a certificate it "
+          "signed (mutual TLS)");
+ABSL_FLAG(double, rate_limit_per_second, 1000,
+          "sustained calls per second allowed to one token");
+ABSL_FLAG(double, rate_limit_burst, 2000, "calls one token may burst");
+ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024,
+          "largest request message accepted");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "on SIGTERM, how long calls in flight may take to finish");
 
@@ -80,6 +104,75 @@ absl::StatusOr<storage::DbConfig> DbConfigFromFlags() {
   config.create_database_if_missing = absl::GetFlag(FLAGS_db_create);
   RETURN_IF_ERROR(storage::ValidateDbConfig(config));
   return config;
+}
+
+bool IsLoopback(const std::string& listen) {
+  const std::string host = listen.substr(0, listen.rfind(':'));
+  return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// TLS when certificates are given; otherwise gRPC's local credentials, which
+// accept loopback peers only. Plain text on a network address is never
+// served: a bearer token must not cross a network in clear.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials() {
+  const std::string cert = absl::GetFlag(FLAGS_tls_cert);
+  const std::string key = absl::GetFlag(FLAGS_tls_key);
+  if (cert.empty() != key.empty()) {
+    return absl::InvalidArgumentError("--tls_cert and --tls_key go together");
+  }
+  if (cert.empty()) {
+    if (!IsLoopback(absl::GetFlag(FLAGS_listen))) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "refusing to serve ", absl::GetFlag(FLAGS_listen),
+          " without TLS: give --tls_cert and --tls_key, or listen on a "
+          "loopback address (127.0.0.1, [::1])"));
+    }
+    return grpc::experimental::LocalServerCredentials(LOCAL_TCP);
+  }
+  grpc::SslServerCredentialsOptions options(
+      absl::GetFlag(FLAGS_tls_client_ca).empty()
+          ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+          : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  options.pem_key_cert_pairs.push_back({ReadFile(key), ReadFile(cert)});
+  if (!absl::GetFlag(FLAGS_tls_client_ca).empty()) {
+    options.pem_root_certs = ReadFile(absl::GetFlag(FLAGS_tls_client_ca));
+  }
+  if (options.pem_key_cert_pairs[0].private_key.empty() ||
+      options.pem_key_cert_pairs[0].cert_chain.empty()) {
+    return absl::InvalidArgumentError("cannot read --tls_cert or --tls_key");
+  }
+  return grpc::SslServerCredentials(options);
+}
+
+// On the first start (no active ADMIN token), issues one and writes it to
+// --admin_token_file, readable by its owner only.
+absl::Status BootstrapAdminToken(domain::TokenRepository& tokens) {
+  ASSIGN_OR_RETURN(bool has_admin, tokens.HasActiveAdmin(absl::Now()));
+  if (has_admin) return absl::OkStatus();
+  const std::string path = absl::GetFlag(FLAGS_admin_token_file);
+  ASSIGN_OR_RETURN(std::string secret,
+                   api::IssueToken(tokens, domain::Role::kAdmin, "bootstrap-admin"));
+  const std::string tmp = path + ".tmp";
+  ::unlink(tmp.c_str());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0) {
+    return absl::InternalError(absl::StrCat("cannot write ", tmp));
+  }
+  const std::string line = secret + "\n";
+  bool written = ::write(fd, line.data(), line.size()) ==
+                 static_cast<ssize_t>(line.size());
+  ::close(fd);
+  if (!written || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    return absl::InternalError(absl::StrCat("cannot write ", path));
+  }
+  LogInfo(absl::StrCat("first start: ADMIN token written to ", path,
+                       " (owner-only); keep it safe"));
+  return absl::OkStatus();
 }
 
 // Waits for SIGTERM/SIGINT (blocked in every thread, so only sigwait sees
@@ -134,17 +227,55 @@ int Run() {
                        db_config.database, " at schema version ", *version));
   if (absl::GetFlag(FLAGS_migrate_only)) return 0;
 
+  storage::MysqlTokenRepository tokens(database->get());
+  if (absl::Status status = BootstrapAdminToken(tokens); !status.ok()) {
+    LogError(absl::StrCat("cannot create the first admin token: ", status.ToString()));
+    return 1;
+  }
+  auto credentials = ServerCredentials();
+  if (!credentials.ok()) {
+    LogError(std::string(credentials.status().message()));
+    return 2;
+  }
+  api::AccessControlOptions access_options;
+  access_options.rate_per_second = absl::GetFlag(FLAGS_rate_limit_per_second);
+  access_options.burst = absl::GetFlag(FLAGS_rate_limit_burst);
+  storage::MysqlAuditLog audit_log(database->get());
+  auto auth = std::make_shared<api::AuthProcessor>(
+      &tokens, access_options, [&audit_log](const api::Denial& denial) {
+        LogWarning(absl::StrCat("denied method=", denial.method, " actor=",
+                                denial.actor, " code=", denial.outcome,
+                                " reason=", denial.reason));
+        domain::AuditEntry entry;
+        entry.actor = denial.actor;
+        entry.method = denial.method;
+        entry.outcome = denial.outcome;
+        entry.reason = denial.reason;
+        // Best effort: a denial must not wait on, or fail with, the database.
+        if (absl::Status status = audit_log.Append(entry); !status.ok()) {
+          LogWarning(absl::StrCat("denial not audited: ", status.ToString()));
+        }
+      });
+  (*credentials)->SetAuthMetadataProcessor(auth);
+
   storage::MysqlEnterpriseRepository enterprises(database->get());
-  api::EnterpriseService enterprise_service(&enterprises);
+  api::EnterpriseService enterprise_service(&enterprises, &audit_log);
+  storage::MysqlRecordRepository records(database->get());
+  api::RecordService record_service(&records, &audit_log, SystemClock());
+  api::AuditService audit_service(&audit_log);
+  api::TokenService token_service(&tokens, auth.get(), &audit_log);
 
   api::InstallProtobufLogCapture();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(absl::GetFlag(FLAGS_listen),
-                           grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(absl::GetFlag(FLAGS_listen), *credentials, &port);
+  builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
   builder.RegisterService(&enterprise_service);
+  builder.RegisterService(&record_service);
+  builder.RegisterService(&audit_service);
+  builder.RegisterService(&token_service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
   interceptors.push_back(std::make_unique<api::AccessLogInterceptorFactory>());

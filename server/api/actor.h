@@ -8,8 +8,8 @@
 
 namespace envcredit::api {
 
-// The label of the caller's token once access control authenticated it;
-// "unauthenticated" for a call that carried no credentials.
+// The label of the caller's token (set by AuthProcessor); "anonymous" for
+// the few methods that need no token.
 std::string ActorOf(const grpc::ServerContext* context);
 
 }  // namespace envcredit::api

@@ -27,6 +27,9 @@ struct InvalidCase {
   const char* message_part;  // which check the message must name
 };
 
+// Test names show the case's name, not its bytes.
+void PrintTo(const InvalidCase& c, std::ostream* os) { *os << c.name; }
+
 class UsccInvalidTest : public ::testing::TestWithParam<InvalidCase> {};
 
 TEST_P(UsccInvalidTest, RefusedNamingTheFailedCheck) {

@@ -61,6 +61,9 @@ class CliE2eTest : public ::testing::Test {
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = server->release();
   }
+  // A failure in SetUpTestSuite would otherwise let each test pass unrun.
+  void SetUp() override { ASSERT_NE(server_, nullptr) << "server did not start"; }
+
   static void TearDownTestSuite() {
     delete server_;
     server_ = nullptr;
@@ -73,7 +76,8 @@ class CliE2eTest : public ::testing::Test {
                              const std::string& server = "") {
     std::vector<std::string> quoted = {
         ENVCREDIT_ADMIN_BIN,
-        "--server=" + (server.empty() ? server_->address() : server)};
+        "--server=" + (server.empty() ? server_->address() : server),
+        "--token=" + server_->admin_token()};
     for (const std::string& arg : args) quoted.push_back(ShellQuote(arg));
     // CTest runs the tests of this file as separate processes side by side:
     // every file name carries the process id.

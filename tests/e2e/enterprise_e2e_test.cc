@@ -15,6 +15,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "server/domain/uscc.h"
+#include "tests/e2e/authed_channel.h"
 #include "tests/e2e/server_process.h"
 #include "tests/support/test_database.h"
 
@@ -69,8 +70,7 @@ class EnterpriseE2eTest : public ::testing::Test {
 
   void SetUp() override {
     ASSERT_NE(server_, nullptr);
-    channel_ = grpc::CreateChannel(server_->address(),
-                                   grpc::InsecureChannelCredentials());
+    channel_ = testing::AuthedChannel(server_->address(), server_->admin_token());
     stub_ = v1::EnterpriseService::NewStub(channel_);
   }
 
@@ -386,8 +386,8 @@ TEST(ServerLifecycleTest, SigtermExitsCleanly) {
   ASSERT_TRUE(db.ok()) << db.status();
   auto server = testing::ServerProcess::Start((*db)->config());
   ASSERT_TRUE(server.ok()) << server.status();
-  auto stub = v1::EnterpriseService::NewStub(grpc::CreateChannel(
-      (*server)->address(), grpc::InsecureChannelCredentials()));
+  auto stub = v1::EnterpriseService::NewStub(
+      testing::AuthedChannel((*server)->address(), (*server)->admin_token()));
   grpc::ClientContext context;
   v1::ListEnterprisesRequest request;
   v1::ListEnterprisesResponse response;

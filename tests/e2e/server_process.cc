@@ -65,6 +65,7 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
       "--db_name=" + db.database,
       absl::StrCat("--db_pool_size=", db.pool_size),
       std::string("--policy_dir=") + ENVCREDIT_SOURCE_DIR + "/policies",
+      "--admin_token_file=" + process->dir_ + "/admin.token",
   };
   args.insert(args.end(), extra_flags.begin(), extra_flags.end());
   std::vector<char*> argv;
@@ -113,6 +114,10 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
   return absl::FailedPreconditionError(absl::StrCat(
       "envcredit-server did not serve within ", absl::FormatDuration(startup_timeout),
       "; its log:\n", ReadFile(log_file)));
+}
+
+std::string ServerProcess::admin_token() const {
+  return std::string(absl::StripAsciiWhitespace(ReadFile(dir_ + "/admin.token")));
 }
 
 std::string ServerProcess::Log() const { return ReadFile(dir_ + "/server.log"); }

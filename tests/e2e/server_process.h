@@ -34,6 +34,10 @@ class ServerProcess {
   const std::string& address() const { return address_; }
   pid_t pid() const { return pid_; }
 
+  // The bootstrap ADMIN token the server wrote on its first start against
+  // this database ("" when the database had an admin token already).
+  std::string admin_token() const;
+
   // Everything the server wrote to stderr so far.
   std::string Log() const;
 

@@ -86,7 +86,8 @@ class PythonClientTest(unittest.TestCase):
              "--db_host=" + DB["ENVCREDIT_DB_HOST"],
              "--db_port=" + DB["ENVCREDIT_DB_PORT"],
              "--db_user=" + DB["ENVCREDIT_DB_USER"],
-             "--db_name=" + SCHEMA, "--db_create"],
+             "--db_name=" + SCHEMA, "--db_create",
+             "--admin_token_file=" + os.path.join(WORK_DIR, "admin.token")],
             stdout=cls.log, stderr=cls.log, env=env)
         deadline = time.time() + 30
         while not os.path.exists(port_file):
@@ -96,6 +97,9 @@ class PythonClientTest(unittest.TestCase):
             time.sleep(0.05)
         with open(port_file) as f:
             cls.address = "127.0.0.1:" + f.read().strip()
+        with open(os.path.join(WORK_DIR, "admin.token")) as f:
+            # Every call carries the bearer token, as any integrator's would.
+            cls.md = (("authorization", "Bearer " + f.read().strip()),)
         cls.channel = grpc.insecure_channel(cls.address)
         cls.stub = enterprise_pb2_grpc.EnterpriseServiceStub(cls.channel)
 
@@ -117,16 +121,18 @@ class PythonClientTest(unittest.TestCase):
                 credit_code="91320100MA1N2B3C8C",
                 display_name="（虚构）南京示例化工有限公司",
                 industry=enterprise_pb2.CHEMICALS),
-            request_id="py-create-1"), timeout=10)
+            request_id="py-create-1"), timeout=10, metadata=self.md)
         self.assertEqual(created.name, "enterprises/91320100MA1N2B3C8C")
         self.assertEqual(created.region_code, "320100")
 
         got = self.stub.GetEnterprise(
-            enterprise_pb2.GetEnterpriseRequest(name=created.name), timeout=10)
+            enterprise_pb2.GetEnterpriseRequest(name=created.name), timeout=10,
+            metadata=self.md)
         self.assertEqual(got.display_name, "（虚构）南京示例化工有限公司")
 
         listed = self.stub.ListEnterprises(
-            enterprise_pb2.ListEnterprisesRequest(region_prefix="32"), timeout=10)
+            enterprise_pb2.ListEnterprisesRequest(region_prefix="32"), timeout=10,
+            metadata=self.md)
         self.assertIn(created.name, [e.name for e in listed.enterprises])
 
     def test_invalid_credit_code_names_field_and_reason(self):
@@ -135,13 +141,18 @@ class PythonClientTest(unittest.TestCase):
                 enterprise=enterprise_pb2.Enterprise(
                     credit_code="91350100M000100Y4Y",  # wrong check character
                     display_name="（虚构）示例", industry=enterprise_pb2.OTHER)),
-                timeout=10)
+                timeout=10, metadata=self.md)
         error = caught.exception
         self.assertEqual(error.code(), grpc.StatusCode.INVALID_ARGUMENT)
         info = error_info(error)
         self.assertIsNotNone(info, "no google.rpc.ErrorInfo in the details")
         self.assertEqual(info.reason, "INVALID_CREDIT_CODE")
         self.assertEqual(info.metadata["field"], "enterprise.credit_code")
+
+    def test_no_token_is_unauthenticated(self):
+        with self.assertRaises(grpc.RpcError) as caught:
+            self.stub.ListEnterprises(enterprise_pb2.ListEnterprisesRequest(), timeout=10)
+        self.assertEqual(caught.exception.code(), grpc.StatusCode.UNAUTHENTICATED)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,160 @@
+#include "server/api/token_service.h"
+
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/errors.h"
+#include "common/log.h"
+#include "common/status_macros.h"
+#include "common/text.h"
+#include "server/api/actor.h"
+#include "server/api/grpc_status.h"
+#include "server/api/page_token.h"
+
+namespace envcredit::api {
+namespace {
+
+constexpr absl::string_view kCollection = "tokens/";
+
+google::protobuf::Timestamp ToTimestamp(absl::Time time) {
+  google::protobuf::Timestamp ts;
+  const int64_t micros = absl::ToUnixMicros(time);
+  ts.set_seconds(micros / 1000000);
+  ts.set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+  return ts;
+}
+
+absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
+  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+}
+
+v1::Token ToProto(const domain::Token& token) {
+  v1::Token out;
+  out.set_name(absl::StrCat(kCollection, token.id));
+  out.set_role(static_cast<v1::Role>(token.role));
+  out.set_label(token.label);
+  *out.mutable_create_time() = ToTimestamp(token.create_time);
+  if (token.expire_time) *out.mutable_expire_time() = ToTimestamp(*token.expire_time);
+  if (token.revoke_time) *out.mutable_revoke_time() = ToTimestamp(*token.revoke_time);
+  return out;
+}
+
+absl::StatusOr<int64_t> ParseTokenName(absl::string_view name) {
+  int64_t id = 0;
+  if (!absl::StartsWith(name, kCollection) ||
+      !absl::SimpleAtoi(name.substr(kCollection.size()), &id) || id <= 0) {
+    return InvalidArgument("name", "INVALID_RESOURCE_NAME",
+                           "name: must look like tokens/{id}");
+  }
+  return id;
+}
+
+}  // namespace
+
+void TokenService::Audit(grpc::ServerContext* context, absl::string_view method,
+                         absl::string_view resource, const absl::Status& status) {
+  domain::AuditContext audit_context;
+  audit_context.actor = ActorOf(context);
+  audit_context.method = absl::StrCat("/envcredit.v1.TokenService/", method);
+  domain::AuditEntry entry =
+      domain::MakeAuditEntry(audit_context, std::string(resource), status);
+  if (absl::Status appended = audit_->Append(entry); !appended.ok()) {
+    LogWarning(absl::StrCat("token write not audited: ", appended.ToString()));
+  }
+}
+
+absl::StatusOr<std::string> IssueToken(domain::TokenRepository& tokens,
+                                       domain::Role role,
+                                       absl::string_view label) {
+  std::string secret = NewTokenSecret();
+  domain::Token token;
+  token.token_hash = HashTokenSecret(secret);
+  token.role = role;
+  token.label = std::string(label);
+  RETURN_IF_ERROR(tokens.Create(token).status());
+  return secret;
+}
+
+grpc::Status TokenService::CreateToken(grpc::ServerContext* context,
+                                       const v1::CreateTokenRequest* request,
+                                       v1::CreateTokenResponse* response) {
+  auto run = [&]() -> absl::Status {
+    const v1::Token& in = request->token();
+    if (!domain::IsKnownRole(in.role())) {
+      return InvalidArgument("token.role", "INVALID_ENUM",
+                             "token.role: required; PUBLIC, INTEGRATOR, "
+                             "REGULATOR or ADMIN");
+    }
+    RETURN_IF_ERROR(CheckText("token.label", in.label(), 1,
+                              domain::kMaxTokenLabelChars));
+    domain::Token token;
+    if (in.has_expire_time()) {
+      absl::Time expire = FromTimestamp(in.expire_time());
+      if (expire <= absl::Now()) {
+        return InvalidArgument("token.expire_time", "INVALID_TIME",
+                               "token.expire_time: must be in the future");
+      }
+      token.expire_time = expire;
+    }
+    const std::string secret = NewTokenSecret();
+    token.token_hash = HashTokenSecret(secret);
+    token.role = static_cast<domain::Role>(in.role());
+    token.label = in.label();
+    ASSIGN_OR_RETURN(domain::Token created, tokens_->Create(token));
+    *response->mutable_token() = ToProto(created);
+    response->set_secret(secret);
+    return absl::OkStatus();
+  };
+  absl::Status status = run();
+  Audit(context, "CreateToken", response->token().name(), status);
+  return ToGrpcStatus(status);
+}
+
+grpc::Status TokenService::ListTokens(grpc::ServerContext*,
+                                      const v1::ListTokensRequest* request,
+                                      v1::ListTokensResponse* response) {
+  auto run = [&]() -> absl::Status {
+    if (request->page_size() < 0) {
+      return InvalidArgument("page_size", "INVALID_PAGE_SIZE",
+                             "page_size: must not be negative");
+    }
+    int limit = request->page_size() == 0 ? 50 : std::min(request->page_size(), 1000);
+    ASSIGN_OR_RETURN(std::string after, DecodePageToken(request->page_token(), "tokens"));
+    int64_t after_id = 0;
+    if (!after.empty() && !absl::SimpleAtoi(after, &after_id)) {
+      return InvalidArgument("page_token", "INVALID_PAGE_TOKEN",
+                             "page_token: not a token this server issued");
+    }
+    ASSIGN_OR_RETURN(std::vector<domain::Token> tokens,
+                     tokens_->List(after_id, limit + 1));
+    const bool more = static_cast<int>(tokens.size()) > limit;
+    if (more) tokens.resize(limit);
+    for (const domain::Token& token : tokens) *response->add_tokens() = ToProto(token);
+    if (more) {
+      response->set_next_page_token(
+          EncodePageToken(absl::StrCat(tokens.back().id), "tokens"));
+    }
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status TokenService::RevokeToken(grpc::ServerContext* context,
+                                       const v1::RevokeTokenRequest* request,
+                                       v1::Token* response) {
+  auto run = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(int64_t id, ParseTokenName(request->name()));
+    ASSIGN_OR_RETURN(domain::Token revoked, tokens_->Revoke(id));
+    processor_->Forget(revoked.token_hash);
+    *response = ToProto(revoked);
+    return absl::OkStatus();
+  };
+  absl::Status status = run();
+  Audit(context, "RevokeToken", request->name(), status);
+  return ToGrpcStatus(status);
+}
+
+}  // namespace envcredit::api

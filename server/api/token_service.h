@@ -1,0 +1,50 @@
+// envcredit.v1.TokenService: issue, list and revoke bearer tokens (ADMIN
+// only, enforced by AuthProcessor). Holds no state of its own.
+#ifndef ENVCREDIT_SERVER_API_TOKEN_SERVICE_H_
+#define ENVCREDIT_SERVER_API_TOKEN_SERVICE_H_
+
+#include "envcredit/v1/access.grpc.pb.h"
+#include "server/api/access_control.h"
+#include "server/domain/access.h"
+#include "server/domain/audit.h"
+
+namespace envcredit::api {
+
+class TokenService final : public v1::TokenService::Service {
+ public:
+  // Both must outlive the service. `processor` is told of revocations so
+  // they take effect in this process at once.
+  // Token writes are audited through `audit` after they commit (tokens and
+  // the audit log are separate stores).
+  TokenService(domain::TokenRepository* tokens, AuthProcessor* processor,
+               domain::AuditLog* audit)
+      : tokens_(tokens), processor_(processor), audit_(audit) {}
+
+  grpc::Status CreateToken(grpc::ServerContext* context,
+                           const v1::CreateTokenRequest* request,
+                           v1::CreateTokenResponse* response) override;
+  grpc::Status ListTokens(grpc::ServerContext* context,
+                          const v1::ListTokensRequest* request,
+                          v1::ListTokensResponse* response) override;
+  grpc::Status RevokeToken(grpc::ServerContext* context,
+                           const v1::RevokeTokenRequest* request,
+                           v1::Token* response) override;
+
+ private:
+  void Audit(grpc::ServerContext* context, absl::string_view method,
+             absl::string_view resource, const absl::Status& status);
+
+  domain::TokenRepository* const tokens_;
+  AuthProcessor* const processor_;
+  domain::AuditLog* const audit_;
+};
+
+// Issues a token of `role` labelled `label` and returns its secret (for the
+// bootstrap admin token).
+absl::StatusOr<std::string> IssueToken(domain::TokenRepository& tokens,
+                                       domain::Role role,
+                                       absl::string_view label);
+
+}  // namespace envcredit::api
+
+#endif  // ENVCREDIT_SERVER_API_TOKEN_SERVICE_H_

@@ -1,0 +1,74 @@
+// Access control as the domain sees it: roles, tokens and where they are
+// kept. Plain values; the gRPC layer (server/api/access_control.h) decides
+// which role may call which method.
+#ifndef ENVCREDIT_SERVER_DOMAIN_ACCESS_H_
+#define ENVCREDIT_SERVER_DOMAIN_ACCESS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace envcredit::domain {
+
+// Numbering as envcredit.v1.Role, stored as is.
+enum class Role : int {
+  kUnspecified = 0,
+  kPublic = 1,
+  kIntegrator = 2,
+  kRegulator = 3,
+  kAdmin = 4,
+};
+
+bool IsKnownRole(int value);
+absl::string_view RoleName(Role role);  // "ADMIN", ...
+
+inline constexpr int kMaxTokenLabelChars = 100;
+
+struct Token {
+  int64_t id = 0;
+  std::string token_hash;  // raw SHA-256, 32 bytes
+  Role role = Role::kUnspecified;
+  std::string label;
+  absl::Time create_time;
+  std::optional<absl::Time> expire_time;
+  std::optional<absl::Time> revoke_time;
+
+  // Usable at `now`: neither revoked nor expired.
+  bool ActiveAt(absl::Time now) const {
+    return !revoke_time.has_value() &&
+           (!expire_time.has_value() || now < *expire_time);
+  }
+};
+
+// Thread-safe.
+class TokenRepository {
+ public:
+  virtual ~TokenRepository() = default;
+
+  // Stores a new token (id and create_time set by the store).
+  virtual absl::StatusOr<Token> Create(const Token& token) = 0;
+
+  // The token with this hash; NOT_FOUND (reason TOKEN_NOT_FOUND) if none.
+  virtual absl::StatusOr<Token> FindByHash(absl::string_view token_hash) = 0;
+
+  // Tokens with id > after_id, in id order, at most `limit`.
+  virtual absl::StatusOr<std::vector<Token>> List(int64_t after_id,
+                                                  int limit) = 0;
+
+  // Sets revoke_time. NOT_FOUND as above (by id); FAILED_PRECONDITION
+  // (reason TOKEN_ALREADY_REVOKED) when it is revoked already.
+  virtual absl::StatusOr<Token> Revoke(int64_t id) = 0;
+
+  // Whether any ADMIN token is active at `now` (bootstrap).
+  virtual absl::StatusOr<bool> HasActiveAdmin(absl::Time now) = 0;
+};
+
+}  // namespace envcredit::domain
+
+#endif  // ENVCREDIT_SERVER_DOMAIN_ACCESS_H_

@@ -1,0 +1,380 @@
+// Access control end to end: every method of the role table called with
+// every role and with no token, asserting the exact code; revocation,
+// expiry, the rate limit, the bootstrap token, TLS and mutual TLS.
+#include <sys/stat.h>
+
+#include <condition_variable>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "envcredit/v1/access.grpc.pb.h"
+#include "envcredit/v1/audit.grpc.pb.h"
+#include "envcredit/v1/enterprise.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "server/api/access_control.h"
+#include "tests/e2e/authed_channel.h"
+#include "tests/e2e/server_process.h"
+#include "tests/support/test_database.h"
+
+namespace envcredit {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Calls `method` with an empty request through a generic stub: what the
+// server answers before (or without) parsing anything.
+grpc::StatusCode CallRaw(const std::shared_ptr<grpc::Channel>& channel,
+                         const std::string& method) {
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  grpc::Slice empty;
+  grpc::ByteBuffer request(&empty, 1);
+  grpc::ByteBuffer response;
+  std::mutex mu;
+  std::condition_variable done_cv;
+  bool done = false;
+  grpc::Status result;
+  stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,
+                 [&](grpc::Status status) {
+                   std::lock_guard<std::mutex> lock(mu);
+                   result = std::move(status);
+                   done = true;
+                   done_cv.notify_one();
+                 });
+  std::unique_lock<std::mutex> lock(mu);
+  done_cv.wait(lock, [&] { return done; });
+  return result.error_code();
+}
+
+class AccessE2eTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto db = testing::TestDatabase::Create("e2e_access");
+    ASSERT_TRUE(db.ok()) << db.status();
+    database_ = db->release();
+    auto server = testing::ServerProcess::Start(database_->config());
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = server->release();
+    admin_ = server_->admin_token();
+    ASSERT_FALSE(admin_.empty());
+    for (v1::Role role : {v1::PUBLIC, v1::INTEGRATOR, v1::REGULATOR, v1::ADMIN}) {
+      tokens_[role] = CreateToken(role, absl::StrCat("test-", v1::Role_Name(role)));
+    }
+  }
+  // A failure in SetUpTestSuite would otherwise let each test pass unrun.
+  void SetUp() override { ASSERT_NE(server_, nullptr) << "server did not start"; }
+
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+    delete database_;
+    database_ = nullptr;
+  }
+
+  static std::string CreateToken(v1::Role role, const std::string& label) {
+    auto stub = v1::TokenService::NewStub(
+        testing::AuthedChannel(server_->address(), admin_));
+    grpc::ClientContext context;
+    v1::CreateTokenRequest request;
+    request.mutable_token()->set_role(role);
+    request.mutable_token()->set_label(label);
+    v1::CreateTokenResponse response;
+    grpc::Status status = stub->CreateToken(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    last_token_name_ = response.token().name();
+    return response.secret();
+  }
+
+  static testing::TestDatabase* database_;
+  static testing::ServerProcess* server_;
+  static std::string admin_;
+  static std::map<v1::Role, std::string> tokens_;
+  static std::string last_token_name_;
+};
+
+testing::TestDatabase* AccessE2eTest::database_ = nullptr;
+testing::ServerProcess* AccessE2eTest::server_ = nullptr;
+std::string AccessE2eTest::admin_;
+std::map<v1::Role, std::string> AccessE2eTest::tokens_;
+std::string AccessE2eTest::last_token_name_;
+
+TEST_F(AccessE2eTest, EveryMethodWithEveryRoleAndWithoutToken) {
+  int checked = 0;
+  for (const std::string& method : api::MethodsInRoleTable()) {
+    const std::vector<domain::Role>* allowed = api::AllowedRoles(method);
+    ASSERT_NE(allowed, nullptr);
+    if (allowed->empty()) continue;  // anonymous: see HealthNeedsNoToken
+    SCOPED_TRACE(method);
+    EXPECT_EQ(CallRaw(testing::AuthedChannel(server_->address(), ""), method),
+              grpc::StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(CallRaw(testing::AuthedChannel(server_->address(), "ect_forged"),
+                      method),
+              grpc::StatusCode::UNAUTHENTICATED);
+    for (const auto& [role, token] : tokens_) {
+      SCOPED_TRACE(v1::Role_Name(role));
+      const bool may = std::find(allowed->begin(), allowed->end(),
+                                 static_cast<domain::Role>(role)) != allowed->end();
+      grpc::StatusCode code =
+          CallRaw(testing::AuthedChannel(server_->address(), token), method);
+      if (may) {
+        // Past access control: the handler answers (here, to an empty
+        // request), whatever it says.
+        EXPECT_NE(code, grpc::StatusCode::UNAUTHENTICATED);
+        EXPECT_NE(code, grpc::StatusCode::PERMISSION_DENIED);
+      } else {
+        EXPECT_EQ(code, grpc::StatusCode::PERMISSION_DENIED);
+      }
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 20);
+}
+
+TEST_F(AccessE2eTest, PermissionDeniedComesBeforeNotFound) {
+  auto stub = v1::EnterpriseService::NewStub(
+      testing::AuthedChannel(server_->address(), tokens_[v1::INTEGRATOR]));
+  grpc::ClientContext context;
+  v1::UpdateEnterpriseRequest request;
+  request.mutable_enterprise()->set_name("enterprises/913301061234567887");
+  v1::Enterprise response;
+  EXPECT_EQ(stub->UpdateEnterprise(&context, request, &response).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(AccessE2eTest, DenialsAndTokenWritesAreAudited) {
+  // A denied write by the integrator...
+  EXPECT_EQ(CallRaw(testing::AuthedChannel(server_->address(),
+                                           tokens_[v1::INTEGRATOR]),
+                    "/envcredit.v1.EnterpriseService/CreateEnterprise"),
+            grpc::StatusCode::PERMISSION_DENIED);
+  auto audit = v1::AuditService::NewStub(
+      testing::AuthedChannel(server_->address(), admin_));
+  {
+    grpc::ClientContext context;
+    v1::ListAuditEntriesRequest request;
+    request.set_actor("test-INTEGRATOR");
+    request.set_outcome("PERMISSION_DENIED");
+    v1::ListAuditEntriesResponse response;
+    ASSERT_TRUE(audit->ListAuditEntries(&context, request, &response).ok());
+    ASSERT_GE(response.entries_size(), 1);
+    EXPECT_EQ(response.entries(0).method(),
+              "/envcredit.v1.EnterpriseService/CreateEnterprise");
+    EXPECT_EQ(response.entries(0).reason(), "ROLE_NOT_ALLOWED");
+  }
+  // ...and the tokens the bootstrap admin created, with it as the actor.
+  {
+    grpc::ClientContext context;
+    v1::ListAuditEntriesRequest request;
+    request.set_actor("bootstrap-admin");
+    request.set_method("/envcredit.v1.TokenService/CreateToken");
+    v1::ListAuditEntriesResponse response;
+    ASSERT_TRUE(audit->ListAuditEntries(&context, request, &response).ok());
+    EXPECT_GE(response.entries_size(), 4);  // one per role at least
+    for (const auto& entry : response.entries()) {
+      EXPECT_EQ(entry.outcome(), "OK");
+      EXPECT_THAT(entry.resource(), HasSubstr("tokens/"));
+    }
+  }
+}
+
+TEST_F(AccessE2eTest, UnknownMethodIsDenied) {
+  EXPECT_EQ(CallRaw(testing::AuthedChannel(server_->address(), admin_),
+                    "/envcredit.v1.EnterpriseService/DeleteEverything"),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(AccessE2eTest, HealthNeedsNoToken) {
+  auto health = grpc::health::v1::Health::NewStub(
+      testing::AuthedChannel(server_->address(), ""));
+  grpc::ClientContext context;
+  grpc::health::v1::HealthCheckRequest request;
+  grpc::health::v1::HealthCheckResponse response;
+  ASSERT_TRUE(health->Check(&context, request, &response).ok());
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+TEST_F(AccessE2eTest, RevokedTokenIsRefusedAtOnce) {
+  const std::string secret = CreateToken(v1::REGULATOR, "to-be-revoked");
+  const std::string name = last_token_name_;
+  const std::string method = "/envcredit.v1.EnterpriseService/ListEnterprises";
+  EXPECT_EQ(CallRaw(testing::AuthedChannel(server_->address(), secret), method),
+            grpc::StatusCode::OK);
+  auto tokens = v1::TokenService::NewStub(
+      testing::AuthedChannel(server_->address(), admin_));
+  {
+    grpc::ClientContext context;
+    v1::RevokeTokenRequest request;
+    request.set_name(name);
+    v1::Token revoked;
+    ASSERT_TRUE(tokens->RevokeToken(&context, request, &revoked).ok());
+    EXPECT_TRUE(revoked.has_revoke_time());
+  }
+  EXPECT_EQ(CallRaw(testing::AuthedChannel(server_->address(), secret), method),
+            grpc::StatusCode::UNAUTHENTICATED);
+  {
+    grpc::ClientContext context;
+    v1::RevokeTokenRequest request;
+    request.set_name(name);
+    v1::Token again;
+    EXPECT_EQ(tokens->RevokeToken(&context, request, &again).error_code(),
+              grpc::StatusCode::FAILED_PRECONDITION);
+  }
+}
+
+TEST_F(AccessE2eTest, TokensAreStoredHashedAndSecretsShownOnce) {
+  auto tokens = v1::TokenService::NewStub(
+      testing::AuthedChannel(server_->address(), admin_));
+  grpc::ClientContext context;
+  v1::ListTokensRequest request;
+  request.set_page_size(100);
+  v1::ListTokensResponse response;
+  ASSERT_TRUE(tokens->ListTokens(&context, request, &response).ok());
+  EXPECT_GE(response.tokens_size(), 5);  // bootstrap + one per role
+  std::string dump = response.DebugString();
+  for (const auto& [role, secret] : tokens_) {
+    EXPECT_EQ(dump.find(secret), std::string::npos);
+  }
+}
+
+TEST_F(AccessE2eTest, BootstrapTokenFileIsOwnerOnly) {
+  // The server wrote it next to its log; ServerProcess knows where.
+  struct stat info;
+  const std::string log = server_->Log();
+  ASSERT_THAT(log, HasSubstr("ADMIN token written to "));
+  const size_t start = log.find("ADMIN token written to ") + 23;
+  const std::string path = log.substr(start, log.find(' ', start) - start);
+  ASSERT_EQ(stat(path.c_str(), &info), 0) << path;
+  EXPECT_EQ(info.st_mode & 0777, 0600);
+}
+
+TEST(AccessLimitsTest, RateLimitAnswersResourceExhaustedWithRetryAdvice) {
+  auto db = testing::TestDatabase::Create("e2e_rate");
+  ASSERT_TRUE(db.ok()) << db.status();
+  auto server = testing::ServerProcess::Start(
+      (*db)->config(), {"--rate_limit_per_second=1", "--rate_limit_burst=3"});
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto stub = v1::EnterpriseService::NewStub(
+      testing::AuthedChannel((*server)->address(), (*server)->admin_token()));
+  int ok = 0, exhausted = 0;
+  std::string message;
+  for (int i = 0; i < 8; ++i) {
+    grpc::ClientContext context;
+    v1::ListEnterprisesRequest request;
+    v1::ListEnterprisesResponse response;
+    grpc::Status status = stub->ListEnterprises(&context, request, &response);
+    if (status.ok()) ++ok;
+    if (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+      ++exhausted;
+      message = status.error_message();
+    }
+  }
+  // A burst of 3 at 1 call/s: 8 calls in well under 5 s leave at least 3
+  // refused, however slow the machine (each refusal is counted, not timed).
+  EXPECT_GE(ok, 3);
+  EXPECT_GE(exhausted, 1);
+  EXPECT_EQ(ok + exhausted, 8);
+  EXPECT_THAT(message, HasSubstr("retry after"));
+}
+
+TEST(AccessLimitsTest, NetworkAddressWithoutTlsIsRefused) {
+  auto db = testing::TestDatabase::Create("e2e_notls");
+  ASSERT_TRUE(db.ok()) << db.status();
+  // The flag comes last, so it overrides ServerProcess's loopback --listen.
+  auto server = testing::ServerProcess::Start((*db)->config(),
+                                              {"--listen=0.0.0.0:0"});
+  ASSERT_FALSE(server.ok());
+  EXPECT_THAT(std::string(server.status().message()),
+              HasSubstr("refusing to serve 0.0.0.0:0 without TLS"));
+}
+
+// TLS and mutual TLS with a CA the test makes with openssl.
+class TlsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = absl::StrCat(::testing::TempDir(), "/tls_", getpid());
+    const std::string script = absl::StrCat(
+        "set -e; mkdir -p ", dir_, "; cd ", dir_, "; ",
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=test-ca "
+        "-keyout ca.key -out ca.pem 2>/dev/null; ",
+        "openssl req -newkey rsa:2048 -nodes -subj /CN=localhost "
+        "-keyout server.key -out server.csr 2>/dev/null; ",
+        "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1' > san.ext; ",
+        "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key "
+        "-CAcreateserial -days 1 -extfile san.ext -out server.pem 2>/dev/null; ",
+        "openssl req -newkey rsa:2048 -nodes -subj /CN=bank-client "
+        "-keyout client.key -out client.csr 2>/dev/null; ",
+        "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key "
+        "-CAcreateserial -days 1 -out client.pem 2>/dev/null");
+    ASSERT_EQ(std::system(script.c_str()), 0) << "openssl failed";
+    auto db = testing::TestDatabase::Create("e2e_tls");
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = std::move(*db);
+  }
+  void TearDown() override {
+    std::system(absl::StrCat("rm -rf ", dir_).c_str());
+  }
+
+  std::string Read(const std::string& file) {
+    std::ifstream in(dir_ + "/" + file);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+
+  grpc::StatusCode List(const std::string& address, const std::string& token,
+                        bool with_client_cert) {
+    grpc::SslCredentialsOptions options;
+    options.pem_root_certs = Read("ca.pem");
+    if (with_client_cert) {
+      options.pem_private_key = Read("client.key");
+      options.pem_cert_chain = Read("client.pem");
+    }
+    auto channel =
+        testing::AuthedChannel(address, token, grpc::SslCredentials(options));
+    auto stub = v1::EnterpriseService::NewStub(channel);
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    v1::ListEnterprisesRequest request;
+    v1::ListEnterprisesResponse response;
+    return stub->ListEnterprises(&context, request, &response).error_code();
+  }
+
+  std::string dir_;
+  std::unique_ptr<testing::TestDatabase> db_;
+};
+
+TEST_F(TlsTest, ServesOverTls) {
+  auto server = testing::ServerProcess::Start(
+      db_->config(), {"--tls_cert=" + dir_ + "/server.pem",
+                      "--tls_key=" + dir_ + "/server.key"});
+  ASSERT_TRUE(server.ok()) << server.status();
+  const std::string address = absl::StrCat(
+      "localhost:", (*server)->address().substr((*server)->address().rfind(':') + 1));
+  EXPECT_EQ(List(address, (*server)->admin_token(), false), grpc::StatusCode::OK);
+  EXPECT_EQ(List(address, "", false), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(TlsTest, MutualTlsRequiresAClientCertificate) {
+  auto server = testing::ServerProcess::Start(
+      db_->config(), {"--tls_cert=" + dir_ + "/server.pem",
+                      "--tls_key=" + dir_ + "/server.key",
+                      "--tls_client_ca=" + dir_ + "/ca.pem"});
+  ASSERT_TRUE(server.ok()) << server.status();
+  const std::string address = absl::StrCat(
+      "localhost:", (*server)->address().substr((*server)->address().rfind(':') + 1));
+  EXPECT_EQ(List(address, (*server)->admin_token(), true), grpc::StatusCode::OK);
+  EXPECT_EQ(List(address, (*server)->admin_token(), false),
+            grpc::StatusCode::UNAVAILABLE);
+}
+
+}  // namespace
+}  // namespace envcredit

@@ -1,0 +1,22 @@
+// A channel whose every call carries `authorization: Bearer <token>`, as an
+// integrator's client would send it. Plain text: for the server's loopback
+// (local credentials) listener.
+#ifndef ENVCREDIT_TESTS_E2E_AUTHED_CHANNEL_H_
+#define ENVCREDIT_TESTS_E2E_AUTHED_CHANNEL_H_
+
+#include <memory>
+#include <string>
+
+#include "grpcpp/grpcpp.h"
+
+namespace envcredit::testing {
+
+// `token` "" sends no authorization at all.
+std::shared_ptr<grpc::Channel> AuthedChannel(
+    const std::string& address, const std::string& token,
+    std::shared_ptr<grpc::ChannelCredentials> credentials =
+        grpc::InsecureChannelCredentials());
+
+}  // namespace envcredit::testing
+
+#endif  // ENVCREDIT_TESTS_E2E_AUTHED_CHANNEL_H_
