@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
 #include "common/status_macros.h"
+#include "server/api/proto_values.h"
 #include "server/domain/uscc.h"
 
 namespace envcredit::api {
@@ -12,13 +13,6 @@ namespace {
 
 constexpr absl::string_view kCollection = "enterprises/";
 
-google::protobuf::Timestamp ToTimestamp(absl::Time time) {
-  google::protobuf::Timestamp ts;
-  const int64_t micros = absl::ToUnixMicros(time);
-  ts.set_seconds(micros / 1000000);
-  ts.set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
-  return ts;
-}
 
 }  // namespace
 
@@ -48,8 +42,8 @@ v1::Enterprise ToProto(const domain::Enterprise& e) {
   out.set_legal_representative(e.legal_representative);
   out.set_address(e.address);
   out.set_status(static_cast<v1::EnterpriseStatus>(e.status));
-  *out.mutable_create_time() = ToTimestamp(e.create_time);
-  *out.mutable_update_time() = ToTimestamp(e.update_time);
+  *out.mutable_create_time() = TimestampOf(e.create_time);
+  *out.mutable_update_time() = TimestampOf(e.update_time);
   out.set_etag(EtagOf(e.revision));
   return out;
 }

@@ -13,6 +13,7 @@
 #include "server/api/enterprise_convert.h"
 #include "server/api/grpc_status.h"
 #include "server/api/page_token.h"
+#include "server/api/proto_values.h"
 #include "server/api/request_digest.h"
 #include "server/api/request_id.h"
 #include "server/domain/uscc.h"
@@ -50,14 +51,6 @@ std::string FilterKey(const v1::ListEnterprisesRequest& request) {
                       request.name_contains());
 }
 
-absl::StatusOr<int> PageSize(int requested) {
-  if (requested < 0) {
-    return InvalidArgument("page_size", "INVALID_PAGE_SIZE",
-                           "page_size: must not be negative");
-  }
-  if (requested == 0) return kDefaultPageSize;
-  return std::min(requested, kMaxPageSize);
-}
 
 domain::AuditContext AuditOf(const grpc::ServerContext* context,
                              absl::string_view method,
@@ -123,7 +116,7 @@ grpc::Status EnterpriseService::ListEnterprises(
     grpc::ServerContext*, const v1::ListEnterprisesRequest* request,
     v1::ListEnterprisesResponse* response) {
   auto run = [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(int page_size, PageSize(request->page_size()));
+    ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
     RETURN_IF_ERROR(ValidateFilter(*request));
     const std::string filter_key = FilterKey(*request);
     ASSIGN_OR_RETURN(std::string after,

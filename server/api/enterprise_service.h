@@ -10,8 +10,6 @@
 
 namespace envcredit::api {
 
-inline constexpr int kDefaultPageSize = 50;
-inline constexpr int kMaxPageSize = 1000;
 
 class EnterpriseService final : public v1::EnterpriseService::Service {
  public:

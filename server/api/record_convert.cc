@@ -59,30 +59,6 @@ v1::Date DateToProto(absl::CivilDay day) {
   return out;
 }
 
-google::protobuf::Timestamp TimestampOf(absl::Time time) {
-  google::protobuf::Timestamp ts;
-  const int64_t micros = absl::ToUnixMicros(time);
-  int64_t seconds = micros / 1000000;
-  int64_t rest = micros % 1000000;
-  if (rest < 0) {
-    rest += 1000000;
-    --seconds;
-  }
-  ts.set_seconds(seconds);
-  ts.set_nanos(static_cast<int32_t>(rest * 1000));
-  return ts;
-}
-
-absl::StatusOr<absl::Time> TimeFromProto(const google::protobuf::Timestamp& ts,
-                                         absl::string_view field) {
-  if (ts.nanos() < 0 || ts.nanos() > 999999999 || ts.seconds() < 0 ||
-      ts.seconds() > 253402300799) {
-    return InvalidArgument(field, "INVALID_TIME",
-                           absl::StrCat(field, ": not a valid timestamp"));
-  }
-  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
-}
-
 absl::StatusOr<domain::Commitment> CommitmentFromProto(
     const v1::Commitment& proto, absl::string_view credit_code,
     absl::string_view field) {

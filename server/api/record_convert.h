@@ -17,6 +17,7 @@
 #include "envcredit/v1/records.pb.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "server/domain/audit.h"
+#include "server/api/proto_values.h"
 #include "server/domain/records.h"
 
 namespace envcredit::api {
@@ -39,10 +40,6 @@ absl::StatusOr<RecordKey> ParseRecordName(absl::string_view name,
 absl::StatusOr<absl::CivilDay> DateFromProto(const v1::Date& date,
                                              absl::string_view field);
 v1::Date DateToProto(absl::CivilDay day);
-google::protobuf::Timestamp TimestampOf(absl::Time time);
-// Unset timestamp: nullopt.
-absl::StatusOr<absl::Time> TimeFromProto(const google::protobuf::Timestamp& ts,
-                                         absl::string_view field);
 
 // Create inputs: the output-only fields are ignored. `field` prefixes
 // error fields ("commitment", "penalty_decision", ...).

@@ -14,6 +14,7 @@
 #include "server/api/enterprise_service.h"
 #include "server/api/grpc_status.h"
 #include "server/api/page_token.h"
+#include "server/api/proto_values.h"
 #include "server/api/record_convert.h"
 #include "server/api/request_digest.h"
 #include "server/api/request_id.h"
@@ -30,14 +31,6 @@ domain::AuditContext AuditOf(const grpc::ServerContext* context,
                               request_id};
 }
 
-absl::StatusOr<int> PageSize(int requested) {
-  if (requested < 0) {
-    return InvalidArgument("page_size", "INVALID_PAGE_SIZE",
-                           "page_size: must not be negative");
-  }
-  if (requested == 0) return kDefaultPageSize;
-  return std::min(requested, kMaxPageSize);
-}
 
 // The id after which a page starts; the token is bound to the list's parent
 // and filter.
@@ -121,7 +114,7 @@ grpc::Status RecordService::ListCommitments(
     grpc::ServerContext*, const v1::ListCommitmentsRequest* request,
     v1::ListCommitmentsResponse* response) {
   auto run = [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(int page_size, PageSize(request->page_size()));
+    ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
     ASSIGN_OR_RETURN(std::string code, ParseEnterpriseName(request->parent(), "parent"));
     ASSIGN_OR_RETURN(int64_t after, AfterId(request->page_token(), request->parent()));
     ASSIGN_OR_RETURN(auto page, records_->ListCommitments(code, after, page_size));
@@ -279,7 +272,7 @@ grpc::Status RecordService::ListPenaltyDecisions(
     grpc::ServerContext*, const v1::ListPenaltyDecisionsRequest* request,
     v1::ListPenaltyDecisionsResponse* response) {
   auto run = [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(int page_size, PageSize(request->page_size()));
+    ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
     ASSIGN_OR_RETURN(std::string code, ParseEnterpriseName(request->parent(), "parent"));
     if (request->state() < 0 || request->state() > 2) {
       return InvalidArgument("state", "INVALID_ENUM",
@@ -391,7 +384,7 @@ grpc::Status RecordService::ListComplaints(
     grpc::ServerContext*, const v1::ListComplaintsRequest* request,
     v1::ListComplaintsResponse* response) {
   auto run = [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(int page_size, PageSize(request->page_size()));
+    ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
     ASSIGN_OR_RETURN(std::string code, ParseEnterpriseName(request->parent(), "parent"));
     ASSIGN_OR_RETURN(int64_t after, AfterId(request->page_token(), request->parent()));
     ASSIGN_OR_RETURN(auto page, records_->ListComplaints(code, after, page_size));
@@ -443,7 +436,7 @@ grpc::Status RecordService::ListIncidents(
     grpc::ServerContext*, const v1::ListIncidentsRequest* request,
     v1::ListIncidentsResponse* response) {
   auto run = [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(int page_size, PageSize(request->page_size()));
+    ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
     ASSIGN_OR_RETURN(std::string code, ParseEnterpriseName(request->parent(), "parent"));
     ASSIGN_OR_RETURN(int64_t after, AfterId(request->page_token(), request->parent()));
     ASSIGN_OR_RETURN(auto page, records_->ListIncidents(code, after, page_size));

@@ -13,32 +13,22 @@
 #include "server/api/actor.h"
 #include "server/api/grpc_status.h"
 #include "server/api/page_token.h"
+#include "server/api/proto_values.h"
 
 namespace envcredit::api {
 namespace {
 
 constexpr absl::string_view kCollection = "tokens/";
 
-google::protobuf::Timestamp ToTimestamp(absl::Time time) {
-  google::protobuf::Timestamp ts;
-  const int64_t micros = absl::ToUnixMicros(time);
-  ts.set_seconds(micros / 1000000);
-  ts.set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
-  return ts;
-}
-
-absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
-  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
-}
 
 v1::Token ToProto(const domain::Token& token) {
   v1::Token out;
   out.set_name(absl::StrCat(kCollection, token.id));
   out.set_role(static_cast<v1::Role>(token.role));
   out.set_label(token.label);
-  *out.mutable_create_time() = ToTimestamp(token.create_time);
-  if (token.expire_time) *out.mutable_expire_time() = ToTimestamp(*token.expire_time);
-  if (token.revoke_time) *out.mutable_revoke_time() = ToTimestamp(*token.revoke_time);
+  *out.mutable_create_time() = TimestampOf(token.create_time);
+  if (token.expire_time) *out.mutable_expire_time() = TimestampOf(*token.expire_time);
+  if (token.revoke_time) *out.mutable_revoke_time() = TimestampOf(*token.revoke_time);
   return out;
 }
 
@@ -92,7 +82,8 @@ grpc::Status TokenService::CreateToken(grpc::ServerContext* context,
                               domain::kMaxTokenLabelChars));
     domain::Token token;
     if (in.has_expire_time()) {
-      absl::Time expire = FromTimestamp(in.expire_time());
+      ASSIGN_OR_RETURN(absl::Time expire,
+                       TimeFromProto(in.expire_time(), "token.expire_time"));
       if (expire <= absl::Now()) {
         return InvalidArgument("token.expire_time", "INVALID_TIME",
                                "token.expire_time: must be in the future");
@@ -117,11 +108,7 @@ grpc::Status TokenService::ListTokens(grpc::ServerContext*,
                                       const v1::ListTokensRequest* request,
                                       v1::ListTokensResponse* response) {
   auto run = [&]() -> absl::Status {
-    if (request->page_size() < 0) {
-      return InvalidArgument("page_size", "INVALID_PAGE_SIZE",
-                             "page_size: must not be negative");
-    }
-    int limit = request->page_size() == 0 ? 50 : std::min(request->page_size(), 1000);
+    ASSIGN_OR_RETURN(int limit, ResolvePageSize(request->page_size()));
     ASSIGN_OR_RETURN(std::string after, DecodePageToken(request->page_token(), "tokens"));
     int64_t after_id = 0;
     if (!after.empty() && !absl::SimpleAtoi(after, &after_id)) {

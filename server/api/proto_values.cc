@@ -1,0 +1,43 @@
+#include "server/api/proto_values.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "common/errors.h"
+
+namespace envcredit::api {
+
+absl::StatusOr<int> ResolvePageSize(int requested) {
+  if (requested < 0) {
+    return InvalidArgument("page_size", "INVALID_PAGE_SIZE",
+                           "page_size: must not be negative");
+  }
+  if (requested == 0) return kDefaultPageSize;
+  return std::min(requested, kMaxPageSize);
+}
+
+google::protobuf::Timestamp TimestampOf(absl::Time time) {
+  google::protobuf::Timestamp ts;
+  const int64_t micros = absl::ToUnixMicros(time);
+  int64_t seconds = micros / 1000000;
+  int64_t rest = micros % 1000000;
+  if (rest < 0) {
+    rest += 1000000;
+    --seconds;
+  }
+  ts.set_seconds(seconds);
+  ts.set_nanos(static_cast<int32_t>(rest * 1000));
+  return ts;
+}
+
+absl::StatusOr<absl::Time> TimeFromProto(const google::protobuf::Timestamp& ts,
+                                         absl::string_view field) {
+  if (ts.nanos() < 0 || ts.nanos() > 999999999 || ts.seconds() < 0 ||
+      ts.seconds() > 253402300799) {
+    return InvalidArgument(field, "INVALID_TIME",
+                           absl::StrCat(field, ": not a valid timestamp"));
+  }
+  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+}
+
+}  // namespace envcredit::api
