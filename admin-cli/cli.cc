@@ -9,6 +9,7 @@
 #include "admin-cli/exit_codes.h"
 #include "admin-cli/record_commands.h"
 #include "admin-cli/text.h"
+#include "admin-cli/token_commands.h"
 
 namespace envcredit::admin {
 namespace {
@@ -34,6 +35,7 @@ absl::StatusOr<std::string> ReadTokenFile(const std::string& path) {
 std::vector<CommandSpec> AllCommandSpecs() {
   std::vector<CommandSpec> specs = EnterpriseCommandSpecs();
   for (CommandSpec& s : RecordCommandSpecs()) specs.push_back(std::move(s));
+  for (CommandSpec& s : TokenCommandSpecs()) specs.push_back(std::move(s));
   return specs;
 }
 
@@ -76,6 +78,13 @@ int RunCli(const std::vector<std::string>& args, const CliEnvironment& env) {
   if (group == "enterprises") {
     std::unique_ptr<EnterpriseClient> client = env.make_client(global);
     code = RunEnterpriseCommand(parsed.command, *client, io);
+  } else if (group == "tokens") {
+    if (!env.make_token_client) {
+      *env.err << kProgramName << ": internal error: no token client\n";
+      return kExitFailure;
+    }
+    std::unique_ptr<TokenClient> client = env.make_token_client(global);
+    code = RunTokenCommand(parsed.command, *client, io);
   } else {
     std::unique_ptr<EnterpriseClient> enterprises;
     std::unique_ptr<RecordClient> records;

@@ -15,6 +15,7 @@
 #include "admin-cli/args.h"
 #include "admin-cli/enterprise_client.h"
 #include "admin-cli/record_client.h"
+#include "admin-cli/token_client.h"
 
 namespace envcredit::admin {
 
@@ -33,6 +34,9 @@ struct CliEnvironment {
       make_record_client;
   std::function<std::unique_ptr<AuditClient>(const GlobalOptions&)>
       make_audit_client;
+  // The same for TokenService (`tokens` commands, token_commands.h).
+  std::function<std::unique_ptr<TokenClient>(const GlobalOptions&)>
+      make_token_client;
   // $ENVCREDIT_TOKEN and $ENVCREDIT_TOKEN_FILE, "" when unset.
   std::string env_token;
   std::string env_token_file;

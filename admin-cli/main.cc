@@ -34,6 +34,10 @@ int main(int argc, char** argv) {
     return envcredit::admin::NewGrpcAuditClient(
         global.server, global.timeout_seconds, global.token);
   };
+  env.make_token_client = [](const envcredit::admin::GlobalOptions& global) {
+    return envcredit::admin::NewGrpcTokenClient(
+        global.server, global.timeout_seconds, global.token);
+  };
   return envcredit::admin::RunCli(
       std::vector<std::string>(argv + 1, argv + argc), env);
 }
