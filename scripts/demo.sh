@@ -8,12 +8,15 @@
 #   scripts/demo.sh stop     stop the server and the private database
 #
 # Everything it runs lives in .run/ (ignored by git): the database in
-# .run/db, the server's log in .run/server.log.
+# .run/db, the server's log in .run/server.log, the admin token in
+# .run/admin.token, the generated CSV files. ENVCREDIT_BUILD_DIR and
+# ENVCREDIT_RUN_DIR override build/ and .run/ (e.g. a second demo beside a
+# running one).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${ENVCREDIT_BUILD_DIR:-$ROOT/build}
-RUN=$ROOT/.run
+RUN=${ENVCREDIT_RUN_DIR:-$ROOT/.run}
 ADMIN=$BUILD/admin-cli/envcredit-admin
 
 stop_server() {
@@ -51,8 +54,12 @@ if ! /usr/bin/python3 -c 'import socket,sys; s=socket.socket(); s.bind(("127.0.0
   port=0
 fi
 rm -f "$RUN/server.port"
+# The first start against a fresh database writes an ADMIN token to
+# .run/admin.token (owner-only); envcredit-admin reads it through
+# $ENVCREDIT_TOKEN_FILE.
 nohup "$BUILD/server/envcredit-server" --listen="127.0.0.1:$port" \
   --port_file="$RUN/server.port" --db_name=envcredit --db_create \
+  --admin_token_file="$RUN/admin.token" \
   --policy_dir="$ROOT/policies" >"$RUN/server.log" 2>&1 &
 echo $! >"$RUN/server.pid"
 for _ in $(seq 1 600); do
@@ -63,11 +70,56 @@ done
 [[ -s $RUN/server.port ]] || { echo "server did not start; see $RUN/server.log" >&2; exit 1; }
 ADDRESS=127.0.0.1:$(cat "$RUN/server.port")
 export ENVCREDIT_SERVER=$ADDRESS
+[[ -s $RUN/admin.token ]] || {
+  echo "no admin token in $RUN/admin.token: the database has one but the file is gone;" \
+    "run scripts/demo.sh stop, remove $RUN/db and start again" >&2
+  exit 1
+}
+export ENVCREDIT_TOKEN_FILE=$RUN/admin.token
+
+# The records are dated back from "today" (in China, the server's today).
+# The first run's date is kept, so a re-run on a later day generates the
+# same files and the imports store nothing twice.
+[[ -s $RUN/demo-today ]] || date -u -d '+8 hours' +%F >"$RUN/demo-today"
+TODAY=$(cat "$RUN/demo-today")
 
 echo
-echo "== Loading the demo dataset (fictional enterprises) =="
-"$BUILD/demo/envcredit-demo-data" --count 300 --seed 20261125 "$RUN/demo-enterprises.csv"
+echo "== Loading the demo dataset (fictional enterprises and their records) =="
+"$BUILD/demo/envcredit-demo-data" --count 300 --seed 20261125 --today "$TODAY" \
+  --records_dir "$RUN" "$RUN/demo-enterprises.csv"
 "$ADMIN" enterprises import "$RUN/demo-enterprises.csv"
+# Decisions first: complaints link to them. Then commitments and incidents.
+for kind in decisions complaints commitments incidents; do
+  echo "-- import $kind"
+  "$ADMIN" import "$kind" "$RUN/$kind.csv"
+done
+
+echo
+echo "== Revoking one decision (administrative review) =="
+# shellcheck disable=SC1091
+source "$RUN/revoke.env"
+# A fixed request id: a re-run replays the revocation instead of failing.
+revoke_id="demo-revoke-$(printf '%s' "$REVOKE_AUTHORITY$REVOKE_NUMBER" | sha256sum | cut -c1-16)"
+"$ADMIN" decisions revoke --credit-code "$REVOKE_CREDIT_CODE" \
+  --authority "$REVOKE_AUTHORITY" --number "$REVOKE_NUMBER" \
+  --date "$REVOKE_DATE" --reason "$REVOKE_REASON" --note "$REVOKE_NOTE" \
+  --request-id "$revoke_id"
+
+echo
+echo "== Decisions of $REVOKE_CREDIT_CODE: the revoked one stays visible =="
+"$ADMIN" decisions list --credit-code "$REVOKE_CREDIT_CODE"
+
+# The first enterprise of decisions.csv has the scripted recurrence story.
+story=$(sed -n 2p "$RUN/decisions.csv" | cut -d, -f1)
+echo
+echo "== $story: a complaint, a fine, a rectification commitment broken, and the 回头看 recurrence =="
+"$ADMIN" decisions list --credit-code "$story"
+"$ADMIN" complaints list --credit-code "$story"
+"$ADMIN" commitments list --credit-code "$story"
+
+echo
+echo "== The latest audit entries =="
+"$ADMIN" audit list --page-size 5 2>/dev/null
 
 echo
 echo "== Enterprises in Nanjing (region 3201), first page =="
@@ -86,8 +138,9 @@ echo "== An invalid credit code is refused, naming the field and the failed chec
 
 cat <<EOT
 
-envcredit-server is running at $ADDRESS (log: .run/server.log).
-  Query it:  export ENVCREDIT_SERVER=$ADDRESS
+envcredit-server is running at $ADDRESS (log: $RUN/server.log).
+  Query it:  export ENVCREDIT_SERVER=$ADDRESS ENVCREDIT_TOKEN_FILE=$RUN/admin.token
              $ADMIN enterprises list --name-contains 化工
-  Stop it:   scripts/demo.sh stop
+             $ADMIN decisions list --credit-code $story
+  Stop it:   ${ENVCREDIT_RUN_DIR:+ENVCREDIT_RUN_DIR=$RUN }scripts/demo.sh stop
 EOT

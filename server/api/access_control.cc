@@ -80,7 +80,29 @@ absl::Status Unauthenticated(absl::string_view reason,
   return MakeError(absl::StatusCode::kUnauthenticated, reason, message);
 }
 
+// Labels of tokens that passed AuthProcessor, by hash, for ActorOf. Shared
+// by the process (a cache of facts, not configuration), bounded.
+absl::Mutex labels_mu(absl::kConstInit);
+absl::flat_hash_map<std::string, std::string>* labels
+    ABSL_GUARDED_BY(labels_mu) = nullptr;
+
+void RememberLabel(const std::string& hash, const std::string& label) {
+  absl::MutexLock lock(&labels_mu);
+  if (labels == nullptr) labels = new absl::flat_hash_map<std::string, std::string>();
+  if (labels->size() > 100000) labels->clear();
+  (*labels)[hash] = label;
+}
+
 }  // namespace
+
+std::string LabelOfAuthenticatedToken(absl::string_view authorization) {
+  if (!absl::StartsWith(authorization, kBearer)) return "";
+  const std::string hash = HashTokenSecret(authorization.substr(kBearer.size()));
+  absl::MutexLock lock(&labels_mu);
+  if (labels == nullptr) return "";
+  auto it = labels->find(hash);
+  return it == labels->end() ? "" : it->second;
+}
 
 const std::vector<Role>* AllowedRoles(absl::string_view method) {
   auto it = Table().find(method);
@@ -230,12 +252,14 @@ grpc::Status AuthProcessor::Process(const InputMetadata& auth_metadata,
                         absl::StrCat(ErrorReason(token.status()), ": ",
                                      token.status().message()));
   }
+  // Not context->AddProperty: gRPC hands every call of a connection the
+  // same AuthContext, so per-call properties would race and pile up, and
+  // calls with different tokens on one connection would share an actor.
+  // The handler finds its actor from its own metadata (ActorOf).
   if (!token->label.empty()) {
-    context->AddProperty(kActorProperty, token->label);
-    context->AddProperty(kRoleProperty, std::string(domain::RoleName(token->role)));
+    RememberLabel(HashTokenSecret(authorization.substr(kBearer.size())),
+                  token->label);
   }
-  // The secret stays out of everything the handlers see.
-  consumed_auth_metadata->insert(std::make_pair("authorization", authorization));
   return grpc::Status::OK;
 }
 

@@ -10,7 +10,7 @@
 //   4. refuses a role the table does not allow: PERMISSION_DENIED;
 //   5. refuses a token over its rate: RESOURCE_EXHAUSTED, saying when to
 //      retry;
-//   6. records the token's label as the call's actor (see actor.h).
+//   6. remembers the token's label, the call's actor (see actor.h).
 // Denials are reported to a callback (the audit log).
 #ifndef ENVCREDIT_SERVER_API_ACCESS_CONTROL_H_
 #define ENVCREDIT_SERVER_API_ACCESS_CONTROL_H_
@@ -30,9 +30,9 @@
 
 namespace envcredit::api {
 
-// AuthContext property names set for authenticated calls.
-inline constexpr char kActorProperty[] = "envcredit.actor";
-inline constexpr char kRoleProperty[] = "envcredit.role";
+// The label of the token in `authorization` ("Bearer <secret>") once
+// AuthProcessor has let a call with it through in this process; "" otherwise.
+std::string LabelOfAuthenticatedToken(absl::string_view authorization);
 
 // The roles allowed to call `method` ("/envcredit.v1.EnterpriseService/
 // GetEnterprise"). nullptr when the method is not in the table (denied).

@@ -5,10 +5,12 @@
 namespace envcredit::api {
 
 std::string ActorOf(const grpc::ServerContext* context) {
-  auto auth = context->auth_context();
-  if (auth != nullptr) {
-    auto values = auth->FindPropertyValues(kActorProperty);
-    if (!values.empty()) return std::string(values[0].data(), values[0].size());
+  const auto& metadata = context->client_metadata();
+  auto it = metadata.find("authorization");
+  if (it != metadata.end()) {
+    std::string label = LabelOfAuthenticatedToken(
+        absl::string_view(it->second.data(), it->second.size()));
+    if (!label.empty()) return label;
   }
   return "anonymous";
 }

@@ -3,7 +3,9 @@
 // expiry, the rate limit, the bootstrap token, TLS and mutual TLS.
 #include <sys/stat.h>
 
+#include <atomic>
 #include <condition_variable>
+#include <thread>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -22,6 +24,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "server/api/access_control.h"
+#include "server/domain/uscc.h"
 #include "tests/e2e/authed_channel.h"
 #include "tests/e2e/server_process.h"
 #include "tests/support/test_database.h"
@@ -185,6 +188,49 @@ TEST_F(AccessE2eTest, DenialsAndTokenWritesAreAudited) {
       EXPECT_EQ(entry.outcome(), "OK");
       EXPECT_THAT(entry.resource(), HasSubstr("tokens/"));
     }
+  }
+}
+
+// Calls with different tokens, many at once, possibly sharing connections:
+// the server stays up and every write is attributed to its own token.
+TEST_F(AccessE2eTest, ConcurrentCallsKeepTheirOwnActor) {
+  const std::string regulator = tokens_[v1::REGULATOR];
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      const bool as_admin = t % 2 == 0;
+      auto stub = v1::EnterpriseService::NewStub(testing::AuthedChannel(
+          server_->address(), as_admin ? admin_ : regulator));
+      for (int i = 0; i < 20; ++i) {
+        char body[9];
+        snprintf(body, sizeof(body), "CC%02d%04d", t, i);
+        v1::CreateEnterpriseRequest request;
+        request.mutable_enterprise()->set_credit_code(
+            *domain::MakeUscc("91", "320100", body));
+        request.mutable_enterprise()->set_display_name(
+            as_admin ? "（虚构）管理员" : "（虚构）监管员");
+        request.mutable_enterprise()->set_industry(v1::OTHER);
+        grpc::ClientContext context;
+        v1::Enterprise response;
+        if (stub->CreateEnterprise(&context, request, &response).ok()) ++ok;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(ok.load(), 160);
+  auto audit = v1::AuditService::NewStub(
+      testing::AuthedChannel(server_->address(), admin_));
+  for (const char* actor : {"bootstrap-admin", "test-REGULATOR"}) {
+    grpc::ClientContext context;
+    v1::ListAuditEntriesRequest request;
+    request.set_actor(actor);
+    request.set_method("/envcredit.v1.EnterpriseService/CreateEnterprise");
+    request.set_outcome("OK");
+    request.set_page_size(1000);
+    v1::ListAuditEntriesResponse response;
+    ASSERT_TRUE(audit->ListAuditEntries(&context, request, &response).ok());
+    EXPECT_EQ(response.entries_size(), 80) << actor;
   }
 }
 

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/e2e/server_process.h"
@@ -203,6 +206,169 @@ TEST_F(CliE2eTest, ImportStoresGoodRowsReportsBadOnesAndIsSafeToRerun) {
     if (absl::StrContains(line, "913301061234567887")) ++count;
   }
   EXPECT_EQ(count, 1u);
+}
+
+// The directory of the sample import files, found from this file's path
+// (CMake compiles it by its absolute path).
+std::string SamplesDir() {
+  std::string here = __FILE__;
+  const std::string suffix = "tests/e2e/cli_e2e_test.cc";
+  if (absl::EndsWith(here, suffix)) here.resize(here.size() - suffix.size());
+  return here + "demo/samples";
+}
+
+// The summary an import prints with --output csv: a header line and a
+// value line.
+std::map<std::string, std::string> ImportSummary(const std::string& out) {
+  std::vector<std::string> lines =
+      absl::StrSplit(out, absl::ByAnyChar("\r\n"), absl::SkipEmpty());
+  std::map<std::string, std::string> summary;
+  if (lines.size() < 2) return summary;
+  std::vector<std::string> keys = absl::StrSplit(lines[0], ',');
+  std::vector<std::string> values = absl::StrSplit(lines[1], ',');
+  for (size_t k = 0; k < keys.size() && k < values.size(); ++k) {
+    summary[keys[k]] = values[k];
+  }
+  return summary;
+}
+
+// The lines of a `--output json … list --all` (one object a line) that
+// contain `text`.
+std::vector<std::string> LinesWith(const std::string& out,
+                                   const std::string& text) {
+  std::vector<std::string> found;
+  for (absl::string_view line : absl::StrSplit(out, '\n')) {
+    if (absl::StrContains(line, text)) found.emplace_back(line);
+  }
+  return found;
+}
+
+// The value of the first `"key":"…"` in a JSON line.
+std::string JsonString(const std::string& line, const std::string& key) {
+  const std::string open = "\"" + key + "\":\"";
+  const size_t start = line.find(open);
+  if (start == std::string::npos) return "";
+  const size_t from = start + open.size();
+  return line.substr(from, line.find('"', from) - from);
+}
+
+TEST_F(CliE2eTest, ImportsTheSampleFilesOnceAndOnlyOnce) {
+  const std::string code = "91320100MA1W2X3Y6A";
+  CommandResult created = Admin({"enterprises", "create", "--credit-code", code,
+                                 "--name", "（虚构）南京恒泰示例化工有限公司",
+                                 "--industry", "化工"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+
+  // Copies, so that an errors file never lands in the source tree. In the
+  // documented order: decisions before the complaints that link to them.
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"decisions", "decisions-zh.csv"},   {"decisions", "decisions-en.csv"},
+      {"complaints", "complaints-zh.csv"}, {"complaints", "complaints-en.csv"},
+      {"commitments", "commitments-zh.csv"},
+      {"commitments", "commitments-en.csv"},
+      {"incidents", "incidents-en.csv"}};
+  std::vector<std::string> copies;
+  for (const auto& [kind, name] : files) {
+    const std::string copy =
+        absl::StrCat(::testing::TempDir(), "/sample_", getpid(), "_", name);
+    std::ofstream(copy, std::ios::binary) << Slurp(SamplesDir() + "/" + name);
+    ASSERT_FALSE(Slurp(copy).empty()) << "cannot read the sample " << name;
+    copies.push_back(copy);
+  }
+
+  for (const int run : {1, 2}) {
+    // The CLI counts a commitment, complaint or incident as "already
+    // existed" when the server created it more than 1 s (allowed clock skew)
+    // before this import started (doc/import.md).
+    if (run == 2) absl::SleepFor(absl::Milliseconds(1500));
+    for (size_t k = 0; k < files.size(); ++k) {
+      SCOPED_TRACE(absl::StrCat("run ", run, ": ", files[k].second));
+      CommandResult imported =
+          Admin({"--output", "csv", "import", files[k].first, copies[k]});
+      EXPECT_EQ(imported.exit_code, 0) << imported.err << imported.out;
+      std::map<std::string, std::string> summary = ImportSummary(imported.out);
+      EXPECT_EQ(summary["failed"], "0") << imported.out;
+      EXPECT_NE(summary["rows"], "0");
+      if (run == 1) {
+        EXPECT_NE(summary["created"], "0") << imported.out;
+      } else {
+        // A re-run stores nothing twice: every row already existed.
+        EXPECT_EQ(summary["created"], "0") << imported.out;
+        EXPECT_EQ(summary["already_existed"], summary["rows"]) << imported.out;
+      }
+      std::ifstream errors(copies[k].substr(0, copies[k].size() - 4) +
+                           ".errors.csv");
+      EXPECT_FALSE(errors.good()) << "no errors file after a clean import";
+    }
+
+    // What is stored, after each run: the same.
+    SCOPED_TRACE(absl::StrCat("after run ", run));
+    CommandResult decisions = Admin({"--output", "json", "decisions", "list",
+                                     "--credit-code", code, "--all"});
+    ASSERT_EQ(decisions.exit_code, 0) << decisions.err;
+    EXPECT_EQ(LinesWith(decisions.out, "\"decisionNumber\"").size(), 4u)
+        << decisions.out;
+    const auto first = LinesWith(decisions.out, "宁环罚〔2024〕101号");
+    const auto recurrence = LinesWith(decisions.out, "宁环罚〔2024〕188号");
+    const auto tampering = LinesWith(decisions.out, "NJ-2024-7");
+    const auto daily = LinesWith(decisions.out, "NJ-2024-8");
+    ASSERT_EQ(first.size(), 1u);
+    ASSERT_EQ(recurrence.size(), 1u);
+    ASSERT_EQ(tampering.size(), 1u);
+    ASSERT_EQ(daily.size(), 1u);
+    const std::string first_name = JsonString(first[0], "name");
+    EXPECT_TRUE(absl::StartsWith(
+        first_name, "enterprises/91320100MA1W2X3Y6A/penaltyDecisions/"))
+        << first[0];
+    // 罚款, 责令改正 and 200,000 yuan; the recurrence links the first.
+    EXPECT_THAT(first[0], HasSubstr("\"fineAmountFen\":\"20000000\""));
+    EXPECT_THAT(first[0], HasSubstr("ORDER_TO_CORRECT"));
+    EXPECT_THAT(first[0], HasSubstr("南京市生态环境局"));
+    EXPECT_THAT(recurrence[0], HasSubstr("\"recurrence\":true"));
+    EXPECT_EQ(JsonString(recurrence[0], "recurrenceOf"), first_name);
+    EXPECT_THAT(recurrence[0], HasSubstr("SEAL_OR_SEIZURE"));
+    EXPECT_THAT(tampering[0], HasSubstr("\"tamperingWithMonitoringData\":true"));
+    EXPECT_THAT(tampering[0], HasSubstr("TRANSFER_FOR_ADMINISTRATIVE_DETENTION"));
+    // "1,050,000.00" yuan.
+    EXPECT_THAT(daily[0], HasSubstr("\"fineAmountFen\":\"105000000\""));
+    EXPECT_THAT(daily[0], HasSubstr("DAILY_CONTINUOUS_PENALTY"));
+
+    CommandResult complaints = Admin({"--output", "json", "complaints", "list",
+                                      "--credit-code", code, "--all"});
+    ASSERT_EQ(complaints.exit_code, 0) << complaints.err;
+    EXPECT_EQ(LinesWith(complaints.out, "\"caseNumber\"").size(), 3u)
+        << complaints.out;
+    const auto zh = LinesWith(complaints.out, "宁环信〔2024〕0031号");
+    ASSERT_EQ(zh.size(), 1u);
+    EXPECT_THAT(zh[0], HasSubstr(first_name + "\""));
+    EXPECT_THAT(zh[0], HasSubstr("HOTLINE_12369"));
+    const auto en = LinesWith(complaints.out, "XF-2024-0042");
+    ASSERT_EQ(en.size(), 1u);
+    EXPECT_THAT(en[0], HasSubstr(JsonString(tampering[0], "name") + "\""));
+    EXPECT_THAT(en[0], HasSubstr(JsonString(daily[0], "name") + "\""));
+
+    CommandResult commitments = Admin({"--output", "json", "commitments",
+                                       "list", "--credit-code", code, "--all"});
+    ASSERT_EQ(commitments.exit_code, 0) << commitments.err;
+    EXPECT_EQ(LinesWith(commitments.out, "\"signingDate\"").size(), 3u)
+        << commitments.out;
+    const auto letter = LinesWith(commitments.out, "完成脱硫设施改造");
+    ASSERT_EQ(letter.size(), 1u);
+    EXPECT_THAT(letter[0], HasSubstr("CREDIT_COMMITMENT"));
+    EXPECT_THAT(letter[0], HasSubstr("\"KEPT\""));
+    EXPECT_THAT(letter[0], HasSubstr("\"BROKEN\""));
+    EXPECT_THAT(letter[0], HasSubstr("逾期未联网"));
+    const auto pending = LinesWith(commitments.out, "完成雨污分流改造");
+    ASSERT_EQ(pending.size(), 1u);
+    EXPECT_THAT(pending[0], HasSubstr("\"PENDING\""));
+
+    CommandResult incidents = Admin({"--output", "json", "incidents", "list",
+                                     "--credit-code", code, "--all"});
+    ASSERT_EQ(incidents.exit_code, 0) << incidents.err;
+    EXPECT_EQ(LinesWith(incidents.out, "\"grade\"").size(), 1u) << incidents.out;
+    EXPECT_THAT(incidents.out, HasSubstr("Tank leak, contained on site"));
+  }
+  for (const std::string& copy : copies) std::remove(copy.c_str());
 }
 
 }  // namespace
