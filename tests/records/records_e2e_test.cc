@@ -18,31 +18,15 @@
 #include "gtest/gtest.h"
 #include "server/domain/uscc.h"
 #include "tests/e2e/authed_channel.h"
+#include "tests/e2e/error_details.h"
 #include "tests/e2e/server_process.h"
 #include "tests/support/test_database.h"
 
 namespace envcredit {
 namespace {
 
-struct ErrorDetails {
-  std::string reason;
-  std::string field;
-};
-
-ErrorDetails DetailsOf(const grpc::Status& status) {
-  ErrorDetails out;
-  google::rpc::Status details;
-  if (!details.ParseFromString(status.error_details())) return out;
-  for (const auto& any : details.details()) {
-    google::rpc::ErrorInfo info;
-    if (any.UnpackTo(&info)) {
-      out.reason = info.reason();
-      auto it = info.metadata().find("field");
-      if (it != info.metadata().end()) out.field = it->second;
-    }
-  }
-  return out;
-}
+using testing::DetailsOf;
+using testing::ErrorDetails;
 
 std::string Uscc(int serial) {
   char body[9];
