@@ -64,6 +64,16 @@ const absl::flat_hash_map<std::string, const std::vector<Role>*>& Table() {
           {"/envcredit.v1.RecordService/GetIncident", &kRegulators},
           {"/envcredit.v1.RecordService/ListIncidents", &kRegulators},
 
+          // Ratings: integrators read them, in bulk, as of a date, and
+          // follow the feed; the roll and rescoring are administrative.
+          {"/envcredit.v1.RatingService/GetRating", &kReaders},
+          {"/envcredit.v1.RatingService/BatchGetRatings", &kReaders},
+          {"/envcredit.v1.RatingService/ListRatings", &kReaders},
+          {"/envcredit.v1.RatingService/GetRatingHistory", &kReaders},
+          {"/envcredit.v1.RatingService/WatchRatingChanges", &kReaders},
+          {"/envcredit.v1.RatingService/RollRatings", &kAdmin},
+          {"/envcredit.v1.RatingService/RescoreRatings", &kAdmin},
+
           // Audit and tokens: administrators only.
           {"/envcredit.v1.AuditService/ListAuditEntries", &kAdmin},
           {"/envcredit.v1.TokenService/CreateToken", &kAdmin},
