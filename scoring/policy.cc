@@ -496,4 +496,13 @@ std::vector<PolicyIssue> FindRegionMapProblems(const RegionPolicyMap& map) {
   return problems.Take();
 }
 
+const Policy& PolicyCatalog::ForRegion(std::string_view region_code) const {
+  return policies.at(regions.PolicyIdFor(region_code));
+}
+
+const Policy* PolicyCatalog::Find(std::string_view id) const {
+  auto it = policies.find(std::string(id));
+  return it == policies.end() ? nullptr : &it->second;
+}
+
 }  // namespace envcredit::scoring

@@ -14,6 +14,7 @@
 #ifndef ENVCREDIT_SCORING_POLICY_H_
 #define ENVCREDIT_SCORING_POLICY_H_
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -195,6 +196,17 @@ struct RegionPolicyMap {
 // digits, duplicate prefixes, empty policy ids. Same conventions as
 // FindPolicyProblems ("rules[1].region_prefix").
 std::vector<PolicyIssue> FindRegionMapProblems(const RegionPolicyMap& map);
+
+// The policies a server uses: the region map and every policy it names.
+struct PolicyCatalog {
+  RegionPolicyMap regions;
+  std::map<std::string, Policy> policies;  // by id
+
+  // The policy for an enterprise in `region_code` (longest prefix wins).
+  const Policy& ForRegion(std::string_view region_code) const;
+  // nullptr when there is no policy `id`.
+  const Policy* Find(std::string_view id) const;
+};
 
 }  // namespace envcredit::scoring
 

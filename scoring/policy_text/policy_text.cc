@@ -304,15 +304,6 @@ absl::StatusOr<RegionPolicyMap> LoadRegionMapFile(const std::string& path) {
   return ParseRegionMapText(*content, path);
 }
 
-const Policy& PolicyCatalog::ForRegion(std::string_view region_code) const {
-  return policies.at(regions.PolicyIdFor(region_code));
-}
-
-const Policy* PolicyCatalog::Find(std::string_view id) const {
-  auto it = policies.find(std::string(id));
-  return it == policies.end() ? nullptr : &it->second;
-}
-
 absl::StatusOr<PolicyCatalog> LoadPolicyCatalog(const std::string& dir) {
   PolicyCatalog catalog;
   absl::StatusOr<RegionPolicyMap> regions =

@@ -54,17 +54,6 @@ absl::StatusOr<RegionPolicyMap> ParseRegionMapText(
     std::string_view content, std::string_view source_name = "regions");
 absl::StatusOr<RegionPolicyMap> LoadRegionMapFile(const std::string& path);
 
-// The policies a server uses: the region map and every policy it names.
-struct PolicyCatalog {
-  RegionPolicyMap regions;
-  std::map<std::string, Policy> policies;  // by id
-
-  // The policy for an enterprise in `region_code` (longest prefix wins).
-  const Policy& ForRegion(std::string_view region_code) const;
-  // nullptr when there is no policy `id`.
-  const Policy* Find(std::string_view id) const;
-};
-
 // Loads `dir`/regions.textproto and, for every policy id it names (rules and
 // default), `dir`/<id>.textproto. Fails as the loaders above, or with
 // INVALID_ARGUMENT (reason INVALID_POLICY) when a file's id differs from its

@@ -78,6 +78,14 @@ using internal::PooledConnection;
 
 // Session settings of every connection: strict mode (an out-of-range or
 // too-long value is an error, never silently changed) and UTC.
+//
+// READ COMMITTED: each statement sees what is committed when it runs. The
+// rating of an enterprise is recomputed inside every write after its rows are
+// locked (mysql_rating_repository.h); under REPEATABLE READ those reads would
+// come from a snapshot taken before the lock was granted and could miss a
+// record another writer had just committed.
+constexpr char kIsolation[] =
+    "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED";
 constexpr char kSessionSetup[] =
     "SET SESSION sql_mode = 'ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,"
     "STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
@@ -125,6 +133,7 @@ absl::StatusOr<std::unique_ptr<sql::Connection>> Connect(const DbConfig& config,
     std::unique_ptr<sql::Connection> conn(Driver()->connect(options));
     std::unique_ptr<sql::Statement> statement(conn->createStatement());
     statement->execute(kSessionSetup);
+    statement->execute(kIsolation);
     return conn;
   } catch (const std::exception& e) {
     return StatusFromException(e, "connect");

@@ -100,7 +100,9 @@ absl::StatusOr<Enterprise> MysqlEnterpriseRepository::Create(
   const std::string resource_name =
       absl::StrCat(kResourcePrefix, enterprise.credit_code);
   Enterprise result;
+  RatingUpdates updates;
   RETURN_IF_ERROR(db_.RunInTransaction([&](Transaction& tx) -> absl::Status {
+    updates.Clear();
     ASSIGN_OR_RETURN(Replay replay,
                      ClaimRequestId(tx, key, kMethodCreate, resource_name));
     if (replay.seen) {
@@ -124,10 +126,18 @@ absl::StatusOr<Enterprise> MysqlEnterpriseRepository::Create(
           "enterprise.credit_code");
     }
     RETURN_IF_ERROR(inserted.status());
+    ASSIGN_OR_RETURN(const int64_t id, tx.LastInsertId());
     ASSIGN_OR_RETURN(result, ReadEnterprise(tx, enterprise.credit_code));
+    const int64_t ids[] = {id};
+    RETURN_IF_ERROR(ratings_.Recompute(
+        tx, ids, ratings_.Today(),
+        domain::RatingTrigger{domain::RatingChangeCause::kEnterpriseRegistered,
+                              resource_name, "enterprise registered"},
+        &updates));
     return AppendAuditEntries(tx,
                               {domain::MakeAuditEntry(audit, resource_name)});
   }));
+  ratings_.Committed(updates);
   return result;
 }
 
@@ -209,7 +219,9 @@ absl::StatusOr<Enterprise> MysqlEnterpriseRepository::Update(
     const domain::AuditContext& audit) {
   const std::string resource_name = absl::StrCat(kResourcePrefix, credit_code);
   Enterprise result;
+  RatingUpdates updates;
   RETURN_IF_ERROR(db_.RunInTransaction([&](Transaction& tx) -> absl::Status {
+    updates.Clear();
     ASSIGN_OR_RETURN(Replay replay,
                      ClaimRequestId(tx, key, kMethodUpdate, resource_name));
     if (replay.seen) {
@@ -245,9 +257,21 @@ absl::StatusOr<Enterprise> MysqlEnterpriseRepository::Update(
                updated.address, static_cast<int>(updated.status), id})
             .status());
     ASSIGN_OR_RETURN(result, ReadEnterprise(tx, credit_code));
+    if (updated.region_code != current.region_code) {
+      // Another region may mean another policy.
+      const int64_t ids[] = {id};
+      RETURN_IF_ERROR(ratings_.Recompute(
+          tx, ids, ratings_.Today(),
+          domain::RatingTrigger{domain::RatingChangeCause::kEnterpriseUpdated,
+                                resource_name,
+                                absl::StrCat("region changed to ",
+                                             updated.region_code)},
+          &updates));
+    }
     return AppendAuditEntries(tx,
                               {domain::MakeAuditEntry(audit, resource_name)});
   }));
+  ratings_.Committed(updates);
   return result;
 }
 

@@ -21,6 +21,7 @@
 #include "server/domain/enterprise.h"
 #include "server/domain/enterprise_repository.h"
 #include "server/storage/database.h"
+#include "server/storage/mysql_rating_repository.h"
 
 namespace envcredit::storage {
 
@@ -29,8 +30,11 @@ inline constexpr int kMaxListLimit = 1000;
 
 class MysqlEnterpriseRepository final : public domain::EnterpriseRepository {
  public:
-  // `db` must not be null and must outlive the repository.
-  explicit MysqlEnterpriseRepository(Database* db) : db_(*db) {}
+  // Neither may be null; both must outlive the repository. Creating an
+  // enterprise stores its first rating, and a change of region re-rates it,
+  // through `ratings`, in the same transaction.
+  MysqlEnterpriseRepository(Database* db, const RatingWriter* ratings)
+      : db_(*db), ratings_(*ratings) {}
 
   // Errors as domain::EnterpriseRepository documents, plus: INVALID_ARGUMENT
   // (from ValidateEnterprise, prefix "enterprise") for an invalid enterprise;
@@ -54,6 +58,7 @@ class MysqlEnterpriseRepository final : public domain::EnterpriseRepository {
 
  private:
   Database& db_;
+  const RatingWriter& ratings_;
 };
 
 // Escapes `text` for use inside a LIKE pattern with ESCAPE '\\': a

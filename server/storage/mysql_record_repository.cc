@@ -88,6 +88,19 @@ absl::Status Audit(Transaction& tx, const AuditContext& audit,
   return AppendAuditEntries(tx, {domain::MakeAuditEntry(audit, resource)});
 }
 
+domain::RatingTrigger RecordTrigger(std::string resource, std::string reason) {
+  return domain::RatingTrigger{domain::RatingChangeCause::kRecordWritten,
+                               std::move(resource), std::move(reason)};
+}
+
+// Re-rates one enterprise on today within `tx`.
+absl::Status Rerate(const RatingWriter& ratings, Transaction& tx, int64_t eid,
+                    const domain::RatingTrigger& trigger,
+                    RatingUpdates* updates) {
+  const int64_t ids[] = {eid};
+  return ratings.Recompute(tx, ids, ratings.Today(), trigger, updates);
+}
+
 // "(?,?,?),(?,?,?)" for `rows` rows of `columns` placeholders.
 std::string Placeholders(size_t rows, size_t columns) {
   std::string one = "(";
@@ -239,7 +252,8 @@ absl::Status DecisionExists(const PenaltyDecision& d) {
 // inserted one of the same decision numbers first.
 absl::Status BatchAttempt(Transaction& tx,
                           const std::vector<domain::BatchDecision>& items,
-                          std::vector<absl::StatusOr<DecisionResult>>& results) {
+                          std::vector<absl::StatusOr<DecisionResult>>& results,
+                          const RatingWriter& ratings, RatingUpdates* updates) {
   const size_t n = items.size();
   results.assign(n, absl::UnknownError("not processed"));
   ASSIGN_OR_RETURN(std::optional<Row> now_row,
@@ -419,7 +433,27 @@ absl::Status BatchAttempt(Transaction& tx,
   for (const auto& [i, original] : same_as_pending) {
     results[i] = DecisionResult{results[original]->decision, true};
   }
-  // 6. Audit every stored or found decision.
+  // 6. Re-rate every enterprise that got a decision, naming its decisions.
+  absl::flat_hash_map<int64_t, domain::RatingTrigger> triggers;
+  std::vector<int64_t> rerate;
+  for (size_t i : to_insert) {
+    const PenaltyDecision& d = results[i]->decision;
+    const int64_t eid = enterprise_ids[d.credit_code];
+    auto [it, added] = triggers.try_emplace(eid);
+    if (added) {
+      rerate.push_back(eid);
+      it->second = RecordTrigger(
+          RecordName(d.credit_code, domain::kPenaltyDecisions, d.id),
+          absl::StrCat("penalty decision ", d.decision_number, " of ",
+                       d.authority, " recorded"));
+    } else if (it->second.reason.size() < 400) {
+      absl::StrAppend(&it->second.reason, "; decision ", d.decision_number,
+                      " recorded");
+    }
+  }
+  RETURN_IF_ERROR(ratings.Recompute(tx, rerate, ratings.Today(),
+                                    domain::RatingTrigger(), updates, &triggers));
+  // 7. Audit every stored or found decision.
   std::vector<domain::AuditEntry> entries;
   entries.reserve(n);
   for (size_t i = 0; i < n; ++i) {
@@ -552,7 +586,9 @@ absl::StatusOr<Commitment> MysqlRecordRepository::CreateCommitment(
     const Commitment& commitment, const RequestKey& key,
     const AuditContext& audit) {
   Commitment result;
+  RatingUpdates updates;
   RETURN_IF_ERROR(db_.RunInTransaction([&](Transaction& tx) -> absl::Status {
+    updates.Clear();
     ASSIGN_OR_RETURN(Replay replay,
                      ClaimRequestId(tx, key, "CreateCommitment", ""));
     if (replay.seen) {
@@ -591,8 +627,11 @@ absl::StatusOr<Commitment> MysqlRecordRepository::CreateCommitment(
         RecordName(commitment.credit_code, domain::kCommitments, id);
     RETURN_IF_ERROR(SetReplayResource(tx, key, name));
     ASSIGN_OR_RETURN(result, ReadCommitment(tx, commitment.credit_code, id));
+    RETURN_IF_ERROR(Rerate(ratings_, tx, eid,
+                           RecordTrigger(name, "commitment recorded"), &updates));
     return Audit(tx, audit, name);
   }));
+  ratings_.Committed(updates);
   return result;
 }
 
@@ -636,7 +675,9 @@ absl::StatusOr<Commitment> MysqlRecordRepository::CheckCommitmentItem(
     const AuditContext& audit) {
   const std::string name = RecordName(credit_code, domain::kCommitments, id);
   Commitment result;
+  RatingUpdates updates;
   RETURN_IF_ERROR(db_.RunInTransaction([&](Transaction& tx) -> absl::Status {
+    updates.Clear();
     ASSIGN_OR_RETURN(Replay replay,
                      ClaimRequestId(tx, key, "CheckCommitmentItem", name));
     if (!replay.seen) {
@@ -681,10 +722,19 @@ absl::StatusOr<Commitment> MysqlRecordRepository::CheckCommitmentItem(
                                  "WHERE id = ?",
                                  {id})
                           .status());
+      ASSIGN_OR_RETURN(int64_t eid, EnterpriseId(tx, credit_code));
+      RETURN_IF_ERROR(Rerate(
+          ratings_, tx, eid,
+          RecordTrigger(name, absl::StrCat("commitment item ", check.item_number,
+                                           check.outcome == CommitmentItemState::kBroken
+                                               ? " found broken"
+                                               : " checked")),
+          &updates));
     }
     ASSIGN_OR_RETURN(result, ReadCommitment(tx, credit_code, id));
     return Audit(tx, audit, name);
   }));
+  ratings_.Committed(updates);
   return result;
 }
 
@@ -701,14 +751,17 @@ absl::StatusOr<std::vector<absl::StatusOr<DecisionResult>>>
 MysqlRecordRepository::BatchCreatePenaltyDecisions(
     const std::vector<domain::BatchDecision>& items) {
   std::vector<absl::StatusOr<DecisionResult>> results;
+  RatingUpdates updates;
   absl::Status status;
   for (int attempt = 0; attempt < 3; ++attempt) {
     status = db_.RunInTransaction([&](Transaction& tx) {
-      return BatchAttempt(tx, items, results);
+      updates.Clear();
+      return BatchAttempt(tx, items, results, ratings_, &updates);
     });
     if (status.code() != absl::StatusCode::kAborted) break;
   }
   RETURN_IF_ERROR(status);
+  ratings_.Committed(updates);
   return results;
 }
 
@@ -796,7 +849,9 @@ absl::StatusOr<PenaltyDecision> MysqlRecordRepository::RevokePenaltyDecision(
   const std::string name =
       RecordName(credit_code, domain::kPenaltyDecisions, id);
   PenaltyDecision result;
+  RatingUpdates updates;
   RETURN_IF_ERROR(db_.RunInTransaction([&](Transaction& tx) -> absl::Status {
+    updates.Clear();
     ASSIGN_OR_RETURN(Replay replay,
                      ClaimRequestId(tx, key, "RevokePenaltyDecision", name));
     if (!replay.seen) {
@@ -824,10 +879,19 @@ absl::StatusOr<PenaltyDecision> MysqlRecordRepository::RevokePenaltyDecision(
                       DayText(revocation.date),
                       static_cast<int>(revocation.reason), revocation.note, id})
               .status());
+      ASSIGN_OR_RETURN(int64_t eid, EnterpriseId(tx, credit_code));
+      RETURN_IF_ERROR(Rerate(
+          ratings_, tx, eid,
+          domain::RatingTrigger{domain::RatingChangeCause::kDecisionRevoked, name,
+                                absl::StrCat("penalty decision ",
+                                             current.decision_number,
+                                             " revoked")},
+          &updates));
     }
     ASSIGN_OR_RETURN(result, ReadDecision(tx, credit_code, id, false));
     return Audit(tx, audit, name);
   }));
+  ratings_.Committed(updates);
   return result;
 }
 
@@ -962,7 +1026,9 @@ absl::StatusOr<Incident> MysqlRecordRepository::CreateIncident(
     const Incident& incident, const RequestKey& key,
     const AuditContext& audit) {
   Incident result;
+  RatingUpdates updates;
   RETURN_IF_ERROR(db_.RunInTransaction([&](Transaction& tx) -> absl::Status {
+    updates.Clear();
     ASSIGN_OR_RETURN(Replay replay, ClaimRequestId(tx, key, "CreateIncident", ""));
     if (replay.seen) {
       ASSIGN_OR_RETURN(result,
@@ -983,8 +1049,12 @@ absl::StatusOr<Incident> MysqlRecordRepository::CreateIncident(
         RecordName(incident.credit_code, domain::kIncidents, id);
     RETURN_IF_ERROR(SetReplayResource(tx, key, name));
     ASSIGN_OR_RETURN(result, ReadIncident(tx, incident.credit_code, id));
+    RETURN_IF_ERROR(Rerate(ratings_, tx, eid,
+                           RecordTrigger(name, "environmental incident recorded"),
+                           &updates));
     return Audit(tx, audit, name);
   }));
+  ratings_.Committed(updates);
   return result;
 }
 

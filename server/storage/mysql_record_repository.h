@@ -17,13 +17,16 @@
 
 #include "server/domain/record_repository.h"
 #include "server/storage/database.h"
+#include "server/storage/mysql_rating_repository.h"
 
 namespace envcredit::storage {
 
 class MysqlRecordRepository final : public domain::RecordRepository {
  public:
-  // `db` must outlive the repository.
-  explicit MysqlRecordRepository(Database* db) : db_(*db) {}
+  // Both must outlive the repository. Every write re-rates the enterprise it
+  // touches through `ratings`, in the write's transaction.
+  MysqlRecordRepository(Database* db, const RatingWriter* ratings)
+      : db_(*db), ratings_(*ratings) {}
 
   absl::StatusOr<domain::Commitment> CreateCommitment(
       const domain::Commitment& commitment, const domain::RequestKey& key,
@@ -79,6 +82,7 @@ class MysqlRecordRepository final : public domain::RecordRepository {
 
  private:
   Database& db_;
+  const RatingWriter& ratings_;
 };
 
 }  // namespace envcredit::storage

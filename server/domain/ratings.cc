@@ -1,0 +1,66 @@
+#include "server/domain/ratings.h"
+
+#include <utility>
+
+#include "absl/time/time.h"
+#include "common/status_macros.h"
+#include "scoring/engine.h"
+#include "scoring/next_change.h"
+
+namespace envcredit::domain {
+
+uint32_t FlagBits(const scoring::Rating& rating) {
+  uint32_t bits = 0;
+  for (scoring::RatingFlag flag : rating.Flags()) {
+    bits |= 1u << static_cast<int>(flag);
+  }
+  return bits;
+}
+
+std::vector<scoring::RatingFlag> FlagsOfBits(uint32_t bits) {
+  std::vector<scoring::RatingFlag> flags;
+  for (int n = 1; n < 32; ++n) {
+    if (bits & (1u << n)) flags.push_back(static_cast<scoring::RatingFlag>(n));
+  }
+  return flags;
+}
+
+bool CurrentRating::SameRatingAs(const CurrentRating& other) const {
+  return level == other.level && points == other.points &&
+         national_level == other.national_level &&
+         flag_bits == other.flag_bits && policy_id == other.policy_id &&
+         policy_version == other.policy_version;
+}
+
+absl::StatusOr<scoring::Rating> RatingCalculator::Rate(
+    const scoring::EnterpriseRecords& records, absl::string_view region_code,
+    absl::CivilDay day) const {
+  return scoring::Rate(records, day, PolicyFor(region_code));
+}
+
+absl::StatusOr<CurrentRating> RatingCalculator::Current(
+    int64_t enterprise_id, absl::string_view credit_code,
+    absl::string_view region_code, const scoring::EnterpriseRecords& records,
+    absl::CivilDay day) const {
+  const scoring::Policy& policy = PolicyFor(region_code);
+  ASSIGN_OR_RETURN(scoring::Rating rating, scoring::Rate(records, day, policy));
+  CurrentRating current;
+  current.enterprise_id = enterprise_id;
+  current.credit_code = std::string(credit_code);
+  current.region_code = std::string(region_code);
+  current.level = rating.level;
+  current.points = rating.points;
+  current.national_level = rating.national_level;
+  current.flag_bits = FlagBits(rating);
+  current.policy_id = rating.policy_id;
+  current.policy_version = rating.policy_version;
+  current.as_of = day;
+  current.valid_until = scoring::NextChangeDay(records, rating, policy);
+  return current;
+}
+
+absl::CivilDay TodayInChina(absl::Time now) {
+  return absl::ToCivilDay(now, absl::FixedTimeZone(8 * 3600));
+}
+
+}  // namespace envcredit::domain

@@ -1,0 +1,128 @@
+// Stored ratings: the current rating of an enterprise as the server keeps it,
+// the changes it records (history and change feed), and the calculator that
+// turns an enterprise's records into one. Pure: no SQL, no protobuf.
+//
+// doc/ratings.md tells the whole story: when ratings are recomputed, the
+// daily roll, the feed and its cursors, the cache.
+#ifndef ENVCREDIT_SERVER_DOMAIN_RATINGS_H_
+#define ENVCREDIT_SERVER_DOMAIN_RATINGS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "scoring/enums.h"
+#include "scoring/policy.h"
+#include "scoring/rating.h"
+#include "scoring/records.h"
+
+namespace envcredit::domain {
+
+// Bit n set when the rating carries scoring::RatingFlag n.
+uint32_t FlagBits(const scoring::Rating& rating);
+std::vector<scoring::RatingFlag> FlagsOfBits(uint32_t bits);
+
+// The current rating of one enterprise, as stored in `ratings`.
+struct CurrentRating {
+  int64_t enterprise_id = 0;
+  std::string credit_code;
+  std::string region_code;
+  scoring::Level level = scoring::Level::kUnspecified;
+  int points = 0;
+  scoring::NationalLevel national_level = scoring::NationalLevel::kUnspecified;
+  uint32_t flag_bits = 0;
+  std::string policy_id;
+  int policy_version = 0;
+  absl::CivilDay as_of;  // the day it was computed for
+  // The first day on which time alone may change it; nullopt: never.
+  std::optional<absl::CivilDay> valid_until;
+  int64_t revision = 0;  // cursor of the last change (0 before any)
+
+  // True when a reader would see the same rating: level, points, flags and
+  // policy (not the dates or the revision).
+  bool SameRatingAs(const CurrentRating& other) const;
+  // True when it is the rating on `day` (computed on or before it and not
+  // yet due for the roll).
+  bool CurrentOn(absl::CivilDay day) const {
+    return as_of <= day && (!valid_until || day < *valid_until);
+  }
+};
+
+// Why a stored rating changed. Stable values (stored; the proto's
+// RatingChangeCause has the same numbers).
+enum class RatingChangeCause : int {
+  kUnspecified = 0,
+  kEnterpriseRegistered = 1,
+  kRecordWritten = 2,
+  kDecisionRevoked = 3,
+  kTimePassed = 4,
+  kRescored = 5,
+  kEnterpriseUpdated = 6,
+};
+
+// What made a recomputation happen: stored with each change it causes.
+struct RatingTrigger {
+  RatingChangeCause cause = RatingChangeCause::kUnspecified;
+  std::string resource;  // e.g. "enterprises/…/penaltyDecisions/12"
+  std::string reason;    // for people
+};
+
+// One stored change (a row of rating_changes; an event of the feed).
+struct RatingChange {
+  int64_t cursor = 0;
+  int64_t enterprise_id = 0;
+  std::string credit_code;
+  absl::CivilDay effective_date;
+  scoring::Level old_level = scoring::Level::kUnspecified;
+  int old_points = 0;
+  // The rating after the change (its revision is `cursor`).
+  CurrentRating rating;
+  RatingChangeCause cause = RatingChangeCause::kUnspecified;
+  std::string cause_resource;
+  std::string reason;
+  absl::Time record_time;
+  bool level_changed() const { return old_level != rating.level; }
+};
+
+// Rates enterprises under the policies of a catalog (chosen by region).
+// Thread-safe; the catalog must outlive it.
+class RatingCalculator {
+ public:
+  explicit RatingCalculator(const scoring::PolicyCatalog* catalog)
+      : catalog_(catalog) {}
+
+  const scoring::Policy& PolicyFor(absl::string_view region_code) const {
+    return catalog_->ForRegion(std::string_view(region_code.data(), region_code.size()));
+  }
+
+  // The full rating (with explanation) on `day`. INVALID_ARGUMENT if the
+  // stored records are not valid scoring input (never for records written
+  // through the API).
+  absl::StatusOr<scoring::Rating> Rate(const scoring::EnterpriseRecords& records,
+                                       absl::string_view region_code,
+                                       absl::CivilDay day) const;
+
+  // The rating to store for an enterprise on `day` (revision left 0).
+  absl::StatusOr<CurrentRating> Current(int64_t enterprise_id,
+                                        absl::string_view credit_code,
+                                        absl::string_view region_code,
+                                        const scoring::EnterpriseRecords& records,
+                                        absl::CivilDay day) const;
+
+ private:
+  const scoring::PolicyCatalog* catalog_;
+};
+
+// Today's date in China (UTC+8, no daylight saving): the date every rating
+// and record rule works in.
+absl::CivilDay TodayInChina(absl::Time now);
+
+}  // namespace envcredit::domain
+
+#endif  // ENVCREDIT_SERVER_DOMAIN_RATINGS_H_

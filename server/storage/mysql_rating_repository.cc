@@ -1,0 +1,803 @@
+#include "server/storage/mysql_rating_repository.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/errors.h"
+#include "common/status_macros.h"
+#include "server/domain/records.h"
+#include "server/storage/mysql_enterprise_repository.h"
+
+namespace envcredit::storage {
+namespace {
+
+using domain::CurrentRating;
+using domain::RatingChange;
+
+std::string DayText(absl::CivilDay day) { return absl::FormatCivilTime(day); }
+
+SqlValue OptionalDay(const std::optional<absl::CivilDay>& day) {
+  if (!day) return SqlValue(nullptr);
+  return SqlValue(DayText(*day));
+}
+
+std::string TimeText(absl::Time time) {
+  return absl::FormatTime("%Y-%m-%d %H:%M:%E6S", time, absl::UTCTimeZone());
+}
+
+absl::StatusOr<absl::CivilDay> DayOf(const Row& row, int column) {
+  absl::CivilDay day;
+  if (row.IsNull(column) || !absl::ParseCivilTime(row.GetString(column), &day)) {
+    return absl::InternalError(absl::StrCat("column ", column,
+                                            " is not a date: ",
+                                            row.GetString(column)));
+  }
+  return day;
+}
+
+absl::StatusOr<std::optional<absl::CivilDay>> OptionalDayOf(const Row& row,
+                                                            int column) {
+  if (row.IsNull(column)) return std::optional<absl::CivilDay>();
+  ASSIGN_OR_RETURN(absl::CivilDay day, DayOf(row, column));
+  return std::optional<absl::CivilDay>(day);
+}
+
+// "?,?,?" for n placeholders (the count comes from our own vectors, never
+// from request text).
+std::string Marks(size_t n) {
+  std::string marks;
+  marks.reserve(2 * n);
+  for (size_t i = 0; i < n; ++i) marks += i == 0 ? "?" : ",?";
+  return marks;
+}
+
+std::string Placeholders(size_t rows, size_t columns) {
+  const std::string one = absl::StrCat("(", Marks(columns), ")");
+  std::string all;
+  all.reserve(rows * (one.size() + 1));
+  for (size_t r = 0; r < rows; ++r) {
+    if (r > 0) all += ',';
+    all += one;
+  }
+  return all;
+}
+
+absl::Status EnterpriseNotFound(absl::string_view credit_code) {
+  return MakeError(absl::StatusCode::kNotFound, "ENTERPRISE_NOT_FOUND",
+                   absl::StrCat("enterprise enterprises/", credit_code,
+                                " does not exist"));
+}
+
+// Columns of a stored rating, in RowToRating order.
+#define ENVCREDIT_RATING_COLUMNS                                          \
+  "r.enterprise_id, r.credit_code, r.region_code, r.level, r.points, "   \
+  "r.national_level, r.flag_bits, r.policy_id, r.policy_version, "       \
+  "r.as_of, r.valid_until, r.revision"
+
+absl::StatusOr<CurrentRating> RowToRating(const Row& row, int first = 0) {
+  CurrentRating r;
+  r.enterprise_id = row.GetInt64(first + 0);
+  r.credit_code = row.GetString(first + 1);
+  r.region_code = row.GetString(first + 2);
+  r.level = static_cast<scoring::Level>(row.GetInt64(first + 3));
+  r.points = static_cast<int>(row.GetInt64(first + 4));
+  r.national_level =
+      static_cast<scoring::NationalLevel>(row.GetInt64(first + 5));
+  r.flag_bits = static_cast<uint32_t>(row.GetInt64(first + 6));
+  r.policy_id = row.GetString(first + 7);
+  r.policy_version = static_cast<int>(row.GetInt64(first + 8));
+  ASSIGN_OR_RETURN(r.as_of, DayOf(row, first + 9));
+  ASSIGN_OR_RETURN(r.valid_until, OptionalDayOf(row, first + 10));
+  r.revision = row.GetInt64(first + 11);
+  return r;
+}
+
+#define ENVCREDIT_CHANGE_COLUMNS                                              \
+  "c.cursor_id, c.enterprise_id, c.credit_code, c.effective_date, "          \
+  "c.old_level, c.new_level, c.old_points, c.new_points, "                   \
+  "c.new_national_level, c.new_flag_bits, c.policy_id, c.policy_version, "   \
+  "c.region_code, c.valid_until, c.cause, c.cause_resource, c.reason, "      \
+  "c.record_time"
+
+absl::StatusOr<RatingChange> RowToChange(const Row& row) {
+  RatingChange c;
+  c.cursor = row.GetInt64(0);
+  c.enterprise_id = row.GetInt64(1);
+  c.credit_code = row.GetString(2);
+  ASSIGN_OR_RETURN(c.effective_date, DayOf(row, 3));
+  c.old_level = static_cast<scoring::Level>(row.GetInt64(4));
+  c.old_points = static_cast<int>(row.GetInt64(6));
+  CurrentRating& r = c.rating;
+  r.enterprise_id = c.enterprise_id;
+  r.credit_code = c.credit_code;
+  r.level = static_cast<scoring::Level>(row.GetInt64(5));
+  r.points = static_cast<int>(row.GetInt64(7));
+  r.national_level = static_cast<scoring::NationalLevel>(row.GetInt64(8));
+  r.flag_bits = static_cast<uint32_t>(row.GetInt64(9));
+  r.policy_id = row.GetString(10);
+  r.policy_version = static_cast<int>(row.GetInt64(11));
+  r.region_code = row.GetString(12);
+  ASSIGN_OR_RETURN(r.valid_until, OptionalDayOf(row, 13));
+  r.as_of = c.effective_date;
+  r.revision = c.cursor;
+  c.cause = static_cast<domain::RatingChangeCause>(row.GetInt64(14));
+  c.cause_resource = row.GetString(15);
+  c.reason = row.GetString(16);
+  ASSIGN_OR_RETURN(c.record_time, row.GetTime(17));
+  return c;
+}
+
+std::vector<SqlValue> IdValues(absl::Span<const int64_t> ids) {
+  return std::vector<SqlValue>(ids.begin(), ids.end());
+}
+
+// Fills `out[id]` for each row of `rows` whose column 0 is the enterprise id.
+template <typename Fn>
+absl::Status ForEachRow(const std::vector<Row>& rows, Fn fn) {
+  for (const Row& row : rows) RETURN_IF_ERROR(fn(row));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<absl::flat_hash_map<int64_t, scoring::EnterpriseRecords>>
+LoadScoringRecords(Session& session, absl::Span<const int64_t> ids) {
+  absl::flat_hash_map<int64_t, scoring::EnterpriseRecords> out;
+  if (ids.empty()) return out;
+  const std::vector<SqlValue> params = IdValues(ids);
+  const std::string in = absl::StrCat(" IN (", Marks(ids.size()), ")");
+
+  ASSIGN_OR_RETURN(
+      std::vector<Row> rows,
+      session.Query(absl::StrCat(
+                        "SELECT enterprise_id, decision_number, authority, "
+                        "violation_type, decision_date, measure_bits, "
+                        "tampering, state FROM penalty_decisions WHERE "
+                        "enterprise_id",
+                        in, " ORDER BY enterprise_id, id"),
+                    params));
+  RETURN_IF_ERROR(ForEachRow(rows, [&](const Row& row) -> absl::Status {
+    scoring::PenaltyDecision d;
+    d.decision_number = row.GetString(1);
+    d.authority = row.GetString(2);
+    d.violation_type = static_cast<scoring::ViolationType>(row.GetInt64(3));
+    ASSIGN_OR_RETURN(d.decision_date, DayOf(row, 4));
+    d.measures = domain::MeasuresFromBits(row.GetInt64(5));
+    d.tampering = row.GetInt64(6) != 0;
+    d.revoked = static_cast<domain::PenaltyDecisionState>(row.GetInt64(7)) ==
+                domain::PenaltyDecisionState::kRevoked;
+    out[row.GetInt64(0)].decisions.push_back(std::move(d));
+    return absl::OkStatus();
+  }));
+
+  ASSIGN_OR_RETURN(
+      rows, session.Query(absl::StrCat("SELECT enterprise_id, id, kind, "
+                                       "signing_date, is_public FROM "
+                                       "commitments WHERE enterprise_id",
+                                       in, " ORDER BY enterprise_id, id"),
+                          params));
+  RETURN_IF_ERROR(ForEachRow(rows, [&](const Row& row) -> absl::Status {
+    scoring::Commitment c;
+    c.reference = absl::StrCat("commitments/", row.GetInt64(1));
+    c.kind = static_cast<scoring::CommitmentKind>(row.GetInt64(2));
+    ASSIGN_OR_RETURN(c.signing_date, DayOf(row, 3));
+    c.is_public = row.GetInt64(4) != 0;
+    out[row.GetInt64(0)].commitments.push_back(std::move(c));
+    return absl::OkStatus();
+  }));
+
+  // Broken items in commitment then item order, as ToScoringRecords does.
+  ASSIGN_OR_RETURN(
+      rows,
+      session.Query(
+          absl::StrCat("SELECT c.enterprise_id, c.id, i.item_number, "
+                       "i.check_date FROM commitment_items i JOIN commitments "
+                       "c ON c.id = i.commitment_id WHERE c.enterprise_id",
+                       in, " AND i.state = ? AND i.check_date IS NOT NULL "
+                       "ORDER BY c.enterprise_id, c.id, i.item_number"),
+          [&] {
+            std::vector<SqlValue> p = params;
+            p.emplace_back(static_cast<int>(domain::CommitmentItemState::kBroken));
+            return p;
+          }()));
+  RETURN_IF_ERROR(ForEachRow(rows, [&](const Row& row) -> absl::Status {
+    scoring::BrokenCommitmentItem item;
+    item.reference = absl::StrCat("commitments/", row.GetInt64(1), " item ",
+                                  row.GetInt64(2));
+    ASSIGN_OR_RETURN(item.found_broken_date, DayOf(row, 3));
+    out[row.GetInt64(0)].broken_commitments.push_back(std::move(item));
+    return absl::OkStatus();
+  }));
+
+  ASSIGN_OR_RETURN(
+      rows, session.Query(absl::StrCat("SELECT enterprise_id, id, "
+                                       "incident_date, grade FROM incidents "
+                                       "WHERE enterprise_id",
+                                       in, " ORDER BY enterprise_id, id"),
+                          params));
+  RETURN_IF_ERROR(ForEachRow(rows, [&](const Row& row) -> absl::Status {
+    scoring::Incident i;
+    i.reference = absl::StrCat("incidents/", row.GetInt64(1));
+    ASSIGN_OR_RETURN(i.date, DayOf(row, 2));
+    i.grade = static_cast<scoring::IncidentGrade>(row.GetInt64(3));
+    out[row.GetInt64(0)].incidents.push_back(std::move(i));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+// -------------------------------------------------------------- RatingWriter
+
+absl::CivilDay RatingWriter::Today() const {
+  return domain::TodayInChina(clock_.Now());
+}
+
+absl::Status RatingWriter::Recompute(Transaction& tx,
+                                     absl::Span<const int64_t> enterprise_ids,
+                                     absl::CivilDay day,
+                                     const domain::RatingTrigger& default_trigger,
+                                     RatingUpdates* updates,
+                                     const absl::flat_hash_map<int64_t, domain::RatingTrigger>*
+                                         per_enterprise) const {
+  if (enterprise_ids.empty()) return absl::OkStatus();
+  std::vector<int64_t> ids(enterprise_ids.begin(), enterprise_ids.end());
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+
+  // 1. Lock the enterprises and their ratings, in id order (so concurrent
+  //    writers of overlapping sets cannot deadlock on them).
+  ASSIGN_OR_RETURN(
+      std::vector<Row> rows,
+      tx.Query(absl::StrCat("SELECT e.id, e.credit_code, e.region_code, ",
+                            "r.enterprise_id, " ENVCREDIT_RATING_COLUMNS
+                            " FROM enterprises e LEFT JOIN ratings r ON "
+                            "r.enterprise_id = e.id WHERE e.id IN (",
+                            Marks(ids.size()),
+                            ") ORDER BY e.id FOR UPDATE"),
+               IdValues(ids)));
+
+  // 2. Their records, read after the locks (READ COMMITTED: every record a
+  //    committed writer of these enterprises added is seen).
+  ASSIGN_OR_RETURN(auto records, LoadScoringRecords(tx, ids));
+
+  // 3. Rate and compare.
+  struct Pending {
+    CurrentRating rating;
+    std::optional<CurrentRating> old;
+    bool change = false;
+  };
+  std::vector<Pending> writes;
+  const scoring::EnterpriseRecords none;
+  for (const Row& row : rows) {
+    const int64_t id = row.GetInt64(0);
+    auto it = records.find(id);
+    ASSIGN_OR_RETURN(
+        CurrentRating fresh,
+        calculator_.Current(id, row.GetString(1), row.GetString(2),
+                            it == records.end() ? none : it->second, day));
+    std::optional<CurrentRating> old;
+    if (!row.IsNull(3)) {
+      ASSIGN_OR_RETURN(old, RowToRating(row, 4));
+    }
+    const bool change = !old || !old->SameRatingAs(fresh);
+    if (!change && old->valid_until == fresh.valid_until &&
+        old->region_code == fresh.region_code) {
+      continue;  // nothing a reader could see differs
+    }
+    fresh.revision = old ? old->revision : 0;
+    writes.push_back(Pending{std::move(fresh), std::move(old), change});
+  }
+  if (writes.empty()) return absl::OkStatus();
+
+  // 4. Cursors for the changes: taking the sequence row's lock last and
+  //    holding it to the commit makes cursors visible in order.
+  int64_t changes = 0;
+  for (const Pending& w : writes) changes += w.change ? 1 : 0;
+  int64_t next_cursor = 0;
+  if (changes > 0) {
+    RETURN_IF_ERROR(tx.Execute(
+                          "UPDATE feed_sequence SET last_cursor = last_cursor "
+                          "+ ? WHERE id = 1",
+                          {changes})
+                        .status());
+    ASSIGN_OR_RETURN(std::optional<Row> seq,
+                     tx.QueryRow("SELECT last_cursor FROM feed_sequence "
+                                 "WHERE id = 1"));
+    if (!seq) return absl::InternalError("feed_sequence has no row");
+    next_cursor = seq->GetInt64(0) - changes + 1;
+  }
+
+  // 5. Write ratings, history rows and feed events (multi-row statements).
+  const absl::Time now = absl::Now();
+  const std::string now_text = TimeText(now);
+  std::vector<SqlValue> rating_params;
+  std::vector<SqlValue> change_params;
+  std::vector<SqlValue> event_params;
+  for (Pending& w : writes) {
+    CurrentRating& r = w.rating;
+    if (w.change) {
+      const domain::RatingTrigger* trigger = &default_trigger;
+      if (per_enterprise != nullptr) {
+        auto it = per_enterprise->find(r.enterprise_id);
+        if (it != per_enterprise->end()) trigger = &it->second;
+      }
+      r.revision = next_cursor++;
+      RatingChange c;
+      c.cursor = r.revision;
+      c.enterprise_id = r.enterprise_id;
+      c.credit_code = r.credit_code;
+      c.effective_date = day;
+      c.old_level = w.old ? w.old->level : scoring::Level::kUnspecified;
+      c.old_points = w.old ? w.old->points : 0;
+      c.rating = r;
+      c.cause = trigger->cause;
+      c.cause_resource = trigger->resource;
+      c.reason = trigger->reason;
+      c.record_time = now;
+      for (SqlValue v :
+           std::initializer_list<SqlValue>{
+               c.cursor, c.enterprise_id, c.credit_code, DayText(day),
+               static_cast<int>(c.old_level), static_cast<int>(r.level),
+               c.old_points, r.points, static_cast<int>(r.national_level),
+               static_cast<int64_t>(r.flag_bits), r.policy_id,
+               r.policy_version, r.region_code, OptionalDay(r.valid_until),
+               static_cast<int>(c.cause), c.cause_resource, c.reason,
+               c.level_changed() ? 1 : 0, now_text}) {
+        change_params.push_back(std::move(v));
+      }
+      event_params.emplace_back(c.cursor);
+      event_params.emplace_back(1);  // kind: rating change
+      event_params.emplace_back(now_text);
+      updates->changes.push_back(std::move(c));
+    }
+    for (SqlValue v : std::initializer_list<SqlValue>{
+             r.enterprise_id, r.credit_code, r.region_code,
+             static_cast<int>(r.level), r.points,
+             static_cast<int>(r.national_level),
+             static_cast<int64_t>(r.flag_bits), r.policy_id, r.policy_version,
+             DayText(r.as_of), OptionalDay(r.valid_until), r.revision,
+             now_text}) {
+      rating_params.push_back(std::move(v));
+    }
+    updates->ratings.push_back(r);
+  }
+  // VALUES(col) in ON DUPLICATE KEY UPDATE runs on MariaDB and MySQL 8 alike
+  // (MySQL 8.0.20+ warns that it is deprecated; the row-alias form it
+  // prefers does not exist in MariaDB).
+  RETURN_IF_ERROR(
+      tx.Execute(
+            absl::StrCat(
+                "INSERT INTO ratings (enterprise_id, credit_code, region_code, "
+                "level, points, national_level, flag_bits, policy_id, "
+                "policy_version, as_of, valid_until, revision, update_time) "
+                "VALUES ",
+                Placeholders(writes.size(), 13),
+                " ON DUPLICATE KEY UPDATE region_code = VALUES(region_code), "
+                "level = VALUES(level), points = VALUES(points), "
+                "national_level = VALUES(national_level), flag_bits = "
+                "VALUES(flag_bits), policy_id = VALUES(policy_id), "
+                "policy_version = VALUES(policy_version), as_of = "
+                "VALUES(as_of), valid_until = VALUES(valid_until), revision "
+                "= VALUES(revision), update_time = VALUES(update_time)"),
+            rating_params)
+          .status());
+  if (changes > 0) {
+    RETURN_IF_ERROR(
+        tx.Execute(absl::StrCat("INSERT INTO rating_changes (cursor_id, "
+                                "enterprise_id, credit_code, effective_date, "
+                                "old_level, new_level, old_points, "
+                                "new_points, new_national_level, "
+                                "new_flag_bits, policy_id, policy_version, "
+                                "region_code, valid_until, cause, "
+                                "cause_resource, reason, level_changed, "
+                                "record_time) VALUES ",
+                                Placeholders(changes, 19)),
+                   change_params)
+            .status());
+    RETURN_IF_ERROR(
+        tx.Execute(absl::StrCat("INSERT INTO feed_events (cursor_id, kind, "
+                                "record_time) VALUES ",
+                                Placeholders(changes, 3)),
+                   event_params)
+            .status());
+  }
+  return absl::OkStatus();
+}
+
+// ------------------------------------------------------ MysqlRatingRepository
+
+absl::StatusOr<std::optional<CurrentRating>> MysqlRatingRepository::Get(
+    absl::string_view credit_code) {
+  std::optional<CurrentRating> result;
+  RETURN_IF_ERROR(db_.RunInTransaction(
+      [&](Transaction& tx) -> absl::Status {
+        result.reset();
+        ASSIGN_OR_RETURN(
+            std::optional<Row> row,
+            tx.QueryRow("SELECT e.id, r.enterprise_id, " ENVCREDIT_RATING_COLUMNS
+                        " FROM enterprises e LEFT JOIN ratings r ON "
+                        "r.enterprise_id = e.id WHERE e.credit_code = ?",
+                        {credit_code}));
+        if (!row) return EnterpriseNotFound(credit_code);
+        if (row->IsNull(1)) return absl::OkStatus();
+        ASSIGN_OR_RETURN(result, RowToRating(*row, 2));
+        return absl::OkStatus();
+      },
+      TxMode::kReadOnly));
+  return result;
+}
+
+absl::StatusOr<std::vector<CurrentRating>> MysqlRatingRepository::GetMany(
+    absl::Span<const std::string> credit_codes) {
+  std::vector<CurrentRating> result;
+  if (credit_codes.empty()) return result;
+  std::vector<SqlValue> params(credit_codes.begin(), credit_codes.end());
+  RETURN_IF_ERROR(db_.RunInTransaction(
+      [&](Transaction& tx) -> absl::Status {
+        result.clear();
+        ASSIGN_OR_RETURN(
+            std::vector<Row> rows,
+            tx.Query(absl::StrCat("SELECT " ENVCREDIT_RATING_COLUMNS
+                                  " FROM ratings r WHERE r.credit_code IN (",
+                                  Marks(params.size()), ")"),
+                     params));
+        for (const Row& row : rows) {
+          ASSIGN_OR_RETURN(CurrentRating r, RowToRating(row));
+          result.push_back(std::move(r));
+        }
+        return absl::OkStatus();
+      },
+      TxMode::kReadOnly));
+  return result;
+}
+
+absl::Status MysqlRatingRepository::ForEach(
+    const std::function<void(CurrentRating&&)>& fn, int chunk) {
+  int64_t after = 0;
+  for (;;) {
+    std::vector<CurrentRating> batch;
+    RETURN_IF_ERROR(db_.RunInTransaction(
+        [&](Transaction& tx) -> absl::Status {
+          batch.clear();
+          ASSIGN_OR_RETURN(
+              std::vector<Row> rows,
+              tx.Query("SELECT " ENVCREDIT_RATING_COLUMNS
+                       " FROM ratings r WHERE r.enterprise_id > ? ORDER BY "
+                       "r.enterprise_id LIMIT ?",
+                       {after, chunk}));
+          for (const Row& row : rows) {
+            ASSIGN_OR_RETURN(CurrentRating r, RowToRating(row));
+            batch.push_back(std::move(r));
+          }
+          return absl::OkStatus();
+        },
+        TxMode::kReadOnly));
+    if (batch.empty()) return absl::OkStatus();
+    after = batch.back().enterprise_id;
+    const bool last = static_cast<int>(batch.size()) < chunk;
+    for (CurrentRating& r : batch) fn(std::move(r));
+    if (last) return absl::OkStatus();
+  }
+}
+
+absl::StatusOr<RatingPage> MysqlRatingRepository::List(
+    const RatingFilter& filter, absl::string_view after_credit_code, int limit) {
+  if (limit < 1 || limit > kMaxListLimit) {
+    return InvalidArgument("page_size", "INVALID_PAGE_SIZE",
+                           absl::StrCat("page size must be in 1..", kMaxListLimit));
+  }
+  std::string sql = "SELECT " ENVCREDIT_RATING_COLUMNS
+                    " FROM ratings r WHERE r.credit_code > ?";
+  std::vector<SqlValue> params = {after_credit_code};
+  if (!filter.levels.empty()) {
+    absl::StrAppend(&sql, " AND r.level IN (", Marks(filter.levels.size()), ")");
+    for (scoring::Level level : filter.levels) {
+      params.emplace_back(static_cast<int>(level));
+    }
+  }
+  if (!filter.region_prefix.empty()) {
+    // The prefix is digits only (checked by the caller), so LIKE needs no
+    // escaping; it is still bound, never spliced.
+    sql += " AND r.region_code LIKE ?";
+    params.emplace_back(absl::StrCat(filter.region_prefix, "%"));
+  }
+  if (!filter.policy_id.empty()) {
+    sql += " AND r.policy_id = ?";
+    params.emplace_back(filter.policy_id);
+  }
+  if (filter.required_flag_bits != 0) {
+    sql += " AND (r.flag_bits & ?) = ?";
+    params.emplace_back(static_cast<int64_t>(filter.required_flag_bits));
+    params.emplace_back(static_cast<int64_t>(filter.required_flag_bits));
+  }
+  sql += " ORDER BY r.credit_code LIMIT ?";
+  params.emplace_back(limit + 1);
+  RatingPage page;
+  RETURN_IF_ERROR(db_.RunInTransaction(
+      [&](Transaction& tx) -> absl::Status {
+        page = RatingPage();
+        ASSIGN_OR_RETURN(std::vector<Row> rows, tx.Query(sql, params));
+        page.has_more = static_cast<int>(rows.size()) > limit;
+        if (page.has_more) rows.erase(rows.begin() + limit, rows.end());
+        for (const Row& row : rows) {
+          ASSIGN_OR_RETURN(CurrentRating r, RowToRating(row));
+          page.ratings.push_back(std::move(r));
+        }
+        return absl::OkStatus();
+      },
+      TxMode::kReadOnly));
+  return page;
+}
+
+absl::StatusOr<RatableEnterprise> MysqlRatingRepository::LoadRatable(
+    absl::string_view credit_code) {
+  ASSIGN_OR_RETURN(std::vector<RatableEnterprise> found,
+                   LoadRatableMany({std::string(credit_code)}));
+  if (found.empty()) return EnterpriseNotFound(credit_code);
+  return std::move(found[0]);
+}
+
+absl::StatusOr<std::vector<RatableEnterprise>>
+MysqlRatingRepository::LoadRatableMany(absl::Span<const std::string> credit_codes) {
+  std::vector<RatableEnterprise> result;
+  if (credit_codes.empty()) return result;
+  std::vector<SqlValue> params(credit_codes.begin(), credit_codes.end());
+  RETURN_IF_ERROR(db_.RunInTransaction(
+      [&](Transaction& tx) -> absl::Status {
+        result.clear();
+        ASSIGN_OR_RETURN(
+            std::vector<Row> rows,
+            tx.Query(absl::StrCat("SELECT id, credit_code, region_code FROM "
+                                  "enterprises WHERE credit_code IN (",
+                                  Marks(params.size()), ") ORDER BY id"),
+                     params));
+        std::vector<int64_t> ids;
+        for (const Row& row : rows) {
+          RatableEnterprise e;
+          e.enterprise_id = row.GetInt64(0);
+          e.credit_code = row.GetString(1);
+          e.region_code = row.GetString(2);
+          ids.push_back(e.enterprise_id);
+          result.push_back(std::move(e));
+        }
+        ASSIGN_OR_RETURN(auto records, LoadScoringRecords(tx, ids));
+        for (RatableEnterprise& e : result) {
+          auto it = records.find(e.enterprise_id);
+          if (it != records.end()) e.records = std::move(it->second);
+        }
+        return absl::OkStatus();
+      },
+      TxMode::kReadOnly));
+  return result;
+}
+
+absl::StatusOr<RatingChangePage> MysqlRatingRepository::History(
+    absl::string_view credit_code, bool include_point_changes,
+    int64_t before_cursor, int limit) {
+  if (limit < 1 || limit > kMaxListLimit) {
+    return InvalidArgument("page_size", "INVALID_PAGE_SIZE",
+                           absl::StrCat("page size must be in 1..", kMaxListLimit));
+  }
+  RatingChangePage page;
+  RETURN_IF_ERROR(db_.RunInTransaction(
+      [&](Transaction& tx) -> absl::Status {
+        page = RatingChangePage();
+        ASSIGN_OR_RETURN(std::optional<Row> e,
+                         tx.QueryRow("SELECT id FROM enterprises WHERE "
+                                     "credit_code = ?",
+                                     {credit_code}));
+        if (!e) return EnterpriseNotFound(credit_code);
+        std::string sql = "SELECT " ENVCREDIT_CHANGE_COLUMNS
+                          " FROM rating_changes c WHERE c.enterprise_id = ?";
+        std::vector<SqlValue> params = {e->GetInt64(0)};
+        if (!include_point_changes) sql += " AND c.level_changed = 1";
+        if (before_cursor > 0) {
+          sql += " AND c.cursor_id < ?";
+          params.emplace_back(before_cursor);
+        }
+        sql += " ORDER BY c.cursor_id DESC LIMIT ?";
+        params.emplace_back(limit + 1);
+        ASSIGN_OR_RETURN(std::vector<Row> rows, tx.Query(sql, params));
+        page.has_more = static_cast<int>(rows.size()) > limit;
+        if (page.has_more) rows.erase(rows.begin() + limit, rows.end());
+        for (const Row& row : rows) {
+          ASSIGN_OR_RETURN(RatingChange c, RowToChange(row));
+          page.changes.push_back(std::move(c));
+        }
+        return absl::OkStatus();
+      },
+      TxMode::kReadOnly));
+  return page;
+}
+
+absl::StatusOr<std::vector<RatingChange>> MysqlRatingRepository::ReadFeed(
+    int64_t after_cursor, int limit) {
+  std::vector<RatingChange> result;
+  RETURN_IF_ERROR(db_.RunInTransaction(
+      [&](Transaction& tx) -> absl::Status {
+        result.clear();
+        ASSIGN_OR_RETURN(
+            std::vector<Row> rows,
+            tx.Query("SELECT " ENVCREDIT_CHANGE_COLUMNS
+                     " FROM feed_events f JOIN rating_changes c ON "
+                     "c.cursor_id = f.cursor_id WHERE f.cursor_id > ? ORDER "
+                     "BY f.cursor_id LIMIT ?",
+                     {after_cursor, limit}));
+        for (const Row& row : rows) {
+          ASSIGN_OR_RETURN(RatingChange c, RowToChange(row));
+          result.push_back(std::move(c));
+        }
+        return absl::OkStatus();
+      },
+      TxMode::kReadOnly));
+  return result;
+}
+
+absl::StatusOr<int64_t> MysqlRatingRepository::LatestCursor() {
+  int64_t cursor = 0;
+  RETURN_IF_ERROR(db_.RunInTransaction(
+      [&](Transaction& tx) -> absl::Status {
+        ASSIGN_OR_RETURN(std::optional<Row> row,
+                         tx.QueryRow("SELECT last_cursor FROM feed_sequence "
+                                     "WHERE id = 1"));
+        if (!row) return absl::InternalError("feed_sequence has no row");
+        cursor = row->GetInt64(0);
+        return absl::OkStatus();
+      },
+      TxMode::kReadOnly));
+  return cursor;
+}
+
+absl::StatusOr<std::optional<int64_t>> MysqlRatingRepository::OldestFeedCursor() {
+  std::optional<int64_t> cursor;
+  RETURN_IF_ERROR(db_.RunInTransaction(
+      [&](Transaction& tx) -> absl::Status {
+        cursor.reset();
+        ASSIGN_OR_RETURN(std::optional<Row> row,
+                         tx.QueryRow("SELECT MIN(cursor_id) FROM feed_events"));
+        if (row && !row->IsNull(0)) cursor = row->GetInt64(0);
+        return absl::OkStatus();
+      },
+      TxMode::kReadOnly));
+  return cursor;
+}
+
+absl::StatusOr<int64_t> MysqlRatingRepository::PruneFeed(absl::Time cutoff) {
+  int64_t total = 0;
+  for (;;) {
+    uint64_t deleted = 0;
+    RETURN_IF_ERROR(db_.RunInTransaction([&](Transaction& tx) -> absl::Status {
+      ASSIGN_OR_RETURN(deleted,
+                       tx.Execute("DELETE FROM feed_events WHERE record_time "
+                                  "< ? ORDER BY cursor_id LIMIT 10000",
+                                  {TimeText(cutoff)}));
+      return absl::OkStatus();
+    }));
+    total += static_cast<int64_t>(deleted);
+    if (deleted < 10000) return total;
+  }
+}
+
+absl::Status MysqlRatingRepository::RecomputeAndCommit(
+    absl::Span<const int64_t> ids, absl::CivilDay day,
+    const domain::RatingTrigger& trigger, RatingUpdates* updates) {
+  RETURN_IF_ERROR(db_.RunInTransaction([&](Transaction& tx) {
+    updates->Clear();
+    return writer_.Recompute(tx, ids, day, trigger, updates);
+  }));
+  writer_.Committed(*updates);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<RollStats> MysqlRatingRepository::Roll(absl::CivilDay day,
+                                                      int chunk) {
+  RollStats stats;
+  domain::RatingTrigger trigger{domain::RatingChangeCause::kTimePassed, "",
+                                absl::StrCat("time passed (daily roll to ",
+                                             DayText(day), ")")};
+  // Each pass takes the first `chunk` due ratings; a re-rated row is no
+  // longer due (its valid_until is after `day`, or it has none), so the
+  // passes end. The guard stops a loop if that ever failed to hold.
+  for (int pass = 0; pass < 1000000; ++pass) {
+    std::vector<int64_t> ids;
+    RETURN_IF_ERROR(db_.RunInTransaction(
+        [&](Transaction& tx) -> absl::Status {
+          ids.clear();
+          ASSIGN_OR_RETURN(
+              std::vector<Row> rows,
+              tx.Query("SELECT enterprise_id FROM ratings WHERE valid_until "
+                       "<= ? AND as_of < ? ORDER BY valid_until, "
+                       "enterprise_id LIMIT ?",
+                       {DayText(day), DayText(day), chunk}));
+          for (const Row& row : rows) ids.push_back(row.GetInt64(0));
+          return absl::OkStatus();
+        },
+        TxMode::kReadOnly));
+    if (ids.empty()) return stats;
+    RatingUpdates updates;
+    RETURN_IF_ERROR(RecomputeAndCommit(ids, day, trigger, &updates));
+    stats.examined += static_cast<int64_t>(ids.size());
+    stats.changed += static_cast<int64_t>(updates.changes.size());
+    for (const RatingChange& c : updates.changes) {
+      stats.level_changes += c.level_changed() ? 1 : 0;
+    }
+    if (updates.ratings.empty()) {
+      return absl::InternalError(
+          "daily roll: due ratings were not rewritten; stopping");
+    }
+  }
+  return stats;
+}
+
+absl::StatusOr<RescoreStats> MysqlRatingRepository::RescorePage(
+    int64_t after_enterprise_id, int limit) {
+  RescoreStats stats;
+  std::vector<int64_t> ids;
+  RETURN_IF_ERROR(db_.RunInTransaction(
+      [&](Transaction& tx) -> absl::Status {
+        ids.clear();
+        ASSIGN_OR_RETURN(std::vector<Row> rows,
+                         tx.Query("SELECT id FROM enterprises WHERE id > ? "
+                                  "ORDER BY id LIMIT ?",
+                                  {after_enterprise_id, limit}));
+        for (const Row& row : rows) ids.push_back(row.GetInt64(0));
+        ASSIGN_OR_RETURN(std::optional<Row> total,
+                         tx.QueryRow("SELECT COUNT(*) FROM enterprises"));
+        stats.total = total ? total->GetInt64(0) : 0;
+        const int64_t last = ids.empty() ? after_enterprise_id : ids.back();
+        ASSIGN_OR_RETURN(std::optional<Row> before,
+                         tx.QueryRow("SELECT COUNT(*) FROM enterprises WHERE "
+                                     "id <= ?",
+                                     {last}));
+        stats.before = before ? before->GetInt64(0) : 0;
+        return absl::OkStatus();
+      },
+      TxMode::kReadOnly));
+  stats.last_enterprise_id = ids.empty() ? after_enterprise_id : ids.back();
+  stats.done = static_cast<int>(ids.size()) < limit;
+  if (ids.empty()) return stats;
+  RatingUpdates updates;
+  RETURN_IF_ERROR(RecomputeAndCommit(
+      ids, writer_.Today(),
+      domain::RatingTrigger{domain::RatingChangeCause::kRescored, "",
+                            "rescored from the records"},
+      &updates));
+  stats.rescored = static_cast<int64_t>(ids.size());
+  stats.changed = static_cast<int64_t>(updates.changes.size());
+  for (const RatingChange& c : updates.changes) {
+    stats.level_changes += c.level_changed() ? 1 : 0;
+  }
+  return stats;
+}
+
+absl::StatusOr<int64_t> MysqlRatingRepository::BackfillMissing(int chunk) {
+  int64_t total = 0;
+  for (;;) {
+    std::vector<int64_t> ids;
+    RETURN_IF_ERROR(db_.RunInTransaction(
+        [&](Transaction& tx) -> absl::Status {
+          ids.clear();
+          ASSIGN_OR_RETURN(
+              std::vector<Row> rows,
+              tx.Query("SELECT e.id FROM enterprises e LEFT JOIN ratings r ON "
+                       "r.enterprise_id = e.id WHERE r.enterprise_id IS NULL "
+                       "ORDER BY e.id LIMIT ?",
+                       {chunk}));
+          for (const Row& row : rows) ids.push_back(row.GetInt64(0));
+          return absl::OkStatus();
+        },
+        TxMode::kReadOnly));
+    if (ids.empty()) return total;
+    RatingUpdates updates;
+    RETURN_IF_ERROR(RecomputeAndCommit(
+        ids, writer_.Today(),
+        domain::RatingTrigger{domain::RatingChangeCause::kEnterpriseRegistered,
+                              "", "first rating"},
+        &updates));
+    total += static_cast<int64_t>(ids.size());
+  }
+}
+
+}  // namespace envcredit::storage
