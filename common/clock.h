@@ -3,6 +3,9 @@
 #ifndef ENVCREDIT_COMMON_CLOCK_H_
 #define ENVCREDIT_COMMON_CLOCK_H_
 
+#include <string>
+#include <utility>
+
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
@@ -33,6 +36,19 @@ class FixedClock final : public Clock {
 
  private:
   const absl::Time now_;
+};
+
+// A clock whose date comes from a file (the server's --today_file: tests and
+// drills that step through days). The file holds one civil date,
+// YYYY-MM-DD, re-read at every call; the time is that day at 12:00 in China
+// (UTC+8). When the file is missing or malformed: the system clock.
+class DateFileClock final : public Clock {
+ public:
+  explicit DateFileClock(std::string path) : path_(std::move(path)) {}
+  absl::Time Now() const override;
+
+ private:
+  const std::string path_;
 };
 
 }  // namespace envcredit

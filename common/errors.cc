@@ -10,6 +10,7 @@ namespace {
 // Payload type URLs. Private to this file: callers use the accessors.
 constexpr char kReasonUrl[] = "type.envcredit.dev/reason";
 constexpr char kFieldUrl[] = "type.envcredit.dev/field";
+constexpr char kMetadataUrlPrefix[] = "type.envcredit.dev/metadata/";
 
 std::string PayloadOf(const absl::Status& status, const char* url) {
   absl::optional<absl::Cord> payload = status.GetPayload(url);
@@ -42,6 +43,26 @@ std::string ErrorField(const absl::Status& status) {
 absl::Status WithField(absl::Status status, absl::string_view field) {
   if (!status.ok()) status.SetPayload(kFieldUrl, absl::Cord(field));
   return status;
+}
+
+absl::Status WithMetadata(absl::Status status, absl::string_view key,
+                          absl::string_view value) {
+  if (!status.ok()) {
+    status.SetPayload(std::string(kMetadataUrlPrefix) + std::string(key),
+                      absl::Cord(value));
+  }
+  return status;
+}
+
+void ForEachErrorMetadata(
+    const absl::Status& status,
+    const std::function<void(absl::string_view, absl::string_view)>& fn) {
+  const absl::string_view prefix = kMetadataUrlPrefix;
+  status.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
+    if (url.substr(0, prefix.size()) == prefix) {
+      fn(url.substr(prefix.size()), std::string(payload));
+    }
+  });
 }
 
 }  // namespace envcredit

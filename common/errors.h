@@ -6,6 +6,7 @@
 #ifndef ENVCREDIT_COMMON_ERRORS_H_
 #define ENVCREDIT_COMMON_ERRORS_H_
 
+#include <functional>
 #include <string>
 #include "absl/strings/string_view.h"
 
@@ -32,6 +33,17 @@ std::string ErrorField(const absl::Status& status);
 // Returns `status` with `field` attached (replacing any field already there).
 // Lets a validator written for a value report the full request path.
 absl::Status WithField(absl::Status status, absl::string_view field);
+
+// Returns `status` with one more ErrorInfo metadata entry `key` = `value`
+// (e.g. "oldest_cursor" of an expired feed cursor). Keys are lower_snake_case
+// and must not be "field".
+absl::Status WithMetadata(absl::Status status, absl::string_view key,
+                          absl::string_view value);
+
+// Calls fn(key, value) for every entry WithMetadata attached.
+void ForEachErrorMetadata(
+    const absl::Status& status,
+    const std::function<void(absl::string_view, absl::string_view)>& fn);
 
 }  // namespace envcredit
 

@@ -21,7 +21,9 @@
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/clock.h"
 #include "common/log.h"
+#include "scoring/policy_text/policy_text.h"
 #include "common/status_macros.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
@@ -30,8 +32,12 @@
 #include "server/api/access_control.h"
 #include "server/api/access_log.h"
 #include "server/api/audit_service.h"
+#include "server/api/change_feed.h"
+#include "server/api/daily_roll.h"
 #include "server/api/enterprise_service.h"
 #include "server/api/malformed_request.h"
+#include "server/api/rating_cache.h"
+#include "server/api/rating_service.h"
 #include "server/api/record_service.h"
 #include "server/api/token_service.h"
 #include "server/storage/database.h"
@@ -39,6 +45,7 @@
 #include "server/storage/migrations.h"
 #include "server/storage/mysql_audit_log.h"
 #include "server/storage/mysql_enterprise_repository.h"
+#include "server/storage/mysql_rating_repository.h"
 #include "server/storage/mysql_record_repository.h"
 #include "server/storage/mysql_token_repository.h"
 
@@ -57,7 +64,18 @@ ABSL_FLAG(std::string, db_name, "",
 ABSL_FLAG(bool, db_create, false,
           "create the database when it does not exist (demo and tests)");
 ABSL_FLAG(int, db_pool_size, 8, "database connections at most");
-ABSL_FLAG(std::string, policy_dir, "policies", "folder of rating policy files");
+ABSL_FLAG(std::string, policy_dir, ENVCREDIT_DEFAULT_POLICY_DIR,
+          "folder of rating policy files (regions.textproto and one "
+          "<id>.textproto per policy it names)");
+ABSL_FLAG(std::string, today_file, "",
+          "tests and drills only: read today's date (YYYY-MM-DD) from this "
+          "file at every use instead of the system clock");
+ABSL_FLAG(int, feed_poll_ms, 100,
+          "how often each server process reads new change-feed events (and so "
+          "sees the rating changes of other processes)");
+ABSL_FLAG(int, feed_retention_days, 90,
+          "change-feed events older than this are deleted (the rating "
+          "history keeps them)");
 ABSL_FLAG(bool, migrate_only, false,
           "apply schema migrations, print the schema version and exit");
 ABSL_FLAG(std::string, admin_token_file, "admin.token",
@@ -258,10 +276,55 @@ int Run() {
       });
   (*credentials)->SetAuthMetadataProcessor(auth);
 
-  storage::MysqlEnterpriseRepository enterprises(database->get());
+  // Ratings: the policies, the writer every repository re-rates through, the
+  // cache and change feed it reports to, and the daily roll.
+  std::unique_ptr<Clock> date_file_clock;
+  const Clock* clock = SystemClock();
+  if (!absl::GetFlag(FLAGS_today_file).empty()) {
+    date_file_clock = std::make_unique<DateFileClock>(absl::GetFlag(FLAGS_today_file));
+    clock = date_file_clock.get();
+    LogWarning(absl::StrCat("today's date comes from ", absl::GetFlag(FLAGS_today_file),
+                            " (--today_file): for tests and drills only"));
+  }
+  auto catalog = scoring::LoadPolicyCatalog(absl::GetFlag(FLAGS_policy_dir));
+  if (!catalog.ok()) {
+    LogError(absl::StrCat("cannot load the rating policies from ",
+                          absl::GetFlag(FLAGS_policy_dir), ": ",
+                          catalog.status().ToString()));
+    return 2;
+  }
+  domain::RatingCalculator calculator(&*catalog);
+  storage::RatingWriter rating_writer(&calculator, clock);
+  storage::MysqlRatingRepository ratings(database->get(), &rating_writer);
+  api::RatingCache rating_cache;
+  api::ChangeFeedOptions feed_options;
+  feed_options.poll_interval = absl::Milliseconds(absl::GetFlag(FLAGS_feed_poll_ms));
+  api::ChangeFeed feed(&ratings, &rating_cache, feed_options);
+  rating_writer.set_listener(&feed);
+  if (auto rated = ratings.BackfillMissing(); !rated.ok()) {
+    LogError(absl::StrCat("cannot rate enterprises that have no rating: ",
+                          rated.status().ToString()));
+    return 1;
+  } else if (*rated > 0) {
+    LogInfo(absl::StrCat("rated ", *rated, " enterprises that had no rating"));
+  }
+  if (absl::Status started = feed.Start(); !started.ok()) {
+    LogError(absl::StrCat("cannot load ratings: ", started.ToString()));
+    return 1;
+  }
+  LogInfo(absl::StrCat(rating_cache.size(), " ratings in memory; change feed at cursor ",
+                       feed.latest()));
+  api::DailyRollOptions roll_options;
+  roll_options.feed_retention = absl::Hours(24 * absl::GetFlag(FLAGS_feed_retention_days));
+  api::DailyRoll daily_roll(&ratings, &rating_writer, roll_options);
+  daily_roll.Start();
+
+  storage::MysqlEnterpriseRepository enterprises(database->get(), &rating_writer);
   api::EnterpriseService enterprise_service(&enterprises, &audit_log);
-  storage::MysqlRecordRepository records(database->get());
-  api::RecordService record_service(&records, &audit_log, SystemClock());
+  storage::MysqlRecordRepository records(database->get(), &rating_writer);
+  api::RecordService record_service(&records, &audit_log, clock);
+  api::RatingService rating_service(&ratings, &rating_cache, &feed, &calculator,
+                                    &audit_log, clock);
   api::AuditService audit_service(&audit_log);
   api::TokenService token_service(&tokens, auth.get(), &audit_log);
 
@@ -274,6 +337,7 @@ int Run() {
   builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
   builder.RegisterService(&enterprise_service);
   builder.RegisterService(&record_service);
+  builder.RegisterService(&rating_service);
   builder.RegisterService(&audit_service);
   builder.RegisterService(&token_service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
@@ -298,6 +362,10 @@ int Run() {
 
   AwaitStopSignal(**database, server->GetHealthCheckService());
   server->GetHealthCheckService()->SetServingStatus(false);
+  // Watchers end first (UNAVAILABLE, with the cursor to resume after), so
+  // the drain below waits only for unary calls.
+  feed.Stop();
+  daily_roll.Stop();
   server->Shutdown(absl::ToChronoTime(
       absl::Now() + absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds))));
   server->Wait();

@@ -10,8 +10,9 @@
 
 namespace envcredit::api {
 
-grpc::Status ToGrpcStatus(const absl::Status& status) {
-  if (status.ok()) return grpc::Status::OK;
+google::rpc::Status ToRpcStatus(const absl::Status& status) {
+  google::rpc::Status details;
+  if (status.ok()) return details;
   auto code = static_cast<grpc::StatusCode>(status.code());
   std::string message(status.message());
   std::string reason = ErrorReason(status);
@@ -24,13 +25,15 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   }
   if (reason.empty()) reason = absl::StatusCodeToString(status.code());
 
-  google::rpc::Status details;
   details.set_code(static_cast<int>(code));
   details.set_message(message);
   google::rpc::ErrorInfo info;
   info.set_reason(reason);
   info.set_domain(kErrorDomain);
   if (!field.empty()) (*info.mutable_metadata())["field"] = field;
+  ForEachErrorMetadata(status, [&](absl::string_view key, absl::string_view value) {
+    (*info.mutable_metadata())[std::string(key)] = std::string(value);
+  });
   details.add_details()->PackFrom(info);
   if (status.code() == absl::StatusCode::kInvalidArgument && !field.empty()) {
     google::rpc::BadRequest bad_request;
@@ -39,7 +42,14 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
     violation->set_description(message);
     details.add_details()->PackFrom(bad_request);
   }
-  return grpc::Status(code, message, details.SerializeAsString());
+  return details;
+}
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  google::rpc::Status details = ToRpcStatus(status);
+  return grpc::Status(static_cast<grpc::StatusCode>(details.code()),
+                      details.message(), details.SerializeAsString());
 }
 
 }  // namespace envcredit::api

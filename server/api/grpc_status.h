@@ -6,6 +6,7 @@
 #define ENVCREDIT_SERVER_API_GRPC_STATUS_H_
 
 #include "absl/status/status.h"
+#include "google/rpc/status.pb.h"
 #include "grpcpp/support/status.h"
 
 namespace envcredit::api {
@@ -15,6 +16,10 @@ inline constexpr char kErrorDomain[] = "envcredit.v1";
 // INTERNAL and UNKNOWN errors are logged here and reach the client with a
 // generic message, so no SQL or server detail ever leaks.
 grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// The same, as the google.rpc.Status message (for per-item results of batch
+// calls). An OK status gives an empty message (code 0).
+google::rpc::Status ToRpcStatus(const absl::Status& status);
 
 }  // namespace envcredit::api
 

@@ -12,6 +12,7 @@
 #include "server/storage/mysql_record_repository.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/test_database.h"
+#include "tests/support/test_ratings.h"
 
 namespace envcredit::storage {
 namespace {
@@ -19,6 +20,7 @@ namespace {
 using domain::Measure;
 using domain::PenaltyDecision;
 using testing::StatusIs;
+using testing::SystemClockRatingWriter;
 using testing::TestDatabase;
 
 const domain::AuditContext kAudit{"tester", "/test/Write", ""};
@@ -35,7 +37,7 @@ class RecordRepositoryTest : public ::testing::Test {
     auto db = TestDatabase::Create("storage_records");
     ASSERT_TRUE(db.ok()) << db.status();
     database_ = db->release();
-    enterprises_ = new MysqlEnterpriseRepository(&database_->db());
+    enterprises_ = new MysqlEnterpriseRepository(&database_->db(), SystemClockRatingWriter());
     for (int i = 1; i <= 3; ++i) {
       domain::Enterprise e;
       e.credit_code = Uscc(i);
@@ -52,7 +54,7 @@ class RecordRepositoryTest : public ::testing::Test {
   }
   void SetUp() override {
     ASSERT_NE(database_, nullptr);
-    repo_ = std::make_unique<MysqlRecordRepository>(&database_->db());
+    repo_ = std::make_unique<MysqlRecordRepository>(&database_->db(), SystemClockRatingWriter());
     audit_ = std::make_unique<MysqlAuditLog>(&database_->db());
   }
 

@@ -17,10 +17,12 @@
 #include "server/storage/mysql_enterprise_repository.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/test_database.h"
+#include "tests/support/test_ratings.h"
 
 namespace envcredit::storage {
 namespace {
 
+using ::envcredit::testing::SystemClockRatingWriter;
 using ::envcredit::domain::Enterprise;
 using ::envcredit::domain::EnterpriseFilter;
 using ::envcredit::domain::EnterprisePage;
@@ -72,7 +74,7 @@ class EnterpriseRepositoryTest : public ::testing::Test {
 
   void SetUp() override {
     ASSERT_NE(test_db_, nullptr);
-    repo_ = std::make_unique<MysqlEnterpriseRepository>(&test_db_->db());
+    repo_ = std::make_unique<MysqlEnterpriseRepository>(&test_db_->db(), SystemClockRatingWriter());
   }
 
   static int64_t Count(absl::string_view sql, std::vector<SqlValue> params) {

@@ -1,0 +1,94 @@
+// The change feed as this server process serves it (doc/ratings.md →
+// "Change feed").
+//
+// One follower thread polls the database for events after the last cursor it
+// has (every poll interval, or at once when this process commits a change),
+// appends them to a bounded in-memory window and applies them to the rating
+// cache. Watchers wait on the window: an idle watcher holds no database
+// connection. A watcher that resumes from a cursor older than the window
+// reads the database; one older than the feed's retention gets OUT_OF_RANGE
+// with the oldest cursor still available.
+//
+// Cursors are gap-free and become visible in order (the feed_sequence row
+// lock, mysql_rating_repository.h), so "every event after cursor c" is simply
+// the events with a larger cursor.
+#ifndef ENVCREDIT_SERVER_API_CHANGE_FEED_H_
+#define ENVCREDIT_SERVER_API_CHANGE_FEED_H_
+
+#include <cstdint>
+#include <deque>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "server/api/rating_cache.h"
+#include "server/domain/ratings.h"
+#include "server/storage/mysql_rating_repository.h"
+
+namespace envcredit::api {
+
+struct ChangeFeedOptions {
+  absl::Duration poll_interval = absl::Milliseconds(100);
+  size_t window = 100000;  // events kept in memory
+  int read_batch = 1000;   // events per database read
+};
+
+class ChangeFeed final : public storage::RatingListener {
+ public:
+  // Both must outlive the feed.
+  ChangeFeed(storage::MysqlRatingRepository* ratings, RatingCache* cache,
+             ChangeFeedOptions options = {});
+  ~ChangeFeed() override;
+
+  // Loads every stored rating into the cache and starts following the feed
+  // from the last cursor issued. Fails when the database cannot be read.
+  absl::Status Start();
+  // Stops the follower and wakes every watcher (they then see stopping()).
+  void Stop();
+  bool stopping() const;
+
+  // This process committed rating updates: apply them to the cache now and
+  // poll the feed at once.
+  void OnRatingsCommitted(const storage::RatingUpdates& updates) override;
+
+  // The last cursor this process has seen.
+  int64_t latest() const;
+
+  // Where a watch that asks to start after `after` really starts: 0 becomes
+  // the cursor before the oldest event kept. OUT_OF_RANGE (reason
+  // CURSOR_EXPIRED, metadata oldest_cursor) when events after `after` were
+  // deleted; INVALID_ARGUMENT (field after_cursor, reason CURSOR_AHEAD)
+  // when the feed never issued `after`.
+  absl::StatusOr<int64_t> ResolveStart(int64_t after);
+
+  // Up to `max` events after `after`, in order; waits until `deadline` for
+  // the first one (an empty result: none yet, or stopping). Errors as
+  // ResolveStart when `after` is older than the window and the retention.
+  absl::StatusOr<std::vector<domain::RatingChange>> ReadAfter(int64_t after,
+                                                              int max,
+                                                              absl::Time deadline);
+
+ private:
+  void Follow();
+  // Reads new events from the database into the window; false on error.
+  bool PollOnce();
+  absl::Status Expired(int64_t oldest) const;
+
+  storage::MysqlRatingRepository& ratings_;
+  RatingCache& cache_;
+  const ChangeFeedOptions options_;
+
+  mutable absl::Mutex mu_;
+  std::deque<domain::RatingChange> window_ ABSL_GUARDED_BY(mu_);
+  int64_t latest_ ABSL_GUARDED_BY(mu_) = 0;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool wake_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread follower_;
+};
+
+}  // namespace envcredit::api
+
+#endif  // ENVCREDIT_SERVER_API_CHANGE_FEED_H_

@@ -1,0 +1,458 @@
+#include "server/api/rating_service.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/errors.h"
+#include "common/log.h"
+#include "common/status_macros.h"
+#include "server/api/actor.h"
+#include "server/api/grpc_status.h"
+#include "server/api/page_token.h"
+#include "server/api/proto_values.h"
+#include "server/api/rating_convert.h"
+#include "server/api/record_convert.h"
+#include "server/domain/uscc.h"
+
+namespace envcredit::api {
+namespace {
+
+constexpr char kService[] = "/envcredit.v1.RatingService/";
+constexpr int kMaxBatch = 1000;
+constexpr int kWatchBatch = 500;
+const absl::CivilDay kEarliestAsOf(1990, 1, 1);
+
+bool IsKnownLevel(int value) { return value >= 1 && value <= 5; }
+bool IsKnownFlag(int value) { return value >= 1 && value <= 3; }
+
+bool IsPolicyId(const std::string& id) {
+  if (id.empty() || id.size() > 64) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
+bool IsDigits(const std::string& text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return c >= '0' && c <= '9'; });
+}
+
+absl::StatusOr<storage::RatingFilter> FilterFrom(
+    const v1::ListRatingsRequest& request, std::string* key) {
+  storage::RatingFilter filter;
+  for (int i = 0; i < request.levels_size(); ++i) {
+    if (!IsKnownLevel(request.levels(i))) {
+      return InvalidArgument(absl::StrCat("levels[", i, "]"), "INVALID_ENUM",
+                             absl::StrCat("levels[", i, "]: unknown level ",
+                                          request.levels(i)));
+    }
+    filter.levels.push_back(static_cast<scoring::Level>(request.levels(i)));
+  }
+  std::sort(filter.levels.begin(), filter.levels.end());
+  filter.levels.erase(std::unique(filter.levels.begin(), filter.levels.end()),
+                      filter.levels.end());
+  if (request.region_prefix().size() > 6 || !IsDigits(request.region_prefix())) {
+    return InvalidArgument("region_prefix", "INVALID_REGION_PREFIX",
+                           "region_prefix: 0 to 6 digits");
+  }
+  filter.region_prefix = request.region_prefix();
+  if (!request.policy_id().empty() && !IsPolicyId(request.policy_id())) {
+    return InvalidArgument("policy_id", "INVALID_POLICY_ID",
+                           "policy_id: lower-case letters, digits and '-', at "
+                           "most 64");
+  }
+  filter.policy_id = request.policy_id();
+  for (int i = 0; i < request.flags_size(); ++i) {
+    if (!IsKnownFlag(request.flags(i))) {
+      return InvalidArgument(absl::StrCat("flags[", i, "]"), "INVALID_ENUM",
+                             absl::StrCat("flags[", i, "]: unknown flag ",
+                                          request.flags(i)));
+    }
+    filter.required_flag_bits |= 1u << request.flags(i);
+  }
+  std::vector<std::string> levels;
+  for (scoring::Level l : filter.levels) levels.push_back(absl::StrCat(static_cast<int>(l)));
+  *key = absl::StrCat("levels=", absl::StrJoin(levels, ","), ";region=",
+                      filter.region_prefix, ";policy=", filter.policy_id,
+                      ";flags=", filter.required_flag_bits);
+  return filter;
+}
+
+void SetError(v1::BatchGetRatingResult* result, const absl::Status& status) {
+  *result->mutable_error() = ToRpcStatus(status);
+}
+
+}  // namespace
+
+absl::CivilDay RatingService::Today() const {
+  return domain::TodayInChina(clock_.Now());
+}
+
+absl::StatusOr<absl::CivilDay> RatingService::AsOf(const v1::Date& date,
+                                                   absl::string_view field,
+                                                   absl::CivilDay today) const {
+  ASSIGN_OR_RETURN(absl::CivilDay day, DateFromProto(date, field));
+  if (day < kEarliestAsOf || day > today) {
+    return InvalidArgument(
+        field, "DATE_OUT_OF_RANGE",
+        absl::StrCat(field, ": ", absl::FormatCivilTime(day),
+                     " is not between 1990-01-01 and today (",
+                     absl::FormatCivilTime(today), ")"));
+  }
+  return day;
+}
+
+absl::StatusOr<domain::CurrentRating> RatingService::Current(
+    const std::string& credit_code, absl::CivilDay today) {
+  std::optional<domain::CurrentRating> cached = cache_.Find(credit_code);
+  if (cached && cached->CurrentOn(today)) return *std::move(cached);
+  ASSIGN_OR_RETURN(std::optional<domain::CurrentRating> stored,
+                   ratings_.Get(credit_code));
+  if (stored) {
+    cache_.Apply(*stored);
+    if (stored->CurrentOn(today)) return *std::move(stored);
+  }
+  // Not rated yet, or due for a roll that has not run: rate it now.
+  ASSIGN_OR_RETURN(storage::RatableEnterprise e, ratings_.LoadRatable(credit_code));
+  ASSIGN_OR_RETURN(domain::CurrentRating live,
+                   calculator_.Current(e.enterprise_id, e.credit_code,
+                                       e.region_code, e.records, today));
+  live.revision = stored ? stored->revision : 0;
+  return live;
+}
+
+grpc::Status RatingService::GetRating(grpc::ServerContext*,
+                                      const v1::GetRatingRequest* request,
+                                      v1::Rating* response) {
+  auto run = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(std::string code, ParseRatingName(request->name(), "name"));
+    if (request->view() < v1::RATING_VIEW_UNSPECIFIED ||
+        request->view() > v1::FULL) {
+      return InvalidArgument("view", "INVALID_ENUM", "view: unknown value");
+    }
+    const bool full = request->view() == v1::FULL;
+    const absl::CivilDay today = Today();
+    if (request->has_as_of()) {
+      ASSIGN_OR_RETURN(absl::CivilDay as_of, AsOf(request->as_of(), "as_of", today));
+      ASSIGN_OR_RETURN(storage::RatableEnterprise e, ratings_.LoadRatable(code));
+      ASSIGN_OR_RETURN(scoring::Rating rating,
+                       calculator_.Rate(e.records, e.region_code, as_of));
+      *response = ToProto(code, rating, full ? &e.records : nullptr);
+      return absl::OkStatus();
+    }
+    ASSIGN_OR_RETURN(domain::CurrentRating current, Current(code, today));
+    *response = ToProto(current, today);
+    if (full) {
+      // The explanation is computed from the records now on file, and so is
+      // the rating shown with it.
+      ASSIGN_OR_RETURN(storage::RatableEnterprise e, ratings_.LoadRatable(code));
+      ASSIGN_OR_RETURN(scoring::Rating rating,
+                       calculator_.Rate(e.records, e.region_code, today));
+      v1::Rating computed = ToProto(code, rating, &e.records);
+      computed.set_revision(response->revision());
+      if (response->has_valid_until() &&
+          rating.level == current.level && rating.points == current.points) {
+        *computed.mutable_valid_until() = response->valid_until();
+      }
+      *response = std::move(computed);
+    }
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+absl::Status RatingService::BatchCurrent(const v1::BatchGetRatingsRequest& request,
+                                         absl::CivilDay today,
+                                         v1::BatchGetRatingsResponse* response) {
+  // Cache hits first; the rest in one database round trip.
+  std::vector<std::string> missing;
+  for (int i = 0; i < request.credit_codes_size(); ++i) {
+    v1::BatchGetRatingResult* result = response->mutable_results(i);
+    if (result->has_error()) continue;
+    std::optional<domain::CurrentRating> cached = cache_.Find(result->credit_code());
+    if (cached && cached->CurrentOn(today)) {
+      *result->mutable_rating() = ToProto(*cached, today);
+    } else {
+      missing.push_back(result->credit_code());
+    }
+  }
+  if (missing.empty()) return absl::OkStatus();
+  std::sort(missing.begin(), missing.end());
+  missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
+  ASSIGN_OR_RETURN(std::vector<storage::RatableEnterprise> found,
+                   ratings_.LoadRatableMany(missing));
+  ASSIGN_OR_RETURN(std::vector<domain::CurrentRating> stored,
+                   ratings_.GetMany(missing));
+  absl::flat_hash_map<std::string, domain::CurrentRating> by_code;
+  for (domain::CurrentRating& r : stored) {
+    cache_.Apply(r);
+    by_code[r.credit_code] = std::move(r);
+  }
+  for (const storage::RatableEnterprise& e : found) {
+    auto it = by_code.find(e.credit_code);
+    if (it != by_code.end() && it->second.CurrentOn(today)) continue;
+    ASSIGN_OR_RETURN(domain::CurrentRating live,
+                     calculator_.Current(e.enterprise_id, e.credit_code,
+                                         e.region_code, e.records, today));
+    live.revision = it != by_code.end() ? it->second.revision : 0;
+    by_code[e.credit_code] = std::move(live);
+  }
+  for (int i = 0; i < response->results_size(); ++i) {
+    v1::BatchGetRatingResult* result = response->mutable_results(i);
+    if (result->has_error() || result->has_rating()) continue;
+    auto it = by_code.find(result->credit_code());
+    if (it == by_code.end()) {
+      SetError(result,
+               MakeError(absl::StatusCode::kNotFound, "ENTERPRISE_NOT_FOUND",
+                         absl::StrCat("enterprise enterprises/",
+                                      result->credit_code(), " does not exist"),
+                         absl::StrCat("credit_codes[", i, "]")));
+    } else {
+      *result->mutable_rating() = ToProto(it->second, today);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RatingService::BatchAsOf(const v1::BatchGetRatingsRequest& request,
+                                      absl::CivilDay as_of,
+                                      v1::BatchGetRatingsResponse* response) {
+  std::vector<std::string> codes;
+  for (const v1::BatchGetRatingResult& r : response->results()) {
+    if (!r.has_error()) codes.push_back(r.credit_code());
+  }
+  std::sort(codes.begin(), codes.end());
+  codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
+  ASSIGN_OR_RETURN(std::vector<storage::RatableEnterprise> found,
+                   ratings_.LoadRatableMany(codes));
+  absl::flat_hash_map<std::string, const storage::RatableEnterprise*> by_code;
+  for (const storage::RatableEnterprise& e : found) by_code[e.credit_code] = &e;
+  const bool full = request.view() == v1::FULL;
+  for (int i = 0; i < response->results_size(); ++i) {
+    v1::BatchGetRatingResult* result = response->mutable_results(i);
+    if (result->has_error()) continue;
+    auto it = by_code.find(result->credit_code());
+    if (it == by_code.end()) {
+      SetError(result,
+               MakeError(absl::StatusCode::kNotFound, "ENTERPRISE_NOT_FOUND",
+                         absl::StrCat("enterprise enterprises/",
+                                      result->credit_code(), " does not exist"),
+                         absl::StrCat("credit_codes[", i, "]")));
+      continue;
+    }
+    const storage::RatableEnterprise& e = *it->second;
+    ASSIGN_OR_RETURN(scoring::Rating rating,
+                     calculator_.Rate(e.records, e.region_code, as_of));
+    *result->mutable_rating() =
+        ToProto(e.credit_code, rating, full ? &e.records : nullptr);
+  }
+  return absl::OkStatus();
+}
+
+grpc::Status RatingService::BatchGetRatings(
+    grpc::ServerContext*, const v1::BatchGetRatingsRequest* request,
+    v1::BatchGetRatingsResponse* response) {
+  auto run = [&]() -> absl::Status {
+    if (request->credit_codes_size() == 0 ||
+        request->credit_codes_size() > kMaxBatch) {
+      return InvalidArgument("credit_codes", "INVALID_BATCH_SIZE",
+                             absl::StrCat("credit_codes: 1 to ", kMaxBatch,
+                                          " codes, not ",
+                                          request->credit_codes_size()));
+    }
+    if (request->view() < v1::RATING_VIEW_UNSPECIFIED ||
+        request->view() > v1::FULL) {
+      return InvalidArgument("view", "INVALID_ENUM", "view: unknown value");
+    }
+    const absl::CivilDay today = Today();
+    std::optional<absl::CivilDay> as_of;
+    if (request->has_as_of()) {
+      ASSIGN_OR_RETURN(as_of, AsOf(request->as_of(), "as_of", today));
+    }
+    // One result per code, in order; an invalid code is its own error.
+    for (int i = 0; i < request->credit_codes_size(); ++i) {
+      v1::BatchGetRatingResult* result = response->add_results();
+      result->set_credit_code(request->credit_codes(i));
+      absl::Status valid = domain::ValidateUscc(
+          request->credit_codes(i), absl::StrCat("credit_codes[", i, "]"));
+      if (!valid.ok()) SetError(result, valid);
+    }
+    if (as_of) return BatchAsOf(*request, *as_of, response);
+    if (request->view() == v1::FULL) return BatchAsOf(*request, today, response);
+    return BatchCurrent(*request, today, response);
+  };
+  absl::Status status = run();
+  if (!status.ok()) response->Clear();
+  return ToGrpcStatus(status);
+}
+
+grpc::Status RatingService::ListRatings(grpc::ServerContext*,
+                                        const v1::ListRatingsRequest* request,
+                                        v1::ListRatingsResponse* response) {
+  auto run = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
+    std::string filter_key;
+    ASSIGN_OR_RETURN(storage::RatingFilter filter, FilterFrom(*request, &filter_key));
+    ASSIGN_OR_RETURN(std::string after,
+                     DecodePageToken(request->page_token(), filter_key));
+    ASSIGN_OR_RETURN(storage::RatingPage page,
+                     ratings_.List(filter, after, page_size));
+    const absl::CivilDay today = Today();
+    for (const domain::CurrentRating& r : page.ratings) {
+      *response->add_ratings() = ToProto(r, today);
+    }
+    if (page.has_more && !page.ratings.empty()) {
+      response->set_next_page_token(
+          EncodePageToken(page.ratings.back().credit_code, filter_key));
+    }
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status RatingService::GetRatingHistory(
+    grpc::ServerContext*, const v1::GetRatingHistoryRequest* request,
+    v1::GetRatingHistoryResponse* response) {
+  auto run = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(std::string code, ParseRatingName(request->name(), "name"));
+    ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
+    const std::string filter_key = absl::StrCat(
+        code, ";all=", request->include_point_changes() ? 1 : 0);
+    ASSIGN_OR_RETURN(std::string last,
+                     DecodePageToken(request->page_token(), filter_key));
+    int64_t before = 0;
+    if (!last.empty() && (!absl::SimpleAtoi(last, &before) || before <= 0)) {
+      return InvalidArgument("page_token", "INVALID_PAGE_TOKEN",
+                             "page_token: malformed");
+    }
+    ASSIGN_OR_RETURN(storage::RatingChangePage page,
+                     ratings_.History(code, request->include_point_changes(),
+                                      before, page_size));
+    for (const domain::RatingChange& c : page.changes) {
+      *response->add_changes() = ToProto(c);
+    }
+    if (page.has_more && !page.changes.empty()) {
+      response->set_next_page_token(
+          EncodePageToken(absl::StrCat(page.changes.back().cursor), filter_key));
+    }
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status RatingService::WatchRatingChanges(
+    grpc::ServerContext* context, const v1::WatchRatingChangesRequest* request,
+    grpc::ServerWriter<v1::WatchRatingChangesResponse>* writer) {
+  absl::StatusOr<int64_t> start =
+      request->start_at_end() ? absl::StatusOr<int64_t>(feed_.latest())
+                              : feed_.ResolveStart(request->after_cursor());
+  if (!start.ok()) return ToGrpcStatus(start.status());
+  int64_t cursor = *start;
+  v1::WatchRatingChangesResponse first;
+  first.set_cursor(cursor);
+  if (!writer->Write(first)) return grpc::Status::OK;  // the client left
+  absl::Time last_write = absl::Now();
+  while (!context->IsCancelled()) {
+    if (feed_.stopping()) {
+      return ToGrpcStatus(MakeError(
+          absl::StatusCode::kUnavailable, "SERVER_STOPPING",
+          absl::StrCat("the server is stopping; resume after cursor ", cursor)));
+    }
+    // Wake at least once a second to notice a cancelled call.
+    absl::StatusOr<std::vector<domain::RatingChange>> batch =
+        feed_.ReadAfter(cursor, kWatchBatch, absl::Now() + absl::Seconds(1));
+    if (!batch.ok()) return ToGrpcStatus(batch.status());
+    v1::WatchRatingChangesResponse response;
+    for (const domain::RatingChange& c : *batch) {
+      cursor = c.cursor;
+      if (c.level_changed() || request->include_point_changes()) {
+        *response.add_changes() = ToProto(c);
+      }
+    }
+    response.set_cursor(cursor);
+    const bool keepalive_due = absl::Now() - last_write >= options_.keepalive;
+    if (response.changes_size() == 0 && !keepalive_due) continue;
+    if (!writer->Write(response)) return grpc::Status::OK;
+    last_write = absl::Now();
+  }
+  return grpc::Status(grpc::StatusCode::CANCELLED, "watch cancelled");
+}
+
+grpc::Status RatingService::Audited(grpc::ServerContext* context,
+                                    absl::string_view method,
+                                    const absl::Status& status) {
+  domain::AuditContext audit{ActorOf(context), absl::StrCat(kService, method), ""};
+  absl::Status appended =
+      audit_.Append(domain::MakeAuditEntry(audit, "ratings", status));
+  if (!appended.ok()) {
+    LogError(absl::StrCat("cannot audit ", method, ": ", appended.ToString()));
+  }
+  return ToGrpcStatus(status);
+}
+
+grpc::Status RatingService::RollRatings(grpc::ServerContext* context,
+                                        const v1::RollRatingsRequest* request,
+                                        v1::RollRatingsResponse* response) {
+  auto run = [&]() -> absl::Status {
+    const absl::CivilDay today = Today();
+    absl::CivilDay day = today;
+    if (request->has_date()) {
+      ASSIGN_OR_RETURN(day, AsOf(request->date(), "date", today));
+    }
+    ASSIGN_OR_RETURN(storage::RollStats stats, ratings_.Roll(day));
+    *response->mutable_date() = DateToProto(day);
+    response->set_enterprises_examined(stats.examined);
+    response->set_ratings_changed(stats.changed);
+    response->set_level_changes(stats.level_changes);
+    return absl::OkStatus();
+  };
+  return Audited(context, "RollRatings", run());
+}
+
+grpc::Status RatingService::RescoreRatings(grpc::ServerContext* context,
+                                           const v1::RescoreRatingsRequest* request,
+                                           v1::RescoreRatingsResponse* response) {
+  auto run = [&]() -> absl::Status {
+    if (!request->all()) {
+      return InvalidArgument("all", "RESCORE_SCOPE_REQUIRED",
+                             "all: must be true (rescoring every enterprise "
+                             "is the only mode)");
+    }
+    int page_size = request->page_size();
+    if (page_size < 0 || page_size > 10000) {
+      return InvalidArgument("page_size", "INVALID_PAGE_SIZE",
+                             "page_size: 0 to 10000");
+    }
+    if (page_size == 0) page_size = 1000;
+    ASSIGN_OR_RETURN(std::string last, DecodePageToken(request->page_token(), "rescore"));
+    int64_t after = 0;
+    if (!last.empty() && (!absl::SimpleAtoi(last, &after) || after < 0)) {
+      return InvalidArgument("page_token", "INVALID_PAGE_TOKEN",
+                             "page_token: malformed");
+    }
+    ASSIGN_OR_RETURN(storage::RescoreStats stats,
+                     ratings_.RescorePage(after, page_size));
+    response->set_enterprises_rescored(stats.rescored);
+    response->set_ratings_changed(stats.changed);
+    response->set_level_changes(stats.level_changes);
+    response->set_total_enterprises(stats.total);
+    response->set_enterprises_done(stats.before);
+    if (!stats.done) {
+      response->set_next_page_token(
+          EncodePageToken(absl::StrCat(stats.last_enterprise_id), "rescore"));
+    }
+    return absl::OkStatus();
+  };
+  absl::Status status = run();
+  // Audit the first page only would hide who rescored later pages; every
+  // page is a write, so every page is audited.
+  return Audited(context, "RescoreRatings", status);
+}
+
+}  // namespace envcredit::api

@@ -1,0 +1,96 @@
+// envcredit.v1.RatingService (proto/envcredit/v1/ratings.proto;
+// doc/ratings.md). Current ratings come from the in-memory cache; as-of
+// ratings and explanations are computed from the records on file; the feed
+// is served from ChangeFeed's window.
+#ifndef ENVCREDIT_SERVER_API_RATING_SERVICE_H_
+#define ENVCREDIT_SERVER_API_RATING_SERVICE_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "common/clock.h"
+#include "envcredit/v1/ratings.grpc.pb.h"
+#include "server/api/change_feed.h"
+#include "server/api/rating_cache.h"
+#include "server/domain/audit.h"
+#include "server/domain/ratings.h"
+#include "server/storage/mysql_rating_repository.h"
+
+namespace envcredit::api {
+
+namespace v1 = ::envcredit::v1;
+
+struct RatingServiceOptions {
+  // A watcher with nothing to receive gets an empty response this often,
+  // so both ends notice a dead connection.
+  absl::Duration keepalive = absl::Seconds(15);
+};
+
+class RatingService final : public v1::RatingService::Service {
+ public:
+  // Every pointer must outlive the service.
+  RatingService(storage::MysqlRatingRepository* ratings, RatingCache* cache,
+                ChangeFeed* feed, const domain::RatingCalculator* calculator,
+                domain::AuditLog* audit, const Clock* clock,
+                RatingServiceOptions options = {})
+      : ratings_(*ratings),
+        cache_(*cache),
+        feed_(*feed),
+        calculator_(*calculator),
+        audit_(*audit),
+        clock_(*clock),
+        options_(options) {}
+
+  grpc::Status GetRating(grpc::ServerContext* context,
+                         const v1::GetRatingRequest* request,
+                         v1::Rating* response) override;
+  grpc::Status BatchGetRatings(grpc::ServerContext* context,
+                               const v1::BatchGetRatingsRequest* request,
+                               v1::BatchGetRatingsResponse* response) override;
+  grpc::Status ListRatings(grpc::ServerContext* context,
+                           const v1::ListRatingsRequest* request,
+                           v1::ListRatingsResponse* response) override;
+  grpc::Status GetRatingHistory(grpc::ServerContext* context,
+                                const v1::GetRatingHistoryRequest* request,
+                                v1::GetRatingHistoryResponse* response) override;
+  grpc::Status WatchRatingChanges(
+      grpc::ServerContext* context, const v1::WatchRatingChangesRequest* request,
+      grpc::ServerWriter<v1::WatchRatingChangesResponse>* writer) override;
+  grpc::Status RollRatings(grpc::ServerContext* context,
+                           const v1::RollRatingsRequest* request,
+                           v1::RollRatingsResponse* response) override;
+  grpc::Status RescoreRatings(grpc::ServerContext* context,
+                              const v1::RescoreRatingsRequest* request,
+                              v1::RescoreRatingsResponse* response) override;
+
+ private:
+  absl::CivilDay Today() const;
+  // The current rating: the cache, else the stored row, else (not rated
+  // yet, or due for the roll) computed now from the records.
+  absl::StatusOr<domain::CurrentRating> Current(const std::string& credit_code,
+                                                absl::CivilDay today);
+  // `date` as an as-of date: a calendar date from 1990-01-01 to today.
+  absl::StatusOr<absl::CivilDay> AsOf(const v1::Date& date, absl::string_view field,
+                                      absl::CivilDay today) const;
+  absl::Status BatchCurrent(const v1::BatchGetRatingsRequest& request,
+                            absl::CivilDay today,
+                            v1::BatchGetRatingsResponse* response);
+  absl::Status BatchAsOf(const v1::BatchGetRatingsRequest& request,
+                         absl::CivilDay as_of,
+                         v1::BatchGetRatingsResponse* response);
+  grpc::Status Audited(grpc::ServerContext* context, absl::string_view method,
+                       const absl::Status& status);
+
+  storage::MysqlRatingRepository& ratings_;
+  RatingCache& cache_;
+  ChangeFeed& feed_;
+  const domain::RatingCalculator& calculator_;
+  domain::AuditLog& audit_;
+  const Clock& clock_;
+  const RatingServiceOptions options_;
+};
+
+}  // namespace envcredit::api
+
+#endif  // ENVCREDIT_SERVER_API_RATING_SERVICE_H_
