@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "admin-cli/enterprise_commands.h"
 #include "admin-cli/exit_codes.h"
+#include "admin-cli/rating_commands.h"
 #include "admin-cli/record_commands.h"
 #include "admin-cli/text.h"
 #include "admin-cli/token_commands.h"
@@ -36,6 +37,7 @@ std::vector<CommandSpec> AllCommandSpecs() {
   std::vector<CommandSpec> specs = EnterpriseCommandSpecs();
   for (CommandSpec& s : RecordCommandSpecs()) specs.push_back(std::move(s));
   for (CommandSpec& s : TokenCommandSpecs()) specs.push_back(std::move(s));
+  for (CommandSpec& s : RatingCommandSpecs()) specs.push_back(std::move(s));
   return specs;
 }
 
@@ -85,6 +87,12 @@ int RunCli(const std::vector<std::string>& args, const CliEnvironment& env) {
     }
     std::unique_ptr<TokenClient> client = env.make_token_client(global);
     code = RunTokenCommand(parsed.command, *client, io);
+  } else if (group == "ratings") {
+    if (!env.make_rating_client) {
+      *env.err << kProgramName << ": internal error: no rating client\n";
+      return kExitFailure;
+    }
+    code = RunRatingCommand(parsed.command, *env.make_rating_client(global), io);
   } else {
     std::unique_ptr<EnterpriseClient> enterprises;
     std::unique_ptr<RecordClient> records;

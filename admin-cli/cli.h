@@ -14,6 +14,7 @@
 
 #include "admin-cli/args.h"
 #include "admin-cli/enterprise_client.h"
+#include "admin-cli/rating_client.h"
 #include "admin-cli/record_client.h"
 #include "admin-cli/token_client.h"
 
@@ -37,6 +38,9 @@ struct CliEnvironment {
   // The same for TokenService (`tokens` commands, token_commands.h).
   std::function<std::unique_ptr<TokenClient>(const GlobalOptions&)>
       make_token_client;
+  // The same for RatingService (`ratings` commands, rating_commands.h).
+  std::function<std::unique_ptr<RatingClient>(const GlobalOptions&)>
+      make_rating_client;
   // $ENVCREDIT_TOKEN and $ENVCREDIT_TOKEN_FILE, "" when unset.
   std::string env_token;
   std::string env_token_file;

@@ -14,10 +14,12 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/domain/uscc.h"
 #include "tests/e2e/server_process.h"
 #include "tests/support/test_database.h"
 
@@ -369,6 +371,59 @@ TEST_F(CliE2eTest, ImportsTheSampleFilesOnceAndOnlyOnce) {
     EXPECT_THAT(incidents.out, HasSubstr("Tank leak, contained on site"));
   }
   for (const std::string& copy : copies) std::remove(copy.c_str());
+}
+
+// `ratings` against the real server: a fine recorded ten days ago (China
+// time) takes 9 points to 6 (SPEC §5.1: −3 for 6 months), BLUE.
+TEST_F(CliE2eTest, RatingsGetExplainBatchHistoryWatchAndRescore) {
+  const std::string code = *domain::MakeUscc("91", "320100", "MA1R2T3G");
+  const std::string unknown = *domain::MakeUscc("91", "320100", "MA1R2T3H");
+  CommandResult created = Admin({"enterprises", "create", "--credit-code", code,
+                                 "--name", "（虚构）评级命令示例公司",
+                                 "--industry", "chemicals"});
+  ASSERT_EQ(created.exit_code, 0) << created.err << created.out;
+  const absl::CivilDay day =
+      absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(8 * 3600)) - 10;
+  CommandResult decided = Admin(
+      {"decisions", "create", "--credit-code", code, "--authority",
+       "南京市生态环境局", "--number", "宁环罚〔CLI〕1号", "--violation-type",
+       "EXCEEDING_DISCHARGE_STANDARDS", "--date", absl::FormatCivilTime(day),
+       "--measures", "FINE", "--fine-yuan", "50000"});
+  ASSERT_EQ(decided.exit_code, 0) << decided.err << decided.out;
+
+  CommandResult got = Admin({"--output", "json", "ratings", "get", code});
+  ASSERT_EQ(got.exit_code, 0) << got.err;
+  EXPECT_THAT(got.out, HasSubstr("\"points\": 6"));
+  EXPECT_THAT(got.out, HasSubstr("BLUE"));
+
+  CommandResult explained = Admin({"ratings", "explain", code});
+  ASSERT_EQ(explained.exit_code, 0) << explained.err;
+  EXPECT_THAT(explained.out, HasSubstr("宁环罚〔CLI〕1号"));
+
+  CommandResult batch =
+      Admin({"ratings", "batch", absl::StrCat(code, ",", unknown)});
+  EXPECT_EQ(batch.exit_code, 4) << batch.err << batch.out;  // one unknown
+  EXPECT_THAT(batch.out, HasSubstr("ENTERPRISE_NOT_FOUND"));
+
+  CommandResult history = Admin({"ratings", "history", code, "--all-changes"});
+  ASSERT_EQ(history.exit_code, 0) << history.err;
+  EXPECT_THAT(history.out, HasSubstr("RECORD_WRITTEN"));
+
+  const std::string cursor_file =
+      absl::StrCat(::testing::TempDir(), "/cli_cursor_", getpid());
+  std::remove(cursor_file.c_str());
+  CommandResult watched =
+      Admin({"ratings", "watch", "--from-start", "--all-changes",
+             "--cursor-file", cursor_file, "--max-events", "2"});
+  ASSERT_EQ(watched.exit_code, 0) << watched.err;
+  const std::string saved = Slurp(cursor_file);
+  EXPECT_FALSE(saved.empty());
+  std::remove(cursor_file.c_str());
+
+  CommandResult rescored = Admin({"ratings", "rescore", "--all"});
+  ASSERT_EQ(rescored.exit_code, 0) << rescored.err;
+  CommandResult rolled = Admin({"ratings", "roll"});
+  EXPECT_EQ(rolled.exit_code, 0) << rolled.err;
 }
 
 }  // namespace
