@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# The rating-call benchmark (doc/benchmarks.md "Ratings"): starts
+# rating-ceiling-server (RatingService answered from memory) on loopback,
+# measures it with rating-load, stops it, and then, when --server is given,
+# measures the real envcredit-server the same way (plus as-of ratings when
+# --as-of is given). Prints each rating-load line as it comes, then the runs
+# side by side.
+#
+#   bench/rating_bench.sh [--build DIR] [--get-calls 20000] [--batch-calls 1000]
+#       [--as-of-calls 5000] [--ceiling-credentials local|insecure]
+#       [--server 127.0.0.1:PORT --token-file F [--codes-file C] [--as-of D]]
+#
+# Runs, each with a fixed call count and a warmup first:
+#   get        in_flight 1, 1 channel;  in_flight 8, 2 channels
+#   batch      1,000 codes a call: in_flight 1, 1 channel; in_flight 4, 2 channels
+#   get_as_of  in_flight 1 and 8 (only with --as-of)
+#
+# The real server must already be running on loopback, loaded with the
+# enterprises of --codes-file (without it: the 100,000 codes import_bench
+# generates by default), and started with a rate limit above the rates
+# measured (--rate_limit_per_second=1000000 --rate_limit_burst=1000000: the
+# default, 1,000 calls/s per token, would turn the runs into RESOURCE_EXHAUSTED).
+# The ceiling gets the same token and codes, so the same bytes cross the wire.
+#
+# Binaries come from DIR/bench (default build-bench in the repository):
+#   cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release
+#   cmake --build build-bench --target rating-load rating-ceiling-server -j2
+#
+# Exit status: 0 when every run succeeded, 1 when any run failed (its line
+# and rating-load's stderr say why), 2 for usage errors.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+readonly REPO
+BUILD="$REPO/build-bench"
+GET_CALLS=20000
+BATCH_CALLS=1000
+AS_OF_CALLS=5000
+CEILING_CREDENTIALS=local
+SERVER=""
+TOKEN_FILE=""
+CODES_FILE=""
+AS_OF=""
+
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
+die() { echo "rating_bench.sh: $*" >&2; exit 2; }
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --build) BUILD="${2:?}"; shift 2 ;;
+    --get-calls) GET_CALLS="${2:?}"; shift 2 ;;
+    --batch-calls) BATCH_CALLS="${2:?}"; shift 2 ;;
+    --as-of-calls) AS_OF_CALLS="${2:?}"; shift 2 ;;
+    --ceiling-credentials) CEILING_CREDENTIALS="${2:?}"; shift 2 ;;
+    --server) SERVER="${2:?}"; shift 2 ;;
+    --token-file) TOKEN_FILE="${2:?}"; shift 2 ;;
+    --codes-file) CODES_FILE="${2:?}"; shift 2 ;;
+    --as-of) AS_OF="${2:?}"; shift 2 ;;
+    -h|--help) usage ;;
+    *) echo "rating_bench.sh: unknown argument $1" >&2; usage ;;
+  esac
+done
+
+readonly LOAD="$BUILD/bench/rating-load"
+readonly CEILING="$BUILD/bench/rating-ceiling-server"
+[[ -x "$LOAD" && -x "$CEILING" ]] ||
+  die "build rating-load and rating-ceiling-server into $BUILD first (see --help)"
+if [[ -n "$SERVER" ]]; then
+  [[ -n "$TOKEN_FILE" ]] || die "--server needs --token-file"
+  case "${SERVER%:*}" in
+    127.*|localhost|"[::1]") ;;
+    *) die "--server must be a loopback address (127.x.x.x, localhost, [::1])" ;;
+  esac
+fi
+[[ -z "$TOKEN_FILE" || -r "$TOKEN_FILE" ]] || die "cannot read $TOKEN_FILE"
+[[ -z "$CODES_FILE" || -r "$CODES_FILE" ]] || die "cannot read $CODES_FILE"
+
+TMP="$(mktemp -d /tmp/rating-bench.XXXXXX)"
+CEILING_PID=""
+stop_ceiling() {
+  if [[ -n "$CEILING_PID" ]]; then
+    kill -TERM "$CEILING_PID" 2>/dev/null || true
+    wait "$CEILING_PID" 2>/dev/null || true
+    CEILING_PID=""
+  fi
+}
+# shellcheck disable=SC2317  # called from the EXIT trap
+cleanup() { stop_ceiling; rm -rf "$TMP"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The same metadata for both servers: the real token, or a dummy of a real
+# token's length ("ect_" + 43 characters).
+if [[ -n "$TOKEN_FILE" ]]; then
+  TOKEN_ARGS=(--token_file "$TOKEN_FILE")
+else
+  TOKEN_ARGS=(--token "ect_ceilingceilingceilingceilingceilingceili")
+fi
+CODES_ARGS=()
+[[ -n "$CODES_FILE" ]] && CODES_ARGS=(--codes_file "$CODES_FILE")
+
+FAILED=0
+LINES=()   # "label|run|line"
+
+# run LABEL TARGET CREDENTIALS RUN_NAME rating-load-args...
+run() {
+  local label="$1" target="$2" credentials="$3" name="$4"
+  shift 4
+  local line rc=0
+  line="$("$LOAD" --target "$target" --credentials "$credentials" \
+    --label "$label" "${TOKEN_ARGS[@]}" "${CODES_ARGS[@]}" "$@")" || rc=$?
+  if [[ $rc -ne 0 ]]; then
+    FAILED=1
+    [[ -n "$line" ]] || line="label=$label FAILED exit=$rc"
+  fi
+  echo "$line"
+  LINES+=("$label|$name|$line")
+}
+
+# runs LABEL TARGET CREDENTIALS
+runs() {
+  local label="$1" target="$2" credentials="$3"
+  run "$label" "$target" "$credentials" "get/1" --method get \
+    --in_flight 1 --channels 1 --calls "$GET_CALLS" --warmup 2000
+  run "$label" "$target" "$credentials" "get/8" --method get \
+    --in_flight 8 --channels 2 --calls "$GET_CALLS" --warmup 2000
+  run "$label" "$target" "$credentials" "batch1000/1" --method batch \
+    --batch_size 1000 --in_flight 1 --channels 1 --calls "$BATCH_CALLS" \
+    --warmup 50
+  run "$label" "$target" "$credentials" "batch1000/4" --method batch \
+    --batch_size 1000 --in_flight 4 --channels 2 --calls "$BATCH_CALLS" \
+    --warmup 50
+  if [[ -n "$AS_OF" ]]; then
+    run "$label" "$target" "$credentials" "get_as_of/1" --method get_as_of \
+      --as_of "$AS_OF" --in_flight 1 --channels 1 --calls "$AS_OF_CALLS" \
+      --warmup 500
+    run "$label" "$target" "$credentials" "get_as_of/8" --method get_as_of \
+      --as_of "$AS_OF" --in_flight 8 --channels 2 --calls "$AS_OF_CALLS" \
+      --warmup 500
+  fi
+}
+
+# How much of the two cores the machine gives us right now: one CPU-bound loop
+# alone, then two at once. On a shared host this moves from about 2 cores free
+# to about 1 within minutes, and the figures move with it (get at 8 in flight
+# by about 2x), so each group of lines is preceded by this check.
+cpu_check() {
+  local loop='BEGIN { for (i = 0; i < 4e6; i++) s += i }' one two
+  local TIMEFORMAT=%R
+  one=$( { time awk "$loop"; } 2>&1 )
+  two=$( { time { awk "$loop" & awk "$loop"; wait; }; } 2>&1 )
+  echo "# cpu check before $1: one loop ${one} s, two at once ${two} s:" \
+    "$(awk -v a="$one" -v b="$two" 'BEGIN { printf "%.1f", 2 * a / b }') cores free"
+}
+
+echo "# $(date -u +%FT%TZ) $(nproc) cpus, load average $(cut -d' ' -f1-3 /proc/loadavg)," \
+  "commit $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')"
+
+"$CEILING" --listen 127.0.0.1:0 --port_file "$TMP/ceiling.port" \
+  --credentials "$CEILING_CREDENTIALS" 2>"$TMP/ceiling.log" &
+CEILING_PID=$!
+for _ in $(seq 100); do
+  [[ -s "$TMP/ceiling.port" ]] && break
+  kill -0 "$CEILING_PID" 2>/dev/null || { cat "$TMP/ceiling.log" >&2; die "ceiling server exited"; }
+  sleep 0.05
+done
+[[ -s "$TMP/ceiling.port" ]] || die "ceiling server did not start within 5 s"
+cpu_check ceiling
+runs ceiling "127.0.0.1:$(cat "$TMP/ceiling.port")" "$CEILING_CREDENTIALS"
+stop_ceiling
+
+if [[ -n "$SERVER" ]]; then
+  cpu_check real
+  runs real "$SERVER" local
+fi
+
+# Side by side: one row per run, the ceiling's and the real server's figures.
+field() { sed -n "s/.*[[:space:]]$2=\([^[:space:]]*\).*/\1/p" <<<"$1"; }
+cell() {
+  local label="$1" name="$2" entry
+  for entry in "${LINES[@]}"; do
+    if [[ "$entry" == "$label|$name|"* ]]; then
+      local line="${entry#*|*|}"
+      if [[ "$line" == *FAILED* ]]; then printf '%-34s' "FAILED"; return; fi
+      local extra=""
+      [[ "$name" == batch* ]] && extra=" $(field "$line" ratings_per_s) r/s"
+      printf '%-34s' "$(field "$line" calls_per_s)/s $(field "$line" p50_us)/$(field "$line" p99_us) µs${extra}"
+      [[ "$(field "$line" errors)" == 0 ]] || printf ' errors=%s' "$(field "$line" errors)"
+      return
+    fi
+  done
+  printf '%-34s' "-"
+}
+echo
+printf '%-13s %-34s %-34s\n' "run" "ceiling (calls/s p50/p99)" "real (calls/s p50/p99)"
+for name in get/1 get/8 batch1000/1 batch1000/4 get_as_of/1 get_as_of/8; do
+  [[ "$name" == get_as_of* && -z "$AS_OF" ]] && continue
+  printf '%-13s %s %s\n' "$name" "$(cell ceiling "$name")" "$(cell real "$name")"
+done
+exit "$FAILED"
