@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "common/errors.h"
 #include "common/log.h"
 #include "common/status_macros.h"
@@ -430,22 +431,33 @@ grpc::Status RatingService::RescoreRatings(grpc::ServerContext* context,
                              "page_size: 0 to 10000");
     }
     if (page_size == 0) page_size = 1000;
-    ASSIGN_OR_RETURN(std::string last, DecodePageToken(request->page_token(), "rescore"));
+    // The token carries "last id/total/done so far", so only the first
+    // page counts the registry.
+    ASSIGN_OR_RETURN(std::string token, DecodePageToken(request->page_token(), "rescore"));
     int64_t after = 0;
-    if (!last.empty() && (!absl::SimpleAtoi(last, &after) || after < 0)) {
-      return InvalidArgument("page_token", "INVALID_PAGE_TOKEN",
-                             "page_token: malformed");
+    int64_t total = 0;
+    int64_t done = 0;
+    if (!token.empty()) {
+      std::vector<std::string> parts = absl::StrSplit(token, '/');
+      if (parts.size() != 3 || !absl::SimpleAtoi(parts[0], &after) ||
+          !absl::SimpleAtoi(parts[1], &total) || !absl::SimpleAtoi(parts[2], &done) ||
+          after < 0 || total < 0 || done < 0) {
+        return InvalidArgument("page_token", "INVALID_PAGE_TOKEN",
+                               "page_token: malformed");
+      }
     }
     ASSIGN_OR_RETURN(storage::RescoreStats stats,
-                     ratings_.RescorePage(after, page_size));
+                     ratings_.RescorePage(after, page_size, token.empty()));
+    if (token.empty()) total = stats.total;
+    done += stats.rescored;
     response->set_enterprises_rescored(stats.rescored);
     response->set_ratings_changed(stats.changed);
     response->set_level_changes(stats.level_changes);
-    response->set_total_enterprises(stats.total);
-    response->set_enterprises_done(stats.before);
+    response->set_total_enterprises(std::max(total, done));
+    response->set_enterprises_done(done);
     if (!stats.done) {
-      response->set_next_page_token(
-          EncodePageToken(absl::StrCat(stats.last_enterprise_id), "rescore"));
+      response->set_next_page_token(EncodePageToken(
+          absl::StrCat(stats.last_enterprise_id, "/", total, "/", done), "rescore"));
     }
     return absl::OkStatus();
   };

@@ -732,7 +732,7 @@ absl::StatusOr<RollStats> MysqlRatingRepository::Roll(absl::CivilDay day,
 }
 
 absl::StatusOr<RescoreStats> MysqlRatingRepository::RescorePage(
-    int64_t after_enterprise_id, int limit) {
+    int64_t after_enterprise_id, int limit, bool count_total) {
   RescoreStats stats;
   std::vector<int64_t> ids;
   RETURN_IF_ERROR(db_.RunInTransaction(
@@ -743,15 +743,11 @@ absl::StatusOr<RescoreStats> MysqlRatingRepository::RescorePage(
                                   "ORDER BY id LIMIT ?",
                                   {after_enterprise_id, limit}));
         for (const Row& row : rows) ids.push_back(row.GetInt64(0));
-        ASSIGN_OR_RETURN(std::optional<Row> total,
-                         tx.QueryRow("SELECT COUNT(*) FROM enterprises"));
-        stats.total = total ? total->GetInt64(0) : 0;
-        const int64_t last = ids.empty() ? after_enterprise_id : ids.back();
-        ASSIGN_OR_RETURN(std::optional<Row> before,
-                         tx.QueryRow("SELECT COUNT(*) FROM enterprises WHERE "
-                                     "id <= ?",
-                                     {last}));
-        stats.before = before ? before->GetInt64(0) : 0;
+        if (count_total) {
+          ASSIGN_OR_RETURN(std::optional<Row> total,
+                           tx.QueryRow("SELECT COUNT(*) FROM enterprises"));
+          stats.total = total ? total->GetInt64(0) : 0;
+        }
         return absl::OkStatus();
       },
       TxMode::kReadOnly));

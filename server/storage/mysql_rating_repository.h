@@ -135,8 +135,7 @@ struct RescoreStats {
   int64_t level_changes = 0;
   int64_t last_enterprise_id = 0;  // resume after it
   bool done = false;
-  int64_t total = 0;  // enterprises in the registry
-  int64_t before = 0;  // enterprises up to last_enterprise_id
+  int64_t total = 0;  // enterprises in the registry, when asked for
 };
 
 // Thread-safe. Errors: NOT_FOUND (ENTERPRISE_NOT_FOUND), UNAVAILABLE,
@@ -187,8 +186,11 @@ class MysqlRatingRepository {
   // `chunk` enterprises per transaction. Running it again changes nothing.
   absl::StatusOr<RollStats> Roll(absl::CivilDay day, int chunk = 1000);
   // Re-rates up to `limit` enterprises after `after_enterprise_id` (id
-  // order) on today, one transaction.
-  absl::StatusOr<RescoreStats> RescorePage(int64_t after_enterprise_id, int limit);
+  // order) on today, one transaction. `count_total` also counts the
+  // registry (a full index scan: the first page of a run asks, the others
+  // carry the figure in their page token).
+  absl::StatusOr<RescoreStats> RescorePage(int64_t after_enterprise_id, int limit,
+                                           bool count_total = false);
   // Rates every enterprise that has no stored rating (enterprises created
   // before ratings existed). Returns how many.
   absl::StatusOr<int64_t> BackfillMissing(int chunk = 1000);
