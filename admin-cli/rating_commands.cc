@@ -402,12 +402,11 @@ int RatingsWatch(const ParsedCommand& c, RatingClient& client, CommandIo io) {
     return Usage(c, io, "give --after or --from-start, not both");
   }
   std::optional<int64_t> start;  // resume after this cursor; none: at the end
+  const bool from_oldest = c.Has("from-start");
   if (c.Has("after")) {
     int64_t after = 0;
     if (!IntFlag(c, io, "after", 0, INT64_MAX, &after, &exit)) return exit;
     start = after;
-  } else if (c.Has("from-start")) {
-    start = 0;
   }
   const std::string cursor_file = c.Get("cursor-file");
   std::optional<int64_t> saved;
@@ -419,7 +418,7 @@ int RatingsWatch(const ParsedCommand& c, RatingClient& client, CommandIo io) {
                    absl::StrCat("--cursor-file: ", read.status().message()));
     }
     saved = *read;
-    if (!start.has_value()) start = saved;
+    if (!start.has_value() && !from_oldest) start = saved;
   }
   int64_t max_events = -1;  // none
   if (c.Has("max-events") &&
@@ -428,7 +427,9 @@ int RatingsWatch(const ParsedCommand& c, RatingClient& client, CommandIo io) {
   }
 
   v1::WatchRatingChangesRequest request;
-  if (start.has_value()) {
+  if (from_oldest) {
+    request.set_start_at_oldest(true);
+  } else if (start.has_value()) {
     request.set_after_cursor(*start);
   } else {
     request.set_start_at_end(true);

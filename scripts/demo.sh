@@ -118,6 +118,28 @@ echo "== $story: a complaint, a fine, a rectification commitment broken, and the
 "$ADMIN" commitments list --credit-code "$story"
 
 echo
+echo "== $story: its rating, and why (SPEC §5.1 explanation) =="
+"$ADMIN" ratings get "$story" --explain
+
+echo
+echo "== $REVOKE_CREDIT_CODE: how its rating changed (the revocation restored it) =="
+"$ADMIN" ratings history "$REVOKE_CREDIT_CODE" --all-changes
+
+echo
+echo "== Enterprises rated RED or BLACK (first 10) =="
+"$ADMIN" ratings list --level RED --level BLACK --limit 10
+
+echo
+echo "== A bank's batch lookup: five customers and one code the registry does not know =="
+batch=$("$ADMIN" --output csv enterprises list --page-size 5 2>/dev/null | sed -n '2,6p' | cut -d, -f1 | sed 's|^enterprises/||' | paste -sd, -)
+"$ADMIN" ratings batch "$batch,91320100MA1XXXXX0G" ||
+  echo "(exit code $? — one code is unknown or invalid, reported on its own row)"
+
+echo
+echo "== The change feed from its start (first 5 events; resume with --after CURSOR) =="
+"$ADMIN" ratings watch --from-start --all-changes --max-events 5
+
+echo
 echo "== The latest audit entries =="
 "$ADMIN" audit list --page-size 5 2>/dev/null
 
@@ -142,5 +164,7 @@ envcredit-server is running at $ADDRESS (log: $RUN/server.log).
   Query it:  export ENVCREDIT_SERVER=$ADDRESS ENVCREDIT_TOKEN_FILE=$RUN/admin.token
              $ADMIN enterprises list --name-contains 化工
              $ADMIN decisions list --credit-code $story
+             $ADMIN ratings get $story --explain
+             $ADMIN ratings watch --from-start
   Stop it:   ${ENVCREDIT_RUN_DIR:+ENVCREDIT_RUN_DIR=$RUN }scripts/demo.sh stop
 EOT

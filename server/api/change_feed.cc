@@ -130,11 +130,17 @@ absl::StatusOr<int64_t> ChangeFeed::ResolveStart(int64_t after) {
     if (!window_.empty() && after >= window_.front().cursor - 1) return after;
     if (window_.empty() && after == latest_) return after;
   }
-  ASSIGN_OR_RETURN(std::optional<int64_t> oldest, ratings_.OldestFeedCursor());
-  const int64_t first_kept = oldest ? *oldest : latest() + 1;
-  if (after == 0) return first_kept - 1;
-  if (after < first_kept - 1) return Expired(first_kept);
+  ASSIGN_OR_RETURN(int64_t oldest_start, OldestStart());
+  if (after < oldest_start) return Expired(oldest_start + 1);
   return after;
+}
+
+absl::StatusOr<int64_t> ChangeFeed::OldestStart() {
+  ASSIGN_OR_RETURN(std::optional<int64_t> oldest, ratings_.OldestFeedCursor());
+  if (oldest) return *oldest - 1;
+  // Nothing kept: every event issued so far was deleted.
+  ASSIGN_OR_RETURN(int64_t issued, ratings_.LatestCursor());
+  return std::max(issued, latest());
 }
 
 absl::StatusOr<std::vector<domain::RatingChange>> ChangeFeed::ReadAfter(

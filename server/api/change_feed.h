@@ -57,12 +57,13 @@ class ChangeFeed final : public storage::RatingListener {
   // The last cursor this process has seen.
   int64_t latest() const;
 
-  // Where a watch that asks to start after `after` really starts: 0 becomes
-  // the cursor before the oldest event kept. OUT_OF_RANGE (reason
-  // CURSOR_EXPIRED, metadata oldest_cursor) when events after `after` were
-  // deleted; INVALID_ARGUMENT (field after_cursor, reason CURSOR_AHEAD)
-  // when the feed never issued `after`.
+  // Checks that a watch may start after `after`: OUT_OF_RANGE (reason
+  // CURSOR_EXPIRED, metadata oldest_cursor) when events after it were
+  // deleted; INVALID_ARGUMENT (field after_cursor, reason CURSOR_AHEAD) when
+  // the feed never issued it. Returns `after`.
   absl::StatusOr<int64_t> ResolveStart(int64_t after);
+  // The cursor just before the oldest event kept.
+  absl::StatusOr<int64_t> OldestStart();
 
   // Up to `max` events after `after`, in order; waits until `deadline` for
   // the first one (an empty result: none yet, or stopping). Errors as

@@ -118,7 +118,7 @@ v1::RatingExplanation ExplanationToProto(const scoring::Rating& rating,
     c->set_rule(RuleText(r));
   }
   out.set_points_before_cap(e.points_before_cap);
-  if (e.cap) out.set_cap(*e.cap);
+  out.set_cap(e.cap.value_or(0));
   out.set_level_from_points(LevelToProto(e.level_from_points));
   for (const scoring::LevelAdjustment& a : e.adjustments) {
     v1::LevelAdjustment* adj = out.add_adjustments();

@@ -350,9 +350,15 @@ grpc::Status RatingService::GetRatingHistory(
 grpc::Status RatingService::WatchRatingChanges(
     grpc::ServerContext* context, const v1::WatchRatingChangesRequest* request,
     grpc::ServerWriter<v1::WatchRatingChangesResponse>* writer) {
+  if (request->start_at_end() && request->start_at_oldest()) {
+    return ToGrpcStatus(InvalidArgument(
+        "start_at_oldest", "CONFLICTING_START",
+        "start_at_end and start_at_oldest: give at most one"));
+  }
   absl::StatusOr<int64_t> start =
-      request->start_at_end() ? absl::StatusOr<int64_t>(feed_.latest())
-                              : feed_.ResolveStart(request->after_cursor());
+      request->start_at_end()      ? absl::StatusOr<int64_t>(feed_.latest())
+      : request->start_at_oldest() ? feed_.OldestStart()
+                                   : feed_.ResolveStart(request->after_cursor());
   if (!start.ok()) return ToGrpcStatus(start.status());
   int64_t cursor = *start;
   v1::WatchRatingChangesResponse first;

@@ -277,7 +277,7 @@ class FakeRatingClient : public RatingClient {
       return Error(grpc::StatusCode::INVALID_ARGUMENT, "CURSOR_AHEAD",
                    "after_cursor: the feed never issued it");
     }
-    if (after == 0 && !r.start_at_end()) after = oldest_cursor - 1;
+    if (r.start_at_oldest()) after = oldest_cursor - 1;
     if (after < oldest_cursor - 1) {
       return Error(grpc::StatusCode::OUT_OF_RANGE, "CURSOR_EXPIRED",
                    "after_cursor: older events were deleted",

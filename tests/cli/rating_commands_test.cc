@@ -486,7 +486,7 @@ TEST(RatingsWatchTest, PrintsEachChangeAsALine) {
   // The fake ends the stream with UNAVAILABLE after the last event.
   EXPECT_EQ(r.exit_code, kExitUnavailable);
   ASSERT_EQ(fake.watches.size(), 1u);
-  EXPECT_EQ(fake.watches[0].after_cursor(), 0);
+  EXPECT_TRUE(fake.watches[0].start_at_oldest());
   EXPECT_FALSE(fake.watches[0].start_at_end());
   EXPECT_FALSE(fake.watches[0].include_point_changes());
   EXPECT_EQ(r.out,
@@ -570,7 +570,7 @@ TEST(RatingsWatchTest, CursorFileResumesAndIsRewritten) {
                                    "--from-start", "--max-events", "1"},
                                   fake);
   ASSERT_EQ(again.exit_code, kExitOk) << again.err;
-  EXPECT_EQ(fake.watches[3].after_cursor(), 0);
+  EXPECT_TRUE(fake.watches[3].start_at_oldest());
   EXPECT_EQ(ReadFile(file), "1\n");
 }
 

@@ -141,9 +141,12 @@ TEST_F(ChangeFeedTest, AnExpiredCursorIsOutOfRangeWithTheOldestKept) {
   const auto rest = ReadAll(4, 4);
   ASSERT_EQ(rest.size(), 4u);
   EXPECT_EQ(rest.front().cursor, 5);
-  // 0 means "from the oldest kept".
-  ASSERT_OK_AND_ASSIGN(int64_t from_start, feed_->ResolveStart(0));
-  EXPECT_EQ(from_start, 4);
+  // 0 is "from the very first event", deleted here: expired too. The
+  // oldest kept is asked for explicitly.
+  EXPECT_THAT(feed_->ResolveStart(0).status(),
+              StatusIs(absl::StatusCode::kOutOfRange));
+  ASSERT_OK_AND_ASSIGN(int64_t from_oldest, feed_->OldestStart());
+  EXPECT_EQ(from_oldest, 4);
   // A cursor never issued.
   absl::Status ahead = feed_->ResolveStart(1000).status();
   EXPECT_THAT(ahead, StatusIs(absl::StatusCode::kInvalidArgument));
