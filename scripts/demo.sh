@@ -122,7 +122,7 @@ echo "== $story: its rating, and why (SPEC §5.1 explanation) =="
 "$ADMIN" ratings get "$story" --explain
 
 echo
-echo "== $REVOKE_CREDIT_CODE: how its rating changed (the revocation restored it) =="
+echo "== $REVOKE_CREDIT_CODE: how its rating changed: its decisions, then the revocation =="
 "$ADMIN" ratings history "$REVOKE_CREDIT_CODE" --all-changes
 
 echo
@@ -130,9 +130,9 @@ echo "== Enterprises rated RED or BLACK (first 10) =="
 "$ADMIN" ratings list --level RED --level BLACK --limit 10
 
 echo
-echo "== A bank's batch lookup: five customers and one code the registry does not know =="
+echo "== A bank's batch lookup: five customers, a valid code the registry does not know, a mistyped one =="
 batch=$("$ADMIN" --output csv enterprises list --page-size 5 2>/dev/null | sed -n '2,6p' | cut -d, -f1 | sed 's|^enterprises/||' | paste -sd, -)
-"$ADMIN" ratings batch "$batch,91320100MA1XXXXX0G" ||
+"$ADMIN" ratings batch "$batch,91320100MA1N2B3C8C,91320100MA1XXXXX0G" ||
   echo "(exit code $? — one code is unknown or invalid, reported on its own row)"
 
 echo
