@@ -25,6 +25,9 @@ const std::vector<Role> kAdmin = {Role::kAdmin};
 const std::vector<Role> kRegulators = {Role::kRegulator, Role::kAdmin};
 const std::vector<Role> kReaders = {Role::kIntegrator, Role::kRegulator,
                                     Role::kAdmin};
+// Published lists are public: every token, PUBLIC included.
+const std::vector<Role> kEveryToken = {Role::kPublic, Role::kIntegrator,
+                                       Role::kRegulator, Role::kAdmin};
 
 // THE table: every method any service of this server offers. A method not
 // listed here is denied to everyone (tests/access checks every method of
@@ -73,6 +76,19 @@ const absl::flat_hash_map<std::string, const std::vector<Role>*>& Table() {
           {"/envcredit.v1.RatingService/WatchRatingChanges", &kReaders},
           {"/envcredit.v1.RatingService/RollRatings", &kAdmin},
           {"/envcredit.v1.RatingService/RescoreRatings", &kAdmin},
+
+          // Lists: regulators run the due process (and record objections
+          // received); anyone with a token reads what was published.
+          {"/envcredit.v1.ListService/ProposePublication", &kRegulators},
+          {"/envcredit.v1.ListService/GetPublication", &kEveryToken},
+          {"/envcredit.v1.ListService/ListPublications", &kEveryToken},
+          {"/envcredit.v1.ListService/StartNotice", &kRegulators},
+          {"/envcredit.v1.ListService/FileObjection", &kRegulators},
+          {"/envcredit.v1.ListService/DecideObjection", &kRegulators},
+          {"/envcredit.v1.ListService/ListObjections", &kRegulators},
+          {"/envcredit.v1.ListService/PublishPublication", &kRegulators},
+          {"/envcredit.v1.ListService/ListEntries", &kEveryToken},
+          {"/envcredit.v1.ListService/ApplyRepair", &kRegulators},
 
           // Audit and tokens: administrators only.
           {"/envcredit.v1.AuditService/ListAuditEntries", &kAdmin},
