@@ -435,6 +435,12 @@ std::vector<PolicyIssue> FindPolicyProblems(const Policy& policy) {
                        rule.min_publication_months));
     }
   }
+  if ((policy.honor_list || policy.black_list) &&
+      (policy.list_notice_days < 1 || policy.list_notice_days > 90)) {
+    problems.Add("list_notice_days",
+                 absl::StrCat("must be 1..90 with a list rule, not ",
+                              policy.list_notice_days));
+  }
   return problems.Take();
 }
 

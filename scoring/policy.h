@@ -141,6 +141,9 @@ struct Policy {
 
   std::optional<HonorListRule> honor_list;
   std::optional<BlackListRule> black_list;
+  // Days of public notice (公示) before a list is published; 1..90 when the
+  // policy has either list.
+  int list_notice_days = 0;
 
   // Lookups used by the engine; linear scans over a handful of entries.
   // nullptr when the policy has no rule for the value.

@@ -188,6 +188,7 @@ Policy FromProto(const pb::Policy& in, std::vector<PolicyIssue>& problems) {
                                    rule.min_publication_months(),
                                    rule.max_publication_months()};
   }
+  out.list_notice_days = in.list_notice_days();
   return out;
 }
 

@@ -66,6 +66,7 @@ measure_rules { measure: TRANSFER_FOR_CRIMINAL_INVESTIGATION points: 12 validity
 repeat_offender_rule { min_decisions: 3 window_months: 12 cap_level: RED }
 honor_list { level: GREEN clean_months: 24 }
 black_list { level: BLACK min_publication_months: 12 max_publication_months: 36 }
+list_notice_days: 15
 )pb";
 // clang-format on
 
