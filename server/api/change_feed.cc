@@ -70,7 +70,7 @@ void ChangeFeed::Follow() {
     }
     // Drain: keep reading while full batches come back.
     for (;;) {
-      absl::StatusOr<std::vector<domain::RatingChange>> batch =
+      absl::StatusOr<std::vector<domain::FeedEvent>> batch =
           ratings_.ReadFeed(latest(), options_.read_batch);
       if (!batch.ok()) {
         if (absl::Now() - last_error_log > absl::Seconds(30)) {
@@ -82,13 +82,15 @@ void ChangeFeed::Follow() {
       }
       if (batch->empty()) break;
       const bool full = static_cast<int>(batch->size()) == options_.read_batch;
-      for (const domain::RatingChange& c : *batch) cache_.Apply(c.rating);
+      for (const domain::FeedEvent& e : *batch) {
+        if (e.rating) cache_.Apply(e.rating->rating);
+      }
       {
         absl::MutexLock lock(&mu_);
-        for (domain::RatingChange& c : *batch) {
-          if (c.cursor <= latest_) continue;
-          latest_ = c.cursor;
-          window_.push_back(std::move(c));
+        for (domain::FeedEvent& e : *batch) {
+          if (e.cursor <= latest_) continue;
+          latest_ = e.cursor;
+          window_.push_back(std::move(e));
         }
         while (window_.size() > options_.window) window_.pop_front();
         if (stopping_) return;
@@ -143,9 +145,9 @@ absl::StatusOr<int64_t> ChangeFeed::OldestStart() {
   return std::max(issued, latest());
 }
 
-absl::StatusOr<std::vector<domain::RatingChange>> ChangeFeed::ReadAfter(
+absl::StatusOr<std::vector<domain::FeedEvent>> ChangeFeed::ReadAfter(
     int64_t after, int max, absl::Time deadline) {
-  std::vector<domain::RatingChange> out;
+  std::vector<domain::FeedEvent> out;
   {
     absl::MutexLock lock(&mu_);
     auto ready = [this, after]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
@@ -156,7 +158,7 @@ absl::StatusOr<std::vector<domain::RatingChange>> ChangeFeed::ReadAfter(
     if (!window_.empty() && after >= window_.front().cursor - 1) {
       auto it = std::upper_bound(
           window_.begin(), window_.end(), after,
-          [](int64_t c, const domain::RatingChange& e) { return c < e.cursor; });
+          [](int64_t c, const domain::FeedEvent& e) { return c < e.cursor; });
       for (; it != window_.end() && static_cast<int>(out.size()) < max; ++it) {
         out.push_back(*it);
       }

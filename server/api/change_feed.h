@@ -68,9 +68,8 @@ class ChangeFeed final : public storage::RatingListener {
   // Up to `max` events after `after`, in order; waits until `deadline` for
   // the first one (an empty result: none yet, or stopping). Errors as
   // ResolveStart when `after` is older than the window and the retention.
-  absl::StatusOr<std::vector<domain::RatingChange>> ReadAfter(int64_t after,
-                                                              int max,
-                                                              absl::Time deadline);
+  absl::StatusOr<std::vector<domain::FeedEvent>> ReadAfter(int64_t after, int max,
+                                                           absl::Time deadline);
 
  private:
   void Follow();
@@ -83,7 +82,7 @@ class ChangeFeed final : public storage::RatingListener {
   const ChangeFeedOptions options_;
 
   mutable absl::Mutex mu_;
-  std::deque<domain::RatingChange> window_ ABSL_GUARDED_BY(mu_);
+  std::deque<domain::FeedEvent> window_ ABSL_GUARDED_BY(mu_);
   int64_t latest_ ABSL_GUARDED_BY(mu_) = 0;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool wake_ ABSL_GUARDED_BY(mu_) = false;

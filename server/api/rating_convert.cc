@@ -184,4 +184,17 @@ v1::RatingChange ToProto(const domain::RatingChange& change) {
   return out;
 }
 
+v1::ListChange ToProto(const domain::ListChange& change) {
+  v1::ListChange out;
+  out.set_cursor(change.cursor);
+  out.set_credit_code(change.credit_code);
+  out.set_list(static_cast<v1::ListKind>(change.list));
+  out.set_kind(static_cast<v1::ListChangeKind>(static_cast<int>(change.kind)));
+  out.set_publication(change.publication);
+  out.set_reason(change.reason);
+  *out.mutable_effective_date() = DateToProto(change.effective_date);
+  *out.mutable_record_time() = TimestampOf(change.record_time);
+  return out;
+}
+
 }  // namespace envcredit::api

@@ -31,6 +31,7 @@ v1::Rating ToProto(absl::string_view credit_code, const scoring::Rating& rating,
 v1::RatingExplanation ExplanationToProto(const scoring::Rating& rating,
                                          const scoring::EnterpriseRecords& records);
 v1::RatingChange ToProto(const domain::RatingChange& change);
+v1::ListChange ToProto(const domain::ListChange& change);
 
 }  // namespace envcredit::api
 

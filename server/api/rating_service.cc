@@ -372,19 +372,24 @@ grpc::Status RatingService::WatchRatingChanges(
           absl::StrCat("the server is stopping; resume after cursor ", cursor)));
     }
     // Wake at least once a second to notice a cancelled call.
-    absl::StatusOr<std::vector<domain::RatingChange>> batch =
+    absl::StatusOr<std::vector<domain::FeedEvent>> batch =
         feed_.ReadAfter(cursor, kWatchBatch, absl::Now() + absl::Seconds(1));
     if (!batch.ok()) return ToGrpcStatus(batch.status());
     v1::WatchRatingChangesResponse response;
-    for (const domain::RatingChange& c : *batch) {
-      cursor = c.cursor;
-      if (c.level_changed() || request->include_point_changes()) {
-        *response.add_changes() = ToProto(c);
+    for (const domain::FeedEvent& e : *batch) {
+      cursor = e.cursor;
+      if (e.rating &&
+          (e.rating->level_changed() || request->include_point_changes())) {
+        *response.add_changes() = ToProto(*e.rating);
       }
+      if (e.list) *response.add_list_changes() = ToProto(*e.list);
     }
     response.set_cursor(cursor);
     const bool keepalive_due = absl::Now() - last_write >= options_.keepalive;
-    if (response.changes_size() == 0 && !keepalive_due) continue;
+    if (response.changes_size() == 0 && response.list_changes_size() == 0 &&
+        !keepalive_due) {
+      continue;
+    }
     if (!writer->Write(response)) return grpc::Status::OK;
     last_write = absl::Now();
   }

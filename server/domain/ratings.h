@@ -90,6 +90,32 @@ struct RatingChange {
   bool level_changed() const { return old_level != rating.level; }
 };
 
+// A change of a published list: an event of the change feed.
+enum class ListChangeKind : int {
+  kUnspecified = 0,
+  kAdded = 1,     // published on the list
+  kRemoved = 2,   // left it with a publication
+  kRepaired = 3,  // credit repair granted
+};
+
+struct ListChange {
+  int64_t cursor = 0;
+  int list = 0;  // scoring::ListKind
+  std::string credit_code;
+  ListChangeKind kind = ListChangeKind::kUnspecified;
+  std::string publication;  // resource name; "" for a repair
+  std::string reason;
+  absl::CivilDay effective_date;
+  absl::Time record_time;
+};
+
+// One event of the change feed: a rating change or a list change.
+struct FeedEvent {
+  int64_t cursor = 0;
+  std::optional<RatingChange> rating;
+  std::optional<ListChange> list;
+};
+
 // Rates enterprises under the policies of a catalog (chosen by region).
 // Thread-safe; the catalog must outlive it.
 class RatingCalculator {

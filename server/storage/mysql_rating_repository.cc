@@ -228,6 +228,60 @@ LoadScoringRecords(Session& session, absl::Span<const int64_t> ids) {
   return out;
 }
 
+absl::StatusOr<int64_t> AllocateCursors(Transaction& tx, int64_t count) {
+  RETURN_IF_ERROR(tx.Execute("UPDATE feed_sequence SET last_cursor = "
+                             "last_cursor + ? WHERE id = 1",
+                             {count})
+                      .status());
+  ASSIGN_OR_RETURN(std::optional<Row> seq,
+                   tx.QueryRow("SELECT last_cursor FROM feed_sequence WHERE id = 1"));
+  if (!seq) return absl::InternalError("feed_sequence has no row");
+  return seq->GetInt64(0) - count + 1;
+}
+
+absl::Status AppendListChanges(Transaction& tx,
+                               std::vector<domain::ListChange>& changes) {
+  if (changes.empty()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(int64_t cursor,
+                   AllocateCursors(tx, static_cast<int64_t>(changes.size())));
+  const absl::Time now = absl::Now();
+  const std::string now_text = TimeText(now);
+  constexpr size_t kChunk = 1000;
+  for (size_t start = 0; start < changes.size(); start += kChunk) {
+    const size_t n = std::min(kChunk, changes.size() - start);
+    std::vector<SqlValue> rows;
+    std::vector<SqlValue> events;
+    for (size_t i = start; i < start + n; ++i) {
+      domain::ListChange& c = changes[i];
+      c.cursor = cursor++;
+      c.record_time = now;
+      const int64_t publication_id = domain::IdOfRecordName(c.publication);
+      for (SqlValue v : std::initializer_list<SqlValue>{
+               c.cursor, c.list, c.credit_code, static_cast<int>(c.kind),
+               publication_id == 0 ? SqlValue(nullptr) : SqlValue(publication_id),
+               c.reason, DayText(c.effective_date), now_text}) {
+        rows.push_back(std::move(v));
+      }
+      events.emplace_back(c.cursor);
+      events.emplace_back(2);  // kind: list change
+      events.emplace_back(now_text);
+    }
+    RETURN_IF_ERROR(tx.Execute(absl::StrCat("INSERT INTO list_changes (cursor_id, "
+                                            "list_kind, credit_code, change_kind, "
+                                            "publication_id, reason, effective_date, "
+                                            "record_time) VALUES ",
+                                            Placeholders(n, 8)),
+                               rows)
+                        .status());
+    RETURN_IF_ERROR(tx.Execute(absl::StrCat("INSERT INTO feed_events (cursor_id, "
+                                            "kind, record_time) VALUES ",
+                                            Placeholders(n, 3)),
+                               events)
+                        .status());
+  }
+  return absl::OkStatus();
+}
+
 // -------------------------------------------------------------- RatingWriter
 
 absl::CivilDay RatingWriter::Today() const {
@@ -297,16 +351,7 @@ absl::Status RatingWriter::Recompute(Transaction& tx,
   for (const Pending& w : writes) changes += w.change ? 1 : 0;
   int64_t next_cursor = 0;
   if (changes > 0) {
-    RETURN_IF_ERROR(tx.Execute(
-                          "UPDATE feed_sequence SET last_cursor = last_cursor "
-                          "+ ? WHERE id = 1",
-                          {changes})
-                        .status());
-    ASSIGN_OR_RETURN(std::optional<Row> seq,
-                     tx.QueryRow("SELECT last_cursor FROM feed_sequence "
-                                 "WHERE id = 1"));
-    if (!seq) return absl::InternalError("feed_sequence has no row");
-    next_cursor = seq->GetInt64(0) - changes + 1;
+    ASSIGN_OR_RETURN(next_cursor, AllocateCursors(tx, changes));
   }
 
   // 5. Write ratings, history rows and feed events (multi-row statements).
@@ -612,23 +657,60 @@ absl::StatusOr<RatingChangePage> MysqlRatingRepository::History(
   return page;
 }
 
-absl::StatusOr<std::vector<RatingChange>> MysqlRatingRepository::ReadFeed(
+absl::StatusOr<std::vector<domain::FeedEvent>> MysqlRatingRepository::ReadFeed(
     int64_t after_cursor, int limit) {
-  std::vector<RatingChange> result;
+  std::vector<domain::FeedEvent> result;
   RETURN_IF_ERROR(db_.RunInTransaction(
       [&](Transaction& tx) -> absl::Status {
         result.clear();
+        // The first `limit` of each kind; the first `limit` of their union
+        // are among them.
         ASSIGN_OR_RETURN(
             std::vector<Row> rows,
             tx.Query("SELECT " ENVCREDIT_CHANGE_COLUMNS
                      " FROM feed_events f JOIN rating_changes c ON "
-                     "c.cursor_id = f.cursor_id WHERE f.cursor_id > ? ORDER "
-                     "BY f.cursor_id LIMIT ?",
+                     "c.cursor_id = f.cursor_id WHERE f.cursor_id > ? AND "
+                     "f.kind = 1 ORDER BY f.cursor_id LIMIT ?",
                      {after_cursor, limit}));
         for (const Row& row : rows) {
           ASSIGN_OR_RETURN(RatingChange c, RowToChange(row));
-          result.push_back(std::move(c));
+          domain::FeedEvent e;
+          e.cursor = c.cursor;
+          e.rating = std::move(c);
+          result.push_back(std::move(e));
         }
+        ASSIGN_OR_RETURN(
+            rows, tx.Query("SELECT l.cursor_id, l.list_kind, l.credit_code, "
+                           "l.change_kind, l.publication_id, l.reason, "
+                           "l.effective_date, l.record_time FROM feed_events f "
+                           "JOIN list_changes l ON l.cursor_id = f.cursor_id "
+                           "WHERE f.cursor_id > ? AND f.kind = 2 ORDER BY "
+                           "f.cursor_id LIMIT ?",
+                           {after_cursor, limit}));
+        for (const Row& row : rows) {
+          domain::ListChange c;
+          c.cursor = row.GetInt64(0);
+          c.list = static_cast<int>(row.GetInt64(1));
+          c.credit_code = row.GetString(2);
+          c.kind = static_cast<domain::ListChangeKind>(row.GetInt64(3));
+          if (!row.IsNull(4)) {
+            c.publication = absl::StrCat(
+                "lists/", c.list == 1 ? "honor" : "black", "/publications/",
+                row.GetInt64(4));
+          }
+          c.reason = row.GetString(5);
+          ASSIGN_OR_RETURN(c.effective_date, DayOf(row, 6));
+          ASSIGN_OR_RETURN(c.record_time, row.GetTime(7));
+          domain::FeedEvent e;
+          e.cursor = c.cursor;
+          e.list = std::move(c);
+          result.push_back(std::move(e));
+        }
+        std::sort(result.begin(), result.end(),
+                  [](const domain::FeedEvent& a, const domain::FeedEvent& b) {
+                    return a.cursor < b.cursor;
+                  });
+        if (static_cast<int>(result.size()) > limit) result.resize(limit);
         return absl::OkStatus();
       },
       TxMode::kReadOnly));

@@ -93,6 +93,16 @@ class RatingWriter {
   RatingListener* listener_ = nullptr;
 };
 
+// Takes the next `count` cursors of the change feed for `tx` (returns the
+// first). Call as the transaction's last statement: the feed_sequence row
+// lock it takes is held to the commit (doc/ratings.md §4).
+absl::StatusOr<int64_t> AllocateCursors(Transaction& tx, int64_t count);
+
+// Records list changes as feed events within `tx`, assigning their cursors
+// (AllocateCursors: call last).
+absl::Status AppendListChanges(Transaction& tx,
+                               std::vector<domain::ListChange>& changes);
+
 // The scoring records of each of `enterprise_ids` (absent ids: no records),
 // read with one query per kind, references as domain::ToScoringRecords.
 absl::StatusOr<absl::flat_hash_map<int64_t, scoring::EnterpriseRecords>>
@@ -170,9 +180,10 @@ class MysqlRatingRepository {
                                            bool include_point_changes,
                                            int64_t before_cursor, int limit);
 
-  // Feed events with cursor > after_cursor, in order, at most `limit`.
-  absl::StatusOr<std::vector<domain::RatingChange>> ReadFeed(int64_t after_cursor,
-                                                             int limit);
+  // Feed events (rating and list changes) with cursor > after_cursor, in
+  // order, at most `limit`.
+  absl::StatusOr<std::vector<domain::FeedEvent>> ReadFeed(int64_t after_cursor,
+                                                          int limit);
   // The last cursor issued (0 before any).
   absl::StatusOr<int64_t> LatestCursor();
   // The oldest cursor still in the feed; nullopt when the feed is empty.

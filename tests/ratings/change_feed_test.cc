@@ -69,8 +69,8 @@ class ChangeFeedTest : public ::testing::Test {
   }
 
   // Every event after `after`, waiting up to 5 s for `count` of them.
-  std::vector<domain::RatingChange> ReadAll(int64_t after, size_t count) {
-    std::vector<domain::RatingChange> out;
+  std::vector<domain::FeedEvent> ReadAll(int64_t after, size_t count) {
+    std::vector<domain::FeedEvent> out;
     const absl::Time deadline = absl::Now() + absl::Seconds(5);
     while (out.size() < count && absl::Now() < deadline) {
       auto batch = feed_->ReadAfter(after, 100, absl::Now() + absl::Milliseconds(200));
@@ -105,7 +105,7 @@ TEST_F(ChangeFeedTest, StartLoadsTheCacheAndLocalWritesAreVisibleAtOnce) {
 TEST_F(ChangeFeedTest, OlderThanTheWindowComesFromTheDatabaseInOrder) {
   ASSERT_OK(feed_->Start());
   for (int i = 1; i <= 8; ++i) NewEnterprise(10 + i);
-  const std::vector<domain::RatingChange> all = ReadAll(0, 8);
+  const std::vector<domain::FeedEvent> all = ReadAll(0, 8);
   ASSERT_EQ(all.size(), 8u);  // the window holds 3; the rest from the database
   for (size_t i = 0; i < all.size(); ++i) {
     EXPECT_EQ(all[i].cursor, static_cast<int64_t>(i) + 1);

@@ -280,7 +280,7 @@ TEST_F(RatingRepositoryTest, CursorsAreGapFreeAndVisibleInOrderUnderConcurrentWr
       const bool finished = done.load();
       auto batch = repo_->ReadFeed(last, 1000);
       if (batch.ok()) {
-        for (const RatingChange& c : *batch) {
+        for (const domain::FeedEvent& c : *batch) {
           if (c.cursor != last + 1) gaps++;
           last = c.cursor;
         }
