@@ -35,6 +35,7 @@
 #include "server/api/change_feed.h"
 #include "server/api/daily_roll.h"
 #include "server/api/enterprise_service.h"
+#include "server/api/list_service.h"
 #include "server/api/malformed_request.h"
 #include "server/api/rating_cache.h"
 #include "server/api/rating_service.h"
@@ -45,6 +46,7 @@
 #include "server/storage/migrations.h"
 #include "server/storage/mysql_audit_log.h"
 #include "server/storage/mysql_enterprise_repository.h"
+#include "server/storage/mysql_list_repository.h"
 #include "server/storage/mysql_rating_repository.h"
 #include "server/storage/mysql_record_repository.h"
 #include "server/storage/mysql_token_repository.h"
@@ -325,6 +327,8 @@ int Run() {
   api::RecordService record_service(&records, &audit_log, clock);
   api::RatingService rating_service(&ratings, &rating_cache, &feed, &calculator,
                                     &audit_log, clock);
+  storage::MysqlListRepository lists(database->get(), &rating_writer);
+  api::ListService list_service(&lists, &audit_log, clock);
   api::AuditService audit_service(&audit_log);
   api::TokenService token_service(&tokens, auth.get(), &audit_log);
 
@@ -338,6 +342,7 @@ int Run() {
   builder.RegisterService(&enterprise_service);
   builder.RegisterService(&record_service);
   builder.RegisterService(&rating_service);
+  builder.RegisterService(&list_service);
   builder.RegisterService(&audit_service);
   builder.RegisterService(&token_service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>

@@ -42,6 +42,16 @@ google::rpc::Status ToRpcStatus(const absl::Status& status) {
     violation->set_description(message);
     details.add_details()->PackFrom(bad_request);
   }
+  if (auto violations = PreconditionViolationsOf(status); !violations.empty()) {
+    google::rpc::PreconditionFailure failure;
+    for (const PreconditionViolation& v : violations) {
+      auto* out = failure.add_violations();
+      out->set_type(v.type);
+      out->set_subject(v.subject);
+      out->set_description(v.description);
+    }
+    details.add_details()->PackFrom(failure);
+  }
   return details;
 }
 

@@ -43,6 +43,10 @@ ListKind ListKindOfSlug(absl::string_view slug) {
   return ListKind::kUnspecified;
 }
 
+std::string PublicationName(ListKind list, int64_t id) {
+  return absl::StrCat("lists/", ListSlug(list), "/publications/", id);
+}
+
 absl::string_view RemovalReasonName(RemovalReason reason) {
   switch (reason) {
     case RemovalReason::kExpired: return "EXPIRED";

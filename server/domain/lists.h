@@ -167,6 +167,61 @@ std::vector<RepairProblem> RepairProblems(const ListEntry& entry,
                                           const scoring::EnterpriseRecords& records,
                                           absl::CivilDay today);
 
+// A publication of a list: a proposal, in notice, or published.
+struct Publication {
+  int64_t id = 0;
+  ListKind list = ListKind::kUnspecified;
+  PublicationState state = PublicationState::kUnspecified;
+  absl::CivilDay as_of;
+  int64_t number = 0;       // 0 until published
+  int64_t previous_id = 0;  // the publication it is compared with; 0: none
+  std::string policy_id;
+  int policy_version = 0;
+  std::optional<absl::CivilDay> notice_start;
+  std::optional<absl::CivilDay> notice_end;
+  int entry_count = 0;
+  int added_count = 0;
+  int unchanged_count = 0;
+  int removed_count = 0;
+  std::string content_sha256;
+  std::string previous_content_sha256;
+  absl::Time create_time;
+  std::optional<absl::Time> publish_time;
+  // Loaded on request (credit-code order).
+  std::vector<ListEntry> entries;
+  std::vector<Removal> removals;
+
+  PublicationHeader Header() const {
+    return PublicationHeader{list, number, as_of, policy_id, policy_version,
+                             previous_content_sha256};
+  }
+};
+
+// "lists/{honor|black}/publications/{id}".
+std::string PublicationName(ListKind list, int64_t id);
+
+enum class ObjectionState : int { kUnspecified = 0, kPending = 1, kUpheld = 2, kRejected = 3 };
+
+struct Objection {
+  int64_t id = 0;
+  int64_t publication_id = 0;
+  ListKind list = ListKind::kUnspecified;
+  std::string credit_code;
+  std::string statement;
+  ObjectionState state = ObjectionState::kUnspecified;
+  std::string decision_reason;
+  absl::Time file_time;
+  std::optional<absl::Time> decide_time;
+};
+
+struct Repair {
+  int64_t id = 0;
+  std::string credit_code;
+  absl::CivilDay listing_date;
+  RepairEvidence evidence;
+  absl::Time grant_time;
+};
+
 }  // namespace envcredit::domain
 
 #endif  // ENVCREDIT_SERVER_DOMAIN_LISTS_H_

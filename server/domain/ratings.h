@@ -123,6 +123,12 @@ class RatingCalculator {
   explicit RatingCalculator(const scoring::PolicyCatalog* catalog)
       : catalog_(catalog) {}
 
+  const scoring::PolicyCatalog& catalog() const { return *catalog_; }
+  // The policy of the region map's default (it sets list procedures).
+  const scoring::Policy& DefaultPolicy() const {
+    return catalog_->policies.at(catalog_->regions.default_policy_id);
+  }
+
   const scoring::Policy& PolicyFor(absl::string_view region_code) const {
     return catalog_->ForRegion(std::string_view(region_code.data(), region_code.size()));
   }

@@ -1,0 +1,135 @@
+#include "server/api/list_convert.h"
+
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/errors.h"
+#include "server/api/proto_values.h"
+#include "server/api/record_convert.h"
+
+namespace envcredit::api {
+namespace {
+
+absl::Status BadName(absl::string_view field, absl::string_view shape) {
+  return InvalidArgument(field, "INVALID_RESOURCE_NAME",
+                         absl::StrCat(field, " must be ", shape));
+}
+
+}  // namespace
+
+absl::StatusOr<PublicationKey> ParsePublicationName(absl::string_view name,
+                                                    absl::string_view field) {
+  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  PublicationKey key;
+  if (parts.size() != 4 || parts[0] != "lists" || parts[2] != "publications" ||
+      (key.list = domain::ListKindOfSlug(parts[1])) == domain::ListKind::kUnspecified ||
+      !absl::SimpleAtoi(parts[3], &key.id) || key.id < 1) {
+    return BadName(field, "lists/{honor|black}/publications/{id}");
+  }
+  return key;
+}
+
+absl::StatusOr<std::pair<PublicationKey, int64_t>> ParseObjectionName(
+    absl::string_view name, absl::string_view field) {
+  const size_t at = name.find("/objections/");
+  int64_t id = 0;
+  if (at == absl::string_view::npos ||
+      !absl::SimpleAtoi(name.substr(at + 12), &id) || id < 1) {
+    return BadName(field, "lists/{honor|black}/publications/{id}/objections/{id}");
+  }
+  absl::StatusOr<PublicationKey> parent = ParsePublicationName(name.substr(0, at), field);
+  if (!parent.ok()) {
+    return BadName(field, "lists/{honor|black}/publications/{id}/objections/{id}");
+  }
+  return std::make_pair(*parent, id);
+}
+
+absl::StatusOr<domain::ListKind> ListKindFromProto(int value, absl::string_view field) {
+  if (value != v1::HONOR_LIST && value != v1::BLACK_LIST) {
+    return InvalidArgument(field, "INVALID_ENUM",
+                           absl::StrCat(field, ": HONOR_LIST or BLACK_LIST, not ", value));
+  }
+  return static_cast<domain::ListKind>(value);
+}
+
+v1::PublicationEntry ToProto(const domain::ListEntry& e) {
+  v1::PublicationEntry out;
+  out.set_credit_code(e.credit_code);
+  out.set_enterprise_name(e.enterprise_name);
+  out.set_legal_representative(e.legal_representative);
+  out.set_region_code(e.region_code);
+  out.set_level(static_cast<v1::RatingLevel>(static_cast<int>(e.level)));
+  out.set_points(e.points);
+  for (const domain::ListReason& r : e.reasons) {
+    v1::ListReason* reason = out.add_reasons();
+    reason->set_kind(r.kind);
+    reason->set_reference(r.reference);
+    reason->set_authority(r.authority);
+    *reason->mutable_date() = DateToProto(r.date);
+    reason->set_description(r.description);
+    reason->set_points(r.points);
+  }
+  *out.mutable_listing_date() = DateToProto(e.listing_date);
+  if (e.earliest_repair_date) {
+    *out.mutable_earliest_repair_date() = DateToProto(*e.earliest_repair_date);
+  }
+  if (e.expiry_date) *out.mutable_expiry_date() = DateToProto(*e.expiry_date);
+  out.set_change(static_cast<v1::EntryChange>(static_cast<int>(e.change)));
+  out.set_notice_text(e.notice_text);
+  return out;
+}
+
+v1::Publication ToProto(const domain::Publication& p, bool full) {
+  v1::Publication out;
+  out.set_name(domain::PublicationName(p.list, p.id));
+  out.set_list(static_cast<v1::ListKind>(static_cast<int>(p.list)));
+  out.set_state(static_cast<v1::PublicationState>(static_cast<int>(p.state)));
+  *out.mutable_as_of() = DateToProto(p.as_of);
+  out.set_number(p.number);
+  out.set_entry_count(p.entry_count);
+  out.set_added_count(p.added_count);
+  out.set_unchanged_count(p.unchanged_count);
+  out.set_removed_count(p.removed_count);
+  if (p.notice_start) *out.mutable_notice_start_date() = DateToProto(*p.notice_start);
+  if (p.notice_end) *out.mutable_notice_end_date() = DateToProto(*p.notice_end);
+  *out.mutable_create_time() = TimestampOf(p.create_time);
+  if (p.publish_time) *out.mutable_publish_time() = TimestampOf(*p.publish_time);
+  out.set_content_sha256(p.content_sha256);
+  out.set_previous_content_sha256(p.previous_content_sha256);
+  out.set_policy_id(p.policy_id);
+  out.set_policy_version(p.policy_version);
+  if (p.previous_id != 0) {
+    out.set_previous_publication(domain::PublicationName(p.list, p.previous_id));
+  }
+  if (full) {
+    for (const domain::ListEntry& e : p.entries) *out.add_entries() = ToProto(e);
+    for (const domain::Removal& r : p.removals) {
+      v1::Removal* removal = out.add_removals();
+      removal->set_credit_code(r.credit_code);
+      removal->set_enterprise_name(r.enterprise_name);
+      removal->set_reason(static_cast<v1::RemovalReason>(static_cast<int>(r.reason)));
+      removal->set_detail(r.detail);
+    }
+    if (p.state == domain::PublicationState::kPublished) {
+      out.set_canonical_content(domain::CanonicalContent(p.Header(), p.entries, p.removals));
+    }
+  }
+  return out;
+}
+
+v1::Objection ToProto(const domain::Objection& o) {
+  v1::Objection out;
+  out.set_name(absl::StrCat(domain::PublicationName(o.list, o.publication_id),
+                            "/objections/", o.id));
+  out.set_credit_code(o.credit_code);
+  out.set_statement(o.statement);
+  out.set_state(static_cast<v1::ObjectionState>(static_cast<int>(o.state)));
+  out.set_decision_reason(o.decision_reason);
+  *out.mutable_file_time() = TimestampOf(o.file_time);
+  if (o.decide_time) *out.mutable_decide_time() = TimestampOf(*o.decide_time);
+  return out;
+}
+
+}  // namespace envcredit::api

@@ -1,0 +1,40 @@
+// Lists between domain/lists.h and envcredit.v1 messages (lists.proto).
+#ifndef ENVCREDIT_SERVER_API_LIST_CONVERT_H_
+#define ENVCREDIT_SERVER_API_LIST_CONVERT_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "envcredit/v1/lists.pb.h"
+#include "server/domain/lists.h"
+
+namespace envcredit::api {
+
+namespace v1 = ::envcredit::v1;
+
+struct PublicationKey {
+  domain::ListKind list = domain::ListKind::kUnspecified;
+  int64_t id = 0;
+};
+
+// "lists/{honor|black}/publications/{id}"; INVALID_ARGUMENT
+// (INVALID_RESOURCE_NAME) naming `field` otherwise.
+absl::StatusOr<PublicationKey> ParsePublicationName(absl::string_view name,
+                                                    absl::string_view field);
+// ".../publications/{id}/objections/{objection_id}".
+absl::StatusOr<std::pair<PublicationKey, int64_t>> ParseObjectionName(
+    absl::string_view name, absl::string_view field);
+// HONOR_LIST or BLACK_LIST; INVALID_ARGUMENT (INVALID_ENUM) naming `field`.
+absl::StatusOr<domain::ListKind> ListKindFromProto(int value, absl::string_view field);
+
+v1::PublicationEntry ToProto(const domain::ListEntry& entry);
+// With entries, removals and (when published) the canonical content when
+// `full`.
+v1::Publication ToProto(const domain::Publication& publication, bool full);
+v1::Objection ToProto(const domain::Objection& objection);
+
+}  // namespace envcredit::api
+
+#endif  // ENVCREDIT_SERVER_API_LIST_CONVERT_H_

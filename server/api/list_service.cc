@@ -1,0 +1,289 @@
+#include "server/api/list_service.h"
+
+#include <string>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/errors.h"
+#include "common/log.h"
+#include "common/status_macros.h"
+#include "common/text.h"
+#include "server/api/actor.h"
+#include "server/api/grpc_status.h"
+#include "server/api/list_convert.h"
+#include "server/api/page_token.h"
+#include "server/api/proto_values.h"
+#include "server/api/record_convert.h"
+#include "server/api/request_digest.h"
+#include "server/api/request_id.h"
+#include "server/domain/ratings.h"
+#include "server/domain/uscc.h"
+
+namespace envcredit::api {
+namespace {
+
+constexpr char kService[] = "/envcredit.v1.ListService/";
+const absl::CivilDay kEarliest(1990, 1, 1);
+
+domain::AuditContext AuditOf(const grpc::ServerContext* context,
+                             absl::string_view method, const std::string& request_id) {
+  return domain::AuditContext{ActorOf(context), absl::StrCat(kService, method),
+                              request_id};
+}
+
+domain::RequestKey KeyOf(const std::string& request_id,
+                         const google::protobuf::Message& request) {
+  return domain::RequestKey{request_id, RequestFingerprint(request)};
+}
+
+absl::StatusOr<int64_t> IdFromToken(const std::string& token, const std::string& filter) {
+  ASSIGN_OR_RETURN(std::string last, DecodePageToken(token, filter));
+  int64_t id = 0;
+  if (!last.empty() && (!absl::SimpleAtoi(last, &id) || id < 1)) {
+    return InvalidArgument("page_token", "INVALID_PAGE_TOKEN", "page_token: malformed");
+  }
+  return id;
+}
+
+}  // namespace
+
+grpc::Status ListService::Finish(const domain::AuditContext& audit,
+                                 absl::string_view resource, const absl::Status& status) {
+  if (!status.ok()) {
+    absl::Status appended = audit_.Append(domain::MakeAuditEntry(audit, resource, status));
+    if (!appended.ok()) {
+      LogError(absl::StrCat("cannot audit a failed ", audit.method, ": ",
+                            appended.ToString()));
+    }
+  }
+  return ToGrpcStatus(status);
+}
+
+grpc::Status ListService::ProposePublication(grpc::ServerContext* context,
+                                             const v1::ProposePublicationRequest* request,
+                                             v1::Publication* response) {
+  const auto audit = AuditOf(context, "ProposePublication", request->request_id());
+  absl::Status status = [&]() -> absl::Status {
+    RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
+    ASSIGN_OR_RETURN(domain::ListKind list, ListKindFromProto(request->list(), "list"));
+    const absl::CivilDay today = domain::TodayInChina(clock_.Now());
+    absl::CivilDay as_of = today;
+    if (request->has_as_of()) {
+      ASSIGN_OR_RETURN(as_of, DateFromProto(request->as_of(), "as_of"));
+      if (as_of < kEarliest || as_of > today) {
+        return InvalidArgument("as_of", "DATE_OUT_OF_RANGE",
+                               absl::StrCat("as_of: ", absl::FormatCivilTime(as_of),
+                                            " is not between 1990-01-01 and today"));
+      }
+    }
+    ASSIGN_OR_RETURN(domain::Publication p,
+                     lists_.Propose(list, as_of,
+                                    KeyOf(request->request_id(), *request), audit));
+    *response = ToProto(p, false);
+    return absl::OkStatus();
+  }();
+  return Finish(audit, "lists", status);
+}
+
+grpc::Status ListService::GetPublication(grpc::ServerContext*,
+                                         const v1::GetPublicationRequest* request,
+                                         v1::Publication* response) {
+  auto run = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(PublicationKey key, ParsePublicationName(request->name(), "name"));
+    if (request->view() < 0 || request->view() > v1::PUBLICATION_FULL) {
+      return InvalidArgument("view", "INVALID_ENUM", "view: unknown value");
+    }
+    const bool full = request->view() != v1::PUBLICATION_BASIC;
+    ASSIGN_OR_RETURN(domain::Publication p, lists_.Get(key.list, key.id, full));
+    *response = ToProto(p, full);
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status ListService::ListPublications(grpc::ServerContext*,
+                                           const v1::ListPublicationsRequest* request,
+                                           v1::ListPublicationsResponse* response) {
+  auto run = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(domain::ListKind list, ListKindFromProto(request->list(), "list"));
+    ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
+    const std::string filter =
+        absl::StrCat(request->list(), ";", request->published_only() ? 1 : 0);
+    ASSIGN_OR_RETURN(int64_t before, IdFromToken(request->page_token(), filter));
+    ASSIGN_OR_RETURN(storage::PublicationPage page,
+                     lists_.List(list, request->published_only(), before, page_size));
+    for (const domain::Publication& p : page.publications) {
+      *response->add_publications() = ToProto(p, false);
+    }
+    if (page.has_more && !page.publications.empty()) {
+      response->set_next_page_token(
+          EncodePageToken(absl::StrCat(page.publications.back().id), filter));
+    }
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status ListService::StartNotice(grpc::ServerContext* context,
+                                      const v1::StartNoticeRequest* request,
+                                      v1::Publication* response) {
+  const auto audit = AuditOf(context, "StartNotice", request->request_id());
+  absl::Status status = [&]() -> absl::Status {
+    RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
+    ASSIGN_OR_RETURN(PublicationKey key, ParsePublicationName(request->name(), "name"));
+    ASSIGN_OR_RETURN(domain::Publication p,
+                     lists_.StartNotice(key.list, key.id,
+                                        KeyOf(request->request_id(), *request), audit));
+    *response = ToProto(p, false);
+    return absl::OkStatus();
+  }();
+  return Finish(audit, request->name(), status);
+}
+
+grpc::Status ListService::FileObjection(grpc::ServerContext* context,
+                                        const v1::FileObjectionRequest* request,
+                                        v1::Objection* response) {
+  const auto audit = AuditOf(context, "FileObjection", request->request_id());
+  absl::Status status = [&]() -> absl::Status {
+    RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
+    ASSIGN_OR_RETURN(PublicationKey key, ParsePublicationName(request->parent(), "parent"));
+    RETURN_IF_ERROR(domain::ValidateUscc(request->objection().credit_code(),
+                                         "objection.credit_code"));
+    RETURN_IF_ERROR(CheckText("objection.statement", request->objection().statement(), 1, 2000));
+    ASSIGN_OR_RETURN(domain::Objection o,
+                     lists_.FileObjection(key.list, key.id, request->objection().credit_code(),
+                                          request->objection().statement(),
+                                          KeyOf(request->request_id(), *request), audit));
+    *response = ToProto(o);
+    return absl::OkStatus();
+  }();
+  return Finish(audit, request->parent(), status);
+}
+
+grpc::Status ListService::DecideObjection(grpc::ServerContext* context,
+                                          const v1::DecideObjectionRequest* request,
+                                          v1::Objection* response) {
+  const auto audit = AuditOf(context, "DecideObjection", request->request_id());
+  absl::Status status = [&]() -> absl::Status {
+    RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
+    ASSIGN_OR_RETURN(auto key, ParseObjectionName(request->name(), "name"));
+    if (request->decision() != v1::OBJECTION_UPHELD &&
+        request->decision() != v1::OBJECTION_REJECTED) {
+      return InvalidArgument("decision", "INVALID_ENUM",
+                             "decision: OBJECTION_UPHELD or OBJECTION_REJECTED");
+    }
+    RETURN_IF_ERROR(CheckText("reason", request->reason(), 1, 2000));
+    ASSIGN_OR_RETURN(domain::Objection o,
+                     lists_.DecideObjection(key.first.list, key.first.id, key.second,
+                                            request->decision() == v1::OBJECTION_UPHELD,
+                                            request->reason(),
+                                            KeyOf(request->request_id(), *request), audit));
+    *response = ToProto(o);
+    return absl::OkStatus();
+  }();
+  return Finish(audit, request->name(), status);
+}
+
+grpc::Status ListService::ListObjections(grpc::ServerContext*,
+                                         const v1::ListObjectionsRequest* request,
+                                         v1::ListObjectionsResponse* response) {
+  auto run = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(PublicationKey key, ParsePublicationName(request->parent(), "parent"));
+    RETURN_IF_ERROR(ResolvePageSize(request->page_size()).status());
+    ASSIGN_OR_RETURN(auto objections, lists_.ListObjections(key.list, key.id));
+    for (const domain::Objection& o : objections) *response->add_objections() = ToProto(o);
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status ListService::PublishPublication(grpc::ServerContext* context,
+                                             const v1::PublishPublicationRequest* request,
+                                             v1::Publication* response) {
+  const auto audit = AuditOf(context, "PublishPublication", request->request_id());
+  absl::Status status = [&]() -> absl::Status {
+    RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
+    ASSIGN_OR_RETURN(PublicationKey key, ParsePublicationName(request->name(), "name"));
+    ASSIGN_OR_RETURN(domain::Publication p,
+                     lists_.Publish(key.list, key.id,
+                                    KeyOf(request->request_id(), *request), audit));
+    *response = ToProto(p, false);
+    return absl::OkStatus();
+  }();
+  return Finish(audit, request->name(), status);
+}
+
+grpc::Status ListService::ListEntries(grpc::ServerContext*,
+                                      const v1::ListEntriesRequest* request,
+                                      v1::ListEntriesResponse* response) {
+  auto run = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(domain::ListKind list, ListKindFromProto(request->list(), "list"));
+    ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
+    const std::string filter = absl::StrCat("entries;", request->list());
+    ASSIGN_OR_RETURN(std::string after, DecodePageToken(request->page_token(), filter));
+    ASSIGN_OR_RETURN(storage::EntryPage page, lists_.Entries(list, after, page_size));
+    for (const domain::ListEntry& e : page.entries) *response->add_entries() = ToProto(e);
+    if (page.publication_id != 0) {
+      response->set_publication(domain::PublicationName(list, page.publication_id));
+    }
+    if (page.has_more && !page.entries.empty()) {
+      response->set_next_page_token(EncodePageToken(page.entries.back().credit_code, filter));
+    }
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status ListService::ApplyRepair(grpc::ServerContext* context,
+                                      const v1::ApplyRepairRequest* request,
+                                      v1::Repair* response) {
+  const auto audit = AuditOf(context, "ApplyRepair", request->request_id());
+  absl::Status status = [&]() -> absl::Status {
+    RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
+    constexpr absl::string_view kPrefix = "lists/black/entries/";
+    const std::string& entry = request->entry();
+    if (entry.rfind(kPrefix, 0) != 0) {
+      return InvalidArgument("entry", "INVALID_RESOURCE_NAME",
+                             "entry must be lists/black/entries/{credit_code} (only "
+                             "black-list entries are repaired)");
+    }
+    const std::string code = entry.substr(kPrefix.size());
+    RETURN_IF_ERROR(domain::ValidateUscc(code, "entry"));
+    domain::RepairEvidence evidence;
+    const v1::RepairEvidence& in = request->evidence();
+    if (in.has_rectification_date()) {
+      ASSIGN_OR_RETURN(absl::CivilDay day, DateFromProto(in.rectification_date(),
+                                                         "evidence.rectification_date"));
+      if (day < kEarliest) {
+        return InvalidArgument("evidence.rectification_date", "DATE_OUT_OF_RANGE",
+                               "evidence.rectification_date: before 1990-01-01");
+      }
+      evidence.rectification_date = day;
+    }
+    evidence.penalty_performed = in.penalty_performed();
+    RETURN_IF_ERROR(CheckText("evidence.commitment", in.commitment(), 0, 255));
+    RETURN_IF_ERROR(CheckText("evidence.note", in.note(), 0, 2000));
+    evidence.commitment = in.commitment();
+    evidence.note = in.note();
+    ASSIGN_OR_RETURN(domain::Repair repair,
+                     lists_.ApplyRepair(code, evidence,
+                                        KeyOf(request->request_id(), *request), audit));
+    response->set_name(absl::StrCat(entry, "/repairs/", repair.id));
+    response->set_credit_code(repair.credit_code);
+    response->set_state(v1::REPAIR_GRANTED);
+    v1::RepairEvidence* out = response->mutable_evidence();
+    if (repair.evidence.rectification_date) {
+      *out->mutable_rectification_date() = DateToProto(*repair.evidence.rectification_date);
+    }
+    out->set_penalty_performed(repair.evidence.penalty_performed);
+    out->set_commitment(repair.evidence.commitment);
+    out->set_note(repair.evidence.note);
+    *response->mutable_grant_time() = TimestampOf(repair.grant_time);
+    *response->mutable_listing_date() = DateToProto(repair.listing_date);
+    return absl::OkStatus();
+  }();
+  return Finish(audit, request->entry(), status);
+}
+
+}  // namespace envcredit::api

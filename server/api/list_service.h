@@ -1,0 +1,67 @@
+// envcredit.v1.ListService (proto/envcredit/v1/lists.proto; doc/lists.md):
+// the honour and black lists, from proposal to signed publication, and credit
+// repair. Validation and conversion happen here; the workflow is in
+// storage::MysqlListRepository and domain/lists.h.
+#ifndef ENVCREDIT_SERVER_API_LIST_SERVICE_H_
+#define ENVCREDIT_SERVER_API_LIST_SERVICE_H_
+
+#include "common/clock.h"
+#include "envcredit/v1/lists.grpc.pb.h"
+#include "server/domain/audit.h"
+#include "server/storage/mysql_list_repository.h"
+
+namespace envcredit::api {
+
+namespace v1 = ::envcredit::v1;
+
+class ListService final : public v1::ListService::Service {
+ public:
+  // Every pointer must outlive the service.
+  ListService(storage::MysqlListRepository* lists, domain::AuditLog* audit,
+              const Clock* clock)
+      : lists_(*lists), audit_(*audit), clock_(*clock) {}
+
+  grpc::Status ProposePublication(grpc::ServerContext* context,
+                                  const v1::ProposePublicationRequest* request,
+                                  v1::Publication* response) override;
+  grpc::Status GetPublication(grpc::ServerContext* context,
+                              const v1::GetPublicationRequest* request,
+                              v1::Publication* response) override;
+  grpc::Status ListPublications(grpc::ServerContext* context,
+                                const v1::ListPublicationsRequest* request,
+                                v1::ListPublicationsResponse* response) override;
+  grpc::Status StartNotice(grpc::ServerContext* context,
+                           const v1::StartNoticeRequest* request,
+                           v1::Publication* response) override;
+  grpc::Status FileObjection(grpc::ServerContext* context,
+                             const v1::FileObjectionRequest* request,
+                             v1::Objection* response) override;
+  grpc::Status DecideObjection(grpc::ServerContext* context,
+                               const v1::DecideObjectionRequest* request,
+                               v1::Objection* response) override;
+  grpc::Status ListObjections(grpc::ServerContext* context,
+                              const v1::ListObjectionsRequest* request,
+                              v1::ListObjectionsResponse* response) override;
+  grpc::Status PublishPublication(grpc::ServerContext* context,
+                                  const v1::PublishPublicationRequest* request,
+                                  v1::Publication* response) override;
+  grpc::Status ListEntries(grpc::ServerContext* context,
+                           const v1::ListEntriesRequest* request,
+                           v1::ListEntriesResponse* response) override;
+  grpc::Status ApplyRepair(grpc::ServerContext* context,
+                           const v1::ApplyRepairRequest* request,
+                           v1::Repair* response) override;
+
+ private:
+  // Audits a failed write (successful ones are audited in their transaction).
+  grpc::Status Finish(const domain::AuditContext& audit, absl::string_view resource,
+                      const absl::Status& status);
+
+  storage::MysqlListRepository& lists_;
+  domain::AuditLog& audit_;
+  const Clock& clock_;
+};
+
+}  // namespace envcredit::api
+
+#endif  // ENVCREDIT_SERVER_API_LIST_SERVICE_H_

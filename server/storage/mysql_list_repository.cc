@@ -1,0 +1,935 @@
+#include "server/storage/mysql_list_repository.h"
+
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <set>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "common/errors.h"
+#include "common/status_macros.h"
+#include "server/domain/records.h"
+#include "server/storage/mysql_audit_log.h"
+#include "server/storage/request_log.h"
+
+namespace envcredit::storage {
+namespace {
+
+using domain::ListEntry;
+using domain::ListKind;
+using domain::Publication;
+using domain::PublicationState;
+using domain::Removal;
+
+constexpr size_t kChunk = 500;
+constexpr int kExamineChunk = 1000;
+
+std::string DayText(absl::CivilDay day) { return absl::FormatCivilTime(day); }
+SqlValue OptionalDay(const std::optional<absl::CivilDay>& day) {
+  return day ? SqlValue(DayText(*day)) : SqlValue(nullptr);
+}
+
+absl::StatusOr<absl::CivilDay> DayOf(const Row& row, int column) {
+  absl::CivilDay day;
+  if (row.IsNull(column) || !absl::ParseCivilTime(row.GetString(column), &day)) {
+    return absl::InternalError(absl::StrCat("column ", column, " is not a date"));
+  }
+  return day;
+}
+
+absl::StatusOr<std::optional<absl::CivilDay>> OptionalDayOf(const Row& row, int column) {
+  if (row.IsNull(column)) return std::optional<absl::CivilDay>();
+  ASSIGN_OR_RETURN(absl::CivilDay day, DayOf(row, column));
+  return std::optional<absl::CivilDay>(day);
+}
+
+std::string Sha256Hex(absl::string_view bytes) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * SHA256_DIGEST_LENGTH);
+  for (unsigned char b : digest) {
+    out += kHex[b >> 4];
+    out += kHex[b & 15];
+  }
+  return out;
+}
+
+std::string Marks(size_t n) {
+  std::string marks;
+  for (size_t i = 0; i < n; ++i) marks += i == 0 ? "?" : ",?";
+  return marks;
+}
+
+std::string Placeholders(size_t rows, size_t columns) {
+  const std::string one = absl::StrCat("(", Marks(columns), ")");
+  std::string all;
+  for (size_t r = 0; r < rows; ++r) absl::StrAppend(&all, r == 0 ? "" : ",", one);
+  return all;
+}
+
+absl::Status Audit(Transaction& tx, const domain::AuditContext& audit,
+                   absl::string_view resource) {
+  return AppendAuditEntries(tx, {domain::MakeAuditEntry(audit, resource)});
+}
+
+absl::Status Precondition(absl::string_view reason, absl::string_view subject,
+                          std::vector<PreconditionViolation> violations) {
+  std::vector<std::string> lines;
+  for (const PreconditionViolation& v : violations) {
+    lines.push_back(absl::StrCat(v.type, ": ", v.description));
+  }
+  return WithPreconditionViolations(
+      MakeError(absl::StatusCode::kFailedPrecondition, reason,
+                absl::StrCat(subject, ": ", absl::StrJoin(lines, "; "))),
+      violations);
+}
+
+absl::Status PublicationNotFound(ListKind list, int64_t id) {
+  return MakeError(absl::StatusCode::kNotFound, "PUBLICATION_NOT_FOUND",
+                   absl::StrCat(domain::PublicationName(list, id), " does not exist"));
+}
+
+// Reasons are stored one per line, fields separated by tabs.
+std::string EncodeReasons(const std::vector<domain::ListReason>& reasons) {
+  std::vector<std::string> lines;
+  for (const domain::ListReason& r : reasons) {
+    lines.push_back(absl::StrCat(r.kind, "\t", r.reference, "\t", r.authority, "\t",
+                                 DayText(r.date), "\t", r.points, "\t", r.description));
+  }
+  return absl::StrJoin(lines, "\n");
+}
+
+std::vector<domain::ListReason> DecodeReasons(const std::string& text) {
+  std::vector<domain::ListReason> out;
+  if (text.empty()) return out;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    std::vector<std::string> f = absl::StrSplit(line, '\t');
+    f.resize(6);
+    domain::ListReason r;
+    r.kind = f[0];
+    r.reference = f[1];
+    r.authority = f[2];
+    absl::ParseCivilTime(f[3], &r.date);
+    absl::SimpleAtoi(f[4], &r.points);
+    r.description = f[5];
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+#define ENVCREDIT_PUBLICATION_COLUMNS                                          \
+  "id, list_kind, state, as_of, number, previous_id, policy_id, "              \
+  "policy_version, notice_start, notice_end, entry_count, added_count, "       \
+  "unchanged_count, removed_count, content_sha256, previous_content_sha256, " \
+  "create_time, publish_time"
+
+absl::StatusOr<Publication> RowToPublication(const Row& row) {
+  Publication p;
+  p.id = row.GetInt64(0);
+  p.list = static_cast<ListKind>(row.GetInt64(1));
+  p.state = static_cast<PublicationState>(row.GetInt64(2));
+  ASSIGN_OR_RETURN(p.as_of, DayOf(row, 3));
+  p.number = row.GetInt64(4);
+  p.previous_id = row.GetInt64(5);
+  p.policy_id = row.GetString(6);
+  p.policy_version = static_cast<int>(row.GetInt64(7));
+  ASSIGN_OR_RETURN(p.notice_start, OptionalDayOf(row, 8));
+  ASSIGN_OR_RETURN(p.notice_end, OptionalDayOf(row, 9));
+  p.entry_count = static_cast<int>(row.GetInt64(10));
+  p.added_count = static_cast<int>(row.GetInt64(11));
+  p.unchanged_count = static_cast<int>(row.GetInt64(12));
+  p.removed_count = static_cast<int>(row.GetInt64(13));
+  p.content_sha256 = row.GetString(14);
+  p.previous_content_sha256 = row.GetString(15);
+  ASSIGN_OR_RETURN(p.create_time, row.GetTime(16));
+  if (!row.IsNull(17)) {
+    ASSIGN_OR_RETURN(absl::Time t, row.GetTime(17));
+    p.publish_time = t;
+  }
+  return p;
+}
+
+absl::StatusOr<Publication> ReadPublication(Session& s, ListKind list, int64_t id,
+                                            bool for_update) {
+  ASSIGN_OR_RETURN(std::optional<Row> row,
+                   s.QueryRow(absl::StrCat("SELECT " ENVCREDIT_PUBLICATION_COLUMNS
+                                           " FROM publications WHERE id = ? AND "
+                                           "list_kind = ?",
+                                           for_update ? " FOR UPDATE" : ""),
+                              {id, static_cast<int>(list)}));
+  if (!row) return PublicationNotFound(list, id);
+  return RowToPublication(*row);
+}
+
+absl::StatusOr<std::optional<Publication>> ReadLatestPublished(Session& s, ListKind list) {
+  ASSIGN_OR_RETURN(std::optional<Row> row,
+                   s.QueryRow("SELECT " ENVCREDIT_PUBLICATION_COLUMNS
+                              " FROM publications WHERE list_kind = ? AND number "
+                              "IS NOT NULL ORDER BY number DESC LIMIT 1",
+                              {static_cast<int>(list)}));
+  if (!row) return std::optional<Publication>();
+  ASSIGN_OR_RETURN(Publication p, RowToPublication(*row));
+  return std::optional<Publication>(std::move(p));
+}
+
+#define ENVCREDIT_ENTRY_COLUMNS                                                \
+  "credit_code, enterprise_id, enterprise_name, legal_representative, "       \
+  "region_code, level, points, reasons, listing_date, earliest_repair_date, " \
+  "expiry_date, change_kind, notice_text"
+
+absl::StatusOr<ListEntry> RowToEntry(const Row& row) {
+  ListEntry e;
+  e.credit_code = row.GetString(0);
+  e.enterprise_id = row.GetInt64(1);
+  e.enterprise_name = row.GetString(2);
+  e.legal_representative = row.GetString(3);
+  e.region_code = row.GetString(4);
+  e.level = static_cast<scoring::Level>(row.GetInt64(5));
+  e.points = static_cast<int>(row.GetInt64(6));
+  e.reasons = DecodeReasons(row.GetString(7));
+  ASSIGN_OR_RETURN(e.listing_date, DayOf(row, 8));
+  ASSIGN_OR_RETURN(e.earliest_repair_date, OptionalDayOf(row, 9));
+  ASSIGN_OR_RETURN(e.expiry_date, OptionalDayOf(row, 10));
+  e.change = static_cast<domain::EntryChange>(row.GetInt64(11));
+  e.notice_text = row.GetString(12);
+  return e;
+}
+
+absl::Status ReadEntries(Session& s, Publication& p) {
+  p.entries.clear();
+  p.removals.clear();
+  ASSIGN_OR_RETURN(std::vector<Row> rows,
+                   s.Query("SELECT " ENVCREDIT_ENTRY_COLUMNS
+                           " FROM publication_entries WHERE publication_id = ? "
+                           "ORDER BY credit_code",
+                           {p.id}));
+  p.entries.reserve(rows.size());
+  for (const Row& row : rows) {
+    ASSIGN_OR_RETURN(ListEntry e, RowToEntry(row));
+    p.entries.push_back(std::move(e));
+  }
+  ASSIGN_OR_RETURN(rows, s.Query("SELECT credit_code, enterprise_id, enterprise_name, "
+                                 "reason, detail FROM publication_removals WHERE "
+                                 "publication_id = ? ORDER BY credit_code",
+                                 {p.id}));
+  for (const Row& row : rows) {
+    p.removals.push_back(Removal{row.GetInt64(1), row.GetString(0), row.GetString(2),
+                                 static_cast<domain::RemovalReason>(row.GetInt64(3)),
+                                 row.GetString(4)});
+  }
+  return absl::OkStatus();
+}
+
+absl::Status InsertEntries(Transaction& tx, int64_t publication_id,
+                           const std::vector<ListEntry>& entries) {
+  for (size_t start = 0; start < entries.size(); start += kChunk) {
+    const size_t n = std::min(kChunk, entries.size() - start);
+    std::vector<SqlValue> params;
+    params.reserve(n * 14);
+    for (size_t i = start; i < start + n; ++i) {
+      const ListEntry& e = entries[i];
+      for (SqlValue v : std::initializer_list<SqlValue>{
+               publication_id, e.credit_code, e.enterprise_id, e.enterprise_name,
+               e.legal_representative, e.region_code, static_cast<int>(e.level),
+               e.points, EncodeReasons(e.reasons), DayText(e.listing_date),
+               OptionalDay(e.earliest_repair_date), OptionalDay(e.expiry_date),
+               static_cast<int>(e.change),
+               e.notice_text.empty() ? SqlValue(nullptr) : SqlValue(e.notice_text)}) {
+        params.push_back(std::move(v));
+      }
+    }
+    RETURN_IF_ERROR(tx.Execute(absl::StrCat("INSERT INTO publication_entries "
+                                            "(publication_id, " ENVCREDIT_ENTRY_COLUMNS
+                                            ") VALUES ",
+                                            Placeholders(n, 14)),
+                               params)
+                        .status());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status InsertRemovals(Transaction& tx, int64_t publication_id,
+                            const std::vector<Removal>& removals) {
+  for (size_t start = 0; start < removals.size(); start += kChunk) {
+    const size_t n = std::min(kChunk, removals.size() - start);
+    std::vector<SqlValue> params;
+    for (size_t i = start; i < start + n; ++i) {
+      const Removal& r = removals[i];
+      for (SqlValue v : std::initializer_list<SqlValue>{
+               publication_id, r.credit_code, r.enterprise_id, r.enterprise_name,
+               static_cast<int>(r.reason), r.detail}) {
+        params.push_back(std::move(v));
+      }
+    }
+    RETURN_IF_ERROR(tx.Execute(absl::StrCat("INSERT INTO publication_removals "
+                                            "(publication_id, credit_code, "
+                                            "enterprise_id, enterprise_name, reason, "
+                                            "detail) VALUES ",
+                                            Placeholders(n, 6)),
+                               params)
+                        .status());
+  }
+  return absl::OkStatus();
+}
+
+domain::Objection RowToObjection(const Row& row, ListKind list) {
+  domain::Objection o;
+  o.id = row.GetInt64(0);
+  o.publication_id = row.GetInt64(1);
+  o.list = list;
+  o.credit_code = row.GetString(2);
+  o.statement = row.GetString(3);
+  o.state = static_cast<domain::ObjectionState>(row.GetInt64(4));
+  o.decision_reason = row.GetString(5);
+  if (auto t = row.GetTime(6); t.ok()) o.file_time = *t;
+  if (!row.IsNull(7)) {
+    if (auto t = row.GetTime(7); t.ok()) o.decide_time = *t;
+  }
+  return o;
+}
+
+#define ENVCREDIT_OBJECTION_COLUMNS \
+  "id, publication_id, credit_code, statement, state, decision_reason, file_time, decide_time"
+
+}  // namespace
+
+// ----------------------------------------------------------------- propose
+
+absl::StatusOr<std::vector<domain::ListCandidate>> MysqlListRepository::Examine(
+    ListKind list, absl::CivilDay as_of, const std::vector<ListEntry>& previous) {
+  const domain::RatingCalculator& calculator = ratings_.calculator();
+  // Which enterprises to rate: on today, the stored ratings say who can be
+  // on a list (plus any whose rating is due for the roll); on an earlier
+  // day, everyone.
+  std::set<int> levels;
+  for (const auto& [id, policy] : calculator.catalog().policies) {
+    if (list == ListKind::kHonorList && policy.honor_list) {
+      levels.insert(static_cast<int>(policy.honor_list->level));
+    }
+    if (list == ListKind::kBlackList && policy.black_list) {
+      levels.insert(static_cast<int>(policy.black_list->level));
+    }
+  }
+  const bool today = as_of == ratings_.Today();
+  std::vector<int64_t> ids;
+  RETURN_IF_ERROR(db_.RunInTransaction(
+      [&](Transaction& tx) -> absl::Status {
+        ids.clear();
+        std::vector<Row> rows;
+        if (today && !levels.empty()) {
+          std::vector<SqlValue> params;
+          for (int level : levels) params.emplace_back(level);
+          params.emplace_back(DayText(as_of));
+          ASSIGN_OR_RETURN(rows, tx.Query(absl::StrCat("SELECT enterprise_id FROM "
+                                                       "ratings WHERE level IN (",
+                                                       Marks(levels.size()),
+                                                       ") OR valid_until <= ?"),
+                                          params));
+        } else if (!today) {
+          ASSIGN_OR_RETURN(rows, tx.Query("SELECT id FROM enterprises"));
+        }
+        for (const Row& row : rows) ids.push_back(row.GetInt64(0));
+        return absl::OkStatus();
+      },
+      TxMode::kReadOnly));
+  absl::flat_hash_set<int64_t> listed;
+  for (const ListEntry& e : previous) {
+    listed.insert(e.enterprise_id);
+    ids.push_back(e.enterprise_id);
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+
+  std::vector<domain::ListCandidate> out;
+  for (size_t start = 0; start < ids.size(); start += kExamineChunk) {
+    const absl::Span<const int64_t> chunk =
+        absl::MakeConstSpan(ids).subspan(start, kExamineChunk);
+    std::vector<domain::ListCandidate> batch;
+    RETURN_IF_ERROR(db_.RunInTransaction(
+        [&](Transaction& tx) -> absl::Status {
+          batch.clear();
+          ASSIGN_OR_RETURN(
+              std::vector<Row> rows,
+              tx.Query(absl::StrCat("SELECT id, credit_code, display_name, "
+                                    "legal_representative, region_code FROM "
+                                    "enterprises WHERE id IN (",
+                                    Marks(chunk.size()), ") ORDER BY id"),
+                       std::vector<SqlValue>(chunk.begin(), chunk.end())));
+          ASSIGN_OR_RETURN(auto records, LoadScoringRecords(tx, chunk));
+          for (const Row& row : rows) {
+            domain::ListCandidate c;
+            c.enterprise_id = row.GetInt64(0);
+            c.credit_code = row.GetString(1);
+            c.enterprise_name = row.GetString(2);
+            c.legal_representative = row.GetString(3);
+            c.region_code = row.GetString(4);
+            c.policy = &calculator.PolicyFor(c.region_code);
+            auto it = records.find(c.enterprise_id);
+            if (it != records.end()) c.records = std::move(it->second);
+            ASSIGN_OR_RETURN(c.check, scoring::CheckLists(c.records, as_of, *c.policy));
+            const bool meets = list == ListKind::kBlackList ? c.check.black_list
+                                                            : c.check.honor_list;
+            // Keep only what the proposal needs: who meets, who was listed.
+            if (meets || listed.contains(c.enterprise_id)) batch.push_back(std::move(c));
+          }
+          return absl::OkStatus();
+        },
+        TxMode::kReadOnly));
+    for (auto& c : batch) out.push_back(std::move(c));
+  }
+  return out;
+}
+
+absl::StatusOr<Publication> MysqlListRepository::Propose(
+    ListKind list, absl::CivilDay as_of, const domain::RequestKey& key,
+    const domain::AuditContext& audit) {
+  // The rating of every candidate is computed outside the write transaction
+  // (it reads a great deal); the draft is then stored in one transaction.
+  std::optional<Publication> previous;
+  RETURN_IF_ERROR(db_.RunInTransaction(
+      [&](Transaction& tx) -> absl::Status {
+        ASSIGN_OR_RETURN(previous, ReadLatestPublished(tx, list));
+        if (previous) RETURN_IF_ERROR(ReadEntries(tx, *previous));
+        return absl::OkStatus();
+      },
+      TxMode::kReadOnly));
+  const std::vector<ListEntry> no_entries;
+  const std::vector<ListEntry>& previous_entries = previous ? previous->entries : no_entries;
+  ASSIGN_OR_RETURN(std::vector<domain::ListCandidate> examined,
+                   Examine(list, as_of, previous_entries));
+  std::vector<int64_t> repaired;
+  RETURN_IF_ERROR(db_.RunInTransaction(
+      [&](Transaction& tx) -> absl::Status {
+        repaired.clear();
+        ASSIGN_OR_RETURN(std::vector<Row> rows,
+                         tx.Query("SELECT enterprise_id FROM list_repairs WHERE "
+                                  "list_kind = ? AND consumed_by IS NULL",
+                                  {static_cast<int>(list)}));
+        for (const Row& row : rows) repaired.push_back(row.GetInt64(0));
+        return absl::OkStatus();
+      },
+      TxMode::kReadOnly));
+  domain::Proposal proposal =
+      domain::BuildProposal(list, as_of, previous_entries, examined, repaired);
+  const scoring::Policy& policy = ratings_.calculator().DefaultPolicy();
+
+  Publication result;
+  RETURN_IF_ERROR(db_.RunInTransaction([&](Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Replay replay, ClaimRequestId(tx, key, "ProposePublication", ""));
+    if (replay.seen) {
+      ASSIGN_OR_RETURN(result, ReadPublication(tx, list,
+                                               domain::IdOfRecordName(replay.resource_name),
+                                               false));
+      return Audit(tx, audit, replay.resource_name);
+    }
+    ASSIGN_OR_RETURN(std::optional<Row> open,
+                     tx.QueryRow("SELECT id, state FROM publications WHERE "
+                                 "open_list = ? FOR UPDATE",
+                                 {static_cast<int>(list)}));
+    if (open) {
+      if (open->GetInt64(1) == static_cast<int>(PublicationState::kNotice)) {
+        return Precondition(
+            "PUBLICATION_IN_PROGRESS", domain::PublicationName(list, open->GetInt64(0)),
+            {{"PUBLICATION_IN_PROGRESS", domain::PublicationName(list, open->GetInt64(0)),
+              "a publication of this list is in its notice period; publish it first"}});
+      }
+      RETURN_IF_ERROR(tx.Execute("UPDATE publications SET state = ?, open_list = NULL "
+                                 "WHERE id = ?",
+                                 {static_cast<int>(PublicationState::kSuperseded),
+                                  open->GetInt64(0)})
+                          .status());
+    }
+    RETURN_IF_ERROR(
+        tx.Execute("INSERT INTO publications (list_kind, state, open_list, as_of, "
+                   "previous_id, policy_id, policy_version, entry_count, "
+                   "added_count, unchanged_count, removed_count, create_time) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))",
+                   {static_cast<int>(list), static_cast<int>(PublicationState::kDraft),
+                    static_cast<int>(list), DayText(as_of),
+                    previous ? SqlValue(previous->id) : SqlValue(nullptr), policy.id,
+                    policy.version, static_cast<int64_t>(proposal.entries.size()),
+                    proposal.added, proposal.unchanged,
+                    static_cast<int64_t>(proposal.removals.size())})
+            .status());
+    ASSIGN_OR_RETURN(int64_t id, tx.LastInsertId());
+    RETURN_IF_ERROR(InsertEntries(tx, id, proposal.entries));
+    RETURN_IF_ERROR(InsertRemovals(tx, id, proposal.removals));
+    const std::string name = domain::PublicationName(list, id);
+    RETURN_IF_ERROR(SetReplayResource(tx, key, name));
+    ASSIGN_OR_RETURN(result, ReadPublication(tx, list, id, false));
+    return Audit(tx, audit, name);
+  }));
+  return result;
+}
+
+// --------------------------------------------------------------- reading
+
+absl::StatusOr<Publication> MysqlListRepository::Get(ListKind list, int64_t id,
+                                                     bool with_entries) {
+  Publication result;
+  RETURN_IF_ERROR(db_.RunInTransaction(
+      [&](Transaction& tx) -> absl::Status {
+        ASSIGN_OR_RETURN(result, ReadPublication(tx, list, id, false));
+        if (with_entries) RETURN_IF_ERROR(ReadEntries(tx, result));
+        return absl::OkStatus();
+      },
+      TxMode::kReadOnly));
+  return result;
+}
+
+absl::StatusOr<Publication> MysqlListRepository::Latest(ListKind list,
+                                                        bool with_entries) {
+  Publication result;
+  RETURN_IF_ERROR(db_.RunInTransaction(
+      [&](Transaction& tx) -> absl::Status {
+        ASSIGN_OR_RETURN(std::optional<Publication> latest, ReadLatestPublished(tx, list));
+        if (!latest) {
+          return MakeError(absl::StatusCode::kNotFound, "PUBLICATION_NOT_FOUND",
+                           absl::StrCat("lists/", domain::ListSlug(list),
+                                        " was never published"));
+        }
+        result = *std::move(latest);
+        if (with_entries) RETURN_IF_ERROR(ReadEntries(tx, result));
+        return absl::OkStatus();
+      },
+      TxMode::kReadOnly));
+  return result;
+}
+
+absl::StatusOr<PublicationPage> MysqlListRepository::List(ListKind list,
+                                                          bool published_only,
+                                                          int64_t before_id, int limit) {
+  PublicationPage page;
+  RETURN_IF_ERROR(db_.RunInTransaction(
+      [&](Transaction& tx) -> absl::Status {
+        page = PublicationPage();
+        std::string sql = "SELECT " ENVCREDIT_PUBLICATION_COLUMNS
+                          " FROM publications WHERE list_kind = ?";
+        std::vector<SqlValue> params = {static_cast<int>(list)};
+        if (published_only) sql += " AND number IS NOT NULL";
+        if (before_id > 0) {
+          sql += " AND id < ?";
+          params.emplace_back(before_id);
+        }
+        sql += " ORDER BY id DESC LIMIT ?";
+        params.emplace_back(limit + 1);
+        ASSIGN_OR_RETURN(std::vector<Row> rows, tx.Query(sql, params));
+        page.has_more = static_cast<int>(rows.size()) > limit;
+        if (page.has_more) rows.erase(rows.begin() + limit, rows.end());
+        for (const Row& row : rows) {
+          ASSIGN_OR_RETURN(Publication p, RowToPublication(row));
+          page.publications.push_back(std::move(p));
+        }
+        return absl::OkStatus();
+      },
+      TxMode::kReadOnly));
+  return page;
+}
+
+// ---------------------------------------------------------------- notice
+
+absl::StatusOr<Publication> MysqlListRepository::StartNotice(
+    ListKind list, int64_t id, const domain::RequestKey& key,
+    const domain::AuditContext& audit) {
+  const std::string name = domain::PublicationName(list, id);
+  const absl::CivilDay today = ratings_.Today();
+  const scoring::Policy& policy = ratings_.calculator().DefaultPolicy();
+  Publication result;
+  RETURN_IF_ERROR(db_.RunInTransaction([&](Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Replay replay, ClaimRequestId(tx, key, "StartNotice", name));
+    ASSIGN_OR_RETURN(Publication p, ReadPublication(tx, list, id, true));
+    if (!replay.seen && p.state != PublicationState::kNotice) {
+      if (p.state != PublicationState::kDraft) {
+        return Precondition("PUBLICATION_NOT_DRAFT", name,
+                            {{"NOT_DRAFT", name,
+                              "only a DRAFT can start its notice period"}});
+      }
+      const absl::CivilDay end = today + (std::max(policy.list_notice_days, 1) - 1);
+      RETURN_IF_ERROR(tx.Execute("UPDATE publications SET state = ?, notice_start = "
+                                 "?, notice_end = ? WHERE id = ?",
+                                 {static_cast<int>(PublicationState::kNotice),
+                                  DayText(today), DayText(end), id})
+                          .status());
+      if (list == ListKind::kBlackList) {
+        RETURN_IF_ERROR(ReadEntries(tx, p));
+        for (const ListEntry& e : p.entries) {
+          RETURN_IF_ERROR(tx.Execute("UPDATE publication_entries SET notice_text = ? "
+                                     "WHERE publication_id = ? AND credit_code = ?",
+                                     {domain::NoticeText(e, policy, end), id,
+                                      e.credit_code})
+                              .status());
+        }
+      }
+    }
+    ASSIGN_OR_RETURN(result, ReadPublication(tx, list, id, false));
+    return Audit(tx, audit, name);
+  }));
+  return result;
+}
+
+absl::StatusOr<domain::Objection> MysqlListRepository::FileObjection(
+    ListKind list, int64_t publication_id, const std::string& credit_code,
+    const std::string& statement, const domain::RequestKey& key,
+    const domain::AuditContext& audit) {
+  const std::string name = domain::PublicationName(list, publication_id);
+  const absl::CivilDay today = ratings_.Today();
+  domain::Objection result;
+  RETURN_IF_ERROR(db_.RunInTransaction([&](Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Replay replay, ClaimRequestId(tx, key, "FileObjection", ""));
+    int64_t objection_id = 0;
+    if (replay.seen) {
+      objection_id = domain::IdOfRecordName(replay.resource_name);
+    } else {
+      ASSIGN_OR_RETURN(Publication p, ReadPublication(tx, list, publication_id, true));
+      if (p.state != PublicationState::kNotice) {
+        return Precondition("PUBLICATION_NOT_IN_NOTICE", name,
+                            {{"NOT_IN_NOTICE", name,
+                              "objections are filed only during the notice period"}});
+      }
+      if (p.notice_end && today > *p.notice_end) {
+        return Precondition(
+            "NOTICE_PERIOD_OVER", name,
+            {{"NOTICE_PERIOD_OVER", name,
+              absl::StrCat("the notice period ended on ", DayText(*p.notice_end))}});
+      }
+      ASSIGN_OR_RETURN(std::optional<Row> entry,
+                       tx.QueryRow("SELECT 1 FROM publication_entries WHERE "
+                                   "publication_id = ? AND credit_code = ?",
+                                   {publication_id, credit_code}));
+      if (!entry) {
+        return MakeError(absl::StatusCode::kNotFound, "ENTRY_NOT_FOUND",
+                         absl::StrCat(credit_code, " is not on ", name),
+                         "objection.credit_code");
+      }
+      RETURN_IF_ERROR(tx.Execute("INSERT INTO objections (publication_id, "
+                                 "credit_code, statement, state, file_time) VALUES "
+                                 "(?, ?, ?, ?, UTC_TIMESTAMP(6))",
+                                 {publication_id, credit_code, statement,
+                                  static_cast<int>(domain::ObjectionState::kPending)})
+                          .status());
+      ASSIGN_OR_RETURN(objection_id, tx.LastInsertId());
+      RETURN_IF_ERROR(SetReplayResource(
+          tx, key, absl::StrCat(name, "/objections/", objection_id)));
+    }
+    ASSIGN_OR_RETURN(std::optional<Row> row,
+                     tx.QueryRow("SELECT " ENVCREDIT_OBJECTION_COLUMNS
+                                 " FROM objections WHERE id = ?",
+                                 {objection_id}));
+    if (!row) return absl::InternalError("objection not found after insert");
+    result = RowToObjection(*row, list);
+    return Audit(tx, audit, absl::StrCat(name, "/objections/", objection_id));
+  }));
+  return result;
+}
+
+absl::StatusOr<domain::Objection> MysqlListRepository::DecideObjection(
+    ListKind list, int64_t publication_id, int64_t objection_id, bool upheld,
+    const std::string& reason, const domain::RequestKey& key,
+    const domain::AuditContext& audit) {
+  const std::string pub_name = domain::PublicationName(list, publication_id);
+  const std::string name = absl::StrCat(pub_name, "/objections/", objection_id);
+  domain::Objection result;
+  RETURN_IF_ERROR(db_.RunInTransaction([&](Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Replay replay, ClaimRequestId(tx, key, "DecideObjection", name));
+    ASSIGN_OR_RETURN(Publication p, ReadPublication(tx, list, publication_id, true));
+    ASSIGN_OR_RETURN(std::optional<Row> row,
+                     tx.QueryRow("SELECT " ENVCREDIT_OBJECTION_COLUMNS
+                                 " FROM objections WHERE id = ? AND publication_id = ?",
+                                 {objection_id, publication_id}));
+    if (!row) {
+      return MakeError(absl::StatusCode::kNotFound, "OBJECTION_NOT_FOUND",
+                       absl::StrCat(name, " does not exist"));
+    }
+    domain::Objection o = RowToObjection(*row, list);
+    if (!replay.seen) {
+      if (o.state != domain::ObjectionState::kPending) {
+        return Precondition("OBJECTION_ALREADY_DECIDED", name,
+                            {{"ALREADY_DECIDED", name, "the objection was decided already"}});
+      }
+      if (p.state != PublicationState::kNotice) {
+        return Precondition("PUBLICATION_NOT_IN_NOTICE", pub_name,
+                            {{"NOT_IN_NOTICE", pub_name,
+                              "objections are decided while the publication is in notice"}});
+      }
+      RETURN_IF_ERROR(tx.Execute("UPDATE objections SET state = ?, decision_reason = "
+                                 "?, decide_time = UTC_TIMESTAMP(6) WHERE id = ?",
+                                 {static_cast<int>(upheld ? domain::ObjectionState::kUpheld
+                                                          : domain::ObjectionState::kRejected),
+                                  reason, objection_id})
+                          .status());
+      if (upheld) {
+        // The entry leaves this publication, shown as a removal.
+        ASSIGN_OR_RETURN(std::optional<Row> entry_row,
+                         tx.QueryRow("SELECT " ENVCREDIT_ENTRY_COLUMNS
+                                     " FROM publication_entries WHERE publication_id "
+                                     "= ? AND credit_code = ? FOR UPDATE",
+                                     {publication_id, o.credit_code}));
+        if (entry_row) {
+          ASSIGN_OR_RETURN(ListEntry e, RowToEntry(*entry_row));
+          RETURN_IF_ERROR(tx.Execute("DELETE FROM publication_entries WHERE "
+                                     "publication_id = ? AND credit_code = ?",
+                                     {publication_id, o.credit_code})
+                              .status());
+          RETURN_IF_ERROR(InsertRemovals(
+              tx, publication_id,
+              {Removal{e.enterprise_id, e.credit_code, e.enterprise_name,
+                       domain::RemovalReason::kObjectionUpheld,
+                       absl::StrCat("objection upheld: ", reason)}}));
+          const bool added = e.change == domain::EntryChange::kAdded;
+          RETURN_IF_ERROR(tx.Execute("UPDATE publications SET entry_count = "
+                                     "entry_count - 1, added_count = added_count - ?, "
+                                     "unchanged_count = unchanged_count - ?, "
+                                     "removed_count = removed_count + 1 WHERE id = ?",
+                                     {added ? 1 : 0, added ? 0 : 1, publication_id})
+                              .status());
+        }
+      }
+      ASSIGN_OR_RETURN(row, tx.QueryRow("SELECT " ENVCREDIT_OBJECTION_COLUMNS
+                                        " FROM objections WHERE id = ?",
+                                        {objection_id}));
+      o = RowToObjection(*row, list);
+    }
+    result = o;
+    return Audit(tx, audit, name);
+  }));
+  return result;
+}
+
+absl::StatusOr<std::vector<domain::Objection>> MysqlListRepository::ListObjections(
+    ListKind list, int64_t publication_id) {
+  std::vector<domain::Objection> result;
+  RETURN_IF_ERROR(db_.RunInTransaction(
+      [&](Transaction& tx) -> absl::Status {
+        result.clear();
+        RETURN_IF_ERROR(ReadPublication(tx, list, publication_id, false).status());
+        ASSIGN_OR_RETURN(std::vector<Row> rows,
+                         tx.Query("SELECT " ENVCREDIT_OBJECTION_COLUMNS
+                                  " FROM objections WHERE publication_id = ? ORDER BY id",
+                                  {publication_id}));
+        for (const Row& row : rows) result.push_back(RowToObjection(row, list));
+        return absl::OkStatus();
+      },
+      TxMode::kReadOnly));
+  return result;
+}
+
+// --------------------------------------------------------------- publish
+
+absl::StatusOr<Publication> MysqlListRepository::Publish(
+    ListKind list, int64_t id, const domain::RequestKey& key,
+    const domain::AuditContext& audit) {
+  const std::string name = domain::PublicationName(list, id);
+  const absl::CivilDay today = ratings_.Today();
+  Publication result;
+  RETURN_IF_ERROR(db_.RunInTransaction([&](Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Replay replay, ClaimRequestId(tx, key, "PublishPublication", name));
+    ASSIGN_OR_RETURN(Publication p, ReadPublication(tx, list, id, true));
+    if (!replay.seen && p.state != PublicationState::kPublished) {
+      std::vector<PreconditionViolation> blockers;
+      if (p.state != PublicationState::kNotice) {
+        blockers.push_back({"NOT_IN_NOTICE", name,
+                            "a publication is published after its notice period "
+                            "(StartNotice first)"});
+      } else if (p.notice_end && today <= *p.notice_end) {
+        blockers.push_back({"NOTICE_NOT_ENDED", name,
+                            absl::StrCat("the notice period lasts until ",
+                                         DayText(*p.notice_end), " inclusive")});
+      }
+      ASSIGN_OR_RETURN(std::optional<Row> pending,
+                       tx.QueryRow("SELECT COUNT(*) FROM objections WHERE "
+                                   "publication_id = ? AND state = ?",
+                                   {id, static_cast<int>(domain::ObjectionState::kPending)}));
+      if (pending && pending->GetInt64(0) > 0) {
+        blockers.push_back({"OBJECTIONS_PENDING", name,
+                            absl::StrCat(pending->GetInt64(0),
+                                         " objection(s) not decided yet")});
+      }
+      if (!blockers.empty()) {
+        return Precondition("PUBLICATION_BLOCKED", name, std::move(blockers));
+      }
+      ASSIGN_OR_RETURN(std::optional<Publication> previous, ReadLatestPublished(tx, list));
+      p.number = previous ? previous->number + 1 : 1;
+      p.previous_content_sha256 = previous ? previous->content_sha256 : "";
+      p.previous_id = previous ? previous->id : 0;
+      RETURN_IF_ERROR(ReadEntries(tx, p));
+      p.content_sha256 =
+          Sha256Hex(domain::CanonicalContent(p.Header(), p.entries, p.removals));
+      RETURN_IF_ERROR(
+          tx.Execute("UPDATE publications SET state = ?, open_list = NULL, number = "
+                     "?, previous_id = ?, content_sha256 = ?, "
+                     "previous_content_sha256 = ?, publish_time = UTC_TIMESTAMP(6) "
+                     "WHERE id = ?",
+                     {static_cast<int>(PublicationState::kPublished), p.number,
+                      p.previous_id == 0 ? SqlValue(nullptr) : SqlValue(p.previous_id),
+                      p.content_sha256, p.previous_content_sha256, id})
+              .status());
+      RETURN_IF_ERROR(tx.Execute("UPDATE list_repairs SET consumed_by = ? WHERE "
+                                 "list_kind = ? AND consumed_by IS NULL AND "
+                                 "enterprise_id IN (SELECT enterprise_id FROM "
+                                 "publication_removals WHERE publication_id = ? AND "
+                                 "reason = ?)",
+                                 {id, static_cast<int>(list), id,
+                                  static_cast<int>(domain::RemovalReason::kRepaired)})
+                          .status());
+      RETURN_IF_ERROR(Audit(tx, audit, name));
+      // The change feed: every addition and removal (cursors last).
+      std::vector<domain::ListChange> changes;
+      for (const ListEntry& e : p.entries) {
+        if (e.change != domain::EntryChange::kAdded) continue;
+        changes.push_back({0, static_cast<int>(list), e.credit_code,
+                           domain::ListChangeKind::kAdded, name,
+                           absl::StrCat("listed in publication ", p.number), p.as_of, {}});
+      }
+      for (const Removal& r : p.removals) {
+        changes.push_back({0, static_cast<int>(list), r.credit_code,
+                           domain::ListChangeKind::kRemoved, name,
+                           absl::StrCat(domain::RemovalReasonName(r.reason), ": ", r.detail),
+                           p.as_of, {}});
+      }
+      RETURN_IF_ERROR(AppendListChanges(tx, changes));
+    } else {
+      RETURN_IF_ERROR(Audit(tx, audit, name));
+    }
+    ASSIGN_OR_RETURN(result, ReadPublication(tx, list, id, false));
+    return absl::OkStatus();
+  }));
+  return result;
+}
+
+// ------------------------------------------------------ entries and repair
+
+absl::StatusOr<EntryPage> MysqlListRepository::Entries(ListKind list,
+                                                       absl::string_view after_credit_code,
+                                                       int limit) {
+  EntryPage page;
+  RETURN_IF_ERROR(db_.RunInTransaction(
+      [&](Transaction& tx) -> absl::Status {
+        page = EntryPage();
+        ASSIGN_OR_RETURN(std::optional<Publication> latest, ReadLatestPublished(tx, list));
+        if (!latest) return absl::OkStatus();
+        page.publication_id = latest->id;
+        ASSIGN_OR_RETURN(
+            std::vector<Row> rows,
+            tx.Query("SELECT " ENVCREDIT_ENTRY_COLUMNS
+                     " FROM publication_entries e WHERE e.publication_id = ? AND "
+                     "e.credit_code > ? AND NOT EXISTS (SELECT 1 FROM list_repairs "
+                     "r WHERE r.list_kind = ? AND r.enterprise_id = e.enterprise_id "
+                     "AND r.listing_date = e.listing_date) ORDER BY e.credit_code "
+                     "LIMIT ?",
+                     {latest->id, after_credit_code, static_cast<int>(list), limit + 1}));
+        page.has_more = static_cast<int>(rows.size()) > limit;
+        if (page.has_more) rows.erase(rows.begin() + limit, rows.end());
+        for (const Row& row : rows) {
+          ASSIGN_OR_RETURN(ListEntry e, RowToEntry(row));
+          page.entries.push_back(std::move(e));
+        }
+        return absl::OkStatus();
+      },
+      TxMode::kReadOnly));
+  return page;
+}
+
+absl::StatusOr<domain::Repair> MysqlListRepository::ApplyRepair(
+    const std::string& credit_code, const domain::RepairEvidence& evidence,
+    const domain::RequestKey& key, const domain::AuditContext& audit) {
+  const std::string entry_name = absl::StrCat("lists/black/entries/", credit_code);
+  const absl::CivilDay today = ratings_.Today();
+  domain::Repair result;
+  RETURN_IF_ERROR(db_.RunInTransaction([&](Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Replay replay, ClaimRequestId(tx, key, "ApplyRepair", entry_name));
+    ASSIGN_OR_RETURN(std::optional<Publication> latest,
+                     ReadLatestPublished(tx, ListKind::kBlackList));
+    std::optional<ListEntry> entry;
+    if (latest) {
+      ASSIGN_OR_RETURN(std::optional<Row> row,
+                       tx.QueryRow("SELECT " ENVCREDIT_ENTRY_COLUMNS
+                                   " FROM publication_entries WHERE publication_id = "
+                                   "? AND credit_code = ?",
+                                   {latest->id, credit_code}));
+      if (row) {
+        ASSIGN_OR_RETURN(ListEntry e, RowToEntry(*row));
+        entry = std::move(e);
+      }
+    }
+    if (!entry) {
+      return MakeError(absl::StatusCode::kNotFound, "ENTRY_NOT_FOUND",
+                       absl::StrCat(credit_code, " is not on the published black list"),
+                       "entry");
+    }
+    // Lock the enterprise: one repair decision at a time.
+    RETURN_IF_ERROR(tx.Query("SELECT id FROM enterprises WHERE id = ? FOR UPDATE",
+                             {entry->enterprise_id})
+                        .status());
+    ASSIGN_OR_RETURN(std::optional<Row> granted,
+                     tx.QueryRow("SELECT id, rectification_date, penalty_performed, "
+                                 "commitment, note, grant_time FROM list_repairs WHERE "
+                                 "list_kind = ? AND enterprise_id = ? AND listing_date = ?",
+                                 {static_cast<int>(ListKind::kBlackList),
+                                  entry->enterprise_id, DayText(entry->listing_date)}));
+    if (granted && !replay.seen) {
+      return Precondition("REPAIR_ALREADY_GRANTED", entry_name,
+                          {{"ALREADY_GRANTED", entry_name,
+                            "a repair was granted for this listing already"}});
+    }
+    if (!granted) {
+      const int64_t ids[] = {entry->enterprise_id};
+      ASSIGN_OR_RETURN(auto records, LoadScoringRecords(tx, ids));
+      const std::vector<domain::RepairProblem> problems = domain::RepairProblems(
+          *entry, evidence, records[entry->enterprise_id], today);
+      if (!problems.empty()) {
+        std::vector<PreconditionViolation> violations;
+        for (const auto& p : problems) violations.push_back({p.type, entry_name, p.description});
+        return Precondition("REPAIR_CONDITIONS_UNMET", entry_name, std::move(violations));
+      }
+      RETURN_IF_ERROR(
+          tx.Execute("INSERT INTO list_repairs (list_kind, enterprise_id, credit_code, "
+                     "listing_date, rectification_date, penalty_performed, commitment, "
+                     "note, grant_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))",
+                     {static_cast<int>(ListKind::kBlackList), entry->enterprise_id,
+                      credit_code, DayText(entry->listing_date),
+                      DayText(*evidence.rectification_date),
+                      evidence.penalty_performed ? 1 : 0, evidence.commitment,
+                      evidence.note})
+              .status());
+      RETURN_IF_ERROR(Audit(tx, audit, entry_name));
+      std::vector<domain::ListChange> changes = {
+          {0, static_cast<int>(ListKind::kBlackList), credit_code,
+           domain::ListChangeKind::kRepaired, "",
+           "credit repair granted; the entry leaves the next publication", today, {}}};
+      RETURN_IF_ERROR(AppendListChanges(tx, changes));
+      ASSIGN_OR_RETURN(granted, tx.QueryRow("SELECT id, rectification_date, "
+                                            "penalty_performed, commitment, note, "
+                                            "grant_time FROM list_repairs WHERE "
+                                            "list_kind = ? AND enterprise_id = ? AND "
+                                            "listing_date = ?",
+                                            {static_cast<int>(ListKind::kBlackList),
+                                             entry->enterprise_id,
+                                             DayText(entry->listing_date)}));
+    } else {
+      RETURN_IF_ERROR(Audit(tx, audit, entry_name));
+    }
+    result = domain::Repair();
+    result.id = granted->GetInt64(0);
+    result.credit_code = credit_code;
+    result.listing_date = entry->listing_date;
+    ASSIGN_OR_RETURN(absl::CivilDay rectified, DayOf(*granted, 1));
+    result.evidence.rectification_date = rectified;
+    result.evidence.penalty_performed = granted->GetInt64(2) != 0;
+    result.evidence.commitment = granted->GetString(3);
+    result.evidence.note = granted->GetString(4);
+    ASSIGN_OR_RETURN(result.grant_time, granted->GetTime(5));
+    return absl::OkStatus();
+  }));
+  return result;
+}
+
+}  // namespace envcredit::storage

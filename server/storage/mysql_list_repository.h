@@ -1,0 +1,97 @@
+// The honour and black lists in MySQL / MariaDB (migration 0006;
+// doc/lists.md): proposals, the notice, objections, publication, entries and
+// credit repair. Every mutation is one transaction with its audit entry and
+// its request_id, so a retry changes nothing and a crash leaves the old or
+// the new state, never half of one.
+#ifndef ENVCREDIT_SERVER_STORAGE_MYSQL_LIST_REPOSITORY_H_
+#define ENVCREDIT_SERVER_STORAGE_MYSQL_LIST_REPOSITORY_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "server/domain/audit.h"
+#include "server/domain/enterprise_repository.h"
+#include "server/domain/lists.h"
+#include "server/storage/database.h"
+#include "server/storage/mysql_rating_repository.h"
+
+namespace envcredit::storage {
+
+struct PublicationPage {
+  std::vector<domain::Publication> publications;  // newest first, no entries
+  bool has_more = false;
+};
+
+struct EntryPage {
+  std::vector<domain::ListEntry> entries;
+  bool has_more = false;
+  int64_t publication_id = 0;  // 0: the list was never published
+};
+
+// Thread-safe. Errors: NOT_FOUND (PUBLICATION_NOT_FOUND, OBJECTION_NOT_FOUND,
+// ENTRY_NOT_FOUND), FAILED_PRECONDITION with PreconditionViolations naming
+// every blocker, UNAVAILABLE, ABORTED (DB_CONFLICT), INTERNAL.
+class MysqlListRepository {
+ public:
+  // All must outlive the repository.
+  MysqlListRepository(Database* db, const RatingWriter* ratings)
+      : db_(*db), ratings_(*ratings) {}
+
+  // Rates every enterprise that may be listed on `as_of` (today: those whose
+  // stored level is a list level, plus every entry of the last publication;
+  // an earlier day: every enterprise) and stores a DRAFT. A DRAFT of the
+  // same list is superseded; a publication in NOTICE blocks
+  // (PUBLICATION_IN_PROGRESS).
+  absl::StatusOr<domain::Publication> Propose(domain::ListKind list,
+                                              absl::CivilDay as_of,
+                                              const domain::RequestKey& key,
+                                              const domain::AuditContext& audit);
+  absl::StatusOr<domain::Publication> Get(domain::ListKind list, int64_t id,
+                                          bool with_entries);
+  // The newest PUBLISHED publication of `list` (NOT_FOUND when none).
+  absl::StatusOr<domain::Publication> Latest(domain::ListKind list,
+                                             bool with_entries);
+  absl::StatusOr<PublicationPage> List(domain::ListKind list, bool published_only,
+                                       int64_t before_id, int limit);
+  absl::StatusOr<domain::Publication> StartNotice(domain::ListKind list, int64_t id,
+                                                  const domain::RequestKey& key,
+                                                  const domain::AuditContext& audit);
+  absl::StatusOr<domain::Objection> FileObjection(domain::ListKind list,
+                                                  int64_t publication_id,
+                                                  const std::string& credit_code,
+                                                  const std::string& statement,
+                                                  const domain::RequestKey& key,
+                                                  const domain::AuditContext& audit);
+  absl::StatusOr<domain::Objection> DecideObjection(
+      domain::ListKind list, int64_t publication_id, int64_t objection_id,
+      bool upheld, const std::string& reason, const domain::RequestKey& key,
+      const domain::AuditContext& audit);
+  absl::StatusOr<std::vector<domain::Objection>> ListObjections(
+      domain::ListKind list, int64_t publication_id);
+  absl::StatusOr<domain::Publication> Publish(domain::ListKind list, int64_t id,
+                                              const domain::RequestKey& key,
+                                              const domain::AuditContext& audit);
+  // The entries of the last publication, less those repaired since.
+  absl::StatusOr<EntryPage> Entries(domain::ListKind list,
+                                    absl::string_view after_credit_code, int limit);
+  absl::StatusOr<domain::Repair> ApplyRepair(const std::string& credit_code,
+                                             const domain::RepairEvidence& evidence,
+                                             const domain::RequestKey& key,
+                                             const domain::AuditContext& audit);
+
+ private:
+  absl::StatusOr<std::vector<domain::ListCandidate>> Examine(
+      domain::ListKind list, absl::CivilDay as_of,
+      const std::vector<domain::ListEntry>& previous);
+
+  Database& db_;
+  const RatingWriter& ratings_;
+};
+
+}  // namespace envcredit::storage
+
+#endif  // ENVCREDIT_SERVER_STORAGE_MYSQL_LIST_REPOSITORY_H_
