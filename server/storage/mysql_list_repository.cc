@@ -789,7 +789,18 @@ absl::StatusOr<Publication> MysqlListRepository::Publish(
                            domain::ListChangeKind::kAdded, name,
                            absl::StrCat("listed in publication ", p.number), p.as_of, {}});
       }
+      // An entry an upheld objection took out of this proposal leaves a list
+      // only if the previous publication had it.
+      absl::flat_hash_set<std::string> previously_listed;
+      if (previous) {
+        ASSIGN_OR_RETURN(std::vector<Row> rows,
+                         tx.Query("SELECT credit_code FROM publication_entries "
+                                  "WHERE publication_id = ?",
+                                  {previous->id}));
+        for (const Row& row : rows) previously_listed.insert(row.GetString(0));
+      }
       for (const Removal& r : p.removals) {
+        if (!previously_listed.contains(r.credit_code)) continue;
         changes.push_back({0, static_cast<int>(list), r.credit_code,
                            domain::ListChangeKind::kRemoved, name,
                            absl::StrCat(domain::RemovalReasonName(r.reason), ": ", r.detail),

@@ -1,0 +1,474 @@
+// The honour and black lists end to end through the real server, its date
+// stepped with --today_file: the whole due process (propose, notice,
+// objections, publish), each reason a publication is blocked, an objection
+// after the notice period, retried publishing, the SHA-256 chain, expiry,
+// a repair refused with every unmet condition and one granted, and the list
+// events of the change feed.
+//
+// By hand from SPEC §5.1: a transfer for criminal investigation deducts 12
+// for 12 months (9 − 12 = −3: BLACK); a public credit commitment signed three
+// years before, with no breach, gives +1 and +2 clean years: 12, GREEN, and
+// clean for 24 months: on the honour list. Black-list periods: repair from
+// listing + 12 months, expiry at listing + 36 months; notice 15 days.
+#include <openssl/sha.h>
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
+#include "envcredit/v1/enterprise.grpc.pb.h"
+#include "envcredit/v1/lists.grpc.pb.h"
+#include "envcredit/v1/ratings.grpc.pb.h"
+#include "envcredit/v1/records.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "server/domain/uscc.h"
+#include "tests/e2e/authed_channel.h"
+#include "tests/e2e/error_details.h"
+#include "tests/e2e/server_process.h"
+#include "tests/support/test_database.h"
+
+namespace envcredit {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::UnorderedElementsAre;
+
+std::string Uscc(int serial) {
+  char body[9];
+  snprintf(body, sizeof(body), "LS%06d", serial);
+  return *domain::MakeUscc("91", "320100", body);
+}
+
+v1::Date Day(absl::CivilDay day) {
+  v1::Date date;
+  date.set_year(static_cast<int>(day.year()));
+  date.set_month(day.month());
+  date.set_day(day.day());
+  return date;
+}
+
+std::string Sha256Hex(const std::string& bytes) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
+  std::string out;
+  char hex[3];
+  for (unsigned char b : digest) {
+    snprintf(hex, sizeof(hex), "%02x", b);
+    out += hex;
+  }
+  return out;
+}
+
+// The PreconditionFailure violation types of a failed call.
+std::vector<std::string> Blockers(const grpc::Status& status) {
+  std::vector<std::string> types;
+  google::rpc::Status details;
+  if (!details.ParseFromString(status.error_details())) return types;
+  for (const auto& any : details.details()) {
+    google::rpc::PreconditionFailure failure;
+    if (any.UnpackTo(&failure)) {
+      for (const auto& v : failure.violations()) types.push_back(v.type());
+    }
+  }
+  return types;
+}
+
+class ListsE2eTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto db = testing::TestDatabase::Create("e2e_lists");
+    ASSERT_TRUE(db.ok()) << db.status();
+    database_ = db->release();
+    char dir[] = "/tmp/envcredit-lists-XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    today_file_ = new std::string(absl::StrCat(dir, "/today"));
+    SetToday(absl::CivilDay(2024, 1, 1));
+    auto server = testing::ServerProcess::Start(
+        database_->config(),
+        {absl::StrCat("--today_file=", *today_file_), "--feed_poll_ms=50"});
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = server->release();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+    delete database_;
+    database_ = nullptr;
+  }
+  static void SetToday(absl::CivilDay day) {
+    const std::string tmp = *today_file_ + ".tmp";
+    std::ofstream(tmp) << absl::FormatCivilTime(day) << "\n";
+    std::rename(tmp.c_str(), today_file_->c_str());
+  }
+
+  void SetUp() override {
+    ASSERT_NE(server_, nullptr);
+    auto channel = testing::AuthedChannel(server_->address(), server_->admin_token());
+    enterprises_ = v1::EnterpriseService::NewStub(channel);
+    records_ = v1::RecordService::NewStub(channel);
+    lists_ = v1::ListService::NewStub(channel);
+    ratings_ = v1::RatingService::NewStub(channel);
+  }
+
+  void Register(const std::string& code, const std::string& name) {
+    grpc::ClientContext context;
+    v1::CreateEnterpriseRequest request;
+    request.mutable_enterprise()->set_credit_code(code);
+    request.mutable_enterprise()->set_display_name(name);
+    request.mutable_enterprise()->set_legal_representative("王示例");
+    request.mutable_enterprise()->set_industry(v1::CHEMICALS);
+    v1::Enterprise out;
+    grpc::Status status = enterprises_->CreateEnterprise(&context, request, &out);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  void Decide(const std::string& code, const std::string& number, absl::CivilDay date,
+              v1::Measure measure) {
+    grpc::ClientContext context;
+    v1::CreatePenaltyDecisionRequest request;
+    request.set_parent(absl::StrCat("enterprises/", code));
+    v1::PenaltyDecision* d = request.mutable_penalty_decision();
+    d->set_authority("南京市生态环境局");
+    d->set_decision_number(number);
+    d->set_violation_type(v1::EXCEEDING_DISCHARGE_STANDARDS);
+    *d->mutable_decision_date() = Day(date);
+    d->add_measures(measure);
+    v1::PenaltyDecision out;
+    grpc::Status status = records_->CreatePenaltyDecision(&context, request, &out);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  void Commit(const std::string& code, absl::CivilDay date) {
+    grpc::ClientContext context;
+    v1::CreateCommitmentRequest request;
+    request.set_parent(absl::StrCat("enterprises/", code));
+    request.mutable_commitment()->set_kind(v1::CREDIT_COMMITMENT);
+    request.mutable_commitment()->set_signer("王示例");
+    *request.mutable_commitment()->mutable_signing_date() = Day(date);
+    request.mutable_commitment()->set_public_(true);
+    v1::Commitment out;
+    grpc::Status status = records_->CreateCommitment(&context, request, &out);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  grpc::Status Propose(v1::ListKind list, v1::Publication* out) {
+    grpc::ClientContext context;
+    v1::ProposePublicationRequest request;
+    request.set_list(list);
+    return lists_->ProposePublication(&context, request, out);
+  }
+  v1::Publication Get(const std::string& name) {
+    grpc::ClientContext context;
+    v1::GetPublicationRequest request;
+    request.set_name(name);
+    request.set_view(v1::PUBLICATION_FULL);
+    v1::Publication out;
+    grpc::Status status = lists_->GetPublication(&context, request, &out);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return out;
+  }
+  grpc::Status Notice(const std::string& name, v1::Publication* out) {
+    grpc::ClientContext context;
+    v1::StartNoticeRequest request;
+    request.set_name(name);
+    return lists_->StartNotice(&context, request, out);
+  }
+  grpc::Status Publish(const std::string& name, v1::Publication* out,
+                       const std::string& request_id = "") {
+    grpc::ClientContext context;
+    v1::PublishPublicationRequest request;
+    request.set_name(name);
+    request.set_request_id(request_id);
+    return lists_->PublishPublication(&context, request, out);
+  }
+  grpc::Status Object(const std::string& name, const std::string& code,
+                      v1::Objection* out) {
+    grpc::ClientContext context;
+    v1::FileObjectionRequest request;
+    request.set_parent(name);
+    request.mutable_objection()->set_credit_code(code);
+    request.mutable_objection()->set_statement("处罚决定已被复议撤销，请核实 / the decision is under review");
+    return lists_->FileObjection(&context, request, out);
+  }
+  grpc::Status DecideObjection(const std::string& name, v1::ObjectionState decision,
+                               v1::Objection* out) {
+    grpc::ClientContext context;
+    v1::DecideObjectionRequest request;
+    request.set_name(name);
+    request.set_decision(decision);
+    request.set_reason("经核实 / checked");
+    return lists_->DecideObjection(&context, request, out);
+  }
+  grpc::Status Repair(const std::string& code, bool complete, v1::Repair* out) {
+    grpc::ClientContext context;
+    v1::ApplyRepairRequest request;
+    request.set_entry(absl::StrCat("lists/black/entries/", code));
+    if (complete) {
+      *request.mutable_evidence()->mutable_rectification_date() =
+          Day(absl::CivilDay(2024, 3, 1));
+      request.mutable_evidence()->set_penalty_performed(true);
+    }
+    return lists_->ApplyRepair(&context, request, out);
+  }
+
+  // Publishes `name` (in NOTICE) once its notice period is over.
+  v1::Publication PublishAfterNotice(const v1::Publication& noticed) {
+    const absl::CivilDay end(noticed.notice_end_date().year(),
+                             noticed.notice_end_date().month(),
+                             noticed.notice_end_date().day());
+    SetToday(end + 1);
+    v1::Publication out;
+    grpc::Status status = Publish(noticed.name(), &out);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return out;
+  }
+
+  static std::vector<std::string> Codes(const v1::Publication& p) {
+    std::vector<std::string> codes;
+    for (const auto& e : p.entries()) codes.push_back(e.credit_code());
+    return codes;
+  }
+
+  static testing::TestDatabase* database_;
+  static testing::ServerProcess* server_;
+  static std::string* today_file_;
+  std::unique_ptr<v1::EnterpriseService::Stub> enterprises_;
+  std::unique_ptr<v1::RecordService::Stub> records_;
+  std::unique_ptr<v1::ListService::Stub> lists_;
+  std::unique_ptr<v1::RatingService::Stub> ratings_;
+};
+
+testing::TestDatabase* ListsE2eTest::database_ = nullptr;
+testing::ServerProcess* ListsE2eTest::server_ = nullptr;
+std::string* ListsE2eTest::today_file_ = nullptr;
+
+TEST_F(ListsE2eTest, DueProcessFromProposalToChainedPublicationsExpiryAndRepair) {
+  const absl::CivilDay start(2024, 1, 1);
+  SetToday(start);
+  const std::string black = Uscc(1), other_black = Uscc(2), green = Uscc(3),
+                    plain = Uscc(4), objected = Uscc(5);
+  Register(black, "（虚构）南京黑榜示例化工有限公司");
+  Register(other_black, "（虚构）南京到期示例有限公司");
+  Register(green, "（虚构）南京红榜示例有限公司");
+  Register(plain, "（虚构）南京普通示例有限公司");
+  Register(objected, "（虚构）南京异议示例有限公司");
+  Decide(black, "宁环罚〔2024〕1号", start, v1::TRANSFER_FOR_CRIMINAL_INVESTIGATION);
+  Decide(other_black, "宁环罚〔2024〕2号", start, v1::TRANSFER_FOR_CRIMINAL_INVESTIGATION);
+  Commit(green, absl::CivilDay(2021, 1, 1));
+
+  // The feed from here on.
+  int64_t feed_start = 0;
+  {
+    grpc::ClientContext context;
+    v1::WatchRatingChangesRequest request;
+    request.set_start_at_end(true);
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+    auto reader = ratings_->WatchRatingChanges(&context, request);
+    v1::WatchRatingChangesResponse first;
+    ASSERT_TRUE(reader->Read(&first));
+    feed_start = first.cursor();
+    context.TryCancel();
+    reader->Finish();
+  }
+
+  // 1. Propose: a DRAFT with both BLACK enterprises, ADDED, with periods.
+  v1::Publication draft;
+  ASSERT_TRUE(Propose(v1::BLACK_LIST, &draft).ok());
+  EXPECT_EQ(draft.state(), v1::PUBLICATION_DRAFT);
+  EXPECT_EQ(draft.added_count(), 2);
+  draft = Get(draft.name());
+  ASSERT_THAT(Codes(draft), UnorderedElementsAre(black, other_black));
+  const v1::PublicationEntry& entry = draft.entries(0);
+  EXPECT_EQ(entry.change(), v1::ENTRY_ADDED);
+  EXPECT_EQ(entry.legal_representative(), "王示例");
+  EXPECT_EQ(entry.earliest_repair_date().year(), 2025);
+  EXPECT_EQ(entry.expiry_date().year(), 2027);
+  ASSERT_EQ(entry.reasons_size(), 1);
+  EXPECT_THAT(entry.reasons(0).reference(), HasSubstr("宁环罚〔2024〕"));
+
+  // 2. Publishing a draft is blocked: it has had no notice.
+  v1::Publication out;
+  grpc::Status status = Publish(draft.name(), &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(Blockers(status), ElementsAre("NOT_IN_NOTICE"));
+
+  // 3. Notice: 15 days, a notice text per candidate.
+  v1::Publication noticed;
+  ASSERT_TRUE(Notice(draft.name(), &noticed).ok());
+  EXPECT_EQ(noticed.state(), v1::PUBLICATION_NOTICE);
+  EXPECT_EQ(noticed.notice_end_date().day(), 15);
+  const v1::Publication with_notices = Get(draft.name());
+  EXPECT_THAT(with_notices.entries(0).notice_text(), HasSubstr("2024-01-15"));
+  EXPECT_THAT(with_notices.entries(0).notice_text(), HasSubstr("宁环罚〔2024〕"));
+  // A second proposal while in notice is refused.
+  v1::Publication second;
+  EXPECT_EQ(Propose(v1::BLACK_LIST, &second).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+
+  // 4. During the notice: blocked by the period; an objection is filed.
+  status = Publish(draft.name(), &out);
+  EXPECT_THAT(Blockers(status), ElementsAre("NOTICE_NOT_ENDED"));
+  v1::Objection objection;
+  ASSERT_TRUE(Object(draft.name(), black, &objection).ok());
+  EXPECT_EQ(objection.state(), v1::OBJECTION_PENDING);
+  EXPECT_EQ(Object(draft.name(), plain, &objection).error_code(),
+            grpc::StatusCode::NOT_FOUND);  // not on the list
+  status = Publish(draft.name(), &out);
+  EXPECT_THAT(Blockers(status), ElementsAre("NOTICE_NOT_ENDED", "OBJECTIONS_PENDING"));
+
+  // 5. After the period: too late to object; blocked only by the objection.
+  SetToday(absl::CivilDay(2024, 1, 16));
+  v1::Objection late;
+  status = Object(draft.name(), other_black, &late);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(testing::DetailsOf(status).reason, "NOTICE_PERIOD_OVER");
+  status = Publish(draft.name(), &out);
+  EXPECT_THAT(Blockers(status), ElementsAre("OBJECTIONS_PENDING"));
+  {
+    grpc::ClientContext context;
+    v1::ListObjectionsRequest request;
+    request.set_parent(draft.name());
+    v1::ListObjectionsResponse objections;
+    ASSERT_TRUE(lists_->ListObjections(&context, request, &objections).ok());
+    ASSERT_EQ(objections.objections_size(), 1);
+    v1::Objection decided;
+    ASSERT_TRUE(DecideObjection(objections.objections(0).name(), v1::OBJECTION_REJECTED,
+                                &decided)
+                    .ok());
+    EXPECT_EQ(decided.state(), v1::OBJECTION_REJECTED);
+    EXPECT_EQ(DecideObjection(objections.objections(0).name(), v1::OBJECTION_UPHELD,
+                              &decided)
+                  .error_code(),
+              grpc::StatusCode::FAILED_PRECONDITION);  // decided once only
+  }
+
+  // 6. Publish: number 1, content hash over the canonical content.
+  v1::Publication first;
+  ASSERT_TRUE(Publish(draft.name(), &first, "publish-black-1").ok());
+  EXPECT_EQ(first.state(), v1::PUBLICATION_PUBLISHED);
+  EXPECT_EQ(first.number(), 1);
+  EXPECT_TRUE(first.previous_content_sha256().empty());
+  const v1::Publication first_full = Get(first.name());
+  EXPECT_EQ(Sha256Hex(first_full.canonical_content()), first.content_sha256());
+  EXPECT_THAT(first_full.canonical_content(), HasSubstr(black));
+  // Retries publish nothing twice: same request id, another id, no id.
+  v1::Publication again;
+  ASSERT_TRUE(Publish(draft.name(), &again, "publish-black-1").ok());
+  EXPECT_EQ(again.number(), 1);
+  ASSERT_TRUE(Publish(draft.name(), &again, "publish-black-1-retry").ok());
+  EXPECT_EQ(again.number(), 1);
+  EXPECT_EQ(again.content_sha256(), first.content_sha256());
+
+  // 7. The honour list: the green enterprise.
+  v1::Publication honor;
+  ASSERT_TRUE(Propose(v1::HONOR_LIST, &honor).ok());
+  EXPECT_THAT(Codes(Get(honor.name())), ElementsAre(green));
+  ASSERT_TRUE(Notice(honor.name(), &honor).ok());
+  const v1::Publication honor_published = PublishAfterNotice(honor);
+  EXPECT_EQ(honor_published.number(), 1);
+
+  // 8. A repair too early, with nothing shown: every unmet condition.
+  SetToday(absl::CivilDay(2024, 6, 1));
+  v1::Repair repair;
+  status = Repair(black, /*complete=*/false, &repair);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(Blockers(status),
+              ElementsAre("REPAIR_TOO_EARLY", "NOT_RECTIFIED", "PENALTY_NOT_PERFORMED",
+                          "NO_CREDIT_COMMITMENT"));
+  // Granted after the minimum period, rectified, penalty performed, and a
+  // public credit commitment on file.
+  SetToday(absl::CivilDay(2025, 2, 1));
+  Commit(black, absl::CivilDay(2025, 2, 1));
+  ASSERT_TRUE(Repair(black, /*complete=*/true, &repair).ok());
+  EXPECT_EQ(repair.state(), v1::REPAIR_GRANTED);
+  {
+    grpc::ClientContext context;
+    v1::ListEntriesRequest request;
+    request.set_list(v1::BLACK_LIST);
+    v1::ListEntriesResponse entries;
+    ASSERT_TRUE(lists_->ListEntries(&context, request, &entries).ok());
+    std::vector<std::string> listed;
+    for (const auto& e : entries.entries()) listed.push_back(e.credit_code());
+    EXPECT_THAT(listed, ElementsAre(other_black));  // the repaired one is gone
+  }
+
+  // 9. The next black list: the repaired entry leaves (REPAIRED); a new
+  //    BLACK enterprise is proposed, objected to and the objection upheld.
+  Decide(objected, "宁环罚〔2025〕3号", absl::CivilDay(2025, 2, 1),
+         v1::TRANSFER_FOR_CRIMINAL_INVESTIGATION);
+  v1::Publication next;
+  ASSERT_TRUE(Propose(v1::BLACK_LIST, &next).ok());
+  v1::Publication next_full = Get(next.name());
+  ASSERT_EQ(next_full.removals_size(), 1);
+  EXPECT_EQ(next_full.removals(0).credit_code(), black);
+  EXPECT_EQ(next_full.removals(0).reason(), v1::REMOVAL_REPAIRED);
+  EXPECT_THAT(Codes(next_full), UnorderedElementsAre(other_black, objected));
+  ASSERT_TRUE(Notice(next.name(), &next).ok());
+  ASSERT_TRUE(Object(next.name(), objected, &objection).ok());
+  v1::Objection upheld;
+  ASSERT_TRUE(DecideObjection(objection.name(), v1::OBJECTION_UPHELD, &upheld).ok());
+  const v1::Publication second_published = PublishAfterNotice(next);
+  EXPECT_EQ(second_published.number(), 2);
+  EXPECT_EQ(second_published.previous_content_sha256(), first.content_sha256());
+  next_full = Get(next.name());
+  EXPECT_THAT(Codes(next_full), ElementsAre(other_black));
+  std::set<std::string> removal_reasons;
+  for (const auto& r : next_full.removals()) {
+    removal_reasons.insert(v1::RemovalReason_Name(r.reason()));
+  }
+  EXPECT_THAT(removal_reasons,
+              UnorderedElementsAre("REMOVAL_REPAIRED", "REMOVAL_OBJECTION_UPHELD"));
+  EXPECT_EQ(Sha256Hex(next_full.canonical_content()), second_published.content_sha256());
+
+  // 10. Expiry: 36 months after listing, the other entry leaves by itself.
+  SetToday(absl::CivilDay(2027, 1, 2));
+  v1::Publication expiring;
+  ASSERT_TRUE(Propose(v1::BLACK_LIST, &expiring).ok());
+  const v1::Publication expiring_full = Get(expiring.name());
+  EXPECT_TRUE(Codes(expiring_full).empty());
+  ASSERT_EQ(expiring_full.removals_size(), 1);
+  EXPECT_EQ(expiring_full.removals(0).credit_code(), other_black);
+  EXPECT_EQ(expiring_full.removals(0).reason(), v1::REMOVAL_EXPIRED);
+
+  // 11. The feed carried the additions, removals and the repair.
+  {
+    grpc::ClientContext context;
+    v1::WatchRatingChangesRequest request;
+    request.set_after_cursor(feed_start);
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(3)));
+    auto reader = ratings_->WatchRatingChanges(&context, request);
+    std::vector<std::string> seen;
+    v1::WatchRatingChangesResponse response;
+    while (reader->Read(&response)) {
+      for (const auto& c : response.list_changes()) {
+        seen.push_back(absl::StrCat(v1::ListKind_Name(c.list()), " ",
+                                    v1::ListChangeKind_Name(c.kind()), " ",
+                                    c.credit_code()));
+      }
+    }
+    EXPECT_THAT(seen, ::testing::IsSupersetOf({
+                          absl::StrCat("BLACK_LIST LIST_ENTRY_ADDED ", black),
+                          absl::StrCat("BLACK_LIST LIST_ENTRY_ADDED ", other_black),
+                          absl::StrCat("HONOR_LIST LIST_ENTRY_ADDED ", green),
+                          absl::StrCat("BLACK_LIST LIST_ENTRY_REPAIRED ", black),
+                          absl::StrCat("BLACK_LIST LIST_ENTRY_REMOVED ", black),
+                      }));
+    // Never published, so never removed from a list.
+    EXPECT_THAT(seen, ::testing::Not(::testing::Contains(
+                          absl::StrCat("BLACK_LIST LIST_ENTRY_REMOVED ", objected))));
+  }
+}
+
+}  // namespace
+}  // namespace envcredit
