@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "absl/strings/cord.h"
+#include "absl/strings/str_split.h"
 
 namespace envcredit {
 namespace {
@@ -11,6 +12,9 @@ namespace {
 constexpr char kReasonUrl[] = "type.envcredit.dev/reason";
 constexpr char kFieldUrl[] = "type.envcredit.dev/field";
 constexpr char kMetadataUrlPrefix[] = "type.envcredit.dev/metadata/";
+constexpr char kViolationsUrl[] = "type.envcredit.dev/precondition-violations";
+constexpr char kSep = '\x1f';  // between fields; '\x1e' between violations
+constexpr char kRecordSep = '\x1e';
 
 std::string PayloadOf(const absl::Status& status, const char* url) {
   absl::optional<absl::Cord> payload = status.GetPayload(url);
@@ -43,6 +47,30 @@ std::string ErrorField(const absl::Status& status) {
 absl::Status WithField(absl::Status status, absl::string_view field) {
   if (!status.ok()) status.SetPayload(kFieldUrl, absl::Cord(field));
   return status;
+}
+
+absl::Status WithPreconditionViolations(
+    absl::Status status, const std::vector<PreconditionViolation>& violations) {
+  if (status.ok()) return status;
+  std::string text;
+  for (const PreconditionViolation& v : violations) {
+    if (!text.empty()) text += kRecordSep;
+    text += v.type + kSep + v.subject + kSep + v.description;
+  }
+  status.SetPayload(kViolationsUrl, absl::Cord(text));
+  return status;
+}
+
+std::vector<PreconditionViolation> PreconditionViolationsOf(const absl::Status& status) {
+  std::vector<PreconditionViolation> out;
+  const std::string text = PayloadOf(status, kViolationsUrl);
+  if (text.empty()) return out;
+  for (absl::string_view record : absl::StrSplit(text, kRecordSep)) {
+    std::vector<std::string> fields = absl::StrSplit(record, kSep);
+    fields.resize(3);
+    out.push_back({fields[0], fields[1], fields[2]});
+  }
+  return out;
 }
 
 absl::Status WithMetadata(absl::Status status, absl::string_view key,

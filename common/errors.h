@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 #include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
@@ -44,6 +45,17 @@ absl::Status WithMetadata(absl::Status status, absl::string_view key,
 void ForEachErrorMetadata(
     const absl::Status& status,
     const std::function<void(absl::string_view, absl::string_view)>& fn);
+
+// A precondition that failed (google.rpc.PreconditionFailure.Violation):
+// FAILED_PRECONDITION errors may carry several, one per blocker.
+struct PreconditionViolation {
+  std::string type;     // e.g. NOTICE_NOT_ENDED
+  std::string subject;  // what it is about, e.g. a resource name
+  std::string description;
+};
+absl::Status WithPreconditionViolations(
+    absl::Status status, const std::vector<PreconditionViolation>& violations);
+std::vector<PreconditionViolation> PreconditionViolationsOf(const absl::Status& status);
 
 }  // namespace envcredit
 
