@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
@@ -243,7 +244,7 @@ grpc::Status ListService::ApplyRepair(grpc::ServerContext* context,
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     constexpr absl::string_view kPrefix = "lists/black/entries/";
     const std::string& entry = request->entry();
-    if (entry.rfind(kPrefix, 0) != 0) {
+    if (!absl::StartsWith(entry, kPrefix)) {
       return InvalidArgument("entry", "INVALID_RESOURCE_NAME",
                              "entry must be lists/black/entries/{credit_code} (only "
                              "black-list entries are repaired)");

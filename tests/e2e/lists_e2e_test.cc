@@ -46,7 +46,7 @@ using ::testing::UnorderedElementsAre;
 
 std::string Uscc(int serial) {
   char body[9];
-  snprintf(body, sizeof(body), "LS%06d", serial);
+  snprintf(body, sizeof(body), "LT%06d", serial);
   return *domain::MakeUscc("91", "320100", body);
 }
 
