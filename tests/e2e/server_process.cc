@@ -1,6 +1,7 @@
 #include "tests/e2e/server_process.h"
 
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -73,6 +74,7 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
   argv.push_back(nullptr);
 
   const std::string password = db.password;
+  const pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) return absl::InternalError(absl::StrCat("fork: ", strerror(errno)));
   if (pid == 0) {
@@ -89,6 +91,10 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
+    // A test that crashes must not leave its server running: the server
+    // gets SIGTERM (a clean stop) when the test process dies.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) _exit(0);
     execv(argv[0], argv.data());
     _exit(127);
   }
