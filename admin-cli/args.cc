@@ -42,7 +42,9 @@ constexpr absl::string_view kExitCodeHelp =
     "  4  not found: NOT_FOUND\n"
     "  5  server unreachable: UNAVAILABLE, DEADLINE_EXCEEDED\n"
     "  6  conflict: ALREADY_EXISTS, ABORTED (stale etag), FAILED_PRECONDITION\n"
-    "  7  not allowed: PERMISSION_DENIED, UNAUTHENTICATED\n";
+    "  7  not allowed: PERMISSION_DENIED, UNAUTHENTICATED\n"
+    "  8  verification failed: a published list folder or chain does not "
+    "match its manifest or signature ('lists verify', 'lists export')\n";
 
 std::string FlagLabel(const FlagSpec& flag) {
   std::string label = absl::StrCat("--", flag.name);
@@ -459,10 +461,16 @@ ParseResult ParseCommandLine(const std::vector<std::string>& args,
                                    positionals[0], "'"),
                       hint);
   }
-  if (positionals.size() > 1) {
+  const size_t max_positionals =
+      static_cast<size_t>(std::max(1, command->max_positionals));
+  if (positionals.size() > max_positionals) {
     return UsageError(
-        absl::StrCat("'", hint, "' takes one ", command->positional, ", got '",
-                     positionals[1], "' as well"),
+        max_positionals == 1
+            ? absl::StrCat("'", hint, "' takes one ", command->positional,
+                           ", got '", positionals[1], "' as well")
+            : absl::StrCat("'", hint, "' takes at most ", max_positionals,
+                           " arguments (", command->positional, "), got '",
+                           positionals[max_positionals], "' as well"),
         hint);
   }
   if (command->positional_required && positionals.empty()) {
@@ -470,6 +478,7 @@ ParseResult ParseCommandLine(const std::vector<std::string>& args,
                       hint);
   }
   if (!positionals.empty()) parsed.positional = positionals[0];
+  parsed.positionals = positionals;
   for (const FlagSpec& f : command->flags) {
     if (f.required && !parsed.Has(f.name)) {
       return UsageError(absl::StrCat("missing required flag ", FlagLabel(f),

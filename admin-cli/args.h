@@ -42,6 +42,9 @@ struct CommandSpec {
   bool positional_required = false;
   std::vector<FlagSpec> flags;
   std::vector<std::string> examples;
+  // The most arguments the command takes (`positional` names them all, e.g.
+  // "NAME | LIST [NUMBER]"); each is in ParsedCommand::positionals.
+  int max_positionals = 1;
 };
 
 enum class OutputFormat { kTable, kJson, kCsv };
@@ -62,6 +65,7 @@ struct ParsedCommand {
   GlobalOptions global;
   const CommandSpec* command = nullptr;
   std::string positional;                    // "" when none was given
+  std::vector<std::string> positionals;      // every argument, in order
   std::map<std::string, std::string> flags;  // given flags; booleans "true"
   // Every value of a repeatable flag, in order (its last one is in `flags`).
   std::map<std::string, std::vector<std::string>> repeated;

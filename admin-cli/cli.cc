@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "admin-cli/enterprise_commands.h"
 #include "admin-cli/exit_codes.h"
+#include "admin-cli/list_commands.h"
 #include "admin-cli/rating_commands.h"
 #include "admin-cli/record_commands.h"
 #include "admin-cli/text.h"
@@ -38,6 +39,7 @@ std::vector<CommandSpec> AllCommandSpecs() {
   for (CommandSpec& s : RecordCommandSpecs()) specs.push_back(std::move(s));
   for (CommandSpec& s : TokenCommandSpecs()) specs.push_back(std::move(s));
   for (CommandSpec& s : RatingCommandSpecs()) specs.push_back(std::move(s));
+  for (CommandSpec& s : ListCommandSpecs()) specs.push_back(std::move(s));
   return specs;
 }
 
@@ -93,6 +95,21 @@ int RunCli(const std::vector<std::string>& args, const CliEnvironment& env) {
       return kExitFailure;
     }
     code = RunRatingCommand(parsed.command, *env.make_rating_client(global), io);
+  } else if (group == "lists") {
+    if (!env.make_list_client) {
+      *env.err << kProgramName << ": internal error: no list client\n";
+      return kExitFailure;
+    }
+    std::unique_ptr<ListClient> lists;
+    code = RunListCommand(
+        parsed.command,
+        [&]() -> ListClient& {
+          if (!lists) lists = env.make_list_client(global);
+          return *lists;
+        },
+        io);
+  } else if (group == "keys") {
+    code = RunKeyCommand(parsed.command, io);
   } else {
     std::unique_ptr<EnterpriseClient> enterprises;
     std::unique_ptr<RecordClient> records;

@@ -14,6 +14,7 @@
 
 #include "admin-cli/args.h"
 #include "admin-cli/enterprise_client.h"
+#include "admin-cli/list_client.h"
 #include "admin-cli/rating_client.h"
 #include "admin-cli/record_client.h"
 #include "admin-cli/token_client.h"
@@ -41,6 +42,10 @@ struct CliEnvironment {
   // The same for RatingService (`ratings` commands, rating_commands.h).
   std::function<std::unique_ptr<RatingClient>(const GlobalOptions&)>
       make_rating_client;
+  // The same for ListService (`lists` commands, list_commands.h); never
+  // called by `lists verify` or `keys`, which need no server.
+  std::function<std::unique_ptr<ListClient>(const GlobalOptions&)>
+      make_list_client;
   // $ENVCREDIT_TOKEN and $ENVCREDIT_TOKEN_FILE, "" when unset.
   std::string env_token;
   std::string env_token_file;

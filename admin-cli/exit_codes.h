@@ -21,6 +21,10 @@ inline constexpr int kExitUnavailable = 5;
 inline constexpr int kExitConflict = 6;
 // PERMISSION_DENIED, UNAUTHENTICATED.
 inline constexpr int kExitPermission = 7;
+// Verification failed: a published list folder (or chain of folders) does
+// not match its manifest or signature (`lists verify`), or the server's
+// canonical content does not match its content_sha256 (`lists export`).
+inline constexpr int kExitVerifyFailed = 8;
 
 }  // namespace envcredit::admin
 

@@ -42,6 +42,10 @@ int main(int argc, char** argv) {
     return envcredit::admin::NewGrpcRatingClient(
         global.server, global.timeout_seconds, global.token);
   };
+  env.make_list_client = [](const envcredit::admin::GlobalOptions& global) {
+    return envcredit::admin::NewGrpcListClient(
+        global.server, global.timeout_seconds, global.token);
+  };
   return envcredit::admin::RunCli(
       std::vector<std::string>(argv + 1, argv + argc), env);
 }

@@ -10,16 +10,19 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${ENVCREDIT_BUILD_DIR:-$ROOT/build}
 
 # Build: compiler, CMake, gRPC/protobuf/Abseil, Connector/C++, GoogleTest and
-# Benchmark, OpenSSL (digests and signatures). Run: MariaDB server and client
-# for the private database; python3 + grpcio for the other-language client
-# test and examples.
+# Benchmark, OpenSSL (digests and signatures); clang with its runtime
+# libraries (libFuzzer, ASan, UBSan) for scripts/fuzz.sh. Run: MariaDB server
+# and client for the private database; python3 + grpcio for the
+# other-language client test and examples.
 PACKAGES=(
   g++ cmake make pkg-config
+  clang libclang-rt-14-dev
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libmysqlcppconn-dev libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   mariadb-server mariadb-client
   python3 python3-grpcio python3-grpc-tools python3-protobuf
+  chromium chromium-driver python3-selenium  # tests/browser: published index.html
 )
 
 missing=()

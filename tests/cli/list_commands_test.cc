@@ -1,0 +1,641 @@
+// The `lists` and `keys` commands, run in-process through RunCli against
+// FakeListClient (tests/cli/fake_list_client.h): output, requests and exit
+// codes; export reproducibility and verify through the command line.
+#include "admin-cli/list_commands.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "admin-cli/cli.h"
+#include "admin-cli/exit_codes.h"
+#include "admin-cli/signing.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/cli/fake_list_client.h"
+
+namespace envcredit::admin {
+namespace {
+
+using ::envcredit::admin::testing::FakeListClient;
+using ::envcredit::admin::testing::ForwardingListClient;
+using ::testing::ContainsRegex;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+
+constexpr char kA[] = "91320100MA1W2X3Y6A";
+constexpr char kB[] = "91320200MA1W2X3Y7B";
+constexpr char kC[] = "91320300MA1W2X3Y8C";
+
+struct Result {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+  int clients_made = 0;
+};
+
+Result RunLists(const std::vector<std::string>& args, FakeListClient& fake) {
+  std::ostringstream out, err;
+  CliEnvironment env;
+  env.out = &out;
+  env.err = &err;
+  Result r;
+  env.make_list_client = [&](const GlobalOptions&) {
+    ++r.clients_made;
+    return std::make_unique<ForwardingListClient>(&fake);
+  };
+  r.exit_code = RunCli(args, env);
+  r.out = out.str();
+  r.err = err.str();
+  return r;
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    char pattern[] = "/tmp/list_cli_test.XXXXXX";
+    path_ = mkdtemp(pattern);
+  }
+  ~TempDir() { std::system(absl::StrCat("rm -rf '", path_, "'").c_str()); }
+  const std::string& path() const { return path_; }
+  std::string File(const std::string& name) const {
+    return absl::StrCat(path_, "/", name);
+  }
+
+ private:
+  std::string path_;
+};
+
+std::string Read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+bool Exists(const std::string& path) {
+  return ::access(path.c_str(), F_OK) == 0;
+}
+
+class ListCommandsTest : public ::testing::Test {
+ protected:
+  // Publishes black 1 (A, B), then sets the candidates of the next
+  // proposal to B (unchanged), C (added); A will be a removal.
+  void PublishFirstBlackList() {
+    first_ = fake_.PublishNow(
+        v1::BLACK_LIST,
+        {FakeListClient::BlackEntry(kA, "某某化工有限公司", "张三",
+                                    "苏环罚〔2024〕12号"),
+         FakeListClient::BlackEntry(kB, "Acme <Steel> & Co", "李四",
+                                    "苏环罚〔2024〕15号")});
+    ASSERT_EQ(first_.number(), 1);
+    fake_.candidates[v1::BLACK_LIST] = {
+        FakeListClient::BlackEntry(kB, "Acme <Steel> & Co", "李四",
+                                   "苏环罚〔2024〕15号"),
+        FakeListClient::BlackEntry(kC, "第三化纤厂", "王五",
+                                   "锡环罚〔2025〕3号")};
+  }
+
+  // Publishes black 1 and 2 (with the candidates above).
+  void PublishTwoBlackLists() {
+    PublishFirstBlackList();
+    second_ =
+        fake_.PublishNow(v1::BLACK_LIST, fake_.candidates[v1::BLACK_LIST]);
+    ASSERT_EQ(second_.number(), 2);
+  }
+
+  // A key pair in tmp_: key.pem / pub.pem.
+  void MakeKeys() {
+    ASSERT_EQ(
+        RunLists({"keys", "generate", "--out-dir", tmp_.path(), "--name", "k"},
+                 fake_)
+            .exit_code,
+        kExitOk);
+    key_ = tmp_.File("k.key.pem");
+    pub_ = tmp_.File("k.pub.pem");
+  }
+
+  FakeListClient fake_;
+  TempDir tmp_;
+  v1::Publication first_, second_;
+  std::string key_, pub_;
+};
+
+TEST_F(ListCommandsTest, ProposePrintsTheDraftAndItsDifference) {
+  PublishFirstBlackList();
+  Result r =
+      RunLists({"lists", "propose", "black", "--as-of", "2025-06-30"}, fake_);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  ASSERT_EQ(fake_.proposals.size(), 2u);
+  EXPECT_EQ(fake_.proposals[1].list(), v1::BLACK_LIST);
+  EXPECT_EQ(fake_.proposals[1].as_of().month(), 6);
+  // The proposal comes back without rows (as from the server): fetched FULL.
+  ASSERT_FALSE(fake_.gets.empty());
+  EXPECT_EQ(fake_.gets.back().name(), "lists/black/publications/101");
+  EXPECT_EQ(fake_.gets.back().view(), v1::PUBLICATION_FULL);
+  EXPECT_THAT(r.out, HasSubstr("lists/black/publications/101"));
+  EXPECT_THAT(r.out, HasSubstr("DRAFT"));
+  EXPECT_THAT(r.out, HasSubstr("black (黑榜 Black list)"));
+  EXPECT_THAT(r.out, ContainsRegex("as_of +2025-06-30"));
+  EXPECT_THAT(r.out, ContainsRegex("entries +2"));
+  EXPECT_THAT(r.out, ContainsRegex("added +1"));
+  EXPECT_THAT(r.out, ContainsRegex("unchanged +1"));
+  EXPECT_THAT(r.out, ContainsRegex("removed +1"));
+  EXPECT_THAT(r.out, HasSubstr("ADDED    91320300MA1W2X3Y8C  第三化纤厂"));
+  EXPECT_THAT(r.out, HasSubstr("锡环罚〔2025〕3号"));
+  EXPECT_THAT(r.out,
+              HasSubstr("REMOVED  91320100MA1W2X3Y6A  某某化工有限公司"));
+  EXPECT_THAT(r.out, HasSubstr("EXPIRED: expired on 2027-03-01"));
+  EXPECT_THAT(r.out, Not(HasSubstr("UNCHANGED")));
+
+  fake_.publications.clear();
+  fake_.created.clear();
+  PublishFirstBlackList();
+  r = RunLists({"lists", "propose", "black", "--all"}, fake_);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("UNCHANGED  91320200MA1W2X3Y7B"));
+}
+
+TEST_F(ListCommandsTest, ProposeWhileAnotherIsInProgressIsAConflict) {
+  fake_.candidates[v1::BLACK_LIST] = {
+      FakeListClient::BlackEntry(kA, "甲", "张三", "罚1")};
+  ASSERT_EQ(RunLists({"lists", "propose", "black"}, fake_).exit_code, kExitOk);
+  const Result r = RunLists({"lists", "propose", "black"}, fake_);
+  EXPECT_EQ(r.exit_code, kExitConflict);
+  EXPECT_THAT(r.err, HasSubstr("FAILED_PRECONDITION"));
+  EXPECT_THAT(r.err, HasSubstr("PUBLICATION_IN_PROGRESS"));
+  EXPECT_THAT(r.err, HasSubstr("lists show black"));
+}
+
+TEST_F(ListCommandsTest, BadListOrDateIsAUsageErrorAndNothingIsSent) {
+  Result r = RunLists({"lists", "propose", "red"}, fake_);
+  EXPECT_EQ(r.exit_code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("use honor (红榜) or black (黑榜)"));
+  r = RunLists({"lists", "propose", "honor", "--as-of", "2025-13-01"}, fake_);
+  EXPECT_EQ(r.exit_code, kExitUsage);
+  r = RunLists({"lists", "show", "black", "zero"}, fake_);
+  EXPECT_EQ(r.exit_code, kExitUsage);
+  r = RunLists({"lists", "show", "lists/black/publications/1", "2"}, fake_);
+  EXPECT_EQ(r.exit_code, kExitUsage);
+  r = RunLists({"lists", "show", "lists/red/publications/1"}, fake_);
+  EXPECT_EQ(r.exit_code, kExitUsage);
+  r = RunLists({"lists", "show", "black", "3", "4"}, fake_);
+  EXPECT_EQ(r.exit_code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("'lists show' takes at most 2 arguments"));
+  r = RunLists({"lists", "entries", "black", "3"}, fake_);
+  EXPECT_EQ(r.exit_code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("takes one LIST, got '3' as well"));
+  EXPECT_EQ(fake_.calls, 0);
+}
+
+TEST_F(ListCommandsTest, ShowFindsTheLatestANumberOrAName) {
+  PublishTwoBlackLists();
+  Result r = RunLists({"lists", "show", "black"}, fake_);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr(second_.name()));
+  EXPECT_THAT(r.out, HasSubstr("PUBLISHED"));
+  EXPECT_THAT(r.out,
+              ContainsRegex("content_sha256 +" + second_.content_sha256()));
+  EXPECT_THAT(r.out, HasSubstr("CREDIT_CODE         ENTERPRISE"));
+  EXPECT_THAT(r.out, HasSubstr("91320300MA1W2X3Y8C  第三化纤厂"));
+  EXPECT_THAT(r.out, HasSubstr("removals:"));
+  EXPECT_EQ(fake_.gets.back().view(), v1::PUBLICATION_FULL);
+
+  // Number 1 is on the second page (one publication per page, newest
+  // first, published only).
+  fake_.page_size_cap = 1;
+  fake_.candidates[v1::BLACK_LIST] = {};
+  ASSERT_EQ(RunLists({"lists", "propose", "black"}, fake_).exit_code, kExitOk);
+  r = RunLists({"lists", "show", "black", "1"}, fake_);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr(first_.name()));
+  EXPECT_TRUE(fake_.list_requests.back().published_only());
+
+  r = RunLists({"lists", "show", first_.name()}, fake_);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, ContainsRegex("number +1"));
+
+  // LIST alone is the newest of any state: the new draft.
+  r = RunLists({"lists", "show", "black"}, fake_);
+  EXPECT_THAT(r.out, HasSubstr("DRAFT"));
+
+  r = RunLists({"--output", "json", "lists", "show", "black", "2"}, fake_);
+  ASSERT_EQ(r.exit_code, kExitOk);
+  EXPECT_THAT(r.out, HasSubstr("\"contentSha256\": \"" +
+                               second_.content_sha256() + "\""));
+  r = RunLists({"--output", "csv", "lists", "show", "black", "2"}, fake_);
+  EXPECT_THAT(r.out, HasSubstr("credit_code,enterprise_name,"));
+  EXPECT_THAT(r.out, HasSubstr("91320300MA1W2X3Y8C,第三化纤厂,王五,"));
+}
+
+TEST_F(ListCommandsTest, ShowWhatIsNotThereIsNotFound) {
+  PublishFirstBlackList();
+  Result r = RunLists({"lists", "show", "black", "7"}, fake_);
+  EXPECT_EQ(r.exit_code, kExitNotFound);
+  EXPECT_THAT(r.err, HasSubstr("no published publication number 7"));
+  r = RunLists({"lists", "show", "honor"}, fake_);
+  EXPECT_EQ(r.exit_code, kExitNotFound);
+  EXPECT_THAT(r.err, HasSubstr("the honor list has no publication yet"));
+  r = RunLists({"lists", "show", "lists/black/publications/999"}, fake_);
+  EXPECT_EQ(r.exit_code, kExitNotFound);
+  EXPECT_THAT(r.err, HasSubstr("PUBLICATION_NOT_FOUND"));
+}
+
+TEST_F(ListCommandsTest, DiffPrintsOnlyTheDifference) {
+  PublishTwoBlackLists();
+  Result r = RunLists({"lists", "diff", "black", "2"}, fake_);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr(absl::StrCat(second_.name(),
+                                            " (black 2) "
+                                            "against ",
+                                            first_.name(),
+                                            ": 1 added, 1 removed, 1 "
+                                            "unchanged")));
+  EXPECT_THAT(r.out, HasSubstr("ADDED    91320300MA1W2X3Y8C"));
+  EXPECT_THAT(r.out, HasSubstr("REMOVED  91320100MA1W2X3Y6A"));
+  EXPECT_THAT(r.out, Not(HasSubstr(kB)));
+  r = RunLists({"--output", "json", "lists", "diff", "black", "2"}, fake_);
+  EXPECT_THAT(r.out, HasSubstr("\"previousPublication\": \"" + first_.name()));
+  EXPECT_THAT(r.out, HasSubstr("\"creditCode\":\"91320300MA1W2X3Y8C\""));
+}
+
+TEST_F(ListCommandsTest, NoticeStartsThePublicNotice) {
+  fake_.candidates[v1::BLACK_LIST] = {
+      FakeListClient::BlackEntry(kA, "甲", "张三", "罚1")};
+  ASSERT_EQ(RunLists({"lists", "propose", "black"}, fake_).exit_code, kExitOk);
+  const Result r = RunLists({"lists", "notice", "black"}, fake_);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  ASSERT_EQ(fake_.notices.size(), 1u);
+  EXPECT_EQ(fake_.notices[0].name(), "lists/black/publications/100");
+  EXPECT_THAT(r.out, HasSubstr("NOTICE"));
+  EXPECT_THAT(r.out, HasSubstr("2025-07-01 .. 2025-07-15"));
+  // Again: the server refuses (not a draft).
+  EXPECT_EQ(RunLists({"lists", "notice", "black"}, fake_).exit_code,
+            kExitConflict);
+}
+
+TEST_F(ListCommandsTest, NoticeExportWritesOnePrintablePagePerCandidate) {
+  fake_.candidates[v1::BLACK_LIST] = {
+      FakeListClient::BlackEntry(kA, "某某化工有限公司", "张三",
+                                 "苏环罚〔2024〕12号"),
+      FakeListClient::BlackEntry(kB, "<b>Acme</b>", "李四",
+                                 "苏环罚〔2024〕15号")};
+  ASSERT_EQ(RunLists({"lists", "propose", "black"}, fake_).exit_code, kExitOk);
+  const std::string dir = tmp_.File("notices");
+  // Still a DRAFT: the notice is started first.
+  Result r = RunLists({"lists", "notice", "black", "--export", dir}, fake_);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_EQ(fake_.notices.size(), 1u);
+  EXPECT_THAT(r.out, HasSubstr("notices           2"));
+  EXPECT_THAT(r.out, HasSubstr("objections_until  2025-07-15"));
+  const std::string html = Read(dir + "/notices.html");
+  EXPECT_THAT(html, HasSubstr("page-break-after: always"));
+  EXPECT_THAT(html, HasSubstr("某某化工有限公司"));
+  EXPECT_THAT(html, HasSubstr("&lt;b&gt;Acme&lt;/b&gt;"));
+  EXPECT_THAT(html, HasSubstr("苏环罚〔2024〕15号"));
+  EXPECT_THAT(html, HasSubstr("<strong>2025-07-15</strong>"));
+  EXPECT_THAT(html, HasSubstr("企业名称 / <span class=\"en\">Enterprise"));
+  // In NOTICE: printed again, no second StartNotice.
+  r = RunLists({"lists", "notice", "black", "--export", dir}, fake_);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_EQ(fake_.notices.size(), 1u);
+}
+
+TEST_F(ListCommandsTest, NoticeExportOfTheHonourListIsAUsageError) {
+  const Result r =
+      RunLists({"lists", "notice", "honor", "--export", tmp_.File("n")}, fake_);
+  EXPECT_EQ(r.exit_code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("black-list candidates only"));
+  EXPECT_EQ(fake_.calls, 0);
+}
+
+TEST_F(ListCommandsTest, ObjectionsAreFiledListedAndDecided) {
+  fake_.candidates[v1::BLACK_LIST] = {
+      FakeListClient::BlackEntry(kA, "甲", "张三", "罚1"),
+      FakeListClient::BlackEntry(kB, "乙", "李四", "罚2")};
+  ASSERT_EQ(RunLists({"lists", "propose", "black"}, fake_).exit_code, kExitOk);
+  ASSERT_EQ(RunLists({"lists", "notice", "black"}, fake_).exit_code, kExitOk);
+  Result r =
+      RunLists({"lists", "objection", "file", "black", "--credit-code", kA,
+                "--statement", "处罚决定已被撤销", "--request-id", "obj-1"},
+               fake_);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  ASSERT_EQ(fake_.filed.size(), 1u);
+  EXPECT_EQ(fake_.filed[0].parent(), "lists/black/publications/100");
+  EXPECT_EQ(fake_.filed[0].objection().credit_code(), kA);
+  EXPECT_EQ(fake_.filed[0].request_id(), "obj-1");
+  EXPECT_THAT(r.out, HasSubstr("lists/black/publications/100/objections/1"));
+  EXPECT_THAT(r.out, HasSubstr("PENDING"));
+
+  r = RunLists({"lists", "objection", "file", "black", "--credit-code", kC,
+                "--statement", "x"},
+               fake_);
+  EXPECT_EQ(r.exit_code, kExitNotFound);
+  EXPECT_THAT(r.err, HasSubstr("ENTRY_NOT_FOUND"));
+
+  for (int k = 0; k < 2; ++k) {
+    ASSERT_EQ(
+        RunLists({"lists", "objection", "file", "lists/black/publications/100",
+                  "--credit-code", kB, "--statement", "异议"},
+                 fake_)
+            .exit_code,
+        kExitOk);
+  }
+  r = RunLists({"lists", "objections", "black"}, fake_);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("objections/3"));  // from the second page
+  EXPECT_THAT(r.err, HasSubstr("3 objections, 3 pending"));
+
+  r = RunLists({"lists", "decide", "lists/black/publications/100/objections/1",
+                "--upheld", "--reason", "复议撤销"},
+               fake_);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_EQ(fake_.decisions[0].decision(), v1::OBJECTION_UPHELD);
+  EXPECT_THAT(r.out, HasSubstr("UPHELD"));
+  r = RunLists({"lists", "decide", "lists/black/publications/100/objections/1",
+                "--rejected", "--reason", "again"},
+               fake_);
+  EXPECT_EQ(r.exit_code, kExitConflict);
+  // The upheld entry is now a removal of the publication.
+  r = RunLists({"lists", "diff", "black"}, fake_);
+  EXPECT_THAT(r.out, HasSubstr("REMOVED  91320100MA1W2X3Y6A  甲"));
+  EXPECT_THAT(r.out, HasSubstr("OBJECTION_UPHELD: 复议撤销"));
+}
+
+TEST_F(ListCommandsTest, ObjectionAndDecideCheckTheirArguments) {
+  Result r = RunLists({"lists", "objection", "add", "black", "--credit-code",
+                       kA, "--statement", "s"},
+                      fake_);
+  EXPECT_EQ(r.exit_code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("the only action is 'file'"));
+  r = RunLists({"lists", "objection", "file", "black"}, fake_);
+  EXPECT_EQ(r.exit_code, kExitUsage);  // --credit-code and --statement
+  r = RunLists({"lists", "decide", "lists/black/publications/1/objections/1",
+                "--reason", "r"},
+               fake_);
+  EXPECT_EQ(r.exit_code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("--upheld or --rejected"));
+  r = RunLists({"lists", "decide", "lists/black/publications/1/objections/1",
+                "--upheld", "--rejected", "--reason", "r"},
+               fake_);
+  EXPECT_EQ(r.exit_code, kExitUsage);
+  r = RunLists({"lists", "decide", "objections/1", "--upheld", "--reason", "r"},
+               fake_);
+  EXPECT_EQ(r.exit_code, kExitUsage);
+  EXPECT_EQ(fake_.calls, 0);
+}
+
+TEST_F(ListCommandsTest, PublishPrintsEveryBlockerAndExitsWithConflict) {
+  fake_.candidates[v1::BLACK_LIST] = {
+      FakeListClient::BlackEntry(kA, "甲", "张三", "罚1")};
+  ASSERT_EQ(RunLists({"lists", "propose", "black"}, fake_).exit_code, kExitOk);
+  Result r = RunLists({"lists", "publish", "black"}, fake_);
+  EXPECT_EQ(r.exit_code, kExitConflict);
+  EXPECT_THAT(r.err, HasSubstr("cannot be published yet; blockers (1):"));
+  EXPECT_THAT(r.err, HasSubstr("  NOT_IN_NOTICE: the publication is "
+                               "PUBLICATION_DRAFT"));
+
+  ASSERT_EQ(RunLists({"lists", "notice", "black"}, fake_).exit_code, kExitOk);
+  ASSERT_EQ(RunLists({"lists", "objection", "file", "black", "--credit-code",
+                      kA, "--statement", "s"},
+                     fake_)
+                .exit_code,
+            kExitOk);
+  r = RunLists({"lists", "publish", "black"}, fake_);
+  EXPECT_EQ(r.exit_code, kExitConflict);
+  EXPECT_THAT(r.err, HasSubstr("FAILED_PRECONDITION: the publication cannot "
+                               "be published"));
+  EXPECT_THAT(r.err, HasSubstr("blockers (2):\n"
+                               "  NOTICE_NOT_ENDED: the notice period ends on "
+                               "2025-07-15\n"
+                               "  OBJECTIONS_PENDING: 1 objection(s) not "
+                               "decided\n"));
+  // Listed once, not also as the generic "precondition:" lines.
+  EXPECT_THAT(r.err, Not(HasSubstr("precondition:")));
+  EXPECT_THAT(r.err, HasSubstr("reason: NOTICE_NOT_ENDED"));
+}
+
+TEST_F(ListCommandsTest, PublishNumbersThePublication) {
+  fake_.candidates[v1::BLACK_LIST] = {
+      FakeListClient::BlackEntry(kA, "甲", "张三", "罚1")};
+  ASSERT_EQ(RunLists({"lists", "propose", "black"}, fake_).exit_code, kExitOk);
+  ASSERT_EQ(RunLists({"lists", "notice", "black"}, fake_).exit_code, kExitOk);
+  fake_.today = FakeListClient::MakeDate(2025, 7, 16);
+  Result r = RunLists({"lists", "publish", "lists/black/publications/100",
+                       "--request-id", "pub-1"},
+                      fake_);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_EQ(fake_.publishes.back().request_id(), "pub-1");
+  EXPECT_THAT(r.out, HasSubstr("PUBLISHED"));
+  EXPECT_THAT(r.out, ContainsRegex("number +1"));
+  EXPECT_THAT(r.out, ContainsRegex("publish_time +2025-01-02T02:00:00Z"));
+  // A retry returns it unchanged.
+  r = RunLists({"lists", "publish", "lists/black/publications/100"}, fake_);
+  EXPECT_EQ(r.exit_code, kExitOk);
+}
+
+TEST_F(ListCommandsTest, ExportIsReproducibleAndExportsThePreviousFirst) {
+  PublishTwoBlackLists();
+  MakeKeys();
+  const std::string root1 = tmp_.File("public1");
+  const std::string root2 = tmp_.File("public2");
+  Result r = RunLists(
+      {"lists", "export", "black", "--out", root1, "--key", key_}, fake_);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  // black 1's folder was missing: exported first.
+  EXPECT_THAT(r.out,
+              HasSubstr(root1 + "/black/1  " + first_.name() + "  written"));
+  EXPECT_THAT(r.out,
+              HasSubstr(root1 + "/black/2  " + second_.name() + "  written"));
+  r = RunLists({"lists", "export", "black", "2", "--out", root2, "--key", key_},
+               fake_);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  for (const char* folder : {"black/1", "black/2"}) {
+    for (const char* file :
+         {"index.html", "publication.txt", "manifest.json", "manifest.sig"}) {
+      const std::string a = Read(absl::StrCat(root1, "/", folder, "/", file));
+      ASSERT_FALSE(a.empty()) << folder << "/" << file;
+      EXPECT_EQ(a, Read(absl::StrCat(root2, "/", folder, "/", file)))
+          << folder << "/" << file;
+    }
+  }
+  EXPECT_EQ(Read(root1 + "/black/2/black-2.csv"),
+            Read(root2 + "/black/2/black-2.csv"));
+  EXPECT_EQ(Read(root1 + "/black/1/black-1.json"),
+            Read(root2 + "/black/1/black-1.json"));
+  EXPECT_EQ(Read(root1 + "/black/2/publication.txt"),
+            second_.canonical_content());
+  EXPECT_THAT(
+      Read(root1 + "/black/2/manifest.json"),
+      HasSubstr("\"previous_manifest_sha256\": \"" +
+                Sha256Hex(Read(root1 + "/black/1/manifest.json")) + "\""));
+  EXPECT_THAT(Read(root1 + "/black/2/manifest.json"),
+              HasSubstr("\"publish_time\": \"2025-01-03T02:00:00Z\""));
+
+  // Again into the same root: nothing written.
+  r = RunLists({"lists", "export", "black", "--out", root1, "--key", key_},
+               fake_);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("unchanged (identical)"));
+
+  r = RunLists(
+      {"lists", "verify", root1 + "/black", "--chain", "--public-key", pub_},
+      fake_);
+  EXPECT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("OK"));
+  EXPECT_EQ(r.clients_made, 0);  // verify needs no server
+}
+
+TEST_F(ListCommandsTest, ExportRefusesWhatIsNotPublishedOrDoesNotHash) {
+  PublishFirstBlackList();
+  MakeKeys();
+  ASSERT_EQ(RunLists({"lists", "propose", "black"}, fake_).exit_code, kExitOk);
+  const std::string root = tmp_.File("public");
+  Result r = RunLists({"lists", "export", "lists/black/publications/101",
+                       "--out", root, "--key", key_},
+                      fake_);
+  EXPECT_EQ(r.exit_code, kExitConflict);
+  EXPECT_THAT(r.err, HasSubstr("is DRAFT; only PUBLISHED"));
+  EXPECT_FALSE(Exists(root));
+
+  fake_.publications[first_.name()].set_canonical_content("tampered\n");
+  r = RunLists({"lists", "export", "black", "--out", root, "--key", key_},
+               fake_);
+  EXPECT_EQ(r.exit_code, kExitVerifyFailed);
+  EXPECT_THAT(r.err, HasSubstr("SHA-256 of canonical_content"));
+  EXPECT_FALSE(Exists(root + "/black/1"));
+
+  r = RunLists({"lists", "export", "black", "--out", root, "--key", pub_},
+               fake_);
+  EXPECT_EQ(r.exit_code, kExitInvalidInput);
+  EXPECT_THAT(r.err, HasSubstr("--key"));
+}
+
+TEST_F(ListCommandsTest, VerifyNamesTheProblemAndExitsWith8) {
+  PublishFirstBlackList();
+  MakeKeys();
+  const std::string root = tmp_.File("public");
+  ASSERT_EQ(RunLists({"lists", "export", "black", "--out", root, "--key", key_},
+                     fake_)
+                .exit_code,
+            kExitOk);
+  const std::string dir = root + "/black/1";
+  Result r = RunLists({"lists", "verify", dir, "--public-key", pub_}, fake_);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+
+  std::string csv = Read(dir + "/black-1.csv");
+  csv[10] ^= 0x20;
+  std::ofstream(dir + "/black-1.csv", std::ios::binary | std::ios::trunc)
+      << csv;
+  r = RunLists({"lists", "verify", dir, "--public-key", pub_}, fake_);
+  EXPECT_EQ(r.exit_code, kExitVerifyFailed);
+  EXPECT_THAT(r.err, HasSubstr("verification FAILED (1 problem)"));
+  EXPECT_THAT(r.err, HasSubstr("black-1.csv: SHA-256 differs"));
+  EXPECT_THAT(r.out, HasSubstr("FAILED"));
+
+  r = RunLists({"lists", "verify", dir, "--public-key", key_ + ".missing"},
+               fake_);
+  EXPECT_EQ(r.exit_code, kExitInvalidInput);
+  r = RunLists({"lists", "verify", tmp_.File("nothing"), "--public-key", pub_},
+               fake_);
+  EXPECT_EQ(r.exit_code, kExitVerifyFailed);
+}
+
+TEST_F(ListCommandsTest, EntriesFollowsEveryPage) {
+  fake_.PublishNow(v1::BLACK_LIST,
+                   {FakeListClient::BlackEntry(kA, "甲", "张三", "罚1"),
+                    FakeListClient::BlackEntry(kB, "乙", "李四", "罚2"),
+                    FakeListClient::BlackEntry(kC, "丙", "王五", "罚3")});
+  Result r = RunLists({"lists", "entries", "black"}, fake_);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr(kA));
+  EXPECT_THAT(r.out, HasSubstr(kC));
+  EXPECT_THAT(r.err, HasSubstr("3 entries of the black list, as published in "
+                               "lists/black/publications/100"));
+  r = RunLists({"--output", "json", "lists", "entries", "black"}, fake_);
+  EXPECT_THAT(r.out,
+              HasSubstr("\"publication\": \"lists/black/publications/100\""));
+  r = RunLists({"lists", "entries", "honor"}, fake_);
+  EXPECT_EQ(r.exit_code, kExitOk);
+  EXPECT_THAT(r.err, HasSubstr("nothing published yet"));
+}
+
+TEST_F(ListCommandsTest, RepairPrintsEveryUnmetCondition) {
+  fake_.repair_blockers = {
+      {"REPAIR_TOO_EARLY", "repair is possible from 2025-03-01"},
+      {"NO_CREDIT_COMMITMENT", "no public credit commitment on file"}};
+  Result r =
+      RunLists({"lists", "repair", kA, "--rectified-on", "2024-12-01"}, fake_);
+  EXPECT_EQ(r.exit_code, kExitConflict);
+  EXPECT_THAT(r.err, HasSubstr(absl::StrCat("credit repair of ", kA,
+                                            " refused; unmet conditions (2):\n"
+                                            "  REPAIR_TOO_EARLY: repair is "
+                                            "possible from 2025-03-01\n"
+                                            "  NO_CREDIT_COMMITMENT: no public "
+                                            "credit commitment on file\n")));
+  ASSERT_EQ(fake_.repairs.size(), 1u);
+  EXPECT_EQ(fake_.repairs[0].entry(), absl::StrCat("lists/black/entries/", kA));
+  EXPECT_FALSE(fake_.repairs[0].evidence().penalty_performed());
+
+  fake_.repair_blockers.clear();
+  r = RunLists({"lists", "repair", absl::StrCat("lists/black/entries/", kA),
+                "--rectified-on", "2025-03-01", "--penalty-performed",
+                "--commitment", "enterprises/X/commitments/1", "--note", "ok"},
+               fake_);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_TRUE(fake_.repairs[1].evidence().penalty_performed());
+  EXPECT_EQ(fake_.repairs[1].evidence().rectification_date().month(), 3);
+  EXPECT_THAT(r.out, HasSubstr("REPAIR_GRANTED"));
+
+  r = RunLists({"lists", "repair", kA}, fake_);
+  EXPECT_EQ(r.exit_code, kExitUsage);  // --rectified-on is required
+}
+
+TEST_F(ListCommandsTest, AnUnreachableServerIsExit5) {
+  fake_.unavailable = true;
+  const Result r = RunLists({"lists", "show", "black"}, fake_);
+  EXPECT_EQ(r.exit_code, kExitUnavailable);
+  EXPECT_THAT(r.err, HasSubstr("UNAVAILABLE"));
+}
+
+TEST_F(ListCommandsTest, KeysGenerateRefusesToOverwriteAndIs0600) {
+  const std::string dir = tmp_.File("keys");
+  Result r = RunLists({"keys", "generate", "--out-dir", dir}, fake_);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_EQ(r.clients_made, 0);
+  struct stat st;
+  ASSERT_EQ(::stat((dir + "/envcredit.key.pem").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  const std::string pub = Read(dir + "/envcredit.pub.pem");
+  EXPECT_THAT(r.out, HasSubstr(Sha256Hex(pub)));
+  const std::string key = Read(dir + "/envcredit.key.pem");
+  r = RunLists({"keys", "generate", "--out-dir", dir}, fake_);
+  EXPECT_EQ(r.exit_code, kExitConflict);
+  EXPECT_THAT(r.err, HasSubstr("already exists"));
+  EXPECT_EQ(Read(dir + "/envcredit.key.pem"), key);
+  r = RunLists({"keys", "generate", "--out-dir", dir, "--name", "../x"}, fake_);
+  EXPECT_EQ(r.exit_code, kExitUsage);
+}
+
+TEST_F(ListCommandsTest, HelpListsTheCommandsAndExitCode8) {
+  Result r = RunLists({"--help"}, fake_);
+  EXPECT_THAT(r.out, HasSubstr("lists export"));
+  EXPECT_THAT(r.out, HasSubstr("keys generate"));
+  EXPECT_THAT(r.out, HasSubstr("8  verification failed"));
+  r = RunLists({"lists", "objection", "--help"}, fake_);
+  EXPECT_EQ(r.exit_code, kExitOk);
+  EXPECT_THAT(r.out, HasSubstr("lists objection file NAME | file LIST"));
+}
+
+}  // namespace
+}  // namespace envcredit::admin
