@@ -41,6 +41,14 @@ fi
 
 "$ROOT/scripts/setup.sh"
 mkdir -p "$RUN"
+# The records are dated back from "today" (in China, the server's today).
+# The first run's date is kept, so a re-run on a later day generates the
+# same files and the imports store nothing twice.
+[[ -s $RUN/demo-today ]] || date -u -d '+8 hours' +%F >"$RUN/demo-today"
+TODAY=$(cat "$RUN/demo-today")
+# The demo server reads its date from .run/today (--today_file): publishing a
+# list takes a 15-day public notice, and the demo moves its clock past it.
+[[ -s $RUN/today ]] || echo "$TODAY" >"$RUN/today"
 "$ROOT/scripts/db.sh" start "$RUN" >/dev/null
 set -a
 # shellcheck disable=SC1091
@@ -59,7 +67,7 @@ rm -f "$RUN/server.port"
 # $ENVCREDIT_TOKEN_FILE.
 nohup "$BUILD/server/envcredit-server" --listen="127.0.0.1:$port" \
   --port_file="$RUN/server.port" --db_name=envcredit --db_create \
-  --admin_token_file="$RUN/admin.token" \
+  --admin_token_file="$RUN/admin.token" --today_file="$RUN/today" \
   --policy_dir="$ROOT/policies" >"$RUN/server.log" 2>&1 &
 echo $! >"$RUN/server.pid"
 for _ in $(seq 1 600); do
@@ -76,12 +84,6 @@ export ENVCREDIT_SERVER=$ADDRESS
   exit 1
 }
 export ENVCREDIT_TOKEN_FILE=$RUN/admin.token
-
-# The records are dated back from "today" (in China, the server's today).
-# The first run's date is kept, so a re-run on a later day generates the
-# same files and the imports store nothing twice.
-[[ -s $RUN/demo-today ]] || date -u -d '+8 hours' +%F >"$RUN/demo-today"
-TODAY=$(cat "$RUN/demo-today")
 
 echo
 echo "== Loading the demo dataset (fictional enterprises and their records) =="
@@ -139,6 +141,70 @@ echo
 echo "== The change feed from its start (first 5 events; resume with --after CURSOR) =="
 "$ADMIN" ratings watch --from-start --all-changes --max-events 5
 
+# A Nanjing enterprise (default policy) transferred for criminal
+# investigation: −12 points for 12 months, so BLACK — a black-list candidate.
+black_story=$(grep -m1 '^913201' "$RUN/demo-enterprises.csv" | cut -d, -f1 || true)
+if [[ -n $black_story ]]; then
+  echo
+  echo "== $black_story: transferred for criminal investigation (移送涉嫌环境犯罪) → BLACK =="
+  "$ADMIN" decisions create --credit-code "$black_story" --authority 南京市生态环境局 \
+    --number "宁环移〔$(date -d "$TODAY" +%Y)〕1号" --violation-type ILLEGAL_HAZARDOUS_WASTE_DISPOSAL \
+    --date "$(date -d "$TODAY - 5 days" +%F)" --measures TRANSFER_FOR_CRIMINAL_INVESTIGATION >/dev/null
+  "$ADMIN" ratings get "$black_story"
+fi
+
+echo
+echo "== Publishing the lists: propose, public notice (公示, 15 days), publish =="
+# Re-runs continue where the last run stopped and publish nothing twice.
+state_of() {
+  "$ADMIN" --output json lists show "$1" 2>/dev/null |
+    /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin).get("state",""))' 2>/dev/null || true
+}
+for list in black honor; do
+  state=$(state_of "$list")
+  if [[ $state == PUBLICATION_PUBLISHED ]]; then
+    echo "-- the $list list is published already"
+    continue
+  fi
+  if [[ $state != PUBLICATION_NOTICE ]]; then
+    echo "-- propose the $list list as of $(cat "$RUN/today")"
+    "$ADMIN" lists propose "$list"
+  fi
+  if [[ $list == black ]]; then
+    echo "-- public notice; a notice (告知书) to each candidate: $RUN/notices/notices.html"
+    "$ADMIN" lists notice black --export "$RUN/notices"
+  else
+    echo "-- public notice"
+    "$ADMIN" lists notice honor
+  fi
+done
+# The notice lasts 15 days: the demo's clock moves to the day after it.
+notice_end=$(for list in black honor; do
+  "$ADMIN" --output json lists show "$list" 2>/dev/null |
+    /usr/bin/python3 -c 'import json,sys
+p=json.load(sys.stdin)
+d=p.get("noticeEndDate") or p.get("notice_end_date")
+if p.get("state")=="PUBLICATION_NOTICE" and d: print("%04d-%02d-%02d" % (d["year"], d["month"], d["day"]))' 2>/dev/null
+done | sort | tail -1)
+if [[ -n $notice_end ]]; then
+  date -d "$notice_end + 1 day" +%F >"$RUN/today"
+  echo "-- (the demo's clock moves to $(cat "$RUN/today"), after the notice period)"
+fi
+for list in black honor; do
+  if [[ $(state_of "$list") == PUBLICATION_NOTICE ]]; then
+    "$ADMIN" lists publish "$list"
+  fi
+done
+
+echo
+echo "== The signed publication folders, verified offline =="
+KEYS=$RUN/keys
+[[ -f $KEYS/envcredit.key.pem ]] || "$ADMIN" keys generate --out-dir "$KEYS"
+for list in black honor; do
+  "$ADMIN" lists export "$list" --out "$RUN/publications" --key "$KEYS/envcredit.key.pem"
+  "$ADMIN" lists verify "$RUN/publications/$list" --chain --public-key "$KEYS/envcredit.pub.pem"
+done
+
 echo
 echo "== The latest audit entries =="
 "$ADMIN" audit list --page-size 5 2>/dev/null
@@ -159,6 +225,10 @@ echo "== An invalid credit code is refused, naming the field and the failed chec
   --industry OTHER || echo "(exit code $? — invalid input, as expected)"
 
 cat <<EOT
+
+The published lists: $RUN/publications/black/ and $RUN/publications/honor/
+  (open index.html in a browser; verify with
+   $ADMIN lists verify $RUN/publications/black --chain --public-key $KEYS/envcredit.pub.pem)
 
 envcredit-server is running at $ADDRESS (log: $RUN/server.log).
   Query it:  export ENVCREDIT_SERVER=$ADDRESS ENVCREDIT_TOKEN_FILE=$RUN/admin.token
