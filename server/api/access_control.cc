@@ -268,7 +268,10 @@ grpc::Status AuthProcessor::Process(const InputMetadata& auth_metadata,
   std::string actor;
   absl::StatusOr<domain::Token> token = Authorize(method, authorization, &actor);
   if (!token.ok()) {
-    if (on_denial_) {
+    // A database outage while looking the token up is not a denial of the
+    // caller: do not log or audit one per call (the outage is logged once
+    // by the health check).
+    if (on_denial_ && token.status().code() != absl::StatusCode::kUnavailable) {
       on_denial_(Denial{
           actor, method,
           absl::StatusCodeToString(token.status().code()),
