@@ -18,6 +18,14 @@ namespace {
 constexpr int kDefaultAuditPageSize = 100;
 constexpr int kMaxAuditPageSize = 1000;
 
+// "OK", "NOT_FOUND", ...: the canonical code names audit entries carry.
+bool IsStatusCodeName(const std::string& text) {
+  for (int code = 0; code <= 16; ++code) {
+    if (absl::StatusCodeToString(static_cast<absl::StatusCode>(code)) == text) return true;
+  }
+  return false;
+}
+
 absl::StatusOr<domain::AuditFilter> FilterFromProto(
     const v1::ListAuditEntriesRequest& request) {
   domain::AuditFilter filter;
@@ -26,6 +34,10 @@ absl::StatusOr<domain::AuditFilter> FilterFromProto(
   RETURN_IF_ERROR(CheckText("resource_prefix", request.resource_prefix(), 0,
                             domain::kMaxAuditResourceChars));
   RETURN_IF_ERROR(CheckText("outcome", request.outcome(), 0, 32));
+  if (!request.outcome().empty() && !IsStatusCodeName(request.outcome())) {
+    return InvalidArgument("outcome", "INVALID_ENUM",
+                           "outcome: a status code name such as OK or NOT_FOUND");
+  }
   filter.actor = request.actor();
   filter.method = request.method();
   filter.resource_prefix = request.resource_prefix();
@@ -36,6 +48,9 @@ absl::StatusOr<domain::AuditFilter> FilterFromProto(
   }
   if (request.has_end_time()) {
     ASSIGN_OR_RETURN(filter.end_time, TimeFromProto(request.end_time(), "end_time"));
+  }
+  if (filter.start_time && filter.end_time && *filter.end_time <= *filter.start_time) {
+    return InvalidArgument("end_time", "INVALID_TIME", "end_time: must be after start_time");
   }
   return filter;
 }

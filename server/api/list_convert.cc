@@ -24,8 +24,9 @@ absl::StatusOr<PublicationKey> ParsePublicationName(absl::string_view name,
   std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
   PublicationKey key;
   if (parts.size() != 4 || parts[0] != "lists" || parts[2] != "publications" ||
-      (key.list = domain::ListKindOfSlug(parts[1])) == domain::ListKind::kUnspecified ||
-      !absl::SimpleAtoi(parts[3], &key.id) || key.id < 1) {
+      (key.list = domain::ListKindOfSlug(parts[1])) ==
+          domain::ListKind::kUnspecified ||
+      !ParseResourceId(parts[3], &key.id)) {
     return BadName(field, "lists/{honor|black}/publications/{id}");
   }
   return key;
@@ -36,7 +37,7 @@ absl::StatusOr<std::pair<PublicationKey, int64_t>> ParseObjectionName(
   const size_t at = name.find("/objections/");
   int64_t id = 0;
   if (at == absl::string_view::npos ||
-      !absl::SimpleAtoi(name.substr(at + 12), &id) || id < 1) {
+      !ParseResourceId(name.substr(at + 12), &id)) {
     return BadName(field, "lists/{honor|black}/publications/{id}/objections/{id}");
   }
   absl::StatusOr<PublicationKey> parent = ParsePublicationName(name.substr(0, at), field);

@@ -191,9 +191,20 @@ grpc::Status ListService::ListObjections(grpc::ServerContext*,
                                          v1::ListObjectionsResponse* response) {
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(PublicationKey key, ParsePublicationName(request->parent(), "parent"));
-    RETURN_IF_ERROR(ResolvePageSize(request->page_size()).status());
+    ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
+    // In id order; a token carries the last id of its page.
+    ASSIGN_OR_RETURN(int64_t after, IdFromToken(request->page_token(), request->parent()));
     ASSIGN_OR_RETURN(auto objections, lists_.ListObjections(key.list, key.id));
-    for (const domain::Objection& o : objections) *response->add_objections() = ToProto(o);
+    int64_t last = 0;
+    for (const domain::Objection& o : objections) {
+      if (o.id <= after) continue;
+      if (response->objections_size() == page_size) {
+        response->set_next_page_token(EncodePageToken(absl::StrCat(last), request->parent()));
+        break;
+      }
+      *response->add_objections() = ToProto(o);
+      last = o.id;
+    }
     return absl::OkStatus();
   };
   return ToGrpcStatus(run());
@@ -256,14 +267,28 @@ grpc::Status ListService::ApplyRepair(grpc::ServerContext* context,
     if (in.has_rectification_date()) {
       ASSIGN_OR_RETURN(absl::CivilDay day, DateFromProto(in.rectification_date(),
                                                          "evidence.rectification_date"));
-      if (day < kEarliest) {
-        return InvalidArgument("evidence.rectification_date", "DATE_OUT_OF_RANGE",
-                               "evidence.rectification_date: before 1990-01-01");
+      const absl::CivilDay today = domain::TodayInChina(clock_.Now());
+      if (day < kEarliest || day > today) {
+        return InvalidArgument(
+            "evidence.rectification_date", "DATE_OUT_OF_RANGE",
+            absl::StrCat("evidence.rectification_date: ", absl::FormatCivilTime(day),
+                         " is not between 1990-01-01 and today"));
       }
       evidence.rectification_date = day;
     }
     evidence.penalty_performed = in.penalty_performed();
     RETURN_IF_ERROR(CheckText("evidence.commitment", in.commitment(), 0, 255));
+    if (!in.commitment().empty()) {
+      // A name, as documented: a commitment of the enterprise asking.
+      ASSIGN_OR_RETURN(RecordKey commitment,
+                       ParseRecordName(in.commitment(), domain::kCommitments,
+                                       "evidence.commitment"));
+      if (commitment.credit_code != code) {
+        return InvalidArgument("evidence.commitment", "INVALID_RESOURCE_NAME",
+                               "evidence.commitment: must name a commitment of the "
+                               "listed enterprise");
+      }
+    }
     RETURN_IF_ERROR(CheckText("evidence.note", in.note(), 0, 2000));
     evidence.commitment = in.commitment();
     evidence.note = in.note();

@@ -42,8 +42,10 @@ absl::StatusOr<std::string> DecodePageToken(absl::string_view token,
     return Malformed("was issued for a request with other filters");
   }
   std::string key = raw.substr(1 + kDigestBytes);
+  // The characters of the keys this server issues: credit codes, decimal ids
+  // and RescoreRatings' "last/total/done".
   for (char c : key) {
-    if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'))) {
+    if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == '/')) {
       return Malformed("not a token this server issued");
     }
   }

@@ -12,7 +12,8 @@
 
 namespace envcredit::api {
 
-// `filter_key` is any canonical text of the request's filters.
+// `filter_key` is any canonical text of the request's filters. `last_key`
+// is 1 to 64 characters of 0-9, A-Z and '/' (DecodePageToken refuses others).
 std::string EncodePageToken(absl::string_view last_key,
                             absl::string_view filter_key);
 

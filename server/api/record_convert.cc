@@ -7,6 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "common/errors.h"
 #include "common/status_macros.h"
+#include "common/text.h"
 #include "server/api/enterprise_convert.h"
 
 namespace envcredit::api {
@@ -19,14 +20,23 @@ std::string Path(absl::string_view prefix, absl::string_view name) {
 
 }  // namespace
 
+bool ParseResourceId(absl::string_view text, int64_t* id) {
+  // SimpleAtoi alone also takes a sign, surrounding white space and leading
+  // zeros.
+  if (text.empty() || text[0] == '0') return false;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+  }
+  return absl::SimpleAtoi(text, id) && *id >= 1;
+}
+
 absl::StatusOr<RecordKey> ParseRecordName(absl::string_view name,
                                           absl::string_view collection,
                                           absl::string_view field) {
   std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
   RecordKey key;
   if (parts.size() != 4 || parts[0] != "enterprises" ||
-      parts[2] != collection || !absl::SimpleAtoi(parts[3], &key.id) ||
-      key.id < 1 || parts[3][0] == '+' || parts[3][0] == '0') {
+      parts[2] != collection || !ParseResourceId(parts[3], &key.id)) {
     return InvalidArgument(
         field, "INVALID_RESOURCE_NAME",
         absl::StrCat(field, ": must look like enterprises/{credit_code}/",
@@ -196,12 +206,15 @@ absl::StatusOr<domain::Complaint> ComplaintFromProto(
   }
   for (int i = 0; i < proto.decision_references_size(); ++i) {
     const auto& ref = proto.decision_references(i);
+    const std::string at = Path(field, absl::StrCat("decision_references[", i, "]"));
     if (ref.authority().empty() || ref.decision_number().empty()) {
-      return InvalidArgument(
-          Path(field, absl::StrCat("decision_references[", i, "]")),
-          "INVALID_DECISION_REFERENCE",
-          "a decision reference needs authority and decision_number");
+      return InvalidArgument(at, "INVALID_DECISION_REFERENCE",
+                             "a decision reference needs authority and decision_number");
     }
+    RETURN_IF_ERROR(CheckText(Path(at, "authority"), ref.authority(), 1,
+                              domain::kMaxAuthorityChars));
+    RETURN_IF_ERROR(CheckText(Path(at, "decision_number"), ref.decision_number(), 1,
+                              domain::kMaxDecisionNumberChars));
     c.decisions.push_back(
         domain::DecisionLink{0, ref.authority(), ref.decision_number()});
   }

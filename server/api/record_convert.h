@@ -28,6 +28,12 @@ struct RecordKey {
   int64_t id = 0;
 };
 
+// The id segment of a resource name, as the server writes it: decimal
+// digits with no sign, space or leading zero, 1 to INT64_MAX. False
+// otherwise, so one resource never has two accepted names ("5", "05", "+5",
+// " 5").
+bool ParseResourceId(absl::string_view text, int64_t* id);
+
 // "enterprises/{credit_code}/{collection}/{id}" with a valid USCC and id >= 1;
 // INVALID_ARGUMENT naming `field` (reason INVALID_RESOURCE_NAME or
 // INVALID_CREDIT_CODE) otherwise.

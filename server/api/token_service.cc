@@ -14,6 +14,7 @@
 #include "server/api/grpc_status.h"
 #include "server/api/page_token.h"
 #include "server/api/proto_values.h"
+#include "server/api/record_convert.h"
 
 namespace envcredit::api {
 namespace {
@@ -35,7 +36,7 @@ v1::Token ToProto(const domain::Token& token) {
 absl::StatusOr<int64_t> ParseTokenName(absl::string_view name) {
   int64_t id = 0;
   if (!absl::StartsWith(name, kCollection) ||
-      !absl::SimpleAtoi(name.substr(kCollection.size()), &id) || id <= 0) {
+      !ParseResourceId(name.substr(kCollection.size()), &id)) {
     return InvalidArgument("name", "INVALID_RESOURCE_NAME",
                            "name: must look like tokens/{id}");
   }
