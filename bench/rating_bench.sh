@@ -8,7 +8,8 @@
 #
 #   bench/rating_bench.sh [--build DIR] [--get-calls 20000] [--batch-calls 1000]
 #       [--as-of-calls 5000] [--ceiling-credentials local|insecure]
-#       [--server 127.0.0.1:PORT --token-file F [--codes-file C] [--as-of D]]
+#       [--server 127.0.0.1:PORT --token-file F [--codes-file C] [--as-of D]
+#        [--cpu-pids "envcredit-server:PID mariadbd:PID"]]
 #
 # Runs, each with a fixed call count and a warmup first:
 #   get        in_flight 1, 1 channel;  in_flight 8, 2 channels
@@ -21,6 +22,12 @@
 # measured (--rate_limit_per_second=1000000 --rate_limit_burst=1000000: the
 # default, 1,000 calls/s per token, would turn the runs into RESOURCE_EXHAUSTED).
 # The ceiling gets the same token and codes, so the same bytes cross the wire.
+#
+# CPU: after each run a "# cpu" line gives the CPU time (user + system, all
+# threads, from /proc/PID/stat) the ceiling server used during the run, or
+# for the real server each process of --cpu-pids (NAME:PID pairs, e.g. the
+# server and its MariaDB), in seconds and in microseconds per call (warmup
+# calls included, as they ran in the same interval).
 #
 # Binaries come from DIR/bench (default build-bench in the repository):
 #   cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release
@@ -41,6 +48,7 @@ SERVER=""
 TOKEN_FILE=""
 CODES_FILE=""
 AS_OF=""
+CPU_PIDS=""
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 die() { echo "rating_bench.sh: $*" >&2; exit 2; }
@@ -56,6 +64,7 @@ while [[ $# -gt 0 ]]; do
     --token-file) TOKEN_FILE="${2:?}"; shift 2 ;;
     --codes-file) CODES_FILE="${2:?}"; shift 2 ;;
     --as-of) AS_OF="${2:?}"; shift 2 ;;
+    --cpu-pids) CPU_PIDS="${2:?}"; shift 2 ;;
     -h|--help) usage ;;
     *) echo "rating_bench.sh: unknown argument $1" >&2; usage ;;
   esac
@@ -101,12 +110,41 @@ CODES_ARGS=()
 
 FAILED=0
 LINES=()   # "label|run|line"
+CLK_TCK="$(getconf CLK_TCK)"
+
+# CPU ticks (user + system, all threads) of pid $1 so far; 0 when gone. The
+# fields after "(comm) " start with the state, so utime/stime are 12 and 13.
+cpu_ticks() {
+  local stat
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || { echo 0; return; }
+  awk '{ print $12 + $13 }' <<<"${stat##*) }"
+}
+
+# cpu_line RUN_NAME CALLS "name:pid ..." "before ticks ..."
+cpu_line() {
+  local name="$1" calls="$2" out="" i ticks
+  local -a procs starts
+  read -r -a procs <<<"$3"
+  read -r -a starts <<<"$4"
+  for i in "${!procs[@]}"; do
+    ticks=$(( $(cpu_ticks "${procs[$i]##*:}") - starts[i] ))
+    out+="$(awk -v n="${procs[$i]%%:*}" -v t="$ticks" -v hz="$CLK_TCK" -v c="$calls" \
+      'BEGIN { printf " %s %.2f s = %.0f µs/call,", n, t / hz, 1e6 * t / hz / c }')"
+  done
+  echo "# cpu $name:${out%,}"
+}
 
 # run LABEL TARGET CREDENTIALS RUN_NAME rating-load-args...
 run() {
   local label="$1" target="$2" credentials="$3" name="$4"
   shift 4
-  local line rc=0
+  local line rc=0 pids="" before="" p calls=0 arg prev=""
+  if [[ "$label" == ceiling ]]; then pids="rating-ceiling-server:$CEILING_PID"; else pids="$CPU_PIDS"; fi
+  for arg in "$@"; do
+    [[ "$prev" == --calls || "$prev" == --warmup ]] && calls=$(( calls + arg ))
+    prev="$arg"
+  done
+  for p in $pids; do before+="$(cpu_ticks "${p##*:}") "; done
   line="$("$LOAD" --target "$target" --credentials "$credentials" \
     --label "$label" "${TOKEN_ARGS[@]}" "${CODES_ARGS[@]}" "$@")" || rc=$?
   if [[ $rc -ne 0 ]]; then
@@ -114,6 +152,7 @@ run() {
     [[ -n "$line" ]] || line="label=$label FAILED exit=$rc"
   fi
   echo "$line"
+  [[ -z "$pids" ]] || cpu_line "$label $name" "$calls" "$pids" "$before"
   LINES+=("$label|$name|$line")
 }
 

@@ -1,6 +1,7 @@
 #include "scoring/engine.h"
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 #include "common/status_macros.h"
@@ -298,11 +299,16 @@ class Rater {
   }
 
   void ComputePoints() {
-    long long sum = explanation_.base_points + explanation_.bonus.total();
+    long long sum = static_cast<long long>(explanation_.base_points) +
+                    explanation_.bonus.total();
     for (const CountingRecord& record : explanation_.records) {
       sum += record.points;
     }
-    explanation_.points_before_cap = static_cast<int>(sum);
+    // Saturated, never wrapped: a wrapped sum could turn BLACK into GREEN.
+    // (A valid policy's points are at most kMaxPolicyPoints, so only
+    // thousands of counting records could reach the ends of an int.)
+    explanation_.points_before_cap = static_cast<int>(std::clamp<long long>(
+        sum, std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
     rating_.points = explanation_.points_before_cap;
     if (explanation_.cap && rating_.points > *explanation_.cap) {
       rating_.points = *explanation_.cap;

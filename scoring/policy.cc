@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/errors.h"
@@ -87,6 +88,16 @@ bool IsRolling(const Policy& policy) {
   return policy.model == PolicyModel::kRollingValidity;
 }
 
+// A points value beyond +-kMaxPolicyPoints: the engine's sums could
+// overflow (found by fuzz/policy_text_fuzzer).
+void CheckPointsRange(const std::string& field, int points,
+                      Problems& problems) {
+  if (points > kMaxPolicyPoints || points < -kMaxPolicyPoints) {
+    problems.Add(field, absl::StrCat(points, " is outside -", kMaxPolicyPoints,
+                                     "..", kMaxPolicyPoints));
+  }
+}
+
 // Checks the points and validity of one effect; `prefix` is its field path.
 void CheckEffect(const Policy& policy, const std::string& prefix, int points,
                  int validity_months, Problems& problems) {
@@ -95,6 +106,7 @@ void CheckEffect(const Policy& policy, const std::string& prefix, int points,
                  absl::StrCat("points must not be negative (got ", points,
                               "); give the size of the effect"));
   }
+  CheckPointsRange(absl::StrCat(prefix, ".points"), points, problems);
   if (validity_months < 0) {
     problems.Add(
         absl::StrCat(prefix, ".validity_months"),
@@ -143,6 +155,12 @@ void CheckBands(const Policy& policy, Problems& problems) {
                                   " (also level_bands[", j, "])"));
         bands_usable = false;
       }
+    }
+    if (band.min_points) {
+      CheckPointsRange(path + ".min_points", *band.min_points, problems);
+    }
+    if (band.max_points) {
+      CheckPointsRange(path + ".max_points", *band.max_points, problems);
     }
     if (!IsKnownNationalLevel(static_cast<int>(band.national_level))) {
       problems.Add(path + ".national_level",
@@ -285,7 +303,7 @@ std::vector<PolicyIssue> FindPolicyProblems(const Policy& policy) {
   } else {
     for (char c : policy.id) {
       if (!(absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-')) {
-        problems.Add("id", absl::StrCat("id \"", policy.id,
+        problems.Add("id", absl::StrCat("id \"", absl::CHexEscape(policy.id),
                                         "\" may hold only a-z, 0-9 and '-'"));
         break;
       }
@@ -298,6 +316,10 @@ std::vector<PolicyIssue> FindPolicyProblems(const Policy& policy) {
   if (!IsKnownPolicyModel(static_cast<int>(policy.model))) {
     problems.Add("model", "model is missing or unspecified");
     return problems.Take();  // nothing else can be judged without it
+  }
+  CheckPointsRange("base_points", policy.base_points, problems);
+  if (policy.max_points) {
+    CheckPointsRange("max_points", *policy.max_points, problems);
   }
   if (IsRolling(policy)) {
     if (!policy.max_points) {
@@ -376,6 +398,10 @@ std::vector<PolicyIssue> FindPolicyProblems(const Policy& policy) {
     if (rule.downgrade_levels < 0) {
       problems.Add(path + ".downgrade_levels",
                    "downgrade_levels must not be negative");
+    } else if (rule.downgrade_levels > 4) {
+      problems.Add(path + ".downgrade_levels",
+                   absl::StrCat("downgrade_levels ", rule.downgrade_levels,
+                                " is more than 4 (there are five levels)"));
     }
     CheckEffect(policy, path, rule.points, rule.validity_months, problems);
   }
@@ -400,6 +426,12 @@ std::vector<PolicyIssue> FindPolicyProblems(const Policy& policy) {
     if (rule.max_clean_year_points < 0) {
       problems.Add("bonus_rule.max_clean_year_points", "must not be negative");
     }
+    CheckPointsRange("bonus_rule.commitment_points", rule.commitment_points,
+                     problems);
+    CheckPointsRange("bonus_rule.points_per_clean_year",
+                     rule.points_per_clean_year, problems);
+    CheckPointsRange("bonus_rule.max_clean_year_points",
+                     rule.max_clean_year_points, problems);
   }
   if (policy.repeat_offender_rule) {
     const RepeatOffenderRule& rule = *policy.repeat_offender_rule;
@@ -452,9 +484,10 @@ absl::Status ValidatePolicy(const Policy& policy) {
   for (const PolicyIssue& issue : issues) {
     lines.push_back(absl::StrCat(issue.field, ": ", issue.message));
   }
-  return InvalidArgument(issues.front().field, "INVALID_POLICY",
-                         absl::StrCat("invalid policy \"", policy.id, "\":\n",
-                                      absl::StrJoin(lines, "\n")));
+  return InvalidArgument(
+      issues.front().field, "INVALID_POLICY",
+      absl::StrCat("invalid policy \"", absl::CHexEscape(policy.id), "\":\n",
+                   absl::StrJoin(lines, "\n")));
 }
 
 const std::string& RegionPolicyMap::PolicyIdFor(
@@ -484,15 +517,16 @@ std::vector<PolicyIssue> FindRegionMapProblems(const RegionPolicyMap& map) {
       return absl::ascii_isdigit(c);
     });
     if (prefix.empty() || prefix.size() > 6 || !digits) {
-      problems.Add(
-          path + ".region_prefix",
-          absl::StrCat("region_prefix \"", prefix, "\" must be 1 to 6 digits"));
+      problems.Add(path + ".region_prefix",
+                   absl::StrCat("region_prefix \"", absl::CHexEscape(prefix),
+                                "\" must be 1 to 6 digits"));
     }
     for (size_t j = 0; j < i; ++j) {
       if (map.rules[j].region_prefix == prefix) {
-        problems.Add(path + ".region_prefix",
-                     absl::StrCat("duplicate region_prefix \"", prefix,
-                                  "\" (also rules[", j, "])"));
+        problems.Add(
+            path + ".region_prefix",
+            absl::StrCat("duplicate region_prefix \"", absl::CHexEscape(prefix),
+                         "\" (also rules[", j, "])"));
       }
     }
     if (rule.policy_id.empty()) {

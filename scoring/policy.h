@@ -165,11 +165,17 @@ struct PolicyIssue {
   std::string message;
 };
 
+// The largest size of any points value in a policy (base_points, max_points,
+// band bounds, the points of every rule, the bonus). Real policies use a
+// dozen points; the bound keeps every sum the engine forms far inside an int.
+inline constexpr int kMaxPolicyPoints = 1000000;
+
 // Every problem ValidatePolicy finds, in a stable order (empty when the
 // policy is valid): bad id or version, unspecified enums, gaps or overlaps
 // between level bands, bands out of order, a missing level
 // (GREEN/BLUE/YELLOW/RED are required; BLACK is optional), a missing or
-// duplicate measure, negative points, negative or (under kRollingValidity)
+// duplicate measure, negative points, points beyond +-kMaxPolicyPoints, a
+// downgrade of more than 4 levels, negative or (under kRollingValidity)
 // zero validity, fields that mean nothing under the policy's model, and list
 // or cap levels the policy has no band for.
 std::vector<PolicyIssue> FindPolicyProblems(const Policy& policy);

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -116,9 +117,10 @@ Policy FromProto(const pb::Policy& in, std::vector<PolicyIssue>& problems) {
   out.version = in.version();
   out.name = in.name();
   if (!absl::ParseCivilTime(in.effective_date(), &out.effective_date)) {
-    problems.push_back({"effective_date",
-                        absl::StrCat("effective_date \"", in.effective_date(),
-                                     "\" is not a date YYYY-MM-DD")});
+    problems.push_back(
+        {"effective_date", absl::StrCat("effective_date \"",
+                                        absl::CHexEscape(in.effective_date()),
+                                        "\" is not a date YYYY-MM-DD")});
   }
   out.model = static_cast<PolicyModel>(in.model());
   out.base_points = in.base_points();

@@ -852,6 +852,9 @@ absl::StatusOr<RescoreStats> MysqlRatingRepository::RescorePage(
 
 absl::StatusOr<int64_t> MysqlRatingRepository::BackfillMissing(int chunk) {
   int64_t total = 0;
+  // Resume after the last id seen, so each page reads only new rows (from
+  // the start every time, the scan grew with each page: quadratic).
+  int64_t after = 0;
   for (;;) {
     std::vector<int64_t> ids;
     RETURN_IF_ERROR(db_.RunInTransaction(
@@ -860,14 +863,15 @@ absl::StatusOr<int64_t> MysqlRatingRepository::BackfillMissing(int chunk) {
           ASSIGN_OR_RETURN(
               std::vector<Row> rows,
               tx.Query("SELECT e.id FROM enterprises e LEFT JOIN ratings r ON "
-                       "r.enterprise_id = e.id WHERE r.enterprise_id IS NULL "
-                       "ORDER BY e.id LIMIT ?",
-                       {chunk}));
+                       "r.enterprise_id = e.id WHERE e.id > ? AND "
+                       "r.enterprise_id IS NULL ORDER BY e.id LIMIT ?",
+                       {after, chunk}));
           for (const Row& row : rows) ids.push_back(row.GetInt64(0));
           return absl::OkStatus();
         },
         TxMode::kReadOnly));
     if (ids.empty()) return total;
+    after = ids.back();
     RatingUpdates updates;
     RETURN_IF_ERROR(RecomputeAndCommit(
         ids, writer_.Today(),

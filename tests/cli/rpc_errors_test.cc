@@ -46,7 +46,10 @@ INSTANTIATE_TEST_SUITE_P(
                       ExitCase{grpc::StatusCode::UNAVAILABLE, 5},
                       ExitCase{grpc::StatusCode::DATA_LOSS, 1},
                       ExitCase{grpc::StatusCode::UNAUTHENTICATED, 7},
-                      ExitCase{static_cast<grpc::StatusCode>(42), 1}));
+                      // A code no version defines. Within the enum's range
+                      // of values (-32..31): casting 42 was undefined
+                      // behaviour (found by the sanitized test suite).
+                      ExitCase{static_cast<grpc::StatusCode>(31), 1}));
 
 TEST(ExitCodeTest, ConstantsAreTheDocumentedNumbers) {
   EXPECT_EQ(kExitOk, 0);

@@ -1,5 +1,6 @@
 // Every validation rule of doc/records.md, table-driven, on the domain
 // validators and the proto conversions (no database).
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -243,6 +244,22 @@ TEST(RecordConvertTest, RecordNames) {
                 StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_RESOURCE_NAME"))
         << bad;
   }
+  // Found by fuzz/resource_name_fuzzer: SimpleAtoi also takes surrounding
+  // white space, so "/ 5" and "/5 " named record 5 too. Names are canonical:
+  // the id is digits only, as RecordName writes it.
+  const std::string valid = "enterprises/91320100MA1N2B3C8C/penaltyDecisions/";
+  for (const char* id : {" 5", "5 ", "\t5", "5\n", "+5", "05", "0x5", "5.0",
+                         "99999999999999999999"}) {
+    EXPECT_THAT(
+        api::ParseRecordName(valid + id, domain::kPenaltyDecisions, "name"),
+        StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_RESOURCE_NAME"))
+        << id;
+  }
+  absl::StatusOr<api::RecordKey> key = api::ParseRecordName(
+      valid + "9223372036854775807", domain::kPenaltyDecisions, "name");
+  ASSERT_OK(key.status());
+  EXPECT_EQ(key->id, INT64_MAX);
+  EXPECT_EQ(key->credit_code, "91320100MA1N2B3C8C");
   EXPECT_EQ(domain::RecordName(code, domain::kIncidents, 7),
             "enterprises/91320100MA00000001/incidents/7");
   EXPECT_EQ(domain::IdOfRecordName("enterprises/X/incidents/7"), 7);

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "common/errors.h"
@@ -373,6 +374,62 @@ TEST(PolicyText, StatusListsEveryProblem) {
               HasSubstr("two.textproto:" +
                         std::to_string(LineOf(text, "validity_months: -6")) +
                         ":3: measure_rules[2].validity_months: negative"));
+}
+
+// Found by fuzz/policy_text_fuzzer: points near INT_MAX loaded, and the
+// engine then overflowed (base_points + bonus, a level + downgrade_levels:
+// undefined behaviour) or wrapped the sum of deductions around to a good
+// level. Every points value is now bounded by kMaxPolicyPoints and a
+// downgrade by the number of levels.
+TEST(PolicyText, PointsThatCouldOverflowAreRefused) {
+  struct Case {
+    const char* from;
+    const char* to;
+    const char* field;
+  };
+  for (const Case& c : {
+           Case{"  points: 3\n", "  points: 2147483647\n",
+                "measure_rules[2].points"},
+           Case{"base_points: 9", "base_points: -2000000", "base_points"},
+           Case{"max_points: 12\n", "max_points: 1000001\n", "max_points"},
+           Case{"level: RED min_points: 1", "level: RED min_points: -1000001",
+                "level_bands[3].min_points"},
+       }) {
+    const std::string text = Edit(c.from, c.to);
+    const PolicyTextIssue issue =
+        IssueFor(FindPolicyTextProblems(text), c.field);
+    EXPECT_THAT(issue.message, HasSubstr("is outside -1000000..1000000"))
+        << c.to;
+  }
+  const std::string limit = Edit("  points: 3\n", "  points: 1000000\n");
+  EXPECT_TRUE(FindPolicyTextProblems(limit).empty());
+
+  const std::string downgrade = absl::StrCat(
+      kValid,
+      "incident_rules { grade: GENERAL points: 0 validity_months: 12 "
+      "downgrade_levels: 2147483647 }\n");
+  const PolicyTextIssue issue = IssueFor(FindPolicyTextProblems(downgrade),
+                                         "incident_rules[0].downgrade_levels");
+  EXPECT_THAT(issue.message, HasSubstr("more than 4"));
+}
+
+// Found by fuzz/policy_text_fuzzer: a value quoted in a problem message was
+// copied raw, so an id holding "\n" broke the promised one line per
+// problem. Quoted values are escaped now.
+TEST(PolicyText, QuotedValuesStayOnTheirLine) {
+  const std::string text = absl::StrReplaceAll(
+      kValid,
+      {{"id: \"test\"", "id: \"a\\nb.textproto:1:1: fake\""},
+       {"effective_date: \"2024-01-01\"", "effective_date: \"2024\\n01\""}});
+  absl::StatusOr<Policy> policy = ParsePolicyText(text, "x.textproto");
+  ASSERT_FALSE(policy.ok());
+  const std::vector<std::string> lines =
+      absl::StrSplit(policy.status().message(), '\n');
+  EXPECT_EQ(lines.size(), 2u) << policy.status().message();
+  for (const std::string& line : lines) {
+    EXPECT_THAT(line, ::testing::StartsWith("x.textproto:"));
+  }
+  EXPECT_THAT(std::string(policy.status().message()), HasSubstr("\\n"));
 }
 
 TEST(RegionMapText, ProblemsNameTheLine) {

@@ -9,7 +9,9 @@
 //     naive reading of SPEC §5.1 written below with the numbers of the spec
 //     itself (not read from the policy files).
 #include <algorithm>
+#include <limits>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -486,6 +488,29 @@ TEST_P(PropertyTest, AgreesWithANaiveReadingOfTheSpec) {
     EXPECT_GT(repeats, 100);
     EXPECT_GT(blacks, 100);
   }
+}
+
+// Found by fuzz/policy_text_fuzzer: points_before_cap was the 64-bit sum
+// cast to int, so deductions past INT_MIN wrapped around to a large positive
+// total and a heavily penalised enterprise came out GREEN. The sum now
+// saturates. (Policies are bounded by kMaxPolicyPoints, so this needs
+// thousands of counting decisions at the largest points a policy may give.)
+TEST(EngineLimits, PointsSaturateInsteadOfWrapping) {
+  Policy policy = DefaultPolicy();
+  for (MeasureRule& rule : policy.measure_rules) {
+    if (rule.measure == Measure::kFine) rule.points = kMaxPolicyPoints;
+  }
+  ASSERT_TRUE(FindPolicyProblems(policy).empty());
+  EnterpriseRecords records;
+  for (int i = 0; i < 2200; ++i) {  // 2200 * -1,000,000 < INT_MIN
+    records.decisions.push_back(testing::Decision(
+        "F-" + std::to_string(i), testing::Day(2024, 1, 1), {Measure::kFine}));
+  }
+  const Rating r =
+      testing::RateOrFail(records, testing::Day(2024, 2, 1), policy);
+  EXPECT_EQ(r.explanation.points_before_cap, std::numeric_limits<int>::min());
+  EXPECT_EQ(r.points, std::numeric_limits<int>::min());
+  EXPECT_EQ(r.level, Level::kBlack);
 }
 
 INSTANTIATE_TEST_SUITE_P(Policies, PropertyTest, ::testing::Values(true, false),
