@@ -355,8 +355,11 @@ grpc::Status RatingService::WatchRatingChanges(
         "start_at_oldest", "CONFLICTING_START",
         "start_at_end and start_at_oldest: give at most one"));
   }
+  // "The end" is the last cursor committed, read from the database: this
+  // process's follower may not have seen the newest events yet, and a
+  // watcher must not receive changes made before its call.
   absl::StatusOr<int64_t> start =
-      request->start_at_end()      ? absl::StatusOr<int64_t>(feed_.latest())
+      request->start_at_end()      ? ratings_.LatestCursor()
       : request->start_at_oldest() ? feed_.OldestStart()
                                    : feed_.ResolveStart(request->after_cursor());
   if (!start.ok()) return ToGrpcStatus(start.status());
