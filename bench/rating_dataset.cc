@@ -68,6 +68,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
+#include "common/clock.h"
 #include "server/domain/enterprise.h"
 #include "server/domain/ratings.h"
 #include "server/domain/records.h"
@@ -368,7 +369,7 @@ int Run() {
             << ") and " << n_decisions << " penalty decisions (ids from "
             << decision_base + 1 << "), seed " << seed << "\n";
 
-  const absl::CivilDay today = domain::TodayInChina(absl::Now());
+  const absl::CivilDay today = DayInChina(absl::Now());
   const absl::CivilDay first_day =
       absl::CivilDay(today.year() - 3, today.month(), today.day()) + 1;
   const int64_t span_days = today - first_day + 1;

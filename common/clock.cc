@@ -7,6 +7,12 @@
 
 namespace envcredit {
 
+absl::TimeZone ChinaTimeZone() { return absl::FixedTimeZone(8 * 3600); }
+
+absl::CivilDay DayInChina(absl::Time time) {
+  return absl::ToCivilDay(time, ChinaTimeZone());
+}
+
 absl::Time DateFileClock::Now() const {
   std::ifstream in(path_);
   std::string text;
@@ -14,8 +20,9 @@ absl::Time DateFileClock::Now() const {
   absl::CivilDay day;
   if (!in.fail() &&
       absl::ParseCivilTime(absl::StripAsciiWhitespace(text), &day)) {
-    return absl::FromCivil(absl::CivilSecond(day.year(), day.month(), day.day(), 12),
-                           absl::FixedTimeZone(8 * 3600));
+    return absl::FromCivil(
+        absl::CivilSecond(day.year(), day.month(), day.day(), 12),
+        ChinaTimeZone());
   }
   return absl::Now();
 }

@@ -6,10 +6,18 @@
 #include <string>
 #include <utility>
 
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
 namespace envcredit {
+
+// China Standard Time: UTC+8, no daylight saving. Every civil date in
+// envcredit (record dates, rating days, list deadlines) is a date there.
+absl::TimeZone ChinaTimeZone();
+
+// The date in China at `time`.
+absl::CivilDay DayInChina(absl::Time time);
 
 // Thread-safe implementations only.
 class Clock {
@@ -50,6 +58,11 @@ class DateFileClock final : public Clock {
  private:
   const std::string path_;
 };
+
+// Today's date in China by `clock`.
+inline absl::CivilDay TodayInChina(const Clock& clock) {
+  return DayInChina(clock.Now());
+}
 
 }  // namespace envcredit
 

@@ -23,6 +23,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/clock.h"
 #include "demo/demo_data.h"
 
 ABSL_FLAG(int, count, 300, "how many enterprises to generate (1..20000)");
@@ -84,7 +85,7 @@ int main(int argc, char** argv) {
   const std::string today = absl::GetFlag(FLAGS_today);
   if (today.empty()) {
     options.today =
-        absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(8 * 3600));
+        envcredit::DayInChina(absl::Now());
   } else if (!absl::ParseCivilTime(today, &options.today) ||
              demo::FormatDay(options.today) != today ||
              options.today < absl::CivilDay(1995, 1, 1)) {

@@ -180,5 +180,6 @@ bool IsKnownViolationType(int value) {
 bool IsKnownCommitmentKind(int value) { return value >= 1 && value <= 3; }
 bool IsKnownIncidentGrade(int value) { return value >= 1 && value <= 2; }
 bool IsKnownPolicyModel(int value) { return IsKnown(kPolicyModelNames, value); }
+bool IsKnownRatingFlag(int value) { return IsKnown(kRatingFlagNames, value); }
 
 }  // namespace envcredit::scoring

@@ -130,6 +130,7 @@ bool IsKnownViolationType(int value);
 bool IsKnownCommitmentKind(int value);
 bool IsKnownIncidentGrade(int value);
 bool IsKnownPolicyModel(int value);
+bool IsKnownRatingFlag(int value);
 
 // The worse of two levels (BLACK is the worst).
 constexpr Level WorseLevel(Level a, Level b) {

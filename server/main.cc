@@ -32,15 +32,15 @@
 #include "server/api/access_control.h"
 #include "server/api/access_log.h"
 #include "server/api/audit_service.h"
-#include "server/api/change_feed.h"
-#include "server/api/daily_roll.h"
 #include "server/api/enterprise_service.h"
 #include "server/api/list_service.h"
 #include "server/api/malformed_request.h"
-#include "server/api/rating_cache.h"
 #include "server/api/rating_service.h"
 #include "server/api/record_service.h"
 #include "server/api/token_service.h"
+#include "server/ratings/change_feed.h"
+#include "server/ratings/daily_roll.h"
+#include "server/ratings/rating_cache.h"
 #include "server/storage/database.h"
 #include "server/storage/db_config.h"
 #include "server/storage/migrations.h"
@@ -297,13 +297,13 @@ int Run() {
   }
   domain::RatingCalculator calculator(&*catalog);
   storage::RatingWriter rating_writer(&calculator, clock);
-  storage::MysqlRatingRepository ratings(database->get(), &rating_writer);
-  api::RatingCache rating_cache;
-  api::ChangeFeedOptions feed_options;
+  storage::MysqlRatingRepository rating_store(database->get(), &rating_writer);
+  ratings::RatingCache rating_cache;
+  ratings::ChangeFeedOptions feed_options;
   feed_options.poll_interval = absl::Milliseconds(absl::GetFlag(FLAGS_feed_poll_ms));
-  api::ChangeFeed feed(&ratings, &rating_cache, feed_options);
+  ratings::ChangeFeed feed(&rating_store, &rating_cache, feed_options);
   rating_writer.set_listener(&feed);
-  if (auto rated = ratings.BackfillMissing(); !rated.ok()) {
+  if (auto rated = rating_store.BackfillMissing(); !rated.ok()) {
     LogError(absl::StrCat("cannot rate enterprises that have no rating: ",
                           rated.status().ToString()));
     return 1;
@@ -316,16 +316,16 @@ int Run() {
   }
   LogInfo(absl::StrCat(rating_cache.size(), " ratings in memory; change feed at cursor ",
                        feed.latest()));
-  api::DailyRollOptions roll_options;
+  ratings::DailyRollOptions roll_options;
   roll_options.feed_retention = absl::Hours(24 * absl::GetFlag(FLAGS_feed_retention_days));
-  api::DailyRoll daily_roll(&ratings, &rating_writer, roll_options);
+  ratings::DailyRoll daily_roll(&rating_store, &rating_store, clock, roll_options);
   daily_roll.Start();
 
   storage::MysqlEnterpriseRepository enterprises(database->get(), &rating_writer);
   api::EnterpriseService enterprise_service(&enterprises, &audit_log);
   storage::MysqlRecordRepository records(database->get(), &rating_writer);
   api::RecordService record_service(&records, &audit_log, clock);
-  api::RatingService rating_service(&ratings, &rating_cache, &feed, &calculator,
+  api::RatingService rating_service(&rating_store, &rating_cache, &feed, &calculator,
                                     &audit_log, clock);
   storage::MysqlListRepository lists(database->get(), &rating_writer);
   api::ListService list_service(&lists, &audit_log, clock);

@@ -52,35 +52,13 @@ std::string FilterKey(const v1::ListEnterprisesRequest& request) {
 }
 
 
-domain::AuditContext AuditOf(const grpc::ServerContext* context,
-                             absl::string_view method,
-                             const std::string& request_id) {
-  return domain::AuditContext{
-      ActorOf(context),
-      absl::StrCat("/envcredit.v1.EnterpriseService/", method), request_id};
-}
-
 }  // namespace
-
-grpc::Status EnterpriseService::Finish(const domain::AuditContext& audit,
-                                       absl::string_view resource,
-                                       const absl::Status& status) {
-  if (!status.ok() && audit_ != nullptr) {
-    absl::Status appended =
-        audit_->Append(domain::MakeAuditEntry(audit, resource, status));
-    if (!appended.ok()) {
-      LogError(absl::StrCat("cannot audit a failed ", audit.method, ": ",
-                            appended.ToString()));
-    }
-  }
-  return ToGrpcStatus(status);
-}
 
 grpc::Status EnterpriseService::CreateEnterprise(
     grpc::ServerContext* context, const v1::CreateEnterpriseRequest* request,
     v1::Enterprise* response) {
   const auto audit =
-      AuditOf(context, "CreateEnterprise", request->request_id());
+      audit_.Context(context, "CreateEnterprise", request->request_id());
   auto run = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     domain::Enterprise enterprise = FromCreateProto(request->enterprise());
@@ -94,7 +72,7 @@ grpc::Status EnterpriseService::CreateEnterprise(
     *response = ToProto(created);
     return absl::OkStatus();
   };
-  return Finish(audit,
+  return audit_.FinishWrite(audit,
                 EnterpriseName(request->enterprise().credit_code()), run());
 }
 
@@ -144,7 +122,7 @@ grpc::Status EnterpriseService::UpdateEnterprise(
     grpc::ServerContext* context, const v1::UpdateEnterpriseRequest* request,
     v1::Enterprise* response) {
   const auto audit =
-      AuditOf(context, "UpdateEnterprise", request->request_id());
+      audit_.Context(context, "UpdateEnterprise", request->request_id());
   auto run = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     ASSIGN_OR_RETURN(
@@ -169,7 +147,7 @@ grpc::Status EnterpriseService::UpdateEnterprise(
     *response = ToProto(updated);
     return absl::OkStatus();
   };
-  return Finish(audit, request->enterprise().name(), run());
+  return audit_.FinishWrite(audit, request->enterprise().name(), run());
 }
 
 }  // namespace envcredit::api

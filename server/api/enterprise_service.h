@@ -5,6 +5,7 @@
 #define ENVCREDIT_SERVER_API_ENTERPRISE_SERVICE_H_
 
 #include "envcredit/v1/enterprise.grpc.pb.h"
+#include "server/api/call_audit.h"
 #include "server/domain/audit.h"
 #include "server/domain/enterprise_repository.h"
 
@@ -18,7 +19,7 @@ class EnterpriseService final : public v1::EnterpriseService::Service {
   // not null).
   explicit EnterpriseService(domain::EnterpriseRepository* repository,
                              domain::AuditLog* audit = nullptr)
-      : repository_(repository), audit_(audit) {}
+      : repository_(repository), audit_(audit, "envcredit.v1.EnterpriseService") {}
 
   grpc::Status CreateEnterprise(grpc::ServerContext* context,
                                 const v1::CreateEnterpriseRequest* request,
@@ -34,12 +35,9 @@ class EnterpriseService final : public v1::EnterpriseService::Service {
                                 v1::Enterprise* response) override;
 
  private:
-  // Audits a failed write; converts `status` for the client.
-  grpc::Status Finish(const domain::AuditContext& audit,
-                      absl::string_view resource, const absl::Status& status);
 
   domain::EnterpriseRepository* const repository_;
-  domain::AuditLog* const audit_;
+  const CallAudit audit_;
 };
 
 }  // namespace envcredit::api

@@ -24,14 +24,7 @@
 namespace envcredit::api {
 namespace {
 
-constexpr char kService[] = "/envcredit.v1.ListService/";
 const absl::CivilDay kEarliest(1990, 1, 1);
-
-domain::AuditContext AuditOf(const grpc::ServerContext* context,
-                             absl::string_view method, const std::string& request_id) {
-  return domain::AuditContext{ActorOf(context), absl::StrCat(kService, method),
-                              request_id};
-}
 
 domain::RequestKey KeyOf(const std::string& request_id,
                          const google::protobuf::Message& request) {
@@ -49,26 +42,14 @@ absl::StatusOr<int64_t> IdFromToken(const std::string& token, const std::string&
 
 }  // namespace
 
-grpc::Status ListService::Finish(const domain::AuditContext& audit,
-                                 absl::string_view resource, const absl::Status& status) {
-  if (!status.ok()) {
-    absl::Status appended = audit_.Append(domain::MakeAuditEntry(audit, resource, status));
-    if (!appended.ok()) {
-      LogError(absl::StrCat("cannot audit a failed ", audit.method, ": ",
-                            appended.ToString()));
-    }
-  }
-  return ToGrpcStatus(status);
-}
-
 grpc::Status ListService::ProposePublication(grpc::ServerContext* context,
                                              const v1::ProposePublicationRequest* request,
                                              v1::Publication* response) {
-  const auto audit = AuditOf(context, "ProposePublication", request->request_id());
+  const auto audit = audit_.Context(context, "ProposePublication", request->request_id());
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     ASSIGN_OR_RETURN(domain::ListKind list, ListKindFromProto(request->list(), "list"));
-    const absl::CivilDay today = domain::TodayInChina(clock_.Now());
+    const absl::CivilDay today = TodayInChina(clock_);
     absl::CivilDay as_of = today;
     if (request->has_as_of()) {
       ASSIGN_OR_RETURN(as_of, DateFromProto(request->as_of(), "as_of"));
@@ -84,7 +65,7 @@ grpc::Status ListService::ProposePublication(grpc::ServerContext* context,
     *response = ToProto(p, false);
     return absl::OkStatus();
   }();
-  return Finish(audit, "lists", status);
+  return audit_.FinishWrite(audit, "lists", status);
 }
 
 grpc::Status ListService::GetPublication(grpc::ServerContext*,
@@ -112,7 +93,7 @@ grpc::Status ListService::ListPublications(grpc::ServerContext*,
     const std::string filter =
         absl::StrCat(request->list(), ";", request->published_only() ? 1 : 0);
     ASSIGN_OR_RETURN(int64_t before, IdFromToken(request->page_token(), filter));
-    ASSIGN_OR_RETURN(storage::PublicationPage page,
+    ASSIGN_OR_RETURN(domain::PublicationPage page,
                      lists_.List(list, request->published_only(), before, page_size));
     for (const domain::Publication& p : page.publications) {
       *response->add_publications() = ToProto(p, false);
@@ -129,7 +110,7 @@ grpc::Status ListService::ListPublications(grpc::ServerContext*,
 grpc::Status ListService::StartNotice(grpc::ServerContext* context,
                                       const v1::StartNoticeRequest* request,
                                       v1::Publication* response) {
-  const auto audit = AuditOf(context, "StartNotice", request->request_id());
+  const auto audit = audit_.Context(context, "StartNotice", request->request_id());
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     ASSIGN_OR_RETURN(PublicationKey key, ParsePublicationName(request->name(), "name"));
@@ -139,13 +120,13 @@ grpc::Status ListService::StartNotice(grpc::ServerContext* context,
     *response = ToProto(p, false);
     return absl::OkStatus();
   }();
-  return Finish(audit, request->name(), status);
+  return audit_.FinishWrite(audit, request->name(), status);
 }
 
 grpc::Status ListService::FileObjection(grpc::ServerContext* context,
                                         const v1::FileObjectionRequest* request,
                                         v1::Objection* response) {
-  const auto audit = AuditOf(context, "FileObjection", request->request_id());
+  const auto audit = audit_.Context(context, "FileObjection", request->request_id());
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     ASSIGN_OR_RETURN(PublicationKey key, ParsePublicationName(request->parent(), "parent"));
@@ -159,13 +140,13 @@ grpc::Status ListService::FileObjection(grpc::ServerContext* context,
     *response = ToProto(o);
     return absl::OkStatus();
   }();
-  return Finish(audit, request->parent(), status);
+  return audit_.FinishWrite(audit, request->parent(), status);
 }
 
 grpc::Status ListService::DecideObjection(grpc::ServerContext* context,
                                           const v1::DecideObjectionRequest* request,
                                           v1::Objection* response) {
-  const auto audit = AuditOf(context, "DecideObjection", request->request_id());
+  const auto audit = audit_.Context(context, "DecideObjection", request->request_id());
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     ASSIGN_OR_RETURN(auto key, ParseObjectionName(request->name(), "name"));
@@ -183,7 +164,7 @@ grpc::Status ListService::DecideObjection(grpc::ServerContext* context,
     *response = ToProto(o);
     return absl::OkStatus();
   }();
-  return Finish(audit, request->name(), status);
+  return audit_.FinishWrite(audit, request->name(), status);
 }
 
 grpc::Status ListService::ListObjections(grpc::ServerContext*,
@@ -213,7 +194,7 @@ grpc::Status ListService::ListObjections(grpc::ServerContext*,
 grpc::Status ListService::PublishPublication(grpc::ServerContext* context,
                                              const v1::PublishPublicationRequest* request,
                                              v1::Publication* response) {
-  const auto audit = AuditOf(context, "PublishPublication", request->request_id());
+  const auto audit = audit_.Context(context, "PublishPublication", request->request_id());
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     ASSIGN_OR_RETURN(PublicationKey key, ParsePublicationName(request->name(), "name"));
@@ -223,7 +204,7 @@ grpc::Status ListService::PublishPublication(grpc::ServerContext* context,
     *response = ToProto(p, false);
     return absl::OkStatus();
   }();
-  return Finish(audit, request->name(), status);
+  return audit_.FinishWrite(audit, request->name(), status);
 }
 
 grpc::Status ListService::ListEntries(grpc::ServerContext*,
@@ -234,7 +215,7 @@ grpc::Status ListService::ListEntries(grpc::ServerContext*,
     ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
     const std::string filter = absl::StrCat("entries;", request->list());
     ASSIGN_OR_RETURN(std::string after, DecodePageToken(request->page_token(), filter));
-    ASSIGN_OR_RETURN(storage::EntryPage page, lists_.Entries(list, after, page_size));
+    ASSIGN_OR_RETURN(domain::EntryPage page, lists_.Entries(list, after, page_size));
     for (const domain::ListEntry& e : page.entries) *response->add_entries() = ToProto(e);
     if (page.publication_id != 0) {
       response->set_publication(domain::PublicationName(list, page.publication_id));
@@ -250,7 +231,7 @@ grpc::Status ListService::ListEntries(grpc::ServerContext*,
 grpc::Status ListService::ApplyRepair(grpc::ServerContext* context,
                                       const v1::ApplyRepairRequest* request,
                                       v1::Repair* response) {
-  const auto audit = AuditOf(context, "ApplyRepair", request->request_id());
+  const auto audit = audit_.Context(context, "ApplyRepair", request->request_id());
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     constexpr absl::string_view kPrefix = "lists/black/entries/";
@@ -267,7 +248,7 @@ grpc::Status ListService::ApplyRepair(grpc::ServerContext* context,
     if (in.has_rectification_date()) {
       ASSIGN_OR_RETURN(absl::CivilDay day, DateFromProto(in.rectification_date(),
                                                          "evidence.rectification_date"));
-      const absl::CivilDay today = domain::TodayInChina(clock_.Now());
+      const absl::CivilDay today = TodayInChina(clock_);
       if (day < kEarliest || day > today) {
         return InvalidArgument(
             "evidence.rectification_date", "DATE_OUT_OF_RANGE",
@@ -309,7 +290,7 @@ grpc::Status ListService::ApplyRepair(grpc::ServerContext* context,
     *response->mutable_listing_date() = DateToProto(repair.listing_date);
     return absl::OkStatus();
   }();
-  return Finish(audit, request->entry(), status);
+  return audit_.FinishWrite(audit, request->entry(), status);
 }
 
 }  // namespace envcredit::api

@@ -1,14 +1,15 @@
 // envcredit.v1.ListService (proto/envcredit/v1/lists.proto; doc/lists.md):
 // the honour and black lists, from proposal to signed publication, and credit
 // repair. Validation and conversion happen here; the workflow is in
-// storage::MysqlListRepository and domain/lists.h.
+// domain::ListRepository and domain/lists.h.
 #ifndef ENVCREDIT_SERVER_API_LIST_SERVICE_H_
 #define ENVCREDIT_SERVER_API_LIST_SERVICE_H_
 
 #include "common/clock.h"
 #include "envcredit/v1/lists.grpc.pb.h"
+#include "server/api/call_audit.h"
 #include "server/domain/audit.h"
-#include "server/storage/mysql_list_repository.h"
+#include "server/domain/list_repository.h"
 
 namespace envcredit::api {
 
@@ -17,9 +18,9 @@ namespace v1 = ::envcredit::v1;
 class ListService final : public v1::ListService::Service {
  public:
   // Every pointer must outlive the service.
-  ListService(storage::MysqlListRepository* lists, domain::AuditLog* audit,
+  ListService(domain::ListRepository* lists, domain::AuditLog* audit,
               const Clock* clock)
-      : lists_(*lists), audit_(*audit), clock_(*clock) {}
+      : lists_(*lists), audit_(audit, "envcredit.v1.ListService"), clock_(*clock) {}
 
   grpc::Status ProposePublication(grpc::ServerContext* context,
                                   const v1::ProposePublicationRequest* request,
@@ -53,12 +54,9 @@ class ListService final : public v1::ListService::Service {
                            v1::Repair* response) override;
 
  private:
-  // Audits a failed write (successful ones are audited in their transaction).
-  grpc::Status Finish(const domain::AuditContext& audit, absl::string_view resource,
-                      const absl::Status& status);
 
-  storage::MysqlListRepository& lists_;
-  domain::AuditLog& audit_;
+  domain::ListRepository& lists_;
+  const CallAudit audit_;
   const Clock& clock_;
 };
 

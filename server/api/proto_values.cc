@@ -40,4 +40,25 @@ absl::StatusOr<absl::Time> TimeFromProto(const google::protobuf::Timestamp& ts,
   return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
 }
 
+absl::StatusOr<absl::CivilDay> DateFromProto(const v1::Date& date,
+                                             absl::string_view field) {
+  const absl::CivilDay day(date.year(), date.month(), date.day());
+  if (date.year() < 1 || date.year() > 9999 || day.year() != date.year() ||
+      day.month() != date.month() || day.day() != date.day()) {
+    return InvalidArgument(
+        field, "INVALID_DATE",
+        absl::StrCat(field, ": ", date.year(), "-", date.month(), "-",
+                     date.day(), " is not a calendar date"));
+  }
+  return day;
+}
+
+v1::Date DateToProto(absl::CivilDay day) {
+  v1::Date out;
+  out.set_year(static_cast<int32_t>(day.year()));
+  out.set_month(day.month());
+  out.set_day(day.day());
+  return out;
+}
+
 }  // namespace envcredit::api

@@ -24,13 +24,9 @@
 namespace envcredit::api {
 namespace {
 
-constexpr char kService[] = "/envcredit.v1.RatingService/";
 constexpr int kMaxBatch = 1000;
 constexpr int kWatchBatch = 500;
 const absl::CivilDay kEarliestAsOf(1990, 1, 1);
-
-bool IsKnownLevel(int value) { return value >= 1 && value <= 5; }
-bool IsKnownFlag(int value) { return value >= 1 && value <= 3; }
 
 bool IsPolicyId(const std::string& id) {
   if (id.empty() || id.size() > 64) return false;
@@ -44,11 +40,11 @@ bool IsDigits(const std::string& text) {
                      [](char c) { return c >= '0' && c <= '9'; });
 }
 
-absl::StatusOr<storage::RatingFilter> FilterFrom(
+absl::StatusOr<domain::RatingFilter> FilterFrom(
     const v1::ListRatingsRequest& request, std::string* key) {
-  storage::RatingFilter filter;
+  domain::RatingFilter filter;
   for (int i = 0; i < request.levels_size(); ++i) {
-    if (!IsKnownLevel(request.levels(i))) {
+    if (!scoring::IsKnownLevel(request.levels(i))) {
       return InvalidArgument(absl::StrCat("levels[", i, "]"), "INVALID_ENUM",
                              absl::StrCat("levels[", i, "]: unknown level ",
                                           request.levels(i)));
@@ -70,7 +66,7 @@ absl::StatusOr<storage::RatingFilter> FilterFrom(
   }
   filter.policy_id = request.policy_id();
   for (int i = 0; i < request.flags_size(); ++i) {
-    if (!IsKnownFlag(request.flags(i))) {
+    if (!scoring::IsKnownRatingFlag(request.flags(i))) {
       return InvalidArgument(absl::StrCat("flags[", i, "]"), "INVALID_ENUM",
                              absl::StrCat("flags[", i, "]: unknown flag ",
                                           request.flags(i)));
@@ -92,7 +88,7 @@ void SetError(v1::BatchGetRatingResult* result, const absl::Status& status) {
 }  // namespace
 
 absl::CivilDay RatingService::Today() const {
-  return domain::TodayInChina(clock_.Now());
+  return TodayInChina(clock_);
 }
 
 absl::StatusOr<absl::CivilDay> RatingService::AsOf(const v1::Date& date,
@@ -109,23 +105,62 @@ absl::StatusOr<absl::CivilDay> RatingService::AsOf(const v1::Date& date,
   return day;
 }
 
-absl::StatusOr<domain::CurrentRating> RatingService::Current(
-    const std::string& credit_code, absl::CivilDay today) {
+absl::StatusOr<std::optional<domain::CurrentRating>> RatingService::Known(
+    const std::string& credit_code, absl::CivilDay today, int64_t* revision) {
+  *revision = 0;
   std::optional<domain::CurrentRating> cached = cache_.Find(credit_code);
-  if (cached && cached->CurrentOn(today)) return *std::move(cached);
+  if (cached && cached->CurrentOn(today)) return cached;
   ASSIGN_OR_RETURN(std::optional<domain::CurrentRating> stored,
                    ratings_.Get(credit_code));
-  if (stored) {
-    cache_.Apply(*stored);
-    if (stored->CurrentOn(today)) return *std::move(stored);
-  }
+  if (!stored) return std::nullopt;
+  cache_.Apply(*stored);
+  *revision = stored->revision;
+  if (!stored->CurrentOn(today)) return std::nullopt;
+  return stored;
+}
+
+absl::StatusOr<domain::CurrentRating> RatingService::Current(
+    const std::string& credit_code, absl::CivilDay today) {
+  int64_t revision = 0;
+  ASSIGN_OR_RETURN(std::optional<domain::CurrentRating> known,
+                   Known(credit_code, today, &revision));
+  if (known) return *std::move(known);
   // Not rated yet, or due for a roll that has not run: rate it now.
-  ASSIGN_OR_RETURN(storage::RatableEnterprise e, ratings_.LoadRatable(credit_code));
+  ASSIGN_OR_RETURN(domain::RatableEnterprise e, ratings_.LoadRatable(credit_code));
   ASSIGN_OR_RETURN(domain::CurrentRating live,
                    calculator_.Current(e.enterprise_id, e.credit_code,
                                        e.region_code, e.records, today));
-  live.revision = stored ? stored->revision : 0;
+  live.revision = revision;
   return live;
+}
+
+absl::StatusOr<v1::Rating> RatingService::CurrentExplained(
+    const std::string& credit_code, absl::CivilDay today) {
+  // The explanation is computed from the records now on file, and so is the
+  // rating shown with it: the records are read and rated once. The stored
+  // rating gives the revision, and its valid_until when it agrees.
+  ASSIGN_OR_RETURN(domain::RatableEnterprise e, ratings_.LoadRatable(credit_code));
+  int64_t revision = 0;
+  ASSIGN_OR_RETURN(std::optional<domain::CurrentRating> known,
+                   Known(credit_code, today, &revision));
+  ASSIGN_OR_RETURN(scoring::Rating rating,
+                   calculator_.Rate(e.records, e.region_code, today));
+  domain::CurrentRating current;
+  if (known) {
+    current = *std::move(known);
+  } else {
+    current = calculator_.CurrentOf(rating, e.enterprise_id, e.credit_code,
+                                    e.region_code, e.records, today);
+    current.revision = revision;
+  }
+  v1::Rating explained = ToProto(credit_code, rating, &e.records);
+  explained.set_revision(current.revision);
+  const v1::Rating basic = ToProto(current, today);
+  if (basic.has_valid_until() && rating.level == current.level &&
+      rating.points == current.points) {
+    *explained.mutable_valid_until() = basic.valid_until();
+  }
+  return explained;
 }
 
 grpc::Status RatingService::GetRating(grpc::ServerContext*,
@@ -141,27 +176,17 @@ grpc::Status RatingService::GetRating(grpc::ServerContext*,
     const absl::CivilDay today = Today();
     if (request->has_as_of()) {
       ASSIGN_OR_RETURN(absl::CivilDay as_of, AsOf(request->as_of(), "as_of", today));
-      ASSIGN_OR_RETURN(storage::RatableEnterprise e, ratings_.LoadRatable(code));
+      ASSIGN_OR_RETURN(domain::RatableEnterprise e, ratings_.LoadRatable(code));
       ASSIGN_OR_RETURN(scoring::Rating rating,
                        calculator_.Rate(e.records, e.region_code, as_of));
       *response = ToProto(code, rating, full ? &e.records : nullptr);
       return absl::OkStatus();
     }
-    ASSIGN_OR_RETURN(domain::CurrentRating current, Current(code, today));
-    *response = ToProto(current, today);
     if (full) {
-      // The explanation is computed from the records now on file, and so is
-      // the rating shown with it.
-      ASSIGN_OR_RETURN(storage::RatableEnterprise e, ratings_.LoadRatable(code));
-      ASSIGN_OR_RETURN(scoring::Rating rating,
-                       calculator_.Rate(e.records, e.region_code, today));
-      v1::Rating computed = ToProto(code, rating, &e.records);
-      computed.set_revision(response->revision());
-      if (response->has_valid_until() &&
-          rating.level == current.level && rating.points == current.points) {
-        *computed.mutable_valid_until() = response->valid_until();
-      }
-      *response = std::move(computed);
+      ASSIGN_OR_RETURN(*response, CurrentExplained(code, today));
+    } else {
+      ASSIGN_OR_RETURN(domain::CurrentRating current, Current(code, today));
+      *response = ToProto(current, today);
     }
     return absl::OkStatus();
   };
@@ -186,7 +211,7 @@ absl::Status RatingService::BatchCurrent(const v1::BatchGetRatingsRequest& reque
   if (missing.empty()) return absl::OkStatus();
   std::sort(missing.begin(), missing.end());
   missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
-  ASSIGN_OR_RETURN(std::vector<storage::RatableEnterprise> found,
+  ASSIGN_OR_RETURN(std::vector<domain::RatableEnterprise> found,
                    ratings_.LoadRatableMany(missing));
   ASSIGN_OR_RETURN(std::vector<domain::CurrentRating> stored,
                    ratings_.GetMany(missing));
@@ -195,7 +220,7 @@ absl::Status RatingService::BatchCurrent(const v1::BatchGetRatingsRequest& reque
     cache_.Apply(r);
     by_code[r.credit_code] = std::move(r);
   }
-  for (const storage::RatableEnterprise& e : found) {
+  for (const domain::RatableEnterprise& e : found) {
     auto it = by_code.find(e.credit_code);
     if (it != by_code.end() && it->second.CurrentOn(today)) continue;
     ASSIGN_OR_RETURN(domain::CurrentRating live,
@@ -230,10 +255,10 @@ absl::Status RatingService::BatchAsOf(const v1::BatchGetRatingsRequest& request,
   }
   std::sort(codes.begin(), codes.end());
   codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
-  ASSIGN_OR_RETURN(std::vector<storage::RatableEnterprise> found,
+  ASSIGN_OR_RETURN(std::vector<domain::RatableEnterprise> found,
                    ratings_.LoadRatableMany(codes));
-  absl::flat_hash_map<std::string, const storage::RatableEnterprise*> by_code;
-  for (const storage::RatableEnterprise& e : found) by_code[e.credit_code] = &e;
+  absl::flat_hash_map<std::string, const domain::RatableEnterprise*> by_code;
+  for (const domain::RatableEnterprise& e : found) by_code[e.credit_code] = &e;
   const bool full = request.view() == v1::FULL;
   for (int i = 0; i < response->results_size(); ++i) {
     v1::BatchGetRatingResult* result = response->mutable_results(i);
@@ -247,7 +272,7 @@ absl::Status RatingService::BatchAsOf(const v1::BatchGetRatingsRequest& request,
                          absl::StrCat("credit_codes[", i, "]")));
       continue;
     }
-    const storage::RatableEnterprise& e = *it->second;
+    const domain::RatableEnterprise& e = *it->second;
     ASSIGN_OR_RETURN(scoring::Rating rating,
                      calculator_.Rate(e.records, e.region_code, as_of));
     *result->mutable_rating() =
@@ -299,10 +324,10 @@ grpc::Status RatingService::ListRatings(grpc::ServerContext*,
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
     std::string filter_key;
-    ASSIGN_OR_RETURN(storage::RatingFilter filter, FilterFrom(*request, &filter_key));
+    ASSIGN_OR_RETURN(domain::RatingFilter filter, FilterFrom(*request, &filter_key));
     ASSIGN_OR_RETURN(std::string after,
                      DecodePageToken(request->page_token(), filter_key));
-    ASSIGN_OR_RETURN(storage::RatingPage page,
+    ASSIGN_OR_RETURN(domain::RatingPage page,
                      ratings_.List(filter, after, page_size));
     const absl::CivilDay today = Today();
     for (const domain::CurrentRating& r : page.ratings) {
@@ -332,7 +357,7 @@ grpc::Status RatingService::GetRatingHistory(
       return InvalidArgument("page_token", "INVALID_PAGE_TOKEN",
                              "page_token: malformed");
     }
-    ASSIGN_OR_RETURN(storage::RatingChangePage page,
+    ASSIGN_OR_RETURN(domain::RatingChangePage page,
                      ratings_.History(code, request->include_point_changes(),
                                       before, page_size));
     for (const domain::RatingChange& c : page.changes) {
@@ -355,11 +380,8 @@ grpc::Status RatingService::WatchRatingChanges(
         "start_at_oldest", "CONFLICTING_START",
         "start_at_end and start_at_oldest: give at most one"));
   }
-  // "The end" is the last cursor committed, read from the database: this
-  // process's follower may not have seen the newest events yet, and a
-  // watcher must not receive changes made before its call.
   absl::StatusOr<int64_t> start =
-      request->start_at_end()      ? ratings_.LatestCursor()
+      request->start_at_end()      ? feed_.EndStart()
       : request->start_at_oldest() ? feed_.OldestStart()
                                    : feed_.ResolveStart(request->after_cursor());
   if (!start.ok()) return ToGrpcStatus(start.status());
@@ -399,18 +421,6 @@ grpc::Status RatingService::WatchRatingChanges(
   return grpc::Status(grpc::StatusCode::CANCELLED, "watch cancelled");
 }
 
-grpc::Status RatingService::Audited(grpc::ServerContext* context,
-                                    absl::string_view method,
-                                    const absl::Status& status) {
-  domain::AuditContext audit{ActorOf(context), absl::StrCat(kService, method), ""};
-  absl::Status appended =
-      audit_.Append(domain::MakeAuditEntry(audit, "ratings", status));
-  if (!appended.ok()) {
-    LogError(absl::StrCat("cannot audit ", method, ": ", appended.ToString()));
-  }
-  return ToGrpcStatus(status);
-}
-
 grpc::Status RatingService::RollRatings(grpc::ServerContext* context,
                                         const v1::RollRatingsRequest* request,
                                         v1::RollRatingsResponse* response) {
@@ -420,14 +430,14 @@ grpc::Status RatingService::RollRatings(grpc::ServerContext* context,
     if (request->has_date()) {
       ASSIGN_OR_RETURN(day, AsOf(request->date(), "date", today));
     }
-    ASSIGN_OR_RETURN(storage::RollStats stats, ratings_.Roll(day));
+    ASSIGN_OR_RETURN(domain::RollStats stats, ratings_.Roll(day));
     *response->mutable_date() = DateToProto(day);
     response->set_enterprises_examined(stats.examined);
     response->set_ratings_changed(stats.changed);
     response->set_level_changes(stats.level_changes);
     return absl::OkStatus();
   };
-  return Audited(context, "RollRatings", run());
+  return audit_.FinishAudited(audit_.Context(context, "RollRatings"), "ratings", run());
 }
 
 grpc::Status RatingService::RescoreRatings(grpc::ServerContext* context,
@@ -460,7 +470,7 @@ grpc::Status RatingService::RescoreRatings(grpc::ServerContext* context,
                                "page_token: malformed");
       }
     }
-    ASSIGN_OR_RETURN(storage::RescoreStats stats,
+    ASSIGN_OR_RETURN(domain::RescoreStats stats,
                      ratings_.RescorePage(after, page_size, token.empty()));
     if (token.empty()) total = stats.total;
     done += stats.rescored;
@@ -478,7 +488,7 @@ grpc::Status RatingService::RescoreRatings(grpc::ServerContext* context,
   absl::Status status = run();
   // Audit the first page only would hide who rescored later pages; every
   // page is a write, so every page is audited.
-  return Audited(context, "RescoreRatings", status);
+  return audit_.FinishAudited(audit_.Context(context, "RescoreRatings"), "ratings", status);
 }
 
 }  // namespace envcredit::api

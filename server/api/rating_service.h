@@ -5,17 +5,20 @@
 #ifndef ENVCREDIT_SERVER_API_RATING_SERVICE_H_
 #define ENVCREDIT_SERVER_API_RATING_SERVICE_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "common/clock.h"
 #include "envcredit/v1/ratings.grpc.pb.h"
-#include "server/api/change_feed.h"
-#include "server/api/rating_cache.h"
+#include "server/api/call_audit.h"
+#include "server/ratings/change_feed.h"
+#include "server/ratings/rating_cache.h"
 #include "server/domain/audit.h"
 #include "server/domain/ratings.h"
-#include "server/storage/mysql_rating_repository.h"
+#include "server/domain/rating_store.h"
 
 namespace envcredit::api {
 
@@ -30,15 +33,16 @@ struct RatingServiceOptions {
 class RatingService final : public v1::RatingService::Service {
  public:
   // Every pointer must outlive the service.
-  RatingService(storage::MysqlRatingRepository* ratings, RatingCache* cache,
-                ChangeFeed* feed, const domain::RatingCalculator* calculator,
+  RatingService(domain::RatingStore* store, ratings::RatingCache* cache,
+                ratings::ChangeFeed* feed,
+                const domain::RatingCalculator* calculator,
                 domain::AuditLog* audit, const Clock* clock,
                 RatingServiceOptions options = {})
-      : ratings_(*ratings),
+      : ratings_(*store),
         cache_(*cache),
         feed_(*feed),
         calculator_(*calculator),
-        audit_(*audit),
+        audit_(audit, "envcredit.v1.RatingService"),
         clock_(*clock),
         options_(options) {}
 
@@ -70,6 +74,14 @@ class RatingService final : public v1::RatingService::Service {
   // yet, or due for the roll) computed now from the records.
   absl::StatusOr<domain::CurrentRating> Current(const std::string& credit_code,
                                                 absl::CivilDay today);
+  // The current rating when it is known without rating the records (the
+  // cache, else the stored row, if current on `today`); `*revision` is the
+  // stored revision (0: none) either way.
+  absl::StatusOr<std::optional<domain::CurrentRating>> Known(
+      const std::string& credit_code, absl::CivilDay today, int64_t* revision);
+  // The current rating with its explanation (view FULL).
+  absl::StatusOr<v1::Rating> CurrentExplained(const std::string& credit_code,
+                                              absl::CivilDay today);
   // `date` as an as-of date: a calendar date from 1990-01-01 to today.
   absl::StatusOr<absl::CivilDay> AsOf(const v1::Date& date, absl::string_view field,
                                       absl::CivilDay today) const;
@@ -79,14 +91,12 @@ class RatingService final : public v1::RatingService::Service {
   absl::Status BatchAsOf(const v1::BatchGetRatingsRequest& request,
                          absl::CivilDay as_of,
                          v1::BatchGetRatingsResponse* response);
-  grpc::Status Audited(grpc::ServerContext* context, absl::string_view method,
-                       const absl::Status& status);
 
-  storage::MysqlRatingRepository& ratings_;
-  RatingCache& cache_;
-  ChangeFeed& feed_;
+  domain::RatingStore& ratings_;
+  ratings::RatingCache& cache_;
+  ratings::ChangeFeed& feed_;
   const domain::RatingCalculator& calculator_;
-  domain::AuditLog& audit_;
+  const CallAudit audit_;
   const Clock& clock_;
   const RatingServiceOptions options_;
 };

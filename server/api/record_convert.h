@@ -41,12 +41,6 @@ absl::StatusOr<RecordKey> ParseRecordName(absl::string_view name,
                                           absl::string_view collection,
                                           absl::string_view field);
 
-// A real calendar date with year 1..9999; INVALID_ARGUMENT (reason
-// INVALID_DATE) naming `field` otherwise (an unset date is 0-0-0: invalid).
-absl::StatusOr<absl::CivilDay> DateFromProto(const v1::Date& date,
-                                             absl::string_view field);
-v1::Date DateToProto(absl::CivilDay day);
-
 // Create inputs: the output-only fields are ignored. `field` prefixes
 // error fields ("commitment", "penalty_decision", ...).
 absl::StatusOr<domain::Commitment> CommitmentFromProto(

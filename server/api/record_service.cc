@@ -22,14 +22,6 @@
 namespace envcredit::api {
 namespace {
 
-constexpr char kService[] = "/envcredit.v1.RecordService/";
-
-domain::AuditContext AuditOf(const grpc::ServerContext* context,
-                             absl::string_view method,
-                             const std::string& request_id) {
-  return domain::AuditContext{ActorOf(context), absl::StrCat(kService, method),
-                              request_id};
-}
 
 
 // The id after which a page starts; the token is bound to the list's parent
@@ -55,30 +47,12 @@ std::string NextToken(const domain::RecordPage<T>& page,
 
 }  // namespace
 
-absl::CivilDay TodayInChina(const Clock& clock) {
-  return absl::ToCivilDay(clock.Now(), absl::FixedTimeZone(8 * 3600));
-}
-
-grpc::Status RecordService::Finish(const domain::AuditContext& audit,
-                                   absl::string_view resource,
-                                   const absl::Status& status) {
-  if (!status.ok()) {
-    absl::Status appended =
-        audit_->Append(domain::MakeAuditEntry(audit, resource, status));
-    if (!appended.ok()) {
-      LogError(absl::StrCat("cannot audit a failed ", audit.method, ": ",
-                            appended.ToString()));
-    }
-  }
-  return ToGrpcStatus(status);
-}
-
 // ---------------------------------------------------------------- commitments
 
 grpc::Status RecordService::CreateCommitment(
     grpc::ServerContext* context, const v1::CreateCommitmentRequest* request,
     v1::Commitment* response) {
-  const auto audit = AuditOf(context, "CreateCommitment", request->request_id());
+  const auto audit = audit_.Context(context, "CreateCommitment", request->request_id());
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     ASSIGN_OR_RETURN(std::string code, ParseEnterpriseName(request->parent(), "parent"));
@@ -93,7 +67,7 @@ grpc::Status RecordService::CreateCommitment(
     *response = ToProto(created);
     return absl::OkStatus();
   }();
-  return Finish(audit, request->parent(), status);
+  return audit_.FinishWrite(audit, request->parent(), status);
 }
 
 grpc::Status RecordService::GetCommitment(grpc::ServerContext*,
@@ -129,7 +103,7 @@ grpc::Status RecordService::CheckCommitmentItem(
     grpc::ServerContext* context, const v1::CheckCommitmentItemRequest* request,
     v1::Commitment* response) {
   const auto audit =
-      AuditOf(context, "CheckCommitmentItem", request->request_id());
+      audit_.Context(context, "CheckCommitmentItem", request->request_id());
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     ASSIGN_OR_RETURN(RecordKey key, ParseRecordName(request->name(),
@@ -149,7 +123,7 @@ grpc::Status RecordService::CheckCommitmentItem(
     *response = ToProto(c);
     return absl::OkStatus();
   }();
-  return Finish(audit, request->name(), status);
+  return audit_.FinishWrite(audit, request->name(), status);
 }
 
 // ---------------------------------------------------------- penalty decisions
@@ -159,7 +133,7 @@ grpc::Status RecordService::CreatePenaltyDecision(
     const v1::CreatePenaltyDecisionRequest* request,
     v1::PenaltyDecision* response) {
   const auto audit =
-      AuditOf(context, "CreatePenaltyDecision", request->request_id());
+      audit_.Context(context, "CreatePenaltyDecision", request->request_id());
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     ASSIGN_OR_RETURN(std::string code, ParseEnterpriseName(request->parent(), "parent"));
@@ -173,14 +147,14 @@ grpc::Status RecordService::CreatePenaltyDecision(
     *response = ToProto(result.decision);
     return absl::OkStatus();
   }();
-  return Finish(audit, request->parent(), status);
+  return audit_.FinishWrite(audit, request->parent(), status);
 }
 
 grpc::Status RecordService::BatchCreatePenaltyDecisions(
     grpc::ServerContext* context,
     const v1::BatchCreatePenaltyDecisionsRequest* request,
     v1::BatchCreatePenaltyDecisionsResponse* response) {
-  const auto batch_audit = AuditOf(context, "BatchCreatePenaltyDecisions", "");
+  const auto batch_audit = audit_.Context(context, "BatchCreatePenaltyDecisions", "");
   const int n = request->requests_size();
   absl::Status status = [&]() -> absl::Status {
     if (n < 1 || n > kMaxBatchSize) {
@@ -240,17 +214,11 @@ grpc::Status RecordService::BatchCreatePenaltyDecisions(
         ++next_valid;
       }
     }
-    if (!failed_entries.empty()) {
-      absl::Status appended = audit_->AppendAll(failed_entries);
-      if (!appended.ok()) {
-        LogError(absl::StrCat("cannot audit failed batch items: ",
-                              appended.ToString()));
-      }
-    }
+    audit_.AppendAll(failed_entries);
     return absl::OkStatus();
   }();
   if (!status.ok()) response->Clear();
-  return Finish(batch_audit, "", status);
+  return audit_.FinishWrite(batch_audit, "", status);
 }
 
 grpc::Status RecordService::GetPenaltyDecision(
@@ -298,7 +266,7 @@ grpc::Status RecordService::MarkPenaltyDecisionRectified(
     const v1::MarkPenaltyDecisionRectifiedRequest* request,
     v1::PenaltyDecision* response) {
   const auto audit =
-      AuditOf(context, "MarkPenaltyDecisionRectified", request->request_id());
+      audit_.Context(context, "MarkPenaltyDecisionRectified", request->request_id());
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     ASSIGN_OR_RETURN(RecordKey key, ParseRecordName(request->name(),
@@ -315,7 +283,7 @@ grpc::Status RecordService::MarkPenaltyDecisionRectified(
     *response = ToProto(d);
     return absl::OkStatus();
   }();
-  return Finish(audit, request->name(), status);
+  return audit_.FinishWrite(audit, request->name(), status);
 }
 
 grpc::Status RecordService::RevokePenaltyDecision(
@@ -323,7 +291,7 @@ grpc::Status RecordService::RevokePenaltyDecision(
     const v1::RevokePenaltyDecisionRequest* request,
     v1::PenaltyDecision* response) {
   const auto audit =
-      AuditOf(context, "RevokePenaltyDecision", request->request_id());
+      audit_.Context(context, "RevokePenaltyDecision", request->request_id());
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     ASSIGN_OR_RETURN(RecordKey key, ParseRecordName(request->name(),
@@ -340,7 +308,7 @@ grpc::Status RecordService::RevokePenaltyDecision(
     *response = ToProto(d);
     return absl::OkStatus();
   }();
-  return Finish(audit, request->name(), status);
+  return audit_.FinishWrite(audit, request->name(), status);
 }
 
 // ------------------------------------------------------------------ complaints
@@ -348,7 +316,7 @@ grpc::Status RecordService::RevokePenaltyDecision(
 grpc::Status RecordService::CreateComplaint(
     grpc::ServerContext* context, const v1::CreateComplaintRequest* request,
     v1::Complaint* response) {
-  const auto audit = AuditOf(context, "CreateComplaint", request->request_id());
+  const auto audit = audit_.Context(context, "CreateComplaint", request->request_id());
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     ASSIGN_OR_RETURN(std::string code, ParseEnterpriseName(request->parent(), "parent"));
@@ -363,7 +331,7 @@ grpc::Status RecordService::CreateComplaint(
     *response = ToProto(created);
     return absl::OkStatus();
   }();
-  return Finish(audit, request->parent(), status);
+  return audit_.FinishWrite(audit, request->parent(), status);
 }
 
 grpc::Status RecordService::GetComplaint(grpc::ServerContext*,
@@ -400,7 +368,7 @@ grpc::Status RecordService::ListComplaints(
 grpc::Status RecordService::CreateIncident(
     grpc::ServerContext* context, const v1::CreateIncidentRequest* request,
     v1::Incident* response) {
-  const auto audit = AuditOf(context, "CreateIncident", request->request_id());
+  const auto audit = audit_.Context(context, "CreateIncident", request->request_id());
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     ASSIGN_OR_RETURN(std::string code, ParseEnterpriseName(request->parent(), "parent"));
@@ -415,7 +383,7 @@ grpc::Status RecordService::CreateIncident(
     *response = ToProto(created);
     return absl::OkStatus();
   }();
-  return Finish(audit, request->parent(), status);
+  return audit_.FinishWrite(audit, request->parent(), status);
 }
 
 grpc::Status RecordService::GetIncident(grpc::ServerContext*,

@@ -11,6 +11,7 @@
 #include "absl/time/civil_time.h"
 #include "common/clock.h"
 #include "envcredit/v1/records.grpc.pb.h"
+#include "server/api/call_audit.h"
 #include "server/domain/audit.h"
 #include "server/domain/record_repository.h"
 
@@ -19,15 +20,12 @@ namespace envcredit::api {
 // Most items one BatchCreatePenaltyDecisions call takes.
 inline constexpr int kMaxBatchSize = 1000;
 
-// Civil dates are China's: UTC+8 (no daylight saving).
-absl::CivilDay TodayInChina(const Clock& clock);
-
 class RecordService final : public v1::RecordService::Service {
  public:
   // Every pointer must outlive the service.
   RecordService(domain::RecordRepository* records, domain::AuditLog* audit,
                 const Clock* clock)
-      : records_(records), audit_(audit), clock_(clock) {}
+      : records_(records), audit_(audit, "envcredit.v1.RecordService"), clock_(clock) {}
 
   grpc::Status CreateCommitment(grpc::ServerContext* context,
                                 const v1::CreateCommitmentRequest* request,
@@ -87,14 +85,10 @@ class RecordService final : public v1::RecordService::Service {
                              v1::ListIncidentsResponse* response) override;
 
  private:
-  // Audits a failed write (a successful one was audited in its
-  // transaction) and converts `status` for the client.
-  grpc::Status Finish(const domain::AuditContext& audit,
-                      absl::string_view resource, const absl::Status& status);
   absl::CivilDay Today() const { return TodayInChina(*clock_); }
 
   domain::RecordRepository* const records_;
-  domain::AuditLog* const audit_;
+  const CallAudit audit_;
   const Clock* const clock_;
 };
 

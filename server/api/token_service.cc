@@ -45,18 +45,6 @@ absl::StatusOr<int64_t> ParseTokenName(absl::string_view name) {
 
 }  // namespace
 
-void TokenService::Audit(grpc::ServerContext* context, absl::string_view method,
-                         absl::string_view resource, const absl::Status& status) {
-  domain::AuditContext audit_context;
-  audit_context.actor = ActorOf(context);
-  audit_context.method = absl::StrCat("/envcredit.v1.TokenService/", method);
-  domain::AuditEntry entry =
-      domain::MakeAuditEntry(audit_context, std::string(resource), status);
-  if (absl::Status appended = audit_->Append(entry); !appended.ok()) {
-    LogWarning(absl::StrCat("token write not audited: ", appended.ToString()));
-  }
-}
-
 absl::StatusOr<std::string> IssueToken(domain::TokenRepository& tokens,
                                        domain::Role role,
                                        absl::string_view label) {
@@ -101,7 +89,7 @@ grpc::Status TokenService::CreateToken(grpc::ServerContext* context,
     return absl::OkStatus();
   };
   absl::Status status = run();
-  Audit(context, "CreateToken", response->token().name(), status);
+  audit_.Append(audit_.Context(context, "CreateToken"), response->token().name(), status);
   return ToGrpcStatus(status);
 }
 
@@ -141,7 +129,7 @@ grpc::Status TokenService::RevokeToken(grpc::ServerContext* context,
     return absl::OkStatus();
   };
   absl::Status status = run();
-  Audit(context, "RevokeToken", request->name(), status);
+  audit_.Append(audit_.Context(context, "RevokeToken"), request->name(), status);
   return ToGrpcStatus(status);
 }
 

@@ -4,6 +4,7 @@
 #define ENVCREDIT_SERVER_API_TOKEN_SERVICE_H_
 
 #include "envcredit/v1/access.grpc.pb.h"
+#include "server/api/call_audit.h"
 #include "server/api/access_control.h"
 #include "server/domain/access.h"
 #include "server/domain/audit.h"
@@ -18,7 +19,7 @@ class TokenService final : public v1::TokenService::Service {
   // the audit log are separate stores).
   TokenService(domain::TokenRepository* tokens, AuthProcessor* processor,
                domain::AuditLog* audit)
-      : tokens_(tokens), processor_(processor), audit_(audit) {}
+      : tokens_(tokens), processor_(processor), audit_(audit, "envcredit.v1.TokenService") {}
 
   grpc::Status CreateToken(grpc::ServerContext* context,
                            const v1::CreateTokenRequest* request,
@@ -31,12 +32,10 @@ class TokenService final : public v1::TokenService::Service {
                            v1::Token* response) override;
 
  private:
-  void Audit(grpc::ServerContext* context, absl::string_view method,
-             absl::string_view resource, const absl::Status& status);
 
   domain::TokenRepository* const tokens_;
   AuthProcessor* const processor_;
-  domain::AuditLog* const audit_;
+  const CallAudit audit_;
 };
 
 // Issues a token of `role` labelled `label` and returns its secret (for the

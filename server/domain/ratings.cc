@@ -42,8 +42,15 @@ absl::StatusOr<CurrentRating> RatingCalculator::Current(
     int64_t enterprise_id, absl::string_view credit_code,
     absl::string_view region_code, const scoring::EnterpriseRecords& records,
     absl::CivilDay day) const {
+  ASSIGN_OR_RETURN(scoring::Rating rating, Rate(records, region_code, day));
+  return CurrentOf(rating, enterprise_id, credit_code, region_code, records, day);
+}
+
+CurrentRating RatingCalculator::CurrentOf(
+    const scoring::Rating& rating, int64_t enterprise_id,
+    absl::string_view credit_code, absl::string_view region_code,
+    const scoring::EnterpriseRecords& records, absl::CivilDay day) const {
   const scoring::Policy& policy = PolicyFor(region_code);
-  ASSIGN_OR_RETURN(scoring::Rating rating, scoring::Rate(records, day, policy));
   CurrentRating current;
   current.enterprise_id = enterprise_id;
   current.credit_code = std::string(credit_code);
@@ -57,10 +64,6 @@ absl::StatusOr<CurrentRating> RatingCalculator::Current(
   current.as_of = day;
   current.valid_until = scoring::NextChangeDay(records, rating, policy);
   return current;
-}
-
-absl::CivilDay TodayInChina(absl::Time now) {
-  return absl::ToCivilDay(now, absl::FixedTimeZone(8 * 3600));
 }
 
 }  // namespace envcredit::domain

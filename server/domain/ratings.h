@@ -146,14 +146,16 @@ class RatingCalculator {
                                         absl::string_view region_code,
                                         const scoring::EnterpriseRecords& records,
                                         absl::CivilDay day) const;
+  // The same from `rating`, which Rate(records, region_code, day) gave.
+  CurrentRating CurrentOf(const scoring::Rating& rating, int64_t enterprise_id,
+                          absl::string_view credit_code,
+                          absl::string_view region_code,
+                          const scoring::EnterpriseRecords& records,
+                          absl::CivilDay day) const;
 
  private:
   const scoring::PolicyCatalog* catalog_;
 };
-
-// Today's date in China (UTC+8, no daylight saving): the date every rating
-// and record rule works in.
-absl::CivilDay TodayInChina(absl::Time now);
 
 }  // namespace envcredit::domain
 

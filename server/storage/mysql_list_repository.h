@@ -15,73 +15,58 @@
 #include "absl/time/civil_time.h"
 #include "server/domain/audit.h"
 #include "server/domain/enterprise_repository.h"
+#include "server/domain/list_repository.h"
 #include "server/domain/lists.h"
 #include "server/storage/database.h"
 #include "server/storage/mysql_rating_repository.h"
 
 namespace envcredit::storage {
 
-struct PublicationPage {
-  std::vector<domain::Publication> publications;  // newest first, no entries
-  bool has_more = false;
-};
+using domain::EntryPage;
+using domain::PublicationPage;
 
-struct EntryPage {
-  std::vector<domain::ListEntry> entries;
-  bool has_more = false;
-  int64_t publication_id = 0;  // 0: the list was never published
-};
-
-// Thread-safe. Errors: NOT_FOUND (PUBLICATION_NOT_FOUND, OBJECTION_NOT_FOUND,
-// ENTRY_NOT_FOUND), FAILED_PRECONDITION with PreconditionViolations naming
-// every blocker, UNAVAILABLE, ABORTED (DB_CONFLICT), INTERNAL.
-class MysqlListRepository {
+// The MySQL adapter of domain::ListRepository (described there). Thread-safe.
+class MysqlListRepository final : public domain::ListRepository {
  public:
   // All must outlive the repository.
   MysqlListRepository(Database* db, const RatingWriter* ratings)
       : db_(*db), ratings_(*ratings) {}
 
-  // Rates every enterprise that may be listed on `as_of` (today: those whose
-  // stored level is a list level, plus every entry of the last publication;
-  // an earlier day: every enterprise) and stores a DRAFT. A DRAFT of the
-  // same list is superseded; a publication in NOTICE blocks
-  // (PUBLICATION_IN_PROGRESS).
-  absl::StatusOr<domain::Publication> Propose(domain::ListKind list,
-                                              absl::CivilDay as_of,
-                                              const domain::RequestKey& key,
-                                              const domain::AuditContext& audit);
+  absl::StatusOr<domain::Publication> Propose(
+      domain::ListKind list, absl::CivilDay as_of,
+      const domain::RequestKey& key,
+      const domain::AuditContext& audit) override;
   absl::StatusOr<domain::Publication> Get(domain::ListKind list, int64_t id,
-                                          bool with_entries);
-  // The newest PUBLISHED publication of `list` (NOT_FOUND when none).
+                                          bool with_entries) override;
   absl::StatusOr<domain::Publication> Latest(domain::ListKind list,
-                                             bool with_entries);
-  absl::StatusOr<PublicationPage> List(domain::ListKind list, bool published_only,
-                                       int64_t before_id, int limit);
-  absl::StatusOr<domain::Publication> StartNotice(domain::ListKind list, int64_t id,
-                                                  const domain::RequestKey& key,
-                                                  const domain::AuditContext& audit);
-  absl::StatusOr<domain::Objection> FileObjection(domain::ListKind list,
-                                                  int64_t publication_id,
-                                                  const std::string& credit_code,
-                                                  const std::string& statement,
-                                                  const domain::RequestKey& key,
-                                                  const domain::AuditContext& audit);
+                                             bool with_entries) override;
+  absl::StatusOr<PublicationPage> List(domain::ListKind list,
+                                       bool published_only, int64_t before_id,
+                                       int limit) override;
+  absl::StatusOr<domain::Publication> StartNotice(
+      domain::ListKind list, int64_t id, const domain::RequestKey& key,
+      const domain::AuditContext& audit) override;
+  absl::StatusOr<domain::Objection> FileObjection(
+      domain::ListKind list, int64_t publication_id,
+      const std::string& credit_code, const std::string& statement,
+      const domain::RequestKey& key,
+      const domain::AuditContext& audit) override;
   absl::StatusOr<domain::Objection> DecideObjection(
       domain::ListKind list, int64_t publication_id, int64_t objection_id,
       bool upheld, const std::string& reason, const domain::RequestKey& key,
-      const domain::AuditContext& audit);
+      const domain::AuditContext& audit) override;
   absl::StatusOr<std::vector<domain::Objection>> ListObjections(
-      domain::ListKind list, int64_t publication_id);
-  absl::StatusOr<domain::Publication> Publish(domain::ListKind list, int64_t id,
-                                              const domain::RequestKey& key,
-                                              const domain::AuditContext& audit);
-  // The entries of the last publication, less those repaired since.
+      domain::ListKind list, int64_t publication_id) override;
+  absl::StatusOr<domain::Publication> Publish(
+      domain::ListKind list, int64_t id, const domain::RequestKey& key,
+      const domain::AuditContext& audit) override;
   absl::StatusOr<EntryPage> Entries(domain::ListKind list,
-                                    absl::string_view after_credit_code, int limit);
-  absl::StatusOr<domain::Repair> ApplyRepair(const std::string& credit_code,
-                                             const domain::RepairEvidence& evidence,
-                                             const domain::RequestKey& key,
-                                             const domain::AuditContext& audit);
+                                    absl::string_view after_credit_code,
+                                    int limit) override;
+  absl::StatusOr<domain::Repair> ApplyRepair(
+      const std::string& credit_code, const domain::RepairEvidence& evidence,
+      const domain::RequestKey& key,
+      const domain::AuditContext& audit) override;
 
  private:
   absl::StatusOr<std::vector<domain::ListCandidate>> Examine(

@@ -285,7 +285,7 @@ absl::Status AppendListChanges(Transaction& tx,
 // -------------------------------------------------------------- RatingWriter
 
 absl::CivilDay RatingWriter::Today() const {
-  return domain::TodayInChina(clock_.Now());
+  return TodayInChina(clock_);
 }
 
 absl::Status RatingWriter::Recompute(Transaction& tx,

@@ -29,29 +29,21 @@
 #include "absl/types/span.h"
 #include "common/clock.h"
 #include "scoring/records.h"
+#include "server/domain/rating_store.h"
 #include "server/domain/ratings.h"
 #include "server/storage/database.h"
 
 namespace envcredit::storage {
 
-// What one transaction did to ratings: every rating row it wrote, and the
-// changes (history rows and feed events) among them.
-struct RatingUpdates {
-  std::vector<domain::CurrentRating> ratings;
-  std::vector<domain::RatingChange> changes;
-  void Clear() {
-    ratings.clear();
-    changes.clear();
-  }
-};
-
-// Told about committed rating updates (the server's cache and change feed).
-class RatingListener {
- public:
-  virtual ~RatingListener() = default;
-  // Called on the writing thread right after the commit. Must not block.
-  virtual void OnRatingsCommitted(const RatingUpdates& updates) = 0;
-};
+// The ports' types, as this adapter's code names them.
+using domain::RatableEnterprise;
+using domain::RatingChangePage;
+using domain::RatingFilter;
+using domain::RatingListener;
+using domain::RatingPage;
+using domain::RatingUpdates;
+using domain::RescoreStats;
+using domain::RollStats;
 
 class RatingWriter {
  public:
@@ -77,8 +69,8 @@ class RatingWriter {
       Transaction& tx, absl::Span<const int64_t> enterprise_ids,
       absl::CivilDay day, const domain::RatingTrigger& trigger,
       RatingUpdates* updates,
-      const absl::flat_hash_map<int64_t, domain::RatingTrigger>* per_enterprise =
-          nullptr) const;
+      const absl::flat_hash_map<int64_t, domain::RatingTrigger>*
+          per_enterprise = nullptr) const;
 
   // Tells the listener; call after the transaction committed.
   void Committed(const RatingUpdates& updates) const {
@@ -108,102 +100,56 @@ absl::Status AppendListChanges(Transaction& tx,
 absl::StatusOr<absl::flat_hash_map<int64_t, scoring::EnterpriseRecords>>
 LoadScoringRecords(Session& session, absl::Span<const int64_t> enterprise_ids);
 
-// An enterprise with its records, ready to be rated on any date.
-struct RatableEnterprise {
-  int64_t enterprise_id = 0;
-  std::string credit_code;
-  std::string region_code;
-  scoring::EnterpriseRecords records;
-};
-
-struct RatingFilter {
-  std::vector<scoring::Level> levels;  // any of them; empty: any
-  std::string region_prefix;           // 0..6 digits
-  std::string policy_id;               // empty: any
-  uint32_t required_flag_bits = 0;     // all of them
-};
-
-struct RatingPage {
-  std::vector<domain::CurrentRating> ratings;
-  bool has_more = false;
-};
-
-struct RatingChangePage {
-  std::vector<domain::RatingChange> changes;
-  bool has_more = false;
-};
-
-struct RollStats {
-  int64_t examined = 0;
-  int64_t changed = 0;
-  int64_t level_changes = 0;
-};
-
-struct RescoreStats {
-  int64_t rescored = 0;
-  int64_t changed = 0;
-  int64_t level_changes = 0;
-  int64_t last_enterprise_id = 0;  // resume after it
-  bool done = false;
-  int64_t total = 0;  // enterprises in the registry, when asked for
-};
-
-// Thread-safe. Errors: NOT_FOUND (ENTERPRISE_NOT_FOUND), UNAVAILABLE,
-// ABORTED (DB_CONFLICT), INTERNAL.
-class MysqlRatingRepository {
+// The MySQL adapter of the rating ports (domain/rating_store.h, where the
+// methods are described). Thread-safe.
+class MysqlRatingRepository final : public domain::RatingStore,
+                                    public domain::FeedStore {
  public:
   // All must outlive the repository.
   MysqlRatingRepository(Database* db, const RatingWriter* writer)
       : db_(*db), writer_(*writer) {}
 
-  // The stored rating; nullopt when the enterprise exists but has none yet.
+  // RatingStore
   absl::StatusOr<std::optional<domain::CurrentRating>> Get(
-      absl::string_view credit_code);
-  // The stored ratings of those of `credit_codes` that have one.
+      absl::string_view credit_code) override;
   absl::StatusOr<std::vector<domain::CurrentRating>> GetMany(
-      absl::Span<const std::string> credit_codes);
-  // Every stored rating, in enterprise id order, `chunk` rows a query.
-  absl::Status ForEach(const std::function<void(domain::CurrentRating&&)>& fn,
-                       int chunk = 10000);
-  // In credit-code order after `after_credit_code`.
+      absl::Span<const std::string> credit_codes) override;
   absl::StatusOr<RatingPage> List(const RatingFilter& filter,
-                                  absl::string_view after_credit_code, int limit);
-
-  // The enterprise and all its records (for as-of ratings and explanations).
-  absl::StatusOr<RatableEnterprise> LoadRatable(absl::string_view credit_code);
-  // The same for many; unknown codes are absent from the result.
+                                  absl::string_view after_credit_code,
+                                  int limit) override;
+  absl::StatusOr<RatableEnterprise> LoadRatable(
+      absl::string_view credit_code) override;
   absl::StatusOr<std::vector<RatableEnterprise>> LoadRatableMany(
-      absl::Span<const std::string> credit_codes);
-
-  // Newest first; changes with cursor < before_cursor (0: from the newest).
+      absl::Span<const std::string> credit_codes) override;
   absl::StatusOr<RatingChangePage> History(absl::string_view credit_code,
                                            bool include_point_changes,
-                                           int64_t before_cursor, int limit);
+                                           int64_t before_cursor,
+                                           int limit) override;
+  absl::StatusOr<RollStats> Roll(absl::CivilDay day) override {
+    return Roll(day, /*chunk=*/1000);
+  }
+  absl::StatusOr<RescoreStats> RescorePage(int64_t after_enterprise_id,
+                                           int limit,
+                                           bool count_total) override;
 
-  // Feed events (rating and list changes) with cursor > after_cursor, in
-  // order, at most `limit`.
+  // FeedStore
+  absl::Status ForEachRating(
+      const std::function<void(domain::CurrentRating&&)>& fn) override {
+    return ForEach(fn, /*chunk=*/10000);
+  }
   absl::StatusOr<std::vector<domain::FeedEvent>> ReadFeed(int64_t after_cursor,
-                                                          int limit);
-  // The last cursor issued (0 before any).
-  absl::StatusOr<int64_t> LatestCursor();
-  // The oldest cursor still in the feed; nullopt when the feed is empty.
-  absl::StatusOr<std::optional<int64_t>> OldestFeedCursor();
-  // Deletes feed events recorded before `cutoff` (history stays). Returns
-  // how many.
-  absl::StatusOr<int64_t> PruneFeed(absl::Time cutoff);
+                                                          int limit) override;
+  absl::StatusOr<int64_t> LatestCursor() override;
+  absl::StatusOr<std::optional<int64_t>> OldestFeedCursor() override;
+  absl::StatusOr<int64_t> PruneFeed(absl::Time cutoff) override;
 
-  // The daily roll to `day`: re-rates every enterprise whose stored rating
-  // is due (valid_until <= day) and was computed before `day`, in chunks of
-  // `chunk` enterprises per transaction. Running it again changes nothing.
-  absl::StatusOr<RollStats> Roll(absl::CivilDay day, int chunk = 1000);
-  // Re-rates up to `limit` enterprises after `after_enterprise_id` (id
-  // order) on today, one transaction. `count_total` also counts the
-  // registry (a full index scan: the first page of a run asks, the others
-  // carry the figure in their page token).
-  absl::StatusOr<RescoreStats> RescorePage(int64_t after_enterprise_id, int limit,
-                                           bool count_total = false);
+  // Every stored rating, in enterprise id order, `chunk` rows a query.
+  absl::Status ForEach(const std::function<void(domain::CurrentRating&&)>& fn,
+                       int chunk);
+  // The roll in transactions of `chunk` enterprises each.
+  absl::StatusOr<RollStats> Roll(absl::CivilDay day, int chunk);
   // Rates every enterprise that has no stored rating (enterprises created
-  // before ratings existed). Returns how many.
+  // before ratings existed; server start-up). Returns how many.
   absl::StatusOr<int64_t> BackfillMissing(int chunk = 1000);
 
  private:

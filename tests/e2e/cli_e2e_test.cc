@@ -19,6 +19,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "common/clock.h"
 #include "server/domain/uscc.h"
 #include "tests/e2e/server_process.h"
 #include "tests/support/test_database.h"
@@ -383,7 +384,7 @@ TEST_F(CliE2eTest, RatingsGetExplainBatchHistoryWatchAndRescore) {
                                  "--industry", "chemicals"});
   ASSERT_EQ(created.exit_code, 0) << created.err << created.out;
   const absl::CivilDay day =
-      absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(8 * 3600)) - 10;
+      DayInChina(absl::Now()) - 10;
   CommandResult decided = Admin(
       {"decisions", "create", "--credit-code", code, "--authority",
        "南京市生态环境局", "--number", "宁环罚〔CLI〕1号", "--violation-type",

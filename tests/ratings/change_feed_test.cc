@@ -10,8 +10,8 @@
 #include "common/errors.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "server/api/change_feed.h"
-#include "server/api/rating_cache.h"
+#include "server/ratings/change_feed.h"
+#include "server/ratings/rating_cache.h"
 #include "server/domain/uscc.h"
 #include "server/storage/mysql_enterprise_repository.h"
 #include "server/storage/mysql_rating_repository.h"
@@ -20,7 +20,7 @@
 #include "tests/support/test_database.h"
 #include "tests/support/test_ratings.h"
 
-namespace envcredit::api {
+namespace envcredit::ratings {
 namespace {
 
 using testing::StatusIs;
@@ -154,4 +154,4 @@ TEST_F(ChangeFeedTest, AnExpiredCursorIsOutOfRangeWithTheOldestKept) {
 }
 
 }  // namespace
-}  // namespace envcredit::api
+}  // namespace envcredit::ratings

@@ -17,6 +17,7 @@
 #include "absl/time/civil_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "common/clock.h"
 #include "server/domain/uscc.h"
 #include "server/storage/mysql_enterprise_repository.h"
 #include "server/storage/mysql_rating_repository.h"
@@ -43,7 +44,7 @@ class SteppedClock final : public Clock {
   void SetDay(absl::CivilDay day) {
     absl::MutexLock lock(&mu_);
     now_ = absl::FromCivil(absl::CivilSecond(day.year(), day.month(), day.day(), 12),
-                           absl::FixedTimeZone(8 * 3600));
+                           ChinaTimeZone());
   }
   absl::Time Now() const override {
     absl::MutexLock lock(&mu_);

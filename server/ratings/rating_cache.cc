@@ -1,6 +1,6 @@
-#include "server/api/rating_cache.h"
+#include "server/ratings/rating_cache.h"
 
-namespace envcredit::api {
+namespace envcredit::ratings {
 
 std::optional<domain::CurrentRating> RatingCache::Find(
     absl::string_view credit_code) const {
@@ -28,4 +28,4 @@ size_t RatingCache::size() const {
   return ratings_.size();
 }
 
-}  // namespace envcredit::api
+}  // namespace envcredit::ratings

@@ -7,8 +7,8 @@
 //     other server processes sharing the database within a poll interval.
 // An entry is replaced only by one at least as new (revision, then as_of),
 // so the two paths may deliver in any order.
-#ifndef ENVCREDIT_SERVER_API_RATING_CACHE_H_
-#define ENVCREDIT_SERVER_API_RATING_CACHE_H_
+#ifndef ENVCREDIT_SERVER_RATINGS_RATING_CACHE_H_
+#define ENVCREDIT_SERVER_RATINGS_RATING_CACHE_H_
 
 #include <optional>
 #include <string>
@@ -19,7 +19,7 @@
 #include "absl/synchronization/mutex.h"
 #include "server/domain/ratings.h"
 
-namespace envcredit::api {
+namespace envcredit::ratings {
 
 // Thread-safe.
 class RatingCache {
@@ -35,6 +35,6 @@ class RatingCache {
       ABSL_GUARDED_BY(mu_);
 };
 
-}  // namespace envcredit::api
+}  // namespace envcredit::ratings
 
-#endif  // ENVCREDIT_SERVER_API_RATING_CACHE_H_
+#endif  // ENVCREDIT_SERVER_RATINGS_RATING_CACHE_H_

@@ -1,10 +1,10 @@
-#include "server/api/daily_roll.h"
+#include "server/ratings/daily_roll.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/log.h"
 
-namespace envcredit::api {
+namespace envcredit::ratings {
 
 void DailyRoll::Start() { thread_ = std::thread([this] { Run(); }); }
 
@@ -21,17 +21,19 @@ void DailyRoll::Run() {
   // (the database was down) is tried again at the next check.
   absl::CivilDay done = absl::CivilDay(1970, 1, 1);
   for (;;) {
-    const absl::CivilDay today = writer_.Today();
+    const absl::CivilDay today = TodayInChina(clock_);
     if (today != done) {
-      absl::StatusOr<storage::RollStats> stats = ratings_.Roll(today);
+      absl::StatusOr<domain::RollStats> stats = ratings_.Roll(today);
       if (stats.ok()) {
         done = today;
         LogInfo(absl::StrCat("daily roll to ", absl::FormatCivilTime(today),
                              ": ", stats->examined, " due, ", stats->changed,
                              " changed, ", stats->level_changes,
                              " level changes"));
+        // Feed events carry the real time of their commit, not the
+        // server's (possibly stepped) date: retention counts in real time.
         absl::StatusOr<int64_t> pruned =
-            ratings_.PruneFeed(absl::Now() - options_.feed_retention);
+            feed_.PruneFeed(absl::Now() - options_.feed_retention);
         if (!pruned.ok()) {
           LogWarning(absl::StrCat("feed retention: ", pruned.status().ToString()));
         } else if (*pruned > 0) {
@@ -50,4 +52,4 @@ void DailyRoll::Run() {
   }
 }
 
-}  // namespace envcredit::api
+}  // namespace envcredit::ratings

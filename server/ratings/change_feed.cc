@@ -1,4 +1,4 @@
-#include "server/api/change_feed.h"
+#include "server/ratings/change_feed.h"
 
 #include <algorithm>
 #include <utility>
@@ -8,20 +8,20 @@
 #include "common/log.h"
 #include "common/status_macros.h"
 
-namespace envcredit::api {
+namespace envcredit::ratings {
 
-ChangeFeed::ChangeFeed(storage::MysqlRatingRepository* ratings,
+ChangeFeed::ChangeFeed(domain::FeedStore* store,
                        RatingCache* cache, ChangeFeedOptions options)
-    : ratings_(*ratings), cache_(*cache), options_(options) {}
+    : store_(*store), cache_(*cache), options_(options) {}
 
 ChangeFeed::~ChangeFeed() { Stop(); }
 
 absl::Status ChangeFeed::Start() {
   // The cursor first, then the ratings: every change after the cursor is
   // applied again by the follower, and the cache keeps the newer of two.
-  ASSIGN_OR_RETURN(int64_t latest, ratings_.LatestCursor());
+  ASSIGN_OR_RETURN(int64_t latest, store_.LatestCursor());
   RETURN_IF_ERROR(
-      ratings_.ForEach([this](domain::CurrentRating&& r) { cache_.Apply(r); }));
+      store_.ForEachRating([this](domain::CurrentRating&& r) { cache_.Apply(r); }));
   {
     absl::MutexLock lock(&mu_);
     latest_ = latest;
@@ -48,7 +48,7 @@ int64_t ChangeFeed::latest() const {
   return latest_;
 }
 
-void ChangeFeed::OnRatingsCommitted(const storage::RatingUpdates& updates) {
+void ChangeFeed::OnRatingsCommitted(const domain::RatingUpdates& updates) {
   for (const domain::CurrentRating& r : updates.ratings) cache_.Apply(r);
   if (!updates.changes.empty()) {
     absl::MutexLock lock(&mu_);
@@ -71,7 +71,7 @@ void ChangeFeed::Follow() {
     // Drain: keep reading while full batches come back.
     for (;;) {
       absl::StatusOr<std::vector<domain::FeedEvent>> batch =
-          ratings_.ReadFeed(latest(), options_.read_batch);
+          store_.ReadFeed(latest(), options_.read_batch);
       if (!batch.ok()) {
         if (absl::Now() - last_error_log > absl::Seconds(30)) {
           LogWarning(absl::StrCat("change feed: cannot read new events: ",
@@ -118,7 +118,7 @@ absl::StatusOr<int64_t> ChangeFeed::ResolveStart(int64_t after) {
   if (after > latest()) {
     // Perhaps issued by another server process this one has not caught up
     // with yet; ask the database.
-    ASSIGN_OR_RETURN(int64_t issued, ratings_.LatestCursor());
+    ASSIGN_OR_RETURN(int64_t issued, store_.LatestCursor());
     if (after > issued) {
       return InvalidArgument(
           "after_cursor", "CURSOR_AHEAD",
@@ -137,11 +137,13 @@ absl::StatusOr<int64_t> ChangeFeed::ResolveStart(int64_t after) {
   return after;
 }
 
+absl::StatusOr<int64_t> ChangeFeed::EndStart() { return store_.LatestCursor(); }
+
 absl::StatusOr<int64_t> ChangeFeed::OldestStart() {
-  ASSIGN_OR_RETURN(std::optional<int64_t> oldest, ratings_.OldestFeedCursor());
+  ASSIGN_OR_RETURN(std::optional<int64_t> oldest, store_.OldestFeedCursor());
   if (oldest) return *oldest - 1;
   // Nothing kept: every event issued so far was deleted.
-  ASSIGN_OR_RETURN(int64_t issued, ratings_.LatestCursor());
+  ASSIGN_OR_RETURN(int64_t issued, store_.LatestCursor());
   return std::max(issued, latest());
 }
 
@@ -166,12 +168,12 @@ absl::StatusOr<std::vector<domain::FeedEvent>> ChangeFeed::ReadAfter(
     }
   }
   // Older than the window: from the database, if still kept.
-  ASSIGN_OR_RETURN(std::optional<int64_t> oldest, ratings_.OldestFeedCursor());
+  ASSIGN_OR_RETURN(std::optional<int64_t> oldest, store_.OldestFeedCursor());
   if (!oldest || after < *oldest - 1) {
     return Expired(oldest ? *oldest : latest() + 1);
   }
-  ASSIGN_OR_RETURN(out, ratings_.ReadFeed(after, max));
+  ASSIGN_OR_RETURN(out, store_.ReadFeed(after, max));
   return out;
 }
 
-}  // namespace envcredit::api
+}  // namespace envcredit::ratings

@@ -1,11 +1,11 @@
 // Runs the daily roll of ratings inside the server: at start-up and whenever
 // the date (China time, by the server's clock) changes, it re-rates the
 // enterprises whose rating can change with time that day
-// (MysqlRatingRepository::Roll), then deletes feed events older than the
+// (domain::RatingStore::Roll), then deletes feed events older than the
 // retention. Several server processes may all do it: a second roll for the
 // same day finds nothing due.
-#ifndef ENVCREDIT_SERVER_API_DAILY_ROLL_H_
-#define ENVCREDIT_SERVER_API_DAILY_ROLL_H_
+#ifndef ENVCREDIT_SERVER_RATINGS_DAILY_ROLL_H_
+#define ENVCREDIT_SERVER_RATINGS_DAILY_ROLL_H_
 
 #include <thread>
 
@@ -13,9 +13,10 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
-#include "server/storage/mysql_rating_repository.h"
+#include "common/clock.h"
+#include "server/domain/rating_store.h"
 
-namespace envcredit::api {
+namespace envcredit::ratings {
 
 struct DailyRollOptions {
   absl::Duration check_interval = absl::Seconds(1);
@@ -24,10 +25,10 @@ struct DailyRollOptions {
 
 class DailyRoll {
  public:
-  // Both must outlive it.
-  DailyRoll(storage::MysqlRatingRepository* ratings,
-            const storage::RatingWriter* writer, DailyRollOptions options = {})
-      : ratings_(*ratings), writer_(*writer), options_(options) {}
+  // All must outlive it.
+  DailyRoll(domain::RatingStore* ratings, domain::FeedStore* feed,
+            const Clock* clock, DailyRollOptions options = {})
+      : ratings_(*ratings), feed_(*feed), clock_(*clock), options_(options) {}
   ~DailyRoll() { Stop(); }
 
   void Start();
@@ -36,14 +37,15 @@ class DailyRoll {
  private:
   void Run();
 
-  storage::MysqlRatingRepository& ratings_;
-  const storage::RatingWriter& writer_;
+  domain::RatingStore& ratings_;
+  domain::FeedStore& feed_;
+  const Clock& clock_;
   const DailyRollOptions options_;
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 
-}  // namespace envcredit::api
+}  // namespace envcredit::ratings
 
-#endif  // ENVCREDIT_SERVER_API_DAILY_ROLL_H_
+#endif  // ENVCREDIT_SERVER_RATINGS_DAILY_ROLL_H_

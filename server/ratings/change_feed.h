@@ -10,10 +10,10 @@
 // with the oldest cursor still available.
 //
 // Cursors are gap-free and become visible in order (the feed_sequence row
-// lock, mysql_rating_repository.h), so "every event after cursor c" is simply
+// lock, doc/ratings.md §4), so "every event after cursor c" is simply
 // the events with a larger cursor.
-#ifndef ENVCREDIT_SERVER_API_CHANGE_FEED_H_
-#define ENVCREDIT_SERVER_API_CHANGE_FEED_H_
+#ifndef ENVCREDIT_SERVER_RATINGS_CHANGE_FEED_H_
+#define ENVCREDIT_SERVER_RATINGS_CHANGE_FEED_H_
 
 #include <cstdint>
 #include <deque>
@@ -24,11 +24,11 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "server/api/rating_cache.h"
+#include "server/ratings/rating_cache.h"
+#include "server/domain/rating_store.h"
 #include "server/domain/ratings.h"
-#include "server/storage/mysql_rating_repository.h"
 
-namespace envcredit::api {
+namespace envcredit::ratings {
 
 struct ChangeFeedOptions {
   absl::Duration poll_interval = absl::Milliseconds(100);
@@ -36,10 +36,10 @@ struct ChangeFeedOptions {
   int read_batch = 1000;   // events per database read
 };
 
-class ChangeFeed final : public storage::RatingListener {
+class ChangeFeed final : public domain::RatingListener {
  public:
   // Both must outlive the feed.
-  ChangeFeed(storage::MysqlRatingRepository* ratings, RatingCache* cache,
+  ChangeFeed(domain::FeedStore* store, RatingCache* cache,
              ChangeFeedOptions options = {});
   ~ChangeFeed() override;
 
@@ -52,7 +52,7 @@ class ChangeFeed final : public storage::RatingListener {
 
   // This process committed rating updates: apply them to the cache now and
   // poll the feed at once.
-  void OnRatingsCommitted(const storage::RatingUpdates& updates) override;
+  void OnRatingsCommitted(const domain::RatingUpdates& updates) override;
 
   // The last cursor this process has seen.
   int64_t latest() const;
@@ -64,6 +64,10 @@ class ChangeFeed final : public storage::RatingListener {
   absl::StatusOr<int64_t> ResolveStart(int64_t after);
   // The cursor just before the oldest event kept.
   absl::StatusOr<int64_t> OldestStart();
+  // The last cursor committed, read from the database: the follower may not
+  // have seen the newest events yet, and a watcher that starts at the end
+  // must not receive changes made before its call.
+  absl::StatusOr<int64_t> EndStart();
 
   // Up to `max` events after `after`, in order; waits until `deadline` for
   // the first one (an empty result: none yet, or stopping). Errors as
@@ -77,7 +81,7 @@ class ChangeFeed final : public storage::RatingListener {
   bool PollOnce();
   absl::Status Expired(int64_t oldest) const;
 
-  storage::MysqlRatingRepository& ratings_;
+  domain::FeedStore& store_;
   RatingCache& cache_;
   const ChangeFeedOptions options_;
 
@@ -89,6 +93,6 @@ class ChangeFeed final : public storage::RatingListener {
   std::thread follower_;
 };
 
-}  // namespace envcredit::api
+}  // namespace envcredit::ratings
 
-#endif  // ENVCREDIT_SERVER_API_CHANGE_FEED_H_
+#endif  // ENVCREDIT_SERVER_RATINGS_CHANGE_FEED_H_

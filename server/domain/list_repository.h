@@ -1,0 +1,87 @@
+// The port of the honour and black lists (doc/lists.md): proposals, the
+// notice, objections, publication, entries and credit repair. Every
+// mutation is one transaction with its audit entry and its request_id, so a
+// retry changes nothing and a crash leaves the old or the new state, never
+// half of one. The rules each step checks are domain/list_rules.h's; the
+// MySQL adapter is storage::MysqlListRepository.
+#ifndef ENVCREDIT_SERVER_DOMAIN_LIST_REPOSITORY_H_
+#define ENVCREDIT_SERVER_DOMAIN_LIST_REPOSITORY_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "server/domain/audit.h"
+#include "server/domain/enterprise_repository.h"
+#include "server/domain/lists.h"
+
+namespace envcredit::domain {
+
+struct PublicationPage {
+  std::vector<Publication> publications;  // newest first, no entries
+  bool has_more = false;
+};
+
+struct EntryPage {
+  std::vector<ListEntry> entries;
+  bool has_more = false;
+  int64_t publication_id = 0;  // 0: the list was never published
+};
+
+// Thread-safe. Errors: NOT_FOUND (PUBLICATION_NOT_FOUND, OBJECTION_NOT_FOUND,
+// ENTRY_NOT_FOUND), FAILED_PRECONDITION with PreconditionViolations naming
+// every blocker, UNAVAILABLE, ABORTED (DB_CONFLICT), INTERNAL.
+class ListRepository {
+ public:
+  virtual ~ListRepository() = default;
+
+  // Rates every enterprise that may be listed on `as_of` (today: those whose
+  // stored level is a list level, plus every entry of the last publication;
+  // an earlier day: every enterprise) and stores a DRAFT. A DRAFT of the
+  // same list is superseded; a publication in NOTICE blocks
+  // (PUBLICATION_IN_PROGRESS).
+  virtual absl::StatusOr<Publication> Propose(ListKind list,
+                                              absl::CivilDay as_of,
+                                              const RequestKey& key,
+                                              const AuditContext& audit) = 0;
+  virtual absl::StatusOr<Publication> Get(ListKind list, int64_t id,
+                                          bool with_entries) = 0;
+  // The newest PUBLISHED publication of `list` (NOT_FOUND when none).
+  virtual absl::StatusOr<Publication> Latest(ListKind list,
+                                             bool with_entries) = 0;
+  virtual absl::StatusOr<PublicationPage> List(ListKind list,
+                                               bool published_only,
+                                               int64_t before_id,
+                                               int limit) = 0;
+  virtual absl::StatusOr<Publication> StartNotice(
+      ListKind list, int64_t id, const RequestKey& key,
+      const AuditContext& audit) = 0;
+  virtual absl::StatusOr<Objection> FileObjection(
+      ListKind list, int64_t publication_id, const std::string& credit_code,
+      const std::string& statement, const RequestKey& key,
+      const AuditContext& audit) = 0;
+  virtual absl::StatusOr<Objection> DecideObjection(
+      ListKind list, int64_t publication_id, int64_t objection_id, bool upheld,
+      const std::string& reason, const RequestKey& key,
+      const AuditContext& audit) = 0;
+  virtual absl::StatusOr<std::vector<Objection>> ListObjections(
+      ListKind list, int64_t publication_id) = 0;
+  virtual absl::StatusOr<Publication> Publish(ListKind list, int64_t id,
+                                              const RequestKey& key,
+                                              const AuditContext& audit) = 0;
+  // The entries of the last publication, less those repaired since.
+  virtual absl::StatusOr<EntryPage> Entries(ListKind list,
+                                            absl::string_view after_credit_code,
+                                            int limit) = 0;
+  virtual absl::StatusOr<Repair> ApplyRepair(const std::string& credit_code,
+                                             const RepairEvidence& evidence,
+                                             const RequestKey& key,
+                                             const AuditContext& audit) = 0;
+};
+
+}  // namespace envcredit::domain
+
+#endif  // ENVCREDIT_SERVER_DOMAIN_LIST_REPOSITORY_H_
