@@ -2,12 +2,13 @@
 // of MySQL / MariaDB error numbers to canonical codes (STYLE.md 4); the
 // storage code calls it for every sql::SQLException it catches.
 //
-//   1062 duplicate key                         -> ALREADY_EXISTS
-//   DB_DUPLICATE_KEY 1213 deadlock, 1205 lock wait timeout      -> ABORTED
-//   DB_CONFLICT 2002 2003 2005 cannot connect, 2006 2013 2055 1927 4031
-//   connection lost, 1053 server shutdown                       -> UNAVAILABLE
-//   DB_UNAVAILABLE anything else                              -> INTERNAL
-//   DB_ERROR
+//   error numbers                                code            reason
+//   1062 duplicate key                           ALREADY_EXISTS  DB_DUPLICATE_KEY
+//   1213 deadlock, 1205 lock wait timeout        ABORTED         DB_CONFLICT
+//   2002 2003 2005 cannot connect; 2006 2013     UNAVAILABLE     DB_UNAVAILABLE
+//   2055 1927 4031 connection lost; 1053
+//   server shutdown
+//   anything else                                INTERNAL        DB_ERROR
 //
 // Client-visible messages are generic: SQL text and server messages never
 // reach a client. UNAVAILABLE and INTERNAL errors are logged to stderr with

@@ -23,6 +23,7 @@
 #include "server/storage/mysql_rating_repository.h"
 #include "server/storage/mysql_record_repository.h"
 #include "tests/support/status_matchers.h"
+#include "tests/support/stepped_clock.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_ratings.h"
 
@@ -34,27 +35,10 @@ using domain::RatingChange;
 using domain::RatingChangeCause;
 using scoring::Level;
 using testing::TestDatabase;
+using testing::SteppedClock;
 using testing::TestRatings;
 
 const domain::AuditContext kAudit{"tester", "/test/Write", ""};
-
-// A clock the test moves from day to day (noon, China time).
-class SteppedClock final : public Clock {
- public:
-  void SetDay(absl::CivilDay day) {
-    absl::MutexLock lock(&mu_);
-    now_ = absl::FromCivil(absl::CivilSecond(day.year(), day.month(), day.day(), 12),
-                           ChinaTimeZone());
-  }
-  absl::Time Now() const override {
-    absl::MutexLock lock(&mu_);
-    return now_;
-  }
-
- private:
-  mutable absl::Mutex mu_;
-  absl::Time now_ = absl::Now();
-};
 
 std::string Uscc(int serial) {
   char body[9];

@@ -1,0 +1,388 @@
+// server/ratings on fakes of its ports (domain/rating_store.h): the cache's
+// newer-wins rule, the change feed's follower, window and cursor checks, and
+// the daily roll's retry of a failed day. No database: the same machinery on
+// MariaDB is change_feed_test.cc and rating_repository_test.cc.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
+#include "common/errors.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "server/domain/rating_store.h"
+#include "server/ratings/change_feed.h"
+#include "server/ratings/daily_roll.h"
+#include "server/ratings/rating_cache.h"
+#include "tests/support/status_matchers.h"
+#include "tests/support/stepped_clock.h"
+
+namespace envcredit::ratings {
+namespace {
+
+using testing::StatusIs;
+using testing::SteppedClock;
+
+domain::CurrentRating Rating(const std::string& code, int64_t revision,
+                             absl::CivilDay as_of, int points = 12) {
+  domain::CurrentRating r;
+  r.enterprise_id = 1;
+  r.credit_code = code;
+  r.level = scoring::Level::kGreen;
+  r.points = points;
+  r.revision = revision;
+  r.as_of = as_of;
+  return r;
+}
+
+const absl::CivilDay kDay(2025, 3, 10);
+
+// ------------------------------------------------------------------- cache
+
+TEST(RatingCacheTest, KeepsTheNewerOfTwoWhateverTheOrder) {
+  RatingCache cache;
+  cache.Apply(Rating("A", 7, kDay, 10));
+  cache.Apply(Rating("A", 5, kDay + 3, 11));  // older change, later day
+  EXPECT_EQ(cache.Find("A")->points, 10);
+  cache.Apply(Rating("A", 7, kDay + 1, 9));  // same change, re-rated later
+  EXPECT_EQ(cache.Find("A")->points, 9);
+  cache.Apply(Rating("A", 7, kDay, 8));  // same change, an earlier day
+  EXPECT_EQ(cache.Find("A")->points, 9);
+  cache.Apply(Rating("A", 8, kDay, 3));
+  EXPECT_EQ(cache.Find("A")->points, 3);
+  EXPECT_FALSE(cache.Find("B").has_value());
+  EXPECT_EQ(cache.size(), 1u);
+}
+
+// -------------------------------------------------------------- the feed
+
+// A feed in memory: events 1..n, some deleted from the front.
+class FakeFeedStore final : public domain::FeedStore {
+ public:
+  // Adds a rating change for `code` with the next cursor; returns it.
+  int64_t Add(const std::string& code, int points) {
+    absl::MutexLock lock(&mu_);
+    domain::FeedEvent e;
+    e.cursor = ++issued_;
+    domain::RatingChange change;
+    change.cursor = e.cursor;
+    change.credit_code = code;
+    change.rating = Rating(code, e.cursor, kDay, points);
+    e.rating = change;
+    events_[e.cursor] = e;
+    return e.cursor;
+  }
+  // Deletes every event with a cursor below `cursor`.
+  void DeleteBefore(int64_t cursor) {
+    absl::MutexLock lock(&mu_);
+    events_.erase(events_.begin(), events_.lower_bound(cursor));
+  }
+  void set_down(bool down) {
+    absl::MutexLock lock(&mu_);
+    down_ = down;
+  }
+  std::vector<domain::CurrentRating> stored;
+
+  absl::Status ForEachRating(
+      const std::function<void(domain::CurrentRating&&)>& fn) override {
+    for (domain::CurrentRating r : stored) fn(std::move(r));
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::vector<domain::FeedEvent>> ReadFeed(int64_t after,
+                                                          int limit) override {
+    absl::MutexLock lock(&mu_);
+    if (down_) return absl::UnavailableError("database down");
+    std::vector<domain::FeedEvent> out;
+    for (auto it = events_.upper_bound(after);
+         it != events_.end() && static_cast<int>(out.size()) < limit; ++it) {
+      out.push_back(it->second);
+    }
+    return out;
+  }
+  absl::StatusOr<int64_t> LatestCursor() override {
+    absl::MutexLock lock(&mu_);
+    return issued_;
+  }
+  absl::StatusOr<std::optional<int64_t>> OldestFeedCursor() override {
+    absl::MutexLock lock(&mu_);
+    if (events_.empty()) return std::nullopt;
+    return events_.begin()->first;
+  }
+  absl::StatusOr<int64_t> PruneFeed(absl::Time cutoff) override {
+    absl::MutexLock lock(&mu_);
+    prune_cutoffs.push_back(cutoff);
+    return 0;
+  }
+  std::vector<absl::Time> prune_cutoffs;  // guarded by mu_ in writers
+
+ private:
+  absl::Mutex mu_;
+  std::map<int64_t, domain::FeedEvent> events_;
+  int64_t issued_ = 0;
+  bool down_ = false;
+};
+
+ChangeFeedOptions Fast(size_t window = 100) {
+  ChangeFeedOptions options;
+  options.poll_interval = absl::Milliseconds(5);
+  options.window = window;
+  options.read_batch = 3;  // several reads per drain
+  return options;
+}
+
+// Reads everything after `after` until `want` events came (or 10 s).
+std::vector<int64_t> CursorsAfter(ChangeFeed& feed, int64_t after, size_t want) {
+  std::vector<int64_t> cursors;
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (cursors.size() < want && absl::Now() < deadline) {
+    auto events = feed.ReadAfter(after, 100, deadline);
+    if (!events.ok() || events->empty()) break;
+    for (const domain::FeedEvent& e : *events) cursors.push_back(e.cursor);
+    after = cursors.back();
+  }
+  return cursors;
+}
+
+TEST(ChangeFeedTest, StartFillsTheCacheAndStartsAtTheLastCursor) {
+  FakeFeedStore store;
+  store.Add("A", 12);
+  store.Add("B", 11);
+  store.stored = {Rating("A", 1, kDay, 12), Rating("B", 2, kDay, 11)};
+  RatingCache cache;
+  ChangeFeed feed(&store, &cache, Fast());
+  ASSERT_OK(feed.Start());
+  EXPECT_EQ(cache.size(), 2u);
+  EXPECT_EQ(feed.latest(), 2);
+  ASSERT_OK_AND_ASSIGN(int64_t end, feed.EndStart());
+  EXPECT_EQ(end, 2);
+}
+
+TEST(ChangeFeedTest, DeliversNewEventsInOrderAndAppliesThemToTheCache) {
+  FakeFeedStore store;
+  RatingCache cache;
+  ChangeFeed feed(&store, &cache, Fast());
+  ASSERT_OK(feed.Start());
+  for (int i = 0; i < 7; ++i) store.Add(i % 2 ? "A" : "B", 12 - i);
+  feed.OnRatingsCommitted(domain::RatingUpdates{{}, {domain::RatingChange{}}});
+  EXPECT_THAT(CursorsAfter(feed, 0, 7), ::testing::ElementsAre(1, 2, 3, 4, 5, 6, 7));
+  EXPECT_THAT(CursorsAfter(feed, 4, 3), ::testing::ElementsAre(5, 6, 7));
+  EXPECT_EQ(cache.Find("B")->points, 12 - 6);  // cursor 7 was B's
+  EXPECT_EQ(cache.Find("A")->points, 12 - 5);
+}
+
+TEST(ChangeFeedTest, AWaitingWatcherWakesWhenAnEventArrives) {
+  FakeFeedStore store;
+  RatingCache cache;
+  ChangeFeed feed(&store, &cache, Fast());
+  ASSERT_OK(feed.Start());
+  std::thread writer([&store] {
+    absl::SleepFor(absl::Milliseconds(50));
+    store.Add("A", 10);
+  });
+  ASSERT_OK_AND_ASSIGN(auto events,
+                       feed.ReadAfter(0, 10, absl::Now() + absl::Seconds(10)));
+  writer.join();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].cursor, 1);
+}
+
+TEST(ChangeFeedTest, NothingNewUntilTheDeadlineIsAnEmptyAnswer) {
+  FakeFeedStore store;
+  RatingCache cache;
+  ChangeFeed feed(&store, &cache, Fast());
+  ASSERT_OK(feed.Start());
+  ASSERT_OK_AND_ASSIGN(auto events,
+                       feed.ReadAfter(0, 10, absl::Now() + absl::Milliseconds(30)));
+  EXPECT_TRUE(events.empty());
+}
+
+TEST(ChangeFeedTest, StopWakesWatchers) {
+  FakeFeedStore store;
+  RatingCache cache;
+  ChangeFeed feed(&store, &cache, Fast());
+  ASSERT_OK(feed.Start());
+  std::thread stopper([&feed] {
+    absl::SleepFor(absl::Milliseconds(30));
+    feed.Stop();
+  });
+  const absl::Time start = absl::Now();
+  ASSERT_OK_AND_ASSIGN(auto events,
+                       feed.ReadAfter(0, 10, absl::Now() + absl::Seconds(60)));
+  stopper.join();
+  EXPECT_TRUE(events.empty());
+  EXPECT_TRUE(feed.stopping());
+  EXPECT_LT(absl::Now() - start, absl::Seconds(30));  // woken, not timed out
+}
+
+TEST(ChangeFeedTest, ACursorNeverIssuedIsAheadAndANegativeOneInvalid) {
+  FakeFeedStore store;
+  store.Add("A", 12);
+  RatingCache cache;
+  ChangeFeed feed(&store, &cache, Fast());
+  ASSERT_OK(feed.Start());
+  EXPECT_THAT(feed.ResolveStart(2),
+              StatusIs(absl::StatusCode::kInvalidArgument, "CURSOR_AHEAD"));
+  EXPECT_THAT(feed.ResolveStart(-1),
+              StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_CURSOR"));
+  ASSERT_OK_AND_ASSIGN(int64_t start, feed.ResolveStart(1));
+  EXPECT_EQ(start, 1);
+  // Issued by another process since this one's last poll: accepted.
+  store.Add("A", 11);
+  ASSERT_OK_AND_ASSIGN(start, feed.ResolveStart(2));
+  EXPECT_EQ(start, 2);
+}
+
+TEST(ChangeFeedTest, OlderThanWindowReadsTheStoreAndOlderThanRetentionExpires) {
+  FakeFeedStore store;
+  for (int i = 0; i < 10; ++i) store.Add("A", i);
+  RatingCache cache;
+  ChangeFeed feed(&store, &cache, Fast(/*window=*/2));
+  ASSERT_OK(feed.Start());  // window empty, latest 10
+  for (int i = 0; i < 3; ++i) store.Add("A", i);  // 11..13, window keeps 12, 13
+  EXPECT_THAT(CursorsAfter(feed, 10, 3), ::testing::ElementsAre(11, 12, 13));
+  // Cursor 4 is older than the window: served from the store.
+  ASSERT_OK_AND_ASSIGN(auto events,
+                       feed.ReadAfter(4, 3, absl::Now() + absl::Seconds(10)));
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].cursor, 5);
+  // Retention deleted 1..5: resuming after 3 expires, naming cursor 6.
+  store.DeleteBefore(6);
+  auto expired = feed.ReadAfter(3, 3, absl::Now() + absl::Seconds(10));
+  EXPECT_THAT(expired, StatusIs(absl::StatusCode::kOutOfRange, "CURSOR_EXPIRED"));
+  std::string oldest;
+  ForEachErrorMetadata(expired.status(),
+                       [&](absl::string_view key, absl::string_view value) {
+                         if (key == "oldest_cursor") oldest = std::string(value);
+                       });
+  EXPECT_EQ(oldest, "6");
+  EXPECT_THAT(feed.ResolveStart(3),
+              StatusIs(absl::StatusCode::kOutOfRange, "CURSOR_EXPIRED"));
+  ASSERT_OK_AND_ASSIGN(int64_t start, feed.ResolveStart(5));  // just kept
+  EXPECT_EQ(start, 5);
+  ASSERT_OK_AND_ASSIGN(int64_t oldest_start, feed.OldestStart());
+  EXPECT_EQ(oldest_start, 5);
+}
+
+TEST(ChangeFeedTest, ADatabaseOutageDelaysEventsAndLosesNone) {
+  FakeFeedStore store;
+  RatingCache cache;
+  ChangeFeed feed(&store, &cache, Fast());
+  ASSERT_OK(feed.Start());
+  store.set_down(true);
+  store.Add("A", 10);
+  store.Add("A", 9);
+  absl::SleepFor(absl::Milliseconds(50));  // the follower polls and fails
+  EXPECT_EQ(feed.latest(), 0);
+  store.set_down(false);
+  EXPECT_THAT(CursorsAfter(feed, 0, 2), ::testing::ElementsAre(1, 2));
+}
+
+// ------------------------------------------------------------ daily roll
+
+// Records the days rolled; fails while `failures` > 0.
+class FakeRatingStore final : public domain::RatingStore {
+ public:
+  absl::StatusOr<domain::RollStats> Roll(absl::CivilDay day) override {
+    absl::MutexLock lock(&mu_);
+    if (failures > 0) {
+      --failures;
+      attempts.push_back(day);
+      return absl::UnavailableError("database down");
+    }
+    attempts.push_back(day);
+    rolled.push_back(day);
+    return domain::RollStats{};
+  }
+  int RolledCount() {
+    absl::MutexLock lock(&mu_);
+    return static_cast<int>(rolled.size());
+  }
+  absl::Mutex mu_;
+  int failures = 0;
+  std::vector<absl::CivilDay> attempts;
+  std::vector<absl::CivilDay> rolled;
+
+  // Not used by the roll.
+  absl::StatusOr<std::optional<domain::CurrentRating>> Get(absl::string_view) override {
+    return absl::UnimplementedError("");
+  }
+  absl::StatusOr<std::vector<domain::CurrentRating>> GetMany(
+      absl::Span<const std::string>) override {
+    return absl::UnimplementedError("");
+  }
+  absl::StatusOr<domain::RatingPage> List(const domain::RatingFilter&,
+                                          absl::string_view, int) override {
+    return absl::UnimplementedError("");
+  }
+  absl::StatusOr<domain::RatableEnterprise> LoadRatable(absl::string_view) override {
+    return absl::UnimplementedError("");
+  }
+  absl::StatusOr<std::vector<domain::RatableEnterprise>> LoadRatableMany(
+      absl::Span<const std::string>) override {
+    return absl::UnimplementedError("");
+  }
+  absl::StatusOr<domain::RatingChangePage> History(absl::string_view, bool, int64_t,
+                                                   int) override {
+    return absl::UnimplementedError("");
+  }
+  absl::StatusOr<domain::RescoreStats> RescorePage(int64_t, int, bool) override {
+    return absl::UnimplementedError("");
+  }
+};
+
+bool WaitFor(const std::function<bool()>& done) {
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (!done()) {
+    if (absl::Now() > deadline) return false;
+    absl::SleepFor(absl::Milliseconds(2));
+  }
+  return true;
+}
+
+TEST(DailyRollTest, RollsTodayOnceThenTheNextDayWhenTheDateChanges) {
+  FakeRatingStore ratings;
+  FakeFeedStore feed;
+  SteppedClock clock(kDay);
+  DailyRollOptions options;
+  options.check_interval = absl::Milliseconds(2);
+  options.feed_retention = absl::Hours(24 * 90);
+  DailyRoll roll(&ratings, &feed, &clock, options);
+  roll.Start();
+  ASSERT_TRUE(WaitFor([&] { return ratings.RolledCount() == 1; }));
+  absl::SleepFor(absl::Milliseconds(30));  // many checks on the same day
+  EXPECT_EQ(ratings.RolledCount(), 1);
+  clock.SetDay(kDay + 1);
+  ASSERT_TRUE(WaitFor([&] { return ratings.RolledCount() == 2; }));
+  roll.Stop();
+  EXPECT_THAT(ratings.rolled, ::testing::ElementsAre(kDay, kDay + 1));
+  // Each successful roll prunes the feed to the retention, in real time.
+  ASSERT_EQ(feed.prune_cutoffs.size(), 2u);
+  EXPECT_LT(absl::AbsDuration(feed.prune_cutoffs[0] -
+                              (absl::Now() - absl::Hours(24 * 90))),
+            absl::Minutes(1));
+}
+
+TEST(DailyRollTest, AFailedRollIsTriedAgainAndPrunesNothingUntilItSucceeds) {
+  FakeRatingStore ratings;
+  ratings.failures = 2;
+  FakeFeedStore feed;
+  SteppedClock clock(kDay);
+  DailyRollOptions options;
+  options.check_interval = absl::Milliseconds(2);
+  DailyRoll roll(&ratings, &feed, &clock, options);
+  roll.Start();
+  ASSERT_TRUE(WaitFor([&] { return ratings.RolledCount() == 1; }));
+  roll.Stop();
+  EXPECT_THAT(ratings.attempts, ::testing::ElementsAre(kDay, kDay, kDay));
+  EXPECT_EQ(feed.prune_cutoffs.size(), 1u);
+}
+
+}  // namespace
+}  // namespace envcredit::ratings
