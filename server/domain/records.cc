@@ -86,6 +86,97 @@ absl::Status CheckRecurrenceOf(const PenaltyDecision& decision,
                    "penalty_decision.recurrence_of");
 }
 
+absl::Status CheckCanCheckItem(absl::string_view name, const CommitmentItem* item,
+                               const CommitmentCheck& check) {
+  if (item == nullptr) {
+    return MakeError(absl::StatusCode::kNotFound, "COMMITMENT_ITEM_NOT_FOUND",
+                     absl::StrCat(name, " has no item ", check.item_number),
+                     "item_number");
+  }
+  if (item->state != CommitmentItemState::kPending) {
+    return MakeError(absl::StatusCode::kFailedPrecondition,
+                     "COMMITMENT_ITEM_ALREADY_CHECKED",
+                     absl::StrCat("item ", check.item_number, " of ", name,
+                                  " was checked already"),
+                     "item_number");
+  }
+  if (check.check_date < item->due_date) {
+    return MakeError(absl::StatusCode::kFailedPrecondition, "COMMITMENT_ITEM_NOT_DUE",
+                     absl::StrCat("item ", check.item_number, " of ", name,
+                                  " is due on ", DayText(item->due_date),
+                                  ", after the check date"),
+                     "check_date");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckCanMarkRectified(const PenaltyDecision& current,
+                                   absl::CivilDay date) {
+  if (current.state == PenaltyDecisionState::kRevoked) {
+    return MakeError(absl::StatusCode::kFailedPrecondition, "PENALTY_DECISION_REVOKED",
+                     absl::StrCat(RecordName(current.credit_code, kPenaltyDecisions,
+                                             current.id),
+                                  " is revoked"));
+  }
+  if (date < current.decision_date) {
+    return InvalidArgument("rectified_date", "RECTIFIED_BEFORE_DECISION",
+                           absl::StrCat("rectified_date: ", DayText(date),
+                                        " is before the decision date ",
+                                        DayText(current.decision_date)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckCanRevoke(const PenaltyDecision& current,
+                            const Revocation& revocation) {
+  if (current.state == PenaltyDecisionState::kRevoked) {
+    return MakeError(absl::StatusCode::kFailedPrecondition,
+                     "PENALTY_DECISION_ALREADY_REVOKED",
+                     absl::StrCat(RecordName(current.credit_code, kPenaltyDecisions,
+                                             current.id),
+                                  " is revoked already"));
+  }
+  if (revocation.date < current.decision_date) {
+    return InvalidArgument("revocation.date", "REVOKED_BEFORE_DECISION",
+                           absl::StrCat("revocation.date: ", DayText(revocation.date),
+                                        " is before the decision date ",
+                                        DayText(current.decision_date)));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<int64_t>> CheckComplaintLinks(
+    const Complaint& complaint, const std::vector<std::optional<int64_t>>& resolved) {
+  size_t by_id = 0;
+  for (const DecisionLink& link : complaint.decisions) by_id += link.id != 0;
+  std::vector<int64_t> ids;
+  for (size_t i = 0; i < complaint.decisions.size(); ++i) {
+    const std::string field =
+        complaint.decisions[i].id != 0
+            ? absl::StrCat("complaint.decisions[", i, "]")
+            : absl::StrCat("complaint.decision_references[", i - by_id, "]");
+    if (i >= resolved.size() || !resolved[i]) {
+      return MakeError(absl::StatusCode::kNotFound, "PENALTY_DECISION_NOT_FOUND",
+                       absl::StrCat(field, ": no such decision of enterprises/",
+                                    complaint.credit_code),
+                       field);
+    }
+    if (std::find(ids.begin(), ids.end(), *resolved[i]) != ids.end()) {
+      return InvalidArgument(field, "DUPLICATE_DECISION_LINK",
+                             absl::StrCat(field, ": linked twice"));
+    }
+    ids.push_back(*resolved[i]);
+  }
+  return ids;
+}
+
+absl::Status ComplaintCaseNumberTaken(const Complaint& complaint) {
+  return MakeError(absl::StatusCode::kAlreadyExists, "COMPLAINT_ALREADY_EXISTS",
+                   absl::StrCat("case number ", complaint.case_number,
+                                " exists already for this enterprise"),
+                   "complaint.case_number");
+}
+
 bool SameDecisionContent(const PenaltyDecision& a, const PenaltyDecision& b) {
   return a.credit_code == b.credit_code && a.authority == b.authority &&
          a.decision_number == b.decision_number &&

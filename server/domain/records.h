@@ -220,6 +220,47 @@ absl::Status ValidateComplaint(const Complaint& complaint, absl::CivilDay today,
 absl::Status ValidateIncident(const Incident& incident, absl::CivilDay today,
                               absl::string_view field);
 
+// ------------------------------------------------------ state rules of writes
+//
+// What a write requires of the record as stored (storage reads it, calls the
+// rule, writes). Field names are those of the requests.
+
+// CheckCommitmentItem of item check.item_number of commitment `name`;
+// `item` is the stored item (null: there is none). NOT_FOUND
+// COMMITMENT_ITEM_NOT_FOUND (field item_number) when null;
+// FAILED_PRECONDITION COMMITMENT_ITEM_ALREADY_CHECKED (field item_number)
+// unless PENDING; COMMITMENT_ITEM_NOT_DUE (field check_date) when the check
+// date is before the due date.
+absl::Status CheckCanCheckItem(absl::string_view name, const CommitmentItem* item,
+                               const CommitmentCheck& check);
+
+// MarkPenaltyDecisionRectified of `current` on `date`: FAILED_PRECONDITION
+// PENALTY_DECISION_REVOKED for a revoked decision; INVALID_ARGUMENT
+// RECTIFIED_BEFORE_DECISION (field rectified_date) before its decision date.
+absl::Status CheckCanMarkRectified(const PenaltyDecision& current,
+                                   absl::CivilDay date);
+
+// RevokePenaltyDecision of `current`: FAILED_PRECONDITION
+// PENALTY_DECISION_ALREADY_REVOKED when revoked; INVALID_ARGUMENT
+// REVOKED_BEFORE_DECISION (field revocation.date) before its decision date.
+absl::Status CheckCanRevoke(const PenaltyDecision& current,
+                            const Revocation& revocation);
+
+// CreateComplaint: `resolved[i]` is the id of the decision of the complaint's
+// enterprise that link i names (nullopt: none); storage may stop resolving
+// after the first nullopt. Returns the decision ids in link order; NOT_FOUND
+// PENALTY_DECISION_NOT_FOUND for the first link naming no decision, or
+// INVALID_ARGUMENT DUPLICATE_DECISION_LINK for one naming a decision linked
+// before. The field is complaint.decisions[k] for a link by id and
+// complaint.decision_references[k] for one by natural key (links by id come
+// first, as the API converts them).
+absl::StatusOr<std::vector<int64_t>> CheckComplaintLinks(
+    const Complaint& complaint, const std::vector<std::optional<int64_t>>& resolved);
+
+// ALREADY_EXISTS COMPLAINT_ALREADY_EXISTS (field complaint.case_number): the
+// enterprise has a complaint with this case number.
+absl::Status ComplaintCaseNumberTaken(const Complaint& complaint);
+
 // -------------------------------------------------------------- resource names
 
 // "enterprises/{credit_code}/{collection}/{id}", collection one of

@@ -674,34 +674,19 @@ absl::StatusOr<Commitment> MysqlRecordRepository::CheckCommitmentItem(
     ASSIGN_OR_RETURN(Replay replay,
                      ClaimRequestId(tx, key, "CheckCommitmentItem", name));
     if (!replay.seen) {
-      ASSIGN_OR_RETURN(Commitment current, ReadRecord(tx, kCommitmentKind, credit_code, id));
+      RETURN_IF_ERROR(ReadRecord(tx, kCommitmentKind, credit_code, id).status());
       ASSIGN_OR_RETURN(
           std::optional<Row> item,
           tx.QueryRow("SELECT state, due_date FROM commitment_items WHERE "
                       "commitment_id = ? AND item_number = ? FOR UPDATE",
                       {id, check.item_number}));
-      if (!item) {
-        return MakeError(absl::StatusCode::kNotFound,
-                         "COMMITMENT_ITEM_NOT_FOUND",
-                         absl::StrCat(name, " has no item ", check.item_number),
-                         "item_number");
+      std::optional<CommitmentItem> stored;
+      if (item) {
+        stored.emplace();
+        stored->state = static_cast<CommitmentItemState>(item->GetInt64(0));
+        ASSIGN_OR_RETURN(stored->due_date, DayOf(*item, 1));
       }
-      if (item->GetInt64(0) != static_cast<int>(CommitmentItemState::kPending)) {
-        return MakeError(absl::StatusCode::kFailedPrecondition,
-                         "COMMITMENT_ITEM_ALREADY_CHECKED",
-                         absl::StrCat("item ", check.item_number, " of ", name,
-                                      " was checked already"),
-                         "item_number");
-      }
-      ASSIGN_OR_RETURN(absl::CivilDay due, DayOf(*item, 1));
-      if (check.check_date < due) {
-        return MakeError(absl::StatusCode::kFailedPrecondition,
-                         "COMMITMENT_ITEM_NOT_DUE",
-                         absl::StrCat("item ", check.item_number, " of ", name,
-                                      " is due on ", DayText(due),
-                                      ", after the check date"),
-                         "check_date");
-      }
+      RETURN_IF_ERROR(domain::CheckCanCheckItem(name, stored ? &*stored : nullptr, check));
       RETURN_IF_ERROR(
           tx.Execute("UPDATE commitment_items SET state = ?, check_date = ?, "
                      "check_note = ? WHERE commitment_id = ? AND "
@@ -788,18 +773,7 @@ MysqlRecordRepository::MarkPenaltyDecisionRectified(
     if (!replay.seen) {
       ASSIGN_OR_RETURN(PenaltyDecision current,
                        ReadRecord(tx, kDecisionKind, credit_code, id, true));
-      if (current.state == PenaltyDecisionState::kRevoked) {
-        return MakeError(absl::StatusCode::kFailedPrecondition,
-                         "PENALTY_DECISION_REVOKED",
-                         absl::StrCat(name, " is revoked"));
-      }
-      if (date < current.decision_date) {
-        return InvalidArgument(
-            "rectified_date", "RECTIFIED_BEFORE_DECISION",
-            absl::StrCat("rectified_date: ", DayText(date),
-                         " is before the decision date ",
-                         DayText(current.decision_date)));
-      }
+      RETURN_IF_ERROR(domain::CheckCanMarkRectified(current, date));
       RETURN_IF_ERROR(
           tx.Execute("UPDATE penalty_decisions SET rectified_date = ?, "
                      "update_time = GREATEST(UTC_TIMESTAMP(6), create_time) "
@@ -828,18 +802,7 @@ absl::StatusOr<PenaltyDecision> MysqlRecordRepository::RevokePenaltyDecision(
     if (!replay.seen) {
       ASSIGN_OR_RETURN(PenaltyDecision current,
                        ReadRecord(tx, kDecisionKind, credit_code, id, true));
-      if (current.state == PenaltyDecisionState::kRevoked) {
-        return MakeError(absl::StatusCode::kFailedPrecondition,
-                         "PENALTY_DECISION_ALREADY_REVOKED",
-                         absl::StrCat(name, " is revoked already"));
-      }
-      if (revocation.date < current.decision_date) {
-        return InvalidArgument(
-            "revocation.date", "REVOKED_BEFORE_DECISION",
-            absl::StrCat("revocation.date: ", DayText(revocation.date),
-                         " is before the decision date ",
-                         DayText(current.decision_date)));
-      }
+      RETURN_IF_ERROR(domain::CheckCanRevoke(current, revocation));
       RETURN_IF_ERROR(
           tx.Execute("UPDATE penalty_decisions SET state = ?, "
                      "revocation_date = ?, revocation_reason = ?, "
@@ -882,16 +845,9 @@ absl::StatusOr<Complaint> MysqlRecordRepository::CreateComplaint(
       return AuditWrite(tx, audit, replay.resource_name);
     }
     ASSIGN_OR_RETURN(int64_t eid, EnterpriseId(tx, complaint.credit_code));
-    // Resolve every link to a decision id of this enterprise.
-    std::vector<int64_t> decision_ids;
-    size_t by_id = 0;
-    for (const auto& link : complaint.decisions) by_id += link.id != 0;
-    for (size_t i = 0; i < complaint.decisions.size(); ++i) {
-      const domain::DecisionLink& link = complaint.decisions[i];
-      const std::string field =
-          link.id != 0 ? absl::StrCat("complaint.decisions[", i, "]")
-                       : absl::StrCat("complaint.decision_references[",
-                                      i - by_id, "]");
+    // Resolve the links, in order, up to the first that names nothing.
+    std::vector<std::optional<int64_t>> resolved;
+    for (const domain::DecisionLink& link : complaint.decisions) {
       std::optional<Row> row;
       if (link.id != 0) {
         ASSIGN_OR_RETURN(row, tx.QueryRow("SELECT id FROM penalty_decisions "
@@ -904,21 +860,11 @@ absl::StatusOr<Complaint> MysqlRecordRepository::CreateComplaint(
                              "enterprise_id = ?",
                              {link.authority, link.decision_number, eid}));
       }
-      if (!row) {
-        return MakeError(
-            absl::StatusCode::kNotFound, "PENALTY_DECISION_NOT_FOUND",
-            absl::StrCat(field, ": no such decision of enterprises/",
-                         complaint.credit_code),
-            field);
-      }
-      const int64_t id = row->GetInt64(0);
-      if (std::find(decision_ids.begin(), decision_ids.end(), id) !=
-          decision_ids.end()) {
-        return InvalidArgument(field, "DUPLICATE_DECISION_LINK",
-                               absl::StrCat(field, ": linked twice"));
-      }
-      decision_ids.push_back(id);
+      resolved.push_back(row ? std::optional<int64_t>(row->GetInt64(0)) : std::nullopt);
+      if (!row) break;
     }
+    ASSIGN_OR_RETURN(const std::vector<int64_t> decision_ids,
+                     domain::CheckComplaintLinks(complaint, resolved));
     absl::StatusOr<uint64_t> inserted = tx.Execute(
         "INSERT INTO complaints (enterprise_id, received_date, channel, "
         "case_number, substantiated, summary, create_time) VALUES "
@@ -927,11 +873,7 @@ absl::StatusOr<Complaint> MysqlRecordRepository::CreateComplaint(
          static_cast<int>(complaint.channel), complaint.case_number,
          complaint.substantiated ? 1 : 0, complaint.summary});
     if (inserted.status().code() == absl::StatusCode::kAlreadyExists) {
-      return MakeError(absl::StatusCode::kAlreadyExists,
-                       "COMPLAINT_ALREADY_EXISTS",
-                       absl::StrCat("case number ", complaint.case_number,
-                                    " exists already for this enterprise"),
-                       "complaint.case_number");
+      return domain::ComplaintCaseNumberTaken(complaint);
     }
     RETURN_IF_ERROR(inserted.status());
     ASSIGN_OR_RETURN(int64_t id, tx.LastInsertId());

@@ -4,6 +4,7 @@
 // (doc/records.md "Records for the rating").
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/errors.h"
 #include "gmock/gmock.h"
@@ -97,6 +98,145 @@ TEST(CheckRecurrenceOfTest, AnUnknownDecisionOrOneOfAnotherEnterprise) {
     EXPECT_EQ(status.message(),
               "enterprises/91320100MA1N2B3C8C/penaltyDecisions/42 does not exist");
   }
+}
+
+// ------------------------------------------------------------ state rules
+
+constexpr char kCommitment9[] = "enterprises/91320100MA1N2B3C8C/commitments/9";
+
+CommitmentItem DueOn(absl::CivilDay due, CommitmentItemState state = CommitmentItemState::kPending) {
+  CommitmentItem item;
+  item.number = 2;
+  item.due_date = due;
+  item.state = state;
+  return item;
+}
+
+CommitmentCheck CheckOn(absl::CivilDay day) {
+  CommitmentCheck check;
+  check.item_number = 2;
+  check.outcome = CommitmentItemState::kBroken;
+  check.check_date = day;
+  return check;
+}
+
+TEST(CheckCanCheckItemTest, APendingItemOnOrAfterItsDueDate) {
+  const CommitmentItem item = DueOn(absl::CivilDay(2025, 6, 30));
+  EXPECT_OK(CheckCanCheckItem(kCommitment9, &item, CheckOn(absl::CivilDay(2025, 6, 30))));
+  EXPECT_OK(CheckCanCheckItem(kCommitment9, &item, CheckOn(absl::CivilDay(2025, 7, 1))));
+}
+
+TEST(CheckCanCheckItemTest, AnItemThatDoesNotExist) {
+  const absl::Status status =
+      CheckCanCheckItem(kCommitment9, nullptr, CheckOn(absl::CivilDay(2025, 7, 1)));
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kNotFound, "COMMITMENT_ITEM_NOT_FOUND"));
+  EXPECT_EQ(ErrorField(status), "item_number");
+  EXPECT_EQ(status.message(), "enterprises/91320100MA1N2B3C8C/commitments/9 has no item 2");
+}
+
+TEST(CheckCanCheckItemTest, OnlyOnce) {
+  for (CommitmentItemState state : {CommitmentItemState::kKept, CommitmentItemState::kBroken}) {
+    const CommitmentItem item = DueOn(absl::CivilDay(2025, 6, 30), state);
+    const absl::Status status =
+        CheckCanCheckItem(kCommitment9, &item, CheckOn(absl::CivilDay(2025, 7, 1)));
+    EXPECT_THAT(status, StatusIs(absl::StatusCode::kFailedPrecondition,
+                                 "COMMITMENT_ITEM_ALREADY_CHECKED"));
+    EXPECT_EQ(ErrorField(status), "item_number");
+    EXPECT_EQ(status.message(),
+              "item 2 of enterprises/91320100MA1N2B3C8C/commitments/9 was checked already");
+  }
+}
+
+TEST(CheckCanCheckItemTest, NotBeforeItsDueDate) {
+  const CommitmentItem item = DueOn(absl::CivilDay(2025, 6, 30));
+  const absl::Status status =
+      CheckCanCheckItem(kCommitment9, &item, CheckOn(absl::CivilDay(2025, 6, 29)));
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kFailedPrecondition, "COMMITMENT_ITEM_NOT_DUE"));
+  EXPECT_EQ(ErrorField(status), "check_date");
+  EXPECT_EQ(status.message(),
+            "item 2 of enterprises/91320100MA1N2B3C8C/commitments/9 is due on 2025-06-30, "
+            "after the check date");
+}
+
+PenaltyDecision Stored(PenaltyDecisionState state = PenaltyDecisionState::kInForce) {
+  PenaltyDecision d = Decision();  // decided on 2025-03-01
+  d.id = 42;
+  d.state = state;
+  return d;
+}
+
+TEST(CheckCanMarkRectifiedTest, OnOrAfterTheDecisionDate) {
+  EXPECT_OK(CheckCanMarkRectified(Stored(), absl::CivilDay(2025, 3, 1)));
+  EXPECT_OK(CheckCanMarkRectified(Stored(), absl::CivilDay(2025, 5, 1)));
+  const absl::Status status = CheckCanMarkRectified(Stored(), absl::CivilDay(2025, 2, 28));
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument, "RECTIFIED_BEFORE_DECISION"));
+  EXPECT_EQ(ErrorField(status), "rectified_date");
+  EXPECT_EQ(status.message(),
+            "rectified_date: 2025-02-28 is before the decision date 2025-03-01");
+}
+
+TEST(CheckCanMarkRectifiedTest, NotARevokedDecision) {
+  const absl::Status status = CheckCanMarkRectified(Stored(PenaltyDecisionState::kRevoked),
+                                                    absl::CivilDay(2025, 5, 1));
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kFailedPrecondition, "PENALTY_DECISION_REVOKED"));
+  EXPECT_EQ(status.message(), "enterprises/91320100MA1N2B3C8C/penaltyDecisions/42 is revoked");
+}
+
+TEST(CheckCanRevokeTest, OnceOnOrAfterTheDecisionDate) {
+  Revocation r;
+  r.date = absl::CivilDay(2025, 3, 1);
+  r.reason = RevocationReason::kCourtRuling;
+  EXPECT_OK(CheckCanRevoke(Stored(), r));
+  absl::Status status = CheckCanRevoke(Stored(PenaltyDecisionState::kRevoked), r);
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kFailedPrecondition,
+                               "PENALTY_DECISION_ALREADY_REVOKED"));
+  EXPECT_EQ(status.message(),
+            "enterprises/91320100MA1N2B3C8C/penaltyDecisions/42 is revoked already");
+  r.date = absl::CivilDay(2025, 2, 28);
+  status = CheckCanRevoke(Stored(), r);
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument, "REVOKED_BEFORE_DECISION"));
+  EXPECT_EQ(ErrorField(status), "revocation.date");
+  EXPECT_EQ(status.message(), "revocation.date: 2025-02-28 is before the decision date 2025-03-01");
+}
+
+// Two links by id, then two by natural key (as the API converts them).
+Complaint WithLinks() {
+  Complaint c;
+  c.credit_code = "91320100MA1N2B3C8C";
+  c.case_number = "12369-2025-001";
+  c.decisions = {{4, "", ""}, {5, "", ""}, {0, "A", "N-1"}, {0, "A", "N-2"}};
+  return c;
+}
+
+TEST(CheckComplaintLinksTest, EveryLinkNamesAnotherDecision) {
+  ASSERT_OK_AND_ASSIGN(std::vector<int64_t> ids,
+                       CheckComplaintLinks(WithLinks(), {4, 5, 7, 8}));
+  EXPECT_THAT(ids, ::testing::ElementsAre(4, 5, 7, 8));
+}
+
+TEST(CheckComplaintLinksTest, TheFirstLinkNamingNothing) {
+  absl::Status status = CheckComplaintLinks(WithLinks(), {4, std::nullopt}).status();
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kNotFound, "PENALTY_DECISION_NOT_FOUND"));
+  EXPECT_EQ(ErrorField(status), "complaint.decisions[1]");
+  EXPECT_EQ(status.message(),
+            "complaint.decisions[1]: no such decision of enterprises/91320100MA1N2B3C8C");
+  status = CheckComplaintLinks(WithLinks(), {4, 5, 7, std::nullopt}).status();
+  EXPECT_EQ(ErrorField(status), "complaint.decision_references[1]");
+}
+
+TEST(CheckComplaintLinksTest, ADecisionLinkedTwice) {
+  // The second reference resolves to decision 5, linked by id before.
+  const absl::Status status = CheckComplaintLinks(WithLinks(), {4, 5, 5}).status();
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument, "DUPLICATE_DECISION_LINK"));
+  EXPECT_EQ(ErrorField(status), "complaint.decision_references[0]");
+  EXPECT_EQ(status.message(), "complaint.decision_references[0]: linked twice");
+}
+
+TEST(ComplaintCaseNumberTakenTest, NamesTheCaseNumber) {
+  const absl::Status status = ComplaintCaseNumberTaken(WithLinks());
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kAlreadyExists, "COMPLAINT_ALREADY_EXISTS"));
+  EXPECT_EQ(ErrorField(status), "complaint.case_number");
+  EXPECT_EQ(status.message(), "case number 12369-2025-001 exists already for this enterprise");
 }
 
 // --------------------------------------------------------- for the rating
