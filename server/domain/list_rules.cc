@@ -10,8 +10,6 @@
 namespace envcredit::domain {
 namespace {
 
-std::string Day(absl::CivilDay day) { return absl::FormatCivilTime(day); }
-
 // FAILED_PRECONDITION `reason` about `subject` carrying `violations`.
 absl::Status Precondition(absl::string_view reason, absl::string_view subject,
                           const std::vector<PreconditionViolation>& violations) {
@@ -67,7 +65,7 @@ absl::Status CheckCanFileObjection(const Publication& publication,
   if (publication.notice_end && today > *publication.notice_end) {
     return Precondition("NOTICE_PERIOD_OVER", "NOTICE_PERIOD_OVER", name,
                         absl::StrCat("the notice period ended on ",
-                                     Day(*publication.notice_end)));
+                                     absl::FormatCivilTime(*publication.notice_end)));
   }
   if (!listed) {
     return MakeError(absl::StatusCode::kNotFound, "ENTRY_NOT_FOUND",
@@ -113,7 +111,7 @@ absl::StatusOr<ListStep> CheckPublish(const Publication& publication,
   } else if (publication.notice_end && today <= *publication.notice_end) {
     blockers.push_back({"NOTICE_NOT_ENDED", name,
                         absl::StrCat("the notice period lasts until ",
-                                     Day(*publication.notice_end), " inclusive")});
+                                     absl::FormatCivilTime(*publication.notice_end), " inclusive")});
   }
   if (pending_objections > 0) {
     blockers.push_back({"OBJECTIONS_PENDING", name,

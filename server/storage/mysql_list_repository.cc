@@ -777,9 +777,9 @@ absl::StatusOr<domain::Repair> MysqlListRepository::ApplyRepair(
                                  "list_kind = ? AND enterprise_id = ? AND listing_date = ?",
                                  {static_cast<int>(ListKind::kBlackList),
                                   entry->enterprise_id, DayText(entry->listing_date)}));
-    if (granted && replay.seen) {
+    if (granted && replay.seen) {  // a retry: the grant as it is
       RETURN_IF_ERROR(AuditWrite(tx, audit, entry_name));
-    } else {
+    } else {  // the records are read only when the check needs them
       scoring::EnterpriseRecords records;
       if (!granted) {
         const int64_t ids[] = {entry->enterprise_id};

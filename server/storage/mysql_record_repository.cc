@@ -1,7 +1,6 @@
 #include "server/storage/mysql_record_repository.h"
 
 #include <algorithm>
-#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -34,10 +33,9 @@ using domain::RequestKey;
 
 constexpr size_t kChunk = 500;
 
-absl::Status RecordNotFound(absl::string_view reason, absl::string_view name,
-                            absl::string_view field = {}) {
+absl::Status RecordNotFound(absl::string_view reason, absl::string_view name) {
   return MakeError(absl::StatusCode::kNotFound, reason,
-                   absl::StrCat(name, " does not exist"), field);
+                   absl::StrCat(name, " does not exist"));
 }
 
 absl::StatusOr<int64_t> EnterpriseId(Transaction& tx,
