@@ -4,8 +4,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
+#include "server/storage/rows.h"
 
 namespace envcredit::api {
+
+// Storage takes a resolved page size as it is and refuses a larger one.
+static_assert(kMaxPageSize <= storage::kMaxListLimit);
 
 absl::StatusOr<int> ResolvePageSize(int requested) {
   if (requested < 0) {

@@ -77,8 +77,8 @@ class AuditLog {
   virtual absl::Status AppendAll(absl::Span<const AuditEntry> entries) = 0;
 
   // Up to `limit` (1..1000) entries matching `filter` with id < `before_id`
-  // (0 = from the newest), newest first. INVALID_ARGUMENT (field page_size)
-  // for a bad limit.
+  // (0 = from the newest), newest first. A limit outside 1..1000 is the
+  // caller's bug (it resolves page sizes first): INTERNAL.
   virtual absl::StatusOr<AuditPage> List(const AuditFilter& filter,
                                          int64_t before_id, int limit) = 0;
 };

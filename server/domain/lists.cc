@@ -47,6 +47,14 @@ std::string PublicationName(ListKind list, int64_t id) {
   return absl::StrCat("lists/", ListSlug(list), "/publications/", id);
 }
 
+std::string ObjectionName(ListKind list, int64_t publication_id, int64_t id) {
+  return absl::StrCat(PublicationName(list, publication_id), "/objections/", id);
+}
+
+std::string ListEntryName(ListKind list, absl::string_view credit_code) {
+  return absl::StrCat("lists/", ListSlug(list), "/entries/", credit_code);
+}
+
 absl::string_view RemovalReasonName(RemovalReason reason) {
   switch (reason) {
     case RemovalReason::kExpired: return "EXPIRED";

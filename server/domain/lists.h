@@ -199,6 +199,10 @@ struct Publication {
 
 // "lists/{honor|black}/publications/{id}".
 std::string PublicationName(ListKind list, int64_t id);
+// "lists/{honor|black}/publications/{publication_id}/objections/{id}".
+std::string ObjectionName(ListKind list, int64_t publication_id, int64_t id);
+// "lists/{honor|black}/entries/{credit_code}".
+std::string ListEntryName(ListKind list, absl::string_view credit_code);
 
 enum class ObjectionState : int { kUnspecified = 0, kPending = 1, kUpheld = 2, kRejected = 3 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 #include <string>
+#include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -58,6 +59,122 @@ std::vector<Measure> MeasuresFromBits(int64_t bits) {
     if (bits & (int64_t{1} << v)) measures.push_back(static_cast<Measure>(v));
   }
   return measures;
+}
+
+absl::StatusOr<DecisionCreate> DecideDecisionCreate(
+    const PenaltyDecision& decision, const PenaltyDecision* same_number) {
+  if (same_number == nullptr) return DecisionCreate::kNew;
+  if (SameDecisionContent(*same_number, decision)) return DecisionCreate::kDuplicate;
+  return MakeError(absl::StatusCode::kAlreadyExists,
+                   "PENALTY_DECISION_ALREADY_EXISTS",
+                   absl::StrCat("decision ", decision.decision_number, " of ",
+                                decision.authority,
+                                " exists already with other content"),
+                   "penalty_decision.decision_number");
+}
+
+absl::Status CheckRecurrenceOf(const PenaltyDecision& decision,
+                               int64_t enterprise_id,
+                               std::optional<int64_t> earlier_enterprise_id) {
+  if (decision.recurrence_of_id == 0 || earlier_enterprise_id == enterprise_id) {
+    return absl::OkStatus();
+  }
+  return MakeError(absl::StatusCode::kNotFound, "PENALTY_DECISION_NOT_FOUND",
+                   absl::StrCat(RecordName(decision.credit_code, kPenaltyDecisions,
+                                           decision.recurrence_of_id),
+                                " does not exist"),
+                   "penalty_decision.recurrence_of");
+}
+
+absl::Status CheckCanCheckItem(absl::string_view name, const CommitmentItem* item,
+                               const CommitmentCheck& check) {
+  if (item == nullptr) {
+    return MakeError(absl::StatusCode::kNotFound, "COMMITMENT_ITEM_NOT_FOUND",
+                     absl::StrCat(name, " has no item ", check.item_number),
+                     "item_number");
+  }
+  if (item->state != CommitmentItemState::kPending) {
+    return MakeError(absl::StatusCode::kFailedPrecondition,
+                     "COMMITMENT_ITEM_ALREADY_CHECKED",
+                     absl::StrCat("item ", check.item_number, " of ", name,
+                                  " was checked already"),
+                     "item_number");
+  }
+  if (check.check_date < item->due_date) {
+    return MakeError(absl::StatusCode::kFailedPrecondition, "COMMITMENT_ITEM_NOT_DUE",
+                     absl::StrCat("item ", check.item_number, " of ", name,
+                                  " is due on ", DayText(item->due_date),
+                                  ", after the check date"),
+                     "check_date");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckCanMarkRectified(const PenaltyDecision& current,
+                                   absl::CivilDay date) {
+  if (current.state == PenaltyDecisionState::kRevoked) {
+    return MakeError(absl::StatusCode::kFailedPrecondition, "PENALTY_DECISION_REVOKED",
+                     absl::StrCat(RecordName(current.credit_code, kPenaltyDecisions,
+                                             current.id),
+                                  " is revoked"));
+  }
+  if (date < current.decision_date) {
+    return InvalidArgument("rectified_date", "RECTIFIED_BEFORE_DECISION",
+                           absl::StrCat("rectified_date: ", DayText(date),
+                                        " is before the decision date ",
+                                        DayText(current.decision_date)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckCanRevoke(const PenaltyDecision& current,
+                            const Revocation& revocation) {
+  if (current.state == PenaltyDecisionState::kRevoked) {
+    return MakeError(absl::StatusCode::kFailedPrecondition,
+                     "PENALTY_DECISION_ALREADY_REVOKED",
+                     absl::StrCat(RecordName(current.credit_code, kPenaltyDecisions,
+                                             current.id),
+                                  " is revoked already"));
+  }
+  if (revocation.date < current.decision_date) {
+    return InvalidArgument("revocation.date", "REVOKED_BEFORE_DECISION",
+                           absl::StrCat("revocation.date: ", DayText(revocation.date),
+                                        " is before the decision date ",
+                                        DayText(current.decision_date)));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<int64_t>> CheckComplaintLinks(
+    const Complaint& complaint, const std::vector<std::optional<int64_t>>& resolved) {
+  size_t by_id = 0;
+  for (const DecisionLink& link : complaint.decisions) by_id += link.id != 0;
+  std::vector<int64_t> ids;
+  for (size_t i = 0; i < complaint.decisions.size(); ++i) {
+    const std::string field =
+        complaint.decisions[i].id != 0
+            ? absl::StrCat("complaint.decisions[", i, "]")
+            : absl::StrCat("complaint.decision_references[", i - by_id, "]");
+    if (i >= resolved.size() || !resolved[i]) {
+      return MakeError(absl::StatusCode::kNotFound, "PENALTY_DECISION_NOT_FOUND",
+                       absl::StrCat(field, ": no such decision of enterprises/",
+                                    complaint.credit_code),
+                       field);
+    }
+    if (std::find(ids.begin(), ids.end(), *resolved[i]) != ids.end()) {
+      return InvalidArgument(field, "DUPLICATE_DECISION_LINK",
+                             absl::StrCat(field, ": linked twice"));
+    }
+    ids.push_back(*resolved[i]);
+  }
+  return ids;
+}
+
+absl::Status ComplaintCaseNumberTaken(const Complaint& complaint) {
+  return MakeError(absl::StatusCode::kAlreadyExists, "COMPLAINT_ALREADY_EXISTS",
+                   absl::StrCat("case number ", complaint.case_number,
+                                " exists already for this enterprise"),
+                   "complaint.case_number");
 }
 
 bool SameDecisionContent(const PenaltyDecision& a, const PenaltyDecision& b) {
@@ -225,33 +342,59 @@ int64_t IdOfRecordName(absl::string_view name) {
   return id;
 }
 
+void AddForRating(DecisionForRating decision, scoring::EnterpriseRecords* out) {
+  scoring::PenaltyDecision s;
+  s.decision_number = std::move(decision.decision_number);
+  s.authority = std::move(decision.authority);
+  s.violation_type = decision.violation_type;
+  s.decision_date = decision.decision_date;
+  s.measures = std::move(decision.measures);
+  s.tampering = decision.tampering;
+  s.revoked = decision.state == PenaltyDecisionState::kRevoked;
+  out->decisions.push_back(std::move(s));
+}
+
+void AddForRating(const CommitmentForRating& commitment,
+                  scoring::EnterpriseRecords* out) {
+  out->commitments.push_back(
+      scoring::Commitment{absl::StrCat("commitments/", commitment.id),
+                          commitment.kind, commitment.signing_date,
+                          commitment.is_public});
+}
+
+void AddForRating(const CommitmentItemForRating& item,
+                  scoring::EnterpriseRecords* out) {
+  if (item.state != CommitmentItemState::kBroken || !item.check_date) return;
+  out->broken_commitments.push_back(scoring::BrokenCommitmentItem{
+      absl::StrCat("commitments/", item.commitment_id, " item ", item.number),
+      *item.check_date});
+}
+
+void AddForRating(const IncidentForRating& incident,
+                  scoring::EnterpriseRecords* out) {
+  out->incidents.push_back(scoring::Incident{
+      absl::StrCat("incidents/", incident.id), incident.date, incident.grade});
+}
+
 scoring::EnterpriseRecords ToScoringRecords(const StoredRecords& records) {
   scoring::EnterpriseRecords out;
   for (const PenaltyDecision& d : records.decisions) {
-    scoring::PenaltyDecision s;
-    s.decision_number = d.decision_number;
-    s.authority = d.authority;
-    s.violation_type = d.violation_type;
-    s.decision_date = d.decision_date;
-    s.measures = d.measures;
-    s.tampering = d.tampering;
-    s.revoked = d.state == PenaltyDecisionState::kRevoked;
-    out.decisions.push_back(std::move(s));
+    AddForRating(DecisionForRating{d.decision_number, d.authority,
+                                   d.violation_type, d.decision_date, d.measures,
+                                   d.tampering, d.state},
+                 &out);
   }
   for (const Commitment& c : records.commitments) {
-    const std::string reference = absl::StrCat("commitments/", c.id);
-    out.commitments.push_back(
-        scoring::Commitment{reference, c.kind, c.signing_date, c.is_public});
+    AddForRating(CommitmentForRating{c.id, c.kind, c.signing_date, c.is_public},
+                 &out);
     for (const CommitmentItem& item : c.items) {
-      if (item.state == CommitmentItemState::kBroken && item.check_date) {
-        out.broken_commitments.push_back(scoring::BrokenCommitmentItem{
-            absl::StrCat(reference, " item ", item.number), *item.check_date});
-      }
+      AddForRating(CommitmentItemForRating{c.id, item.number, item.state,
+                                           item.check_date},
+                   &out);
     }
   }
   for (const Incident& i : records.incidents) {
-    out.incidents.push_back(
-        scoring::Incident{absl::StrCat("incidents/", i.id), i.date, i.grade});
+    AddForRating(IncidentForRating{i.id, i.date, i.grade}, &out);
   }
   return out;
 }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -128,6 +129,27 @@ struct PenaltyDecision {
 // flags, link); ids, state and times are not compared.
 bool SameDecisionContent(const PenaltyDecision& a, const PenaltyDecision& b);
 
+// The decide step of creating `decision` (CreatePenaltyDecision and every
+// item of BatchCreatePenaltyDecisions). `same_number` is the decision stored
+// before, or created earlier in the same batch, with the same (authority,
+// decision_number); null when there is none. Returns kNew (store it) when
+// there is none; kDuplicate (store nothing, answer `*same_number` with
+// already_existed) when it says the same (SameDecisionContent); otherwise
+// ALREADY_EXISTS (PENALTY_DECISION_ALREADY_EXISTS, field
+// penalty_decision.decision_number).
+enum class DecisionCreate { kNew, kDuplicate };
+absl::StatusOr<DecisionCreate> DecideDecisionCreate(
+    const PenaltyDecision& decision, const PenaltyDecision* same_number);
+
+// recurrence_of_id must name a decision of the same enterprise. OK when it is
+// 0, or when `earlier_enterprise_id` (the enterprise of decision
+// recurrence_of_id; nullopt when there is no such decision) is
+// `enterprise_id`; otherwise NOT_FOUND (PENALTY_DECISION_NOT_FOUND, field
+// penalty_decision.recurrence_of).
+absl::Status CheckRecurrenceOf(const PenaltyDecision& decision,
+                               int64_t enterprise_id,
+                               std::optional<int64_t> earlier_enterprise_id);
+
 // A bit per measure value (bit n = Measure n), as stored.
 int64_t MeasureBits(const std::vector<Measure>& measures);
 std::vector<Measure> MeasuresFromBits(int64_t bits);
@@ -198,6 +220,47 @@ absl::Status ValidateComplaint(const Complaint& complaint, absl::CivilDay today,
 absl::Status ValidateIncident(const Incident& incident, absl::CivilDay today,
                               absl::string_view field);
 
+// ------------------------------------------------------ state rules of writes
+//
+// What a write requires of the record as stored (storage reads it, calls the
+// rule, writes). Field names are those of the requests.
+
+// CheckCommitmentItem of item check.item_number of commitment `name`;
+// `item` is the stored item (null: there is none). NOT_FOUND
+// COMMITMENT_ITEM_NOT_FOUND (field item_number) when null;
+// FAILED_PRECONDITION COMMITMENT_ITEM_ALREADY_CHECKED (field item_number)
+// unless PENDING; COMMITMENT_ITEM_NOT_DUE (field check_date) when the check
+// date is before the due date.
+absl::Status CheckCanCheckItem(absl::string_view name, const CommitmentItem* item,
+                               const CommitmentCheck& check);
+
+// MarkPenaltyDecisionRectified of `current` on `date`: FAILED_PRECONDITION
+// PENALTY_DECISION_REVOKED for a revoked decision; INVALID_ARGUMENT
+// RECTIFIED_BEFORE_DECISION (field rectified_date) before its decision date.
+absl::Status CheckCanMarkRectified(const PenaltyDecision& current,
+                                   absl::CivilDay date);
+
+// RevokePenaltyDecision of `current`: FAILED_PRECONDITION
+// PENALTY_DECISION_ALREADY_REVOKED when revoked; INVALID_ARGUMENT
+// REVOKED_BEFORE_DECISION (field revocation.date) before its decision date.
+absl::Status CheckCanRevoke(const PenaltyDecision& current,
+                            const Revocation& revocation);
+
+// CreateComplaint: `resolved[i]` is the id of the decision of the complaint's
+// enterprise that link i names (nullopt: none); storage may stop resolving
+// after the first nullopt. Returns the decision ids in link order; NOT_FOUND
+// PENALTY_DECISION_NOT_FOUND for the first link naming no decision, or
+// INVALID_ARGUMENT DUPLICATE_DECISION_LINK for one naming a decision linked
+// before. The field is complaint.decisions[k] for a link by id and
+// complaint.decision_references[k] for one by natural key (links by id come
+// first, as the API converts them).
+absl::StatusOr<std::vector<int64_t>> CheckComplaintLinks(
+    const Complaint& complaint, const std::vector<std::optional<int64_t>>& resolved);
+
+// ALREADY_EXISTS COMPLAINT_ALREADY_EXISTS (field complaint.case_number): the
+// enterprise has a complaint with this case number.
+absl::Status ComplaintCaseNumberTaken(const Complaint& complaint);
+
 // -------------------------------------------------------------- resource names
 
 // "enterprises/{credit_code}/{collection}/{id}", collection one of
@@ -220,10 +283,53 @@ struct StoredRecords {
   std::vector<Incident> incidents;
 };
 
-// The engine's view of `records`: every decision (revoked ones with
-// revoked = true), every commitment, each BROKEN item as a
-// BrokenCommitmentItem dated by its check, every incident. References are
-// the decision numbers and "commitments/{id} item {n}" / "incidents/{id}".
+// What the rating reads of each kind of stored record: the columns storage
+// reads when it rates many enterprises (storage::LoadScoringRecords), or the
+// fields of a full record (ToScoringRecords). AddForRating is the one
+// mapping of a stored record to the engine's input (doc/records.md
+// "Records for the rating"); every path that rates goes through it.
+struct DecisionForRating {
+  std::string decision_number;
+  std::string authority;
+  ViolationType violation_type = ViolationType::kUnspecified;
+  absl::CivilDay decision_date;
+  std::vector<Measure> measures;
+  bool tampering = false;
+  PenaltyDecisionState state = PenaltyDecisionState::kInForce;
+};
+struct CommitmentForRating {
+  int64_t id = 0;
+  CommitmentKind kind = CommitmentKind::kUnspecified;
+  absl::CivilDay signing_date;
+  bool is_public = false;
+};
+struct CommitmentItemForRating {
+  int64_t commitment_id = 0;
+  int number = 0;
+  CommitmentItemState state = CommitmentItemState::kUnspecified;
+  std::optional<absl::CivilDay> check_date;
+};
+struct IncidentForRating {
+  int64_t id = 0;
+  absl::CivilDay date;
+  IncidentGrade grade = IncidentGrade::kUnspecified;
+};
+
+// Appends the record to `out`, in the order called: a decision as it is
+// (revoked = state REVOKED; reference its decision number); a commitment
+// with reference "commitments/{id}"; an item only when BROKEN with a check
+// date, as a BrokenCommitmentItem "commitments/{id} item {n}" dated by the
+// check; an incident with reference "incidents/{id}".
+void AddForRating(DecisionForRating decision, scoring::EnterpriseRecords* out);
+void AddForRating(const CommitmentForRating& commitment,
+                  scoring::EnterpriseRecords* out);
+void AddForRating(const CommitmentItemForRating& item,
+                  scoring::EnterpriseRecords* out);
+void AddForRating(const IncidentForRating& incident,
+                  scoring::EnterpriseRecords* out);
+
+// The engine's view of `records`: AddForRating of every decision, every
+// commitment, the items of each commitment in turn, every incident.
 scoring::EnterpriseRecords ToScoringRecords(const StoredRecords& records);
 
 }  // namespace envcredit::domain

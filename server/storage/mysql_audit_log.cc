@@ -6,10 +6,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
-#include "common/errors.h"
 #include "common/status_macros.h"
 #include "common/text.h"
-#include "server/storage/mysql_enterprise_repository.h"
+#include "server/storage/rows.h"
 
 namespace envcredit::storage {
 namespace {
@@ -35,10 +34,6 @@ std::string Cut(absl::string_view text, int max_chars) {
     ++chars;
   }
   return std::string(text.substr(0, i));
-}
-
-std::string TimeText(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%d %H:%M:%E6S", t, absl::UTCTimeZone());
 }
 
 }  // namespace
@@ -69,6 +64,11 @@ absl::Status AppendAuditEntries(Transaction& tx,
   return absl::OkStatus();
 }
 
+absl::Status AuditWrite(Transaction& tx, const domain::AuditContext& audit,
+                        absl::string_view resource) {
+  return AppendAuditEntries(tx, {domain::MakeAuditEntry(audit, resource)});
+}
+
 absl::Status MysqlAuditLog::Append(const domain::AuditEntry& entry) {
   return AppendAll(absl::MakeConstSpan(&entry, 1));
 }
@@ -83,11 +83,7 @@ absl::Status MysqlAuditLog::AppendAll(
 
 absl::StatusOr<domain::AuditPage> MysqlAuditLog::List(
     const domain::AuditFilter& filter, int64_t before_id, int limit) {
-  if (limit < 1 || limit > kMaxListLimit) {
-    return InvalidArgument(
-        "page_size", "INVALID_PAGE_SIZE",
-        absl::StrCat("page size must be in 1..", kMaxListLimit));
-  }
+  RETURN_IF_ERROR(CheckLimit(limit));
   std::string sql =
       "SELECT id, entry_time, actor, method, resource, request_id, outcome, "
       "reason, field FROM audit_log WHERE 1 = 1";

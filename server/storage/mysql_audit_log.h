@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "server/domain/audit.h"
 #include "server/storage/database.h"
@@ -19,6 +20,11 @@ namespace envcredit::storage {
 // assigned by the database). Errors of Transaction::Execute.
 absl::Status AppendAuditEntries(Transaction& tx,
                                 absl::Span<const domain::AuditEntry> entries);
+
+// Appends the entry (outcome OK) of a write of `resource` under `audit`
+// inside `tx`. Errors of Transaction::Execute.
+absl::Status AuditWrite(Transaction& tx, const domain::AuditContext& audit,
+                        absl::string_view resource);
 
 class MysqlAuditLog final : public domain::AuditLog {
  public:

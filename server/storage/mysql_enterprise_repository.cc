@@ -13,6 +13,7 @@
 #include "common/status_macros.h"
 #include "server/storage/mysql_audit_log.h"
 #include "server/storage/request_log.h"
+#include "server/storage/rows.h"
 #include "server/storage/sql_error.h"
 
 namespace envcredit::storage {
@@ -53,17 +54,11 @@ absl::StatusOr<Enterprise> RowToEnterprise(const Row& row, int first) {
   return e;
 }
 
-absl::Status NotFound(absl::string_view credit_code) {
-  return MakeError(absl::StatusCode::kNotFound, "ENTERPRISE_NOT_FOUND",
-                   absl::StrCat("enterprise ", kResourcePrefix, credit_code,
-                                " does not exist"));
-}
-
 absl::StatusOr<Enterprise> ReadEnterprise(Transaction& tx,
                                           absl::string_view credit_code) {
   ASSIGN_OR_RETURN(std::optional<Row> row,
                    tx.QueryRow(kSelectByCode, {credit_code}));
-  if (!row.has_value()) return NotFound(credit_code);
+  if (!row.has_value()) return EnterpriseNotFound(credit_code);
   return RowToEnterprise(*row, 0);
 }
 
@@ -83,16 +78,6 @@ bool IsDigits(absl::string_view text) {
 
 }  // namespace
 
-std::string EscapeLikePattern(absl::string_view text) {
-  std::string escaped;
-  escaped.reserve(text.size());
-  for (char c : text) {
-    if (c == '\\' || c == '%' || c == '_') escaped += '\\';
-    escaped += c;
-  }
-  return escaped;
-}
-
 absl::StatusOr<Enterprise> MysqlEnterpriseRepository::Create(
     const Enterprise& enterprise, const RequestKey& key,
     const domain::AuditContext& audit) {
@@ -107,8 +92,7 @@ absl::StatusOr<Enterprise> MysqlEnterpriseRepository::Create(
                      ClaimRequestId(tx, key, kMethodCreate, resource_name));
     if (replay.seen) {
       ASSIGN_OR_RETURN(result, ReadReplayed(tx, replay));
-      return AppendAuditEntries(
-          tx, {domain::MakeAuditEntry(audit, resource_name)});
+      return AuditWrite(tx, audit, resource_name);
     }
     absl::StatusOr<uint64_t> inserted = tx.Execute(
         "INSERT INTO enterprises (credit_code, display_name, region_code, "
@@ -134,8 +118,7 @@ absl::StatusOr<Enterprise> MysqlEnterpriseRepository::Create(
         domain::RatingTrigger{domain::RatingChangeCause::kEnterpriseRegistered,
                               resource_name, "enterprise registered"},
         &updates));
-    return AppendAuditEntries(tx,
-                              {domain::MakeAuditEntry(audit, resource_name)});
+    return AuditWrite(tx, audit, resource_name);
   }));
   ratings_.Committed(updates);
   return result;
@@ -156,11 +139,7 @@ absl::StatusOr<Enterprise> MysqlEnterpriseRepository::Get(
 absl::StatusOr<domain::EnterprisePage> MysqlEnterpriseRepository::List(
     const domain::EnterpriseFilter& filter, absl::string_view after_credit_code,
     int limit) {
-  if (limit < 1 || limit > kMaxListLimit) {
-    return InvalidArgument(
-        "page_size", "INVALID_PAGE_SIZE",
-        absl::StrCat("page size must be in 1..", kMaxListLimit));
-  }
+  RETURN_IF_ERROR(CheckLimit(limit));
   if (filter.region_prefix.size() > 6 || !IsDigits(filter.region_prefix)) {
     return InvalidArgument("filter", "INVALID_FILTER",
                            "the region prefix must be 0 to 6 digits");
@@ -226,12 +205,11 @@ absl::StatusOr<Enterprise> MysqlEnterpriseRepository::Update(
                      ClaimRequestId(tx, key, kMethodUpdate, resource_name));
     if (replay.seen) {
       ASSIGN_OR_RETURN(result, ReadReplayed(tx, replay));
-      return AppendAuditEntries(
-          tx, {domain::MakeAuditEntry(audit, resource_name)});
+      return AuditWrite(tx, audit, resource_name);
     }
     ASSIGN_OR_RETURN(std::optional<Row> row,
                      tx.QueryRow(kSelectByCodeForUpdate, {credit_code}));
-    if (!row.has_value()) return NotFound(credit_code);
+    if (!row.has_value()) return EnterpriseNotFound(credit_code);
     const int64_t id = row->GetInt64(0);
     ASSIGN_OR_RETURN(Enterprise current, RowToEnterprise(*row, 1));
     if (expected_revision.has_value() &&
@@ -268,8 +246,7 @@ absl::StatusOr<Enterprise> MysqlEnterpriseRepository::Update(
                                              updated.region_code)},
           &updates));
     }
-    return AppendAuditEntries(tx,
-                              {domain::MakeAuditEntry(audit, resource_name)});
+    return AuditWrite(tx, audit, resource_name);
   }));
   ratings_.Committed(updates);
   return result;

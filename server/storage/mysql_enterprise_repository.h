@@ -22,11 +22,9 @@
 #include "server/domain/enterprise_repository.h"
 #include "server/storage/database.h"
 #include "server/storage/mysql_rating_repository.h"
+#include "server/storage/rows.h"  // kMaxListLimit, EscapeLikePattern
 
 namespace envcredit::storage {
-
-// The largest `limit` List accepts (INVALID_ARGUMENT above, or below 1).
-inline constexpr int kMaxListLimit = 1000;
 
 class MysqlEnterpriseRepository final : public domain::EnterpriseRepository {
  public:
@@ -45,9 +43,9 @@ class MysqlEnterpriseRepository final : public domain::EnterpriseRepository {
       const domain::AuditContext& audit) override;
   absl::StatusOr<domain::Enterprise> Get(
       absl::string_view credit_code) override;
-  // INVALID_ARGUMENT (field page_size) when `limit` is outside
-  // 1..kMaxListLimit; (field filter) when the region prefix is not 0..6
-  // digits.
+  // INTERNAL when `limit` is outside 1..kMaxListLimit (the caller resolves
+  // page sizes); INVALID_ARGUMENT (field filter) when the region prefix is
+  // not 0..6 digits.
   absl::StatusOr<domain::EnterprisePage> List(
       const domain::EnterpriseFilter& filter,
       absl::string_view after_credit_code, int limit) override;
@@ -60,10 +58,6 @@ class MysqlEnterpriseRepository final : public domain::EnterpriseRepository {
   Database& db_;
   const RatingWriter& ratings_;
 };
-
-// Escapes `text` for use inside a LIKE pattern with ESCAPE '\\': a
-// backslash, % and _ are preceded by a backslash, so they match themselves.
-std::string EscapeLikePattern(absl::string_view text);
 
 }  // namespace envcredit::storage
 

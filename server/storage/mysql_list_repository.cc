@@ -15,9 +15,11 @@
 #include "absl/time/clock.h"
 #include "common/errors.h"
 #include "common/status_macros.h"
+#include "server/domain/list_rules.h"
 #include "server/domain/records.h"
 #include "server/storage/mysql_audit_log.h"
 #include "server/storage/request_log.h"
+#include "server/storage/rows.h"
 
 namespace envcredit::storage {
 namespace {
@@ -31,25 +33,6 @@ using domain::Removal;
 constexpr size_t kChunk = 500;
 constexpr int kExamineChunk = 1000;
 
-std::string DayText(absl::CivilDay day) { return absl::FormatCivilTime(day); }
-SqlValue OptionalDay(const std::optional<absl::CivilDay>& day) {
-  return day ? SqlValue(DayText(*day)) : SqlValue(nullptr);
-}
-
-absl::StatusOr<absl::CivilDay> DayOf(const Row& row, int column) {
-  absl::CivilDay day;
-  if (row.IsNull(column) || !absl::ParseCivilTime(row.GetString(column), &day)) {
-    return absl::InternalError(absl::StrCat("column ", column, " is not a date"));
-  }
-  return day;
-}
-
-absl::StatusOr<std::optional<absl::CivilDay>> OptionalDayOf(const Row& row, int column) {
-  if (row.IsNull(column)) return std::optional<absl::CivilDay>();
-  ASSIGN_OR_RETURN(absl::CivilDay day, DayOf(row, column));
-  return std::optional<absl::CivilDay>(day);
-}
-
 std::string Sha256Hex(absl::string_view bytes) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
@@ -61,36 +44,6 @@ std::string Sha256Hex(absl::string_view bytes) {
     out += kHex[b & 15];
   }
   return out;
-}
-
-std::string Marks(size_t n) {
-  std::string marks;
-  for (size_t i = 0; i < n; ++i) marks += i == 0 ? "?" : ",?";
-  return marks;
-}
-
-std::string Placeholders(size_t rows, size_t columns) {
-  const std::string one = absl::StrCat("(", Marks(columns), ")");
-  std::string all;
-  for (size_t r = 0; r < rows; ++r) absl::StrAppend(&all, r == 0 ? "" : ",", one);
-  return all;
-}
-
-absl::Status Audit(Transaction& tx, const domain::AuditContext& audit,
-                   absl::string_view resource) {
-  return AppendAuditEntries(tx, {domain::MakeAuditEntry(audit, resource)});
-}
-
-absl::Status Precondition(absl::string_view reason, absl::string_view subject,
-                          std::vector<PreconditionViolation> violations) {
-  std::vector<std::string> lines;
-  for (const PreconditionViolation& v : violations) {
-    lines.push_back(absl::StrCat(v.type, ": ", v.description));
-  }
-  return WithPreconditionViolations(
-      MakeError(absl::StatusCode::kFailedPrecondition, reason,
-                absl::StrCat(subject, ": ", absl::StrJoin(lines, "; "))),
-      violations);
 }
 
 absl::Status PublicationNotFound(ListKind list, int64_t id) {
@@ -429,23 +382,21 @@ absl::StatusOr<Publication> MysqlListRepository::Propose(
       ASSIGN_OR_RETURN(result, ReadPublication(tx, list,
                                                domain::IdOfRecordName(replay.resource_name),
                                                false));
-      return Audit(tx, audit, replay.resource_name);
+      return AuditWrite(tx, audit, replay.resource_name);
     }
-    ASSIGN_OR_RETURN(std::optional<Row> open,
-                     tx.QueryRow("SELECT id, state FROM publications WHERE "
-                                 "open_list = ? FOR UPDATE",
+    ASSIGN_OR_RETURN(std::optional<Row> open_row,
+                     tx.QueryRow("SELECT " ENVCREDIT_PUBLICATION_COLUMNS
+                                 " FROM publications WHERE open_list = ? FOR UPDATE",
                                  {static_cast<int>(list)}));
-    if (open) {
-      if (open->GetInt64(1) == static_cast<int>(PublicationState::kNotice)) {
-        return Precondition(
-            "PUBLICATION_IN_PROGRESS", domain::PublicationName(list, open->GetInt64(0)),
-            {{"PUBLICATION_IN_PROGRESS", domain::PublicationName(list, open->GetInt64(0)),
-              "a publication of this list is in its notice period; publish it first"}});
-      }
+    std::optional<Publication> open;
+    if (open_row) {
+      ASSIGN_OR_RETURN(open, RowToPublication(*open_row));
+    }
+    RETURN_IF_ERROR(domain::CheckCanPropose(open));
+    if (open) {  // a DRAFT: superseded
       RETURN_IF_ERROR(tx.Execute("UPDATE publications SET state = ?, open_list = NULL "
                                  "WHERE id = ?",
-                                 {static_cast<int>(PublicationState::kSuperseded),
-                                  open->GetInt64(0)})
+                                 {static_cast<int>(PublicationState::kSuperseded), open->id})
                           .status());
     }
     RETURN_IF_ERROR(
@@ -466,7 +417,7 @@ absl::StatusOr<Publication> MysqlListRepository::Propose(
     const std::string name = domain::PublicationName(list, id);
     RETURN_IF_ERROR(SetReplayResource(tx, key, name));
     ASSIGN_OR_RETURN(result, ReadPublication(tx, list, id, false));
-    return Audit(tx, audit, name);
+    return AuditWrite(tx, audit, name);
   }));
   return result;
 }
@@ -508,6 +459,7 @@ absl::StatusOr<Publication> MysqlListRepository::Latest(ListKind list,
 absl::StatusOr<PublicationPage> MysqlListRepository::List(ListKind list,
                                                           bool published_only,
                                                           int64_t before_id, int limit) {
+  RETURN_IF_ERROR(CheckLimit(limit));
   PublicationPage page;
   RETURN_IF_ERROR(db_.RunInTransaction(
       [&](Transaction& tx) -> absl::Status {
@@ -547,13 +499,12 @@ absl::StatusOr<Publication> MysqlListRepository::StartNotice(
   RETURN_IF_ERROR(db_.RunInTransaction([&](Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(Replay replay, ClaimRequestId(tx, key, "StartNotice", name));
     ASSIGN_OR_RETURN(Publication p, ReadPublication(tx, list, id, true));
-    if (!replay.seen && p.state != PublicationState::kNotice) {
-      if (p.state != PublicationState::kDraft) {
-        return Precondition("PUBLICATION_NOT_DRAFT", name,
-                            {{"NOT_DRAFT", name,
-                              "only a DRAFT can start its notice period"}});
-      }
-      const absl::CivilDay end = today + (std::max(policy.list_notice_days, 1) - 1);
+    domain::ListStep step = domain::ListStep::kAlreadyDone;  // a replay: as it is
+    if (!replay.seen) {
+      ASSIGN_OR_RETURN(step, domain::CheckStartNotice(p));
+    }
+    if (step == domain::ListStep::kApply) {
+      const absl::CivilDay end = domain::NoticeEnd(today, policy);
       RETURN_IF_ERROR(tx.Execute("UPDATE publications SET state = ?, notice_start = "
                                  "?, notice_end = ? WHERE id = ?",
                                  {static_cast<int>(PublicationState::kNotice),
@@ -571,7 +522,7 @@ absl::StatusOr<Publication> MysqlListRepository::StartNotice(
       }
     }
     ASSIGN_OR_RETURN(result, ReadPublication(tx, list, id, false));
-    return Audit(tx, audit, name);
+    return AuditWrite(tx, audit, name);
   }));
   return result;
 }
@@ -590,26 +541,12 @@ absl::StatusOr<domain::Objection> MysqlListRepository::FileObjection(
       objection_id = domain::IdOfRecordName(replay.resource_name);
     } else {
       ASSIGN_OR_RETURN(Publication p, ReadPublication(tx, list, publication_id, true));
-      if (p.state != PublicationState::kNotice) {
-        return Precondition("PUBLICATION_NOT_IN_NOTICE", name,
-                            {{"NOT_IN_NOTICE", name,
-                              "objections are filed only during the notice period"}});
-      }
-      if (p.notice_end && today > *p.notice_end) {
-        return Precondition(
-            "NOTICE_PERIOD_OVER", name,
-            {{"NOTICE_PERIOD_OVER", name,
-              absl::StrCat("the notice period ended on ", DayText(*p.notice_end))}});
-      }
       ASSIGN_OR_RETURN(std::optional<Row> entry,
                        tx.QueryRow("SELECT 1 FROM publication_entries WHERE "
                                    "publication_id = ? AND credit_code = ?",
                                    {publication_id, credit_code}));
-      if (!entry) {
-        return MakeError(absl::StatusCode::kNotFound, "ENTRY_NOT_FOUND",
-                         absl::StrCat(credit_code, " is not on ", name),
-                         "objection.credit_code");
-      }
+      RETURN_IF_ERROR(
+          domain::CheckCanFileObjection(p, credit_code, entry.has_value(), today));
       RETURN_IF_ERROR(tx.Execute("INSERT INTO objections (publication_id, "
                                  "credit_code, statement, state, file_time) VALUES "
                                  "(?, ?, ?, ?, UTC_TIMESTAMP(6))",
@@ -618,7 +555,7 @@ absl::StatusOr<domain::Objection> MysqlListRepository::FileObjection(
                           .status());
       ASSIGN_OR_RETURN(objection_id, tx.LastInsertId());
       RETURN_IF_ERROR(SetReplayResource(
-          tx, key, absl::StrCat(name, "/objections/", objection_id)));
+          tx, key, domain::ObjectionName(list, publication_id, objection_id)));
     }
     ASSIGN_OR_RETURN(std::optional<Row> row,
                      tx.QueryRow("SELECT " ENVCREDIT_OBJECTION_COLUMNS
@@ -626,7 +563,7 @@ absl::StatusOr<domain::Objection> MysqlListRepository::FileObjection(
                                  {objection_id}));
     if (!row) return absl::InternalError("objection not found after insert");
     result = RowToObjection(*row, list);
-    return Audit(tx, audit, absl::StrCat(name, "/objections/", objection_id));
+    return AuditWrite(tx, audit, domain::ObjectionName(list, publication_id, objection_id));
   }));
   return result;
 }
@@ -635,8 +572,7 @@ absl::StatusOr<domain::Objection> MysqlListRepository::DecideObjection(
     ListKind list, int64_t publication_id, int64_t objection_id, bool upheld,
     const std::string& reason, const domain::RequestKey& key,
     const domain::AuditContext& audit) {
-  const std::string pub_name = domain::PublicationName(list, publication_id);
-  const std::string name = absl::StrCat(pub_name, "/objections/", objection_id);
+  const std::string name = domain::ObjectionName(list, publication_id, objection_id);
   domain::Objection result;
   RETURN_IF_ERROR(db_.RunInTransaction([&](Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(Replay replay, ClaimRequestId(tx, key, "DecideObjection", name));
@@ -651,15 +587,7 @@ absl::StatusOr<domain::Objection> MysqlListRepository::DecideObjection(
     }
     domain::Objection o = RowToObjection(*row, list);
     if (!replay.seen) {
-      if (o.state != domain::ObjectionState::kPending) {
-        return Precondition("OBJECTION_ALREADY_DECIDED", name,
-                            {{"ALREADY_DECIDED", name, "the objection was decided already"}});
-      }
-      if (p.state != PublicationState::kNotice) {
-        return Precondition("PUBLICATION_NOT_IN_NOTICE", pub_name,
-                            {{"NOT_IN_NOTICE", pub_name,
-                              "objections are decided while the publication is in notice"}});
-      }
+      RETURN_IF_ERROR(domain::CheckCanDecideObjection(p, o));
       RETURN_IF_ERROR(tx.Execute("UPDATE objections SET state = ?, decision_reason = "
                                  "?, decide_time = UTC_TIMESTAMP(6) WHERE id = ?",
                                  {static_cast<int>(upheld ? domain::ObjectionState::kUpheld
@@ -679,11 +607,8 @@ absl::StatusOr<domain::Objection> MysqlListRepository::DecideObjection(
                                      "publication_id = ? AND credit_code = ?",
                                      {publication_id, o.credit_code})
                               .status());
-          RETURN_IF_ERROR(InsertRemovals(
-              tx, publication_id,
-              {Removal{e.enterprise_id, e.credit_code, e.enterprise_name,
-                       domain::RemovalReason::kObjectionUpheld,
-                       absl::StrCat("objection upheld: ", reason)}}));
+          RETURN_IF_ERROR(InsertRemovals(tx, publication_id,
+                                         {domain::UpheldObjectionRemoval(e, reason)}));
           const bool added = e.change == domain::EntryChange::kAdded;
           RETURN_IF_ERROR(tx.Execute("UPDATE publications SET entry_count = "
                                      "entry_count - 1, added_count = added_count - ?, "
@@ -699,7 +624,7 @@ absl::StatusOr<domain::Objection> MysqlListRepository::DecideObjection(
       o = RowToObjection(*row, list);
     }
     result = o;
-    return Audit(tx, audit, name);
+    return AuditWrite(tx, audit, name);
   }));
   return result;
 }
@@ -733,33 +658,19 @@ absl::StatusOr<Publication> MysqlListRepository::Publish(
   RETURN_IF_ERROR(db_.RunInTransaction([&](Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(Replay replay, ClaimRequestId(tx, key, "PublishPublication", name));
     ASSIGN_OR_RETURN(Publication p, ReadPublication(tx, list, id, true));
-    if (!replay.seen && p.state != PublicationState::kPublished) {
-      std::vector<PreconditionViolation> blockers;
-      if (p.state != PublicationState::kNotice) {
-        blockers.push_back({"NOT_IN_NOTICE", name,
-                            "a publication is published after its notice period "
-                            "(StartNotice first)"});
-      } else if (p.notice_end && today <= *p.notice_end) {
-        blockers.push_back({"NOTICE_NOT_ENDED", name,
-                            absl::StrCat("the notice period lasts until ",
-                                         DayText(*p.notice_end), " inclusive")});
-      }
+    domain::ListStep step = domain::ListStep::kAlreadyDone;  // a replay: as it is
+    if (!replay.seen) {
       ASSIGN_OR_RETURN(std::optional<Row> pending,
                        tx.QueryRow("SELECT COUNT(*) FROM objections WHERE "
                                    "publication_id = ? AND state = ?",
                                    {id, static_cast<int>(domain::ObjectionState::kPending)}));
-      if (pending && pending->GetInt64(0) > 0) {
-        blockers.push_back({"OBJECTIONS_PENDING", name,
-                            absl::StrCat(pending->GetInt64(0),
-                                         " objection(s) not decided yet")});
-      }
-      if (!blockers.empty()) {
-        return Precondition("PUBLICATION_BLOCKED", name, std::move(blockers));
-      }
+      ASSIGN_OR_RETURN(step, domain::CheckPublish(p, pending ? pending->GetInt64(0) : 0,
+                                                  today));
+    }
+    RETURN_IF_ERROR(AuditWrite(tx, audit, name));
+    if (step == domain::ListStep::kApply) {
       ASSIGN_OR_RETURN(std::optional<Publication> previous, ReadLatestPublished(tx, list));
-      p.number = previous ? previous->number + 1 : 1;
-      p.previous_content_sha256 = previous ? previous->content_sha256 : "";
-      p.previous_id = previous ? previous->id : 0;
+      domain::ChainAfter(previous, &p);
       RETURN_IF_ERROR(ReadEntries(tx, p));
       p.content_sha256 =
           Sha256Hex(domain::CanonicalContent(p.Header(), p.entries, p.removals));
@@ -780,17 +691,6 @@ absl::StatusOr<Publication> MysqlListRepository::Publish(
                                  {id, static_cast<int>(list), id,
                                   static_cast<int>(domain::RemovalReason::kRepaired)})
                           .status());
-      RETURN_IF_ERROR(Audit(tx, audit, name));
-      // The change feed: every addition and removal (cursors last).
-      std::vector<domain::ListChange> changes;
-      for (const ListEntry& e : p.entries) {
-        if (e.change != domain::EntryChange::kAdded) continue;
-        changes.push_back({0, static_cast<int>(list), e.credit_code,
-                           domain::ListChangeKind::kAdded, name,
-                           absl::StrCat("listed in publication ", p.number), p.as_of, {}});
-      }
-      // An entry an upheld objection took out of this proposal leaves a list
-      // only if the previous publication had it.
       absl::flat_hash_set<std::string> previously_listed;
       if (previous) {
         ASSIGN_OR_RETURN(std::vector<Row> rows,
@@ -799,16 +699,10 @@ absl::StatusOr<Publication> MysqlListRepository::Publish(
                                   {previous->id}));
         for (const Row& row : rows) previously_listed.insert(row.GetString(0));
       }
-      for (const Removal& r : p.removals) {
-        if (!previously_listed.contains(r.credit_code)) continue;
-        changes.push_back({0, static_cast<int>(list), r.credit_code,
-                           domain::ListChangeKind::kRemoved, name,
-                           absl::StrCat(domain::RemovalReasonName(r.reason), ": ", r.detail),
-                           p.as_of, {}});
-      }
+      // The change feed (cursors last).
+      std::vector<domain::ListChange> changes =
+          domain::PublicationChanges(p, previously_listed);
       RETURN_IF_ERROR(AppendListChanges(tx, changes));
-    } else {
-      RETURN_IF_ERROR(Audit(tx, audit, name));
     }
     ASSIGN_OR_RETURN(result, ReadPublication(tx, list, id, false));
     return absl::OkStatus();
@@ -821,6 +715,7 @@ absl::StatusOr<Publication> MysqlListRepository::Publish(
 absl::StatusOr<EntryPage> MysqlListRepository::Entries(ListKind list,
                                                        absl::string_view after_credit_code,
                                                        int limit) {
+  RETURN_IF_ERROR(CheckLimit(limit));
   EntryPage page;
   RETURN_IF_ERROR(db_.RunInTransaction(
       [&](Transaction& tx) -> absl::Status {
@@ -852,7 +747,7 @@ absl::StatusOr<EntryPage> MysqlListRepository::Entries(ListKind list,
 absl::StatusOr<domain::Repair> MysqlListRepository::ApplyRepair(
     const std::string& credit_code, const domain::RepairEvidence& evidence,
     const domain::RequestKey& key, const domain::AuditContext& audit) {
-  const std::string entry_name = absl::StrCat("lists/black/entries/", credit_code);
+  const std::string entry_name = domain::ListEntryName(ListKind::kBlackList, credit_code);
   const absl::CivilDay today = ratings_.Today();
   domain::Repair result;
   RETURN_IF_ERROR(db_.RunInTransaction([&](Transaction& tx) -> absl::Status {
@@ -871,11 +766,7 @@ absl::StatusOr<domain::Repair> MysqlListRepository::ApplyRepair(
         entry = std::move(e);
       }
     }
-    if (!entry) {
-      return MakeError(absl::StatusCode::kNotFound, "ENTRY_NOT_FOUND",
-                       absl::StrCat(credit_code, " is not on the published black list"),
-                       "entry");
-    }
+    if (!entry) return domain::NotOnPublishedBlackList(credit_code);
     // Lock the enterprise: one repair decision at a time.
     RETURN_IF_ERROR(tx.Query("SELECT id FROM enterprises WHERE id = ? FOR UPDATE",
                              {entry->enterprise_id})
@@ -886,21 +777,17 @@ absl::StatusOr<domain::Repair> MysqlListRepository::ApplyRepair(
                                  "list_kind = ? AND enterprise_id = ? AND listing_date = ?",
                                  {static_cast<int>(ListKind::kBlackList),
                                   entry->enterprise_id, DayText(entry->listing_date)}));
-    if (granted && !replay.seen) {
-      return Precondition("REPAIR_ALREADY_GRANTED", entry_name,
-                          {{"ALREADY_GRANTED", entry_name,
-                            "a repair was granted for this listing already"}});
-    }
-    if (!granted) {
-      const int64_t ids[] = {entry->enterprise_id};
-      ASSIGN_OR_RETURN(auto records, LoadScoringRecords(tx, ids));
-      const std::vector<domain::RepairProblem> problems = domain::RepairProblems(
-          *entry, evidence, records[entry->enterprise_id], today);
-      if (!problems.empty()) {
-        std::vector<PreconditionViolation> violations;
-        for (const auto& p : problems) violations.push_back({p.type, entry_name, p.description});
-        return Precondition("REPAIR_CONDITIONS_UNMET", entry_name, std::move(violations));
+    if (granted && replay.seen) {  // a retry: the grant as it is
+      RETURN_IF_ERROR(AuditWrite(tx, audit, entry_name));
+    } else {  // the records are read only when the check needs them
+      scoring::EnterpriseRecords records;
+      if (!granted) {
+        const int64_t ids[] = {entry->enterprise_id};
+        ASSIGN_OR_RETURN(auto loaded, LoadScoringRecords(tx, ids));
+        records = std::move(loaded[entry->enterprise_id]);
       }
+      RETURN_IF_ERROR(domain::CheckCanRepair(*entry, granted.has_value(), evidence,
+                                             records, today));
       RETURN_IF_ERROR(
           tx.Execute("INSERT INTO list_repairs (list_kind, enterprise_id, credit_code, "
                      "listing_date, rectification_date, penalty_performed, commitment, "
@@ -911,11 +798,8 @@ absl::StatusOr<domain::Repair> MysqlListRepository::ApplyRepair(
                       evidence.penalty_performed ? 1 : 0, evidence.commitment,
                       evidence.note})
               .status());
-      RETURN_IF_ERROR(Audit(tx, audit, entry_name));
-      std::vector<domain::ListChange> changes = {
-          {0, static_cast<int>(ListKind::kBlackList), credit_code,
-           domain::ListChangeKind::kRepaired, "",
-           "credit repair granted; the entry leaves the next publication", today, {}}};
+      RETURN_IF_ERROR(AuditWrite(tx, audit, entry_name));
+      std::vector<domain::ListChange> changes = {domain::RepairChange(credit_code, today)};
       RETURN_IF_ERROR(AppendListChanges(tx, changes));
       ASSIGN_OR_RETURN(granted, tx.QueryRow("SELECT id, rectification_date, "
                                             "penalty_performed, commitment, note, "
@@ -925,8 +809,6 @@ absl::StatusOr<domain::Repair> MysqlListRepository::ApplyRepair(
                                             {static_cast<int>(ListKind::kBlackList),
                                              entry->enterprise_id,
                                              DayText(entry->listing_date)}));
-    } else {
-      RETURN_IF_ERROR(Audit(tx, audit, entry_name));
     }
     result = domain::Repair();
     result.id = granted->GetInt64(0);

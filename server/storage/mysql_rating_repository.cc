@@ -5,70 +5,15 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/errors.h"
 #include "common/status_macros.h"
 #include "server/domain/records.h"
-#include "server/storage/mysql_enterprise_repository.h"
+#include "server/storage/rows.h"
 
 namespace envcredit::storage {
 namespace {
 
 using domain::CurrentRating;
 using domain::RatingChange;
-
-std::string DayText(absl::CivilDay day) { return absl::FormatCivilTime(day); }
-
-SqlValue OptionalDay(const std::optional<absl::CivilDay>& day) {
-  if (!day) return SqlValue(nullptr);
-  return SqlValue(DayText(*day));
-}
-
-std::string TimeText(absl::Time time) {
-  return absl::FormatTime("%Y-%m-%d %H:%M:%E6S", time, absl::UTCTimeZone());
-}
-
-absl::StatusOr<absl::CivilDay> DayOf(const Row& row, int column) {
-  absl::CivilDay day;
-  if (row.IsNull(column) || !absl::ParseCivilTime(row.GetString(column), &day)) {
-    return absl::InternalError(absl::StrCat("column ", column,
-                                            " is not a date: ",
-                                            row.GetString(column)));
-  }
-  return day;
-}
-
-absl::StatusOr<std::optional<absl::CivilDay>> OptionalDayOf(const Row& row,
-                                                            int column) {
-  if (row.IsNull(column)) return std::optional<absl::CivilDay>();
-  ASSIGN_OR_RETURN(absl::CivilDay day, DayOf(row, column));
-  return std::optional<absl::CivilDay>(day);
-}
-
-// "?,?,?" for n placeholders (the count comes from our own vectors, never
-// from request text).
-std::string Marks(size_t n) {
-  std::string marks;
-  marks.reserve(2 * n);
-  for (size_t i = 0; i < n; ++i) marks += i == 0 ? "?" : ",?";
-  return marks;
-}
-
-std::string Placeholders(size_t rows, size_t columns) {
-  const std::string one = absl::StrCat("(", Marks(columns), ")");
-  std::string all;
-  all.reserve(rows * (one.size() + 1));
-  for (size_t r = 0; r < rows; ++r) {
-    if (r > 0) all += ',';
-    all += one;
-  }
-  return all;
-}
-
-absl::Status EnterpriseNotFound(absl::string_view credit_code) {
-  return MakeError(absl::StatusCode::kNotFound, "ENTERPRISE_NOT_FOUND",
-                   absl::StrCat("enterprise enterprises/", credit_code,
-                                " does not exist"));
-}
 
 // Columns of a stored rating, in RowToRating order.
 #define ENVCREDIT_RATING_COLUMNS                                          \
@@ -129,17 +74,6 @@ absl::StatusOr<RatingChange> RowToChange(const Row& row) {
   return c;
 }
 
-std::vector<SqlValue> IdValues(absl::Span<const int64_t> ids) {
-  return std::vector<SqlValue>(ids.begin(), ids.end());
-}
-
-// Fills `out[id]` for each row of `rows` whose column 0 is the enterprise id.
-template <typename Fn>
-absl::Status ForEachRow(const std::vector<Row>& rows, Fn fn) {
-  for (const Row& row : rows) RETURN_IF_ERROR(fn(row));
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::StatusOr<absl::flat_hash_map<int64_t, scoring::EnterpriseRecords>>
@@ -148,7 +82,8 @@ LoadScoringRecords(Session& session, absl::Span<const int64_t> ids) {
   if (ids.empty()) return out;
   const std::vector<SqlValue> params = IdValues(ids);
   const std::string in = absl::StrCat(" IN (", Marks(ids.size()), ")");
-
+  // Each row is read into the domain's *ForRating struct (column 0 is the
+  // enterprise id) and mapped by domain::AddForRating, in id order.
   ASSIGN_OR_RETURN(
       std::vector<Row> rows,
       session.Query(absl::StrCat(
@@ -158,19 +93,17 @@ LoadScoringRecords(Session& session, absl::Span<const int64_t> ids) {
                         "enterprise_id",
                         in, " ORDER BY enterprise_id, id"),
                     params));
-  RETURN_IF_ERROR(ForEachRow(rows, [&](const Row& row) -> absl::Status {
-    scoring::PenaltyDecision d;
+  for (const Row& row : rows) {
+    domain::DecisionForRating d;
     d.decision_number = row.GetString(1);
     d.authority = row.GetString(2);
-    d.violation_type = static_cast<scoring::ViolationType>(row.GetInt64(3));
+    d.violation_type = static_cast<domain::ViolationType>(row.GetInt64(3));
     ASSIGN_OR_RETURN(d.decision_date, DayOf(row, 4));
     d.measures = domain::MeasuresFromBits(row.GetInt64(5));
     d.tampering = row.GetInt64(6) != 0;
-    d.revoked = static_cast<domain::PenaltyDecisionState>(row.GetInt64(7)) ==
-                domain::PenaltyDecisionState::kRevoked;
-    out[row.GetInt64(0)].decisions.push_back(std::move(d));
-    return absl::OkStatus();
-  }));
+    d.state = static_cast<domain::PenaltyDecisionState>(row.GetInt64(7));
+    domain::AddForRating(std::move(d), &out[row.GetInt64(0)]);
+  }
 
   ASSIGN_OR_RETURN(
       rows, session.Query(absl::StrCat("SELECT enterprise_id, id, kind, "
@@ -178,38 +111,36 @@ LoadScoringRecords(Session& session, absl::Span<const int64_t> ids) {
                                        "commitments WHERE enterprise_id",
                                        in, " ORDER BY enterprise_id, id"),
                           params));
-  RETURN_IF_ERROR(ForEachRow(rows, [&](const Row& row) -> absl::Status {
-    scoring::Commitment c;
-    c.reference = absl::StrCat("commitments/", row.GetInt64(1));
-    c.kind = static_cast<scoring::CommitmentKind>(row.GetInt64(2));
+  for (const Row& row : rows) {
+    domain::CommitmentForRating c;
+    c.id = row.GetInt64(1);
+    c.kind = static_cast<domain::CommitmentKind>(row.GetInt64(2));
     ASSIGN_OR_RETURN(c.signing_date, DayOf(row, 3));
     c.is_public = row.GetInt64(4) != 0;
-    out[row.GetInt64(0)].commitments.push_back(std::move(c));
-    return absl::OkStatus();
-  }));
+    domain::AddForRating(c, &out[row.GetInt64(0)]);
+  }
 
-  // Broken items in commitment then item order, as ToScoringRecords does.
+  // Only BROKEN items are read: AddForRating maps the others to nothing, and
+  // rescoring reads the items of every enterprise.
+  std::vector<SqlValue> item_params = params;
+  item_params.emplace_back(static_cast<int>(domain::CommitmentItemState::kBroken));
   ASSIGN_OR_RETURN(
       rows,
       session.Query(
-          absl::StrCat("SELECT c.enterprise_id, c.id, i.item_number, "
+          absl::StrCat("SELECT c.enterprise_id, c.id, i.item_number, i.state, "
                        "i.check_date FROM commitment_items i JOIN commitments "
                        "c ON c.id = i.commitment_id WHERE c.enterprise_id",
-                       in, " AND i.state = ? AND i.check_date IS NOT NULL "
-                       "ORDER BY c.enterprise_id, c.id, i.item_number"),
-          [&] {
-            std::vector<SqlValue> p = params;
-            p.emplace_back(static_cast<int>(domain::CommitmentItemState::kBroken));
-            return p;
-          }()));
-  RETURN_IF_ERROR(ForEachRow(rows, [&](const Row& row) -> absl::Status {
-    scoring::BrokenCommitmentItem item;
-    item.reference = absl::StrCat("commitments/", row.GetInt64(1), " item ",
-                                  row.GetInt64(2));
-    ASSIGN_OR_RETURN(item.found_broken_date, DayOf(row, 3));
-    out[row.GetInt64(0)].broken_commitments.push_back(std::move(item));
-    return absl::OkStatus();
-  }));
+                       in, " AND i.state = ? ORDER BY c.enterprise_id, c.id, "
+                       "i.item_number"),
+          item_params));
+  for (const Row& row : rows) {
+    domain::CommitmentItemForRating item;
+    item.commitment_id = row.GetInt64(1);
+    item.number = static_cast<int>(row.GetInt64(2));
+    item.state = static_cast<domain::CommitmentItemState>(row.GetInt64(3));
+    ASSIGN_OR_RETURN(item.check_date, OptionalDayOf(row, 4));
+    domain::AddForRating(item, &out[row.GetInt64(0)]);
+  }
 
   ASSIGN_OR_RETURN(
       rows, session.Query(absl::StrCat("SELECT enterprise_id, id, "
@@ -217,14 +148,13 @@ LoadScoringRecords(Session& session, absl::Span<const int64_t> ids) {
                                        "WHERE enterprise_id",
                                        in, " ORDER BY enterprise_id, id"),
                           params));
-  RETURN_IF_ERROR(ForEachRow(rows, [&](const Row& row) -> absl::Status {
-    scoring::Incident i;
-    i.reference = absl::StrCat("incidents/", row.GetInt64(1));
+  for (const Row& row : rows) {
+    domain::IncidentForRating i;
+    i.id = row.GetInt64(1);
     ASSIGN_OR_RETURN(i.date, DayOf(row, 2));
-    i.grade = static_cast<scoring::IncidentGrade>(row.GetInt64(3));
-    out[row.GetInt64(0)].incidents.push_back(std::move(i));
-    return absl::OkStatus();
-  }));
+    i.grade = static_cast<domain::IncidentGrade>(row.GetInt64(3));
+    domain::AddForRating(i, &out[row.GetInt64(0)]);
+  }
   return out;
 }
 
@@ -529,10 +459,7 @@ absl::Status MysqlRatingRepository::ForEach(
 
 absl::StatusOr<RatingPage> MysqlRatingRepository::List(
     const RatingFilter& filter, absl::string_view after_credit_code, int limit) {
-  if (limit < 1 || limit > kMaxListLimit) {
-    return InvalidArgument("page_size", "INVALID_PAGE_SIZE",
-                           absl::StrCat("page size must be in 1..", kMaxListLimit));
-  }
+  RETURN_IF_ERROR(CheckLimit(limit));
   std::string sql = "SELECT " ENVCREDIT_RATING_COLUMNS
                     " FROM ratings r WHERE r.credit_code > ?";
   std::vector<SqlValue> params = {after_credit_code};
@@ -621,10 +548,7 @@ MysqlRatingRepository::LoadRatableMany(absl::Span<const std::string> credit_code
 absl::StatusOr<RatingChangePage> MysqlRatingRepository::History(
     absl::string_view credit_code, bool include_point_changes,
     int64_t before_cursor, int limit) {
-  if (limit < 1 || limit > kMaxListLimit) {
-    return InvalidArgument("page_size", "INVALID_PAGE_SIZE",
-                           absl::StrCat("page size must be in 1..", kMaxListLimit));
-  }
+  RETURN_IF_ERROR(CheckLimit(limit));
   RatingChangePage page;
   RETURN_IF_ERROR(db_.RunInTransaction(
       [&](Transaction& tx) -> absl::Status {

@@ -96,7 +96,8 @@ absl::Status AppendListChanges(Transaction& tx,
                                std::vector<domain::ListChange>& changes);
 
 // The scoring records of each of `enterprise_ids` (absent ids: no records),
-// read with one query per kind, references as domain::ToScoringRecords.
+// read with one query per kind and mapped by domain::AddForRating (the one
+// mapping domain::ToScoringRecords uses too).
 absl::StatusOr<absl::flat_hash_map<int64_t, scoring::EnterpriseRecords>>
 LoadScoringRecords(Session& session, absl::Span<const int64_t> enterprise_ids);
 

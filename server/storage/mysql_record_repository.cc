@@ -1,7 +1,6 @@
 #include "server/storage/mysql_record_repository.h"
 
 #include <algorithm>
-#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -13,8 +12,8 @@
 #include "common/errors.h"
 #include "common/status_macros.h"
 #include "server/storage/mysql_audit_log.h"
-#include "server/storage/mysql_enterprise_repository.h"
 #include "server/storage/request_log.h"
+#include "server/storage/rows.h"
 #include "server/storage/sql_error.h"
 
 namespace envcredit::storage {
@@ -34,44 +33,9 @@ using domain::RequestKey;
 
 constexpr size_t kChunk = 500;
 
-std::string DayText(absl::CivilDay day) { return absl::FormatCivilTime(day); }
-
-absl::StatusOr<absl::CivilDay> DayOf(const Row& row, int column) {
-  absl::CivilDay day;
-  if (row.IsNull(column) || !absl::ParseCivilTime(row.GetString(column), &day)) {
-    return absl::InternalError(
-        absl::StrCat("column ", column, " is not a date: ",
-                     row.GetString(column)));
-  }
-  return day;
-}
-
-absl::StatusOr<std::optional<absl::CivilDay>> OptionalDayOf(const Row& row,
-                                                            int column) {
-  if (row.IsNull(column)) return std::optional<absl::CivilDay>();
-  ASSIGN_OR_RETURN(absl::CivilDay day, DayOf(row, column));
-  return std::optional<absl::CivilDay>(day);
-}
-
-absl::Status CheckLimit(int limit) {
-  if (limit < 1 || limit > kMaxListLimit) {
-    return InvalidArgument(
-        "page_size", "INVALID_PAGE_SIZE",
-        absl::StrCat("page size must be in 1..", kMaxListLimit));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status EnterpriseNotFound(absl::string_view credit_code) {
-  return MakeError(absl::StatusCode::kNotFound, "ENTERPRISE_NOT_FOUND",
-                   absl::StrCat("enterprise enterprises/", credit_code,
-                                " does not exist"));
-}
-
-absl::Status RecordNotFound(absl::string_view reason, absl::string_view name,
-                            absl::string_view field = {}) {
+absl::Status RecordNotFound(absl::string_view reason, absl::string_view name) {
   return MakeError(absl::StatusCode::kNotFound, reason,
-                   absl::StrCat(name, " does not exist"), field);
+                   absl::StrCat(name, " does not exist"));
 }
 
 absl::StatusOr<int64_t> EnterpriseId(Transaction& tx,
@@ -81,11 +45,6 @@ absl::StatusOr<int64_t> EnterpriseId(Transaction& tx,
                                {credit_code}));
   if (!row) return EnterpriseNotFound(credit_code);
   return row->GetInt64(0);
-}
-
-absl::Status Audit(Transaction& tx, const AuditContext& audit,
-                   absl::string_view resource) {
-  return AppendAuditEntries(tx, {domain::MakeAuditEntry(audit, resource)});
 }
 
 domain::RatingTrigger RecordTrigger(std::string resource, std::string reason) {
@@ -101,25 +60,135 @@ absl::Status Rerate(const RatingWriter& ratings, Transaction& tx, int64_t eid,
   return ratings.Recompute(tx, ids, ratings.Today(), trigger, updates);
 }
 
-// "(?,?,?),(?,?,?)" for `rows` rows of `columns` placeholders.
-std::string Placeholders(size_t rows, size_t columns) {
-  std::string one = "(";
-  for (size_t c = 0; c < columns; ++c) one += c == 0 ? "?" : ",?";
-  one += ")";
-  std::string all;
-  all.reserve(rows * (one.size() + 1));
-  for (size_t r = 0; r < rows; ++r) {
-    if (r > 0) all += ',';
-    all += one;
+// ------------------------------------------------------------- record kinds
+//
+// Each kind of record is described as data (RecordKind): the generic reads
+// below (ReadRecords, ReadRecord, ReadRecordPage) serve every kind. In the
+// SQL, `r` is the record's table and `e` its enterprise.
+
+template <typename T>
+struct RecordKind {
+  const char* table;
+  const char* columns;  // in from_row's order
+  const char* collection;        // of the resource name (domain::kCommitments, ...)
+  const char* not_found_reason;  // e.g. COMMITMENT_NOT_FOUND
+  absl::StatusOr<T> (*from_row)(const Row& row);
+  // Fills what other tables hold (items, links); null when nothing.
+  absl::Status (*fill)(Transaction& tx, std::vector<T>& records);
+};
+
+// More conditions of a page read ("AND r.state = ?") and their values.
+struct RecordFilter {
+  const char* sql = "";
+  std::vector<SqlValue> params;
+};
+
+// The records of `kind` that `where` (conditions and order, with `params`)
+// selects, filled. With a `limit`, rows after the first `limit` are dropped
+// before they are read and `*more` says whether there were any.
+template <typename T>
+absl::StatusOr<std::vector<T>> ReadRecords(Transaction& tx, const RecordKind<T>& kind,
+                                           absl::string_view where,
+                                           absl::Span<const SqlValue> params,
+                                           int limit = -1, bool* more = nullptr) {
+  ASSIGN_OR_RETURN(std::vector<Row> rows,
+                   tx.Query(absl::StrCat("SELECT ", kind.columns, " FROM ", kind.table,
+                                         " r JOIN enterprises e ON e.id = "
+                                         "r.enterprise_id ",
+                                         where),
+                            params));
+  if (limit >= 0 && static_cast<int>(rows.size()) > limit) {
+    rows.erase(rows.begin() + limit, rows.end());
+    if (more != nullptr) *more = true;
   }
-  return all;
+  std::vector<T> records;
+  records.reserve(rows.size());
+  for (const Row& row : rows) {
+    ASSIGN_OR_RETURN(T record, kind.from_row(row));
+    records.push_back(std::move(record));
+  }
+  if (kind.fill != nullptr && !records.empty()) RETURN_IF_ERROR(kind.fill(tx, records));
+  return records;
+}
+
+// Record `id` of enterprise `credit_code`; NOT_FOUND (the kind's reason) when
+// there is none. `for_update` locks its row.
+template <typename T>
+absl::StatusOr<T> ReadRecord(Transaction& tx, const RecordKind<T>& kind,
+                             absl::string_view credit_code, int64_t id,
+                             bool for_update = false) {
+  ASSIGN_OR_RETURN(std::vector<T> found,
+                   ReadRecords(tx, kind,
+                               for_update ? "WHERE r.id = ? AND e.credit_code = ? FOR UPDATE"
+                                          : "WHERE r.id = ? AND e.credit_code = ?",
+                               {id, credit_code}));
+  if (found.empty()) {
+    return RecordNotFound(kind.not_found_reason,
+                          RecordName(credit_code, kind.collection, id));
+  }
+  return std::move(found[0]);
+}
+
+// Up to `limit` records of enterprise `eid` with id > `after_id`, in id
+// order, that `filter` keeps.
+template <typename T>
+absl::StatusOr<domain::RecordPage<T>> ReadRecordPage(Transaction& tx,
+                                                     const RecordKind<T>& kind,
+                                                     int64_t eid, int64_t after_id,
+                                                     int limit,
+                                                     const RecordFilter& filter) {
+  std::vector<SqlValue> params = {eid, after_id};
+  params.insert(params.end(), filter.params.begin(), filter.params.end());
+  params.emplace_back(limit + 1);
+  domain::RecordPage<T> page;
+  ASSIGN_OR_RETURN(page.records,
+                   ReadRecords(tx, kind,
+                               absl::StrCat("WHERE r.enterprise_id = ? AND r.id > ?",
+                                            filter.sql, " ORDER BY r.id LIMIT ?"),
+                               params, limit, &page.has_more));
+  return page;
+}
+
+// Every record of enterprise `eid`, in id order.
+template <typename T>
+absl::StatusOr<std::vector<T>> ReadAllRecords(Transaction& tx, const RecordKind<T>& kind,
+                                              int64_t eid) {
+  return ReadRecords(tx, kind, "WHERE r.enterprise_id = ? ORDER BY r.id", {eid});
+}
+
+// GetX: one read-only transaction.
+template <typename T>
+absl::StatusOr<T> GetRecord(Database& db, const RecordKind<T>& kind,
+                            absl::string_view credit_code, int64_t id) {
+  T result;
+  RETURN_IF_ERROR(db.RunInTransaction(
+      [&](Transaction& tx) -> absl::Status {
+        ASSIGN_OR_RETURN(result, ReadRecord(tx, kind, credit_code, id));
+        return absl::OkStatus();
+      },
+      TxMode::kReadOnly));
+  return result;
+}
+
+// ListX: one read-only transaction. NOT_FOUND for an unknown enterprise.
+template <typename T>
+absl::StatusOr<domain::RecordPage<T>> ListRecords(Database& db, const RecordKind<T>& kind,
+                                                  absl::string_view credit_code,
+                                                  int64_t after_id, int limit,
+                                                  const RecordFilter& filter = {}) {
+  RETURN_IF_ERROR(CheckLimit(limit));
+  domain::RecordPage<T> page;
+  RETURN_IF_ERROR(db.RunInTransaction(
+      [&](Transaction& tx) -> absl::Status {
+        ASSIGN_OR_RETURN(int64_t eid, EnterpriseId(tx, credit_code));
+        ASSIGN_OR_RETURN(page, ReadRecordPage(tx, kind, eid, after_id, limit, filter));
+        return absl::OkStatus();
+      },
+      TxMode::kReadOnly));
+  return page;
 }
 
 // ---------------------------------------------------------------- commitments
-
-#define ENVCREDIT_COMMITMENT_COLUMNS                                        \
-  "c.id, e.credit_code, c.kind, c.signer, c.signing_date, c.is_public, "   \
-  "c.create_time, c.update_time"
 
 absl::StatusOr<Commitment> RowToCommitment(const Row& row) {
   Commitment c;
@@ -136,19 +205,19 @@ absl::StatusOr<Commitment> RowToCommitment(const Row& row) {
 
 // Fills the items of `commitments` (one query).
 absl::Status ReadItems(Transaction& tx, std::vector<Commitment>& commitments) {
-  if (commitments.empty()) return absl::OkStatus();
   absl::flat_hash_map<int64_t, Commitment*> by_id;
   std::vector<SqlValue> ids;
   for (Commitment& c : commitments) {
     by_id[c.id] = &c;
     ids.emplace_back(c.id);
   }
-  std::string sql =
-      "SELECT commitment_id, item_number, description, due_date, state, "
-      "check_date, check_note FROM commitment_items WHERE commitment_id IN (";
-  for (size_t i = 0; i < ids.size(); ++i) sql += i == 0 ? "?" : ",?";
-  sql += ") ORDER BY commitment_id, item_number";
-  ASSIGN_OR_RETURN(std::vector<Row> rows, tx.Query(sql, ids));
+  ASSIGN_OR_RETURN(
+      std::vector<Row> rows,
+      tx.Query(absl::StrCat("SELECT commitment_id, item_number, description, "
+                            "due_date, state, check_date, check_note FROM "
+                            "commitment_items WHERE commitment_id IN (",
+                            Marks(ids.size()), ") ORDER BY commitment_id, item_number"),
+               ids));
   for (const Row& row : rows) {
     CommitmentItem item;
     item.number = static_cast<int>(row.GetInt64(1));
@@ -162,37 +231,13 @@ absl::Status ReadItems(Transaction& tx, std::vector<Commitment>& commitments) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<Commitment> ReadCommitment(Transaction& tx,
-                                          absl::string_view credit_code,
-                                          int64_t id) {
-  ASSIGN_OR_RETURN(
-      std::optional<Row> row,
-      tx.QueryRow("SELECT " ENVCREDIT_COMMITMENT_COLUMNS
-                  " FROM commitments c JOIN enterprises e ON e.id = "
-                  "c.enterprise_id WHERE c.id = ? AND e.credit_code = ?",
-                  {id, credit_code}));
-  if (!row) {
-    return RecordNotFound(
-        "COMMITMENT_NOT_FOUND",
-        RecordName(credit_code, domain::kCommitments, id));
-  }
-  std::vector<Commitment> one;
-  ASSIGN_OR_RETURN(Commitment c, RowToCommitment(*row));
-  one.push_back(std::move(c));
-  RETURN_IF_ERROR(ReadItems(tx, one));
-  return std::move(one[0]);
-}
+constexpr RecordKind<Commitment> kCommitmentKind = {
+    "commitments",
+    "r.id, e.credit_code, r.kind, r.signer, r.signing_date, r.is_public, "
+    "r.create_time, r.update_time",
+    domain::kCommitments, "COMMITMENT_NOT_FOUND", RowToCommitment, ReadItems};
 
 // ---------------------------------------------------------- penalty decisions
-
-#define ENVCREDIT_DECISION_COLUMNS                                            \
-  "d.id, e.credit_code, d.authority, d.decision_number, d.violation_type, "  \
-  "d.decision_date, d.measure_bits, d.fine_amount_fen, d.tampering, "        \
-  "d.recurrence, d.recurrence_of_id, d.state, d.rectified_date, "            \
-  "d.revocation_date, d.revocation_reason, d.revocation_note, "              \
-  "d.create_time, d.update_time"
-#define ENVCREDIT_DECISION_FROM \
-  " FROM penalty_decisions d JOIN enterprises e ON e.id = d.enterprise_id"
 
 absl::StatusOr<PenaltyDecision> RowToDecision(const Row& row) {
   PenaltyDecision d;
@@ -221,158 +266,169 @@ absl::StatusOr<PenaltyDecision> RowToDecision(const Row& row) {
   return d;
 }
 
-absl::StatusOr<PenaltyDecision> ReadDecision(Transaction& tx,
-                                             absl::string_view credit_code,
-                                             int64_t id, bool for_update) {
-  std::string sql = "SELECT " ENVCREDIT_DECISION_COLUMNS ENVCREDIT_DECISION_FROM
-                    " WHERE d.id = ? AND e.credit_code = ?";
-  if (for_update) sql += " FOR UPDATE";
-  ASSIGN_OR_RETURN(std::optional<Row> row, tx.QueryRow(sql, {id, credit_code}));
-  if (!row) {
-    return RecordNotFound(
-        "PENALTY_DECISION_NOT_FOUND",
-        RecordName(credit_code, domain::kPenaltyDecisions, id));
+constexpr RecordKind<PenaltyDecision> kDecisionKind = {
+    "penalty_decisions",
+    "r.id, e.credit_code, r.authority, r.decision_number, r.violation_type, "
+    "r.decision_date, r.measure_bits, r.fine_amount_fen, r.tampering, "
+    "r.recurrence, r.recurrence_of_id, r.state, r.rectified_date, "
+    "r.revocation_date, r.revocation_reason, r.revocation_note, "
+    "r.create_time, r.update_time",
+    domain::kPenaltyDecisions, "PENALTY_DECISION_NOT_FOUND", RowToDecision, nullptr};
+
+// ------------------------------------------------------------------ complaints
+
+// Fills the decision links of `complaints` (one query).
+absl::Status ReadLinks(Transaction& tx, std::vector<Complaint>& complaints) {
+  absl::flat_hash_map<int64_t, Complaint*> by_id;
+  std::vector<SqlValue> ids;
+  for (Complaint& c : complaints) {
+    by_id[c.id] = &c;
+    ids.emplace_back(c.id);
   }
-  return RowToDecision(*row);
+  ASSIGN_OR_RETURN(
+      std::vector<Row> rows,
+      tx.Query(absl::StrCat("SELECT l.complaint_id, d.id, d.authority, "
+                            "d.decision_number FROM complaint_decisions l JOIN "
+                            "penalty_decisions d ON d.id = l.decision_id WHERE "
+                            "l.complaint_id IN (",
+                            Marks(ids.size()), ") ORDER BY l.complaint_id, l.position"),
+               ids));
+  for (const Row& row : rows) {
+    by_id[row.GetInt64(0)]->decisions.push_back(
+        domain::DecisionLink{row.GetInt64(1), row.GetString(2), row.GetString(3)});
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Complaint> RowToComplaint(const Row& row) {
+  Complaint c;
+  c.id = row.GetInt64(0);
+  c.credit_code = row.GetString(1);
+  ASSIGN_OR_RETURN(c.received_date, DayOf(row, 2));
+  c.channel = static_cast<domain::ComplaintChannel>(row.GetInt64(3));
+  c.case_number = row.GetString(4);
+  c.substantiated = row.GetInt64(5) != 0;
+  c.summary = row.GetString(6);
+  ASSIGN_OR_RETURN(c.create_time, row.GetTime(7));
+  return c;
+}
+
+constexpr RecordKind<Complaint> kComplaintKind = {
+    "complaints",
+    "r.id, e.credit_code, r.received_date, r.channel, r.case_number, "
+    "r.substantiated, r.summary, r.create_time",
+    domain::kComplaints, "COMPLAINT_NOT_FOUND", RowToComplaint, ReadLinks};
+
+// ------------------------------------------------------------------- incidents
+
+absl::StatusOr<Incident> RowToIncident(const Row& row) {
+  Incident i;
+  i.id = row.GetInt64(0);
+  i.credit_code = row.GetString(1);
+  ASSIGN_OR_RETURN(i.date, DayOf(row, 2));
+  i.grade = static_cast<domain::IncidentGrade>(row.GetInt64(3));
+  i.description = row.GetString(4);
+  ASSIGN_OR_RETURN(i.create_time, row.GetTime(5));
+  return i;
+}
+
+constexpr RecordKind<Incident> kIncidentKind = {
+    "incidents", "r.id, e.credit_code, r.incident_date, r.grade, r.description, r.create_time",
+    domain::kIncidents, "INCIDENT_NOT_FOUND", RowToIncident, nullptr};
+
+// ------------------------------------------------------- a batch of decisions
+
+// The steps of one attempt at a batch (BatchAttempt), each over all items
+// with one statement per kChunk of them.
+
+// 1. The ids of the items' enterprises, by credit code (unknown: absent).
+absl::StatusOr<absl::flat_hash_map<std::string, int64_t>> ReadEnterpriseIds(
+    Transaction& tx, const std::vector<domain::BatchDecision>& items) {
+  std::vector<std::string> codes;
+  for (const auto& item : items) codes.push_back(item.decision.credit_code);
+  std::sort(codes.begin(), codes.end());
+  codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
+  absl::flat_hash_map<std::string, int64_t> ids;
+  for (size_t start = 0; start < codes.size(); start += kChunk) {
+    const size_t m = std::min(kChunk, codes.size() - start);
+    ASSIGN_OR_RETURN(
+        std::vector<Row> rows,
+        tx.Query(absl::StrCat("SELECT id, credit_code FROM enterprises WHERE "
+                              "credit_code IN (",
+                              Marks(m), ")"),
+                 std::vector<SqlValue>(codes.begin() + start, codes.begin() + start + m)));
+    for (const Row& row : rows) ids[row.GetString(1)] = row.GetInt64(0);
+  }
+  return ids;
 }
 
 std::string PairKey(absl::string_view authority, absl::string_view number) {
   return absl::StrCat(authority, "\x1f", number);
 }
 
-absl::Status DecisionExists(const PenaltyDecision& d) {
-  return MakeError(
-      absl::StatusCode::kAlreadyExists, "PENALTY_DECISION_ALREADY_EXISTS",
-      absl::StrCat("decision ", d.decision_number, " of ", d.authority,
-                   " exists already with other content"),
-      "penalty_decision.decision_number");
-}
-
-// One attempt at a batch; ABORTED (DB_CONFLICT) when a concurrent batch
-// inserted one of the same decision numbers first.
-absl::Status BatchAttempt(Transaction& tx,
-                          const std::vector<domain::BatchDecision>& items,
-                          std::vector<absl::StatusOr<DecisionResult>>& results,
-                          const RatingWriter& ratings, RatingUpdates* updates) {
-  const size_t n = items.size();
-  results.assign(n, absl::UnknownError("not processed"));
-  ASSIGN_OR_RETURN(std::optional<Row> now_row,
-                   tx.QueryRow("SELECT UTC_TIMESTAMP(6)"));
-  const std::string now_text = now_row->GetString(0);
-  ASSIGN_OR_RETURN(absl::Time now, now_row->GetTime(0));
-
-  // 1. Enterprises.
-  absl::flat_hash_map<std::string, int64_t> enterprise_ids;
-  {
-    std::vector<std::string> codes;
-    for (const auto& item : items) codes.push_back(item.decision.credit_code);
-    std::sort(codes.begin(), codes.end());
-    codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
-    for (size_t start = 0; start < codes.size(); start += kChunk) {
-      const size_t m = std::min(kChunk, codes.size() - start);
-      std::string sql = "SELECT id, credit_code FROM enterprises WHERE credit_code IN (";
-      std::vector<SqlValue> params;
-      for (size_t i = 0; i < m; ++i) {
-        sql += i == 0 ? "?" : ",?";
-        params.emplace_back(codes[start + i]);
-      }
-      sql += ")";
-      ASSIGN_OR_RETURN(std::vector<Row> rows, tx.Query(sql, params));
-      for (const Row& row : rows) enterprise_ids[row.GetString(1)] = row.GetInt64(0);
-    }
-  }
-  // 2. Decisions with the same numbers, stored before.
+// 2. The decisions stored before with the items' (authority, number), by
+// PairKey.
+absl::StatusOr<absl::flat_hash_map<std::string, PenaltyDecision>> ReadSameNumbers(
+    Transaction& tx, const std::vector<domain::BatchDecision>& items) {
   absl::flat_hash_map<std::string, PenaltyDecision> existing;
-  for (size_t start = 0; start < n; start += kChunk) {
-    const size_t m = std::min(kChunk, n - start);
-    std::string sql = "SELECT " ENVCREDIT_DECISION_COLUMNS ENVCREDIT_DECISION_FROM
-                      " WHERE ";
+  for (size_t start = 0; start < items.size(); start += kChunk) {
+    const size_t m = std::min(kChunk, items.size() - start);
+    std::string where = "WHERE ";
     std::vector<SqlValue> params;
     for (size_t i = 0; i < m; ++i) {
-      sql += i == 0 ? "(d.authority = ? AND d.decision_number = ?)"
-                    : " OR (d.authority = ? AND d.decision_number = ?)";
+      where += i == 0 ? "(r.authority = ? AND r.decision_number = ?)"
+                      : " OR (r.authority = ? AND r.decision_number = ?)";
       params.emplace_back(items[start + i].decision.authority);
       params.emplace_back(items[start + i].decision.decision_number);
     }
-    ASSIGN_OR_RETURN(std::vector<Row> rows, tx.Query(sql, params));
-    for (const Row& row : rows) {
-      ASSIGN_OR_RETURN(PenaltyDecision d, RowToDecision(row));
-      existing[PairKey(d.authority, d.decision_number)] = std::move(d);
+    ASSIGN_OR_RETURN(std::vector<PenaltyDecision> found,
+                     ReadRecords(tx, kDecisionKind, where, params));
+    for (PenaltyDecision& d : found) {
+      std::string key = PairKey(d.authority, d.decision_number);
+      existing[std::move(key)] = std::move(d);
     }
   }
-  // 3. Earlier decisions named by recurrence_of: id -> enterprise id.
+  return existing;
+}
+
+// 3. The enterprise of each earlier decision the items name in
+// recurrence_of, by decision id.
+absl::StatusOr<absl::flat_hash_map<int64_t, int64_t>> ReadEarlierEnterprises(
+    Transaction& tx, const std::vector<domain::BatchDecision>& items) {
+  std::vector<SqlValue> ids;
+  for (const auto& item : items) {
+    if (item.decision.recurrence_of_id != 0) ids.emplace_back(item.decision.recurrence_of_id);
+  }
   absl::flat_hash_map<int64_t, int64_t> earlier;
-  {
-    std::vector<SqlValue> ids;
-    for (const auto& item : items) {
-      if (item.decision.recurrence_of_id != 0) ids.emplace_back(item.decision.recurrence_of_id);
-    }
-    for (size_t start = 0; start < ids.size(); start += kChunk) {
-      const size_t m = std::min(kChunk, ids.size() - start);
-      std::string sql = "SELECT id, enterprise_id FROM penalty_decisions WHERE id IN (";
-      for (size_t i = 0; i < m; ++i) sql += i == 0 ? "?" : ",?";
-      sql += ")";
-      ASSIGN_OR_RETURN(std::vector<Row> rows,
-                       tx.Query(sql, absl::MakeConstSpan(ids).subspan(start, m)));
-      for (const Row& row : rows) earlier[row.GetInt64(0)] = row.GetInt64(1);
-    }
+  for (size_t start = 0; start < ids.size(); start += kChunk) {
+    const size_t m = std::min(kChunk, ids.size() - start);
+    ASSIGN_OR_RETURN(std::vector<Row> rows,
+                     tx.Query(absl::StrCat("SELECT id, enterprise_id FROM "
+                                           "penalty_decisions WHERE id IN (",
+                                           Marks(m), ")"),
+                              absl::MakeConstSpan(ids).subspan(start, m)));
+    for (const Row& row : rows) earlier[row.GetInt64(0)] = row.GetInt64(1);
   }
-  // 4. Decide per item.
-  std::vector<size_t> to_insert;
-  absl::flat_hash_map<std::string, size_t> pending;  // pair -> item index
-  std::vector<std::pair<size_t, size_t>> same_as_pending;  // item, original
-  for (size_t i = 0; i < n; ++i) {
-    const PenaltyDecision& d = items[i].decision;
-    auto eid = enterprise_ids.find(d.credit_code);
-    if (eid == enterprise_ids.end()) {
-      results[i] = EnterpriseNotFound(d.credit_code);
-      continue;
-    }
-    if (d.recurrence_of_id != 0) {
-      auto it = earlier.find(d.recurrence_of_id);
-      if (it == earlier.end() || it->second != eid->second) {
-        results[i] = RecordNotFound(
-            "PENALTY_DECISION_NOT_FOUND",
-            RecordName(d.credit_code, domain::kPenaltyDecisions,
-                       d.recurrence_of_id),
-            "penalty_decision.recurrence_of");
-        continue;
-      }
-    }
-    const std::string key = PairKey(d.authority, d.decision_number);
-    if (auto it = existing.find(key); it != existing.end()) {
-      if (domain::SameDecisionContent(it->second, d)) {
-        results[i] = DecisionResult{it->second, true};
-      } else {
-        results[i] = DecisionExists(d);
-      }
-      continue;
-    }
-    if (auto it = pending.find(key); it != pending.end()) {
-      if (domain::SameDecisionContent(items[it->second].decision, d)) {
-        same_as_pending.emplace_back(i, it->second);
-      } else {
-        results[i] = DecisionExists(d);
-      }
-      continue;
-    }
-    pending[key] = i;
-    to_insert.push_back(i);
-  }
-  // 5. Insert in chunks; read the ids back.
+  return earlier;
+}
+
+// 5. Inserts the items `to_insert` names (new decisions, IN_FORCE, created
+// `now`) and fills their results. ABORTED (DB_CONFLICT) when a concurrent
+// batch stored one of the same numbers first.
+absl::Status InsertDecisions(Transaction& tx,
+                             const std::vector<domain::BatchDecision>& items,
+                             const std::vector<size_t>& to_insert,
+                             const absl::flat_hash_map<std::string, int64_t>& enterprise_ids,
+                             const std::string& now_text, absl::Time now,
+                             std::vector<absl::StatusOr<DecisionResult>>& results) {
+  constexpr size_t kColumns = 13;
   for (size_t start = 0; start < to_insert.size(); start += kChunk) {
     const size_t m = std::min(kChunk, to_insert.size() - start);
-    std::string sql =
-        "INSERT INTO penalty_decisions (enterprise_id, authority, "
-        "decision_number, violation_type, decision_date, measure_bits, "
-        "fine_amount_fen, tampering, recurrence, recurrence_of_id, state, "
-        "create_time, update_time) VALUES " +
-        Placeholders(m, 13);
     std::vector<SqlValue> params;
-    params.reserve(m * 13);
+    params.reserve(m * kColumns);
     for (size_t k = 0; k < m; ++k) {
       const PenaltyDecision& d = items[to_insert[start + k]].decision;
-      params.emplace_back(enterprise_ids[d.credit_code]);
+      params.emplace_back(enterprise_ids.at(d.credit_code));
       params.emplace_back(d.authority);
       params.emplace_back(d.decision_number);
       params.emplace_back(static_cast<int>(d.violation_type));
@@ -387,7 +443,13 @@ absl::Status BatchAttempt(Transaction& tx,
       params.emplace_back(now_text);
       params.emplace_back(now_text);
     }
-    absl::StatusOr<uint64_t> inserted = tx.Execute(sql, params);
+    absl::StatusOr<uint64_t> inserted = tx.Execute(
+        absl::StrCat("INSERT INTO penalty_decisions (enterprise_id, authority, "
+                     "decision_number, violation_type, decision_date, measure_bits, "
+                     "fine_amount_fen, tampering, recurrence, recurrence_of_id, state, "
+                     "create_time, update_time) VALUES ",
+                     Placeholders(m, kColumns)),
+        params);
     if (inserted.status().code() == absl::StatusCode::kAlreadyExists) {
       return MakeError(absl::StatusCode::kAborted, kReasonDbConflict,
                        "a concurrent write stored the same decision number");
@@ -430,6 +492,70 @@ absl::Status BatchAttempt(Transaction& tx,
       results[i] = DecisionResult{std::move(d), false};
     }
   }
+  return absl::OkStatus();
+}
+
+// One attempt at a batch; ABORTED (DB_CONFLICT) when a concurrent batch
+// inserted one of the same decision numbers first.
+absl::Status BatchAttempt(Transaction& tx,
+                          const std::vector<domain::BatchDecision>& items,
+                          std::vector<absl::StatusOr<DecisionResult>>& results,
+                          const RatingWriter& ratings, RatingUpdates* updates) {
+  const size_t n = items.size();
+  results.assign(n, absl::UnknownError("not processed"));
+  ASSIGN_OR_RETURN(std::optional<Row> now_row,
+                   tx.QueryRow("SELECT UTC_TIMESTAMP(6)"));
+  const std::string now_text = now_row->GetString(0);
+  ASSIGN_OR_RETURN(absl::Time now, now_row->GetTime(0));
+
+  // 1.-3. Read what the decide step needs.
+  ASSIGN_OR_RETURN(auto enterprise_ids, ReadEnterpriseIds(tx, items));
+  ASSIGN_OR_RETURN(auto existing, ReadSameNumbers(tx, items));
+  ASSIGN_OR_RETURN(auto earlier, ReadEarlierEnterprises(tx, items));
+
+  // 4. Decide per item (domain rules), against the stored decisions and the
+  //    items before it in this batch.
+  std::vector<size_t> to_insert;
+  absl::flat_hash_map<std::string, size_t> pending;  // pair -> item index
+  std::vector<std::pair<size_t, size_t>> same_as_pending;  // item, original
+  for (size_t i = 0; i < n; ++i) {
+    const PenaltyDecision& d = items[i].decision;
+    auto eid = enterprise_ids.find(d.credit_code);
+    if (eid == enterprise_ids.end()) {
+      results[i] = EnterpriseNotFound(d.credit_code);
+      continue;
+    }
+    std::optional<int64_t> earlier_enterprise;
+    if (auto it = earlier.find(d.recurrence_of_id); it != earlier.end()) {
+      earlier_enterprise = it->second;
+    }
+    if (absl::Status ok = domain::CheckRecurrenceOf(d, eid->second, earlier_enterprise);
+        !ok.ok()) {
+      results[i] = std::move(ok);
+      continue;
+    }
+    std::string key = PairKey(d.authority, d.decision_number);
+    const auto stored = existing.find(key);
+    const auto earlier_item = pending.find(key);
+    const PenaltyDecision* same_number =
+        stored != existing.end()          ? &stored->second
+        : earlier_item != pending.end()   ? &items[earlier_item->second].decision
+                                          : nullptr;
+    absl::StatusOr<domain::DecisionCreate> step = domain::DecideDecisionCreate(d, same_number);
+    if (!step.ok()) {
+      results[i] = step.status();
+    } else if (*step == domain::DecisionCreate::kNew) {
+      pending[std::move(key)] = i;
+      to_insert.push_back(i);
+    } else if (stored != existing.end()) {
+      results[i] = DecisionResult{stored->second, true};
+    } else {
+      same_as_pending.emplace_back(i, earlier_item->second);
+    }
+  }
+  // 5. Insert.
+  RETURN_IF_ERROR(InsertDecisions(tx, items, to_insert, enterprise_ids, now_text, now,
+                                  results));
   for (const auto& [i, original] : same_as_pending) {
     results[i] = DecisionResult{results[original]->decision, true};
   }
@@ -466,118 +592,6 @@ absl::Status BatchAttempt(Transaction& tx,
   return AppendAuditEntries(tx, entries);
 }
 
-// ------------------------------------------------------------------ complaints
-
-absl::Status ReadLinks(Transaction& tx, std::vector<Complaint>& complaints) {
-  if (complaints.empty()) return absl::OkStatus();
-  absl::flat_hash_map<int64_t, Complaint*> by_id;
-  std::vector<SqlValue> ids;
-  for (Complaint& c : complaints) {
-    by_id[c.id] = &c;
-    ids.emplace_back(c.id);
-  }
-  std::string sql =
-      "SELECT l.complaint_id, d.id, d.authority, d.decision_number FROM "
-      "complaint_decisions l JOIN penalty_decisions d ON d.id = l.decision_id "
-      "WHERE l.complaint_id IN (";
-  for (size_t i = 0; i < ids.size(); ++i) sql += i == 0 ? "?" : ",?";
-  sql += ") ORDER BY l.complaint_id, l.position";
-  ASSIGN_OR_RETURN(std::vector<Row> rows, tx.Query(sql, ids));
-  for (const Row& row : rows) {
-    by_id[row.GetInt64(0)]->decisions.push_back(
-        domain::DecisionLink{row.GetInt64(1), row.GetString(2), row.GetString(3)});
-  }
-  return absl::OkStatus();
-}
-
-#define ENVCREDIT_COMPLAINT_COLUMNS                                          \
-  "c.id, e.credit_code, c.received_date, c.channel, c.case_number, "        \
-  "c.substantiated, c.summary, c.create_time"
-
-absl::StatusOr<Complaint> RowToComplaint(const Row& row) {
-  Complaint c;
-  c.id = row.GetInt64(0);
-  c.credit_code = row.GetString(1);
-  ASSIGN_OR_RETURN(c.received_date, DayOf(row, 2));
-  c.channel = static_cast<domain::ComplaintChannel>(row.GetInt64(3));
-  c.case_number = row.GetString(4);
-  c.substantiated = row.GetInt64(5) != 0;
-  c.summary = row.GetString(6);
-  ASSIGN_OR_RETURN(c.create_time, row.GetTime(7));
-  return c;
-}
-
-absl::StatusOr<Complaint> ReadComplaint(Transaction& tx,
-                                        absl::string_view credit_code,
-                                        int64_t id) {
-  ASSIGN_OR_RETURN(
-      std::optional<Row> row,
-      tx.QueryRow("SELECT " ENVCREDIT_COMPLAINT_COLUMNS
-                  " FROM complaints c JOIN enterprises e ON e.id = "
-                  "c.enterprise_id WHERE c.id = ? AND e.credit_code = ?",
-                  {id, credit_code}));
-  if (!row) {
-    return RecordNotFound("COMPLAINT_NOT_FOUND",
-                          RecordName(credit_code, domain::kComplaints, id));
-  }
-  std::vector<Complaint> one;
-  ASSIGN_OR_RETURN(Complaint c, RowToComplaint(*row));
-  one.push_back(std::move(c));
-  RETURN_IF_ERROR(ReadLinks(tx, one));
-  return std::move(one[0]);
-}
-
-// ------------------------------------------------------------------- incidents
-
-#define ENVCREDIT_INCIDENT_COLUMNS \
-  "i.id, e.credit_code, i.incident_date, i.grade, i.description, i.create_time"
-
-absl::StatusOr<Incident> RowToIncident(const Row& row) {
-  Incident i;
-  i.id = row.GetInt64(0);
-  i.credit_code = row.GetString(1);
-  ASSIGN_OR_RETURN(i.date, DayOf(row, 2));
-  i.grade = static_cast<domain::IncidentGrade>(row.GetInt64(3));
-  i.description = row.GetString(4);
-  ASSIGN_OR_RETURN(i.create_time, row.GetTime(5));
-  return i;
-}
-
-absl::StatusOr<Incident> ReadIncident(Transaction& tx,
-                                      absl::string_view credit_code,
-                                      int64_t id) {
-  ASSIGN_OR_RETURN(
-      std::optional<Row> row,
-      tx.QueryRow("SELECT " ENVCREDIT_INCIDENT_COLUMNS
-                  " FROM incidents i JOIN enterprises e ON e.id = "
-                  "i.enterprise_id WHERE i.id = ? AND e.credit_code = ?",
-                  {id, credit_code}));
-  if (!row) {
-    return RecordNotFound("INCIDENT_NOT_FOUND",
-                          RecordName(credit_code, domain::kIncidents, id));
-  }
-  return RowToIncident(*row);
-}
-
-// Reads up to limit + 1 rows of `sql` (which ends with "LIMIT ?") into a
-// page of T.
-template <typename T, typename Convert>
-absl::StatusOr<domain::RecordPage<T>> ReadPage(Transaction& tx,
-                                               const std::string& sql,
-                                               std::vector<SqlValue> params,
-                                               int limit, Convert convert) {
-  params.emplace_back(limit + 1);
-  domain::RecordPage<T> page;
-  ASSIGN_OR_RETURN(std::vector<Row> rows, tx.Query(sql, params));
-  page.has_more = static_cast<int>(rows.size()) > limit;
-  if (page.has_more) rows.erase(rows.begin() + limit, rows.end());
-  for (const Row& row : rows) {
-    ASSIGN_OR_RETURN(T record, convert(row));
-    page.records.push_back(std::move(record));
-  }
-  return page;
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------- commitments
@@ -592,10 +606,10 @@ absl::StatusOr<Commitment> MysqlRecordRepository::CreateCommitment(
     ASSIGN_OR_RETURN(Replay replay,
                      ClaimRequestId(tx, key, "CreateCommitment", ""));
     if (replay.seen) {
-      ASSIGN_OR_RETURN(result, ReadCommitment(tx, commitment.credit_code,
+      ASSIGN_OR_RETURN(result, ReadRecord(tx, kCommitmentKind, commitment.credit_code,
                                               domain::IdOfRecordName(
                                                   replay.resource_name)));
-      return Audit(tx, audit, replay.resource_name);
+      return AuditWrite(tx, audit, replay.resource_name);
     }
     ASSIGN_OR_RETURN(int64_t eid, EnterpriseId(tx, commitment.credit_code));
     RETURN_IF_ERROR(
@@ -626,10 +640,10 @@ absl::StatusOr<Commitment> MysqlRecordRepository::CreateCommitment(
     const std::string name =
         RecordName(commitment.credit_code, domain::kCommitments, id);
     RETURN_IF_ERROR(SetReplayResource(tx, key, name));
-    ASSIGN_OR_RETURN(result, ReadCommitment(tx, commitment.credit_code, id));
+    ASSIGN_OR_RETURN(result, ReadRecord(tx, kCommitmentKind, commitment.credit_code, id));
     RETURN_IF_ERROR(Rerate(ratings_, tx, eid,
                            RecordTrigger(name, "commitment recorded"), &updates));
-    return Audit(tx, audit, name);
+    return AuditWrite(tx, audit, name);
   }));
   ratings_.Committed(updates);
   return result;
@@ -637,36 +651,13 @@ absl::StatusOr<Commitment> MysqlRecordRepository::CreateCommitment(
 
 absl::StatusOr<Commitment> MysqlRecordRepository::GetCommitment(
     absl::string_view credit_code, int64_t id) {
-  Commitment result;
-  RETURN_IF_ERROR(db_.RunInTransaction(
-      [&](Transaction& tx) -> absl::Status {
-        ASSIGN_OR_RETURN(result, ReadCommitment(tx, credit_code, id));
-        return absl::OkStatus();
-      },
-      TxMode::kReadOnly));
-  return result;
+  return GetRecord(db_, kCommitmentKind, credit_code, id);
 }
 
 absl::StatusOr<domain::RecordPage<Commitment>>
 MysqlRecordRepository::ListCommitments(absl::string_view credit_code,
                                        int64_t after_id, int limit) {
-  RETURN_IF_ERROR(CheckLimit(limit));
-  domain::RecordPage<Commitment> page;
-  RETURN_IF_ERROR(db_.RunInTransaction(
-      [&](Transaction& tx) -> absl::Status {
-        ASSIGN_OR_RETURN(int64_t eid, EnterpriseId(tx, credit_code));
-        ASSIGN_OR_RETURN(
-            page, ReadPage<Commitment>(
-                      tx,
-                      "SELECT " ENVCREDIT_COMMITMENT_COLUMNS
-                      " FROM commitments c JOIN enterprises e ON e.id = "
-                      "c.enterprise_id WHERE c.enterprise_id = ? AND c.id > ? "
-                      "ORDER BY c.id LIMIT ?",
-                      {eid, after_id}, limit, RowToCommitment));
-        return ReadItems(tx, page.records);
-      },
-      TxMode::kReadOnly));
-  return page;
+  return ListRecords(db_, kCommitmentKind, credit_code, after_id, limit);
 }
 
 absl::StatusOr<Commitment> MysqlRecordRepository::CheckCommitmentItem(
@@ -681,34 +672,19 @@ absl::StatusOr<Commitment> MysqlRecordRepository::CheckCommitmentItem(
     ASSIGN_OR_RETURN(Replay replay,
                      ClaimRequestId(tx, key, "CheckCommitmentItem", name));
     if (!replay.seen) {
-      ASSIGN_OR_RETURN(Commitment current, ReadCommitment(tx, credit_code, id));
+      RETURN_IF_ERROR(ReadRecord(tx, kCommitmentKind, credit_code, id).status());
       ASSIGN_OR_RETURN(
           std::optional<Row> item,
           tx.QueryRow("SELECT state, due_date FROM commitment_items WHERE "
                       "commitment_id = ? AND item_number = ? FOR UPDATE",
                       {id, check.item_number}));
-      if (!item) {
-        return MakeError(absl::StatusCode::kNotFound,
-                         "COMMITMENT_ITEM_NOT_FOUND",
-                         absl::StrCat(name, " has no item ", check.item_number),
-                         "item_number");
+      std::optional<CommitmentItem> stored;
+      if (item) {
+        stored.emplace();
+        stored->state = static_cast<CommitmentItemState>(item->GetInt64(0));
+        ASSIGN_OR_RETURN(stored->due_date, DayOf(*item, 1));
       }
-      if (item->GetInt64(0) != static_cast<int>(CommitmentItemState::kPending)) {
-        return MakeError(absl::StatusCode::kFailedPrecondition,
-                         "COMMITMENT_ITEM_ALREADY_CHECKED",
-                         absl::StrCat("item ", check.item_number, " of ", name,
-                                      " was checked already"),
-                         "item_number");
-      }
-      ASSIGN_OR_RETURN(absl::CivilDay due, DayOf(*item, 1));
-      if (check.check_date < due) {
-        return MakeError(absl::StatusCode::kFailedPrecondition,
-                         "COMMITMENT_ITEM_NOT_DUE",
-                         absl::StrCat("item ", check.item_number, " of ", name,
-                                      " is due on ", DayText(due),
-                                      ", after the check date"),
-                         "check_date");
-      }
+      RETURN_IF_ERROR(domain::CheckCanCheckItem(name, stored ? &*stored : nullptr, check));
       RETURN_IF_ERROR(
           tx.Execute("UPDATE commitment_items SET state = ?, check_date = ?, "
                      "check_note = ? WHERE commitment_id = ? AND "
@@ -731,8 +707,8 @@ absl::StatusOr<Commitment> MysqlRecordRepository::CheckCommitmentItem(
                                                : " checked")),
           &updates));
     }
-    ASSIGN_OR_RETURN(result, ReadCommitment(tx, credit_code, id));
-    return Audit(tx, audit, name);
+    ASSIGN_OR_RETURN(result, ReadRecord(tx, kCommitmentKind, credit_code, id));
+    return AuditWrite(tx, audit, name);
   }));
   ratings_.Committed(updates);
   return result;
@@ -767,40 +743,18 @@ MysqlRecordRepository::BatchCreatePenaltyDecisions(
 
 absl::StatusOr<PenaltyDecision> MysqlRecordRepository::GetPenaltyDecision(
     absl::string_view credit_code, int64_t id) {
-  PenaltyDecision result;
-  RETURN_IF_ERROR(db_.RunInTransaction(
-      [&](Transaction& tx) -> absl::Status {
-        ASSIGN_OR_RETURN(result, ReadDecision(tx, credit_code, id, false));
-        return absl::OkStatus();
-      },
-      TxMode::kReadOnly));
-  return result;
+  return GetRecord(db_, kDecisionKind, credit_code, id);
 }
 
 absl::StatusOr<domain::RecordPage<PenaltyDecision>>
 MysqlRecordRepository::ListPenaltyDecisions(absl::string_view credit_code,
                                             PenaltyDecisionState state,
                                             int64_t after_id, int limit) {
-  RETURN_IF_ERROR(CheckLimit(limit));
-  domain::RecordPage<PenaltyDecision> page;
-  RETURN_IF_ERROR(db_.RunInTransaction(
-      [&](Transaction& tx) -> absl::Status {
-        ASSIGN_OR_RETURN(int64_t eid, EnterpriseId(tx, credit_code));
-        std::string sql = "SELECT " ENVCREDIT_DECISION_COLUMNS
-                          ENVCREDIT_DECISION_FROM
-                          " WHERE d.enterprise_id = ? AND d.id > ?";
-        std::vector<SqlValue> params = {eid, after_id};
-        if (state != PenaltyDecisionState::kUnspecified) {
-          sql += " AND d.state = ?";
-          params.emplace_back(static_cast<int>(state));
-        }
-        sql += " ORDER BY d.id LIMIT ?";
-        ASSIGN_OR_RETURN(page, ReadPage<PenaltyDecision>(tx, sql, params, limit,
-                                                         RowToDecision));
-        return absl::OkStatus();
-      },
-      TxMode::kReadOnly));
-  return page;
+  RecordFilter filter;
+  if (state != PenaltyDecisionState::kUnspecified) {
+    filter = RecordFilter{" AND r.state = ?", {static_cast<int>(state)}};
+  }
+  return ListRecords(db_, kDecisionKind, credit_code, after_id, limit, filter);
 }
 
 absl::StatusOr<PenaltyDecision>
@@ -816,19 +770,8 @@ MysqlRecordRepository::MarkPenaltyDecisionRectified(
         ClaimRequestId(tx, key, "MarkPenaltyDecisionRectified", name));
     if (!replay.seen) {
       ASSIGN_OR_RETURN(PenaltyDecision current,
-                       ReadDecision(tx, credit_code, id, true));
-      if (current.state == PenaltyDecisionState::kRevoked) {
-        return MakeError(absl::StatusCode::kFailedPrecondition,
-                         "PENALTY_DECISION_REVOKED",
-                         absl::StrCat(name, " is revoked"));
-      }
-      if (date < current.decision_date) {
-        return InvalidArgument(
-            "rectified_date", "RECTIFIED_BEFORE_DECISION",
-            absl::StrCat("rectified_date: ", DayText(date),
-                         " is before the decision date ",
-                         DayText(current.decision_date)));
-      }
+                       ReadRecord(tx, kDecisionKind, credit_code, id, true));
+      RETURN_IF_ERROR(domain::CheckCanMarkRectified(current, date));
       RETURN_IF_ERROR(
           tx.Execute("UPDATE penalty_decisions SET rectified_date = ?, "
                      "update_time = GREATEST(UTC_TIMESTAMP(6), create_time) "
@@ -836,8 +779,8 @@ MysqlRecordRepository::MarkPenaltyDecisionRectified(
                      {DayText(date), id})
               .status());
     }
-    ASSIGN_OR_RETURN(result, ReadDecision(tx, credit_code, id, false));
-    return Audit(tx, audit, name);
+    ASSIGN_OR_RETURN(result, ReadRecord(tx, kDecisionKind, credit_code, id, false));
+    return AuditWrite(tx, audit, name);
   }));
   return result;
 }
@@ -856,19 +799,8 @@ absl::StatusOr<PenaltyDecision> MysqlRecordRepository::RevokePenaltyDecision(
                      ClaimRequestId(tx, key, "RevokePenaltyDecision", name));
     if (!replay.seen) {
       ASSIGN_OR_RETURN(PenaltyDecision current,
-                       ReadDecision(tx, credit_code, id, true));
-      if (current.state == PenaltyDecisionState::kRevoked) {
-        return MakeError(absl::StatusCode::kFailedPrecondition,
-                         "PENALTY_DECISION_ALREADY_REVOKED",
-                         absl::StrCat(name, " is revoked already"));
-      }
-      if (revocation.date < current.decision_date) {
-        return InvalidArgument(
-            "revocation.date", "REVOKED_BEFORE_DECISION",
-            absl::StrCat("revocation.date: ", DayText(revocation.date),
-                         " is before the decision date ",
-                         DayText(current.decision_date)));
-      }
+                       ReadRecord(tx, kDecisionKind, credit_code, id, true));
+      RETURN_IF_ERROR(domain::CheckCanRevoke(current, revocation));
       RETURN_IF_ERROR(
           tx.Execute("UPDATE penalty_decisions SET state = ?, "
                      "revocation_date = ?, revocation_reason = ?, "
@@ -888,8 +820,8 @@ absl::StatusOr<PenaltyDecision> MysqlRecordRepository::RevokePenaltyDecision(
                                              " revoked")},
           &updates));
     }
-    ASSIGN_OR_RETURN(result, ReadDecision(tx, credit_code, id, false));
-    return Audit(tx, audit, name);
+    ASSIGN_OR_RETURN(result, ReadRecord(tx, kDecisionKind, credit_code, id, false));
+    return AuditWrite(tx, audit, name);
   }));
   ratings_.Committed(updates);
   return result;
@@ -906,21 +838,14 @@ absl::StatusOr<Complaint> MysqlRecordRepository::CreateComplaint(
                      ClaimRequestId(tx, key, "CreateComplaint", ""));
     if (replay.seen) {
       ASSIGN_OR_RETURN(result,
-                       ReadComplaint(tx, complaint.credit_code,
+                       ReadRecord(tx, kComplaintKind, complaint.credit_code,
                                      domain::IdOfRecordName(replay.resource_name)));
-      return Audit(tx, audit, replay.resource_name);
+      return AuditWrite(tx, audit, replay.resource_name);
     }
     ASSIGN_OR_RETURN(int64_t eid, EnterpriseId(tx, complaint.credit_code));
-    // Resolve every link to a decision id of this enterprise.
-    std::vector<int64_t> decision_ids;
-    size_t by_id = 0;
-    for (const auto& link : complaint.decisions) by_id += link.id != 0;
-    for (size_t i = 0; i < complaint.decisions.size(); ++i) {
-      const domain::DecisionLink& link = complaint.decisions[i];
-      const std::string field =
-          link.id != 0 ? absl::StrCat("complaint.decisions[", i, "]")
-                       : absl::StrCat("complaint.decision_references[",
-                                      i - by_id, "]");
+    // Resolve the links, in order, up to the first that names nothing.
+    std::vector<std::optional<int64_t>> resolved;
+    for (const domain::DecisionLink& link : complaint.decisions) {
       std::optional<Row> row;
       if (link.id != 0) {
         ASSIGN_OR_RETURN(row, tx.QueryRow("SELECT id FROM penalty_decisions "
@@ -933,21 +858,11 @@ absl::StatusOr<Complaint> MysqlRecordRepository::CreateComplaint(
                              "enterprise_id = ?",
                              {link.authority, link.decision_number, eid}));
       }
-      if (!row) {
-        return MakeError(
-            absl::StatusCode::kNotFound, "PENALTY_DECISION_NOT_FOUND",
-            absl::StrCat(field, ": no such decision of enterprises/",
-                         complaint.credit_code),
-            field);
-      }
-      const int64_t id = row->GetInt64(0);
-      if (std::find(decision_ids.begin(), decision_ids.end(), id) !=
-          decision_ids.end()) {
-        return InvalidArgument(field, "DUPLICATE_DECISION_LINK",
-                               absl::StrCat(field, ": linked twice"));
-      }
-      decision_ids.push_back(id);
+      resolved.push_back(row ? std::optional<int64_t>(row->GetInt64(0)) : std::nullopt);
+      if (!row) break;
     }
+    ASSIGN_OR_RETURN(const std::vector<int64_t> decision_ids,
+                     domain::CheckComplaintLinks(complaint, resolved));
     absl::StatusOr<uint64_t> inserted = tx.Execute(
         "INSERT INTO complaints (enterprise_id, received_date, channel, "
         "case_number, substantiated, summary, create_time) VALUES "
@@ -956,11 +871,7 @@ absl::StatusOr<Complaint> MysqlRecordRepository::CreateComplaint(
          static_cast<int>(complaint.channel), complaint.case_number,
          complaint.substantiated ? 1 : 0, complaint.summary});
     if (inserted.status().code() == absl::StatusCode::kAlreadyExists) {
-      return MakeError(absl::StatusCode::kAlreadyExists,
-                       "COMPLAINT_ALREADY_EXISTS",
-                       absl::StrCat("case number ", complaint.case_number,
-                                    " exists already for this enterprise"),
-                       "complaint.case_number");
+      return domain::ComplaintCaseNumberTaken(complaint);
     }
     RETURN_IF_ERROR(inserted.status());
     ASSIGN_OR_RETURN(int64_t id, tx.LastInsertId());
@@ -980,44 +891,21 @@ absl::StatusOr<Complaint> MysqlRecordRepository::CreateComplaint(
     const std::string name =
         RecordName(complaint.credit_code, domain::kComplaints, id);
     RETURN_IF_ERROR(SetReplayResource(tx, key, name));
-    ASSIGN_OR_RETURN(result, ReadComplaint(tx, complaint.credit_code, id));
-    return Audit(tx, audit, name);
+    ASSIGN_OR_RETURN(result, ReadRecord(tx, kComplaintKind, complaint.credit_code, id));
+    return AuditWrite(tx, audit, name);
   }));
   return result;
 }
 
 absl::StatusOr<Complaint> MysqlRecordRepository::GetComplaint(
     absl::string_view credit_code, int64_t id) {
-  Complaint result;
-  RETURN_IF_ERROR(db_.RunInTransaction(
-      [&](Transaction& tx) -> absl::Status {
-        ASSIGN_OR_RETURN(result, ReadComplaint(tx, credit_code, id));
-        return absl::OkStatus();
-      },
-      TxMode::kReadOnly));
-  return result;
+  return GetRecord(db_, kComplaintKind, credit_code, id);
 }
 
 absl::StatusOr<domain::RecordPage<Complaint>>
 MysqlRecordRepository::ListComplaints(absl::string_view credit_code,
                                       int64_t after_id, int limit) {
-  RETURN_IF_ERROR(CheckLimit(limit));
-  domain::RecordPage<Complaint> page;
-  RETURN_IF_ERROR(db_.RunInTransaction(
-      [&](Transaction& tx) -> absl::Status {
-        ASSIGN_OR_RETURN(int64_t eid, EnterpriseId(tx, credit_code));
-        ASSIGN_OR_RETURN(
-            page, ReadPage<Complaint>(
-                      tx,
-                      "SELECT " ENVCREDIT_COMPLAINT_COLUMNS
-                      " FROM complaints c JOIN enterprises e ON e.id = "
-                      "c.enterprise_id WHERE c.enterprise_id = ? AND c.id > ? "
-                      "ORDER BY c.id LIMIT ?",
-                      {eid, after_id}, limit, RowToComplaint));
-        return ReadLinks(tx, page.records);
-      },
-      TxMode::kReadOnly));
-  return page;
+  return ListRecords(db_, kComplaintKind, credit_code, after_id, limit);
 }
 
 // ------------------------------------------------------------------- incidents
@@ -1032,9 +920,9 @@ absl::StatusOr<Incident> MysqlRecordRepository::CreateIncident(
     ASSIGN_OR_RETURN(Replay replay, ClaimRequestId(tx, key, "CreateIncident", ""));
     if (replay.seen) {
       ASSIGN_OR_RETURN(result,
-                       ReadIncident(tx, incident.credit_code,
+                       ReadRecord(tx, kIncidentKind, incident.credit_code,
                                     domain::IdOfRecordName(replay.resource_name)));
-      return Audit(tx, audit, replay.resource_name);
+      return AuditWrite(tx, audit, replay.resource_name);
     }
     ASSIGN_OR_RETURN(int64_t eid, EnterpriseId(tx, incident.credit_code));
     RETURN_IF_ERROR(
@@ -1048,11 +936,11 @@ absl::StatusOr<Incident> MysqlRecordRepository::CreateIncident(
     const std::string name =
         RecordName(incident.credit_code, domain::kIncidents, id);
     RETURN_IF_ERROR(SetReplayResource(tx, key, name));
-    ASSIGN_OR_RETURN(result, ReadIncident(tx, incident.credit_code, id));
+    ASSIGN_OR_RETURN(result, ReadRecord(tx, kIncidentKind, incident.credit_code, id));
     RETURN_IF_ERROR(Rerate(ratings_, tx, eid,
                            RecordTrigger(name, "environmental incident recorded"),
                            &updates));
-    return Audit(tx, audit, name);
+    return AuditWrite(tx, audit, name);
   }));
   ratings_.Committed(updates);
   return result;
@@ -1060,36 +948,13 @@ absl::StatusOr<Incident> MysqlRecordRepository::CreateIncident(
 
 absl::StatusOr<Incident> MysqlRecordRepository::GetIncident(
     absl::string_view credit_code, int64_t id) {
-  Incident result;
-  RETURN_IF_ERROR(db_.RunInTransaction(
-      [&](Transaction& tx) -> absl::Status {
-        ASSIGN_OR_RETURN(result, ReadIncident(tx, credit_code, id));
-        return absl::OkStatus();
-      },
-      TxMode::kReadOnly));
-  return result;
+  return GetRecord(db_, kIncidentKind, credit_code, id);
 }
 
 absl::StatusOr<domain::RecordPage<Incident>>
 MysqlRecordRepository::ListIncidents(absl::string_view credit_code,
                                      int64_t after_id, int limit) {
-  RETURN_IF_ERROR(CheckLimit(limit));
-  domain::RecordPage<Incident> page;
-  RETURN_IF_ERROR(db_.RunInTransaction(
-      [&](Transaction& tx) -> absl::Status {
-        ASSIGN_OR_RETURN(int64_t eid, EnterpriseId(tx, credit_code));
-        ASSIGN_OR_RETURN(
-            page, ReadPage<Incident>(
-                      tx,
-                      "SELECT " ENVCREDIT_INCIDENT_COLUMNS
-                      " FROM incidents i JOIN enterprises e ON e.id = "
-                      "i.enterprise_id WHERE i.enterprise_id = ? AND i.id > ? "
-                      "ORDER BY i.id LIMIT ?",
-                      {eid, after_id}, limit, RowToIncident));
-        return absl::OkStatus();
-      },
-      TxMode::kReadOnly));
-  return page;
+  return ListRecords(db_, kIncidentKind, credit_code, after_id, limit);
 }
 
 absl::StatusOr<domain::StoredRecords> MysqlRecordRepository::LoadRecords(
@@ -1097,36 +962,10 @@ absl::StatusOr<domain::StoredRecords> MysqlRecordRepository::LoadRecords(
   domain::StoredRecords records;
   RETURN_IF_ERROR(db_.RunInTransaction(
       [&](Transaction& tx) -> absl::Status {
-        records = domain::StoredRecords();
         ASSIGN_OR_RETURN(int64_t eid, EnterpriseId(tx, credit_code));
-        ASSIGN_OR_RETURN(
-            std::vector<Row> rows,
-            tx.Query("SELECT " ENVCREDIT_COMMITMENT_COLUMNS
-                     " FROM commitments c JOIN enterprises e ON e.id = "
-                     "c.enterprise_id WHERE c.enterprise_id = ? ORDER BY c.id",
-                     {eid}));
-        for (const Row& row : rows) {
-          ASSIGN_OR_RETURN(Commitment c, RowToCommitment(row));
-          records.commitments.push_back(std::move(c));
-        }
-        RETURN_IF_ERROR(ReadItems(tx, records.commitments));
-        ASSIGN_OR_RETURN(rows, tx.Query("SELECT " ENVCREDIT_DECISION_COLUMNS
-                                        ENVCREDIT_DECISION_FROM
-                                        " WHERE d.enterprise_id = ? ORDER BY d.id",
-                                        {eid}));
-        for (const Row& row : rows) {
-          ASSIGN_OR_RETURN(PenaltyDecision d, RowToDecision(row));
-          records.decisions.push_back(std::move(d));
-        }
-        ASSIGN_OR_RETURN(rows, tx.Query("SELECT " ENVCREDIT_INCIDENT_COLUMNS
-                                        " FROM incidents i JOIN enterprises e "
-                                        "ON e.id = i.enterprise_id WHERE "
-                                        "i.enterprise_id = ? ORDER BY i.id",
-                                        {eid}));
-        for (const Row& row : rows) {
-          ASSIGN_OR_RETURN(Incident i, RowToIncident(row));
-          records.incidents.push_back(std::move(i));
-        }
+        ASSIGN_OR_RETURN(records.commitments, ReadAllRecords(tx, kCommitmentKind, eid));
+        ASSIGN_OR_RETURN(records.decisions, ReadAllRecords(tx, kDecisionKind, eid));
+        ASSIGN_OR_RETURN(records.incidents, ReadAllRecords(tx, kIncidentKind, eid));
         return absl::OkStatus();
       },
       TxMode::kReadOnly));

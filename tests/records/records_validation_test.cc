@@ -2,6 +2,7 @@
 // validators and the proto conversions (no database).
 #include <cstdint>
 #include <functional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,9 @@ struct DecisionCase {
   std::string field;   // "" = valid
   std::string reason;
 };
+
+// Test names and listings show the case's name, not its bytes.
+void PrintTo(const DecisionCase& c, std::ostream* os) { *os << c.name; }
 
 class DecisionValidationTest : public ::testing::TestWithParam<DecisionCase> {};
 

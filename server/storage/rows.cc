@@ -1,0 +1,82 @@
+#include "server/storage/rows.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/errors.h"
+#include "common/status_macros.h"
+
+namespace envcredit::storage {
+
+std::string DayText(absl::CivilDay day) { return absl::FormatCivilTime(day); }
+
+SqlValue OptionalDay(const std::optional<absl::CivilDay>& day) {
+  return day ? SqlValue(DayText(*day)) : SqlValue(nullptr);
+}
+
+std::string TimeText(absl::Time time) {
+  return absl::FormatTime("%Y-%m-%d %H:%M:%E6S", time, absl::UTCTimeZone());
+}
+
+absl::StatusOr<absl::CivilDay> DayOf(const Row& row, int column) {
+  absl::CivilDay day;
+  if (row.IsNull(column) || !absl::ParseCivilTime(row.GetString(column), &day)) {
+    return absl::InternalError(
+        absl::StrCat("column ", column, " is not a date: ", row.GetString(column)));
+  }
+  return day;
+}
+
+absl::StatusOr<std::optional<absl::CivilDay>> OptionalDayOf(const Row& row,
+                                                            int column) {
+  if (row.IsNull(column)) return std::optional<absl::CivilDay>();
+  ASSIGN_OR_RETURN(absl::CivilDay day, DayOf(row, column));
+  return std::optional<absl::CivilDay>(day);
+}
+
+std::string Marks(size_t n) {
+  std::string marks;
+  marks.reserve(2 * n);
+  for (size_t i = 0; i < n; ++i) marks += i == 0 ? "?" : ",?";
+  return marks;
+}
+
+std::string Placeholders(size_t rows, size_t columns) {
+  const std::string one = absl::StrCat("(", Marks(columns), ")");
+  std::string all;
+  all.reserve(rows * (one.size() + 1));
+  for (size_t r = 0; r < rows; ++r) {
+    if (r > 0) all += ',';
+    all += one;
+  }
+  return all;
+}
+
+std::string EscapeLikePattern(absl::string_view text) {
+  std::string escaped;
+  escaped.reserve(text.size());
+  for (char c : text) {
+    if (c == '\\' || c == '%' || c == '_') escaped += '\\';
+    escaped += c;
+  }
+  return escaped;
+}
+
+std::vector<SqlValue> IdValues(absl::Span<const int64_t> ids) {
+  return std::vector<SqlValue>(ids.begin(), ids.end());
+}
+
+absl::Status CheckLimit(int limit) {
+  if (limit < 1 || limit > kMaxListLimit) {
+    return absl::InternalError(absl::StrCat("page read with limit ", limit,
+                                            ", outside 1..", kMaxListLimit,
+                                            " (the caller resolves page sizes)"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status EnterpriseNotFound(absl::string_view credit_code) {
+  return MakeError(absl::StatusCode::kNotFound, "ENTERPRISE_NOT_FOUND",
+                   absl::StrCat("enterprise enterprises/", credit_code,
+                                " does not exist"));
+}
+
+}  // namespace envcredit::storage

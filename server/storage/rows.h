@@ -1,0 +1,63 @@
+// Row helpers shared by the repositories of server/storage: dates and times
+// as the database reads and writes them, placeholder lists for multi-row
+// statements, and the errors every repository raises alike. Defined once
+// here; nothing in this file knows a business rule or a client field name.
+#ifndef ENVCREDIT_SERVER_STORAGE_ROWS_H_
+#define ENVCREDIT_SERVER_STORAGE_ROWS_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "server/storage/database.h"
+
+namespace envcredit::storage {
+
+// "2025-06-15", as a DATE column takes it.
+std::string DayText(absl::CivilDay day);
+// DayText, or NULL for no day.
+SqlValue OptionalDay(const std::optional<absl::CivilDay>& day);
+// "2025-06-15 08:30:00.123456" (UTC), as a DATETIME(6) column takes it.
+std::string TimeText(absl::Time time);
+
+// The DATE in `column` of `row`. INTERNAL when it is NULL or not a date.
+absl::StatusOr<absl::CivilDay> DayOf(const Row& row, int column);
+// As DayOf; nullopt for NULL.
+absl::StatusOr<std::optional<absl::CivilDay>> OptionalDayOf(const Row& row,
+                                                            int column);
+
+// "?,?,?" for n placeholders. The count comes from our own vectors, never
+// from request text.
+std::string Marks(size_t n);
+// "(?,?,?),(?,?,?)" for `rows` rows of `columns` placeholders.
+std::string Placeholders(size_t rows, size_t columns);
+// Escapes `text` for use inside a LIKE pattern with ESCAPE '\\': a
+// backslash, % and _ are preceded by a backslash, so they match themselves.
+std::string EscapeLikePattern(absl::string_view text);
+
+// Ids as the values of an IN (Marks(ids.size())) list.
+std::vector<SqlValue> IdValues(absl::Span<const int64_t> ids);
+
+// The largest `limit` a page read accepts (the API layer resolves page sizes
+// to at most api::kMaxPageSize, which is no larger).
+inline constexpr int kMaxListLimit = 1000;
+
+// OK when 1 <= limit <= kMaxListLimit. Otherwise INTERNAL: the callers
+// resolve page sizes before storage (api::ResolvePageSize), so a bad limit
+// here is a programming error, refused rather than clamped so that it shows.
+absl::Status CheckLimit(int limit);
+
+// NOT_FOUND (ENTERPRISE_NOT_FOUND) for enterprises/{credit_code}.
+absl::Status EnterpriseNotFound(absl::string_view credit_code);
+
+}  // namespace envcredit::storage
+
+#endif  // ENVCREDIT_SERVER_STORAGE_ROWS_H_
