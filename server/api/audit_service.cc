@@ -11,14 +11,14 @@
 #include "server/api/grpc_status.h"
 #include "server/api/page_token.h"
 #include "server/api/record_convert.h"
-#include "server/storage/rows.h"
+#include "server/domain/page_limit.h"
 
 namespace envcredit::api {
 namespace {
 
 constexpr int kDefaultAuditPageSize = 100;
 constexpr int kMaxAuditPageSize = 1000;
-static_assert(kMaxAuditPageSize <= storage::kMaxListLimit);
+static_assert(kMaxAuditPageSize <= domain::kMaxPageLimit);
 
 // "OK", "NOT_FOUND", ...: the canonical code names audit entries carry.
 bool IsStatusCodeName(const std::string& text) {

@@ -4,12 +4,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
-#include "server/storage/rows.h"
+#include "server/domain/page_limit.h"
 
 namespace envcredit::api {
 
 // Storage takes a resolved page size as it is and refuses a larger one.
-static_assert(kMaxPageSize <= storage::kMaxListLimit);
+static_assert(kMaxPageSize <= domain::kMaxPageLimit);
 
 absl::StatusOr<int> ResolvePageSize(int requested) {
   if (requested < 0) {

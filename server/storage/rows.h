@@ -17,6 +17,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "server/domain/page_limit.h"
 #include "server/storage/database.h"
 
 namespace envcredit::storage {
@@ -46,9 +47,8 @@ std::string EscapeLikePattern(absl::string_view text);
 // Ids as the values of an IN (Marks(ids.size())) list.
 std::vector<SqlValue> IdValues(absl::Span<const int64_t> ids);
 
-// The largest `limit` a page read accepts (the API layer resolves page sizes
-// to at most api::kMaxPageSize, which is no larger).
-inline constexpr int kMaxListLimit = 1000;
+// The largest `limit` a page read accepts (domain/page_limit.h).
+inline constexpr int kMaxListLimit = domain::kMaxPageLimit;
 
 // OK when 1 <= limit <= kMaxListLimit. Otherwise INTERNAL: the callers
 // resolve page sizes before storage (api::ResolvePageSize), so a bad limit
