@@ -7,6 +7,7 @@
 #include "absl/time/clock.h"
 #include "common/status_macros.h"
 #include "server/domain/records.h"
+#include "server/domain/rerating.h"
 #include "server/storage/rows.h"
 
 namespace envcredit::storage {
@@ -246,87 +247,60 @@ absl::Status RatingWriter::Recompute(Transaction& tx,
   //    committed writer of these enterprises added is seen).
   ASSIGN_OR_RETURN(auto records, LoadScoringRecords(tx, ids));
 
-  // 3. Rate and compare.
-  struct Pending {
-    CurrentRating rating;
-    std::optional<CurrentRating> old;
-    bool change = false;
-  };
-  std::vector<Pending> writes;
-  const scoring::EnterpriseRecords none;
+  // 3. Rate and compare (the rules: domain/rerating.h).
+  std::vector<domain::RatedEnterprise> enterprises;
+  enterprises.reserve(rows.size());
   for (const Row& row : rows) {
-    const int64_t id = row.GetInt64(0);
-    auto it = records.find(id);
-    ASSIGN_OR_RETURN(
-        CurrentRating fresh,
-        calculator_.Current(id, row.GetString(1), row.GetString(2),
-                            it == records.end() ? none : it->second, day));
-    std::optional<CurrentRating> old;
+    domain::RatedEnterprise e;
+    e.enterprise_id = row.GetInt64(0);
+    e.credit_code = row.GetString(1);
+    e.region_code = row.GetString(2);
     if (!row.IsNull(3)) {
-      ASSIGN_OR_RETURN(old, RowToRating(row, 4));
+      ASSIGN_OR_RETURN(e.stored, RowToRating(row, 4));
     }
-    const bool change = !old || !old->SameRatingAs(fresh);
-    if (!change && old->valid_until == fresh.valid_until &&
-        old->region_code == fresh.region_code) {
-      continue;  // nothing a reader could see differs
-    }
-    fresh.revision = old ? old->revision : 0;
-    writes.push_back(Pending{std::move(fresh), std::move(old), change});
+    enterprises.push_back(std::move(e));
   }
+  ASSIGN_OR_RETURN(std::vector<domain::RatingWrite> writes,
+                   domain::PlanRerating(calculator_, enterprises, records, day));
   if (writes.empty()) return absl::OkStatus();
 
   // 4. Cursors for the changes: taking the sequence row's lock last and
   //    holding it to the commit makes cursors visible in order.
-  int64_t changes = 0;
-  for (const Pending& w : writes) changes += w.change ? 1 : 0;
-  int64_t next_cursor = 0;
+  const int64_t changes = domain::CountChanges(writes);
+  int64_t first_cursor = 0;
   if (changes > 0) {
-    ASSIGN_OR_RETURN(next_cursor, AllocateCursors(tx, changes));
+    ASSIGN_OR_RETURN(first_cursor, AllocateCursors(tx, changes));
   }
+  const size_t first_rating = updates->ratings.size();
+  const size_t first_change = updates->changes.size();
+  const absl::Time now = absl::Now();
+  domain::NumberChanges(writes, first_cursor, day, default_trigger,
+                        per_enterprise, now, updates);
 
   // 5. Write ratings, history rows and feed events (multi-row statements).
-  const absl::Time now = absl::Now();
   const std::string now_text = TimeText(now);
   std::vector<SqlValue> rating_params;
   std::vector<SqlValue> change_params;
   std::vector<SqlValue> event_params;
-  for (Pending& w : writes) {
-    CurrentRating& r = w.rating;
-    if (w.change) {
-      const domain::RatingTrigger* trigger = &default_trigger;
-      if (per_enterprise != nullptr) {
-        auto it = per_enterprise->find(r.enterprise_id);
-        if (it != per_enterprise->end()) trigger = &it->second;
-      }
-      r.revision = next_cursor++;
-      RatingChange c;
-      c.cursor = r.revision;
-      c.enterprise_id = r.enterprise_id;
-      c.credit_code = r.credit_code;
-      c.effective_date = day;
-      c.old_level = w.old ? w.old->level : scoring::Level::kUnspecified;
-      c.old_points = w.old ? w.old->points : 0;
-      c.rating = r;
-      c.cause = trigger->cause;
-      c.cause_resource = trigger->resource;
-      c.reason = trigger->reason;
-      c.record_time = now;
-      for (SqlValue v :
-           std::initializer_list<SqlValue>{
-               c.cursor, c.enterprise_id, c.credit_code, DayText(day),
-               static_cast<int>(c.old_level), static_cast<int>(r.level),
-               c.old_points, r.points, static_cast<int>(r.national_level),
-               static_cast<int64_t>(r.flag_bits), r.policy_id,
-               r.policy_version, r.region_code, OptionalDay(r.valid_until),
-               static_cast<int>(c.cause), c.cause_resource, c.reason,
-               c.level_changed() ? 1 : 0, now_text}) {
-        change_params.push_back(std::move(v));
-      }
-      event_params.emplace_back(c.cursor);
-      event_params.emplace_back(1);  // kind: rating change
-      event_params.emplace_back(now_text);
-      updates->changes.push_back(std::move(c));
+  for (size_t i = first_change; i < updates->changes.size(); ++i) {
+    const RatingChange& c = updates->changes[i];
+    const CurrentRating& r = c.rating;
+    for (SqlValue v : std::initializer_list<SqlValue>{
+             c.cursor, c.enterprise_id, c.credit_code, DayText(day),
+             static_cast<int>(c.old_level), static_cast<int>(r.level),
+             c.old_points, r.points, static_cast<int>(r.national_level),
+             static_cast<int64_t>(r.flag_bits), r.policy_id, r.policy_version,
+             r.region_code, OptionalDay(r.valid_until),
+             static_cast<int>(c.cause), c.cause_resource, c.reason,
+             c.level_changed() ? 1 : 0, now_text}) {
+      change_params.push_back(std::move(v));
     }
+    event_params.emplace_back(c.cursor);
+    event_params.emplace_back(1);  // kind: rating change
+    event_params.emplace_back(now_text);
+  }
+  for (size_t i = first_rating; i < updates->ratings.size(); ++i) {
+    const CurrentRating& r = updates->ratings[i];
     for (SqlValue v : std::initializer_list<SqlValue>{
              r.enterprise_id, r.credit_code, r.region_code,
              static_cast<int>(r.level), r.points,
@@ -336,7 +310,6 @@ absl::Status RatingWriter::Recompute(Transaction& tx,
              now_text}) {
       rating_params.push_back(std::move(v));
     }
-    updates->ratings.push_back(r);
   }
   // VALUES(col) in ON DUPLICATE KEY UPDATE runs on MariaDB and MySQL 8 alike
   // (MySQL 8.0.20+ warns that it is deprecated; the row-alias form it
