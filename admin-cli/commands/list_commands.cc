@@ -29,7 +29,6 @@
 namespace envcredit::admin {
 namespace {
 
-using Fields = std::vector<std::pair<std::string, std::string>>;
 using v1::Publication;
 using v1::PublicationEntry;
 
@@ -299,18 +298,6 @@ std::string JsonQuote(const std::string& text) {
   google::protobuf::Value value;
   value.set_string_value(text);
   return MessageJson(value, false);
-}
-
-// A JSON array of messages, one compact object per line.
-std::string JsonArrayOf(
-    const std::vector<const google::protobuf::Message*>& m) {
-  if (m.empty()) return "[]\n";
-  std::string out = "[\n";
-  for (size_t k = 0; k < m.size(); ++k) {
-    absl::StrAppend(&out, "  ", MessageJson(*m[k], false),
-                    k + 1 < m.size() ? ",\n" : "\n");
-  }
-  return out + "]\n";
 }
 
 // --- Finding a publication
@@ -617,7 +604,7 @@ int ListsObjections(const ParsedCommand& c, ListClient& client, CommandIo io) {
     case OutputFormat::kJson: {
       std::vector<const google::protobuf::Message*> messages;
       for (const v1::Objection& o : objections) messages.push_back(&o);
-      io.out << JsonArrayOf(messages);
+      io.out << MessageJsonArray(messages);
       return kExitOk;
     }
     case OutputFormat::kCsv: {

@@ -30,6 +30,7 @@
 #include "admin-cli/exit_codes.h"
 #include "admin-cli/import/csv_reader.h"
 #include "admin-cli/output/output.h"
+#include "admin-cli/output/progress.h"
 #include "admin-cli/output/rating_output.h"
 #include "admin-cli/rpc_errors.h"
 
@@ -87,47 +88,6 @@ class ScopedInterruptFlag {
 std::string RatingName(const std::string& code) {
   return absl::StrCat("enterprises/", code, "/rating");
 }
-
-// A progress bar on `err` for `ratings rescore`, drawn at most every 100 ms
-// (always when forced), only when enabled.
-class RescoreProgress {
- public:
-  RescoreProgress(std::ostream& err, bool enabled)
-      : err_(err), enabled_(enabled), start_(absl::Now()) {}
-
-  void Report(int64_t done, int64_t total, int64_t rescored, int64_t changed,
-              bool force) {
-    if (!enabled_) return;
-    const absl::Time now = absl::Now();
-    if (!force && now - last_ < absl::Milliseconds(100)) return;
-    last_ = now;
-    constexpr int kBarWidth = 30;
-    const int filled = total <= 0
-                           ? kBarWidth
-                           : static_cast<int>(std::min<int64_t>(done, total) *
-                                              kBarWidth / total);
-    const double seconds = absl::ToDoubleSeconds(now - start_);
-    const int64_t rate =
-        seconds > 0 ? static_cast<int64_t>(rescored / seconds) : 0;
-    err_ << "\r[" << std::string(filled, '#')
-         << std::string(kBarWidth - filled, '-') << "] " << done << "/" << total
-         << "  changed " << changed << "  " << rate << "/s" << std::flush;
-    drawn_ = true;
-  }
-  // Ends the bar's line, if one was drawn.
-  void Done() {
-    if (drawn_) err_ << "\n";
-    drawn_ = false;
-  }
-  absl::Duration elapsed() const { return absl::Now() - start_; }
-
- private:
-  std::ostream& err_;
-  const bool enabled_;
-  const absl::Time start_;
-  absl::Time last_ = absl::InfinitePast();
-  bool drawn_ = false;
-};
 
 // --- Commands -------------------------------------------------------------
 
@@ -491,7 +451,8 @@ int RatingsRescore(const ParsedCommand& c, RatingClient& client, CommandIo io) {
   }
   request.set_page_token(c.Get("page-token"));
 
-  RescoreProgress progress(io.err, io.err_is_terminal);
+  ProgressBar progress(io.err, io.err_is_terminal);
+  const absl::Time start = absl::Now();
   ScopedInterruptFlag interrupt;
   int64_t rescored = 0, changed = 0, level_changes = 0, calls = 0;
   std::set<std::string> seen;
@@ -521,8 +482,13 @@ int RatingsRescore(const ParsedCommand& c, RatingClient& client, CommandIo io) {
     changed += response.ratings_changed();
     level_changes += response.level_changes();
     const bool last = response.next_page_token().empty();
-    progress.Report(response.enterprises_done(), response.total_enterprises(),
-                    rescored, changed, /*force=*/last);
+    const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+    progress.Draw(
+        response.enterprises_done(), response.total_enterprises(),
+        absl::StrCat("  changed ", changed, "  ",
+                     seconds > 0 ? static_cast<int64_t>(rescored / seconds) : 0,
+                     "/s"),
+        /*force=*/last);
     if (last) break;
     if (!seen.insert(response.next_page_token()).second) {
       progress.Done();
@@ -533,7 +499,7 @@ int RatingsRescore(const ParsedCommand& c, RatingClient& client, CommandIo io) {
     request.set_page_token(response.next_page_token());
   }
   progress.Done();
-  const double seconds = absl::ToDoubleSeconds(progress.elapsed());
+  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
   io.out << RenderRecord({{"enterprises_rescored", absl::StrCat(rescored)},
                           {"ratings_changed", absl::StrCat(changed)},
                           {"level_changes", absl::StrCat(level_changes)},

@@ -17,8 +17,6 @@
 namespace envcredit::admin {
 namespace {
 
-using Fields = std::vector<std::pair<std::string, std::string>>;
-
 Fields TokenFields(const v1::Token& t) {
   return {
       {"name", t.name()},
@@ -101,47 +99,13 @@ absl::StatusOr<std::string> TokenName(absl::string_view text) {
 
 std::string RenderTokens(const std::vector<v1::Token>& list,
                          OutputFormat format, bool single) {
-  switch (format) {
-    case OutputFormat::kJson: {
-      if (single && list.size() == 1) return MessageJson(list[0], true) + "\n";
-      if (list.empty()) return "[]\n";
-      std::string out = "[\n";
-      for (size_t k = 0; k < list.size(); ++k) {
-        absl::StrAppend(&out, "  ", MessageJson(list[k], false),
-                        k + 1 < list.size() ? ",\n" : "\n");
-      }
-      return out + "]\n";
-    }
-    case OutputFormat::kCsv: {
-      Table table;
-      for (const auto& [key, value] : TokenFields(v1::Token())) {
-        table.header.push_back(key);
-      }
-      for (const v1::Token& t : list) {
-        std::vector<std::string> row;
-        for (auto& [key, value] : TokenFields(t))
-          row.push_back(std::move(value));
-        table.rows.push_back(std::move(row));
-      }
-      return RenderCsv(table);
-    }
-    case OutputFormat::kTable:
-      break;
-  }
-  if (single && list.size() == 1) {
-    Table table{{"FIELD", "VALUE"}, {}};
-    for (auto& [key, value] : TokenFields(list[0])) {
-      table.rows.push_back({key, std::move(value)});
-    }
-    return RenderTable(table);
-  }
-  Table table{{"NAME", "ROLE", "LABEL", "CREATED", "EXPIRES", "REVOKED"}, {}};
-  for (const v1::Token& t : list) {
-    std::vector<std::string> row;
-    for (auto& [key, value] : TokenFields(t)) row.push_back(std::move(value));
-    table.rows.push_back(std::move(row));
-  }
-  return RenderTable(table);
+  return RenderMessages(list, format, single, TokenFields,
+                        {{"NAME", "name"},
+                         {"ROLE", "role"},
+                         {"LABEL", "label"},
+                         {"CREATED", "create_time"},
+                         {"EXPIRES", "expire_time"},
+                         {"REVOKED", "revoke_time"}});
 }
 
 std::string RenderCreatedToken(const v1::CreateTokenResponse& r,
@@ -149,20 +113,7 @@ std::string RenderCreatedToken(const v1::CreateTokenResponse& r,
   if (format == OutputFormat::kJson) return MessageJson(r, true) + "\n";
   Fields fields = TokenFields(r.token());
   fields.push_back({"secret", r.secret()});
-  if (format == OutputFormat::kCsv) {
-    Table table;
-    std::vector<std::string> row;
-    for (auto& [key, value] : fields) {
-      table.header.push_back(key);
-      row.push_back(std::move(value));
-    }
-    table.rows.push_back(std::move(row));
-    return RenderCsv(table);
-  }
-  Table table{{"FIELD", "VALUE"}, {}};
-  for (auto& [key, value] : fields)
-    table.rows.push_back({key, std::move(value)});
-  return RenderTable(table);
+  return RenderRecord(fields, format);
 }
 
 std::vector<CommandSpec> TokenCommandSpecs() {

@@ -19,6 +19,7 @@
 #include "admin-cli/call_context.h"
 #include "admin-cli/exit_codes.h"
 #include "admin-cli/output/output.h"
+#include "admin-cli/output/progress.h"
 #include "admin-cli/rpc_errors.h"
 
 namespace envcredit::admin {
@@ -50,16 +51,6 @@ std::string ColumnForField(std::string field) {
 std::string Cell(const CsvRecord& record, int index) {
   if (index < 0 || index >= static_cast<int>(record.fields.size())) return "";
   return std::string(TrimAscii(record.fields[index]));
-}
-
-std::string ProgressLine(int done, int total, int created, int existing,
-                         int failed) {
-  constexpr int kBarWidth = 30;
-  const int filled = total == 0 ? kBarWidth : done * kBarWidth / total;
-  return absl::StrCat("\r[", std::string(filled, '#'),
-                      std::string(kBarWidth - filled, '-'), "] ", done, "/",
-                      total, "  created ", created, "  already there ",
-                      existing, "  failed ", failed);
 }
 
 }  // namespace
@@ -204,15 +195,14 @@ int RunImport(const ImportOptions& options, EnterpriseClient& client,
   for (const RowOutcome& o : outcomes) {
     if (o.state == RowState::kFailed) ++done, ++failed;
   }
-  absl::Time last_progress = absl::InfinitePast();
+  ProgressBar progress(err, options.show_progress);  // guarded by `mu`
   std::atomic<bool> server_down{false};
 
   const auto report = [&](bool force) {  // called with `mu` held
-    if (!options.show_progress) return;
-    const absl::Time now = absl::Now();
-    if (!force && now - last_progress < absl::Milliseconds(100)) return;
-    last_progress = now;
-    err << ProgressLine(done, total, created, existing, failed) << std::flush;
+    progress.Draw(done, total,
+                  absl::StrCat("  created ", created, "  already there ",
+                               existing, "  failed ", failed),
+                  force);
   };
 
   const auto send = [&](size_t k) {
@@ -276,10 +266,8 @@ int RunImport(const ImportOptions& options, EnterpriseClient& client,
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
   for (std::thread& t : pool) t.join();
-  if (options.show_progress) {
-    report(/*force=*/true);
-    err << "\n";
-  }
+  report(/*force=*/true);
+  progress.Done();
 
   // 4. Failed rows go to FILE.errors.csv, with their original values.
   std::vector<FailedRow> failures;

@@ -30,6 +30,7 @@
 #include "admin-cli/call_context.h"
 #include "admin-cli/exit_codes.h"
 #include "admin-cli/output/output.h"
+#include "admin-cli/output/progress.h"
 #include "admin-cli/output/record_output.h"
 #include "admin-cli/rpc_errors.h"
 
@@ -364,7 +365,10 @@ bool ServerDown(grpc::StatusCode code) {
 class Run {
  public:
   Run(const RecordImportOptions& options, std::ostream& err)
-      : options_(options), err_(err), start_(absl::Now()) {}
+      : options_(options),
+        err_(err),
+        start_(absl::Now()),
+        progress_(err, options.show_progress) {}
 
   void Created(int n = 1) { Count(&created_, n); }
   void Existed(int n = 1) { Count(&existed_, n); }
@@ -401,20 +405,10 @@ class Run {
     ReportLocked(false);
   }
   void ReportLocked(bool force) {
-    if (!options_.show_progress) return;
-    const absl::Time now = absl::Now();
-    if (!force && now - last_progress_ < absl::Milliseconds(100)) return;
-    last_progress_ = now;
-    constexpr int kBarWidth = 30;
-    const int done = created_ + existed_ + failed_;
-    double fraction = fraction_;
-    if (fraction < 0) fraction = rows_ == 0 ? 1 : double(done) / rows_;
-    const int filled =
-        std::min(kBarWidth, static_cast<int>(fraction * kBarWidth));
-    err_ << "\r[" << std::string(filled, '#')
-         << std::string(kBarWidth - filled, '-') << "] " << done << "/" << rows_
-         << "  stored " << created_ << "  already there " << existed_
-         << "  failed " << failed_ << std::flush;
+    progress_.Draw(created_ + existed_ + failed_, rows_,
+                   absl::StrCat("  stored ", created_, "  already there ",
+                                existed_, "  failed ", failed_),
+                   force, fraction_);
   }
 
   const RecordImportOptions& options_;
@@ -424,16 +418,14 @@ class Run {
   std::mutex mu_;
   int rows_ = 0, created_ = 0, existed_ = 0, failed_ = 0;
   double fraction_ = -1;  // of the file read, when streaming
-  absl::Time last_progress_ = absl::InfinitePast();
+  ProgressBar progress_;  // guarded by mu_, as the counters
   std::vector<FailedRow> failures_;
 };
 
 int Run::Finish(const std::vector<std::string>& header, std::ostream& out) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (options_.show_progress) {
-    ReportLocked(true);
-    err_ << "\n";
-  }
+  ReportLocked(/*force=*/true);
+  progress_.Done();
   const double seconds = absl::ToDoubleSeconds(absl::Now() - start_);
   std::stable_sort(
       failures_.begin(), failures_.end(),

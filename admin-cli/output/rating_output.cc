@@ -17,8 +17,6 @@
 namespace envcredit::admin {
 namespace {
 
-using Fields = std::vector<std::pair<std::string, std::string>>;
-
 std::string NationalLevelName(int level) {
   return EnumName(v1::NationalLevel_descriptor(), level);
 }
@@ -63,17 +61,6 @@ std::vector<std::string> RatingCsvRow(const v1::Rating& r) {
   std::vector<std::string> row;
   for (auto& [key, value] : RatingFields(r)) row.push_back(std::move(value));
   return row;
-}
-
-std::string JsonArray(
-    const std::vector<const google::protobuf::Message*>& list) {
-  if (list.empty()) return "[]\n";
-  std::string out = "[\n";
-  for (size_t k = 0; k < list.size(); ++k) {
-    absl::StrAppend(&out, "  ", MessageJson(*list[k], false),
-                    k + 1 < list.size() ? ",\n" : "\n");
-  }
-  return out + "]\n";
 }
 
 std::string LevelChange(const v1::RatingChange& c) {
@@ -181,7 +168,7 @@ std::string RenderRatings(const std::vector<v1::Rating>& list,
     case OutputFormat::kJson: {
       std::vector<const google::protobuf::Message*> messages;
       for (const v1::Rating& r : list) messages.push_back(&r);
-      return JsonArray(messages);
+      return MessageJsonArray(messages);
     }
     case OutputFormat::kCsv: {
       Table table = RatingCsvTable();
@@ -217,7 +204,7 @@ std::string RenderBatchResults(
     case OutputFormat::kJson: {
       std::vector<const google::protobuf::Message*> messages;
       for (const v1::BatchGetRatingResult& r : results) messages.push_back(&r);
-      return JsonArray(messages);
+      return MessageJsonArray(messages);
     }
     case OutputFormat::kCsv: {
       Table table = RatingCsvTable();
@@ -267,7 +254,7 @@ std::string RenderHistory(const std::vector<v1::RatingChange>& list,
     case OutputFormat::kJson: {
       std::vector<const google::protobuf::Message*> messages;
       for (const v1::RatingChange& c : list) messages.push_back(&c);
-      return JsonArray(messages);
+      return MessageJsonArray(messages);
     }
     case OutputFormat::kCsv: {
       Table table{ChangeCsvColumns(), {}};

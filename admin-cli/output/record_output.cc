@@ -12,8 +12,6 @@
 namespace envcredit::admin {
 namespace {
 
-using Fields = std::vector<std::pair<std::string, std::string>>;
-
 std::string Bool(bool b) { return b ? "true" : "false"; }
 
 std::string MeasureList(const v1::PenaltyDecision& d) {
@@ -139,67 +137,23 @@ Fields AuditFields(const v1::AuditEntry& e) {
   };
 }
 
-// Renders `list` in `format`: `fields` gives every field of one item,
-// `columns` the ones a list table shows (with their headings).
-template <typename T, typename FieldsFn>
-std::string Render(
-    const std::vector<T>& list, OutputFormat format, bool single,
-    FieldsFn fields,
-    const std::vector<std::pair<std::string, std::string>>& columns) {
-  switch (format) {
-    case OutputFormat::kJson: {
-      if (single && list.size() == 1) return MessageJson(list[0], true) + "\n";
-      if (list.empty()) return "[]\n";
-      std::string out = "[\n";
-      for (size_t k = 0; k < list.size(); ++k) {
-        absl::StrAppend(&out, "  ", MessageJson(list[k], false),
-                        k + 1 < list.size() ? ",\n" : "\n");
-      }
-      return out + "]\n";
-    }
-    case OutputFormat::kCsv: {
-      Table table;
-      for (const auto& [key, value] : fields(T())) table.header.push_back(key);
-      for (const T& item : list) {
-        std::vector<std::string> row;
-        for (auto& [key, value] : fields(item)) row.push_back(std::move(value));
-        table.rows.push_back(std::move(row));
-      }
-      return RenderCsv(table);
-    }
-    case OutputFormat::kTable:
-      break;
-  }
-  if (single && list.size() == 1) {
-    Table table{{"FIELD", "VALUE"}, {}};
-    for (auto& [key, value] : fields(list[0])) {
-      table.rows.push_back({key, std::move(value)});
-    }
-    return RenderTable(table);
-  }
-  Table table;
-  for (const auto& [heading, key] : columns) table.header.push_back(heading);
-  for (const T& item : list) {
-    const Fields all = fields(item);
-    std::vector<std::string> row;
-    for (const auto& [heading, key] : columns) {
-      std::string value;
-      for (const auto& [k, v] : all) {
-        if (k == key) value = v;
-      }
-      row.push_back(std::move(value));
-    }
-    table.rows.push_back(std::move(row));
-  }
-  return RenderTable(table);
-}
-
 }  // namespace
 
 std::string CreditCodeOfName(const std::string& name) {
   absl::string_view n = name;
   if (!absl::ConsumePrefix(&n, "enterprises/")) return "";
   return std::string(n.substr(0, n.find('/')));
+}
+
+std::string MessageJsonArray(
+    const std::vector<const google::protobuf::Message*>& list) {
+  if (list.empty()) return "[]\n";
+  std::string out = "[\n";
+  for (size_t k = 0; k < list.size(); ++k) {
+    absl::StrAppend(&out, "  ", MessageJson(*list[k], false),
+                    k + 1 < list.size() ? ",\n" : "\n");
+  }
+  return out + "]\n";
 }
 
 std::string MessageJson(const google::protobuf::Message& message, bool pretty) {
@@ -216,60 +170,60 @@ std::string MessageJson(const google::protobuf::Message& message, bool pretty) {
 
 std::string RenderDecisions(const std::vector<v1::PenaltyDecision>& list,
                             OutputFormat format, bool single) {
-  return Render(list, format, single, DecisionFields,
-                {{"NAME", "name"},
-                 {"DECISION_NUMBER", "decision_number"},
-                 {"AUTHORITY", "authority"},
-                 {"DATE", "decision_date"},
-                 {"VIOLATION", "violation_type"},
-                 {"MEASURES", "measures"},
-                 {"FINE_YUAN", "fine_yuan"},
-                 {"STATE", "state"}});
+  return RenderMessages(list, format, single, DecisionFields,
+                        {{"NAME", "name"},
+                         {"DECISION_NUMBER", "decision_number"},
+                         {"AUTHORITY", "authority"},
+                         {"DATE", "decision_date"},
+                         {"VIOLATION", "violation_type"},
+                         {"MEASURES", "measures"},
+                         {"FINE_YUAN", "fine_yuan"},
+                         {"STATE", "state"}});
 }
 
 std::string RenderCommitments(const std::vector<v1::Commitment>& list,
                               OutputFormat format, bool single) {
-  return Render(list, format, single, CommitmentFields,
-                {{"NAME", "name"},
-                 {"KIND", "kind"},
-                 {"SIGNER", "signer"},
-                 {"SIGNED", "signing_date"},
-                 {"PUBLIC", "public"},
-                 {"PENDING", "items_pending"},
-                 {"KEPT", "items_kept"},
-                 {"BROKEN", "items_broken"}});
+  return RenderMessages(list, format, single, CommitmentFields,
+                        {{"NAME", "name"},
+                         {"KIND", "kind"},
+                         {"SIGNER", "signer"},
+                         {"SIGNED", "signing_date"},
+                         {"PUBLIC", "public"},
+                         {"PENDING", "items_pending"},
+                         {"KEPT", "items_kept"},
+                         {"BROKEN", "items_broken"}});
 }
 
 std::string RenderComplaints(const std::vector<v1::Complaint>& list,
                              OutputFormat format, bool single) {
-  return Render(list, format, single, ComplaintFields,
-                {{"NAME", "name"},
-                 {"CASE_NUMBER", "case_number"},
-                 {"RECEIVED", "received_date"},
-                 {"CHANNEL", "channel"},
-                 {"SUBSTANTIATED", "substantiated"},
-                 {"DECISIONS", "decisions"}});
+  return RenderMessages(list, format, single, ComplaintFields,
+                        {{"NAME", "name"},
+                         {"CASE_NUMBER", "case_number"},
+                         {"RECEIVED", "received_date"},
+                         {"CHANNEL", "channel"},
+                         {"SUBSTANTIATED", "substantiated"},
+                         {"DECISIONS", "decisions"}});
 }
 
 std::string RenderIncidents(const std::vector<v1::Incident>& list,
                             OutputFormat format, bool single) {
-  return Render(list, format, single, IncidentFields,
-                {{"NAME", "name"},
-                 {"DATE", "date"},
-                 {"GRADE", "grade"},
-                 {"DESCRIPTION", "description"}});
+  return RenderMessages(list, format, single, IncidentFields,
+                        {{"NAME", "name"},
+                         {"DATE", "date"},
+                         {"GRADE", "grade"},
+                         {"DESCRIPTION", "description"}});
 }
 
 std::string RenderAuditEntries(const std::vector<v1::AuditEntry>& list,
                                OutputFormat format) {
-  return Render(list, format, /*single=*/false, AuditFields,
-                {{"ID", "id"},
-                 {"TIME", "time"},
-                 {"ACTOR", "actor"},
-                 {"METHOD", "method"},
-                 {"RESOURCE", "resource"},
-                 {"OUTCOME", "outcome"},
-                 {"REASON", "reason"}});
+  return RenderMessages(list, format, /*single=*/false, AuditFields,
+                        {{"ID", "id"},
+                         {"TIME", "time"},
+                         {"ACTOR", "actor"},
+                         {"METHOD", "method"},
+                         {"RESOURCE", "resource"},
+                         {"OUTCOME", "outcome"},
+                         {"REASON", "reason"}});
 }
 
 }  // namespace envcredit::admin
