@@ -37,7 +37,7 @@
 #include "absl/strings/string_view.h"
 #include "admin-cli/args.h"
 #include "admin-cli/clients/list_client.h"
-#include "admin-cli/commands/enterprise_commands.h"
+#include "admin-cli/commands/flags.h"
 #include "envcredit/v1/lists.pb.h"
 
 namespace envcredit::admin {

@@ -29,7 +29,7 @@
 #include "absl/strings/string_view.h"
 #include "admin-cli/args.h"
 #include "admin-cli/clients/rating_client.h"
-#include "admin-cli/commands/enterprise_commands.h"
+#include "admin-cli/commands/flags.h"
 #include "envcredit/v1/ratings.pb.h"
 
 namespace envcredit::admin {

@@ -13,20 +13,10 @@
 #include "admin-cli/exit_codes.h"
 #include "admin-cli/output/output.h"
 #include "admin-cli/output/record_output.h"
+#include "admin-cli/output/token_output.h"
 
 namespace envcredit::admin {
 namespace {
-
-Fields TokenFields(const v1::Token& t) {
-  return {
-      {"name", t.name()},
-      {"role", EnumName(v1::Role_descriptor(), t.role())},
-      {"label", t.label()},
-      {"create_time", FormatTimestamp(t.create_time())},
-      {"expire_time", FormatTimestamp(t.expire_time())},
-      {"revoke_time", FormatTimestamp(t.revoke_time())},
-  };
-}
 
 int TokensCreate(const ParsedCommand& c, TokenClient& client, CommandIo io) {
   v1::CreateTokenRequest request;
@@ -95,25 +85,6 @@ absl::StatusOr<std::string> TokenName(absl::string_view text) {
         absl::StrCat("TOKEN must be tokens/ID or a bare ID, not '", text, "'"));
   }
   return absl::StrCat("tokens/", id);
-}
-
-std::string RenderTokens(const std::vector<v1::Token>& list,
-                         OutputFormat format, bool single) {
-  return RenderMessages(list, format, single, TokenFields,
-                        {{"NAME", "name"},
-                         {"ROLE", "role"},
-                         {"LABEL", "label"},
-                         {"CREATED", "create_time"},
-                         {"EXPIRES", "expire_time"},
-                         {"REVOKED", "revoke_time"}});
-}
-
-std::string RenderCreatedToken(const v1::CreateTokenResponse& r,
-                               OutputFormat format) {
-  if (format == OutputFormat::kJson) return MessageJson(r, true) + "\n";
-  Fields fields = TokenFields(r.token());
-  fields.push_back({"secret", r.secret()});
-  return RenderRecord(fields, format);
 }
 
 std::vector<CommandSpec> TokenCommandSpecs() {

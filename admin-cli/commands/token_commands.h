@@ -16,7 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "admin-cli/args.h"
 #include "admin-cli/clients/token_client.h"
-#include "admin-cli/commands/enterprise_commands.h"
+#include "admin-cli/commands/flags.h"
 #include "envcredit/v1/access.pb.h"
 
 namespace envcredit::admin {
@@ -34,15 +34,6 @@ absl::StatusOr<envcredit::v1::Role> ParseRole(absl::string_view text);
 // "tokens/ID" or a bare ID -> "tokens/ID". INVALID_ARGUMENT for an empty ID
 // or one with a '/' in it.
 absl::StatusOr<std::string> TokenName(absl::string_view text);
-
-// Tokens in the chosen format; `single` as RenderDecisions
-// (output/record_output.h).
-std::string RenderTokens(const std::vector<envcredit::v1::Token>& list,
-                         OutputFormat format, bool single);
-
-// What `tokens create` prints on stdout: the token and its secret.
-std::string RenderCreatedToken(const envcredit::v1::CreateTokenResponse& r,
-                               OutputFormat format);
 
 }  // namespace envcredit::admin
 
