@@ -5,13 +5,13 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
-#include "admin-cli/enterprise_commands.h"
+#include "admin-cli/base/text.h"
+#include "admin-cli/commands/enterprise_commands.h"
+#include "admin-cli/commands/list_commands.h"
+#include "admin-cli/commands/rating_commands.h"
+#include "admin-cli/commands/record_commands.h"
+#include "admin-cli/commands/token_commands.h"
 #include "admin-cli/exit_codes.h"
-#include "admin-cli/list_commands.h"
-#include "admin-cli/rating_commands.h"
-#include "admin-cli/record_commands.h"
-#include "admin-cli/text.h"
-#include "admin-cli/token_commands.h"
 
 namespace envcredit::admin {
 namespace {
@@ -94,7 +94,8 @@ int RunCli(const std::vector<std::string>& args, const CliEnvironment& env) {
       *env.err << kProgramName << ": internal error: no rating client\n";
       return kExitFailure;
     }
-    code = RunRatingCommand(parsed.command, *env.make_rating_client(global), io);
+    code =
+        RunRatingCommand(parsed.command, *env.make_rating_client(global), io);
   } else if (group == "lists") {
     if (!env.make_list_client) {
       *env.err << kProgramName << ": internal error: no list client\n";

@@ -11,13 +11,12 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-
 #include "admin-cli/args.h"
-#include "admin-cli/enterprise_client.h"
-#include "admin-cli/list_client.h"
-#include "admin-cli/rating_client.h"
-#include "admin-cli/record_client.h"
-#include "admin-cli/token_client.h"
+#include "admin-cli/clients/enterprise_client.h"
+#include "admin-cli/clients/list_client.h"
+#include "admin-cli/clients/rating_client.h"
+#include "admin-cli/clients/record_client.h"
+#include "admin-cli/clients/token_client.h"
 
 namespace envcredit::admin {
 

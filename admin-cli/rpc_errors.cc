@@ -1,8 +1,12 @@
 #include "admin-cli/rpc_errors.h"
 
+#include <optional>
+
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "admin-cli/args.h"
 #include "admin-cli/exit_codes.h"
+#include "admin-cli/retry.h"
 #include "google/protobuf/util/time_util.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -33,44 +37,11 @@ int ExitCodeForStatus(grpc::StatusCode code) {
 }
 
 std::string StatusCodeName(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::OK:
-      return "OK";
-    case grpc::StatusCode::CANCELLED:
-      return "CANCELLED";
-    case grpc::StatusCode::UNKNOWN:
-      return "UNKNOWN";
-    case grpc::StatusCode::INVALID_ARGUMENT:
-      return "INVALID_ARGUMENT";
-    case grpc::StatusCode::DEADLINE_EXCEEDED:
-      return "DEADLINE_EXCEEDED";
-    case grpc::StatusCode::NOT_FOUND:
-      return "NOT_FOUND";
-    case grpc::StatusCode::ALREADY_EXISTS:
-      return "ALREADY_EXISTS";
-    case grpc::StatusCode::PERMISSION_DENIED:
-      return "PERMISSION_DENIED";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED:
-      return "RESOURCE_EXHAUSTED";
-    case grpc::StatusCode::FAILED_PRECONDITION:
-      return "FAILED_PRECONDITION";
-    case grpc::StatusCode::ABORTED:
-      return "ABORTED";
-    case grpc::StatusCode::OUT_OF_RANGE:
-      return "OUT_OF_RANGE";
-    case grpc::StatusCode::UNIMPLEMENTED:
-      return "UNIMPLEMENTED";
-    case grpc::StatusCode::INTERNAL:
-      return "INTERNAL";
-    case grpc::StatusCode::UNAVAILABLE:
-      return "UNAVAILABLE";
-    case grpc::StatusCode::DATA_LOSS:
-      return "DATA_LOSS";
-    case grpc::StatusCode::UNAUTHENTICATED:
-      return "UNAUTHENTICATED";
-    default:
-      return absl::StrCat("CODE_", static_cast<int>(code));
-  }
+  // gRPC's codes are the canonical codes, as absl::StatusCode's are.
+  std::string name =
+      absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
+  if (name.empty()) name = absl::StrCat("CODE_", static_cast<int>(code));
+  return name;
 }
 
 std::string RpcErrorDetails::Field() const {
@@ -92,7 +63,6 @@ RpcErrorDetails DecodeErrorDetails(const grpc::Status& status) {
     google::rpc::ErrorInfo info;
     google::rpc::BadRequest bad_request;
     google::rpc::PreconditionFailure precondition;
-    google::rpc::RetryInfo retry;
     google::rpc::ResourceInfo resource;
     if (any.UnpackTo(&info)) {
       details.reason = info.reason();
@@ -107,13 +77,16 @@ RpcErrorDetails DecodeErrorDetails(const grpc::Status& status) {
         details.precondition_violations.push_back(
             absl::StrCat(v.type(), " ", v.subject(), ": ", v.description()));
       }
-    } else if (any.UnpackTo(&retry)) {
-      details.retry_delay =
-          google::protobuf::util::TimeUtil::ToString(retry.retry_delay());
     } else if (any.UnpackTo(&resource)) {
       details.resource =
           absl::StrCat(resource.resource_type(), " ", resource.resource_name());
     }
+  }
+  // RetryInfo is read where retries are decided (retry.h).
+  if (const std::optional<absl::Duration> delay = RetryInfoDelay(status)) {
+    details.retry_delay = google::protobuf::util::TimeUtil::ToString(
+        google::protobuf::util::TimeUtil::NanosecondsToDuration(
+            absl::ToInt64Nanoseconds(*delay)));
   }
   return details;
 }

@@ -1,5 +1,5 @@
-// Fuzzes the admin CLI's CSV reader (admin-cli/csv_reader.h) and the UTF-8
-// check it relies on (admin-cli/text.h) with any bytes.
+// Fuzzes the admin CLI's CSV reader (admin-cli/import/csv_reader.h) and the UTF-8
+// check it relies on (admin-cli/base/text.h) with any bytes.
 //
 // Properties, besides "no crash, no sanitizer report":
 //  - UTF-8: IsValidUtf8 agrees with an independent validator written from
@@ -29,8 +29,8 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
-#include "admin-cli/csv_reader.h"
-#include "admin-cli/text.h"
+#include "admin-cli/import/csv_reader.h"
+#include "admin-cli/base/text.h"
 #include "fuzz/fuzz_check.h"
 
 namespace {

@@ -1,14 +1,14 @@
 // Test-only: writes the index.html of a small, fixed black-list publication
 // (Chinese names, a mixed-case name, a removal) to the path given as the
 // only argument, with the same renderer `lists export` uses
-// (admin-cli/publication_html.h). tests/browser/index_search_test.py then
+// (admin-cli/publication/publication_html.h). tests/browser/index_search_test.py then
 // drives headless Chromium over it.
 #include <cstdio>
 #include <fstream>
 #include <string>
 
-#include "admin-cli/publication_html.h"
-#include "admin-cli/signing.h"
+#include "admin-cli/publication/publication_html.h"
+#include "admin-cli/publication/signing.h"
 #include "envcredit/v1/lists.pb.h"
 
 namespace {

@@ -1,5 +1,5 @@
 // The CSV reader against RFC 4180 and what spreadsheet programs write.
-#include "admin-cli/csv_reader.h"
+#include "admin-cli/import/csv_reader.h"
 
 #include <string>
 #include <vector>

@@ -40,9 +40,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
-#include "admin-cli/list_client.h"
-#include "admin-cli/publication_html.h"
-#include "admin-cli/signing.h"
+#include "admin-cli/clients/list_client.h"
+#include "admin-cli/publication/publication_html.h"
+#include "admin-cli/publication/signing.h"
+#include "admin-cli/base/record_enums.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -221,7 +222,7 @@ class FakeListClient : public ListClient {
                                 : v1::REMOVAL_NO_LONGER_MEETS);
         removal->set_detail(
             r.list() == v1::BLACK_LIST
-                ? absl::StrCat("expired on ", FormatCivilDate(e.expiry_date()))
+                ? absl::StrCat("expired on ", FormatDate(e.expiry_date()))
                 : "level no longer GREEN");
       }
     }
@@ -307,7 +308,7 @@ class FakeListClient : public ListClient {
       for (v1::PublicationEntry& e : *p.mutable_entries()) {
         e.set_notice_text(absl::StrCat(
             e.enterprise_name(), "：经评价，贵单位截至 ",
-            FormatCivilDate(p.as_of()), " 信用等级为黑色，拟列入黑榜。"));
+            FormatDate(p.as_of()), " 信用等级为黑色，拟列入黑榜。"));
       }
     }
     *out = p;
@@ -438,7 +439,7 @@ class FakeListClient : public ListClient {
     } else if (Day(today) <= Day(p.notice_end_date())) {
       blockers.emplace_back("NOTICE_NOT_ENDED",
                             absl::StrCat("the notice period ends on ",
-                                         FormatCivilDate(p.notice_end_date())));
+                                         FormatDate(p.notice_end_date())));
     }
     int pending = 0;
     for (const v1::Objection& o : objections[p.name()]) {
@@ -546,11 +547,11 @@ class FakeListClient : public ListClient {
   static std::string Canonical(const v1::Publication& p) {
     std::string out =
         absl::StrCat("envcredit list ", ListSlug(p.list()), " ", p.number(),
-                     " as of ", FormatCivilDate(p.as_of()), "\n");
+                     " as of ", FormatDate(p.as_of()), "\n");
     for (const v1::PublicationEntry& e : p.entries()) {
       absl::StrAppend(&out, "entry\t", e.credit_code(), "\t",
                       e.enterprise_name(), "\t",
-                      FormatCivilDate(e.listing_date()), "\n");
+                      FormatDate(e.listing_date()), "\n");
     }
     for (const v1::Removal& r : p.removals()) {
       absl::StrAppend(&out, "removal\t", r.credit_code(), "\t", r.reason(),

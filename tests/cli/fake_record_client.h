@@ -15,7 +15,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "admin-cli/record_client.h"
+#include "admin-cli/clients/record_client.h"
 #include "google/protobuf/util/message_differencer.h"
 
 namespace envcredit::admin::testing {

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "admin-cli/exit_codes.h"
-#include "admin-cli/importer.h"
+#include "admin-cli/import/enterprise_import.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/cli/cli_runner.h"

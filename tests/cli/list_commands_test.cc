@@ -1,7 +1,7 @@
 // The `lists` and `keys` commands, run in-process through RunCli against
 // FakeListClient (tests/cli/fake_list_client.h): output, requests and exit
 // codes; export reproducibility and verify through the command line.
-#include "admin-cli/list_commands.h"
+#include "admin-cli/commands/list_commands.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -18,7 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "admin-cli/cli.h"
 #include "admin-cli/exit_codes.h"
-#include "admin-cli/signing.h"
+#include "admin-cli/publication/signing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/cli/fake_list_client.h"

@@ -1,12 +1,12 @@
 // Display width, table alignment with Chinese text, CSV quoting and JSON.
-#include "admin-cli/output.h"
+#include "admin-cli/output/output.h"
 
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_split.h"
-#include "admin-cli/csv_reader.h"
-#include "admin-cli/text.h"
+#include "admin-cli/import/csv_reader.h"
+#include "admin-cli/base/text.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

@@ -1,8 +1,8 @@
-// The publication folder module (admin-cli/publication_folder.h,
+// The publication folder module (admin-cli/publication/publication_folder.h,
 // publication_html.h, signing.h) on hand-made publications: the files,
 // their formats, reproducibility, and what `verify` catches. No server, no
 // client. doc/publication-folder.md describes what is checked here.
-#include "admin-cli/publication_folder.h"
+#include "admin-cli/publication/publication_folder.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -16,8 +16,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "admin-cli/publication_html.h"
-#include "admin-cli/signing.h"
+#include "admin-cli/publication/publication_html.h"
+#include "admin-cli/publication/signing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

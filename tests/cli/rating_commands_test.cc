@@ -1,6 +1,6 @@
 // The `ratings` commands, run in-process through RunCli against
 // FakeRatingClient (tests/cli/fake_rating_client.h).
-#include "admin-cli/rating_commands.h"
+#include "admin-cli/commands/rating_commands.h"
 
 #include <signal.h>
 #include <unistd.h>
@@ -21,7 +21,7 @@
 #include "absl/strings/str_split.h"
 #include "admin-cli/cli.h"
 #include "admin-cli/exit_codes.h"
-#include "admin-cli/rating_client.h"
+#include "admin-cli/clients/rating_client.h"
 #include "envcredit/v1/ratings.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"

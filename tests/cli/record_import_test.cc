@@ -10,7 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "admin-cli/exit_codes.h"
-#include "admin-cli/record_import.h"
+#include "admin-cli/import/record_import.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/cli/cli_runner.h"

@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "admin-cli/cli.h"
 #include "admin-cli/exit_codes.h"
-#include "admin-cli/token_commands.h"
+#include "admin-cli/commands/token_commands.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

@@ -1,0 +1,92 @@
+#include "admin-cli/clients/list_client.h"
+
+#include "admin-cli/call_context.h"
+#include "envcredit/v1/lists.grpc.pb.h"
+
+namespace envcredit::admin {
+namespace {
+
+class GrpcListClient final : public ListClient {
+ public:
+  explicit GrpcListClient(const CallContext& context)
+      : context_(context),
+        stub_(v1::ListService::NewStub(context.NewChannel())) {}
+
+  grpc::Status ProposePublication(const std::string& call_id,
+                                  const v1::ProposePublicationRequest& request,
+                                  v1::Publication* response) override {
+    return Invoke(context_, call_id, *stub_,
+                  &v1::ListService::Stub::ProposePublication, request,
+                  response);
+  }
+  grpc::Status GetPublication(const std::string& call_id,
+                              const v1::GetPublicationRequest& request,
+                              v1::Publication* response) override {
+    return Invoke(context_, call_id, *stub_,
+                  &v1::ListService::Stub::GetPublication, request, response);
+  }
+  grpc::Status ListPublications(
+      const std::string& call_id, const v1::ListPublicationsRequest& request,
+      v1::ListPublicationsResponse* response) override {
+    return Invoke(context_, call_id, *stub_,
+                  &v1::ListService::Stub::ListPublications, request, response);
+  }
+  grpc::Status StartNotice(const std::string& call_id,
+                           const v1::StartNoticeRequest& request,
+                           v1::Publication* response) override {
+    return Invoke(context_, call_id, *stub_,
+                  &v1::ListService::Stub::StartNotice, request, response);
+  }
+  grpc::Status FileObjection(const std::string& call_id,
+                             const v1::FileObjectionRequest& request,
+                             v1::Objection* response) override {
+    return Invoke(context_, call_id, *stub_,
+                  &v1::ListService::Stub::FileObjection, request, response);
+  }
+  grpc::Status DecideObjection(const std::string& call_id,
+                               const v1::DecideObjectionRequest& request,
+                               v1::Objection* response) override {
+    return Invoke(context_, call_id, *stub_,
+                  &v1::ListService::Stub::DecideObjection, request, response);
+  }
+  grpc::Status ListObjections(const std::string& call_id,
+                              const v1::ListObjectionsRequest& request,
+                              v1::ListObjectionsResponse* response) override {
+    return Invoke(context_, call_id, *stub_,
+                  &v1::ListService::Stub::ListObjections, request, response);
+  }
+  grpc::Status PublishPublication(const std::string& call_id,
+                                  const v1::PublishPublicationRequest& request,
+                                  v1::Publication* response) override {
+    return Invoke(context_, call_id, *stub_,
+                  &v1::ListService::Stub::PublishPublication, request,
+                  response);
+  }
+  grpc::Status ListEntries(const std::string& call_id,
+                           const v1::ListEntriesRequest& request,
+                           v1::ListEntriesResponse* response) override {
+    return Invoke(context_, call_id, *stub_,
+                  &v1::ListService::Stub::ListEntries, request, response);
+  }
+  grpc::Status ApplyRepair(const std::string& call_id,
+                           const v1::ApplyRepairRequest& request,
+                           v1::Repair* response) override {
+    return Invoke(context_, call_id, *stub_,
+                  &v1::ListService::Stub::ApplyRepair, request, response);
+  }
+
+ private:
+  const CallContext context_;
+  const std::unique_ptr<v1::ListService::Stub> stub_;  // thread-safe
+};
+
+}  // namespace
+
+std::unique_ptr<ListClient> NewGrpcListClient(const std::string& server,
+                                              double timeout_seconds,
+                                              const std::string& token) {
+  return std::make_unique<GrpcListClient>(
+      CallContext(server, timeout_seconds, token));
+}
+
+}  // namespace envcredit::admin

@@ -1,0 +1,56 @@
+// What envcredit-admin prints on stdout, in the three --output formats:
+//   table  aligned columns for people; East Asian wide characters count as
+//          two columns, so Chinese names line up;
+//   json   the proto3 JSON mapping (MessageToJsonString): one object for one
+//          resource, an array for a list;
+//   csv    RFC 4180, a header line, CRLF line ends; the first seven columns
+//          are the import format of `enterprises import`.
+#ifndef ENVCREDIT_ADMIN_CLI_OUTPUT_OUTPUT_H_
+#define ENVCREDIT_ADMIN_CLI_OUTPUT_OUTPUT_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "admin-cli/args.h"
+#include "envcredit/v1/enterprise.pb.h"
+
+namespace envcredit::admin {
+
+struct Table {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;  // each as wide as the header
+};
+
+// Columns padded to the widest cell (display width), two spaces apart, no
+// trailing spaces; control characters in cells become spaces.
+std::string RenderTable(const Table& table);
+
+// One RFC 4180 field: quoted (with inner quotes doubled) when it holds a
+// comma, a quote, CR or LF, or starts or ends with a space.
+std::string CsvField(absl::string_view value);
+
+// The header and every row as RFC 4180 records ending in CRLF.
+std::string RenderCsv(const Table& table);
+
+// Enterprises as the chosen format. `single` prints one resource: a
+// FIELD/VALUE table, or a JSON object instead of an array.
+std::string RenderEnterprises(
+    const std::vector<envcredit::v1::Enterprise>& list, OutputFormat format,
+    bool single);
+
+// The proto3 JSON of one enterprise (lowerCamelCase names, every field
+// present); compact unless `pretty`.
+std::string EnterpriseJson(const envcredit::v1::Enterprise& enterprise,
+                           bool pretty);
+
+// Field/value pairs (e.g. an import summary) in the chosen format: a
+// two-column table, one JSON object with numbers left bare when they look
+// like integers, or a CSV header and one line.
+std::string RenderRecord(
+    const std::vector<std::pair<std::string, std::string>>& fields,
+    OutputFormat format);
+
+}  // namespace envcredit::admin
+
+#endif  // ENVCREDIT_ADMIN_CLI_OUTPUT_OUTPUT_H_
