@@ -254,10 +254,12 @@ absl::Status AccessControl::Take(const std::string& hash, absl::Time now) {
     bucket = it->second.get();
   }
   absl::MutexLock lock(&bucket->mu);
-  bucket->level = std::min(
-      options_.burst,
-      bucket->level + absl::ToDoubleSeconds(now - bucket->updated) *
-                          options_.rate_per_second);
+  // Calls of one token race to this lock: a `now` older than the last
+  // update refills nothing.
+  const double elapsed_s =
+      std::max(0.0, absl::ToDoubleSeconds(now - bucket->updated));
+  bucket->level = std::min(options_.burst,
+                           bucket->level + elapsed_s * options_.rate_per_second);
   bucket->updated = std::max(bucket->updated, now);
   if (bucket->level >= 1) {
     bucket->level -= 1;
@@ -333,7 +335,8 @@ absl::StatusOr<Caller> AccessControl::Check(
   if (caller.ok()) return caller;
   // The reason leads the message, as clients and operators grep for it
   // (ErrorInfo carries it too).
-  const std::string reason = ErrorReason(caller.status());
+  std::string reason = ErrorReason(caller.status());
+  if (reason.empty()) reason = absl::StatusCodeToString(caller.status().code());
   absl::Status denial =
       MakeError(caller.status().code(), reason,
                 absl::StrCat(reason, ": ", caller.status().message()));

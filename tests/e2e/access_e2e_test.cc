@@ -37,47 +37,21 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// Calls `method` with an empty request through a generic stub: what the
-// server answers before (or without) parsing anything.
-grpc::StatusCode CallRaw(const std::shared_ptr<grpc::Channel>& channel,
-                         const std::string& method) {
+// Calls `method` with `bytes` as the request, as they are, through a
+// generic stub on `channel`, carrying each of `authorizations` as an
+// `authorization` metadata entry; the status.
+grpc::Status CallWithBytes(const std::shared_ptr<grpc::Channel>& channel,
+                           const std::string& method, const std::string& bytes,
+                           const std::vector<std::string>& authorizations = {}) {
   grpc::GenericStub stub(channel);
   grpc::ClientContext context;
+  for (const std::string& value : authorizations) context.AddMetadata("authorization", value);
   // A server-streaming method (…/Watch…) that passed access control keeps
   // the call open: its deadline ends it (DEADLINE_EXCEEDED, which is past
   // access control too). Unary methods answer at once.
   const bool streaming = method.find("/Watch") != std::string::npos;
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::seconds(streaming ? 2 : 10));
-  grpc::Slice empty;
-  grpc::ByteBuffer request(&empty, 1);
-  grpc::ByteBuffer response;
-  std::mutex mu;
-  std::condition_variable done_cv;
-  bool done = false;
-  grpc::Status result;
-  stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,
-                 [&](grpc::Status status) {
-                   std::lock_guard<std::mutex> lock(mu);
-                   result = std::move(status);
-                   done = true;
-                   done_cv.notify_one();
-                 });
-  std::unique_lock<std::mutex> lock(mu);
-  done_cv.wait(lock, [&] { return done; });
-  return result.error_code();
-}
-
-// Calls `method` with `request` bytes as they are, carrying each of
-// `authorizations` as an `authorization` metadata entry (and `request_id` as
-// x-request-id when given); the status.
-grpc::Status CallBytes(const std::string& address, const std::string& method,
-                       const std::string& bytes,
-                       const std::vector<std::string>& authorizations) {
-  grpc::GenericStub stub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-  grpc::ClientContext context;
-  for (const std::string& value : authorizations) context.AddMetadata("authorization", value);
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   grpc::Slice slice(bytes);
   grpc::ByteBuffer request(&slice, 1);
   grpc::ByteBuffer response;
@@ -95,6 +69,22 @@ grpc::Status CallBytes(const std::string& address, const std::string& method,
   std::unique_lock<std::mutex> lock(mu);
   done_cv.wait(lock, [&] { return done; });
   return result;
+}
+
+// Calls `method` with an empty request through a generic stub: what the
+// server answers before (or without) parsing anything.
+grpc::StatusCode CallRaw(const std::shared_ptr<grpc::Channel>& channel,
+                         const std::string& method) {
+  return CallWithBytes(channel, method, "").error_code();
+}
+
+// The same on a plain channel to `address`, with the given `authorization`
+// entries (none, one, or several).
+grpc::Status CallBytes(const std::string& address, const std::string& method,
+                       const std::string& bytes,
+                       const std::vector<std::string>& authorizations) {
+  return CallWithBytes(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()),
+                       method, bytes, authorizations);
 }
 
 // A CreateEnterprise request for a fresh code; with `not_utf8` its display
