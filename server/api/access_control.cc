@@ -207,9 +207,8 @@ void AccessControl::Forget(absl::string_view token_hash) {
   shard.cache.erase(hash);
 }
 
-absl::StatusOr<domain::Token> AccessControl::Lookup(const std::string& hash,
-                                                    absl::Time now,
-                                                    bool may_read) {
+absl::StatusOr<domain::Token> AccessControl::Lookup(
+    const std::string& hash, absl::Time now, absl::FunctionRef<bool()> may_read) {
   Shard& shard = ShardOf(hash);
   {
     absl::ReaderMutexLock lock(&shard.mu);
@@ -218,7 +217,7 @@ absl::StatusOr<domain::Token> AccessControl::Lookup(const std::string& hash,
       return it->second.token;
     }
   }
-  if (!may_read) {
+  if (!may_read()) {
     return MakeError(absl::StatusCode::kResourceExhausted, "TOO_MANY_DENIALS",
                      "too many refused calls from this address; retry later");
   }
@@ -275,7 +274,7 @@ absl::Status AccessControl::Take(const std::string& hash, absl::Time now) {
 
 absl::StatusOr<Caller> AccessControl::Decide(
     absl::string_view method, absl::Span<const absl::string_view> authorizations,
-    absl::string_view peer, std::string* actor) {
+    absl::FunctionRef<std::string()> peer, std::string* actor) {
   *actor = authorizations.empty() ? "anonymous" : "unknown-token";
   const std::vector<Role>* allowed = AllowedRoles(method);
   if (allowed == nullptr) {
@@ -301,9 +300,11 @@ absl::StatusOr<Caller> AccessControl::Decide(
   const std::string hash =
       HashTokenSecret(authorization.substr(kBearer.size()));
   // A peer that has used up its budget of denials gets no database reads:
-  // only tokens this process already knows.
-  const bool may_read = denials_ == nullptr || !denials_->OverBudget(peer);
-  absl::StatusOr<domain::Token> token = Lookup(hash, now, may_read);
+  // only tokens this process already knows. (Asked on a cache miss only:
+  // the hot path never touches the denial log's lock.)
+  absl::StatusOr<domain::Token> token = Lookup(hash, now, [&] {
+    return denials_ == nullptr || !denials_->OverBudget(peer());
+  });
   if (!token.ok()) {
     if (token.status().code() == absl::StatusCode::kNotFound) {
       return Unauthenticated("TOKEN_UNKNOWN", "unknown token");
@@ -330,6 +331,12 @@ absl::StatusOr<Caller> AccessControl::Decide(
 absl::StatusOr<Caller> AccessControl::Check(
     absl::string_view method, absl::Span<const absl::string_view> authorizations,
     absl::string_view peer) {
+  return Check(method, authorizations, [peer] { return std::string(peer); });
+}
+
+absl::StatusOr<Caller> AccessControl::Check(
+    absl::string_view method, absl::Span<const absl::string_view> authorizations,
+    absl::FunctionRef<std::string()> peer) {
   std::string actor;
   absl::StatusOr<Caller> caller = Decide(method, authorizations, peer, &actor);
   if (caller.ok()) return caller;
@@ -344,7 +351,7 @@ absl::StatusOr<Caller> AccessControl::Check(
   // caller: do not log or audit one per call (the outage is logged once by
   // the health check).
   if (denials_ != nullptr && denial.code() != absl::StatusCode::kUnavailable) {
-    denials_->Record(Denial{std::string(peer), std::move(actor),
+    denials_->Record(Denial{peer(), std::move(actor),
                             std::string(method), denial.code(), reason});
   }
   return denial;
@@ -357,7 +364,10 @@ absl::StatusOr<Caller> AccessControl::Check(
   for (auto [it, end] = metadata.equal_range("authorization"); it != end; ++it) {
     authorizations.emplace_back(it->second.data(), it->second.size());
   }
-  return Check(method, authorizations, PeerAddress(context.peer()));
+  // The peer only when needed (a denial, a cache miss): gRPC builds the
+  // string on every call of peer().
+  return Check(method, authorizations,
+               [&context] { return PeerAddress(context.peer()); });
 }
 
 }  // namespace envcredit::api

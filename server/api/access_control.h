@@ -33,6 +33,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
@@ -131,12 +132,17 @@ class AccessControl {
   // The decision; `actor` receives who asked for the denial record.
   absl::StatusOr<Caller> Decide(absl::string_view method,
                                 absl::Span<const absl::string_view> authorizations,
-                                absl::string_view peer, std::string* actor);
+                                absl::FunctionRef<std::string()> peer,
+                                std::string* actor);
+  // Check with the peer's address computed only when needed.
+  absl::StatusOr<Caller> Check(absl::string_view method,
+                               absl::Span<const absl::string_view> authorizations,
+                               absl::FunctionRef<std::string()> peer);
   Shard& ShardOf(const std::string& hash);
-  // The token from the cache, or from the database when `may_read` (else
-  // RESOURCE_EXHAUSTED, TOO_MANY_DENIALS).
+  // The token from the cache, or on a miss from the database when
+  // `may_read()` (else RESOURCE_EXHAUSTED, TOO_MANY_DENIALS).
   absl::StatusOr<domain::Token> Lookup(const std::string& hash, absl::Time now,
-                                       bool may_read);
+                                       absl::FunctionRef<bool()> may_read);
   // OK, or RESOURCE_EXHAUSTED saying when to retry.
   absl::Status Take(const std::string& hash, absl::Time now);
 
