@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
@@ -32,6 +33,7 @@
 #include "server/api/access_control.h"
 #include "server/api/access_log.h"
 #include "server/api/audit_service.h"
+#include "server/api/denial_log.h"
 #include "server/api/enterprise_service.h"
 #include "server/api/list_service.h"
 #include "server/api/malformed_request.h"
@@ -91,6 +93,16 @@ ABSL_FLAG(std::string, tls_client_ca, "",
 ABSL_FLAG(double, rate_limit_per_second, 1000,
           "sustained calls per second allowed to one token");
 ABSL_FLAG(double, rate_limit_burst, 2000, "calls one token may burst");
+ABSL_FLAG(double, denials_per_peer_per_second, 10,
+          "refused calls per second from one client address that are logged "
+          "and audited one by one; beyond this and the burst they are counted "
+          "into one summary per address and interval, and that address gets "
+          "no database look-up of tokens this server does not know yet");
+ABSL_FLAG(double, denials_per_peer_burst, 50,
+          "refused calls one client address may burst before its denials are "
+          "summarised (see --denials_per_peer_per_second)");
+ABSL_FLAG(int, denial_summary_seconds, 10,
+          "how often the summaries of counted denials are written");
 ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024,
           "largest request message accepted");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
@@ -261,22 +273,19 @@ int Run() {
   access_options.rate_per_second = absl::GetFlag(FLAGS_rate_limit_per_second);
   access_options.burst = absl::GetFlag(FLAGS_rate_limit_burst);
   storage::MysqlAuditLog audit_log(database->get());
-  auto auth = std::make_shared<api::AuthProcessor>(
-      &tokens, access_options, [&audit_log](const api::Denial& denial) {
-        LogWarning(absl::StrCat("denied method=", denial.method, " actor=",
-                                denial.actor, " code=", denial.outcome,
-                                " reason=", denial.reason));
-        domain::AuditEntry entry;
-        entry.actor = denial.actor;
-        entry.method = denial.method;
-        entry.outcome = denial.outcome;
-        entry.reason = denial.reason;
-        // Best effort: a denial must not wait on, or fail with, the database.
-        if (absl::Status status = audit_log.Append(entry); !status.ok()) {
-          LogWarning(absl::StrCat("denial not audited: ", status.ToString()));
-        }
-      });
-  (*credentials)->SetAuthMetadataProcessor(auth);
+  api::DenialLogOptions denial_options;
+  denial_options.per_peer_per_second = absl::GetFlag(FLAGS_denials_per_peer_per_second);
+  denial_options.per_peer_burst = absl::GetFlag(FLAGS_denials_per_peer_burst);
+  denial_options.summary_interval =
+      absl::Seconds(std::max(1, absl::GetFlag(FLAGS_denial_summary_seconds)));
+  api::DenialLog denials(&audit_log, denial_options);
+  denials.Start();
+  // The access check runs inline at the top of every handler (and, for
+  // requests that cannot be parsed, in the access-log interceptor); the
+  // transport credentials only decide who may connect.
+  api::AccessControl access(&tokens, access_options, &denials);
+  api::AccessLogWriter access_log;
+  access_log.Start();
 
   // Ratings: the policies, the writer every repository re-rates through, the
   // cache and change feed it reports to, and the daily roll.
@@ -322,15 +331,15 @@ int Run() {
   daily_roll.Start();
 
   storage::MysqlEnterpriseRepository enterprises(database->get(), &rating_writer);
-  api::EnterpriseService enterprise_service(&enterprises, &audit_log);
+  api::EnterpriseService enterprise_service(&access, &enterprises, &audit_log);
   storage::MysqlRecordRepository records(database->get(), &rating_writer);
-  api::RecordService record_service(&records, &audit_log, clock);
-  api::RatingService rating_service(&rating_store, &rating_cache, &feed, &calculator,
+  api::RecordService record_service(&access, &records, &audit_log, clock);
+  api::RatingService rating_service(&access, &rating_store, &rating_cache, &feed, &calculator,
                                     &audit_log, clock);
   storage::MysqlListRepository lists(database->get(), &rating_writer);
-  api::ListService list_service(&lists, &audit_log, clock);
-  api::AuditService audit_service(&audit_log);
-  api::TokenService token_service(&tokens, auth.get(), &audit_log);
+  api::ListService list_service(&access, &lists, &audit_log, clock);
+  api::AuditService audit_service(&access, &audit_log);
+  api::TokenService token_service(&access, &tokens, &audit_log);
 
   api::InstallProtobufLogCapture();
   grpc::EnableDefaultHealthCheckService(true);
@@ -347,7 +356,8 @@ int Run() {
   builder.RegisterService(&token_service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
-  interceptors.push_back(std::make_unique<api::AccessLogInterceptorFactory>());
+  interceptors.push_back(
+      std::make_unique<api::AccessLogInterceptorFactory>(&access, &audit_log, &access_log));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) {
@@ -374,6 +384,8 @@ int Run() {
   server->Shutdown(absl::ToChronoTime(
       absl::Now() + absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds))));
   server->Wait();
+  access_log.Stop();  // every access line of the drained calls, written
+  denials.Stop();     // the last summaries
   LogInfo("stopped");
   return 0;
 }

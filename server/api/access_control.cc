@@ -3,15 +3,19 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <functional>
 #include <utility>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
 #include "common/errors.h"
 #include "common/log.h"
+#include "common/status_macros.h"
 #include "server/api/request_digest.h"
 
 namespace envcredit::api {
@@ -101,38 +105,48 @@ const absl::flat_hash_map<std::string, const std::vector<Role>*>& Table() {
 
 constexpr absl::string_view kBearer = "Bearer ";
 
+// The methods that write, by name after the service: audited whatever their
+// outcome (audit.proto), also when their request cannot be parsed.
+const absl::flat_hash_map<std::string, bool>& Writes() {
+  static const auto* writes = new absl::flat_hash_map<std::string, bool>{
+      {"/envcredit.v1.EnterpriseService/CreateEnterprise", true},
+      {"/envcredit.v1.EnterpriseService/UpdateEnterprise", true},
+      {"/envcredit.v1.RecordService/CreateCommitment", true},
+      {"/envcredit.v1.RecordService/CheckCommitmentItem", true},
+      {"/envcredit.v1.RecordService/CreatePenaltyDecision", true},
+      {"/envcredit.v1.RecordService/BatchCreatePenaltyDecisions", true},
+      {"/envcredit.v1.RecordService/MarkPenaltyDecisionRectified", true},
+      {"/envcredit.v1.RecordService/RevokePenaltyDecision", true},
+      {"/envcredit.v1.RecordService/CreateComplaint", true},
+      {"/envcredit.v1.RecordService/CreateIncident", true},
+      {"/envcredit.v1.RatingService/RollRatings", true},
+      {"/envcredit.v1.RatingService/RescoreRatings", true},
+      {"/envcredit.v1.ListService/ProposePublication", true},
+      {"/envcredit.v1.ListService/StartNotice", true},
+      {"/envcredit.v1.ListService/FileObjection", true},
+      {"/envcredit.v1.ListService/DecideObjection", true},
+      {"/envcredit.v1.ListService/PublishPublication", true},
+      {"/envcredit.v1.ListService/ApplyRepair", true},
+      {"/envcredit.v1.TokenService/CreateToken", true},
+      {"/envcredit.v1.TokenService/RevokeToken", true},
+  };
+  return *writes;
+}
+
 absl::Status Unauthenticated(absl::string_view reason,
                              absl::string_view message) {
   return MakeError(absl::StatusCode::kUnauthenticated, reason, message);
 }
 
-// Labels of tokens that passed AuthProcessor, by hash, for ActorOf. Shared
-// by the process (a cache of facts, not configuration), bounded.
-absl::Mutex labels_mu(absl::kConstInit);
-absl::flat_hash_map<std::string, std::string>* labels
-    ABSL_GUARDED_BY(labels_mu) = nullptr;
-
-void RememberLabel(const std::string& hash, const std::string& label) {
-  absl::MutexLock lock(&labels_mu);
-  if (labels == nullptr) labels = new absl::flat_hash_map<std::string, std::string>();
-  if (labels->size() > 100000) labels->clear();
-  (*labels)[hash] = label;
-}
-
 }  // namespace
-
-std::string LabelOfAuthenticatedToken(absl::string_view authorization) {
-  if (!absl::StartsWith(authorization, kBearer)) return "";
-  const std::string hash = HashTokenSecret(authorization.substr(kBearer.size()));
-  absl::MutexLock lock(&labels_mu);
-  if (labels == nullptr) return "";
-  auto it = labels->find(hash);
-  return it == labels->end() ? "" : it->second;
-}
 
 const std::vector<Role>* AllowedRoles(absl::string_view method) {
   auto it = Table().find(method);
   return it == Table().end() ? nullptr : it->second;
+}
+
+bool IsWriteMethod(absl::string_view method) {
+  return Writes().contains(method);
 }
 
 std::vector<std::string> MethodsInRoleTable() {
@@ -157,53 +171,100 @@ std::string NewTokenSecret() {
 
 std::string HashTokenSecret(absl::string_view secret) { return Sha256(secret); }
 
-AuthProcessor::AuthProcessor(domain::TokenRepository* tokens,
-                             AccessControlOptions options,
-                             std::function<void(const Denial&)> on_denial)
-    : tokens_(tokens), options_(options), on_denial_(std::move(on_denial)) {}
-
-void AuthProcessor::Forget(absl::string_view token_hash) {
-  absl::MutexLock lock(&mu_);
-  cache_.erase(std::string(token_hash));
+std::string PeerAddress(absl::string_view grpc_peer) {
+  absl::string_view rest = grpc_peer;
+  if (size_t colon = rest.find(':');
+      colon != absl::string_view::npos &&
+      (absl::StartsWith(rest, "ipv4:") || absl::StartsWith(rest, "ipv6:"))) {
+    rest = rest.substr(colon + 1);
+  } else {
+    return std::string(grpc_peer);
+  }
+  if (size_t port = rest.rfind(':'); port != absl::string_view::npos &&
+                                     (rest.front() != '[' || rest[port - 1] == ']')) {
+    rest = rest.substr(0, port);
+  }
+  // gRPC percent-encodes the brackets of IPv6 peers.
+  std::string out(rest);
+  absl::StrReplaceAll({{"%5B", "["}, {"%5D", "]"}}, &out);
+  return out;
 }
 
-absl::StatusOr<domain::Token> AuthProcessor::Lookup(const std::string& hash,
-                                                    absl::Time now) {
+AccessControl::AccessControl(domain::TokenRepository* tokens,
+                             AccessControlOptions options, DenialLog* denials)
+    : tokens_(tokens), options_(options), denials_(denials) {}
+
+AccessControl::Shard& AccessControl::ShardOf(const std::string& hash) {
+  // The hash is SHA-256: any byte of it is uniform.
+  const unsigned char first = hash.empty() ? 0 : static_cast<unsigned char>(hash[0]);
+  return shards_[first % kShards];
+}
+
+void AccessControl::Forget(absl::string_view token_hash) {
+  const std::string hash(token_hash);
+  Shard& shard = ShardOf(hash);
+  absl::MutexLock lock(&shard.mu);
+  shard.cache.erase(hash);
+}
+
+absl::StatusOr<domain::Token> AccessControl::Lookup(
+    const std::string& hash, absl::Time now, absl::FunctionRef<bool()> may_read) {
+  Shard& shard = ShardOf(hash);
   {
-    absl::MutexLock lock(&mu_);
-    auto it = cache_.find(hash);
-    if (it != cache_.end() && now - it->second.fetched < options_.cache_ttl) {
+    absl::ReaderMutexLock lock(&shard.mu);
+    auto it = shard.cache.find(hash);
+    if (it != shard.cache.end() && now - it->second.fetched < options_.cache_ttl) {
       return it->second.token;
     }
+  }
+  if (!may_read()) {
+    return MakeError(absl::StatusCode::kResourceExhausted, "TOO_MANY_DENIALS",
+                     "too many refused calls from this address; retry later");
   }
   absl::StatusOr<domain::Token> token = tokens_->FindByHash(hash);
   // Only answers are cached; a database outage is not remembered.
   if (token.ok() || token.status().code() == absl::StatusCode::kNotFound) {
-    absl::MutexLock lock(&mu_);
-    if (cache_.size() > 100000) cache_.clear();  // bound memory
-    cache_[hash] = CachedToken{token, now};
+    absl::MutexLock lock(&shard.mu);
+    if (shard.cache.size() > 100000 / kShards) shard.cache.clear();  // bound memory
+    shard.cache[hash] = CachedToken{token, now};
   }
   return token;
 }
 
-absl::Status AuthProcessor::Take(const std::string& hash, absl::Time now) {
-  absl::MutexLock lock(&mu_);
-  auto [it, inserted] = buckets_.try_emplace(hash);
-  Bucket& bucket = it->second;
-  if (inserted) {
-    bucket.level = options_.burst;
-    bucket.updated = now;
+absl::Status AccessControl::Take(const std::string& hash, absl::Time now) {
+  Shard& shard = ShardOf(hash);
+  Bucket* bucket = nullptr;
+  {
+    absl::ReaderMutexLock lock(&shard.mu);
+    auto it = shard.buckets.find(hash);
+    if (it != shard.buckets.end()) bucket = it->second.get();
   }
-  bucket.level = std::min(
-      options_.burst,
-      bucket.level + absl::ToDoubleSeconds(now - bucket.updated) *
-                         options_.rate_per_second);
-  bucket.updated = now;
-  if (bucket.level >= 1) {
-    bucket.level -= 1;
+  if (bucket == nullptr) {
+    absl::MutexLock lock(&shard.mu);
+    // Buckets of valid tokens only, and never erased: at most one per token
+    // ever issued, so no bound is needed and a pointer stays valid.
+    auto [it, inserted] = shard.buckets.try_emplace(hash);
+    if (inserted) {
+      it->second = std::make_unique<Bucket>();
+      absl::MutexLock bucket_lock(&it->second->mu);
+      it->second->level = options_.burst;
+      it->second->updated = now;
+    }
+    bucket = it->second.get();
+  }
+  absl::MutexLock lock(&bucket->mu);
+  // Calls of one token race to this lock: a `now` older than the last
+  // update refills nothing.
+  const double elapsed_s =
+      std::max(0.0, absl::ToDoubleSeconds(now - bucket->updated));
+  bucket->level = std::min(options_.burst,
+                           bucket->level + elapsed_s * options_.rate_per_second);
+  bucket->updated = std::max(bucket->updated, now);
+  if (bucket->level >= 1) {
+    bucket->level -= 1;
     return absl::OkStatus();
   }
-  const double wait_ms = (1 - bucket.level) / options_.rate_per_second * 1000;
+  const double wait_ms = (1 - bucket->level) / options_.rate_per_second * 1000;
   return MakeError(
       absl::StatusCode::kResourceExhausted, "RATE_LIMITED",
       absl::StrFormat("rate limit of %.0f calls/s for this token exceeded; "
@@ -211,20 +272,26 @@ absl::Status AuthProcessor::Take(const std::string& hash, absl::Time now) {
                       options_.rate_per_second, std::max(1.0, wait_ms)));
 }
 
-absl::StatusOr<domain::Token> AuthProcessor::Authorize(
-    absl::string_view method, absl::string_view authorization,
-    std::string* actor) {
-  if (actor != nullptr) *actor = authorization.empty() ? "anonymous" : "unknown-token";
+absl::StatusOr<Caller> AccessControl::Decide(
+    absl::string_view method, absl::Span<const absl::string_view> authorizations,
+    absl::FunctionRef<std::string()> peer, std::string* actor) {
+  *actor = authorizations.empty() ? "anonymous" : "unknown-token";
   const std::vector<Role>* allowed = AllowedRoles(method);
   if (allowed == nullptr) {
     return MakeError(absl::StatusCode::kPermissionDenied, "METHOD_NOT_ALLOWED",
-                     absl::StrCat(method, " is not open to any role"));
+                     "this method is not open to any role");
   }
-  if (allowed->empty()) return domain::Token{};  // anonymous method
-  if (authorization.empty()) {
+  if (allowed->empty()) return Caller{};  // anonymous method
+  if (authorizations.empty()) {
     return Unauthenticated("TOKEN_MISSING",
                            "missing `authorization: Bearer <token>` metadata");
   }
+  if (authorizations.size() > 1) {
+    return Unauthenticated("TOKEN_DUPLICATED",
+                           "a call must carry exactly one `authorization` "
+                           "metadata entry");
+  }
+  const absl::string_view authorization = authorizations[0];
   if (!absl::StartsWith(authorization, kBearer)) {
     return Unauthenticated("TOKEN_MALFORMED",
                            "authorization must be `Bearer <token>`");
@@ -232,14 +299,19 @@ absl::StatusOr<domain::Token> AuthProcessor::Authorize(
   const absl::Time now = absl::Now();
   const std::string hash =
       HashTokenSecret(authorization.substr(kBearer.size()));
-  absl::StatusOr<domain::Token> token = Lookup(hash, now);
+  // A peer that has used up its budget of denials gets no database reads:
+  // only tokens this process already knows. (Asked on a cache miss only:
+  // the hot path never touches the denial log's lock.)
+  absl::StatusOr<domain::Token> token = Lookup(hash, now, [&] {
+    return denials_ == nullptr || !denials_->OverBudget(peer());
+  });
   if (!token.ok()) {
     if (token.status().code() == absl::StatusCode::kNotFound) {
       return Unauthenticated("TOKEN_UNKNOWN", "unknown token");
     }
-    return token.status();  // UNAVAILABLE: the database is down
+    return token.status();  // UNAVAILABLE (database down), TOO_MANY_DENIALS
   }
-  if (actor != nullptr) *actor = token->label;
+  *actor = token->label;
   if (token->revoke_time.has_value()) {
     return Unauthenticated("TOKEN_REVOKED", "the token was revoked");
   }
@@ -252,44 +324,50 @@ absl::StatusOr<domain::Token> AuthProcessor::Authorize(
                      absl::StrCat("role ", domain::RoleName(token->role),
                                   " may not call ", method));
   }
-  if (absl::Status rate = Take(hash, now); !rate.ok()) return rate;
-  return token;
+  RETURN_IF_ERROR(Take(hash, now));
+  return Caller{token->id, token->role, token->label};
 }
 
-grpc::Status AuthProcessor::Process(const InputMetadata& auth_metadata,
-                                    grpc::AuthContext* context,
-                                    OutputMetadata* consumed_auth_metadata,
-                                    OutputMetadata* response_metadata) {
-  std::string method, authorization;
-  for (const auto& [key, value] : auth_metadata) {
-    if (key == ":path") method.assign(value.data(), value.size());
-    if (key == "authorization") authorization.assign(value.data(), value.size());
-  }
+absl::StatusOr<Caller> AccessControl::Check(
+    absl::string_view method, absl::Span<const absl::string_view> authorizations,
+    absl::string_view peer) {
+  return Check(method, authorizations, [peer] { return std::string(peer); });
+}
+
+absl::StatusOr<Caller> AccessControl::Check(
+    absl::string_view method, absl::Span<const absl::string_view> authorizations,
+    absl::FunctionRef<std::string()> peer) {
   std::string actor;
-  absl::StatusOr<domain::Token> token = Authorize(method, authorization, &actor);
-  if (!token.ok()) {
-    // A database outage while looking the token up is not a denial of the
-    // caller: do not log or audit one per call (the outage is logged once
-    // by the health check).
-    if (on_denial_ && token.status().code() != absl::StatusCode::kUnavailable) {
-      on_denial_(Denial{
-          actor, method,
-          absl::StatusCodeToString(token.status().code()),
-          ErrorReason(token.status())});
-    }
-    return grpc::Status(static_cast<grpc::StatusCode>(token.status().code()),
-                        absl::StrCat(ErrorReason(token.status()), ": ",
-                                     token.status().message()));
+  absl::StatusOr<Caller> caller = Decide(method, authorizations, peer, &actor);
+  if (caller.ok()) return caller;
+  // The reason leads the message, as clients and operators grep for it
+  // (ErrorInfo carries it too).
+  std::string reason = ErrorReason(caller.status());
+  if (reason.empty()) reason = absl::StatusCodeToString(caller.status().code());
+  absl::Status denial =
+      MakeError(caller.status().code(), reason,
+                absl::StrCat(reason, ": ", caller.status().message()));
+  // A database outage while looking the token up is not a denial of the
+  // caller: do not log or audit one per call (the outage is logged once by
+  // the health check).
+  if (denials_ != nullptr && denial.code() != absl::StatusCode::kUnavailable) {
+    denials_->Record(Denial{peer(), std::move(actor),
+                            std::string(method), denial.code(), reason});
   }
-  // Not context->AddProperty: gRPC hands every call of a connection the
-  // same AuthContext, so per-call properties would race and pile up, and
-  // calls with different tokens on one connection would share an actor.
-  // The handler finds its actor from its own metadata (ActorOf).
-  if (!token->label.empty()) {
-    RememberLabel(HashTokenSecret(authorization.substr(kBearer.size())),
-                  token->label);
+  return denial;
+}
+
+absl::StatusOr<Caller> AccessControl::Check(
+    absl::string_view method, const grpc::ServerContextBase& context) {
+  absl::InlinedVector<absl::string_view, 1> authorizations;
+  const auto& metadata = context.client_metadata();
+  for (auto [it, end] = metadata.equal_range("authorization"); it != end; ++it) {
+    authorizations.emplace_back(it->second.data(), it->second.size());
   }
-  return grpc::Status::OK;
+  // The peer only when needed (a denial, a cache miss): gRPC builds the
+  // string on every call of peer().
+  return Check(method, authorizations,
+               [&context] { return PeerAddress(context.peer()); });
 }
 
 }  // namespace envcredit::api

@@ -1,8 +1,14 @@
 #include "server/api/access_log.h"
 
+#include <unistd.h>
+
 #include <atomic>
+#include <cerrno>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -10,6 +16,8 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/log.h"
+#include "server/api/grpc_status.h"
+#include "server/api/log_value.h"
 #include "server/api/malformed_request.h"
 
 namespace envcredit::api {
@@ -34,8 +42,15 @@ bool AcceptableRequestId(grpc::string_ref id) {
 
 class AccessLogInterceptor final : public grpc::experimental::Interceptor {
  public:
-  explicit AccessLogInterceptor(grpc::experimental::ServerRpcInfo* info)
-      : method_(info->method()), start_(absl::Now()) {}
+  AccessLogInterceptor(grpc::experimental::ServerRpcInfo* info,
+                       AccessControl* access, domain::AuditLog* audit,
+                       AccessLogWriter* writer)
+      : info_(info),
+        method_(info->method()),
+        start_(absl::Now()),
+        access_(access),
+        audit_(audit),
+        writer_(writer) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
@@ -53,41 +68,151 @@ class AccessLogInterceptor final : public grpc::experimental::Interceptor {
     if (methods->QueryInterceptionHookPoint(
             InterceptionHookPoints::PRE_SEND_STATUS)) {
       grpc::Status status = methods->GetSendStatus();
-      if (auto replacement = ReplacementForUnparsableRequest(method_, status)) {
-        status = *replacement;
+      if (std::optional<grpc::Status> replacement = NoHandlerAnswer(status)) {
+        status = *std::move(replacement);
         methods->ModifySendStatus(status);
-      } else {
-        // Parsed fine: nothing captured on this thread belongs to this call.
-        // (Not cleared earlier: gRPC parses the request before it runs the
-        // receive hooks, on the thread that then sends the status.)
-        ClearCapturedInvalidField();
       }
-      LogInfo(absl::StrFormat(
-          "access method=%s code=%s duration_ms=%.3f request_id=%s", method_,
+      writer_->Write(absl::StrFormat(
+          "access method=%s code=%s duration_ms=%.3f request_id=%s",
+          LogValue(method_),
           absl::StatusCodeToString(
               static_cast<absl::StatusCode>(status.error_code())),
-          absl::ToDoubleMilliseconds(absl::Now() - start_), RequestId()));
+          absl::ToDoubleMilliseconds(absl::Now() - start_),
+          LogValue(RequestId())));
     }
     methods->Proceed();
   }
 
  private:
+  // The answer to a call no handler of ours saw (see access_log.h), or
+  // nullopt to keep gRPC's or the handler's.
+  std::optional<grpc::Status> NoHandlerAnswer(const grpc::Status& status) {
+    std::optional<absl::Status> unparsable = UnparsableRequestError(method_, status);
+    if (!unparsable.has_value()) {
+      // Parsed fine: nothing captured on this thread belongs to this call.
+      // (Not cleared earlier: gRPC parses the request before it runs the
+      // receive hooks, on the thread that then sends the status.)
+      ClearCapturedInvalidField();
+      if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED &&
+          AllowedRoles(method_) == nullptr && info_->server_context() != nullptr) {
+        // Not one of our methods: the check denies it (and records that).
+        absl::StatusOr<Caller> caller =
+            access_->Check(method_, *info_->server_context());
+        if (!caller.ok()) return ToGrpcStatus(caller.status());
+      }
+      return std::nullopt;
+    }
+    if (info_->server_context() == nullptr) return ToGrpcStatus(*unparsable);
+    // The check the handler would have made first.
+    absl::StatusOr<Caller> caller = access_->Check(method_, *info_->server_context());
+    if (!caller.ok()) return ToGrpcStatus(caller.status());
+    if (audit_ != nullptr && IsWriteMethod(method_)) {
+      // Every write is audited (audit.proto), also one that could not be
+      // read: no resource, no request id (both were in the bytes).
+      domain::AuditEntry entry = domain::MakeAuditEntry(
+          domain::AuditContext{caller->label, method_, ""}, "", *unparsable);
+      if (absl::Status appended = audit_->Append(entry); !appended.ok()) {
+        LogError(absl::StrCat("cannot audit ", LogValue(method_),
+                              " (unparsable request): ", appended.ToString()));
+      }
+    }
+    return ToGrpcStatus(*unparsable);
+  }
+
   const std::string& RequestId() {
     if (request_id_.empty()) request_id_ = NewRequestId();
     return request_id_;
   }
 
+  grpc::experimental::ServerRpcInfo* const info_;
   const std::string method_;
   const absl::Time start_;
+  AccessControl* const access_;
+  domain::AuditLog* const audit_;
+  AccessLogWriter* const writer_;
   std::string request_id_;  // calls on one RPC are serialised by gRPC
 };
 
 }  // namespace
 
+AccessLogWriter::AccessLogWriter(int fd, absl::Duration flush_interval)
+    : fd_(fd), flush_interval_(flush_interval) {}
+
+AccessLogWriter::~AccessLogWriter() { Stop(); }
+
+void AccessLogWriter::Start() {
+  absl::MutexLock lock(&state_mu_);
+  if (running_) return;
+  running_ = true;
+  stopping_ = false;
+  buffered_.store(true, std::memory_order_release);
+  thread_ = std::thread([this] { Run(); });
+}
+
+void AccessLogWriter::Stop() {
+  buffered_.store(false, std::memory_order_release);
+  {
+    absl::MutexLock lock(&state_mu_);
+    if (running_) stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+  {
+    absl::MutexLock lock(&state_mu_);
+    running_ = false;
+  }
+  Flush();
+}
+
+void AccessLogWriter::Run() {
+  absl::MutexLock lock(&state_mu_);
+  while (!stopping_) {
+    state_mu_.AwaitWithTimeout(absl::Condition(&stopping_), flush_interval_);
+    state_mu_.Unlock();
+    Flush();
+    state_mu_.Lock();
+  }
+}
+
+void AccessLogWriter::Write(absl::string_view message) {
+  std::string line = absl::StrCat(
+      absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::Now(), absl::UTCTimeZone()),
+      " INFO ", message, "\n");
+  const size_t shard =
+      std::hash<std::thread::id>()(std::this_thread::get_id()) % kShards;
+  {
+    absl::MutexLock lock(&shards_[shard].mu);
+    shards_[shard].buffer.append(line);
+  }
+  if (!buffered_.load(std::memory_order_acquire)) Flush();
+}
+
+void AccessLogWriter::Flush() {
+  absl::MutexLock write_lock(&write_mu_);
+  for (Shard& shard : shards_) {
+    std::string bytes;
+    {
+      absl::MutexLock lock(&shard.mu);
+      bytes.swap(shard.buffer);
+    }
+    if (!bytes.empty()) WriteAll(bytes);
+  }
+}
+
+void AccessLogWriter::WriteAll(absl::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t written = ::write(fd_, bytes.data(), bytes.size());
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      return;  // nowhere left to log to
+    }
+    bytes.remove_prefix(static_cast<size_t>(written));
+  }
+}
+
 grpc::experimental::Interceptor*
 AccessLogInterceptorFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
-  return new AccessLogInterceptor(info);
+  return new AccessLogInterceptor(info, access_, audit_, writer_);
 }
 
 }  // namespace envcredit::api

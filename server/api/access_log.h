@@ -1,25 +1,110 @@
-// A server interceptor that writes one access-log line per call:
+// The access log, and what happens to calls that never reach a handler.
+//
+// A server interceptor writes one access-log line per call:
 //   ... INFO access method=/envcredit.v1.EnterpriseService/GetEnterprise
 //            code=NOT_FOUND duration_ms=0.412 request_id=3f2a...
-// The request id is the client's `x-request-id` metadata when it sent one
-// (up to 64 printable characters), else one the server makes; either way it
-// is echoed back in the response's initial metadata, so a caller can quote
-// it when reporting a problem. It also turns gRPC's answer to a request that
-// could not be parsed into INVALID_ARGUMENT (see malformed_request.h).
+// (values that hold spaces, '=' or quotes are quoted, see log_value.h). The
+// request id is the client's `x-request-id` metadata when it sent one (up to
+// 64 printable characters), else one the server makes; either way it is
+// echoed back in the response's initial metadata, so a caller can quote it
+// when reporting a problem.
+//
+// Lines go to an AccessLogWriter: the calling thread appends to a buffer in
+// memory (no write syscall) and the writer's own thread writes the buffer to
+// stderr every `flush_interval`; Stop() writes what is left, so a SIGTERM
+// drain loses nothing (a SIGKILL loses at most one interval).
+//
+// For a call whose request gRPC could not parse (malformed_request.h), the
+// handler — and so its access check — never runs. The interceptor then runs
+// the same check (AccessControl::Check) first: a caller that would be denied
+// gets the denial, not the parse error; one that passes gets INVALID_ARGUMENT
+// naming the field, and a write is audited with the caller as actor. A method
+// this server does not have (gRPC answers UNIMPLEMENTED) is denied like any
+// method missing from the role table: PERMISSION_DENIED, METHOD_NOT_ALLOWED.
 #ifndef ENVCREDIT_SERVER_API_ACCESS_LOG_H_
 #define ENVCREDIT_SERVER_API_ACCESS_LOG_H_
 
+#include <array>
+#include <atomic>
+#include <string>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "grpcpp/support/server_interceptor.h"
+#include "server/api/access_control.h"
+#include "server/domain/audit.h"
 
 namespace envcredit::api {
 
 inline constexpr char kRequestIdHeader[] = "x-request-id";
 
+// Buffered INFO lines, in the format of common/log.h (a copy of its line
+// format: common/log.* is not extended here). Thread-safe: callers append
+// under one of 8 mutexes chosen by thread, so they rarely wait for each
+// other; lines of different threads may reach the file slightly out of time
+// order within one interval (each carries its own timestamp).
+class AccessLogWriter {
+ public:
+  // Writes to file descriptor `fd` (stderr by default).
+  explicit AccessLogWriter(int fd = 2,
+                           absl::Duration flush_interval = absl::Milliseconds(100));
+  ~AccessLogWriter();  // Stop()
+  AccessLogWriter(const AccessLogWriter&) = delete;
+  AccessLogWriter& operator=(const AccessLogWriter&) = delete;
+
+  // Starts the thread that writes the buffer every interval.
+  void Start();
+  // Ends the thread and writes everything buffered. Lines appended after
+  // Stop() are written at once (no thread is left to do it later).
+  void Stop();
+
+  // Appends one line ("<UTC time> INFO <message>\n").
+  void Write(absl::string_view message);
+
+  // Writes everything buffered now.
+  void Flush();
+
+ private:
+  struct Shard {
+    absl::Mutex mu;
+    std::string buffer ABSL_GUARDED_BY(mu);
+  };
+  static constexpr int kShards = 8;
+
+  void Run();
+  void WriteAll(absl::string_view bytes);
+
+  const int fd_;
+  const absl::Duration flush_interval_;
+  std::array<Shard, kShards> shards_;
+  absl::Mutex write_mu_;  // one flush at a time: lines of a shard in order
+  absl::Mutex state_mu_;
+  bool running_ ABSL_GUARDED_BY(state_mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(state_mu_) = false;
+  // Whether the thread will write appended lines (else Write flushes).
+  std::atomic<bool> buffered_{false};
+  std::thread thread_;
+};
+
 class AccessLogInterceptorFactory final
     : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
+  // Every pointer must outlive the server. `audit` may be null (no audit of
+  // unparsable writes).
+  AccessLogInterceptorFactory(AccessControl* access, domain::AuditLog* audit,
+                              AccessLogWriter* writer)
+      : access_(access), audit_(audit), writer_(writer) {}
+
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override;
+
+ private:
+  AccessControl* const access_;
+  domain::AuditLog* const audit_;
+  AccessLogWriter* const writer_;
 };
 
 }  // namespace envcredit::api

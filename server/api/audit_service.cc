@@ -60,8 +60,10 @@ absl::StatusOr<domain::AuditFilter> FilterFromProto(
 }  // namespace
 
 grpc::Status AuditService::ListAuditEntries(
-    grpc::ServerContext*, const v1::ListAuditEntriesRequest* request,
+    grpc::ServerContext* context, const v1::ListAuditEntriesRequest* request,
     v1::ListAuditEntriesResponse* response) {
+  const Admission admitted = guard_.Admit(context, "ListAuditEntries");
+  if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     if (request->page_size() < 0) {
       return InvalidArgument("page_size", "INVALID_PAGE_SIZE",

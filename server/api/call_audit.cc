@@ -4,7 +4,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
-#include "server/api/actor.h"
 #include "server/api/grpc_status.h"
 
 namespace envcredit::api {
@@ -12,10 +11,10 @@ namespace envcredit::api {
 CallAudit::CallAudit(domain::AuditLog* log, absl::string_view service)
     : log_(log), method_prefix_(absl::StrCat("/", service, "/")) {}
 
-domain::AuditContext CallAudit::Context(const grpc::ServerContext* context,
+domain::AuditContext CallAudit::Context(const Caller& caller,
                                         absl::string_view method,
                                         std::string request_id) const {
-  return domain::AuditContext{ActorOf(context),
+  return domain::AuditContext{caller.label,
                               absl::StrCat(method_prefix_, method),
                               std::move(request_id)};
 }

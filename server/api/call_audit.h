@@ -10,8 +10,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "grpcpp/server_context.h"
 #include "grpcpp/support/status.h"
+#include "server/api/access_control.h"
 #include "server/domain/audit.h"
 
 namespace envcredit::api {
@@ -23,8 +23,10 @@ class CallAudit {
   // `log` may be null (no auditing: handler unit tests).
   CallAudit(domain::AuditLog* log, absl::string_view service);
 
-  // Who calls `method` of the service, for the write's own audit entry.
-  domain::AuditContext Context(const grpc::ServerContext* context,
+  // The audit context of a call to `method` of the service by `caller` (the
+  // identity the access check let through, ServiceGuard::Admit), for the
+  // write's own audit entry.
+  domain::AuditContext Context(const Caller& caller,
                                absl::string_view method,
                                std::string request_id = "") const;
 

@@ -9,7 +9,6 @@
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "common/text.h"
-#include "server/api/actor.h"
 #include "server/api/enterprise_convert.h"
 #include "server/api/grpc_status.h"
 #include "server/api/page_token.h"
@@ -57,8 +56,10 @@ std::string FilterKey(const v1::ListEnterprisesRequest& request) {
 grpc::Status EnterpriseService::CreateEnterprise(
     grpc::ServerContext* context, const v1::CreateEnterpriseRequest* request,
     v1::Enterprise* response) {
+  const Admission admitted = guard_.Admit(context, "CreateEnterprise");
+  if (!admitted.ok()) return admitted.denial();
   const auto audit =
-      audit_.Context(context, "CreateEnterprise", request->request_id());
+      audit_.Context(admitted.caller(), "CreateEnterprise", request->request_id());
   auto run = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     domain::Enterprise enterprise = FromCreateProto(request->enterprise());
@@ -77,8 +78,10 @@ grpc::Status EnterpriseService::CreateEnterprise(
 }
 
 grpc::Status EnterpriseService::GetEnterprise(
-    grpc::ServerContext*, const v1::GetEnterpriseRequest* request,
+    grpc::ServerContext* context, const v1::GetEnterpriseRequest* request,
     v1::Enterprise* response) {
+  const Admission admitted = guard_.Admit(context, "GetEnterprise");
+  if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(std::string credit_code,
                      ParseEnterpriseName(request->name(), "name"));
@@ -91,8 +94,10 @@ grpc::Status EnterpriseService::GetEnterprise(
 }
 
 grpc::Status EnterpriseService::ListEnterprises(
-    grpc::ServerContext*, const v1::ListEnterprisesRequest* request,
+    grpc::ServerContext* context, const v1::ListEnterprisesRequest* request,
     v1::ListEnterprisesResponse* response) {
+  const Admission admitted = guard_.Admit(context, "ListEnterprises");
+  if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
     RETURN_IF_ERROR(ValidateFilter(*request));
@@ -121,8 +126,10 @@ grpc::Status EnterpriseService::ListEnterprises(
 grpc::Status EnterpriseService::UpdateEnterprise(
     grpc::ServerContext* context, const v1::UpdateEnterpriseRequest* request,
     v1::Enterprise* response) {
+  const Admission admitted = guard_.Admit(context, "UpdateEnterprise");
+  if (!admitted.ok()) return admitted.denial();
   const auto audit =
-      audit_.Context(context, "UpdateEnterprise", request->request_id());
+      audit_.Context(admitted.caller(), "UpdateEnterprise", request->request_id());
   auto run = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     ASSIGN_OR_RETURN(

@@ -6,6 +6,7 @@
 
 #include "envcredit/v1/enterprise.grpc.pb.h"
 #include "server/api/call_audit.h"
+#include "server/api/guard.h"
 #include "server/domain/audit.h"
 #include "server/domain/enterprise_repository.h"
 
@@ -14,12 +15,14 @@ namespace envcredit::api {
 
 class EnterpriseService final : public v1::EnterpriseService::Service {
  public:
-  // `repository` and `audit` must outlive the service. Successful writes are
-  // audited by the repository; failed ones are appended to `audit` (when
-  // not null).
-  explicit EnterpriseService(domain::EnterpriseRepository* repository,
-                             domain::AuditLog* audit = nullptr)
-      : repository_(repository), audit_(audit, "envcredit.v1.EnterpriseService") {}
+  // `access`, `repository` and `audit` must outlive the service. Every
+  // call is checked by `access` first. Successful writes are audited by the
+  // repository; failed ones are appended to `audit` (when not null).
+  EnterpriseService(AccessControl* access, domain::EnterpriseRepository* repository,
+                    domain::AuditLog* audit = nullptr)
+      : guard_(access, "envcredit.v1.EnterpriseService"),
+        repository_(repository),
+        audit_(audit, "envcredit.v1.EnterpriseService") {}
 
   grpc::Status CreateEnterprise(grpc::ServerContext* context,
                                 const v1::CreateEnterpriseRequest* request,
@@ -35,7 +38,7 @@ class EnterpriseService final : public v1::EnterpriseService::Service {
                                 v1::Enterprise* response) override;
 
  private:
-
+  const ServiceGuard guard_;
   domain::EnterpriseRepository* const repository_;
   const CallAudit audit_;
 };

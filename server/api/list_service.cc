@@ -10,7 +10,6 @@
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "common/text.h"
-#include "server/api/actor.h"
 #include "server/api/grpc_status.h"
 #include "server/api/list_convert.h"
 #include "server/api/page_token.h"
@@ -45,7 +44,9 @@ absl::StatusOr<int64_t> IdFromToken(const std::string& token, const std::string&
 grpc::Status ListService::ProposePublication(grpc::ServerContext* context,
                                              const v1::ProposePublicationRequest* request,
                                              v1::Publication* response) {
-  const auto audit = audit_.Context(context, "ProposePublication", request->request_id());
+  const Admission admitted = guard_.Admit(context, "ProposePublication");
+  if (!admitted.ok()) return admitted.denial();
+  const auto audit = audit_.Context(admitted.caller(), "ProposePublication", request->request_id());
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     ASSIGN_OR_RETURN(domain::ListKind list, ListKindFromProto(request->list(), "list"));
@@ -68,9 +69,11 @@ grpc::Status ListService::ProposePublication(grpc::ServerContext* context,
   return audit_.FinishWrite(audit, "lists", status);
 }
 
-grpc::Status ListService::GetPublication(grpc::ServerContext*,
+grpc::Status ListService::GetPublication(grpc::ServerContext* context,
                                          const v1::GetPublicationRequest* request,
                                          v1::Publication* response) {
+  const Admission admitted = guard_.Admit(context, "GetPublication");
+  if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(PublicationKey key, ParsePublicationName(request->name(), "name"));
     if (request->view() < 0 || request->view() > v1::PUBLICATION_FULL) {
@@ -84,9 +87,11 @@ grpc::Status ListService::GetPublication(grpc::ServerContext*,
   return ToGrpcStatus(run());
 }
 
-grpc::Status ListService::ListPublications(grpc::ServerContext*,
+grpc::Status ListService::ListPublications(grpc::ServerContext* context,
                                            const v1::ListPublicationsRequest* request,
                                            v1::ListPublicationsResponse* response) {
+  const Admission admitted = guard_.Admit(context, "ListPublications");
+  if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(domain::ListKind list, ListKindFromProto(request->list(), "list"));
     ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
@@ -110,7 +115,9 @@ grpc::Status ListService::ListPublications(grpc::ServerContext*,
 grpc::Status ListService::StartNotice(grpc::ServerContext* context,
                                       const v1::StartNoticeRequest* request,
                                       v1::Publication* response) {
-  const auto audit = audit_.Context(context, "StartNotice", request->request_id());
+  const Admission admitted = guard_.Admit(context, "StartNotice");
+  if (!admitted.ok()) return admitted.denial();
+  const auto audit = audit_.Context(admitted.caller(), "StartNotice", request->request_id());
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     ASSIGN_OR_RETURN(PublicationKey key, ParsePublicationName(request->name(), "name"));
@@ -126,7 +133,9 @@ grpc::Status ListService::StartNotice(grpc::ServerContext* context,
 grpc::Status ListService::FileObjection(grpc::ServerContext* context,
                                         const v1::FileObjectionRequest* request,
                                         v1::Objection* response) {
-  const auto audit = audit_.Context(context, "FileObjection", request->request_id());
+  const Admission admitted = guard_.Admit(context, "FileObjection");
+  if (!admitted.ok()) return admitted.denial();
+  const auto audit = audit_.Context(admitted.caller(), "FileObjection", request->request_id());
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     ASSIGN_OR_RETURN(PublicationKey key, ParsePublicationName(request->parent(), "parent"));
@@ -146,7 +155,9 @@ grpc::Status ListService::FileObjection(grpc::ServerContext* context,
 grpc::Status ListService::DecideObjection(grpc::ServerContext* context,
                                           const v1::DecideObjectionRequest* request,
                                           v1::Objection* response) {
-  const auto audit = audit_.Context(context, "DecideObjection", request->request_id());
+  const Admission admitted = guard_.Admit(context, "DecideObjection");
+  if (!admitted.ok()) return admitted.denial();
+  const auto audit = audit_.Context(admitted.caller(), "DecideObjection", request->request_id());
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     ASSIGN_OR_RETURN(auto key, ParseObjectionName(request->name(), "name"));
@@ -167,9 +178,11 @@ grpc::Status ListService::DecideObjection(grpc::ServerContext* context,
   return audit_.FinishWrite(audit, request->name(), status);
 }
 
-grpc::Status ListService::ListObjections(grpc::ServerContext*,
+grpc::Status ListService::ListObjections(grpc::ServerContext* context,
                                          const v1::ListObjectionsRequest* request,
                                          v1::ListObjectionsResponse* response) {
+  const Admission admitted = guard_.Admit(context, "ListObjections");
+  if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(PublicationKey key, ParsePublicationName(request->parent(), "parent"));
     ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
@@ -194,7 +207,9 @@ grpc::Status ListService::ListObjections(grpc::ServerContext*,
 grpc::Status ListService::PublishPublication(grpc::ServerContext* context,
                                              const v1::PublishPublicationRequest* request,
                                              v1::Publication* response) {
-  const auto audit = audit_.Context(context, "PublishPublication", request->request_id());
+  const Admission admitted = guard_.Admit(context, "PublishPublication");
+  if (!admitted.ok()) return admitted.denial();
+  const auto audit = audit_.Context(admitted.caller(), "PublishPublication", request->request_id());
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     ASSIGN_OR_RETURN(PublicationKey key, ParsePublicationName(request->name(), "name"));
@@ -207,9 +222,11 @@ grpc::Status ListService::PublishPublication(grpc::ServerContext* context,
   return audit_.FinishWrite(audit, request->name(), status);
 }
 
-grpc::Status ListService::ListEntries(grpc::ServerContext*,
+grpc::Status ListService::ListEntries(grpc::ServerContext* context,
                                       const v1::ListEntriesRequest* request,
                                       v1::ListEntriesResponse* response) {
+  const Admission admitted = guard_.Admit(context, "ListEntries");
+  if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(domain::ListKind list, ListKindFromProto(request->list(), "list"));
     ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
@@ -231,7 +248,9 @@ grpc::Status ListService::ListEntries(grpc::ServerContext*,
 grpc::Status ListService::ApplyRepair(grpc::ServerContext* context,
                                       const v1::ApplyRepairRequest* request,
                                       v1::Repair* response) {
-  const auto audit = audit_.Context(context, "ApplyRepair", request->request_id());
+  const Admission admitted = guard_.Admit(context, "ApplyRepair");
+  if (!admitted.ok()) return admitted.denial();
+  const auto audit = audit_.Context(admitted.caller(), "ApplyRepair", request->request_id());
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     constexpr absl::string_view kPrefix = "lists/black/entries/";

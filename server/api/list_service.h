@@ -8,6 +8,7 @@
 #include "common/clock.h"
 #include "envcredit/v1/lists.grpc.pb.h"
 #include "server/api/call_audit.h"
+#include "server/api/guard.h"
 #include "server/domain/audit.h"
 #include "server/domain/list_repository.h"
 
@@ -18,9 +19,12 @@ namespace v1 = ::envcredit::v1;
 class ListService final : public v1::ListService::Service {
  public:
   // Every pointer must outlive the service.
-  ListService(domain::ListRepository* lists, domain::AuditLog* audit,
-              const Clock* clock)
-      : lists_(*lists), audit_(audit, "envcredit.v1.ListService"), clock_(*clock) {}
+  ListService(AccessControl* access, domain::ListRepository* lists,
+              domain::AuditLog* audit, const Clock* clock)
+      : guard_(access, "envcredit.v1.ListService"),
+        lists_(*lists),
+        audit_(audit, "envcredit.v1.ListService"),
+        clock_(*clock) {}
 
   grpc::Status ProposePublication(grpc::ServerContext* context,
                                   const v1::ProposePublicationRequest* request,
@@ -54,6 +58,7 @@ class ListService final : public v1::ListService::Service {
                            v1::Repair* response) override;
 
  private:
+  const ServiceGuard guard_;
 
   domain::ListRepository& lists_;
   const CallAudit audit_;

@@ -64,8 +64,8 @@ std::string FieldPathIn(absl::string_view request_type,
   return "";
 }
 
-std::optional<grpc::Status> ReplacementForUnparsableRequest(
-    absl::string_view method, const grpc::Status& status) {
+std::optional<absl::Status> UnparsableRequestError(absl::string_view method,
+                                                   const grpc::Status& status) {
   if (status.error_code() != grpc::StatusCode::INTERNAL ||
       !(status.error_message().empty() ||
         status.error_message() == "Unable to parse request")) {
@@ -85,13 +85,20 @@ std::optional<grpc::Status> ReplacementForUnparsableRequest(
   }
   ClearCapturedInvalidField();
   if (field.empty()) {
-    return ToGrpcStatus(MakeError(
+    return MakeError(
         absl::StatusCode::kInvalidArgument, "MALFORMED_REQUEST",
         "the request could not be parsed: a text field is not valid UTF-8, "
-        "or the message is malformed"));
+        "or the message is malformed");
   }
-  return ToGrpcStatus(InvalidArgument(
-      field, "INVALID_TEXT", absl::StrCat(field, ": not valid UTF-8")));
+  return InvalidArgument(field, "INVALID_TEXT",
+                         absl::StrCat(field, ": not valid UTF-8"));
+}
+
+std::optional<grpc::Status> ReplacementForUnparsableRequest(
+    absl::string_view method, const grpc::Status& status) {
+  std::optional<absl::Status> error = UnparsableRequestError(method, status);
+  if (!error.has_value()) return std::nullopt;
+  return ToGrpcStatus(*error);
 }
 
 }  // namespace envcredit::api

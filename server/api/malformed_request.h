@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "grpcpp/support/status.h"
 
@@ -34,6 +35,10 @@ void ClearCapturedInvalidField();
 // "enterprise.display_name") when protobuf reported one. nullopt otherwise.
 std::optional<grpc::Status> ReplacementForUnparsableRequest(
     absl::string_view method, const grpc::Status& status);
+
+// The same, as the error (reason and field) the call's audit entry records.
+std::optional<absl::Status> UnparsableRequestError(absl::string_view method,
+                                                   const grpc::Status& status);
 
 // The dotted path from `request_type` (a full message name) to the field
 // whose full name is `field_full_name`, or "" when there is none. Exposed

@@ -13,7 +13,6 @@
 #include "common/errors.h"
 #include "common/log.h"
 #include "common/status_macros.h"
-#include "server/api/actor.h"
 #include "server/api/grpc_status.h"
 #include "server/api/page_token.h"
 #include "server/api/proto_values.h"
@@ -163,9 +162,11 @@ absl::StatusOr<v1::Rating> RatingService::CurrentExplained(
   return explained;
 }
 
-grpc::Status RatingService::GetRating(grpc::ServerContext*,
+grpc::Status RatingService::GetRating(grpc::ServerContext* context,
                                       const v1::GetRatingRequest* request,
                                       v1::Rating* response) {
+  const Admission admitted = guard_.Admit(context, "GetRating");
+  if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(std::string code, ParseRatingName(request->name(), "name"));
     if (request->view() < v1::RATING_VIEW_UNSPECIFIED ||
@@ -282,8 +283,10 @@ absl::Status RatingService::BatchAsOf(const v1::BatchGetRatingsRequest& request,
 }
 
 grpc::Status RatingService::BatchGetRatings(
-    grpc::ServerContext*, const v1::BatchGetRatingsRequest* request,
+    grpc::ServerContext* context, const v1::BatchGetRatingsRequest* request,
     v1::BatchGetRatingsResponse* response) {
+  const Admission admitted = guard_.Admit(context, "BatchGetRatings");
+  if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     if (request->credit_codes_size() == 0 ||
         request->credit_codes_size() > kMaxBatch) {
@@ -318,9 +321,11 @@ grpc::Status RatingService::BatchGetRatings(
   return ToGrpcStatus(status);
 }
 
-grpc::Status RatingService::ListRatings(grpc::ServerContext*,
+grpc::Status RatingService::ListRatings(grpc::ServerContext* context,
                                         const v1::ListRatingsRequest* request,
                                         v1::ListRatingsResponse* response) {
+  const Admission admitted = guard_.Admit(context, "ListRatings");
+  if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
     std::string filter_key;
@@ -343,8 +348,10 @@ grpc::Status RatingService::ListRatings(grpc::ServerContext*,
 }
 
 grpc::Status RatingService::GetRatingHistory(
-    grpc::ServerContext*, const v1::GetRatingHistoryRequest* request,
+    grpc::ServerContext* context, const v1::GetRatingHistoryRequest* request,
     v1::GetRatingHistoryResponse* response) {
+  const Admission admitted = guard_.Admit(context, "GetRatingHistory");
+  if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(std::string code, ParseRatingName(request->name(), "name"));
     ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
@@ -375,6 +382,8 @@ grpc::Status RatingService::GetRatingHistory(
 grpc::Status RatingService::WatchRatingChanges(
     grpc::ServerContext* context, const v1::WatchRatingChangesRequest* request,
     grpc::ServerWriter<v1::WatchRatingChangesResponse>* writer) {
+  const Admission admitted = guard_.Admit(context, "WatchRatingChanges");
+  if (!admitted.ok()) return admitted.denial();
   if (request->start_at_end() && request->start_at_oldest()) {
     return ToGrpcStatus(InvalidArgument(
         "start_at_oldest", "CONFLICTING_START",
@@ -424,6 +433,8 @@ grpc::Status RatingService::WatchRatingChanges(
 grpc::Status RatingService::RollRatings(grpc::ServerContext* context,
                                         const v1::RollRatingsRequest* request,
                                         v1::RollRatingsResponse* response) {
+  const Admission admitted = guard_.Admit(context, "RollRatings");
+  if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     const absl::CivilDay today = Today();
     absl::CivilDay day = today;
@@ -437,12 +448,14 @@ grpc::Status RatingService::RollRatings(grpc::ServerContext* context,
     response->set_level_changes(stats.level_changes);
     return absl::OkStatus();
   };
-  return audit_.FinishAudited(audit_.Context(context, "RollRatings"), "ratings", run());
+  return audit_.FinishAudited(audit_.Context(admitted.caller(), "RollRatings"), "ratings", run());
 }
 
 grpc::Status RatingService::RescoreRatings(grpc::ServerContext* context,
                                            const v1::RescoreRatingsRequest* request,
                                            v1::RescoreRatingsResponse* response) {
+  const Admission admitted = guard_.Admit(context, "RescoreRatings");
+  if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     if (!request->all()) {
       return InvalidArgument("all", "RESCORE_SCOPE_REQUIRED",
@@ -488,7 +501,7 @@ grpc::Status RatingService::RescoreRatings(grpc::ServerContext* context,
   absl::Status status = run();
   // Audit the first page only would hide who rescored later pages; every
   // page is a write, so every page is audited.
-  return audit_.FinishAudited(audit_.Context(context, "RescoreRatings"), "ratings", status);
+  return audit_.FinishAudited(audit_.Context(admitted.caller(), "RescoreRatings"), "ratings", status);
 }
 
 }  // namespace envcredit::api

@@ -14,6 +14,7 @@
 #include "common/clock.h"
 #include "envcredit/v1/ratings.grpc.pb.h"
 #include "server/api/call_audit.h"
+#include "server/api/guard.h"
 #include "server/ratings/change_feed.h"
 #include "server/ratings/rating_cache.h"
 #include "server/domain/audit.h"
@@ -33,12 +34,14 @@ struct RatingServiceOptions {
 class RatingService final : public v1::RatingService::Service {
  public:
   // Every pointer must outlive the service.
-  RatingService(domain::RatingStore* store, ratings::RatingCache* cache,
+  RatingService(AccessControl* access, domain::RatingStore* store,
+                ratings::RatingCache* cache,
                 ratings::ChangeFeed* feed,
                 const domain::RatingCalculator* calculator,
                 domain::AuditLog* audit, const Clock* clock,
                 RatingServiceOptions options = {})
-      : ratings_(*store),
+      : guard_(access, "envcredit.v1.RatingService"),
+        ratings_(*store),
         cache_(*cache),
         feed_(*feed),
         calculator_(*calculator),
@@ -69,6 +72,7 @@ class RatingService final : public v1::RatingService::Service {
                               v1::RescoreRatingsResponse* response) override;
 
  private:
+  const ServiceGuard guard_;
   absl::CivilDay Today() const;
   // The current rating: the cache, else the stored row, else (not rated
   // yet, or due for the roll) computed now from the records.

@@ -9,7 +9,6 @@
 #include "common/errors.h"
 #include "common/log.h"
 #include "common/status_macros.h"
-#include "server/api/actor.h"
 #include "server/api/enterprise_convert.h"
 #include "server/api/enterprise_service.h"
 #include "server/api/grpc_status.h"
@@ -52,7 +51,9 @@ std::string NextToken(const domain::RecordPage<T>& page,
 grpc::Status RecordService::CreateCommitment(
     grpc::ServerContext* context, const v1::CreateCommitmentRequest* request,
     v1::Commitment* response) {
-  const auto audit = audit_.Context(context, "CreateCommitment", request->request_id());
+  const Admission admitted = guard_.Admit(context, "CreateCommitment");
+  if (!admitted.ok()) return admitted.denial();
+  const auto audit = audit_.Context(admitted.caller(), "CreateCommitment", request->request_id());
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     ASSIGN_OR_RETURN(std::string code, ParseEnterpriseName(request->parent(), "parent"));
@@ -70,9 +71,11 @@ grpc::Status RecordService::CreateCommitment(
   return audit_.FinishWrite(audit, request->parent(), status);
 }
 
-grpc::Status RecordService::GetCommitment(grpc::ServerContext*,
+grpc::Status RecordService::GetCommitment(grpc::ServerContext* context,
                                           const v1::GetCommitmentRequest* request,
                                           v1::Commitment* response) {
+  const Admission admitted = guard_.Admit(context, "GetCommitment");
+  if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(RecordKey key, ParseRecordName(request->name(),
                                                     domain::kCommitments, "name"));
@@ -85,8 +88,10 @@ grpc::Status RecordService::GetCommitment(grpc::ServerContext*,
 }
 
 grpc::Status RecordService::ListCommitments(
-    grpc::ServerContext*, const v1::ListCommitmentsRequest* request,
+    grpc::ServerContext* context, const v1::ListCommitmentsRequest* request,
     v1::ListCommitmentsResponse* response) {
+  const Admission admitted = guard_.Admit(context, "ListCommitments");
+  if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
     ASSIGN_OR_RETURN(std::string code, ParseEnterpriseName(request->parent(), "parent"));
@@ -102,8 +107,10 @@ grpc::Status RecordService::ListCommitments(
 grpc::Status RecordService::CheckCommitmentItem(
     grpc::ServerContext* context, const v1::CheckCommitmentItemRequest* request,
     v1::Commitment* response) {
+  const Admission admitted = guard_.Admit(context, "CheckCommitmentItem");
+  if (!admitted.ok()) return admitted.denial();
   const auto audit =
-      audit_.Context(context, "CheckCommitmentItem", request->request_id());
+      audit_.Context(admitted.caller(), "CheckCommitmentItem", request->request_id());
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     ASSIGN_OR_RETURN(RecordKey key, ParseRecordName(request->name(),
@@ -132,8 +139,10 @@ grpc::Status RecordService::CreatePenaltyDecision(
     grpc::ServerContext* context,
     const v1::CreatePenaltyDecisionRequest* request,
     v1::PenaltyDecision* response) {
+  const Admission admitted = guard_.Admit(context, "CreatePenaltyDecision");
+  if (!admitted.ok()) return admitted.denial();
   const auto audit =
-      audit_.Context(context, "CreatePenaltyDecision", request->request_id());
+      audit_.Context(admitted.caller(), "CreatePenaltyDecision", request->request_id());
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     ASSIGN_OR_RETURN(std::string code, ParseEnterpriseName(request->parent(), "parent"));
@@ -154,7 +163,9 @@ grpc::Status RecordService::BatchCreatePenaltyDecisions(
     grpc::ServerContext* context,
     const v1::BatchCreatePenaltyDecisionsRequest* request,
     v1::BatchCreatePenaltyDecisionsResponse* response) {
-  const auto batch_audit = audit_.Context(context, "BatchCreatePenaltyDecisions", "");
+  const Admission admitted = guard_.Admit(context, "BatchCreatePenaltyDecisions");
+  if (!admitted.ok()) return admitted.denial();
+  const auto batch_audit = audit_.Context(admitted.caller(), "BatchCreatePenaltyDecisions", "");
   const int n = request->requests_size();
   absl::Status status = [&]() -> absl::Status {
     if (n < 1 || n > kMaxBatchSize) {
@@ -222,8 +233,10 @@ grpc::Status RecordService::BatchCreatePenaltyDecisions(
 }
 
 grpc::Status RecordService::GetPenaltyDecision(
-    grpc::ServerContext*, const v1::GetPenaltyDecisionRequest* request,
+    grpc::ServerContext* context, const v1::GetPenaltyDecisionRequest* request,
     v1::PenaltyDecision* response) {
+  const Admission admitted = guard_.Admit(context, "GetPenaltyDecision");
+  if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(RecordKey key, ParseRecordName(request->name(),
                                                     domain::kPenaltyDecisions,
@@ -237,8 +250,10 @@ grpc::Status RecordService::GetPenaltyDecision(
 }
 
 grpc::Status RecordService::ListPenaltyDecisions(
-    grpc::ServerContext*, const v1::ListPenaltyDecisionsRequest* request,
+    grpc::ServerContext* context, const v1::ListPenaltyDecisionsRequest* request,
     v1::ListPenaltyDecisionsResponse* response) {
+  const Admission admitted = guard_.Admit(context, "ListPenaltyDecisions");
+  if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
     ASSIGN_OR_RETURN(std::string code, ParseEnterpriseName(request->parent(), "parent"));
@@ -265,8 +280,10 @@ grpc::Status RecordService::MarkPenaltyDecisionRectified(
     grpc::ServerContext* context,
     const v1::MarkPenaltyDecisionRectifiedRequest* request,
     v1::PenaltyDecision* response) {
+  const Admission admitted = guard_.Admit(context, "MarkPenaltyDecisionRectified");
+  if (!admitted.ok()) return admitted.denial();
   const auto audit =
-      audit_.Context(context, "MarkPenaltyDecisionRectified", request->request_id());
+      audit_.Context(admitted.caller(), "MarkPenaltyDecisionRectified", request->request_id());
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     ASSIGN_OR_RETURN(RecordKey key, ParseRecordName(request->name(),
@@ -290,8 +307,10 @@ grpc::Status RecordService::RevokePenaltyDecision(
     grpc::ServerContext* context,
     const v1::RevokePenaltyDecisionRequest* request,
     v1::PenaltyDecision* response) {
+  const Admission admitted = guard_.Admit(context, "RevokePenaltyDecision");
+  if (!admitted.ok()) return admitted.denial();
   const auto audit =
-      audit_.Context(context, "RevokePenaltyDecision", request->request_id());
+      audit_.Context(admitted.caller(), "RevokePenaltyDecision", request->request_id());
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     ASSIGN_OR_RETURN(RecordKey key, ParseRecordName(request->name(),
@@ -316,7 +335,9 @@ grpc::Status RecordService::RevokePenaltyDecision(
 grpc::Status RecordService::CreateComplaint(
     grpc::ServerContext* context, const v1::CreateComplaintRequest* request,
     v1::Complaint* response) {
-  const auto audit = audit_.Context(context, "CreateComplaint", request->request_id());
+  const Admission admitted = guard_.Admit(context, "CreateComplaint");
+  if (!admitted.ok()) return admitted.denial();
+  const auto audit = audit_.Context(admitted.caller(), "CreateComplaint", request->request_id());
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     ASSIGN_OR_RETURN(std::string code, ParseEnterpriseName(request->parent(), "parent"));
@@ -334,9 +355,11 @@ grpc::Status RecordService::CreateComplaint(
   return audit_.FinishWrite(audit, request->parent(), status);
 }
 
-grpc::Status RecordService::GetComplaint(grpc::ServerContext*,
+grpc::Status RecordService::GetComplaint(grpc::ServerContext* context,
                                          const v1::GetComplaintRequest* request,
                                          v1::Complaint* response) {
+  const Admission admitted = guard_.Admit(context, "GetComplaint");
+  if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(RecordKey key, ParseRecordName(request->name(),
                                                     domain::kComplaints, "name"));
@@ -349,8 +372,10 @@ grpc::Status RecordService::GetComplaint(grpc::ServerContext*,
 }
 
 grpc::Status RecordService::ListComplaints(
-    grpc::ServerContext*, const v1::ListComplaintsRequest* request,
+    grpc::ServerContext* context, const v1::ListComplaintsRequest* request,
     v1::ListComplaintsResponse* response) {
+  const Admission admitted = guard_.Admit(context, "ListComplaints");
+  if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
     ASSIGN_OR_RETURN(std::string code, ParseEnterpriseName(request->parent(), "parent"));
@@ -368,7 +393,9 @@ grpc::Status RecordService::ListComplaints(
 grpc::Status RecordService::CreateIncident(
     grpc::ServerContext* context, const v1::CreateIncidentRequest* request,
     v1::Incident* response) {
-  const auto audit = audit_.Context(context, "CreateIncident", request->request_id());
+  const Admission admitted = guard_.Admit(context, "CreateIncident");
+  if (!admitted.ok()) return admitted.denial();
+  const auto audit = audit_.Context(admitted.caller(), "CreateIncident", request->request_id());
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
     ASSIGN_OR_RETURN(std::string code, ParseEnterpriseName(request->parent(), "parent"));
@@ -386,9 +413,11 @@ grpc::Status RecordService::CreateIncident(
   return audit_.FinishWrite(audit, request->parent(), status);
 }
 
-grpc::Status RecordService::GetIncident(grpc::ServerContext*,
+grpc::Status RecordService::GetIncident(grpc::ServerContext* context,
                                         const v1::GetIncidentRequest* request,
                                         v1::Incident* response) {
+  const Admission admitted = guard_.Admit(context, "GetIncident");
+  if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(RecordKey key, ParseRecordName(request->name(),
                                                     domain::kIncidents, "name"));
@@ -401,8 +430,10 @@ grpc::Status RecordService::GetIncident(grpc::ServerContext*,
 }
 
 grpc::Status RecordService::ListIncidents(
-    grpc::ServerContext*, const v1::ListIncidentsRequest* request,
+    grpc::ServerContext* context, const v1::ListIncidentsRequest* request,
     v1::ListIncidentsResponse* response) {
+  const Admission admitted = guard_.Admit(context, "ListIncidents");
+  if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
     ASSIGN_OR_RETURN(std::string code, ParseEnterpriseName(request->parent(), "parent"));

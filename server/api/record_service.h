@@ -12,6 +12,7 @@
 #include "common/clock.h"
 #include "envcredit/v1/records.grpc.pb.h"
 #include "server/api/call_audit.h"
+#include "server/api/guard.h"
 #include "server/domain/audit.h"
 #include "server/domain/record_repository.h"
 
@@ -23,9 +24,12 @@ inline constexpr int kMaxBatchSize = 1000;
 class RecordService final : public v1::RecordService::Service {
  public:
   // Every pointer must outlive the service.
-  RecordService(domain::RecordRepository* records, domain::AuditLog* audit,
-                const Clock* clock)
-      : records_(records), audit_(audit, "envcredit.v1.RecordService"), clock_(clock) {}
+  RecordService(AccessControl* access, domain::RecordRepository* records,
+                domain::AuditLog* audit, const Clock* clock)
+      : guard_(access, "envcredit.v1.RecordService"),
+        records_(records),
+        audit_(audit, "envcredit.v1.RecordService"),
+        clock_(clock) {}
 
   grpc::Status CreateCommitment(grpc::ServerContext* context,
                                 const v1::CreateCommitmentRequest* request,
@@ -85,6 +89,7 @@ class RecordService final : public v1::RecordService::Service {
                              v1::ListIncidentsResponse* response) override;
 
  private:
+  const ServiceGuard guard_;
   absl::CivilDay Today() const { return TodayInChina(*clock_); }
 
   domain::RecordRepository* const records_;

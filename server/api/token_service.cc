@@ -9,8 +9,6 @@
 #include "common/errors.h"
 #include "common/log.h"
 #include "common/status_macros.h"
-#include "common/text.h"
-#include "server/api/actor.h"
 #include "server/api/grpc_status.h"
 #include "server/api/page_token.h"
 #include "server/api/proto_values.h"
@@ -60,6 +58,8 @@ absl::StatusOr<std::string> IssueToken(domain::TokenRepository& tokens,
 grpc::Status TokenService::CreateToken(grpc::ServerContext* context,
                                        const v1::CreateTokenRequest* request,
                                        v1::CreateTokenResponse* response) {
+  const Admission admitted = guard_.Admit(context, "CreateToken");
+  if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     const v1::Token& in = request->token();
     if (!domain::IsKnownRole(in.role())) {
@@ -67,8 +67,11 @@ grpc::Status TokenService::CreateToken(grpc::ServerContext* context,
                              "token.role: required; PUBLIC, INTEGRATOR, "
                              "REGULATOR or ADMIN");
     }
-    RETURN_IF_ERROR(CheckText("token.label", in.label(), 1,
-                              domain::kMaxTokenLabelChars));
+    RETURN_IF_ERROR(domain::ValidateTokenLabel(in.label(), "token.label"));
+    if (domain::IsReservedTokenLabel(in.label())) {
+      return InvalidArgument("token.label", "RESERVED_TOKEN_LABEL",
+                             "token.label: reserved for the server's own use");
+    }
     domain::Token token;
     if (in.has_expire_time()) {
       ASSIGN_OR_RETURN(absl::Time expire,
@@ -89,13 +92,15 @@ grpc::Status TokenService::CreateToken(grpc::ServerContext* context,
     return absl::OkStatus();
   };
   absl::Status status = run();
-  audit_.Append(audit_.Context(context, "CreateToken"), response->token().name(), status);
+  audit_.Append(audit_.Context(admitted.caller(), "CreateToken"), response->token().name(), status);
   return ToGrpcStatus(status);
 }
 
-grpc::Status TokenService::ListTokens(grpc::ServerContext*,
+grpc::Status TokenService::ListTokens(grpc::ServerContext* context,
                                       const v1::ListTokensRequest* request,
                                       v1::ListTokensResponse* response) {
+  const Admission admitted = guard_.Admit(context, "ListTokens");
+  if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(int limit, ResolvePageSize(request->page_size()));
     ASSIGN_OR_RETURN(std::string after, DecodePageToken(request->page_token(), "tokens"));
@@ -121,15 +126,17 @@ grpc::Status TokenService::ListTokens(grpc::ServerContext*,
 grpc::Status TokenService::RevokeToken(grpc::ServerContext* context,
                                        const v1::RevokeTokenRequest* request,
                                        v1::Token* response) {
+  const Admission admitted = guard_.Admit(context, "RevokeToken");
+  if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(int64_t id, ParseTokenName(request->name()));
     ASSIGN_OR_RETURN(domain::Token revoked, tokens_->Revoke(id));
-    processor_->Forget(revoked.token_hash);
+    access_->Forget(revoked.token_hash);
     *response = ToProto(revoked);
     return absl::OkStatus();
   };
   absl::Status status = run();
-  audit_.Append(audit_.Context(context, "RevokeToken"), request->name(), status);
+  audit_.Append(audit_.Context(admitted.caller(), "RevokeToken"), request->name(), status);
   return ToGrpcStatus(status);
 }
 

@@ -1,11 +1,12 @@
 // envcredit.v1.TokenService: issue, list and revoke bearer tokens (ADMIN
-// only, enforced by AuthProcessor). Holds no state of its own.
+// only, checked first by every handler). Holds no state of its own.
 #ifndef ENVCREDIT_SERVER_API_TOKEN_SERVICE_H_
 #define ENVCREDIT_SERVER_API_TOKEN_SERVICE_H_
 
 #include "envcredit/v1/access.grpc.pb.h"
 #include "server/api/call_audit.h"
 #include "server/api/access_control.h"
+#include "server/api/guard.h"
 #include "server/domain/access.h"
 #include "server/domain/audit.h"
 
@@ -13,13 +14,16 @@ namespace envcredit::api {
 
 class TokenService final : public v1::TokenService::Service {
  public:
-  // Both must outlive the service. `processor` is told of revocations so
-  // they take effect in this process at once.
+  // Every pointer must outlive the service. `access` checks every call and
+  // is told of revocations so they take effect in this process at once.
   // Token writes are audited through `audit` after they commit (tokens and
   // the audit log are separate stores).
-  TokenService(domain::TokenRepository* tokens, AuthProcessor* processor,
+  TokenService(AccessControl* access, domain::TokenRepository* tokens,
                domain::AuditLog* audit)
-      : tokens_(tokens), processor_(processor), audit_(audit, "envcredit.v1.TokenService") {}
+      : guard_(access, "envcredit.v1.TokenService"),
+        access_(access),
+        tokens_(tokens),
+        audit_(audit, "envcredit.v1.TokenService") {}
 
   grpc::Status CreateToken(grpc::ServerContext* context,
                            const v1::CreateTokenRequest* request,
@@ -32,9 +36,9 @@ class TokenService final : public v1::TokenService::Service {
                            v1::Token* response) override;
 
  private:
-
+  const ServiceGuard guard_;
+  AccessControl* const access_;
   domain::TokenRepository* const tokens_;
-  AuthProcessor* const processor_;
   const CallAudit audit_;
 };
 

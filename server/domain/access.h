@@ -30,6 +30,21 @@ absl::string_view RoleName(Role role);  // "ADMIN", ...
 
 inline constexpr int kMaxTokenLabelChars = 100;
 
+// The label of a token is the actor of every audit entry its calls write and
+// appears in log lines, so it is an identifier, not free text: 1 to 100 of
+// A-Z a-z 0-9 . _ - @, starting with a letter or digit ("zhang.wei",
+// "bank-of-example", "ops@nanjing"). No space, '=', quote or ':' — a label
+// cannot forge a field of a key=value log line, nor look like the
+// "peer:<address>" actor of an aggregated denial entry.
+// INVALID_ARGUMENT naming `field` (reason TEXT_LENGTH or INVALID_TEXT from
+// CheckText, then INVALID_TOKEN_LABEL for a character outside the set).
+absl::Status ValidateTokenLabel(absl::string_view label, absl::string_view field);
+
+// Labels the server itself writes as actors ("anonymous", "unknown-token",
+// "bootstrap-admin", ...), compared without regard to case. A client may not
+// create a token with one (the server issues "bootstrap-admin" itself).
+bool IsReservedTokenLabel(absl::string_view label);
+
 struct Token {
   int64_t id = 0;
   std::string token_hash;  // raw SHA-256, 32 bytes
@@ -52,6 +67,9 @@ class TokenRepository {
   virtual ~TokenRepository() = default;
 
   // Stores a new token (id and create_time set by the store).
+  // ALREADY_EXISTS (reason TOKEN_LABEL_EXISTS, field token.label) when a
+  // token with the same label (case-insensitive) is active — neither
+  // revoked nor expired: one label names one holder at a time.
   virtual absl::StatusOr<Token> Create(const Token& token) = 0;
 
   // The token with this hash; NOT_FOUND (reason TOKEN_NOT_FOUND) if none.

@@ -61,6 +61,26 @@ absl::StatusOr<Token> ReadById(Transaction& tx, int64_t id, bool for_update) {
 absl::StatusOr<Token> MysqlTokenRepository::Create(const Token& token) {
   Token created;
   RETURN_IF_ERROR(db_.RunInTransaction([&](Transaction& tx) -> absl::Status {
+    // One label names one active holder. Creates are rare: they queue on the
+    // lock of the oldest token row (rows are never deleted), so two creates
+    // with the same label cannot both pass the check below (READ COMMITTED
+    // takes no gap locks). The label column's collation makes the
+    // comparison case-insensitive.
+    RETURN_IF_ERROR(
+        tx.Query("SELECT id FROM access_tokens ORDER BY id LIMIT 1 FOR UPDATE", {})
+            .status());
+    ASSIGN_OR_RETURN(
+        std::optional<Row> holder,
+        tx.QueryRow("SELECT id FROM access_tokens WHERE label = ? AND "
+                    "revoke_time IS NULL AND (expire_time IS NULL OR "
+                    "expire_time > UTC_TIMESTAMP(6)) LIMIT 1",
+                    {token.label}));
+    if (holder.has_value()) {
+      return WithField(
+          MakeError(absl::StatusCode::kAlreadyExists, "TOKEN_LABEL_EXISTS",
+                    "token.label: an active token already has this label"),
+          "token.label");
+    }
     SqlValue expire = token.expire_time.has_value()
                           ? SqlValue(SqlTime(*token.expire_time))
                           : SqlValue(nullptr);

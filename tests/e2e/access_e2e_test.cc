@@ -3,6 +3,8 @@
 // expiry, the rate limit, the bootstrap token, TLS and mutual TLS.
 #include <sys/stat.h>
 
+#include <csignal>
+
 #include <atomic>
 #include <condition_variable>
 #include <thread>
@@ -13,6 +15,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "envcredit/v1/access.grpc.pb.h"
@@ -34,20 +37,23 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// Calls `method` with an empty request through a generic stub: what the
-// server answers before (or without) parsing anything.
-grpc::StatusCode CallRaw(const std::shared_ptr<grpc::Channel>& channel,
-                         const std::string& method) {
+// Calls `method` with `bytes` as the request, as they are, through a
+// generic stub on `channel`, carrying each of `authorizations` as an
+// `authorization` metadata entry; the status.
+grpc::Status CallWithBytes(const std::shared_ptr<grpc::Channel>& channel,
+                           const std::string& method, const std::string& bytes,
+                           const std::vector<std::string>& authorizations = {}) {
   grpc::GenericStub stub(channel);
   grpc::ClientContext context;
+  for (const std::string& value : authorizations) context.AddMetadata("authorization", value);
   // A server-streaming method (…/Watch…) that passed access control keeps
   // the call open: its deadline ends it (DEADLINE_EXCEEDED, which is past
   // access control too). Unary methods answer at once.
   const bool streaming = method.find("/Watch") != std::string::npos;
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::seconds(streaming ? 2 : 10));
-  grpc::Slice empty;
-  grpc::ByteBuffer request(&empty, 1);
+  grpc::Slice slice(bytes);
+  grpc::ByteBuffer request(&slice, 1);
   grpc::ByteBuffer response;
   std::mutex mu;
   std::condition_variable done_cv;
@@ -62,7 +68,35 @@ grpc::StatusCode CallRaw(const std::shared_ptr<grpc::Channel>& channel,
                  });
   std::unique_lock<std::mutex> lock(mu);
   done_cv.wait(lock, [&] { return done; });
-  return result.error_code();
+  return result;
+}
+
+// Calls `method` with an empty request through a generic stub: what the
+// server answers before (or without) parsing anything.
+grpc::StatusCode CallRaw(const std::shared_ptr<grpc::Channel>& channel,
+                         const std::string& method) {
+  return CallWithBytes(channel, method, "").error_code();
+}
+
+// The same on a plain channel to `address`, with the given `authorization`
+// entries (none, one, or several).
+grpc::Status CallBytes(const std::string& address, const std::string& method,
+                       const std::string& bytes,
+                       const std::vector<std::string>& authorizations) {
+  return CallWithBytes(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()),
+                       method, bytes, authorizations);
+}
+
+// A CreateEnterprise request for a fresh code; with `not_utf8` its display
+// name holds bytes that are not UTF-8, so the server cannot parse it.
+std::string CreateEnterpriseBytes(const std::string& credit_code, bool not_utf8) {
+  v1::CreateEnterpriseRequest request;
+  request.mutable_enterprise()->set_credit_code(credit_code);
+  request.mutable_enterprise()->set_display_name("<name>");
+  request.mutable_enterprise()->set_industry(v1::OTHER);
+  std::string bytes = request.SerializeAsString();
+  if (not_utf8) bytes.replace(bytes.find("<name>"), 6, "\xff\xfe\xc0\xaf\xed\xa0");
+  return bytes;
 }
 
 class AccessE2eTest : public ::testing::Test {
@@ -71,7 +105,13 @@ class AccessE2eTest : public ::testing::Test {
     auto db = testing::TestDatabase::Create("e2e_access");
     ASSERT_TRUE(db.ok()) << db.status();
     database_ = db->release();
-    auto server = testing::ServerProcess::Start(database_->config());
+    // The role matrix alone is about 200 denied calls from 127.0.0.1 within
+    // seconds; over the default budget of denials per peer (10/s, burst 50)
+    // a token not yet cached would be refused with TOO_MANY_DENIALS instead
+    // of its own code. The budget is raised here, for this suite only;
+    // DenialFloodIsSummarised tests it.
+    auto server = testing::ServerProcess::Start(
+        database_->config(), {"--denials_per_peer_burst=100000"});
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = server->release();
     admin_ = server_->admin_token();
@@ -102,6 +142,33 @@ class AccessE2eTest : public ::testing::Test {
     EXPECT_TRUE(status.ok()) << status.error_message();
     last_token_name_ = response.token().name();
     return response.secret();
+  }
+
+  static std::vector<v1::AuditEntry> AuditEntries(const std::string& actor,
+                                                  const std::string& method,
+                                                  const std::string& outcome = "") {
+    auto audit = v1::AuditService::NewStub(
+        testing::AuthedChannel(server_->address(), admin_));
+    grpc::ClientContext context;
+    v1::ListAuditEntriesRequest request;
+    request.set_actor(actor);
+    request.set_method(method);
+    request.set_outcome(outcome);
+    request.set_page_size(1000);
+    v1::ListAuditEntriesResponse response;
+    grpc::Status status = audit->ListAuditEntries(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return {response.entries().begin(), response.entries().end()};
+  }
+
+  static grpc::StatusCode GetEnterpriseCode(const std::string& credit_code) {
+    auto stub = v1::EnterpriseService::NewStub(
+        testing::AuthedChannel(server_->address(), admin_));
+    grpc::ClientContext context;
+    v1::GetEnterpriseRequest request;
+    request.set_name("enterprises/" + credit_code);
+    v1::Enterprise response;
+    return stub->GetEnterprise(&context, request, &response).error_code();
   }
 
   static testing::TestDatabase* database_;
@@ -309,6 +376,139 @@ TEST_F(AccessE2eTest, BootstrapTokenFileIsOwnerOnly) {
   EXPECT_EQ(info.st_mode & 0777, 0600);
 }
 
+// Finding 1 of issue 13: two `authorization` entries on one call. The check
+// used one and the audit the other; now such a call is refused before
+// anything runs, whichever order and combination.
+TEST_F(AccessE2eTest, TwoAuthorizationHeadersAreRefusedAndNothingWritten) {
+  const std::string create = "/envcredit.v1.EnterpriseService/CreateEnterprise";
+  const std::string bearer_regulator = "Bearer " + tokens_[v1::REGULATOR];
+  const std::string bearer_integrator = "Bearer " + tokens_[v1::INTEGRATOR];
+  const std::vector<std::vector<std::string>> pairs = {
+      {"Bearer ect_unknown", bearer_regulator},
+      {bearer_integrator, bearer_regulator},
+      {bearer_regulator, bearer_regulator},
+      {bearer_regulator, "Bearer ect_unknown"},
+  };
+  int n = 0;
+  for (const auto& pair : pairs) {
+    SCOPED_TRACE(n);
+    const std::string code = *domain::MakeUscc("91", "320100", absl::StrCat("DUP0000", n++));
+    const grpc::Status status = CallBytes(server_->address(), create,
+                                          CreateEnterpriseBytes(code, false), pair);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+    EXPECT_THAT(status.error_message(), ::testing::StartsWith("TOKEN_DUPLICATED: "));
+    EXPECT_EQ(GetEnterpriseCode(code), grpc::StatusCode::NOT_FOUND);
+  }
+  EXPECT_THAT(AuditEntries("", create, "OK"),
+              ::testing::Each(::testing::Property(
+                  &v1::AuditEntry::resource,
+                  ::testing::Not(HasSubstr("DUP0000")))));
+  // [PUBLIC, ADMIN] listed tokens.
+  const grpc::Status list = CallBytes(
+      server_->address(), "/envcredit.v1.TokenService/ListTokens", "",
+      {"Bearer " + tokens_[v1::PUBLIC], "Bearer " + tokens_[v1::ADMIN]});
+  EXPECT_EQ(list.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  // The denials are audited under the reason.
+  EXPECT_FALSE(AuditEntries("", "/envcredit.v1.TokenService/ListTokens",
+                            "UNAUTHENTICATED")
+                   .empty());
+}
+
+// The actor of a write is the label of the token that passed the check —
+// carried from the check to the audit, not looked up again.
+TEST_F(AccessE2eTest, WriteIsAuditedUnderTheCheckedTokensLabel) {
+  const std::string secret = CreateToken(v1::REGULATOR, "checked.label");
+  const std::string code = *domain::MakeUscc("91", "320100", "ACTR0001");
+  const grpc::Status status = CallBytes(
+      server_->address(), "/envcredit.v1.EnterpriseService/CreateEnterprise",
+      CreateEnterpriseBytes(code, false), {"Bearer " + secret});
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  const auto entries =
+      AuditEntries("", "/envcredit.v1.EnterpriseService/CreateEnterprise", "OK");
+  int found = 0;
+  for (const auto& entry : entries) {
+    if (entry.resource() == "enterprises/" + code) {
+      EXPECT_EQ(entry.actor(), "checked.label");
+      ++found;
+    }
+  }
+  EXPECT_EQ(found, 1);
+}
+
+// Finding 10: labels are identifiers — no reserved actor names, no second
+// active holder of a label, nothing that forges a log field.
+TEST_F(AccessE2eTest, TokenLabelsAreCheckedAndUnique) {
+  auto tokens = v1::TokenService::NewStub(
+      testing::AuthedChannel(server_->address(), admin_));
+  auto create = [&](const std::string& label, v1::CreateTokenResponse* out) {
+    grpc::ClientContext context;
+    v1::CreateTokenRequest request;
+    request.mutable_token()->set_role(v1::INTEGRATOR);
+    request.mutable_token()->set_label(label);
+    return tokens->CreateToken(&context, request, out);
+  };
+  v1::CreateTokenResponse ignored;
+  for (const std::string label :
+       {"anonymous", "bootstrap-admin", "Bootstrap-Admin", "unknown-token",
+        "unauthenticated"}) {
+    SCOPED_TRACE(label);
+    const grpc::Status status = create(label, &ignored);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(status.error_message(), HasSubstr("token.label"));
+  }
+  for (const std::string label :
+       {"evil actor=admin code=OK", "a b", "x=y", "quote\"d", "peer:1.2.3.4",
+        "-leading", "名字", "tab\there"}) {
+    SCOPED_TRACE(label);
+    const grpc::Status status = create(label, &ignored);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(status.error_message(), HasSubstr("token.label"));
+  }
+  EXPECT_TRUE(AuditEntries("evil actor=admin code=OK", "").empty());
+  // One active holder per label (any case); free again once revoked.
+  v1::CreateTokenResponse first;
+  ASSERT_TRUE(create("bank.one", &first).ok());
+  const grpc::Status again = create("Bank.One", &ignored);
+  EXPECT_EQ(again.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_THAT(again.error_message(), HasSubstr("token.label"));
+  {
+    grpc::ClientContext context;
+    v1::RevokeTokenRequest request;
+    request.set_name(first.token().name());
+    v1::Token revoked;
+    ASSERT_TRUE(tokens->RevokeToken(&context, request, &revoked).ok());
+  }
+  EXPECT_TRUE(create("bank.one", &ignored).ok());
+}
+
+// Finding 12: a write gRPC cannot parse is audited (audit.proto: every
+// write), under the caller that passed the check; a caller that would be
+// denied gets the denial, not the parse error (doc/access.md order).
+TEST_F(AccessE2eTest, UnparsableWriteIsCheckedFirstThenAudited) {
+  const std::string create = "/envcredit.v1.EnterpriseService/CreateEnterprise";
+  const std::string secret = CreateToken(v1::REGULATOR, "malformed.writer");
+  const std::string bytes =
+      CreateEnterpriseBytes(*domain::MakeUscc("91", "320100", "BADUTF01"), true);
+  EXPECT_EQ(CallBytes(server_->address(), create, bytes, {}).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(CallBytes(server_->address(), create, bytes,
+                      {"Bearer " + tokens_[v1::INTEGRATOR]})
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  const grpc::Status status =
+      CallBytes(server_->address(), create, bytes, {"Bearer " + secret});
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  const auto entries = AuditEntries("malformed.writer", create);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].outcome(), "INVALID_ARGUMENT");
+  EXPECT_EQ(entries[0].reason(), "INVALID_TEXT");
+  EXPECT_EQ(entries[0].field(), "enterprise.display_name");
+  // The integrator's refusal is audited as a denial, not as a bad request.
+  for (const auto& entry : AuditEntries("test-INTEGRATOR", create)) {
+    EXPECT_EQ(entry.outcome(), "PERMISSION_DENIED");
+  }
+}
+
 TEST(AccessLimitsTest, RateLimitAnswersResourceExhaustedWithRetryAdvice) {
   auto db = testing::TestDatabase::Create("e2e_rate");
   ASSERT_TRUE(db.ok()) << db.status();
@@ -336,6 +536,105 @@ TEST(AccessLimitsTest, RateLimitAnswersResourceExhaustedWithRetryAdvice) {
   EXPECT_GE(exhausted, 1);
   EXPECT_EQ(ok + exhausted, 8);
   EXPECT_THAT(message, HasSubstr("retry after"));
+}
+
+// Finding 9: a flood of bad tokens from one address. Within the budget
+// (burst 5, 1/s here) each denial is logged and audited; beyond it they are
+// counted into one summary line and audit entry per address and interval,
+// and that address gets no database look-ups for unknown tokens. Counts are
+// bounded by the test's own elapsed time, never by a timing assertion.
+TEST(AccessLimitsTest, DenialFloodIsSummarised) {
+  auto db = testing::TestDatabase::Create("e2e_denials");
+  ASSERT_TRUE(db.ok()) << db.status();
+  auto server = testing::ServerProcess::Start(
+      (*db)->config(), {"--denials_per_peer_per_second=1", "--denials_per_peer_burst=5",
+                        "--denial_summary_seconds=1"});
+  ASSERT_TRUE(server.ok()) << server.status();
+  const std::string admin = (*server)->admin_token();
+  const std::string list = "/envcredit.v1.EnterpriseService/ListEnterprises";
+  // The admin token is known (cached) before the flood.
+  ASSERT_EQ(CallRaw(testing::AuthedChannel((*server)->address(), admin), list),
+            grpc::StatusCode::OK);
+  constexpr int kCalls = 200;
+  const absl::Time start = absl::Now();
+  int unauthenticated = 0, too_many = 0;
+  for (int i = 0; i < kCalls; ++i) {
+    const grpc::Status status = CallBytes((*server)->address(), list, "",
+                                          {absl::StrCat("Bearer ect_garbage", i)});
+    if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) ++unauthenticated;
+    if (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+      ++too_many;
+      EXPECT_THAT(status.error_message(), ::testing::StartsWith("TOO_MANY_DENIALS: "));
+    }
+  }
+  const double elapsed_s = absl::ToDoubleSeconds(absl::Now() - start);
+  EXPECT_EQ(unauthenticated + too_many, kCalls);
+  EXPECT_GT(too_many, 0);
+  // A known token from the same address still works during the flood.
+  EXPECT_EQ(CallRaw(testing::AuthedChannel((*server)->address(), admin), list),
+            grpc::StatusCode::OK);
+  // Individual entries: at most the burst plus what the rate refilled.
+  const int64_t bound = 5 + static_cast<int64_t>(elapsed_s * 1) + 2;
+  auto audit = v1::AuditService::NewStub(
+      testing::AuthedChannel((*server)->address(), admin));
+  int64_t single = 0, summarised = 0, summaries = 0;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    single = summarised = summaries = 0;
+    grpc::ClientContext context;
+    v1::ListAuditEntriesRequest request;
+    request.set_page_size(1000);
+    v1::ListAuditEntriesResponse response;
+    ASSERT_TRUE(audit->ListAuditEntries(&context, request, &response).ok());
+    for (const auto& entry : response.entries()) {
+      if (entry.actor() == "unknown-token") ++single;
+      if (absl::StartsWith(entry.actor(), "peer:")) {
+        EXPECT_EQ(entry.actor(), "peer:127.0.0.1");
+        ++summaries;
+        int64_t count = 0;
+        ASSERT_TRUE(absl::StartsWith(entry.resource(), "denied_calls/"));
+        ASSERT_TRUE(absl::SimpleAtoi(entry.resource().substr(13), &count));
+        summarised += count;
+      }
+    }
+    if (single + summarised >= kCalls) break;
+    absl::SleepFor(absl::Milliseconds(100));  // the summary thread writes each second
+  }
+  EXPECT_LE(single, bound);
+  EXPECT_EQ(single + summarised, kCalls);
+  EXPECT_GE(summaries, 1);
+  // The log: as many single lines as entries, and summaries with counts.
+  const std::string log = (*server)->Log();
+  int64_t single_lines = 0;
+  for (size_t at = log.find(" denied peer="); at != std::string::npos;
+       at = log.find(" denied peer=", at + 1)) {
+    ++single_lines;
+  }
+  EXPECT_EQ(single_lines, single);
+  EXPECT_THAT(log, HasSubstr("denied-summary peer=127.0.0.1 "));
+}
+
+// The access log is buffered, and a SIGTERM drain writes all of it.
+TEST(AccessLimitsTest, AccessLogIsCompleteAfterSigterm) {
+  auto db = testing::TestDatabase::Create("e2e_access_log");
+  ASSERT_TRUE(db.ok()) << db.status();
+  auto server = testing::ServerProcess::Start((*db)->config());
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto stub = v1::EnterpriseService::NewStub(
+      testing::AuthedChannel((*server)->address(), (*server)->admin_token()));
+  for (int i = 0; i < 20; ++i) {
+    grpc::ClientContext context;
+    context.AddMetadata("x-request-id", absl::StrCat("drain-probe-", i));
+    v1::ListEnterprisesRequest request;
+    v1::ListEnterprisesResponse response;
+    ASSERT_TRUE(stub->ListEnterprises(&context, request, &response).ok());
+  }
+  auto code = (*server)->Stop(SIGTERM, absl::Seconds(20));
+  ASSERT_TRUE(code.ok()) << code.status();
+  EXPECT_EQ(*code, 0);
+  const std::string log = (*server)->Log();
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_THAT(log, HasSubstr(absl::StrCat("request_id=drain-probe-", i, "\n")));
+  }
 }
 
 TEST(AccessLimitsTest, NetworkAddressWithoutTlsIsRefused) {

@@ -1,0 +1,18 @@
+#include "server/api/guard.h"
+
+#include "absl/strings/str_cat.h"
+#include "server/api/grpc_status.h"
+
+namespace envcredit::api {
+
+grpc::Status Admission::denial() const { return ToGrpcStatus(caller_.status()); }
+
+ServiceGuard::ServiceGuard(AccessControl* access, absl::string_view service)
+    : access_(access), method_prefix_(absl::StrCat("/", service, "/")) {}
+
+Admission ServiceGuard::Admit(const grpc::ServerContext* context,
+                              absl::string_view method) const {
+  return Admission(access_->Check(absl::StrCat(method_prefix_, method), *context));
+}
+
+}  // namespace envcredit::api

@@ -1,0 +1,64 @@
+// The first line of every handler: the access check, inline on the
+// handler's own thread (doc/access.md "Where the check runs").
+//
+//   grpc::Status EnterpriseService::GetEnterprise(grpc::ServerContext* context,
+//                                                 ...) {
+//     const Admission admitted = guard_.Admit(context, "GetEnterprise");
+//     if (!admitted.ok()) return admitted.denial();
+//     ... admitted.caller() is who calls: its token id, role and label ...
+//
+// A handler that forgets it is found twice: scripts/check_guards.py (CTest
+// `access_guards`) fails on any handler of server/api/*_service.cc whose
+// first statement is not this call with its own method name, and the role
+// matrix of tests/e2e/access_e2e_test.cc calls every method with every role
+// and no token, asserting the exact code.
+#ifndef ENVCREDIT_SERVER_API_GUARD_H_
+#define ENVCREDIT_SERVER_API_GUARD_H_
+
+#include <string>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "grpcpp/server_context.h"
+#include "grpcpp/support/status.h"
+#include "server/api/access_control.h"
+
+namespace envcredit::api {
+
+// The outcome of the check: the caller, or the status to answer with.
+class Admission {
+ public:
+  explicit Admission(absl::StatusOr<Caller> caller) : caller_(std::move(caller)) {}
+
+  bool ok() const { return caller_.ok(); }
+  // Only when ok().
+  const Caller& caller() const { return *caller_; }
+  // The gRPC status of the refusal (reason first in the message, ErrorInfo
+  // in the details). Only when !ok().
+  grpc::Status denial() const;
+
+ private:
+  absl::StatusOr<Caller> caller_;
+};
+
+// The check for the methods of one service. Thread-safe; `access` must
+// outlive it.
+class ServiceGuard {
+ public:
+  // `service`: the full service name, e.g. "envcredit.v1.ListService".
+  ServiceGuard(AccessControl* access, absl::string_view service);
+
+  // Checks the call to `method` (the name after the service's, e.g.
+  // "GetEnterprise") that `context` belongs to.
+  Admission Admit(const grpc::ServerContext* context,
+                  absl::string_view method) const;
+
+ private:
+  AccessControl* const access_;
+  const std::string method_prefix_;  // "/envcredit.v1.ListService/"
+};
+
+}  // namespace envcredit::api
+
+#endif  // ENVCREDIT_SERVER_API_GUARD_H_
