@@ -184,8 +184,8 @@ int ListsPropose(const ParsedCommand& c, ListClient& client, CommandIo io) {
   if (!status.ok()) {
     exit = Failed(c, io, status, call_id);
     if (DecodeErrorDetails(status).reason == "PUBLICATION_IN_PROGRESS") {
-      io.err << kProgramName << ": another publication of the "
-             << ListSlug(*list) << " list is a DRAFT or in NOTICE; see '"
+      io.err << kProgramName << ": a publication of the "
+             << ListSlug(*list) << " list is in NOTICE; see '"
              << kProgramName << " lists show " << ListSlug(*list) << "'\n";
     }
     return exit;
@@ -751,9 +751,10 @@ std::vector<CommandSpec> ListCommandSpecs() {
        "added, unchanged, removed) and the difference to the last\n"
        "publication: ADDED rows with their decision numbers, REMOVED rows\n"
        "with the reason; --all adds the UNCHANGED rows. --output json prints\n"
-       "the whole Publication, csv the difference rows. FAILED_PRECONDITION\n"
-       "(exit 6) while another publication of the list is a DRAFT or in\n"
-       "NOTICE.",
+       "the whole Publication, csv the difference rows. A DRAFT of the list\n"
+       "is superseded by the new one (re-propose after correcting data);\n"
+       "FAILED_PRECONDITION PUBLICATION_IN_PROGRESS (exit 6) while a\n"
+       "publication of the list is in NOTICE.",
        "LIST",
        "honor (红榜) or black (黑榜)",
        true,

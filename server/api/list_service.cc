@@ -17,6 +17,8 @@
 #include "server/api/record_convert.h"
 #include "server/api/request_digest.h"
 #include "server/api/request_id.h"
+#include "server/domain/access.h"
+#include "server/domain/list_rules.h"
 #include "server/domain/ratings.h"
 #include "server/domain/uscc.h"
 
@@ -81,6 +83,11 @@ grpc::Status ListService::GetPublication(grpc::ServerContext* context,
     }
     const bool full = request->view() != v1::PUBLICATION_BASIC;
     ASSIGN_OR_RETURN(domain::Publication p, lists_.Get(key.list, key.id, full));
+    // A proposal outside the public notice is as absent as a missing one to
+    // whoever may not see it: the answer does not tell them apart.
+    if (!domain::IsPublic(p.state) && !domain::MaySeeListProposals(admitted.caller().role)) {
+      return domain::PublicationNotFound(key.list, key.id);
+    }
     *response = ToProto(p, full);
     return absl::OkStatus();
   };
@@ -95,11 +102,15 @@ grpc::Status ListService::ListPublications(grpc::ServerContext* context,
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(domain::ListKind list, ListKindFromProto(request->list(), "list"));
     ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
-    const std::string filter =
-        absl::StrCat(request->list(), ";", request->published_only() ? 1 : 0);
+    domain::PublicationFilter which;
+    which.published_only = request->published_only();
+    which.public_only = !domain::MaySeeListProposals(admitted.caller().role);
+    // The page token is bound to what the list shows, so a token minted for
+    // a regulator's listing does not continue a public one and vice versa.
+    const std::string filter = absl::StrCat(request->list(), ";", which.published_only ? 1 : 0,
+                                            ";", which.public_only ? 1 : 0);
     ASSIGN_OR_RETURN(int64_t before, IdFromToken(request->page_token(), filter));
-    ASSIGN_OR_RETURN(domain::PublicationPage page,
-                     lists_.List(list, request->published_only(), before, page_size));
+    ASSIGN_OR_RETURN(domain::PublicationPage page, lists_.List(list, which, before, page_size));
     for (const domain::Publication& p : page.publications) {
       *response->add_publications() = ToProto(p, false);
     }

@@ -44,6 +44,10 @@ bool IsKnownRole(int value) {
          value <= static_cast<int>(Role::kAdmin);
 }
 
+bool MaySeeListProposals(Role role) {
+  return role == Role::kRegulator || role == Role::kAdmin;
+}
+
 absl::string_view RoleName(Role role) {
   switch (role) {
     case Role::kPublic:

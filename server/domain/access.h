@@ -28,6 +28,12 @@ enum class Role : int {
 bool IsKnownRole(int value);
 absl::string_view RoleName(Role role);  // "ADMIN", ...
 
+// Whether `role` may read list proposals that are not public — a DRAFT or
+// a SUPERSEDED one (domain/list_rules.h IsPublic): those who run the due
+// process, regulators and administrators. Everyone else reads the notice
+// and the issues only (doc/access.md).
+bool MaySeeListProposals(Role role);
+
 inline constexpr int kMaxTokenLabelChars = 100;
 
 // The label of a token is the actor of every audit entry its calls write and

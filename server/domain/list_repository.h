@@ -25,6 +25,12 @@ struct PublicationPage {
   bool has_more = false;
 };
 
+// Which publications List returns.
+struct PublicationFilter {
+  bool published_only = false;  // PUBLISHED issues only
+  bool public_only = false;     // NOTICE and PUBLISHED only (IsPublic)
+};
+
 struct EntryPage {
   std::vector<ListEntry> entries;
   bool has_more = false;
@@ -53,7 +59,7 @@ class ListRepository {
   virtual absl::StatusOr<Publication> Latest(ListKind list,
                                              bool with_entries) = 0;
   virtual absl::StatusOr<PublicationPage> List(ListKind list,
-                                               bool published_only,
+                                               PublicationFilter filter,
                                                int64_t before_id,
                                                int limit) = 0;
   virtual absl::StatusOr<Publication> StartNotice(

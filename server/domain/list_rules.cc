@@ -149,6 +149,15 @@ std::vector<ListChange> PublicationChanges(
   return changes;
 }
 
+bool IsPublic(PublicationState state) {
+  return state == PublicationState::kNotice || state == PublicationState::kPublished;
+}
+
+absl::Status PublicationNotFound(ListKind list, int64_t id) {
+  return MakeError(absl::StatusCode::kNotFound, "PUBLICATION_NOT_FOUND",
+                   absl::StrCat(PublicationName(list, id), " does not exist"));
+}
+
 absl::Status NotOnPublishedBlackList(absl::string_view credit_code) {
   return MakeError(absl::StatusCode::kNotFound, "ENTRY_NOT_FOUND",
                    absl::StrCat(credit_code, " is not on the published black list"),

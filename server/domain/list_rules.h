@@ -38,6 +38,16 @@ enum class ListStep {
   kAlreadyDone,  // it was made before (a repeated call): answer as it is now
 };
 
+// Whether a publication in `state` is public: its notice (NOTICE, the
+// public notice, 公示) and an issue (PUBLISHED). A DRAFT or SUPERSEDED
+// proposal is the bureau's working paper and stays inside it.
+bool IsPublic(PublicationState state);
+
+// NOT_FOUND (PUBLICATION_NOT_FOUND): no publication `id` of `list` — also the
+// answer to a caller who may not see it (doc/access.md), so that the answer
+// does not tell a hidden proposal from a missing one.
+absl::Status PublicationNotFound(ListKind list, int64_t id);
+
 // ProposePublication, given the open publication of the list (its DRAFT or
 // NOTICE; nullopt when there is none). OK when there is none or it is a
 // DRAFT (the new proposal supersedes it); PUBLICATION_IN_PROGRESS (violation

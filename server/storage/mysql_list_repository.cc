@@ -46,11 +46,6 @@ std::string Sha256Hex(absl::string_view bytes) {
   return out;
 }
 
-absl::Status PublicationNotFound(ListKind list, int64_t id) {
-  return MakeError(absl::StatusCode::kNotFound, "PUBLICATION_NOT_FOUND",
-                   absl::StrCat(domain::PublicationName(list, id), " does not exist"));
-}
-
 // Reasons are stored one per line, fields separated by tabs.
 std::string EncodeReasons(const std::vector<domain::ListReason>& reasons) {
   std::vector<std::string> lines;
@@ -119,7 +114,7 @@ absl::StatusOr<Publication> ReadPublication(Session& s, ListKind list, int64_t i
                                            "list_kind = ?",
                                            for_update ? " FOR UPDATE" : ""),
                               {id, static_cast<int>(list)}));
-  if (!row) return PublicationNotFound(list, id);
+  if (!row) return domain::PublicationNotFound(list, id);
   return RowToPublication(*row);
 }
 
@@ -456,9 +451,8 @@ absl::StatusOr<Publication> MysqlListRepository::Latest(ListKind list,
   return result;
 }
 
-absl::StatusOr<PublicationPage> MysqlListRepository::List(ListKind list,
-                                                          bool published_only,
-                                                          int64_t before_id, int limit) {
+absl::StatusOr<PublicationPage> MysqlListRepository::List(
+    ListKind list, domain::PublicationFilter filter, int64_t before_id, int limit) {
   RETURN_IF_ERROR(CheckLimit(limit));
   PublicationPage page;
   RETURN_IF_ERROR(db_.RunInTransaction(
@@ -467,7 +461,12 @@ absl::StatusOr<PublicationPage> MysqlListRepository::List(ListKind list,
         std::string sql = "SELECT " ENVCREDIT_PUBLICATION_COLUMNS
                           " FROM publications WHERE list_kind = ?";
         std::vector<SqlValue> params = {static_cast<int>(list)};
-        if (published_only) sql += " AND number IS NOT NULL";
+        if (filter.published_only) sql += " AND number IS NOT NULL";
+        if (filter.public_only) {
+          sql += " AND state IN (?, ?)";
+          params.emplace_back(static_cast<int>(PublicationState::kNotice));
+          params.emplace_back(static_cast<int>(PublicationState::kPublished));
+        }
         if (before_id > 0) {
           sql += " AND id < ?";
           params.emplace_back(before_id);

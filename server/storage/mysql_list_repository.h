@@ -41,7 +41,8 @@ class MysqlListRepository final : public domain::ListRepository {
   absl::StatusOr<domain::Publication> Latest(domain::ListKind list,
                                              bool with_entries) override;
   absl::StatusOr<PublicationPage> List(domain::ListKind list,
-                                       bool published_only, int64_t before_id,
+                                       domain::PublicationFilter filter,
+                                       int64_t before_id,
                                        int limit) override;
   absl::StatusOr<domain::Publication> StartNotice(
       domain::ListKind list, int64_t id, const domain::RequestKey& key,

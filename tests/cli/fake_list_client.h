@@ -4,8 +4,8 @@
 //     each entry's change (ADDED / UNCHANGED) against the last PUBLISHED
 //     publication of the list and a removal for every entry that left it
 //     (EXPIRED on the black list, NO_LONGER_MEETS on the honour list);
-//     FAILED_PRECONDITION (PUBLICATION_IN_PROGRESS) while a DRAFT or NOTICE
-//     of the list exists;
+//     a DRAFT of the list is SUPERSEDED by it; FAILED_PRECONDITION
+//     (PUBLICATION_IN_PROGRESS) while a publication of the list is in NOTICE;
 //   - StartNotice: DRAFT -> NOTICE from `today` for 15 days (to today + 14),
 //     every black-list entry gets a notice_text;
 //   - FileObjection only in NOTICE up to its last day, only for an entry
@@ -187,11 +187,15 @@ class FakeListClient : public ListClient {
       return Error(grpc::StatusCode::INVALID_ARGUMENT, "INVALID_LIST", "list");
     }
     for (auto& [name, p] : publications) {
-      if (p.list() == r.list() && (p.state() == v1::PUBLICATION_DRAFT ||
-                                   p.state() == v1::PUBLICATION_NOTICE)) {
+      if (p.list() == r.list() && p.state() == v1::PUBLICATION_NOTICE) {
         return Error(grpc::StatusCode::FAILED_PRECONDITION,
                      "PUBLICATION_IN_PROGRESS",
                      absl::StrCat(name, " is ", StateName(p.state())));
+      }
+    }
+    for (auto& [name, p] : publications) {
+      if (p.list() == r.list() && p.state() == v1::PUBLICATION_DRAFT) {
+        p.set_state(v1::PUBLICATION_SUPERSEDED);
       }
     }
     const v1::Publication* last = LastPublished(r.list());

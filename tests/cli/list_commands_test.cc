@@ -166,10 +166,23 @@ TEST_F(ListCommandsTest, ProposePrintsTheDraftAndItsDifference) {
   EXPECT_THAT(r.out, HasSubstr("UNCHANGED  91320200MA1W2X3Y7B"));
 }
 
-TEST_F(ListCommandsTest, ProposeWhileAnotherIsInProgressIsAConflict) {
+// Issue 13 finding 11: a new proposal supersedes a DRAFT (the help says
+// so); one in NOTICE refuses it.
+TEST_F(ListCommandsTest, ProposeSupersedesADraftAndIsAConflictDuringNotice) {
   fake_.candidates[v1::BLACK_LIST] = {
       FakeListClient::BlackEntry(kA, "甲", "张三", "罚1")};
   ASSERT_EQ(RunLists({"lists", "propose", "black"}, fake_).exit_code, kExitOk);
+  ASSERT_EQ(RunLists({"lists", "propose", "black"}, fake_).exit_code, kExitOk);
+  int drafts = 0, superseded = 0;
+  std::string draft;
+  for (const auto& [name, p] : fake_.publications) {
+    if (p.state() == v1::PUBLICATION_DRAFT) ++drafts, draft = name;
+    if (p.state() == v1::PUBLICATION_SUPERSEDED) ++superseded;
+  }
+  EXPECT_EQ(drafts, 1);
+  EXPECT_EQ(superseded, 1);
+  ASSERT_EQ(RunLists({"lists", "notice", "black"}, fake_).exit_code, kExitOk);
+  EXPECT_EQ(fake_.notices.back().name(), draft);
   const Result r = RunLists({"lists", "propose", "black"}, fake_);
   EXPECT_EQ(r.exit_code, kExitConflict);
   EXPECT_THAT(r.err, HasSubstr("FAILED_PRECONDITION"));

@@ -22,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
+#include "envcredit/v1/access.grpc.pb.h"
 #include "envcredit/v1/enterprise.grpc.pb.h"
 #include "envcredit/v1/lists.grpc.pb.h"
 #include "envcredit/v1/ratings.grpc.pb.h"
@@ -232,6 +233,50 @@ class ListsE2eTest : public ::testing::Test {
     grpc::Status status = Publish(noticed.name(), &out);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return out;
+  }
+
+  // A ListService stub acting with a new token of `role`.
+  std::unique_ptr<v1::ListService::Stub> ListsAs(v1::Role role, const std::string& label) {
+    auto tokens = v1::TokenService::NewStub(
+        testing::AuthedChannel(server_->address(), server_->admin_token()));
+    grpc::ClientContext context;
+    v1::CreateTokenRequest request;
+    request.mutable_token()->set_role(role);
+    request.mutable_token()->set_label(label);
+    v1::CreateTokenResponse response;
+    grpc::Status status = tokens->CreateToken(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return v1::ListService::NewStub(
+        testing::AuthedChannel(server_->address(), response.secret()));
+  }
+
+  // The names of the publications of `list` `stub` is shown, every page.
+  static std::vector<std::string> Listed(v1::ListService::Stub& stub, v1::ListKind list) {
+    std::vector<std::string> names;
+    std::string token;
+    do {
+      grpc::ClientContext context;
+      v1::ListPublicationsRequest request;
+      request.set_list(list);
+      request.set_page_size(1);
+      request.set_page_token(token);
+      v1::ListPublicationsResponse response;
+      grpc::Status status = stub.ListPublications(&context, request, &response);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      if (!status.ok()) break;
+      for (const auto& p : response.publications()) names.push_back(p.name());
+      token = response.next_page_token();
+    } while (!token.empty());
+    return names;
+  }
+
+  static grpc::Status GetAs(v1::ListService::Stub& stub, const std::string& name,
+                            v1::Publication* out) {
+    grpc::ClientContext context;
+    v1::GetPublicationRequest request;
+    request.set_name(name);
+    request.set_view(v1::PUBLICATION_FULL);
+    return stub.GetPublication(&context, request, out);
   }
 
   static std::vector<std::string> Codes(const v1::Publication& p) {
@@ -468,6 +513,75 @@ TEST_F(ListsE2eTest, DueProcessFromProposalToChainedPublicationsExpiryAndRepair)
     EXPECT_THAT(seen, ::testing::Not(::testing::Contains(
                           absl::StrCat("BLACK_LIST LIST_ENTRY_REMOVED ", objected))));
   }
+}
+
+}  // namespace
+}  // namespace envcredit
+
+namespace envcredit {
+namespace {
+
+// Issue 13, findings 2 and 11. A DRAFT is the bureau's working paper: names,
+// legal representatives and decision numbers of candidates not yet noticed.
+// PUBLIC and INTEGRATOR tokens see the notice (NOTICE) and the issues
+// (PUBLISHED) only; a hidden proposal is NOT_FOUND to them, exactly as a
+// missing one. A second proposal supersedes a DRAFT; one in NOTICE refuses
+// a new proposal (PUBLICATION_IN_PROGRESS).
+TEST_F(ListsE2eTest, OnlyRegulatorsSeeProposalsThePublicSeesNoticesAndIssues) {
+  // Runs on whatever day the suite left (it never steps back in time).
+  auto public_lists = ListsAs(v1::PUBLIC, "citizen-portal");
+  auto bank_lists = ListsAs(v1::INTEGRATOR, "bank-of-drafts");
+  auto regulator_lists = ListsAs(v1::REGULATOR, "drafts.regulator");
+  const std::vector<std::string> public_before = Listed(*public_lists, v1::HONOR_LIST);
+
+  // Two proposals of the honour list: the first is SUPERSEDED by the second.
+  v1::Publication first, second;
+  ASSERT_TRUE(Propose(v1::HONOR_LIST, &first).ok());
+  ASSERT_TRUE(Propose(v1::HONOR_LIST, &second).ok());
+  EXPECT_EQ(Get(first.name()).state(), v1::PUBLICATION_SUPERSEDED);
+  EXPECT_EQ(Get(second.name()).state(), v1::PUBLICATION_DRAFT);
+
+  // The public and a bank see neither; a regulator sees both.
+  for (auto* stub : {public_lists.get(), bank_lists.get()}) {
+    for (const std::string& name : {first.name(), second.name()}) {
+      v1::Publication out;
+      const grpc::Status status = GetAs(*stub, name, &out);
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << name;
+      EXPECT_EQ(testing::DetailsOf(status).reason, "PUBLICATION_NOT_FOUND");
+      EXPECT_TRUE(out.entries().empty());
+    }
+    const std::vector<std::string> listed = Listed(*stub, v1::HONOR_LIST);
+    EXPECT_THAT(listed, ::testing::Not(::testing::Contains(first.name())));
+    EXPECT_THAT(listed, ::testing::Not(::testing::Contains(second.name())));
+  }
+  EXPECT_EQ(Listed(*public_lists, v1::HONOR_LIST), public_before);
+  const std::vector<std::string> seen_by_regulator =
+      Listed(*regulator_lists, v1::HONOR_LIST);
+  EXPECT_THAT(seen_by_regulator, ::testing::IsSupersetOf({first.name(), second.name()}));
+  v1::Publication out;
+  EXPECT_TRUE(GetAs(*regulator_lists, first.name(), &out).ok());
+
+  // Once in NOTICE the proposal is public; a new proposal is refused.
+  v1::Publication noticed;
+  ASSERT_TRUE(Notice(second.name(), &noticed).ok());
+  v1::Publication refused;
+  const grpc::Status again = Propose(v1::HONOR_LIST, &refused);
+  EXPECT_EQ(again.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(testing::DetailsOf(again).reason, "PUBLICATION_IN_PROGRESS");
+  for (auto* stub : {public_lists.get(), bank_lists.get()}) {
+    v1::Publication seen;
+    ASSERT_TRUE(GetAs(*stub, second.name(), &seen).ok());
+    EXPECT_EQ(seen.state(), v1::PUBLICATION_NOTICE);
+    EXPECT_THAT(Listed(*stub, v1::HONOR_LIST), ::testing::Contains(second.name()));
+    EXPECT_EQ(GetAs(*stub, first.name(), &seen).error_code(), grpc::StatusCode::NOT_FOUND);
+  }
+
+  // Published: still public; the superseded draft stays hidden.
+  const v1::Publication issued = PublishAfterNotice(noticed);
+  EXPECT_EQ(issued.state(), v1::PUBLICATION_PUBLISHED);
+  const std::vector<std::string> after = Listed(*public_lists, v1::HONOR_LIST);
+  EXPECT_THAT(after, ::testing::Contains(second.name()));
+  EXPECT_THAT(after, ::testing::Not(::testing::Contains(first.name())));
 }
 
 }  // namespace
