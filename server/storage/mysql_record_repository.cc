@@ -47,6 +47,21 @@ absl::StatusOr<int64_t> EnterpriseId(Transaction& tx,
   return row->GetInt64(0);
 }
 
+// The enterprise's id, its row locked to the end of the transaction;
+// NOT_FOUND when there is none. Every write of an enterprise's records takes
+// this lock first, before any other row of that enterprise: its writers
+// queue here instead of deadlocking later. (Inserting a record takes a
+// shared lock on the enterprise row for the foreign key; the re-rating then
+// asks for the exclusive one — two writers holding the shared lock each
+// waited for the other: issue 13 finding 5, doc/database.md "Locks".)
+absl::StatusOr<int64_t> LockEnterprise(Transaction& tx, absl::string_view credit_code) {
+  ASSIGN_OR_RETURN(std::optional<Row> row,
+                   tx.QueryRow("SELECT id FROM enterprises WHERE credit_code = ? FOR UPDATE",
+                               {credit_code}));
+  if (!row) return EnterpriseNotFound(credit_code);
+  return row->GetInt64(0);
+}
+
 domain::RatingTrigger RecordTrigger(std::string resource, std::string reason) {
   return domain::RatingTrigger{domain::RatingChangeCause::kRecordWritten,
                                std::move(resource), std::move(reason)};
@@ -341,8 +356,9 @@ constexpr RecordKind<Incident> kIncidentKind = {
 // The steps of one attempt at a batch (BatchAttempt), each over all items
 // with one statement per kChunk of them.
 
-// 1. The ids of the items' enterprises, by credit code (unknown: absent).
-absl::StatusOr<absl::flat_hash_map<std::string, int64_t>> ReadEnterpriseIds(
+// 1. The ids of the items' enterprises, by credit code (unknown: absent),
+// their rows locked.
+absl::StatusOr<absl::flat_hash_map<std::string, int64_t>> LockEnterpriseIds(
     Transaction& tx, const std::vector<domain::BatchDecision>& items) {
   std::vector<std::string> codes;
   for (const auto& item : items) codes.push_back(item.decision.credit_code);
@@ -358,6 +374,19 @@ absl::StatusOr<absl::flat_hash_map<std::string, int64_t>> ReadEnterpriseIds(
                               Marks(m), ")"),
                  std::vector<SqlValue>(codes.begin() + start, codes.begin() + start + m)));
     for (const Row& row : rows) ids[row.GetString(1)] = row.GetInt64(0);
+  }
+  // Lock them in id order, the order every re-rating locks enterprises in
+  // (LockEnterprise's reason, for many enterprises at once).
+  std::vector<int64_t> sorted;
+  sorted.reserve(ids.size());
+  for (const auto& [code, id] : ids) sorted.push_back(id);
+  std::sort(sorted.begin(), sorted.end());
+  for (size_t start = 0; start < sorted.size(); start += kChunk) {
+    const size_t m = std::min(kChunk, sorted.size() - start);
+    RETURN_IF_ERROR(tx.Query(absl::StrCat("SELECT id FROM enterprises WHERE id IN (",
+                                          Marks(m), ") ORDER BY id FOR UPDATE"),
+                             IdValues(absl::MakeConstSpan(sorted).subspan(start, m)))
+                        .status());
   }
   return ids;
 }
@@ -509,7 +538,7 @@ absl::Status BatchAttempt(Transaction& tx,
   ASSIGN_OR_RETURN(absl::Time now, now_row->GetTime(0));
 
   // 1.-3. Read what the decide step needs.
-  ASSIGN_OR_RETURN(auto enterprise_ids, ReadEnterpriseIds(tx, items));
+  ASSIGN_OR_RETURN(auto enterprise_ids, LockEnterpriseIds(tx, items));
   ASSIGN_OR_RETURN(auto existing, ReadSameNumbers(tx, items));
   ASSIGN_OR_RETURN(auto earlier, ReadEarlierEnterprises(tx, items));
 
@@ -611,7 +640,7 @@ absl::StatusOr<Commitment> MysqlRecordRepository::CreateCommitment(
                                                   replay.resource_name)));
       return AuditWrite(tx, audit, replay.resource_name);
     }
-    ASSIGN_OR_RETURN(int64_t eid, EnterpriseId(tx, commitment.credit_code));
+    ASSIGN_OR_RETURN(int64_t eid, LockEnterprise(tx, commitment.credit_code));
     RETURN_IF_ERROR(
         tx.Execute("INSERT INTO commitments (enterprise_id, kind, signer, "
                    "signing_date, is_public, create_time, update_time) VALUES "
@@ -672,6 +701,7 @@ absl::StatusOr<Commitment> MysqlRecordRepository::CheckCommitmentItem(
     ASSIGN_OR_RETURN(Replay replay,
                      ClaimRequestId(tx, key, "CheckCommitmentItem", name));
     if (!replay.seen) {
+      ASSIGN_OR_RETURN(const int64_t eid, LockEnterprise(tx, credit_code));
       RETURN_IF_ERROR(ReadRecord(tx, kCommitmentKind, credit_code, id).status());
       ASSIGN_OR_RETURN(
           std::optional<Row> item,
@@ -698,7 +728,6 @@ absl::StatusOr<Commitment> MysqlRecordRepository::CheckCommitmentItem(
                                  "WHERE id = ?",
                                  {id})
                           .status());
-      ASSIGN_OR_RETURN(int64_t eid, EnterpriseId(tx, credit_code));
       RETURN_IF_ERROR(Rerate(
           ratings_, tx, eid,
           RecordTrigger(name, absl::StrCat("commitment item ", check.item_number,
@@ -769,6 +798,7 @@ MysqlRecordRepository::MarkPenaltyDecisionRectified(
         Replay replay,
         ClaimRequestId(tx, key, "MarkPenaltyDecisionRectified", name));
     if (!replay.seen) {
+      RETURN_IF_ERROR(LockEnterprise(tx, credit_code).status());
       ASSIGN_OR_RETURN(PenaltyDecision current,
                        ReadRecord(tx, kDecisionKind, credit_code, id, true));
       RETURN_IF_ERROR(domain::CheckCanMarkRectified(current, date));
@@ -798,6 +828,7 @@ absl::StatusOr<PenaltyDecision> MysqlRecordRepository::RevokePenaltyDecision(
     ASSIGN_OR_RETURN(Replay replay,
                      ClaimRequestId(tx, key, "RevokePenaltyDecision", name));
     if (!replay.seen) {
+      ASSIGN_OR_RETURN(const int64_t eid, LockEnterprise(tx, credit_code));
       ASSIGN_OR_RETURN(PenaltyDecision current,
                        ReadRecord(tx, kDecisionKind, credit_code, id, true));
       RETURN_IF_ERROR(domain::CheckCanRevoke(current, revocation));
@@ -811,7 +842,6 @@ absl::StatusOr<PenaltyDecision> MysqlRecordRepository::RevokePenaltyDecision(
                       DayText(revocation.date),
                       static_cast<int>(revocation.reason), revocation.note, id})
               .status());
-      ASSIGN_OR_RETURN(int64_t eid, EnterpriseId(tx, credit_code));
       RETURN_IF_ERROR(Rerate(
           ratings_, tx, eid,
           domain::RatingTrigger{domain::RatingChangeCause::kDecisionRevoked, name,
@@ -842,7 +872,7 @@ absl::StatusOr<Complaint> MysqlRecordRepository::CreateComplaint(
                                      domain::IdOfRecordName(replay.resource_name)));
       return AuditWrite(tx, audit, replay.resource_name);
     }
-    ASSIGN_OR_RETURN(int64_t eid, EnterpriseId(tx, complaint.credit_code));
+    ASSIGN_OR_RETURN(int64_t eid, LockEnterprise(tx, complaint.credit_code));
     // Resolve the links, in order, up to the first that names nothing.
     std::vector<std::optional<int64_t>> resolved;
     for (const domain::DecisionLink& link : complaint.decisions) {
@@ -924,7 +954,7 @@ absl::StatusOr<Incident> MysqlRecordRepository::CreateIncident(
                                     domain::IdOfRecordName(replay.resource_name)));
       return AuditWrite(tx, audit, replay.resource_name);
     }
-    ASSIGN_OR_RETURN(int64_t eid, EnterpriseId(tx, incident.credit_code));
+    ASSIGN_OR_RETURN(int64_t eid, LockEnterprise(tx, incident.credit_code));
     RETURN_IF_ERROR(
         tx.Execute("INSERT INTO incidents (enterprise_id, incident_date, grade, "
                    "description, create_time) VALUES "
