@@ -540,6 +540,25 @@ absl::Status Database::RunInTransaction(
   return status;
 }
 
+absl::Status Database::RunReads(absl::FunctionRef<absl::Status(Session&)> fn) {
+  constexpr int kAttempts = 2;
+  absl::Status status;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    const bool last = attempt + 1 == kAttempts;
+    absl::StatusOr<std::unique_ptr<PooledConnection>> conn = Acquire(/*fresh=*/attempt > 0);
+    if (!conn.ok()) {
+      status = conn.status();
+      if (IsDbUnavailable(status) && !last) continue;
+      return status;
+    }
+    Session session(this, *std::move(conn));
+    status = fn(session);
+    // A read that failed on a lost connection changed nothing: run it again.
+    if (status.ok() || !session.connection_lost() || last) return status;
+  }
+  return status;
+}
+
 absl::Status Database::Ping() {
   absl::Status status;
   for (int attempt = 0; attempt < 2; ++attempt) {

@@ -251,6 +251,13 @@ class Database {
       absl::FunctionRef<absl::Status(Transaction&)> fn,
       TxMode mode = TxMode::kReadWrite);
 
+  // Runs `fn` on a session in autocommit mode, where every statement is its
+  // own transaction: for a read of one statement (consistent by itself),
+  // without the two round trips of START TRANSACTION and COMMIT. Runs `fn`
+  // once more on a fresh connection when the connection was lost, as
+  // RunInTransaction does; `fn` must only read.
+  absl::Status RunReads(absl::FunctionRef<absl::Status(Session&)> fn);
+
   // OK when the database answers a query (a lost connection is retried once
   // on a fresh one). UNAVAILABLE otherwise.
   absl::Status Ping();

@@ -249,6 +249,31 @@ TEST_F(DatabaseTest, LostConnectionBeforeCommitIsRetriedOnceOnAFreshOne) {
   EXPECT_EQ(CountRows("retried"), 1);
 }
 
+// RunReads (autocommit, for one-statement reads such as an as-of rating's)
+// recovers from a lost connection as RunInTransaction does.
+TEST_F(DatabaseTest, ReadsOnALostConnectionRunOnceMoreOnAFreshOne) {
+  std::unique_ptr<Database> pool = OpenPool(2, absl::Seconds(5));
+  ASSERT_NE(pool, nullptr);
+  int calls = 0;
+  std::set<int64_t> ids;
+  int64_t answer = 0;
+  absl::Status status = pool->RunReads([&](Session& session) -> absl::Status {
+    ++calls;
+    absl::StatusOr<int64_t> id = session.ConnectionId();
+    if (!id.ok()) return id.status();
+    ids.insert(*id);
+    if (calls == 1) KillConnection(*id);
+    absl::StatusOr<std::optional<Row>> row = session.QueryRow("SELECT 41 + 1");
+    if (!row.ok()) return row.status();
+    answer = (*row)->GetInt64(0);
+    return absl::OkStatus();
+  });
+  EXPECT_OK(status);
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(ids.size(), 2u);
+  EXPECT_EQ(answer, 42);
+}
+
 TEST_F(DatabaseTest, LostConnectionAtCommitIsUnavailableAndNotRetried) {
   std::unique_ptr<Database> pool = OpenPool(2, absl::Seconds(5));
   ASSERT_NE(pool, nullptr);
