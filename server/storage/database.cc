@@ -15,12 +15,15 @@
 #include <unordered_map>
 #include <utility>
 
+#include "absl/random/distributions.h"
+#include "absl/random/random.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "server/storage/sql_error.h"
+#include "server/storage/transaction_retry.h"
 
 namespace envcredit::storage {
 
@@ -510,34 +513,79 @@ absl::StatusOr<Transaction> Database::Begin(TxMode mode) {
   return BeginImpl(mode, /*fresh=*/false);
 }
 
-absl::Status Database::RunInTransaction(
-    absl::FunctionRef<absl::Status(Transaction&)> fn, TxMode mode) {
-  constexpr int kAttempts = 2;
-  absl::Status status;
-  for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    const bool last = attempt + 1 == kAttempts;
-    absl::StatusOr<Transaction> tx = BeginImpl(mode, /*fresh=*/attempt > 0);
-    if (!tx.ok()) {
-      status = tx.status();
-      if (IsDbUnavailable(status) && !last) continue;
-      return status;
-    }
-    status = fn(*tx);
-    if (!status.ok()) {
-      const bool lost = tx->connection_lost();
-      tx->Rollback();
-      if (lost && !last) continue;  // nothing was committed: run it again
-      return status;
-    }
-    if (tx->connection_lost()) {
-      // `fn` swallowed a lost connection: its work is gone, never commit.
-      if (!last) continue;
-      return MakeError(absl::StatusCode::kUnavailable, kReasonDbUnavailable,
-                       "the database connection was lost; retry later");
-    }
-    return tx->Commit();  // never retried: its outcome may be unknown
+namespace {
+
+// ABORTED and UNAVAILABLE errors tell the client when to try again.
+absl::Status WithClientRetry(absl::Status status, const TransactionRetryPolicy& policy) {
+  if (status.code() == absl::StatusCode::kAborted ||
+      status.code() == absl::StatusCode::kUnavailable) {
+    return WithRetryDelay(std::move(status), policy.client_retry_delay);
   }
   return status;
+}
+
+}  // namespace
+
+absl::Status Database::RunInTransaction(
+    absl::FunctionRef<absl::Status(Transaction&)> fn, TxMode mode) {
+  const TransactionRetryPolicy& policy = config_.retry;
+  const absl::Time first_start = absl::Now();
+  bool fresh = false;      // the next attempt opens a new connection
+  bool lost_retried = false;  // a lost connection is run again once, at once
+  int transient_retries = 0;
+  while (true) {
+    bool lost = false;       // lost before COMMIT was sent: nothing committed
+    bool at_commit = false;  // the failure is COMMIT's own
+    absl::Status status = [&]() -> absl::Status {
+      absl::StatusOr<Transaction> tx = BeginImpl(mode, fresh);
+      if (!tx.ok()) {
+        lost = IsDbUnavailable(tx.status());
+        return tx.status();
+      }
+      absl::Status done = fn(*tx);
+      if (!done.ok()) {
+        lost = tx->connection_lost();
+        tx->Rollback();
+        return done;
+      }
+      if (tx->connection_lost()) {
+        // `fn` swallowed a lost connection: its work is gone, never commit.
+        lost = true;
+        return MakeError(absl::StatusCode::kUnavailable, kReasonDbUnavailable,
+                         "the database connection was lost; retry later");
+      }
+      at_commit = true;
+      return tx->Commit();
+    }();
+    if (status.ok()) return status;
+    fresh = false;
+    if (lost && !lost_retried) {
+      lost_retried = true;
+      fresh = true;
+      continue;
+    }
+    // A COMMIT that failed on a conflict (a Galera certification failure)
+    // rolled back; any other COMMIT failure may have committed.
+    TransientCause cause = TransientCauseOf(status);
+    if (at_commit && cause != TransientCause::kConflict) cause = TransientCause::kNone;
+    if (cause == TransientCause::kNone) return WithClientRetry(std::move(status), policy);
+    const absl::Duration backoff =
+        RetryBackoff(policy, transient_retries, absl::Uniform(RetryRandom(), 0.0, 1.0));
+    if (transient_retries + 1 >= policy.max_attempts ||
+        absl::Now() + backoff - first_start > policy.budget) {
+      return WithClientRetry(std::move(status), policy);
+    }
+    ++transient_retries;
+    {
+      absl::MutexLock lock(&mu_);
+      if (cause == TransientCause::kConflict) {
+        ++conflict_retries_;
+      } else {
+        ++not_ready_retries_;
+      }
+    }
+    absl::SleepFor(backoff);
+  }
 }
 
 absl::Status Database::RunReads(absl::FunctionRef<absl::Status(Session&)> fn) {
@@ -578,6 +626,11 @@ absl::Status Database::Ping() {
   return status;
 }
 
+absl::BitGen& Database::RetryRandom() {
+  thread_local absl::BitGen gen;
+  return gen;
+}
+
 PoolStats Database::stats() const {
   absl::MutexLock lock(&mu_);
   PoolStats stats;
@@ -585,6 +638,8 @@ PoolStats Database::stats() const {
   stats.idle = static_cast<int>(idle_.size());
   stats.opened = opened_;
   stats.discarded = discarded_;
+  stats.conflict_retries = conflict_retries_;
+  stats.not_ready_retries = not_ready_retries_;
   return stats;
 }
 

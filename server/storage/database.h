@@ -23,9 +23,12 @@
 // connections are pinged before they are handed out again.
 //
 // Retries: RunInTransaction runs its function once more, on a fresh
-// connection, when the connection was lost before COMMIT was sent. A COMMIT
-// whose outcome is unknown is never retried: it returns UNAVAILABLE, and the
-// caller's request_id makes a client retry safe.
+// connection, when the connection was lost before COMMIT was sent, and again
+// after a jittered backoff, bounded, when it failed on a conflict or a node
+// that is not ready (DbConfig::retry, transaction_retry.h). A COMMIT whose
+// outcome is unknown is never retried: it returns UNAVAILABLE, and the
+// caller's request_id makes a client retry safe. Errors that reach the
+// caller as ABORTED or UNAVAILABLE carry a retry delay for the client.
 //
 // Thread-safety: Database is thread-safe. A Session or Transaction belongs to
 // one thread at a time. Every Session and Transaction must be destroyed
@@ -43,6 +46,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/functional/function_ref.h"
+#include "absl/random/random.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -215,6 +219,9 @@ struct PoolStats {
   int idle = 0;           // open and waiting in the pool
   int64_t opened = 0;     // connections opened since Open
   int64_t discarded = 0;  // connections closed because they failed
+  // Transactions run again by the retry policy (transaction_retry.h), by cause.
+  int64_t conflict_retries = 0;   // deadlock, lock wait timeout, certification
+  int64_t not_ready_retries = 0;  // node not ready / not primary
 };
 
 class Database {
@@ -243,10 +250,14 @@ class Database {
   // Runs `fn` in a transaction and commits when it returns OK; rolls back and
   // returns its status otherwise. When the connection is lost before COMMIT
   // was sent (while starting, or in a statement of `fn`), runs `fn` once more
-  // in a new transaction on a fresh connection, so `fn` must be safe to run
-  // twice (write its results only into variables it assigns anew). Returns
-  // the status of the last attempt; UNAVAILABLE when the commit's outcome is
-  // unknown (never retried).
+  // in a new transaction on a fresh connection; when an attempt fails on a
+  // conflict (ABORTED DB_CONFLICT: deadlock, lock wait timeout, Galera
+  // certification, or `fn`'s own) or a node that is not ready (UNAVAILABLE
+  // DB_NOT_PRIMARY), runs it again after a backoff, as DbConfig::retry
+  // allows. So `fn` must be safe to run several times (write its results
+  // only into variables it assigns anew). Returns the status of the last
+  // attempt; UNAVAILABLE when the commit's outcome is unknown (never
+  // retried).
   absl::Status RunInTransaction(
       absl::FunctionRef<absl::Status(Transaction&)> fn,
       TxMode mode = TxMode::kReadWrite);
@@ -278,6 +289,8 @@ class Database {
   void Return(std::unique_ptr<internal::PooledConnection> conn, bool close,
               bool lost);
   bool CanAcquire() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The jitter of retry backoffs (one generator per thread: no lock).
+  static absl::BitGen& RetryRandom();
 
   const DbConfig config_;
   mutable absl::Mutex mu_;
@@ -289,6 +302,8 @@ class Database {
   // Bumped whenever a connection is found lost; idle connections last
   // checked in an older epoch are pinged before use.
   int64_t loss_epoch_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t conflict_retries_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t not_ready_retries_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace envcredit::storage

@@ -121,6 +121,7 @@ absl::Status ValidateDbConfig(const DbConfig& config) {
   if (config.checkout_timeout <= absl::ZeroDuration()) {
     return bad("checkout_timeout", "the checkout timeout must be positive");
   }
+  RETURN_IF_ERROR(ValidateRetryPolicy(config.retry));
   if (!IsIdentifier(config.database)) {
     return bad("database",
                "the database name must be at most 64 characters of "

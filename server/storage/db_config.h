@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "server/storage/transaction_retry.h"
 
 namespace envcredit::storage {
 
@@ -28,6 +29,8 @@ struct DbConfig {
   int pool_size = 8;  // live connections, at most
   absl::Duration connect_timeout = absl::Seconds(5);   // per connection attempt
   absl::Duration checkout_timeout = absl::Seconds(5);  // waiting for a free one
+  // Transactions that fail transiently run again (transaction_retry.h).
+  TransactionRetryPolicy retry;
   // Database::Open runs CREATE DATABASE IF NOT EXISTS (utf8mb4) first.
   bool create_database_if_missing = false;
 };

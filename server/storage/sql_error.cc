@@ -10,6 +10,8 @@ namespace {
 constexpr int kErDupEntry = 1062;
 constexpr int kErLockWaitTimeout = 1205;
 constexpr int kErLockDeadlock = 1213;
+constexpr int kErUnknownCommand = 1047;     // Galera: WSREP not ready (not primary)
+constexpr int kErErrorDuringCommit = 1180;  // Galera: not in the primary component
 constexpr int kErServerShutdown = 1053;
 constexpr int kErConnectionKilled = 1927;          // MariaDB
 constexpr int kErClientInteractionTimeout = 4031;  // MySQL 8.0.24+
@@ -59,6 +61,10 @@ absl::Status MapSqlError(int error_code, absl::string_view sql_state,
                      "the transaction conflicted with another one; retry it");
   }
   LogSqlError(error_code, sql_state, server_message, context);
+  if (error_code == kErUnknownCommand || error_code == kErErrorDuringCommit) {
+    return MakeError(absl::StatusCode::kUnavailable, kReasonDbNotPrimary,
+                     "the database node is not ready to serve; retry later");
+  }
   if (IsConnectionLostError(error_code) || IsConnectError(error_code)) {
     return MakeError(absl::StatusCode::kUnavailable, kReasonDbUnavailable,
                      "the database is unavailable; retry later");

@@ -10,6 +10,7 @@
 #include "server/storage/migrations.h"
 #include "server/storage/mysql_enterprise_repository.h"
 #include "server/storage/sql_error.h"
+#include "server/storage/transaction_retry.h"
 #include "tests/support/status_matchers.h"
 
 namespace envcredit::storage {
@@ -27,6 +28,8 @@ TEST(SqlErrorTest, MapsEachErrorNumberToItsCode) {
       {1062, absl::StatusCode::kAlreadyExists, kReasonDbDuplicateKey},
       {1213, absl::StatusCode::kAborted, kReasonDbConflict},
       {1205, absl::StatusCode::kAborted, kReasonDbConflict},
+      {1047, absl::StatusCode::kUnavailable, kReasonDbNotPrimary},  // Galera
+      {1180, absl::StatusCode::kUnavailable, kReasonDbNotPrimary},  // Galera
       {2002, absl::StatusCode::kUnavailable, kReasonDbUnavailable},
       {2003, absl::StatusCode::kUnavailable, kReasonDbUnavailable},
       {2006, absl::StatusCode::kUnavailable, kReasonDbUnavailable},
@@ -57,6 +60,39 @@ TEST(SqlErrorTest, MapsEachErrorNumberToItsCode) {
   EXPECT_TRUE(IsConnectError(2003));
   EXPECT_TRUE(IsDbUnavailable(MapSqlError(2006, "HY000", "", "")));
   EXPECT_FALSE(IsDbUnavailable(MapSqlError(1213, "40001", "", "")));
+}
+
+// The server's one retry policy (issue 15 item 1): which failures are run
+// again, and the backoff's bounds ("full jitter" between 0 and a ceiling
+// that doubles from 10 ms up to 400 ms).
+TEST(TransactionRetryTest, OnlyConflictsAndNotReadyNodesAreTransient) {
+  EXPECT_EQ(TransientCauseOf(MapSqlError(1213, "40001", "", "")), TransientCause::kConflict);
+  EXPECT_EQ(TransientCauseOf(MapSqlError(1205, "HY000", "", "")), TransientCause::kConflict);
+  EXPECT_EQ(TransientCauseOf(MapSqlError(1047, "08S01", "", "")),
+            TransientCause::kNodeNotReady);
+  EXPECT_EQ(TransientCauseOf(MapSqlError(1180, "HY000", "", "")),
+            TransientCause::kNodeNotReady);
+  // A lost connection has its own rule (once, at once); the rest are final.
+  EXPECT_EQ(TransientCauseOf(MapSqlError(2013, "HY000", "", "")), TransientCause::kNone);
+  EXPECT_EQ(TransientCauseOf(MapSqlError(1062, "23000", "", "")), TransientCause::kNone);
+  EXPECT_EQ(TransientCauseOf(absl::AbortedError("no reason")), TransientCause::kNone);
+  EXPECT_EQ(TransientCauseOf(absl::OkStatus()), TransientCause::kNone);
+}
+
+TEST(TransactionRetryTest, BackoffIsJitteredUnderADoublingCeiling) {
+  const TransactionRetryPolicy policy;  // 10 ms doubling to 400 ms
+  EXPECT_EQ(RetryBackoff(policy, 0, 0.0), absl::ZeroDuration());
+  EXPECT_EQ(RetryBackoff(policy, 0, 0.5), absl::Milliseconds(5));
+  EXPECT_EQ(RetryBackoff(policy, 1, 0.5), absl::Milliseconds(10));
+  EXPECT_EQ(RetryBackoff(policy, 3, 1.0), absl::Milliseconds(80));
+  EXPECT_EQ(RetryBackoff(policy, 5, 1.0), absl::Milliseconds(320));
+  EXPECT_EQ(RetryBackoff(policy, 6, 1.0), absl::Milliseconds(400));
+  EXPECT_EQ(RetryBackoff(policy, 60, 0.25), absl::Milliseconds(100));
+  TransactionRetryPolicy bad;
+  bad.max_attempts = 0;
+  EXPECT_THAT(ValidateRetryPolicy(bad),
+              StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_DB_SETTING"));
+  EXPECT_OK(ValidateRetryPolicy(policy));
 }
 
 TEST(DbConfigTest, ReadsTheEnvFileOfDbSh) {
