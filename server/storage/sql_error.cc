@@ -24,8 +24,12 @@ constexpr int kCrServerLostExtended = 2055;
 
 void LogSqlError(int error_code, absl::string_view sql_state,
                  absl::string_view server_message, absl::string_view context) {
-  LogError(absl::StrCat("storage: ", context, ": MySQL error ", error_code,
-                        " (", sql_state, "): ", server_message));
+  // Rate-limited per context and error number: a database outage makes
+  // every call fail alike (thousands of identical lines a minute).
+  LogLimited(LogSeverity::kError,
+             absl::StrCat("storage: ", context, ": ", error_code),
+             absl::StrCat("storage: ", context, ": MySQL error ", error_code,
+                          " (", sql_state, "): ", server_message));
 }
 
 }  // namespace

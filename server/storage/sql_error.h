@@ -15,7 +15,8 @@
 //
 // Client-visible messages are generic: SQL text and server messages never
 // reach a client. UNAVAILABLE and INTERNAL errors are logged to stderr with
-// the server's text and the error number.
+// the server's text and the error number, at most once a minute per context
+// and error number (LogLimited, common/log.h), then with a repeat count.
 //
 // Which of these a transaction runs again by itself: transaction_retry.h.
 //

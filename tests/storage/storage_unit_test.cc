@@ -132,6 +132,14 @@ TEST(DbConfigTest, RefusesBadSettings) {
   EXPECT_OK(ApplyDbSetting("ENVCREDIT_DB_CHECKOUT_TIMEOUT_MS", "250", config));
   EXPECT_EQ(config.checkout_timeout, absl::Milliseconds(250));
   EXPECT_OK(ApplyDbSetting("ENVCREDIT_DB_UNKNOWN", "x", config));
+  EXPECT_OK(ApplyDbSetting("ENVCREDIT_DB_READ_TIMEOUT_MS", "3000", config));
+  EXPECT_EQ(config.read_timeout, absl::Seconds(3));
+  EXPECT_OK(ApplyDbSetting("ENVCREDIT_DB_WRITE_TIMEOUT_MS", "4000", config));
+  EXPECT_EQ(config.write_timeout, absl::Seconds(4));
+  EXPECT_OK(ApplyDbSetting("ENVCREDIT_DB_LOCK_WAIT_TIMEOUT_MS", "2000", config));
+  EXPECT_EQ(config.lock_wait_timeout, absl::Seconds(2));
+  EXPECT_THAT(ApplyDbSetting("ENVCREDIT_DB_READ_TIMEOUT_MS", "soon", config),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 
   config = DbConfig();
   config.database = "envcredit`; DROP DATABASE x; --";
@@ -142,6 +150,17 @@ TEST(DbConfigTest, RefusesBadSettings) {
   EXPECT_THAT(ValidateDbConfig(config),
               StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(Database::Open(config),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  // A row-lock wait must end (ABORTED) before the read timeout cuts the
+  // connection; every connector timeout is at least a second.
+  EXPECT_OK(ValidateDbConfig(DbConfig()));
+  config = DbConfig();
+  config.lock_wait_timeout = config.read_timeout;
+  EXPECT_THAT(ValidateDbConfig(config),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  config = DbConfig();
+  config.read_timeout = absl::Milliseconds(500);
+  EXPECT_THAT(ValidateDbConfig(config),
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
