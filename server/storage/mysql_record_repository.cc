@@ -757,15 +757,12 @@ MysqlRecordRepository::BatchCreatePenaltyDecisions(
     const std::vector<domain::BatchDecision>& items) {
   std::vector<absl::StatusOr<DecisionResult>> results;
   RatingUpdates updates;
-  absl::Status status;
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    status = db_.RunInTransaction([&](Transaction& tx) {
-      updates.Clear();
-      return BatchAttempt(tx, items, results, ratings_, &updates);
-    });
-    if (status.code() != absl::StatusCode::kAborted) break;
-  }
-  RETURN_IF_ERROR(status);
+  // A batch that collided with another (a deadlock, or the same number
+  // inserted by both) is run again by the server's retry policy.
+  RETURN_IF_ERROR(db_.RunInTransaction([&](Transaction& tx) {
+    updates.Clear();
+    return BatchAttempt(tx, items, results, ratings_, &updates);
+  }));
   ratings_.Committed(updates);
   return results;
 }

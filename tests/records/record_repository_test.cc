@@ -1,11 +1,15 @@
 // MysqlRecordRepository and MysqlAuditLog on the private MariaDB: batch
 // creation with good, bad, duplicate and identical rows; audit entries in
 // the same transaction as the write; revocation keeps the decision.
+#include <algorithm>
 #include <atomic>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/domain/uscc.h"
@@ -398,4 +402,101 @@ TEST_F(RecordRepositoryTest, SixWritersOnOneEnterpriseAllStoredNoneRefused) {
 }
 
 }  // namespace
+// Issue 15: concurrent batches that overlap on purpose — the same
+// enterprises, the same decision numbers, in a different order each — all
+// succeed, and every decision is stored exactly once: one of the batches
+// created it, the others found it (already_existed) with the same id.
+TEST_F(RecordRepositoryTest, CollidingBatchesStoreEveryDecisionOnceAndNoCallFails) {
+  constexpr int kEnterprises = 12;
+  constexpr int kSharedEach = 10;  // shared numbers per enterprise
+  constexpr int kThreads = 4;
+  constexpr int kOwnEach = 20;     // numbers only one thread sends
+  constexpr int kFirst = 70;
+  for (int k = 0; k < kEnterprises; ++k) {
+    domain::Enterprise e;
+    e.credit_code = Uscc(kFirst + k);
+    e.display_name = "（虚构）批量碰撞示例公司";
+    e.region_code = "320100";
+    e.industry = domain::Industry::kChemicals;
+    e.status = domain::EnterpriseStatus::kOperating;
+    ASSERT_OK(enterprises_->Create(e, {}, kAudit));
+  }
+  storage::DbConfig config = database_->config();
+  config.pool_size = 8;
+  auto db = database_->OpenDatabase(config);
+  ASSERT_OK(db);
+  MysqlRecordRepository repo(db->get(), SystemClockRatingWriter());
+
+  std::vector<PenaltyDecision> shared;
+  for (int k = 0; k < kEnterprises; ++k) {
+    for (int j = 0; j < kSharedEach; ++j) {
+      shared.push_back(Decision(kFirst + k, absl::StrCat("碰撞〔2024〕", k, "-", j, "号")));
+    }
+  }
+  // Each thread: every shared decision and its own ones, in its own order,
+  // sent as two batches.
+  std::vector<std::vector<std::vector<domain::BatchDecision>>> batches(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
+    std::vector<domain::BatchDecision> all;
+    for (const PenaltyDecision& d : shared) all.push_back({d, kAudit});
+    for (int j = 0; j < kOwnEach; ++j) {
+      all.push_back({Decision(kFirst + j % kEnterprises, absl::StrCat("独有〔2024〕", t, "-", j, "号")),
+                     kAudit});
+    }
+    std::mt19937 order(static_cast<uint32_t>(t + 1));
+    std::shuffle(all.begin(), all.end(), order);
+    const size_t half = all.size() / 2;
+    batches[t].emplace_back(all.begin(), all.begin() + half);
+    batches[t].emplace_back(all.begin() + half, all.end());
+  }
+
+  struct Outcome {
+    std::string number;
+    absl::StatusOr<domain::DecisionResult> result;
+  };
+  std::vector<std::vector<Outcome>> outcomes(kThreads);
+  std::vector<absl::Status> call_errors(kThreads);
+  std::atomic<bool> go{false};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      while (!go.load()) std::this_thread::yield();
+      for (const auto& batch : batches[t]) {
+        auto results = repo.BatchCreatePenaltyDecisions(batch);
+        if (!results.ok()) {
+          call_errors[t] = results.status();
+          return;
+        }
+        for (size_t i = 0; i < batch.size(); ++i) {
+          outcomes[t].push_back({batch[i].decision.decision_number, (*results)[i]});
+        }
+      }
+    });
+  }
+  go = true;
+  for (std::thread& t : threads) t.join();
+
+  for (int t = 0; t < kThreads; ++t) ASSERT_TRUE(call_errors[t].ok()) << "thread " << t << ": " << call_errors[t];
+  absl::flat_hash_map<std::string, int> created;    // number -> times created
+  absl::flat_hash_map<std::string, int64_t> id_of;  // number -> the one id
+  for (int t = 0; t < kThreads; ++t) {
+    ASSERT_EQ(outcomes[t].size(), shared.size() + kOwnEach);
+    for (const Outcome& o : outcomes[t]) {
+      ASSERT_TRUE(o.result.ok()) << o.number << ": " << o.result.status();
+      if (!o.result->already_existed) ++created[o.number];
+      auto [it, added] = id_of.try_emplace(o.number, o.result->decision.id);
+      EXPECT_EQ(it->second, o.result->decision.id) << o.number << " has two ids";
+    }
+  }
+  EXPECT_EQ(id_of.size(), shared.size() + kThreads * kOwnEach);
+  for (const auto& [number, id] : id_of) {
+    EXPECT_EQ(created[number], 1) << number << " created " << created[number] << " times";
+  }
+  EXPECT_EQ(Count(absl::StrCat("SELECT COUNT(*) FROM penalty_decisions d JOIN enterprises e ON "
+                               "e.id = d.enterprise_id WHERE e.credit_code >= '",
+                               Uscc(kFirst), "' AND e.credit_code <= '",
+                               Uscc(kFirst + kEnterprises - 1), "'")),
+            static_cast<int64_t>(shared.size() + kThreads * kOwnEach));
+}
+
 }  // namespace envcredit::storage
