@@ -582,8 +582,13 @@ int ListsVerify(const ParsedCommand& c, CommandIo io) {
        {"result", result},
        {"list", report->list},
        {"number", number},
-       {"place", report->place_checked ? "matches the path"
-                                       : "not checked (the path names none)"},
+       {"place", chain ? "each folder N holds number N of the root's list"
+                 : !report->place_checked
+                     ? "not checked (the path names no <honor|black>/<number>)"
+                 : report->place_matches
+                     ? absl::StrCat(report->place, ", matches the path")
+                     : absl::StrCat(report->place,
+                                    ", does NOT match the manifest")},
        {"folders", absl::StrCat(report->folders)},
        {"files", absl::StrCat(report->files)},
        {"problems", absl::StrCat(report->problems.size())}},

@@ -792,7 +792,10 @@ absl::StatusOr<VerifyReport> VerifyPublicationFolderInPlace(
   FolderPlace place;
   if (FolderPlaceOfPath(dir, &place)) {
     report->place_checked = true;
-    if (place.list != report->list || place.number != report->number) {
+    report->place = absl::StrCat(place.list, "/", place.number);
+    report->place_matches =
+        place.list == report->list && place.number == report->number;
+    if (!report->place_matches) {
       problem(absl::StrCat(
           place.list, "/", place.number, " holds ", report->list,
           " list publication ", report->number, " (", kManifestFile, "), not ",
@@ -828,7 +831,9 @@ absl::StatusOr<VerifyReport> VerifyPublicationChain(
     bool is_dir = false;
     Exists(absl::StrCat(list_dir, "/", name), &is_dir);
     std::string why = "only the publication folders 1, 2, ... belong there";
-    if (AllDigits(name)) {
+    if (IsPublicationNumberName(name, &n)) {
+      why = "a publication is a folder, not a file";
+    } else if (AllDigits(name)) {
       why =
           "not a publication number: numbers are written 1, 2, ... "
           "without leading zeros";
@@ -842,6 +847,7 @@ absl::StatusOr<VerifyReport> VerifyPublicationChain(
   std::sort(numbers.begin(), numbers.end());
   report.list = list;
   report.place_checked = true;
+  report.place_matches = true;  // per folder: a mismatch is a problem
   if (numbers.empty()) {
     report.problems.push_back(
         absl::StrCat("no publication folders (1, 2, ...) in ", list_dir));

@@ -135,8 +135,12 @@ struct VerifyReport {
   std::string list;
   int64_t number = 0;
   // Whether the folder's path named a list and number that the manifest
-  // was checked against (always true for a chain that verifies).
+  // was checked against (always true for a chain: each folder N against its
+  // number and the root's list), and whether they matched. `place` is what
+  // the path named ("black/2"), "" for a chain or when it named none.
   bool place_checked = false;
+  bool place_matches = false;
+  std::string place;
   bool manifest_read = false;  // manifest.json parsed: list, number are its
   bool ok() const { return problems.empty(); }
 };

@@ -590,6 +590,8 @@ TEST_F(ListCommandsTest, VerifyRefusesTheHonourFolderCopiedIntoBlack1) {
   EXPECT_EQ(r.exit_code, kExitVerifyFailed);
   EXPECT_THAT(r.err, HasSubstr("black/1 holds honor list publication 1"));
   EXPECT_THAT(r.out, HasSubstr("FAILED"));
+  EXPECT_THAT(r.out, ContainsRegex("list +honor"));
+  EXPECT_THAT(r.out, HasSubstr("black/1, does NOT match the manifest"));
 }
 
 TEST_F(ListCommandsTest, VerifyRefusesBlack1RenamedBlack2) {
@@ -632,7 +634,7 @@ TEST_F(ListCommandsTest, VerifySaysWhichListAndNumberItVerified) {
                                "folder's path names black/1)"));
   EXPECT_THAT(r.out, ContainsRegex("list +black"));
   EXPECT_THAT(r.out, ContainsRegex("number +1"));
-  EXPECT_THAT(r.out, HasSubstr("matches the path"));
+  EXPECT_THAT(r.out, HasSubstr("black/1, matches the path"));
 
   // Copied out of the layout: the content verifies, and says so loudly.
   const std::string copy = tmp_.File("x");
@@ -666,15 +668,19 @@ TEST_F(ListCommandsTest, VerifyChainRefusesAnExtraFileAtTheListRoot) {
 
   std::ofstream(root + "/black/notes.txt") << "not signed\n";
   std::ofstream(root + "/black/.hidden") << "not signed either\n";
+  std::ofstream(root + "/black/3") << "a file where folder 3 would be\n";
   r = RunLists(verify, fake_);
   EXPECT_EQ(r.exit_code, kExitVerifyFailed);
-  EXPECT_THAT(r.err, HasSubstr("verification FAILED (2 problems)"));
+  EXPECT_THAT(r.err, HasSubstr("verification FAILED (3 problems)"));
   EXPECT_THAT(r.err, HasSubstr("extra file notes.txt at the list root"));
   EXPECT_THAT(r.err, HasSubstr("extra file .hidden at the list root"));
+  EXPECT_THAT(r.err, HasSubstr("extra file 3 at the list root (a publication "
+                               "is a folder, not a file)"));
 
   // Untouched again: verifies.
   ASSERT_EQ(::unlink((root + "/black/notes.txt").c_str()), 0);
   ASSERT_EQ(::unlink((root + "/black/.hidden").c_str()), 0);
+  ASSERT_EQ(::unlink((root + "/black/3").c_str()), 0);
   EXPECT_EQ(RunLists(verify, fake_).exit_code, kExitOk);
 }
 
