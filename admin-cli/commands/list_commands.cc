@@ -560,7 +560,7 @@ int ListsVerify(const ParsedCommand& c, CommandIo io) {
   const bool chain = c.Has("chain");
   absl::StatusOr<VerifyReport> report =
       chain ? VerifyPublicationChain(dir, *key)
-            : VerifyPublicationFolder(dir, *key);
+            : VerifyPublicationFolderInPlace(dir, *key);
   if (!report.ok()) {
     const absl::Status& s = report.status();
     return LocalError(
@@ -573,14 +573,43 @@ int ListsVerify(const ParsedCommand& c, CommandIo io) {
         absl::IsNotFound(s) ? kExitVerifyFailed : ExitForLocalStatus(s));
   }
   const std::string result = report->ok() ? "OK" : "FAILED";
-  io.out << RenderRecord({{"path", dir},
-                          {"mode", chain ? "chain" : "folder"},
-                          {"result", result},
-                          {"folders", absl::StrCat(report->folders)},
-                          {"files", absl::StrCat(report->files)},
-                          {"problems", absl::StrCat(report->problems.size())}},
-                         c.global.output);
-  if (report->ok()) return kExitOk;
+  // Which list and number: for a chain its newest publication.
+  const std::string number =
+      report->number > 0 ? absl::StrCat(report->number) : "";
+  io.out << RenderRecord(
+      {{"path", dir},
+       {"mode", chain ? "chain" : "folder"},
+       {"result", result},
+       {"list", report->list},
+       {"number", number},
+       {"place", chain ? "each folder N holds number N of the root's list"
+                 : !report->place_checked
+                     ? "not checked (the path names no <honor|black>/<number>)"
+                 : report->place_matches
+                     ? absl::StrCat(report->place, ", matches the path")
+                     : absl::StrCat(report->place,
+                                    ", does NOT match the manifest")},
+       {"folders", absl::StrCat(report->folders)},
+       {"files", absl::StrCat(report->files)},
+       {"problems", absl::StrCat(report->problems.size())}},
+      c.global.output);
+  if (report->ok()) {
+    if (chain) {
+      io.err << "verified: " << report->list << " list, publications 1.."
+             << report->number << " and the links between them\n";
+    } else if (report->place_checked) {
+      io.err << "verified: " << report->list << " list, publication "
+             << report->number << " (the folder's path names " << report->list
+             << "/" << report->number << ")\n";
+    } else {
+      io.err << "verified: " << report->list << " list, publication "
+             << report->number
+             << " — the folder's path does not name a list and number "
+                "(ROOT/<honor|black>/<number>), so it was not checked "
+                "against one\n";
+    }
+    return kExitOk;
+  }
   io.err << kProgramName << ": " << dir << ": verification FAILED ("
          << report->problems.size()
          << (report->problems.size() == 1 ? " problem" : " problems") << "):\n";
@@ -907,11 +936,18 @@ std::vector<CommandSpec> ListCommandSpecs() {
        "signature of manifest.json under --public-key; every file listed\n"
        "exists with its size and SHA-256; there is no other file besides\n"
        "manifest.json and manifest.sig; SHA-256(publication.txt) equals\n"
-       "content_sha256. With --chain, DIR is ROOT/<list>: the folders 1..N\n"
-       "are each checked, and each one's previous_manifest_sha256 and\n"
-       "previous_content_sha256 must match its predecessor. Every problem is\n"
-       "printed on stderr naming the file or link at fault, and the exit\n"
-       "code is 8.",
+       "content_sha256. When DIR is .../<honor|black>/<number> (as lists\n"
+       "export writes it) the manifest's list and number must be those of\n"
+       "the path (\"black/2 holds honor list publication 1\" is refused);\n"
+       "when DIR is elsewhere the content is checked and stderr says which\n"
+       "list and number were verified and that the path named none. With\n"
+       "--chain, DIR is ROOT/<list>: it must hold only the folders 1..N (any\n"
+       "other file or folder, \"01\" or hidden ones too, is refused), each is\n"
+       "checked and must hold that list and number, and each one's\n"
+       "previous_manifest_sha256 and previous_content_sha256 must match its\n"
+       "predecessor. On success stderr names the list and number verified.\n"
+       "Every problem is printed on stderr naming the file or link at\n"
+       "fault, and the exit code is 8.",
        "DIR",
        "a publication folder (ROOT/black/3), or ROOT/<list> with --chain",
        true,

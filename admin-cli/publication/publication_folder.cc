@@ -15,9 +15,11 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "admin-cli/base/files.h"
 #include "admin-cli/base/record_enums.h"
@@ -664,6 +666,9 @@ absl::StatusOr<VerifyReport> VerifyPublicationFolder(
         absl::StrCat(name(kManifestFile), ": ", manifest.status().message()));
     return report;
   }
+  report.manifest_read = true;
+  report.list = manifest->list;
+  report.number = manifest->number;
   std::set<std::string> listed = {std::string(kManifestFile),
                                   std::string(kSignatureFile)};
   bool content_listed = false;
@@ -718,6 +723,90 @@ absl::StatusOr<VerifyReport> VerifyPublicationFolder(
   return report;
 }
 
+namespace {
+
+bool AllDigits(absl::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return absl::ascii_isdigit(c);
+  });
+}
+
+}  // namespace
+
+bool IsPublicationNumberName(absl::string_view name, int64_t* number) {
+  if (name.size() > 18 || !AllDigits(name)) return false;
+  int64_t n = 0;
+  if (!absl::SimpleAtoi(name, &n) || n <= 0 || absl::StrCat(n) != name) {
+    return false;
+  }
+  *number = n;
+  return true;
+}
+
+bool FolderPlaceOfPath(absl::string_view dir, FolderPlace* place) {
+  if (dir.empty()) return false;
+  std::string path(dir);
+  if (path[0] != '/') {
+    std::string cwd(4096, '\0');
+    if (::getcwd(&cwd[0], cwd.size()) == nullptr) return false;
+    cwd.resize(std::strlen(cwd.c_str()));
+    path = absl::StrCat(cwd, "/", path);
+  }
+  std::vector<std::string> parts;
+  for (absl::string_view part : absl::StrSplit(path, '/', absl::SkipEmpty())) {
+    if (part == ".") continue;
+    if (part == "..") {
+      if (!parts.empty()) parts.pop_back();
+      continue;
+    }
+    parts.emplace_back(part);
+  }
+  if (parts.size() < 2) return false;
+  const std::string& list = parts[parts.size() - 2];
+  int64_t number = 0;
+  if ((list != "honor" && list != "black") ||
+      !IsPublicationNumberName(parts.back(), &number)) {
+    return false;
+  }
+  place->list = list;
+  place->number = number;
+  return true;
+}
+
+absl::StatusOr<VerifyReport> VerifyPublicationFolderInPlace(
+    const std::string& dir, absl::string_view public_key_pem) {
+  absl::StatusOr<VerifyReport> report =
+      VerifyPublicationFolder(dir, public_key_pem);
+  if (!report.ok() || !report->manifest_read) return report;
+  const auto problem = [&](std::string text) {
+    report->problems.push_back(std::move(text));
+  };
+  if (report->list != "honor" && report->list != "black") {
+    problem(absl::StrCat(kManifestFile, ": list is '", report->list,
+                         "', not honor or black"));
+  }
+  if (report->number < 1) {
+    problem(absl::StrCat(kManifestFile, ": number is ", report->number,
+                         ", not a publication number (1, 2, ...)"));
+  }
+  FolderPlace place;
+  if (FolderPlaceOfPath(dir, &place)) {
+    report->place_checked = true;
+    report->place = absl::StrCat(place.list, "/", place.number);
+    report->place_matches =
+        place.list == report->list && place.number == report->number;
+    if (!report->place_matches) {
+      problem(absl::StrCat(
+          place.list, "/", place.number, " holds ", report->list,
+          " list publication ", report->number, " (", kManifestFile, "), not ",
+          place.list, " list publication ", place.number,
+          ": a folder is verified where `lists export` puts it, ROOT/",
+          report->list, "/", report->number));
+    }
+  }
+  return report;
+}
+
 absl::StatusOr<VerifyReport> VerifyPublicationChain(
     const std::string& list_dir, absl::string_view public_key_pem) {
   absl::StatusOr<bool> key_check = VerifyEd25519(public_key_pem, "", "");
@@ -728,26 +817,44 @@ absl::StatusOr<VerifyReport> VerifyPublicationChain(
   while (list.size() > 1 && list.back() == '/') list.pop_back();
   list = list.substr(list.find_last_of('/') + 1);
 
+  // The list root holds the publication folders and nothing else: a stray
+  // file or folder there is not covered by any signature, so it is refused
+  // rather than served beside the list unchecked.
+  VerifyReport report;
   std::vector<int64_t> numbers;
   for (const auto& [name, regular] : *entries) {
-    if (regular || name.empty() || name.size() > 18 ||
-        !std::all_of(name.begin(), name.end(),
-                     [](char c) { return absl::ascii_isdigit(c); })) {
+    int64_t n = 0;
+    if (!regular && IsPublicationNumberName(name, &n)) {
+      numbers.push_back(n);
       continue;
     }
-    int64_t n = 0;
-    if (absl::SimpleAtoi(name, &n) && n > 0 && absl::StrCat(n) == name) {
-      numbers.push_back(n);
+    bool is_dir = false;
+    Exists(absl::StrCat(list_dir, "/", name), &is_dir);
+    std::string why = "only the publication folders 1, 2, ... belong there";
+    if (IsPublicationNumberName(name, &n)) {
+      why = "a publication is a folder, not a file";
+    } else if (AllDigits(name)) {
+      why =
+          "not a publication number: numbers are written 1, 2, ... "
+          "without leading zeros";
+    } else if (absl::StrContains(name, ".tmp-")) {
+      why = "left by an interrupted export? remove it";
     }
+    report.problems.push_back(
+        absl::StrCat(is_dir ? "extra folder " : "extra file ", name,
+                     " at the list root (", why, ")"));
   }
   std::sort(numbers.begin(), numbers.end());
-  VerifyReport report;
+  report.list = list;
+  report.place_checked = true;
+  report.place_matches = true;  // per folder: a mismatch is a problem
   if (numbers.empty()) {
     report.problems.push_back(
         absl::StrCat("no publication folders (1, 2, ...) in ", list_dir));
     return report;
   }
   const int64_t last = numbers.back();
+  report.number = last;
   for (int64_t n = 1, k = 0; n <= last; ++n) {
     if (k < static_cast<int64_t>(numbers.size()) && numbers[k] == n) {
       ++k;

@@ -129,8 +129,40 @@ struct VerifyReport {
   std::vector<std::string> problems;
   int folders = 0;  // folders checked
   int files = 0;    // listed files checked
+  // What was verified, from the manifest(s): the list ("honor" / "black")
+  // and the publication number (the newest one of a chain); "" and 0 when
+  // no manifest could be read.
+  std::string list;
+  int64_t number = 0;
+  // Whether the folder's path named a list and number that the manifest
+  // was checked against (always true for a chain: each folder N against its
+  // number and the root's list), and whether they matched. `place` is what
+  // the path named ("black/2"), "" for a chain or when it named none.
+  bool place_checked = false;
+  bool place_matches = false;
+  std::string place;
+  bool manifest_read = false;  // manifest.json parsed: list, number are its
   bool ok() const { return problems.empty(); }
 };
+
+// Where a folder sits in the canonical layout `lists export` writes,
+// ROOT/<list>/<number>.
+struct FolderPlace {
+  std::string list;  // "honor" / "black"
+  int64_t number = 0;
+};
+
+// The list and number `dir` names: its last two components are "honor" or
+// "black" and a positive decimal number without leading zeros
+// ("public/black/3", "public/black/3/"). A relative path is taken from the
+// working directory (so "." inside ROOT/black/3 names black 3); "." and
+// ".." are resolved by name, symbolic links are not followed. false when
+// the path does not have that form (e.g. "/tmp/x", "black/03").
+bool FolderPlaceOfPath(absl::string_view dir, FolderPlace* place);
+
+// Whether `name` is a publication number as a folder name: decimal, no
+// leading zero, 1 or more ("3", not "03", "0" or "+3").
+bool IsPublicationNumberName(absl::string_view name, int64_t* number);
 
 // Checks one folder offline: manifest.sig is a valid signature of
 // manifest.json's exact bytes under `public_key_pem`; manifest.json parses;
@@ -138,14 +170,30 @@ struct VerifyReport {
 // listed ones, manifest.json and manifest.sig; SHA-256(publication.txt) ==
 // content_sha256. `label` prefixes the file names in messages ("3/" in a
 // chain). The parsed manifest goes to `*manifest` when it parses (may be
-// null). INVALID_ARGUMENT only when `public_key_pem` is not an Ed25519
-// public key; problems with the folder are in the report.
+// null); the report's list and number are the manifest's. The folder's
+// content only: where the folder sits is not checked (see
+// VerifyPublicationFolderInPlace). INVALID_ARGUMENT only when
+// `public_key_pem` is not an Ed25519 public key; problems with the folder
+// are in the report.
 absl::StatusOr<VerifyReport> VerifyPublicationFolder(
     const std::string& dir, absl::string_view public_key_pem,
     absl::string_view label = "", Manifest* manifest = nullptr);
 
+// `lists verify DIR`: VerifyPublicationFolder, and the folder bound to its
+// place. The manifest's list must be "honor" or "black" and its number
+// 1 or more. When FolderPlaceOfPath(dir) names a list and number, the
+// manifest's must be the same, else the problem names both ("black/2 holds
+// honor list publication 1 ..."), and place_checked is true. When the path
+// does not name one (a folder copied elsewhere), place_checked is false:
+// the caller must say which list and number it verified. Errors as
+// VerifyPublicationFolder.
+absl::StatusOr<VerifyReport> VerifyPublicationFolderInPlace(
+    const std::string& dir, absl::string_view public_key_pem);
+
 // Checks ROOT/<list> as a chain: its numbered folders must be 1..N with no
-// gap (other entries are ignored); each is checked as
+// gap, and nothing else may be at the list root — every other file or
+// folder (a stray file, "x", "01", a hidden ".3.tmp-XXXXXX" left by an
+// interrupted export) is a problem naming it; each is checked as
 // VerifyPublicationFolder does, its manifest's list and number must match
 // the folder, number 1 must have empty previous hashes, and each later one's
 // previous_manifest_sha256 must be the SHA-256 of its predecessor's

@@ -564,6 +564,158 @@ TEST_F(ListCommandsTest, VerifyNamesTheProblemAndExitsWith8) {
   EXPECT_EQ(r.exit_code, kExitVerifyFailed);
 }
 
+// Issue 13 finding 6: a folder is bound to the place its path names.
+TEST_F(ListCommandsTest, VerifyRefusesTheHonourFolderCopiedIntoBlack1) {
+  PublishFirstBlackList();
+  fake_.PublishNow(v1::HONOR_LIST,
+                   {FakeListClient::HonorEntry(kC, "绿色印染有限公司")});
+  MakeKeys();
+  const std::string root = tmp_.File("public");
+  for (const char* list : {"black", "honor"}) {
+    ASSERT_EQ(
+        RunLists({"lists", "export", list, "--out", root, "--key", key_}, fake_)
+            .exit_code,
+        kExitOk);
+  }
+  ASSERT_EQ(std::system(absl::StrCat("rm -rf '", root, "/black/1' && cp -r '",
+                                     root, "/honor/1' '", root, "/black/1'")
+                            .c_str()),
+            0);
+  // The copied folder is whole and signed: only its place gives it away.
+  Result r = RunLists(
+      {"lists", "verify", root + "/honor/1", "--public-key", pub_}, fake_);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  r = RunLists({"lists", "verify", root + "/black/1", "--public-key", pub_},
+               fake_);
+  EXPECT_EQ(r.exit_code, kExitVerifyFailed);
+  EXPECT_THAT(r.err, HasSubstr("black/1 holds honor list publication 1"));
+  EXPECT_THAT(r.out, HasSubstr("FAILED"));
+  EXPECT_THAT(r.out, ContainsRegex("list +honor"));
+  EXPECT_THAT(r.out, HasSubstr("black/1, does NOT match the manifest"));
+}
+
+TEST_F(ListCommandsTest, VerifyRefusesBlack1RenamedBlack2) {
+  PublishFirstBlackList();
+  MakeKeys();
+  const std::string root = tmp_.File("public");
+  ASSERT_EQ(RunLists({"lists", "export", "black", "--out", root, "--key", key_},
+                     fake_)
+                .exit_code,
+            kExitOk);
+  ASSERT_EQ(::rename((root + "/black/1").c_str(), (root + "/black/2").c_str()),
+            0);
+  Result r = RunLists(
+      {"lists", "verify", root + "/black/2", "--public-key", pub_}, fake_);
+  EXPECT_EQ(r.exit_code, kExitVerifyFailed);
+  EXPECT_THAT(r.err, HasSubstr("black/2 holds black list publication 1"));
+  // The same with a trailing slash and with a path through "..".
+  r = RunLists({"lists", "verify", root + "/black/2/", "--public-key", pub_},
+               fake_);
+  EXPECT_EQ(r.exit_code, kExitVerifyFailed);
+  r = RunLists(
+      {"lists", "verify", root + "/black/../black/2/.", "--public-key", pub_},
+      fake_);
+  EXPECT_EQ(r.exit_code, kExitVerifyFailed);
+  EXPECT_THAT(r.err, HasSubstr("black/2 holds black list publication 1"));
+}
+
+TEST_F(ListCommandsTest, VerifySaysWhichListAndNumberItVerified) {
+  PublishFirstBlackList();
+  MakeKeys();
+  const std::string root = tmp_.File("public");
+  ASSERT_EQ(RunLists({"lists", "export", "black", "--out", root, "--key", key_},
+                     fake_)
+                .exit_code,
+            kExitOk);
+  Result r = RunLists(
+      {"lists", "verify", root + "/black/1", "--public-key", pub_}, fake_);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("verified: black list, publication 1 (the "
+                               "folder's path names black/1)"));
+  EXPECT_THAT(r.out, ContainsRegex("list +black"));
+  EXPECT_THAT(r.out, ContainsRegex("number +1"));
+  EXPECT_THAT(r.out, HasSubstr("black/1, matches the path"));
+
+  // Copied out of the layout: the content verifies, and says so loudly.
+  const std::string copy = tmp_.File("x");
+  ASSERT_EQ(
+      std::system(
+          absl::StrCat("cp -r '", root, "/black/1' '", copy, "'").c_str()),
+      0);
+  r = RunLists({"lists", "verify", copy, "--public-key", pub_}, fake_);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_THAT(r.err,
+              HasSubstr("verified: black list, publication 1 — the folder's "
+                        "path does not name a list and number"));
+  EXPECT_THAT(r.err, HasSubstr("so it was not checked against one"));
+  EXPECT_THAT(r.out, ContainsRegex("number +1"));
+  EXPECT_THAT(r.out, HasSubstr("not checked"));
+}
+
+TEST_F(ListCommandsTest, VerifyChainRefusesAnExtraFileAtTheListRoot) {
+  PublishTwoBlackLists();
+  MakeKeys();
+  const std::string root = tmp_.File("public");
+  ASSERT_EQ(RunLists({"lists", "export", "black", "--out", root, "--key", key_},
+                     fake_)
+                .exit_code,
+            kExitOk);
+  const std::vector<std::string> verify = {
+      "lists", "verify", root + "/black", "--chain", "--public-key", pub_};
+  Result r = RunLists(verify, fake_);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("verified: black list, publications 1..2"));
+
+  std::ofstream(root + "/black/notes.txt") << "not signed\n";
+  std::ofstream(root + "/black/.hidden") << "not signed either\n";
+  std::ofstream(root + "/black/3") << "a file where folder 3 would be\n";
+  r = RunLists(verify, fake_);
+  EXPECT_EQ(r.exit_code, kExitVerifyFailed);
+  EXPECT_THAT(r.err, HasSubstr("verification FAILED (3 problems)"));
+  EXPECT_THAT(r.err, HasSubstr("extra file notes.txt at the list root"));
+  EXPECT_THAT(r.err, HasSubstr("extra file .hidden at the list root"));
+  EXPECT_THAT(r.err, HasSubstr("extra file 3 at the list root (a publication "
+                               "is a folder, not a file)"));
+
+  // Untouched again: verifies.
+  ASSERT_EQ(::unlink((root + "/black/notes.txt").c_str()), 0);
+  ASSERT_EQ(::unlink((root + "/black/.hidden").c_str()), 0);
+  ASSERT_EQ(::unlink((root + "/black/3").c_str()), 0);
+  EXPECT_EQ(RunLists(verify, fake_).exit_code, kExitOk);
+}
+
+TEST_F(ListCommandsTest, VerifyChainRefusesAnExtraFolderAtTheListRoot) {
+  PublishTwoBlackLists();
+  MakeKeys();
+  const std::string root = tmp_.File("public");
+  ASSERT_EQ(RunLists({"lists", "export", "black", "--out", root, "--key", key_},
+                     fake_)
+                .exit_code,
+            kExitOk);
+  const std::vector<std::string> verify = {
+      "lists", "verify", root + "/black", "--chain", "--public-key", pub_};
+  ASSERT_EQ(RunLists(verify, fake_).exit_code, kExitOk);
+
+  // "x", and "01": a whole, signed copy of 1 under a non-canonical name.
+  ASSERT_EQ(::mkdir((root + "/black/x").c_str(), 0755), 0);
+  ASSERT_EQ(std::system(
+                absl::StrCat("cp -r '", root, "/black/1' '", root, "/black/01'")
+                    .c_str()),
+            0);
+  Result r = RunLists(verify, fake_);
+  EXPECT_EQ(r.exit_code, kExitVerifyFailed);
+  EXPECT_THAT(r.err, HasSubstr("verification FAILED (2 problems)"));
+  EXPECT_THAT(r.err, HasSubstr("extra folder x at the list root"));
+  EXPECT_THAT(r.err, HasSubstr("extra folder 01 at the list root (not a "
+                               "publication number"));
+
+  ASSERT_EQ(std::system(absl::StrCat("rm -rf '", root, "/black/x' '", root,
+                                     "/black/01'")
+                            .c_str()),
+            0);
+  EXPECT_EQ(RunLists(verify, fake_).exit_code, kExitOk);
+}
+
 TEST_F(ListCommandsTest, EntriesFollowsEveryPage) {
   fake_.PublishNow(v1::BLACK_LIST,
                    {FakeListClient::BlackEntry(kA, "甲", "张三", "罚1"),

@@ -518,9 +518,46 @@ TEST_F(FolderTest, ChainNamesTheFolderAtFaultAndAGap) {
       VerifyPublicationChain(tmp_.File("black"), keys_.public_pem);
   ASSERT_TRUE(chain.ok());
   EXPECT_THAT(chain->problems,
-              ElementsAre("missing folder 1 (the chain must hold 1..2)",
+              ElementsAre("extra folder .old1 at the list root (only the "
+                          "publication folders 1, 2, ... belong there)",
+                          "missing folder 1 (the chain must hold 1..2)",
                           HasSubstr("2/black-2.csv: size differs"),
                           HasSubstr("2/black-2.csv: SHA-256 differs")));
+}
+
+// Only ROOT/<honor|black>/<number>, as `lists export` writes it, names a
+// place that `lists verify` checks the manifest against.
+TEST(FolderPlaceTest, OnlyTheCanonicalLayoutNamesAListAndNumber) {
+  struct Case {
+    const char* path;
+    bool named;
+    const char* list;
+    int64_t number;
+  };
+  const Case cases[] = {
+      {"/srv/public/black/3", true, "black", 3},
+      {"public/honor/12/", true, "honor", 12},
+      {"/srv/public/black/3/.", true, "black", 3},
+      {"/srv/public/honor/../black/2", true, "black", 2},
+      {"black/1", true, "black", 1},
+      {"/srv/public/black/03", false, "", 0},
+      {"/srv/public/black/0", false, "", 0},
+      {"/srv/public/black/+3", false, "", 0},
+      {"/srv/public/grey/3", false, "", 0},
+      {"/srv/public/Black/3", false, "", 0},
+      {"/tmp/x", false, "", 0},
+      {"/srv/public/black", false, "", 0},
+      {"/3", false, "", 0},
+      {"", false, "", 0},
+  };
+  for (const Case& c : cases) {
+    FolderPlace place;
+    EXPECT_EQ(FolderPlaceOfPath(c.path, &place), c.named) << c.path;
+    if (c.named) {
+      EXPECT_EQ(place.list, c.list) << c.path;
+      EXPECT_EQ(place.number, c.number) << c.path;
+    }
+  }
 }
 
 // The by-hand check of doc/publication-folder.md, with the openssl and
