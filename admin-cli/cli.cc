@@ -76,7 +76,7 @@ int RunCli(const std::vector<std::string>& args, const CliEnvironment& env) {
   }
   parsed.command.global.token = *token;
   const GlobalOptions& global = parsed.command.global;
-  const CommandIo io{*env.out, *env.err, env.err_is_terminal};
+  const CommandIo io{*env.out, *env.err, env.err_is_terminal, &env.retry};
   int code = kExitFailure;
   const std::string& group = parsed.command.command->path[0];
   if (group == "enterprises") {

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "admin-cli/args.h"
 #include "admin-cli/clients/enterprise_client.h"
+#include "admin-cli/retry.h"
 #include "admin-cli/clients/list_client.h"
 #include "admin-cli/clients/rating_client.h"
 #include "admin-cli/clients/record_client.h"
@@ -48,6 +49,8 @@ struct CliEnvironment {
   // $ENVCREDIT_TOKEN and $ENVCREDIT_TOKEN_FILE, "" when unset.
   std::string env_token;
   std::string env_token_file;
+  // The retry policy of every call (retry.h); tests shorten its waits.
+  RetryPolicy retry;
 };
 
 // The bearer token for `global`: --token, else the first line of

@@ -1,11 +1,15 @@
 // The one retry policy of envcredit-admin: which failed calls are worth
 // sending again, how long to wait before each new attempt, and how many
 // attempts there are. Both importers (import/enterprise_import.h,
-// import/record_import.h) send every write through CallWithRetry; the
-// one-shot commands do not retry (a person reads the error and decides).
+// import/record_import.h) send every write through CallWithRetry, and so
+// does every one-shot command (Call in commands/runner.h): the policy comes
+// from one place (CliEnvironment::retry), and a person reads an error only
+// when a retry cannot cure it or the attempts are spent.
 //
-// A retry is safe only because every write the importers send carries a
-// request_id derived from its row: the server answers the retry of a write
+// A retry is safe only because every write carries a request_id (the
+// importers derive it from the row, a one-shot command makes a fresh one
+// unless --request-id names it; a create without such a field, CreateToken,
+// is sent once): the server answers the retry of a write
 // that did commit with the stored result instead of doing it again
 // (doc/api.md "Retries"). A retried call therefore sends the very same
 // request; only its x-request-id header (one per attempt, for the logs) is

@@ -296,6 +296,7 @@ std::vector<CommandSpec> EnterpriseCommandSpecs() {
 int RunEnterpriseImport(const ParsedCommand& c, EnterpriseClient& client,
                         CommandIo io) {
   ImportOptions options;
+  options.retry = RetryOf(io);
   options.path = c.positional;
   options.show_progress = io.err_is_terminal;
   options.output = c.global.output;

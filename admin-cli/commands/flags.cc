@@ -11,6 +11,11 @@
 
 namespace envcredit::admin {
 
+const RetryPolicy& RetryOf(CommandIo io) {
+  static const RetryPolicy* const kDefault = new RetryPolicy();
+  return io.retry != nullptr ? *io.retry : *kDefault;
+}
+
 int Usage(const ParsedCommand& c, CommandIo io, absl::string_view message) {
   io.err << UsageErrorText(message, absl::StrJoin(c.command->path, " "));
   return kExitUsage;

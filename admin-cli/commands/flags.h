@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "admin-cli/args.h"
+#include "admin-cli/retry.h"
 #include "envcredit/v1/common.pb.h"
 #include "google/protobuf/timestamp.pb.h"
 
@@ -24,7 +25,13 @@ struct CommandIo {
   std::ostream& out;
   std::ostream& err;
   bool err_is_terminal = false;  // show progress bars on `err`
+  // The CLI's one retry policy (retry.h), for every call a command makes;
+  // nullptr: the defaults.
+  const RetryPolicy* retry = nullptr;
 };
+
+// `io.retry`, or the default policy.
+const RetryPolicy& RetryOf(CommandIo io);
 
 // A wrong command line: prints "envcredit-admin: usage error: MESSAGE" and
 // where to get help (UsageErrorText, args.h); returns kExitUsage.

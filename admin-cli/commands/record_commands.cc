@@ -438,6 +438,7 @@ int Import(const ParsedCommand& c, const RecordClients& clients, CommandIo io) {
                               c.Get("concurrency"), "'"));
   }
   RecordImportOptions options;
+  options.retry = RetryOf(io);
   ParseRecordKind(what, &options.kind);
   options.path = c.positional;
   options.show_progress = io.err_is_terminal;

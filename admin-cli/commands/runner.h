@@ -28,6 +28,8 @@
 #include "absl/strings/string_view.h"
 #include "admin-cli/args.h"
 #include "admin-cli/call_context.h"
+#include "admin-cli/retry.h"
+#include "google/protobuf/message.h"
 #include "admin-cli/commands/flags.h"
 #include "admin-cli/exit_codes.h"
 #include "google/protobuf/repeated_ptr_field.h"
@@ -58,14 +60,30 @@ using ClientMethod = grpc::Status (Client::*)(const std::string& call_id,
 template <typename Request>
 using RequestBuilder = std::function<bool(Request& request, int* exit)>;
 
-// One call with a fresh x-request-id. False after reporting the failure
-// (Failed) and setting *exit.
+// Whether `request` may be sent again after a failure that leaves its
+// outcome unknown; fills an empty `request_id` field with a fresh one first,
+// so that the server answers a repeat with what the first attempt stored.
+// False only for a create without a request_id field (CreateToken): sent
+// twice, it could make two.
+bool PrepareForRetries(google::protobuf::Message& request);
+
+// One call, sent again by the CLI's retry policy (retry.h, RetryOf(io))
+// when it failed in a way a retry may cure; each attempt has a fresh
+// x-request-id, the request itself is the same. False after reporting the
+// last failure (Failed) and setting *exit.
 template <typename Client, typename Request, typename Response>
 bool Call(const ParsedCommand& c, CommandIo io, Client& client,
           ClientMethod<Client, Request, Response> method,
           const Request& request, Response* response, int* exit) {
-  const std::string call_id = NewRequestId();
-  const grpc::Status status = (client.*method)(call_id, request, response);
+  Request sent = request;
+  RetryPolicy policy = RetryOf(io);
+  if (!PrepareForRetries(sent)) policy.max_attempts = 1;
+  std::string call_id;
+  const grpc::Status status = CallWithRetry(policy, [&]() {
+    call_id = NewRequestId();
+    response->Clear();
+    return (client.*method)(call_id, sent, response);
+  });
   if (status.ok()) return true;
   *exit = Failed(c, io, status, call_id);
   return false;

@@ -137,6 +137,7 @@ inline CliResult RunWithFake(const std::vector<std::string>& args,
   env.out = &out;
   env.err = &err;
   env.env_server = env_server;
+  env.retry.sleep = [](absl::Duration) {};  // the policy, without its waits
   env.make_client = [&](const GlobalOptions& global) {
     result.global = global;
     return std::make_unique<ForwardingClient>(&fake);

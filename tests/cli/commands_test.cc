@@ -95,6 +95,41 @@ TEST_F(CommandsTest, CreateTwiceIsAConflict) {
   EXPECT_THAT(r.err, HasSubstr("ALREADY_EXISTS"));
 }
 
+// The one retry policy covers one-shot commands: a create whose answer was
+// lost (UNAVAILABLE after the server stored it) is sent again with the same
+// request_id, which the command made up since none was given, and the
+// server's replay makes it succeed once — one enterprise, not a conflict.
+TEST_F(CommandsTest, ALostAnswerIsRetriedWithTheSameRequestIdAndStoresOnce) {
+  fake_.lose_next_answers = 1;
+  const auto r = Run({"enterprises", "create", "--credit-code", kCode, "--name",
+                      "（虚构）重试示例公司", "--industry", "STEEL"});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  const std::vector<v1::CreateEnterpriseRequest> sent = fake_.creates();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[0].request_id().size(), 32u);
+  EXPECT_EQ(sent[1].request_id(), sent[0].request_id());
+  const std::vector<std::string> ids = fake_.call_ids();
+  ASSERT_EQ(ids.size(), 2u);
+  EXPECT_NE(ids[0], ids[1]);  // a fresh x-request-id per attempt, for the logs
+  EXPECT_THAT(r.out, HasSubstr(kCode));
+}
+
+// A failure a retry cannot cure is reported after one attempt.
+TEST_F(CommandsTest, AConflictIsNotRetried) {
+  CreateSome(1);
+  Run({"enterprises", "create", "--credit-code", "913201000000000010", "--name", "x",
+       "--industry", "STEEL"});
+  EXPECT_EQ(fake_.creates().size(), 2u);  // CreateSome's and this one, once
+}
+
+// A server that stays away: the policy's attempts, then exit 5.
+TEST_F(CommandsTest, AnUnreachableServerIsTriedThreeTimes) {
+  fake_.unavailable = true;
+  const auto r = Run({"enterprises", "get", kCode});
+  EXPECT_EQ(r.exit_code, kExitUnavailable);
+  EXPECT_EQ(fake_.call_ids().size(), 3u);
+}
+
 TEST_F(CommandsTest, GetTakesABareCodeOrAResourceName) {
   CreateSome(1);
   const std::string code = "913201000000000010";

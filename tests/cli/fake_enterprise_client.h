@@ -23,6 +23,9 @@ class FakeEnterpriseClient : public EnterpriseClient {
  public:
   // Every call fails with UNAVAILABLE while set.
   bool unavailable = false;
+  // The next this many Create calls fail with UNAVAILABLE after storing
+  // (the answer was lost), as a server that committed and then went away.
+  int lose_next_answers = 0;
 
   grpc::Status Create(const std::string& call_id,
                       const v1::CreateEnterpriseRequest& request,
@@ -59,6 +62,10 @@ class FakeEnterpriseClient : public EnterpriseClient {
     store_[code] = e;
     if (!request.request_id().empty())
       by_request_id_[request.request_id()] = code;
+    if (lose_next_answers > 0) {
+      --lose_next_answers;
+      return Unavailable();
+    }
     *response = e;
     return grpc::Status::OK;
   }

@@ -51,6 +51,7 @@ Result RunRatings(const std::vector<std::string>& args, FakeRatingClient& fake,
                   bool err_is_terminal = false) {
   std::ostringstream out, err;
   CliEnvironment env;
+  env.retry.sleep = [](absl::Duration) {};  // the policy, without its waits
   env.out = &out;
   env.err = &err;
   env.err_is_terminal = err_is_terminal;

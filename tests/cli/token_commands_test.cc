@@ -111,6 +111,7 @@ struct Result {
 Result RunTokens(const std::vector<std::string>& args, FakeTokenClient& fake) {
   std::ostringstream out, err;
   CliEnvironment env;
+  env.retry.sleep = [](absl::Duration) {};  // the policy, without its waits
   env.out = &out;
   env.err = &err;
   env.make_token_client = [&](const GlobalOptions&) {
@@ -265,6 +266,18 @@ TEST(TokensRevokeTest, NameOrBareIdAndErrors) {
   const auto down = RunTokens({"tokens", "list"}, fake);
   EXPECT_EQ(down.exit_code, kExitUnavailable);
   EXPECT_THAT(down.err, HasSubstr("UNAVAILABLE"));
+}
+
+// CreateToken has no request_id: sent twice after a lost answer it could
+// make two tokens, so the CLI sends it once and reports UNAVAILABLE.
+TEST(TokensCreateTest, IsSentOnceEvenWhenTheServerIsUnreachable) {
+  FakeTokenClient fake;
+  fake.unavailable = true;
+  const auto r = RunTokens(
+      {"tokens", "create", "--role", "regulator", "--label", "li.na", "--expire", "2026-12-31"},
+      fake);
+  EXPECT_EQ(r.exit_code, kExitUnavailable);
+  EXPECT_EQ(fake.creates.size(), 1u);
 }
 
 TEST(TokenNameTest, Parsing) {
