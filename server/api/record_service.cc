@@ -152,7 +152,10 @@ grpc::Status RecordService::CreatePenaltyDecision(
     RETURN_IF_ERROR(domain::ValidatePenaltyDecision(decision, Today(),
                                                     "penalty_decision"));
     ASSIGN_OR_RETURN(domain::DecisionResult result,
-                     records_->CreatePenaltyDecision(decision, audit));
+                     records_->CreatePenaltyDecision(
+                         decision,
+                         {request->request_id(), RequestFingerprint(*request)},
+                         audit));
     *response = ToProto(result.decision);
     return absl::OkStatus();
   }();
@@ -190,7 +193,11 @@ grpc::Status RecordService::BatchCreatePenaltyDecisions(
                                            "penalty_decision"));
         RETURN_IF_ERROR(domain::ValidatePenaltyDecision(decision, today,
                                                         "penalty_decision"));
-        valid.push_back(domain::BatchDecision{std::move(decision), audit});
+        // An item's request_id covers the item (its parent and decision),
+        // fingerprinted as a single CreatePenaltyDecisionRequest.
+        valid.push_back(domain::BatchDecision{
+            std::move(decision), audit,
+            {item.request_id(), RequestFingerprint(item)}});
         valid_index.push_back(i);
         return absl::OkStatus();
       }();

@@ -32,10 +32,14 @@ struct DecisionResult {
   bool already_existed = false;  // same content was stored before
 };
 
-// One decision of a batch with its own audit context.
+// One decision of a batch with its own audit context and request key. The
+// key's fingerprint is that of the item's CreatePenaltyDecisionRequest, so a
+// batch item and a single create with the same request_id and body are the
+// same request (doc/records.md "Request ids of decisions").
 struct BatchDecision {
   PenaltyDecision decision;
   AuditContext audit;
+  RequestKey key;
 };
 
 // Thread-safe. Common errors: NOT_FOUND (reason ENTERPRISE_NOT_FOUND) when
@@ -71,11 +75,20 @@ class RecordRepository {
   // penalty_decision.decision_number). NOT_FOUND
   // (PENALTY_DECISION_NOT_FOUND, field penalty_decision.recurrence_of) when
   // recurrence_of_id is not a decision of the same enterprise.
+  // Idempotent under `key` (method "CreatePenaltyDecision"): the same id and
+  // fingerprint answer the decision the id first named, as it is now, with
+  // already_existed, and store nothing; the same id with another fingerprint
+  // is INVALID_ARGUMENT (REQUEST_ID_REUSED, field request_id) and stores
+  // nothing. A failed create does not claim its id.
   virtual absl::StatusOr<DecisionResult> CreatePenaltyDecision(
-      const PenaltyDecision& decision, const AuditContext& audit) = 0;
+      const PenaltyDecision& decision, const RequestKey& key,
+      const AuditContext& audit) = 0;
   // Each item as CreatePenaltyDecision would do it, in one transaction with
   // multi-row statements; one result per item, in order. Only a database
-  // failure fails the whole call.
+  // failure fails the whole call. Request ids are per item, in the same
+  // namespace as CreatePenaltyDecision's: an item whose id an earlier item
+  // of the batch claimed is a replay of that item (same fingerprint) or
+  // REQUEST_ID_REUSED (another one).
   virtual absl::StatusOr<std::vector<absl::StatusOr<DecisionResult>>>
   BatchCreatePenaltyDecisions(const std::vector<BatchDecision>& items) = 0;
   // NOT_FOUND (PENALTY_DECISION_NOT_FOUND).

@@ -73,6 +73,17 @@ absl::StatusOr<DecisionCreate> DecideDecisionCreate(
                    "penalty_decision.decision_number");
 }
 
+absl::StatusOr<RequestIdUse> DecideRequestIdUse(absl::string_view method,
+                                                absl::string_view fingerprint,
+                                                const ClaimedRequest* earlier) {
+  if (earlier == nullptr) return RequestIdUse::kFresh;
+  if (earlier->method == method && earlier->fingerprint == fingerprint) {
+    return RequestIdUse::kReplay;
+  }
+  return InvalidArgument("request_id", "REQUEST_ID_REUSED",
+                         "request_id was already used for a different request");
+}
+
 absl::Status CheckRecurrenceOf(const PenaltyDecision& decision,
                                int64_t enterprise_id,
                                std::optional<int64_t> earlier_enterprise_id) {

@@ -141,6 +141,25 @@ enum class DecisionCreate { kNew, kDuplicate };
 absl::StatusOr<DecisionCreate> DecideDecisionCreate(
     const PenaltyDecision& decision, const PenaltyDecision* same_number);
 
+// The request-id step of creating a decision, before the decide step. A
+// request id names one request: its method and the fingerprint of its body
+// (the CreatePenaltyDecisionRequest without request_id, for a single create
+// and a batch item alike). `earlier` is the request that claimed the id
+// before (stored in the request log, or an earlier successful item of the
+// same batch); null when none did. Returns kFresh (decide and claim it) when
+// there is none; kReplay (store nothing, answer the decision it named) when
+// method and fingerprint are the same; otherwise INVALID_ARGUMENT
+// (REQUEST_ID_REUSED, field request_id), as every other create.
+struct ClaimedRequest {
+  std::string method;
+  std::string fingerprint;
+};
+inline constexpr char kCreatePenaltyDecisionMethod[] = "CreatePenaltyDecision";
+enum class RequestIdUse { kFresh, kReplay };
+absl::StatusOr<RequestIdUse> DecideRequestIdUse(absl::string_view method,
+                                                absl::string_view fingerprint,
+                                                const ClaimedRequest* earlier);
+
 // recurrence_of_id must name a decision of the same enterprise. OK when it is
 // 0, or when `earlier_enterprise_id` (the enterprise of decision
 // recurrence_of_id; nullopt when there is no such decision) is

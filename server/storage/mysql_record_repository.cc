@@ -420,6 +420,92 @@ absl::StatusOr<absl::flat_hash_map<std::string, PenaltyDecision>> ReadSameNumber
   return existing;
 }
 
+// 0. The request ids of the items claimed before (request_log), by id, and
+// the decisions their replays answer, by decision id. A shared lock on each
+// row (and gap): a concurrent claim of the same id waits or deadlocks, and
+// the attempt is retried.
+struct StoredClaims {
+  absl::flat_hash_map<std::string, domain::ClaimedRequest> claims;
+  absl::flat_hash_map<std::string, std::string> resource_names;  // by id
+  absl::flat_hash_map<int64_t, PenaltyDecision> decisions;
+};
+absl::StatusOr<StoredClaims> ReadClaims(Transaction& tx,
+                                        const std::vector<domain::BatchDecision>& items) {
+  std::vector<std::string> ids;
+  for (const auto& item : items) {
+    if (!item.key.request_id.empty()) ids.push_back(item.key.request_id);
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  StoredClaims stored;
+  std::vector<SqlValue> decision_ids;
+  for (size_t start = 0; start < ids.size(); start += kChunk) {
+    const size_t m = std::min(kChunk, ids.size() - start);
+    ASSIGN_OR_RETURN(
+        std::vector<Row> rows,
+        tx.Query(absl::StrCat("SELECT request_id, method, fingerprint, resource_name "
+                              "FROM request_log WHERE request_id IN (",
+                              Marks(m), ") LOCK IN SHARE MODE"),
+                 std::vector<SqlValue>(ids.begin() + start, ids.begin() + start + m)));
+    for (const Row& row : rows) {
+      std::string id = row.GetString(0);
+      stored.claims[id] = domain::ClaimedRequest{row.GetString(1), row.GetString(2)};
+      std::string resource = row.GetString(3);
+      if (row.GetString(1) == domain::kCreatePenaltyDecisionMethod) {
+        decision_ids.emplace_back(domain::IdOfRecordName(resource));
+      }
+      stored.resource_names[std::move(id)] = std::move(resource);
+    }
+  }
+  for (size_t start = 0; start < decision_ids.size(); start += kChunk) {
+    const size_t m = std::min(kChunk, decision_ids.size() - start);
+    ASSIGN_OR_RETURN(std::vector<PenaltyDecision> found,
+                     ReadRecords(tx, kDecisionKind,
+                                 absl::StrCat("WHERE r.id IN (", Marks(m), ")"),
+                                 absl::MakeConstSpan(decision_ids).subspan(start, m)));
+    for (PenaltyDecision& d : found) stored.decisions[d.id] = std::move(d);
+  }
+  return stored;
+}
+
+// 5b. Claims the request ids of the items `claimed` names (successful, not
+// replays) for the decisions they answer. ABORTED (DB_CONFLICT) when a
+// concurrent write claimed one of them first.
+absl::Status InsertClaims(Transaction& tx,
+                          const std::vector<domain::BatchDecision>& items,
+                          const std::vector<size_t>& claimed,
+                          const std::vector<absl::StatusOr<DecisionResult>>& results) {
+  constexpr size_t kColumns = 4;
+  for (size_t start = 0; start < claimed.size(); start += kChunk) {
+    const size_t m = std::min(kChunk, claimed.size() - start);
+    std::vector<SqlValue> params;
+    params.reserve(m * kColumns);
+    for (size_t k = 0; k < m; ++k) {
+      const size_t i = claimed[start + k];
+      const PenaltyDecision& d = results[i]->decision;
+      params.emplace_back(items[i].key.request_id);
+      params.emplace_back(domain::kCreatePenaltyDecisionMethod);
+      params.emplace_back(SqlValue::Bytes(items[i].key.fingerprint));
+      params.emplace_back(RecordName(d.credit_code, domain::kPenaltyDecisions, d.id));
+    }
+    std::string rows;
+    for (size_t k = 0; k < m; ++k) {
+      absl::StrAppend(&rows, k == 0 ? "" : ", ", "(?, ?, ?, ?, UTC_TIMESTAMP(6))");
+    }
+    absl::StatusOr<uint64_t> inserted = tx.Execute(
+        absl::StrCat("INSERT INTO request_log (request_id, method, fingerprint, "
+                     "resource_name, create_time) VALUES ",
+                     rows),
+        params);
+    if (inserted.status().code() == absl::StatusCode::kAlreadyExists) {
+      return MakeError(absl::StatusCode::kAborted, kReasonDbConflict,
+                       "a concurrent write claimed the same request_id");
+    }
+    RETURN_IF_ERROR(inserted.status());
+  }
+  return absl::OkStatus();
+}
+
 // 3. The enterprise of each earlier decision the items name in
 // recurrence_of, by decision id.
 absl::StatusOr<absl::flat_hash_map<int64_t, int64_t>> ReadEarlierEnterprises(
@@ -537,7 +623,8 @@ absl::Status BatchAttempt(Transaction& tx,
   const std::string now_text = now_row->GetString(0);
   ASSIGN_OR_RETURN(absl::Time now, now_row->GetTime(0));
 
-  // 1.-3. Read what the decide step needs.
+  // 0.-3. Read what the request-id and decide steps need.
+  ASSIGN_OR_RETURN(StoredClaims stored_claims, ReadClaims(tx, items));
   ASSIGN_OR_RETURN(auto enterprise_ids, LockEnterpriseIds(tx, items));
   ASSIGN_OR_RETURN(auto existing, ReadSameNumbers(tx, items));
   ASSIGN_OR_RETURN(auto earlier, ReadEarlierEnterprises(tx, items));
@@ -547,8 +634,56 @@ absl::Status BatchAttempt(Transaction& tx,
   std::vector<size_t> to_insert;
   absl::flat_hash_map<std::string, size_t> pending;  // pair -> item index
   std::vector<std::pair<size_t, size_t>> same_as_pending;  // item, original
+  // Request ids claimed by earlier successful items: id -> item index.
+  absl::flat_hash_map<std::string, size_t> batch_claims;
+  std::vector<size_t> to_claim;  // items whose request id is logged
+  std::vector<std::pair<size_t, size_t>> replays_of_items;  // item, original
   for (size_t i = 0; i < n; ++i) {
     const PenaltyDecision& d = items[i].decision;
+    const RequestKey& request = items[i].key;
+    if (!request.request_id.empty()) {
+      // 4a. The request-id step: a replay of a stored request or of an
+      //     earlier item, a reused id, or a fresh one.
+      const domain::ClaimedRequest* earlier_claim = nullptr;
+      domain::ClaimedRequest of_item;
+      const auto stored_claim = stored_claims.claims.find(request.request_id);
+      const auto item_claim = batch_claims.find(request.request_id);
+      if (stored_claim != stored_claims.claims.end()) {
+        earlier_claim = &stored_claim->second;
+      } else if (item_claim != batch_claims.end()) {
+        of_item = {domain::kCreatePenaltyDecisionMethod,
+                   items[item_claim->second].key.fingerprint};
+        earlier_claim = &of_item;
+      }
+      absl::StatusOr<domain::RequestIdUse> use = domain::DecideRequestIdUse(
+          domain::kCreatePenaltyDecisionMethod, request.fingerprint, earlier_claim);
+      if (!use.ok()) {
+        results[i] = use.status();
+        continue;
+      }
+      if (*use == domain::RequestIdUse::kReplay) {
+        if (stored_claim == stored_claims.claims.end()) {
+          replays_of_items.emplace_back(i, item_claim->second);
+          continue;
+        }
+        const int64_t id = domain::IdOfRecordName(
+            stored_claims.resource_names[request.request_id]);
+        const auto replayed = stored_claims.decisions.find(id);
+        if (replayed == stored_claims.decisions.end()) {
+          results[i] = absl::InternalError(absl::StrCat(
+              "request_id ", request.request_id, " names no stored decision"));
+          continue;
+        }
+        results[i] = DecisionResult{replayed->second, true};
+        continue;
+      }
+    }
+    // Claims the item's request id once the item succeeds.
+    auto claim = [&] {
+      if (request.request_id.empty()) return;
+      batch_claims[request.request_id] = i;
+      to_claim.push_back(i);
+    };
     auto eid = enterprise_ids.find(d.credit_code);
     if (eid == enterprise_ids.end()) {
       results[i] = EnterpriseNotFound(d.credit_code);
@@ -576,16 +711,23 @@ absl::Status BatchAttempt(Transaction& tx,
     } else if (*step == domain::DecisionCreate::kNew) {
       pending[std::move(key)] = i;
       to_insert.push_back(i);
+      claim();
     } else if (stored != existing.end()) {
       results[i] = DecisionResult{stored->second, true};
+      claim();
     } else {
       same_as_pending.emplace_back(i, earlier_item->second);
+      claim();
     }
   }
-  // 5. Insert.
+  // 5. Insert the decisions, then the claims of their request ids.
   RETURN_IF_ERROR(InsertDecisions(tx, items, to_insert, enterprise_ids, now_text, now,
                                   results));
   for (const auto& [i, original] : same_as_pending) {
+    results[i] = DecisionResult{results[original]->decision, true};
+  }
+  RETURN_IF_ERROR(InsertClaims(tx, items, to_claim, results));
+  for (const auto& [i, original] : replays_of_items) {
     results[i] = DecisionResult{results[original]->decision, true};
   }
   // 6. Re-rate every enterprise that got a decision, naming its decisions.
@@ -746,9 +888,10 @@ absl::StatusOr<Commitment> MysqlRecordRepository::CheckCommitmentItem(
 // ---------------------------------------------------------- penalty decisions
 
 absl::StatusOr<DecisionResult> MysqlRecordRepository::CreatePenaltyDecision(
-    const PenaltyDecision& decision, const AuditContext& audit) {
+    const PenaltyDecision& decision, const RequestKey& key,
+    const AuditContext& audit) {
   ASSIGN_OR_RETURN(auto results,
-                   BatchCreatePenaltyDecisions({{decision, audit}}));
+                   BatchCreatePenaltyDecisions({{decision, audit, key}}));
   return std::move(results[0]);
 }
 

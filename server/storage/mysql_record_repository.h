@@ -41,7 +41,7 @@ class MysqlRecordRepository final : public domain::RecordRepository {
       const domain::AuditContext& audit) override;
 
   absl::StatusOr<domain::DecisionResult> CreatePenaltyDecision(
-      const domain::PenaltyDecision& decision,
+      const domain::PenaltyDecision& decision, const domain::RequestKey& key,
       const domain::AuditContext& audit) override;
   absl::StatusOr<std::vector<absl::StatusOr<domain::DecisionResult>>>
   BatchCreatePenaltyDecisions(

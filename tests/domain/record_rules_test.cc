@@ -79,6 +79,22 @@ TEST(DecideDecisionCreateTest, OtherContentConflicts) {
   }
 }
 
+TEST(DecideRequestIdUseTest, FreshReplayOrReused) {
+  EXPECT_EQ(*DecideRequestIdUse(kCreatePenaltyDecisionMethod, "fp", nullptr),
+            RequestIdUse::kFresh);
+  const ClaimedRequest same{kCreatePenaltyDecisionMethod, "fp"};
+  EXPECT_EQ(*DecideRequestIdUse(kCreatePenaltyDecisionMethod, "fp", &same),
+            RequestIdUse::kReplay);
+  const ClaimedRequest other_body{kCreatePenaltyDecisionMethod, "other"};
+  const ClaimedRequest other_method{"CreateIncident", "fp"};
+  for (const ClaimedRequest* earlier : {&other_body, &other_method}) {
+    absl::StatusOr<RequestIdUse> use =
+        DecideRequestIdUse(kCreatePenaltyDecisionMethod, "fp", earlier);
+    EXPECT_THAT(use, StatusIs(absl::StatusCode::kInvalidArgument, "REQUEST_ID_REUSED"));
+    EXPECT_EQ(ErrorField(use.status()), "request_id");
+  }
+}
+
 TEST(CheckRecurrenceOfTest, NoneOrADecisionOfTheSameEnterprise) {
   PenaltyDecision d = Decision();
   EXPECT_OK(CheckRecurrenceOf(d, 11, std::nullopt));

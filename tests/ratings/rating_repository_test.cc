@@ -93,7 +93,7 @@ class RatingRepositoryTest : public ::testing::Test {
     d.decision_date = date;
     d.measures = std::move(measures);
     d.fine_amount_fen = 100000;
-    ASSERT_OK(records_->CreatePenaltyDecision(d, kAudit));
+    ASSERT_OK(records_->CreatePenaltyDecision(d, {}, kAudit));
   }
 
   CurrentRating Stored(const std::string& code) {
@@ -287,7 +287,7 @@ TEST_F(RatingRepositoryTest, CursorsAreGapFreeAndVisibleInOrderUnderConcurrentWr
         d.decision_date = absl::CivilDay(2024, 4, 1) + k;
         d.measures = {k % 2 == 0 ? scoring::Measure::kWarning : scoring::Measure::kFine};
         for (int attempt = 0; attempt < 5; ++attempt) {
-          auto created = records_->CreatePenaltyDecision(d, kAudit);
+          auto created = records_->CreatePenaltyDecision(d, {}, kAudit);
           if (created.ok() || created.status().code() != absl::StatusCode::kAborted) {
             EXPECT_OK(created);
             break;

@@ -94,7 +94,7 @@ TestDatabase* RecordRepositoryTest::database_ = nullptr;
 MysqlEnterpriseRepository* RecordRepositoryTest::enterprises_ = nullptr;
 
 TEST_F(RecordRepositoryTest, BatchGoodBadDuplicateAndIdentical) {
-  ASSERT_OK(repo_->CreatePenaltyDecision(Decision(1, "宁环罚〔2024〕1号"), kAudit));
+  ASSERT_OK(repo_->CreatePenaltyDecision(Decision(1, "宁环罚〔2024〕1号"), {}, kAudit));
   PenaltyDecision changed = Decision(1, "宁环罚〔2024〕1号");
   changed.fine_amount_fen = 999;
   std::vector<domain::BatchDecision> items = {
@@ -137,6 +137,84 @@ TEST_F(RecordRepositoryTest, BatchGoodBadDuplicateAndIdentical) {
               StatusIs(absl::StatusCode::kNotFound, "PENALTY_DECISION_NOT_FOUND"));
 }
 
+// Issue 13 finding 7: a decision's request_id names one request (method and
+// fingerprint), as for every other create: the same body replays, another
+// body is REQUEST_ID_REUSED and stores nothing, single or in a batch.
+TEST_F(RecordRepositoryTest, DecisionRequestIdReplaysOrIsRefusedWhenReused) {
+  const domain::RequestKey key{"dec-rid-1", "fingerprint-A"};
+  auto first = repo_->CreatePenaltyDecision(Decision(1, "RID-1"), key, kAudit);
+  ASSERT_OK(first);
+  EXPECT_FALSE(first->already_existed);
+  const int64_t decisions = Count("SELECT COUNT(*) FROM penalty_decisions");
+  const int64_t logged = Count("SELECT COUNT(*) FROM request_log");
+
+  // Same id, same body: the stored decision, nothing stored.
+  auto again = repo_->CreatePenaltyDecision(Decision(1, "RID-1"), key, kAudit);
+  ASSERT_OK(again);
+  EXPECT_EQ(again->decision.id, first->decision.id);
+  EXPECT_TRUE(again->already_existed);
+
+  // Same id, another body (another decision number): refused, nothing stored.
+  auto reused = repo_->CreatePenaltyDecision(Decision(1, "RID-2"),
+                                             {"dec-rid-1", "fingerprint-B"}, kAudit);
+  EXPECT_THAT(reused, StatusIs(absl::StatusCode::kInvalidArgument, "REQUEST_ID_REUSED"));
+  EXPECT_EQ(ErrorField(reused.status()), "request_id");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM penalty_decisions"), decisions);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM request_log"), logged);
+
+  // In a batch: a replay of the stored request, a reuse of it, a fresh id,
+  // the fresh id again with the same body (replay of that item) and with
+  // another body (refused), and a failed item that claims nothing.
+  PenaltyDecision changed = Decision(1, "RID-1");
+  changed.fine_amount_fen = 1;
+  std::vector<domain::BatchDecision> items = {
+      {Decision(1, "RID-1"), kAudit, key},                              // replay
+      {Decision(2, "RID-3"), kAudit, {"dec-rid-1", "fingerprint-C"}},   // reused
+      {Decision(2, "RID-4"), kAudit, {"dec-rid-2", "fingerprint-D"}},   // new
+      {Decision(2, "RID-4"), kAudit, {"dec-rid-2", "fingerprint-D"}},   // replay of [2]
+      {Decision(2, "RID-5"), kAudit, {"dec-rid-2", "fingerprint-E"}},   // reused
+      {changed, kAudit, {"dec-rid-3", "fingerprint-F"}},                // ALREADY_EXISTS
+      {Decision(3, "RID-6"), kAudit, {"dec-rid-3", "fingerprint-G"}},   // new
+  };
+  auto results = repo_->BatchCreatePenaltyDecisions(items);
+  ASSERT_OK(results);
+  ASSERT_OK((*results)[0]);
+  EXPECT_EQ((*results)[0]->decision.id, first->decision.id);
+  EXPECT_TRUE((*results)[0]->already_existed);
+  EXPECT_THAT((*results)[1], StatusIs(absl::StatusCode::kInvalidArgument, "REQUEST_ID_REUSED"));
+  ASSERT_OK((*results)[2]);
+  EXPECT_FALSE((*results)[2]->already_existed);
+  ASSERT_OK((*results)[3]);
+  EXPECT_EQ((*results)[3]->decision.id, (*results)[2]->decision.id);
+  EXPECT_TRUE((*results)[3]->already_existed);
+  EXPECT_THAT((*results)[4], StatusIs(absl::StatusCode::kInvalidArgument, "REQUEST_ID_REUSED"));
+  EXPECT_THAT((*results)[5], StatusIs(absl::StatusCode::kAlreadyExists,
+                                      "PENALTY_DECISION_ALREADY_EXISTS"));
+  ASSERT_OK((*results)[6]);
+  EXPECT_FALSE((*results)[6]->already_existed);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM penalty_decisions"), decisions + 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM penalty_decisions WHERE decision_number "
+                  "IN ('RID-2', 'RID-3', 'RID-5')"),
+            0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM request_log"), logged + 2);
+
+  // A single create replays what a batch item claimed.
+  auto single = repo_->CreatePenaltyDecision(Decision(3, "RID-6"),
+                                             {"dec-rid-3", "fingerprint-G"}, kAudit);
+  ASSERT_OK(single);
+  EXPECT_EQ(single->decision.id, (*results)[6]->decision.id);
+  // An id another method claimed is reused, not replayed.
+  auto commitment_key = domain::RequestKey{"dec-rid-4", "fingerprint-H"};
+  domain::Commitment commitment;
+  commitment.credit_code = Uscc(1);
+  commitment.kind = domain::CommitmentKind::kCreditCommitment;
+  commitment.signer = "张三";
+  commitment.signing_date = absl::CivilDay(2024, 1, 2);
+  ASSERT_OK(repo_->CreateCommitment(commitment, commitment_key, kAudit));
+  EXPECT_THAT(repo_->CreatePenaltyDecision(Decision(1, "RID-7"), commitment_key, kAudit),
+              StatusIs(absl::StatusCode::kInvalidArgument, "REQUEST_ID_REUSED"));
+}
+
 TEST_F(RecordRepositoryTest, LargeBatchUsesChunks) {
   std::vector<domain::BatchDecision> items;
   for (int i = 0; i < 1200; ++i) {
@@ -160,7 +238,7 @@ TEST_F(RecordRepositoryTest, LargeBatchUsesChunks) {
 }
 
 TEST_F(RecordRepositoryTest, RevocationKeepsTheDecision) {
-  auto created = repo_->CreatePenaltyDecision(Decision(2, "R-1"), kAudit);
+  auto created = repo_->CreatePenaltyDecision(Decision(2, "R-1"), {}, kAudit);
   ASSERT_OK(created);
   const int64_t id = created->decision.id;
   EXPECT_THAT(repo_->RevokePenaltyDecision(
@@ -267,7 +345,7 @@ TEST_F(RecordRepositoryTest, AFailedWriteLeavesNoAuditRow) {
 }
 
 TEST_F(RecordRepositoryTest, ComplaintLinksAndAuditFilters) {
-  auto d = repo_->CreatePenaltyDecision(Decision(3, "C-1"), kAudit);
+  auto d = repo_->CreatePenaltyDecision(Decision(3, "C-1"), {}, kAudit);
   ASSERT_OK(d);
   domain::Complaint c;
   c.credit_code = Uscc(3);
@@ -353,7 +431,7 @@ TEST_F(RecordRepositoryTest, SixWritersOnOneEnterpriseAllStoredNoneRefused) {
           }
           case 2: {
             PenaltyDecision d = Decision(60, absl::StrCat("并发〔2024〕", w, "-", i, "号"));
-            absl::StatusOr<domain::DecisionResult> made = repo.CreatePenaltyDecision(d, kAudit);
+            absl::StatusOr<domain::DecisionResult> made = repo.CreatePenaltyDecision(d, {}, kAudit);
             outcomes[w].push_back(made.status());
             if (made.ok()) {
               domain::Revocation revocation;

@@ -349,6 +349,70 @@ TEST_F(RecordsE2eTest, BatchCreate) {
   EXPECT_EQ(AuditFor(response.results(0).penalty_decision().name()).size(), 2u);
 }
 
+// Issue 13 finding 7: a request_id reused with another body is refused as by
+// every other create, single and in a batch, and nothing is stored; the same
+// body answers the stored decision. A batch item's id covers that item.
+TEST_F(RecordsE2eTest, DecisionRequestIdReusedIsRefused) {
+  auto count = [&]() {
+    grpc::ClientContext context;
+    v1::ListPenaltyDecisionsRequest request;
+    request.set_parent("enterprises/" + Uscc(1));
+    request.set_page_size(1000);
+    v1::ListPenaltyDecisionsResponse response;
+    EXPECT_TRUE(records_->ListPenaltyDecisions(&context, request, &response).ok());
+    return response.penalty_decisions_size();
+  };
+  auto first = DecisionRequest("宁环罚〔2024〕请求1号");
+  first.set_request_id("decision-request-1");
+  v1::PenaltyDecision created;
+  ASSERT_TRUE(CreateDecision(first, &created).ok());
+  const int stored = count();
+
+  v1::PenaltyDecision replayed;
+  ASSERT_TRUE(CreateDecision(first, &replayed).ok());
+  EXPECT_EQ(replayed.name(), created.name());
+
+  auto other = DecisionRequest("宁环罚〔2024〕请求2号");
+  other.set_request_id("decision-request-1");
+  v1::PenaltyDecision out;
+  grpc::Status status = CreateDecision(other, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(DetailsOf(status).reason, "REQUEST_ID_REUSED");
+  EXPECT_EQ(DetailsOf(status).field, "request_id");
+  EXPECT_EQ(count(), stored);
+
+  v1::BatchCreatePenaltyDecisionsRequest batch;
+  *batch.add_requests() = first;                                     // replay
+  *batch.add_requests() = other;                                     // reused
+  auto fresh = DecisionRequest("宁环罚〔2024〕请求3号");
+  fresh.set_request_id("decision-request-2");
+  *batch.add_requests() = fresh;                                     // new
+  auto fresh_reused = DecisionRequest("宁环罚〔2024〕请求4号");
+  fresh_reused.set_request_id("decision-request-2");
+  *batch.add_requests() = fresh_reused;                              // reused
+  v1::BatchCreatePenaltyDecisionsResponse response;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(records_->BatchCreatePenaltyDecisions(&context, batch, &response).ok());
+  }
+  ASSERT_EQ(response.results_size(), 4);
+  EXPECT_EQ(response.results(0).code(), 0);
+  EXPECT_EQ(response.results(0).penalty_decision().name(), created.name());
+  EXPECT_TRUE(response.results(0).already_existed());
+  for (int i : {1, 3}) {
+    EXPECT_EQ(response.results(i).code(),
+              static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT)) << i;
+    EXPECT_EQ(response.results(i).reason(), "REQUEST_ID_REUSED") << i;
+    EXPECT_EQ(response.results(i).field(), "request_id") << i;
+  }
+  EXPECT_EQ(response.results(2).code(), 0);
+  EXPECT_FALSE(response.results(2).already_existed());
+  EXPECT_EQ(count(), stored + 1);
+  // The batch item's id, sent again alone with its body: the same decision.
+  ASSERT_TRUE(CreateDecision(fresh, &replayed).ok());
+  EXPECT_EQ(replayed.name(), response.results(2).penalty_decision().name());
+}
+
 TEST_F(RecordsE2eTest, CommitmentsComplaintsIncidents) {
   v1::CreateCommitmentRequest create;
   create.set_parent("enterprises/" + Uscc(2));
