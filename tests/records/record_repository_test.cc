@@ -266,6 +266,37 @@ TEST_F(RecordRepositoryTest, IdentifierEqualityOfStorageIsTheApplications) {
             static_cast<int64_t>(distinct.size()));
 }
 
+// A number stored with a trailing space before CheckIdentifierText existed:
+// a new number equal to it under the key's PAD SPACE collation is met as the
+// same number (PENALTY_DECISION_ALREADY_EXISTS, final), single and as one
+// item of a batch, never ABORTED DB_CONFLICT on every retry.
+TEST_F(RecordRepositoryTest, LegacyTrailingSpaceNumberIsTheSameNumber) {
+  auto created = repo_->CreatePenaltyDecision(Decision(2, "宁环罚〔2023〕旧7号"), {}, kAudit);
+  ASSERT_OK(created);
+  {
+    auto session = database_->db().Checkout();
+    ASSERT_TRUE(session.ok());
+    ASSERT_OK(session->Execute(
+        "UPDATE penalty_decisions SET decision_number = CONCAT(decision_number, ' ') "
+        "WHERE id = ?",
+        {created->decision.id}).status());
+  }
+  EXPECT_THAT(repo_->CreatePenaltyDecision(Decision(2, "宁环罚〔2023〕旧7号"), {}, kAudit),
+              StatusIs(absl::StatusCode::kAlreadyExists, "PENALTY_DECISION_ALREADY_EXISTS"));
+  std::vector<domain::BatchDecision> items = {
+      {Decision(2, "宁环罚〔2023〕旧8号"), kAudit},
+      {Decision(2, "宁环罚〔2023〕旧7号"), kAudit},
+  };
+  auto results = repo_->BatchCreatePenaltyDecisions(items);
+  ASSERT_OK(results);
+  ASSERT_OK((*results)[0]);
+  EXPECT_THAT((*results)[1],
+              StatusIs(absl::StatusCode::kAlreadyExists, "PENALTY_DECISION_ALREADY_EXISTS"));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM penalty_decisions WHERE decision_number LIKE "
+                  "'宁环罚〔2023〕旧%'"),
+            2);
+}
+
 TEST_F(RecordRepositoryTest, LargeBatchUsesChunks) {
   std::vector<domain::BatchDecision> items;
   for (int i = 0; i < 1200; ++i) {
