@@ -1,7 +1,11 @@
 #include "common/text.h"
 
+#include <string>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
+#include "common/status_macros.h"
 
 namespace envcredit {
 namespace {
@@ -35,7 +39,56 @@ int DecodeOne(absl::string_view text, size_t i, char32_t& cp) {
   return len;
 }
 
+// The code points of valid UTF-8 `text`, in order.
+template <typename F>
+void ForEachCodePoint(absl::string_view text, F f) {
+  for (size_t i = 0; i < text.size();) {
+    char32_t cp;
+    int len = DecodeOne(text, i, cp);
+    if (len == 0) return;
+    f(cp);
+    i += len;
+  }
+}
+
+std::string CodePointText(char32_t cp) {
+  return absl::StrCat("U+", absl::Hex(static_cast<uint32_t>(cp), absl::kZeroPad4));
+}
+
+absl::Status RefuseBidiControls(absl::string_view field, absl::string_view text) {
+  absl::Status status = absl::OkStatus();
+  ForEachCodePoint(text, [&](char32_t cp) {
+    if (status.ok() && IsBidiControl(cp)) {
+      status = InvalidArgument(
+          field, "INVALID_TEXT",
+          absl::StrCat(field, ": contains a bidirectional override or isolate (",
+                       CodePointText(cp), ")"));
+    }
+  });
+  return status;
+}
+
 }  // namespace
+
+bool IsBidiControl(char32_t cp) {
+  return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+bool IsUnicodeWhiteSpace(char32_t cp) {
+  return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 || cp == 0xA0 ||
+         cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 ||
+         cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
+
+bool IsInvisible(char32_t cp) {
+  return cp == 0xAD || cp == 0x34F || cp == 0x61C || cp == 0x115F ||
+         cp == 0x1160 || cp == 0x17B4 || cp == 0x17B5 || cp == 0x180E ||
+         (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+         (cp >= 0x2060 && cp <= 0x206F) || cp == 0x3164 || cp == 0xFEFF ||
+         cp == 0xFFA0 || (cp >= 0xFFF0 && cp <= 0xFFF8) ||
+         (cp >= 0x1BCA0 && cp <= 0x1BCA3) || (cp >= 0x1D173 && cp <= 0x1D17A) ||
+         (cp >= 0xE0000 && cp <= 0xE0FFF && !(cp >= 0xE0100 && cp <= 0xE01EF));
+}
 
 bool IsValidUtf8(absl::string_view text) {
   for (size_t i = 0; i < text.size();) {
@@ -94,6 +147,41 @@ absl::Status CheckText(absl::string_view field, absl::string_view text,
     return InvalidArgument(field, "TEXT_LENGTH",
                            absl::StrCat(field, ": at most ", max_chars,
                                         " characters, got ", count));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckIdentifierText(absl::string_view field, absl::string_view text,
+                                 int min_chars, int max_chars) {
+  RETURN_IF_ERROR(CheckText(field, text, min_chars, max_chars));
+  RETURN_IF_ERROR(RefuseBidiControls(field, text));
+  std::vector<char32_t> cps;
+  ForEachCodePoint(text, [&](char32_t cp) { cps.push_back(cp); });
+  if (cps.empty()) return absl::OkStatus();
+  for (char32_t cp : {cps.front(), cps.back()}) {
+    if (IsUnicodeWhiteSpace(cp) || IsInvisible(cp)) {
+      return InvalidArgument(
+          field, "SURROUNDING_WHITESPACE",
+          absl::StrCat(field, ": must not begin or end with whitespace or an "
+                              "invisible character (",
+                       CodePointText(cp), ")"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckNameText(absl::string_view field, absl::string_view text,
+                           int min_chars, int max_chars) {
+  RETURN_IF_ERROR(CheckText(field, text, min_chars, max_chars));
+  RETURN_IF_ERROR(RefuseBidiControls(field, text));
+  bool visible = false;
+  ForEachCodePoint(text, [&](char32_t cp) {
+    if (!IsUnicodeWhiteSpace(cp) && !IsInvisible(cp)) visible = true;
+  });
+  if (!text.empty() && !visible) {
+    return InvalidArgument(
+        field, "INVALID_TEXT",
+        absl::StrCat(field, ": only spaces or invisible characters"));
   }
   return absl::OkStatus();
 }

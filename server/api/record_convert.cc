@@ -190,10 +190,11 @@ absl::StatusOr<domain::Complaint> ComplaintFromProto(
       return InvalidArgument(at, "INVALID_DECISION_REFERENCE",
                              "a decision reference needs authority and decision_number");
     }
-    RETURN_IF_ERROR(CheckText(Path(at, "authority"), ref.authority(), 1,
-                              domain::kMaxAuthorityChars));
-    RETURN_IF_ERROR(CheckText(Path(at, "decision_number"), ref.decision_number(), 1,
-                              domain::kMaxDecisionNumberChars));
+    RETURN_IF_ERROR(CheckIdentifierText(Path(at, "authority"), ref.authority(), 1,
+                                        domain::kMaxAuthorityChars));
+    RETURN_IF_ERROR(CheckIdentifierText(Path(at, "decision_number"),
+                                        ref.decision_number(), 1,
+                                        domain::kMaxDecisionNumberChars));
     c.decisions.push_back(
         domain::DecisionLink{0, ref.authority(), ref.decision_number()});
   }

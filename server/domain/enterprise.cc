@@ -28,8 +28,8 @@ absl::Status ValidateEnterprise(const Enterprise& enterprise,
     return absl::StrCat(prefix, ".", field);
   };
   RETURN_IF_ERROR(ValidateUscc(enterprise.credit_code, path("credit_code")));
-  RETURN_IF_ERROR(CheckText(path("display_name"), enterprise.display_name, 1,
-                            kMaxDisplayNameChars));
+  RETURN_IF_ERROR(CheckNameText(path("display_name"), enterprise.display_name, 1,
+                                kMaxDisplayNameChars));
   const std::string& region = enterprise.region_code;
   if (region.size() != 6 ||
       !std::all_of(region.begin(), region.end(), absl::ascii_isdigit)) {
@@ -49,9 +49,9 @@ absl::Status ValidateEnterprise(const Enterprise& enterprise,
                            absl::StrCat(path("status"), ": unknown value ",
                                         static_cast<int>(enterprise.status)));
   }
-  RETURN_IF_ERROR(CheckText(path("legal_representative"),
-                            enterprise.legal_representative, 0,
-                            kMaxLegalRepresentativeChars));
+  RETURN_IF_ERROR(CheckNameText(path("legal_representative"),
+                                enterprise.legal_representative, 0,
+                                kMaxLegalRepresentativeChars));
   RETURN_IF_ERROR(
       CheckText(path("address"), enterprise.address, 0, kMaxAddressChars));
   return absl::OkStatus();

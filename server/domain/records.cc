@@ -204,7 +204,7 @@ absl::Status ValidateCommitment(const Commitment& c, absl::CivilDay today,
   if (!scoring::IsKnownCommitmentKind(static_cast<int>(c.kind))) {
     return UnknownEnum(Path(field, "kind"), static_cast<int>(c.kind));
   }
-  RETURN_IF_ERROR(CheckText(Path(field, "signer"), c.signer, 1, kMaxSignerChars));
+  RETURN_IF_ERROR(CheckNameText(Path(field, "signer"), c.signer, 1, kMaxSignerChars));
   RETURN_IF_ERROR(
       CheckRecordDate(Path(field, "signing_date"), c.signing_date, today));
   if (c.items.size() > kMaxCommitmentItems) {
@@ -245,10 +245,13 @@ absl::Status ValidateCommitmentCheck(const CommitmentCheck& check,
 absl::Status ValidatePenaltyDecision(const PenaltyDecision& d,
                                      absl::CivilDay today,
                                      absl::string_view field) {
-  RETURN_IF_ERROR(
-      CheckText(Path(field, "authority"), d.authority, 1, kMaxAuthorityChars));
-  RETURN_IF_ERROR(CheckText(Path(field, "decision_number"), d.decision_number,
-                            1, kMaxDecisionNumberChars));
+  // Identifiers of the unique key (authority, decision_number): no
+  // surrounding whitespace, so the key's equality is exact (doc/schema.md).
+  RETURN_IF_ERROR(CheckIdentifierText(Path(field, "authority"), d.authority, 1,
+                                      kMaxAuthorityChars));
+  RETURN_IF_ERROR(CheckIdentifierText(Path(field, "decision_number"),
+                                      d.decision_number, 1,
+                                      kMaxDecisionNumberChars));
   if (!scoring::IsKnownViolationType(static_cast<int>(d.violation_type))) {
     return UnknownEnum(Path(field, "violation_type"),
                        static_cast<int>(d.violation_type));
@@ -316,8 +319,8 @@ absl::Status ValidateComplaint(const Complaint& c, absl::CivilDay today,
   if (!IsKnownComplaintChannel(static_cast<int>(c.channel))) {
     return UnknownEnum(Path(field, "channel"), static_cast<int>(c.channel));
   }
-  RETURN_IF_ERROR(CheckText(Path(field, "case_number"), c.case_number, 1,
-                            kMaxCaseNumberChars));
+  RETURN_IF_ERROR(CheckIdentifierText(Path(field, "case_number"), c.case_number,
+                                      1, kMaxCaseNumberChars));
   RETURN_IF_ERROR(
       CheckText(Path(field, "summary"), c.summary, 0, kMaxSummaryChars));
   if (c.decisions.size() > kMaxComplaintDecisions) {

@@ -391,8 +391,19 @@ absl::StatusOr<absl::flat_hash_map<std::string, int64_t>> LockEnterpriseIds(
   return ids;
 }
 
+// Equal keys exactly when the unique key uk_penalty_decisions_number calls
+// them equal: its utf8mb4_bin is PAD SPACE (MariaDB and MySQL 8), which
+// ignores trailing U+0020. New identifiers cannot end in a space
+// (CheckIdentifierText), but a row stored before that rule may, and a new
+// number equal to it under the collation must meet it here (a duplicate or
+// PENALTY_DECISION_ALREADY_EXISTS), not in the insert (DB_CONFLICT on every
+// retry). Issue 13 finding 3.
 std::string PairKey(absl::string_view authority, absl::string_view number) {
-  return absl::StrCat(authority, "\x1f", number);
+  auto unpadded = [](absl::string_view text) {
+    while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+    return text;
+  };
+  return absl::StrCat(unpadded(authority), "\x1f", unpadded(number));
 }
 
 // 2. The decisions stored before with the items' (authority, number), by

@@ -51,6 +51,28 @@ TEST(EnterpriseTest, EachBadFieldIsNamed) {
   }
 }
 
+// Issue 13 finding 8: published names that display as blank or carry a
+// bidi override/isolate are INVALID_TEXT naming the field.
+TEST(EnterpriseTest, BlankLookingOrBidiNamesAreRefused) {
+  for (const char* name : {" ", "\u3000\u3000", "\u200b", "\u00a0", "\ufeff",
+                           "\u202e司公限有工化例示京南", "南京\u2066示例\u2069化工"}) {
+    Enterprise e = Valid();
+    e.display_name = name;
+    absl::Status status = ValidateEnterprise(e, "enterprise");
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << name;
+    EXPECT_EQ(ErrorReason(status), "INVALID_TEXT") << name;
+    EXPECT_EQ(ErrorField(status), "enterprise.display_name") << name;
+    e = Valid();
+    e.legal_representative = name;
+    status = ValidateEnterprise(e, "enterprise");
+    EXPECT_EQ(ErrorReason(status), "INVALID_TEXT") << name;
+    EXPECT_EQ(ErrorField(status), "enterprise.legal_representative") << name;
+  }
+  Enterprise e = Valid();
+  e.legal_representative = "";  // optional
+  EXPECT_TRUE(ValidateEnterprise(e, "enterprise").ok());
+}
+
 TEST(EnterpriseTest, PatchChangesOnlyNamedFields) {
   Enterprise e = Valid();
   EnterprisePatch patch;

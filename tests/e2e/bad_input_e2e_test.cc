@@ -373,6 +373,57 @@ class Rows {
     return *this;
   }
 
+  // An identifier of a unique key (issue 13 finding 3): Text, then
+  // whitespace or an invisible character at either end (which the key's
+  // PAD SPACE collation would ignore: SURROUNDING_WHITESPACE), and a bidi
+  // override or isolate anywhere (INVALID_TEXT). The values are the
+  // seeded decision number 宁环罚〔2025〕1号 so spoiled.
+  Rows& Identifier(const std::string& field, SetText set, int min, int max) {
+    Text(field, set, min, max);
+    const std::vector<std::pair<std::string, std::string>> surrounding = {
+        {"a trailing space", "宁环罚〔2025〕1号 "},
+        {"a leading space", " 宁环罚〔2025〕1号"},
+        {"a trailing U+3000", "宁环罚〔2025〕1号\u3000"},
+        {"a leading U+00A0", "\u00a0宁环罚〔2025〕1号"},
+        {"a trailing U+200B", "宁环罚〔2025〕1号\u200b"},
+        {"a leading U+FEFF", "\ufeff宁环罚〔2025〕1号"},
+    };
+    for (const auto& row : surrounding) {
+      const std::string value = row.second;
+      (*this)(field + ": " + row.first, [=](Request& r) { set(r, value); }, field,
+              "SURROUNDING_WHITESPACE");
+    }
+    (*this)(field + ": a bidi override (U+202E) inside",
+            [=](Request& r) { set(r, "宁环罚\u202e〔2025〕1号"); }, field, "INVALID_TEXT");
+    (*this)(field + ": a bidi isolate (U+2066..U+2069) inside",
+            [=](Request& r) { set(r, "宁环罚\u2066〔2025〕\u20691号"); }, field, "INVALID_TEXT");
+    return *this;
+  }
+
+  // A name that is published (issue 13 finding 8): Text, then names that
+  // display as blank and names with a bidi override or isolate, all
+  // INVALID_TEXT.
+  Rows& PublishedName(const std::string& field, SetText set, int min, int max) {
+    Text(field, set, min, max);
+    const std::vector<std::pair<std::string, std::string>> names = {
+        {"only spaces", "   "},
+        {"only U+3000", "\u3000\u3000"},
+        {"only U+200B", "\u200b"},
+        {"only U+00A0", "\u00a0"},
+        {"only U+FEFF", "\ufeff"},
+        {"only blank characters, mixed", " \u3000\u200b\u00a0\ufeff"},
+        {"a bidi override (U+202E..U+202C)", "（虚构）南京\u202e司公限有\u202c"},
+        {"a bidi override (U+202D) first", "\u202d（虚构）示例有限公司"},
+        {"a bidi isolate (U+2067..U+2069)", "（虚构）\u2067示例\u2069有限公司"},
+    };
+    for (const auto& row : names) {
+      const std::string value = row.second;
+      (*this)(field + ": " + row.first, [=](Request& r) { set(r, value); }, field,
+              "INVALID_TEXT");
+    }
+    return *this;
+  }
+
   // A credit code (USCC).
   Rows& CreditCode(const std::string& field, SetText set) {
     const std::string valid = world_->fresh;
@@ -624,10 +675,10 @@ std::vector<Case> BadInputCases(const World* w) {
     add.CreditCode("enterprise.credit_code", [](auto& r, const std::string& v) {
       r.mutable_enterprise()->set_credit_code(v);
     });
-    add.Text("enterprise.display_name", [](auto& r, const std::string& v) {
+    add.PublishedName("enterprise.display_name", [](auto& r, const std::string& v) {
       r.mutable_enterprise()->set_display_name(v);
     }, 1, 200);
-    add.Text("enterprise.legal_representative", [](auto& r, const std::string& v) {
+    add.PublishedName("enterprise.legal_representative", [](auto& r, const std::string& v) {
       r.mutable_enterprise()->set_legal_representative(v);
     }, 0, 100);
     add.Text("enterprise.address", [](auto& r, const std::string& v) {
@@ -733,11 +784,11 @@ std::vector<Case> BadInputCases(const World* w) {
         r.mutable_update_mask()->add_paths(path);
       };
     };
-    add.Text("enterprise.display_name", [=](auto& r, const std::string& v) {
+    add.PublishedName("enterprise.display_name", [=](auto& r, const std::string& v) {
       masked("display_name")(r);
       r.mutable_enterprise()->set_display_name(v);
     }, 1, 200);
-    add.Text("enterprise.legal_representative", [=](auto& r, const std::string& v) {
+    add.PublishedName("enterprise.legal_representative", [=](auto& r, const std::string& v) {
       masked("legal_representative")(r);
       r.mutable_enterprise()->set_legal_representative(v);
     }, 0, 100);
@@ -792,7 +843,7 @@ std::vector<Case> BadInputCases(const World* w) {
     add("commitment.kind: 999",
         [](auto& r) { r.mutable_commitment()->set_kind(Unknown<v1::CommitmentKind>()); },
         "commitment.kind", "INVALID_ENUM");
-    add.Text("commitment.signer", [](auto& r, const std::string& v) {
+    add.PublishedName("commitment.signer", [](auto& r, const std::string& v) {
       r.mutable_commitment()->set_signer(v);
     }, 1, 100);
     add.Date("commitment.signing_date", [](auto& r, const v1::Date& d) {
@@ -893,10 +944,10 @@ std::vector<Case> BadInputCases(const World* w) {
     Rows<v1::CreatePenaltyDecisionRequest> add(&cases, w, "RecordService/CreatePenaltyDecision");
     add.Name("parent", [](auto& r, const std::string& v) { r.set_parent(v); },
              enterprise_names);
-    add.Text("penalty_decision.authority", [](auto& r, const std::string& v) {
+    add.Identifier("penalty_decision.authority", [](auto& r, const std::string& v) {
       r.mutable_penalty_decision()->set_authority(v);
     }, 1, 100);
-    add.Text("penalty_decision.decision_number", [](auto& r, const std::string& v) {
+    add.Identifier("penalty_decision.decision_number", [](auto& r, const std::string& v) {
       r.mutable_penalty_decision()->set_decision_number(v);
     }, 1, 100);
     add("penalty_decision.violation_type: unspecified",
@@ -1023,6 +1074,20 @@ std::vector<Case> BadInputCases(const World* w) {
     add.Item("requests[0].penalty_decision.authority: 101 characters",
              item([](auto& i) { i.mutable_penalty_decision()->set_authority(ChineseText(101)); }),
              "penalty_decision.authority", "TEXT_LENGTH");
+    // Issue 13 finding 3: beside the stored 宁环罚〔2025〕1号 of the same
+    // authority, this was ABORTED DB_CONFLICT for the whole call.
+    add.Item("requests[0].penalty_decision.decision_number: a trailing space, beside the "
+             "stored one",
+             item([](auto& i) {
+               i.mutable_penalty_decision()->set_decision_number("宁环罚〔2025〕1号 ");
+             }),
+             "penalty_decision.decision_number", "SURROUNDING_WHITESPACE");
+    add.Item("requests[0].penalty_decision.authority: a trailing U+3000",
+             item([](auto& i) {
+               i.mutable_penalty_decision()->set_authority(
+                   i.penalty_decision().authority() + "\u3000");
+             }),
+             "penalty_decision.authority", "SURROUNDING_WHITESPACE");
     add.Item("requests[0].request_id: a space",
              item([](auto& i) { i.set_request_id("retry 1"); }), "request_id",
              "INVALID_REQUEST_ID");
@@ -1103,7 +1168,7 @@ std::vector<Case> BadInputCases(const World* w) {
     add("complaint.channel: 999",
         [](auto& r) { r.mutable_complaint()->set_channel(Unknown<v1::ComplaintChannel>()); },
         "complaint.channel", "INVALID_ENUM");
-    add.Text("complaint.case_number", [](auto& r, const std::string& v) {
+    add.Identifier("complaint.case_number", [](auto& r, const std::string& v) {
       r.mutable_complaint()->set_case_number(v);
     }, 1, 100);
     add.Text("complaint.summary", [](auto& r, const std::string& v) {
@@ -1163,6 +1228,20 @@ std::vector<Case> BadInputCases(const World* w) {
               ref->set_decision_number("宁环罚\x01");
             },
             "complaint.decision_references[0].decision_number", "INVALID_TEXT");
+    add("complaint.decision_references[0].decision_number: a trailing space",
+        [](auto& r) {
+          auto* ref = r.mutable_complaint()->add_decision_references();
+          ref->set_authority("南京市生态环境局");
+          ref->set_decision_number("宁环罚〔2025〕1号 ");
+        },
+        "complaint.decision_references[0].decision_number", "SURROUNDING_WHITESPACE");
+    add("complaint.decision_references[0].authority: a bidi override",
+        [](auto& r) {
+          auto* ref = r.mutable_complaint()->add_decision_references();
+          ref->set_authority("南京市\u202e局境环态生");
+          ref->set_decision_number("宁环罚〔2025〕1号");
+        },
+        "complaint.decision_references[0].authority", "INVALID_TEXT");
     // BUG(bad-input-1)
     add.Bug(kBugUtf8Index, "complaint.decision_references[0].authority: not UTF-8",
             [](auto& r) {

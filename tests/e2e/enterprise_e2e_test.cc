@@ -246,6 +246,59 @@ TEST_F(EnterpriseE2eTest, UpdateWithMaskAndEtag) {
   EXPECT_EQ(got.etag(), updated.etag());
 }
 
+// Issue 13 finding 8: a name that displays as blank, or whose direction a
+// bidi override/isolate spoofs, is INVALID_TEXT naming the field, on create
+// and on update, and nothing is stored.
+TEST_F(EnterpriseE2eTest, BlankLookingOrBidiNamesAreRefusedAndNothingIsStored) {
+  struct Case {
+    std::string display_name;
+    std::string legal_representative;
+    std::string field;
+  };
+  const std::vector<Case> cases = {
+      {"   ", "张示例", "enterprise.display_name"},
+      {"\u3000\u3000", "张示例", "enterprise.display_name"},
+      {"\u200b\ufeff\u00a0", "张示例", "enterprise.display_name"},
+      {"（虚构）南京\u202e司公限有工化\u202c", "张示例", "enterprise.display_name"},
+      {"（虚构）南京\u2066示例\u2069化工有限公司", "张示例", "enterprise.display_name"},
+      {"（虚构）南京示例化工有限公司", "\u3000", "enterprise.legal_representative"},
+      {"（虚构）南京示例化工有限公司", "\u202e例示张", "enterprise.legal_representative"},
+  };
+  const std::string code = Uscc("320583", 8);
+  for (const Case& c : cases) {
+    v1::Enterprise e = Sample(code, c.display_name);
+    e.set_legal_representative(c.legal_representative);
+    v1::Enterprise out;
+    grpc::Status status = Create(e, &out);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.display_name;
+    EXPECT_EQ(DetailsOf(status).reason, "INVALID_TEXT") << c.display_name;
+    EXPECT_EQ(DetailsOf(status).field, c.field) << c.display_name;
+  }
+  v1::Enterprise got;
+  EXPECT_EQ(Get(code, &got).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  v1::Enterprise created;
+  ASSERT_TRUE(Create(Sample(code), &created).ok());
+  for (const Case& c : cases) {
+    v1::UpdateEnterpriseRequest bad;
+    bad.mutable_enterprise()->set_name(created.name());
+    bad.mutable_enterprise()->set_display_name(c.display_name);
+    bad.mutable_enterprise()->set_legal_representative(c.legal_representative);
+    bad.mutable_update_mask()->add_paths("display_name");
+    bad.mutable_update_mask()->add_paths("legal_representative");
+    grpc::ClientContext context;
+    v1::Enterprise ignored;
+    grpc::Status status = stub_->UpdateEnterprise(&context, bad, &ignored);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.display_name;
+    EXPECT_EQ(DetailsOf(status).reason, "INVALID_TEXT") << c.display_name;
+    EXPECT_EQ(DetailsOf(status).field, c.field) << c.display_name;
+  }
+  ASSERT_TRUE(Get(code, &got).ok());
+  EXPECT_EQ(got.display_name(), created.display_name());
+  EXPECT_EQ(got.legal_representative(), created.legal_representative());
+  EXPECT_EQ(got.etag(), created.etag());
+}
+
 TEST_F(EnterpriseE2eTest, ListPagesThroughFiltersWithoutGapsOrRepeats) {
   std::set<std::string> expected;
   for (int i = 0; i < 23; ++i) {

@@ -215,6 +215,94 @@ TEST_F(RecordRepositoryTest, DecisionRequestIdReplaysOrIsRefusedWhenReused) {
               StatusIs(absl::StatusCode::kInvalidArgument, "REQUEST_ID_REUSED"));
 }
 
+// Issue 13 finding 3: the storage's equality of identifiers is the
+// application's. The unique key's utf8mb4_bin is PAD SPACE on MariaDB and on
+// MySQL 8 alike, and MySQL 8's *_0900_* collations are NO PAD; MariaDB's
+// utf8mb4_nopad_bin stands in for the NO PAD rules here. The one pair PAD
+// SPACE equates that bytes do not — a trailing U+0020 — is refused before
+// storage (CheckIdentifierText); every pair the application accepts as
+// different (case, full width, other spaces inside) both rules keep apart,
+// so with either collation the key and the application agree.
+TEST_F(RecordRepositoryTest, IdentifierEqualityOfStorageIsTheApplications) {
+  auto equal_in_db = [&](const std::string& a, const std::string& b,
+                         const std::string& collation) {
+    auto session = database_->db().Checkout();
+    EXPECT_TRUE(session.ok());
+    auto row = session->QueryRow(
+        "SELECT CAST(? AS CHAR CHARACTER SET utf8mb4) COLLATE " + collation +
+            " = CAST(? AS CHAR CHARACTER SET utf8mb4) COLLATE " + collation,
+        {a, b});
+    EXPECT_TRUE(row.ok() && row->has_value());
+    return (*row)->GetInt64(0) == 1;
+  };
+  // PAD SPACE equates a trailing space, NO PAD does not: why surrounding
+  // whitespace is refused.
+  EXPECT_TRUE(equal_in_db("宁环罚〔2024〕1号", "宁环罚〔2024〕1号 ", "utf8mb4_bin"));
+  EXPECT_FALSE(equal_in_db("宁环罚〔2024〕1号", "宁环罚〔2024〕1号 ", "utf8mb4_nopad_bin"));
+  for (const char* bad : {"宁环罚〔2024〕1号 ", " 宁环罚〔2024〕1号"}) {
+    absl::Status status = domain::ValidatePenaltyDecision(
+        Decision(1, bad), absl::CivilDay(2025, 1, 1), "penalty_decision");
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(ErrorField(status), "penalty_decision.decision_number") << bad;
+  }
+  const std::vector<std::string> distinct = {
+      "EQ-a1", "EQ-A1",                       // case
+      "EQ-１号", "EQ-1号",                    // full-width digit
+      "EQ-1\u3000号", "EQ-1 号", "EQ-1\u00a0号",  // spaces inside
+  };
+  for (size_t i = 0; i < distinct.size(); ++i) {
+    ASSERT_OK(domain::ValidatePenaltyDecision(Decision(1, distinct[i]),
+                                              absl::CivilDay(2025, 1, 1), "penalty_decision"));
+    for (size_t j = 0; j < i; ++j) {
+      EXPECT_FALSE(equal_in_db(distinct[i], distinct[j], "utf8mb4_bin")) << i << " " << j;
+      EXPECT_FALSE(equal_in_db(distinct[i], distinct[j], "utf8mb4_nopad_bin")) << i << " " << j;
+    }
+    EXPECT_TRUE(equal_in_db(distinct[i], distinct[i], "utf8mb4_bin")) << i;
+    EXPECT_TRUE(equal_in_db(distinct[i], distinct[i], "utf8mb4_nopad_bin")) << i;
+  }
+  std::vector<domain::BatchDecision> items;
+  for (const std::string& number : distinct) items.push_back({Decision(1, number), kAudit});
+  auto results = repo_->BatchCreatePenaltyDecisions(items);
+  ASSERT_OK(results);
+  for (size_t i = 0; i < items.size(); ++i) {
+    ASSERT_OK((*results)[i]);
+    EXPECT_FALSE((*results)[i]->already_existed) << i;
+  }
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM penalty_decisions WHERE decision_number LIKE 'EQ-%'"),
+            static_cast<int64_t>(distinct.size()));
+}
+
+// A number stored with a trailing space before CheckIdentifierText existed:
+// a new number equal to it under the key's PAD SPACE collation is met as the
+// same number (PENALTY_DECISION_ALREADY_EXISTS, final), single and as one
+// item of a batch, never ABORTED DB_CONFLICT on every retry.
+TEST_F(RecordRepositoryTest, LegacyTrailingSpaceNumberIsTheSameNumber) {
+  auto created = repo_->CreatePenaltyDecision(Decision(2, "宁环罚〔2023〕旧7号"), {}, kAudit);
+  ASSERT_OK(created);
+  {
+    auto session = database_->db().Checkout();
+    ASSERT_TRUE(session.ok());
+    ASSERT_OK(session->Execute(
+        "UPDATE penalty_decisions SET decision_number = CONCAT(decision_number, ' ') "
+        "WHERE id = ?",
+        {created->decision.id}).status());
+  }
+  EXPECT_THAT(repo_->CreatePenaltyDecision(Decision(2, "宁环罚〔2023〕旧7号"), {}, kAudit),
+              StatusIs(absl::StatusCode::kAlreadyExists, "PENALTY_DECISION_ALREADY_EXISTS"));
+  std::vector<domain::BatchDecision> items = {
+      {Decision(2, "宁环罚〔2023〕旧8号"), kAudit},
+      {Decision(2, "宁环罚〔2023〕旧7号"), kAudit},
+  };
+  auto results = repo_->BatchCreatePenaltyDecisions(items);
+  ASSERT_OK(results);
+  ASSERT_OK((*results)[0]);
+  EXPECT_THAT((*results)[1],
+              StatusIs(absl::StatusCode::kAlreadyExists, "PENALTY_DECISION_ALREADY_EXISTS"));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM penalty_decisions WHERE decision_number LIKE "
+                  "'宁环罚〔2023〕旧%'"),
+            2);
+}
+
 TEST_F(RecordRepositoryTest, LargeBatchUsesChunks) {
   std::vector<domain::BatchDecision> items;
   for (int i = 0; i < 1200; ++i) {

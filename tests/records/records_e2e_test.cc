@@ -413,6 +413,107 @@ TEST_F(RecordsE2eTest, DecisionRequestIdReusedIsRefused) {
   EXPECT_EQ(replayed.name(), response.results(2).penalty_decision().name());
 }
 
+// Issue 13 finding 3: `…1号 ` beside a stored `…1号` was ABORTED DB_CONFLICT
+// on every retry (the key's PAD SPACE collation equates them) and failed a
+// whole batch. Now surrounding whitespace in an identifier is INVALID_ARGUMENT
+// naming the field, and in a batch only that row fails.
+TEST_F(RecordsE2eTest, IdentifierWithSurroundingWhitespaceIsRefused) {
+  v1::PenaltyDecision stored;
+  ASSERT_TRUE(CreateDecision(DecisionRequest("宁环罚〔2024〕空格1号"), &stored).ok());
+  struct Case {
+    v1::CreatePenaltyDecisionRequest request;
+    std::string field;
+  };
+  std::vector<Case> cases;
+  cases.push_back({DecisionRequest("宁环罚〔2024〕空格1号 "),
+                   "penalty_decision.decision_number"});
+  cases.push_back({DecisionRequest(" 宁环罚〔2024〕空格1号"),
+                   "penalty_decision.decision_number"});
+  cases.push_back({DecisionRequest("宁环罚〔2024〕空格1号\u3000"),
+                   "penalty_decision.decision_number"});
+  auto authority = DecisionRequest("宁环罚〔2024〕空格1号");
+  authority.mutable_penalty_decision()->set_authority("南京市生态环境局 ");
+  cases.push_back({authority, "penalty_decision.authority"});
+  auto nbsp = DecisionRequest("宁环罚〔2024〕空格2号");
+  nbsp.mutable_penalty_decision()->set_authority("\u00a0南京市生态环境局");
+  cases.push_back({nbsp, "penalty_decision.authority"});
+  for (const Case& c : cases) {
+    v1::PenaltyDecision out;
+    grpc::Status status = CreateDecision(c.request, &out);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << c.request.penalty_decision().decision_number() << " " << status.error_message();
+    EXPECT_EQ(DetailsOf(status).reason, "SURROUNDING_WHITESPACE");
+    EXPECT_EQ(DetailsOf(status).field, c.field);
+  }
+  // In a batch: only the bad rows fail, the others are stored.
+  v1::BatchCreatePenaltyDecisionsRequest batch;
+  *batch.add_requests() = DecisionRequest("宁环罚〔2024〕空格3号");
+  for (const Case& c : cases) *batch.add_requests() = c.request;
+  *batch.add_requests() = DecisionRequest("宁环罚〔2024〕空格1号");  // identical
+  v1::BatchCreatePenaltyDecisionsResponse response;
+  {
+    grpc::ClientContext context;
+    grpc::Status status = records_->BatchCreatePenaltyDecisions(&context, batch, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  ASSERT_EQ(response.results_size(), static_cast<int>(cases.size()) + 2);
+  EXPECT_EQ(response.results(0).code(), 0);
+  EXPECT_FALSE(response.results(0).already_existed());
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const auto& r = response.results(static_cast<int>(i) + 1);
+    EXPECT_EQ(r.code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT)) << i;
+    EXPECT_EQ(r.reason(), "SURROUNDING_WHITESPACE") << i;
+    EXPECT_EQ(r.field(), cases[i].field) << i;
+  }
+  const auto& last = response.results(static_cast<int>(cases.size()) + 1);
+  EXPECT_EQ(last.code(), 0);
+  EXPECT_TRUE(last.already_existed());
+  EXPECT_EQ(last.penalty_decision().name(), stored.name());
+  {  // A complaint's case number and decision reference, likewise.
+    grpc::ClientContext context;
+    v1::CreateComplaintRequest request;
+    request.set_parent("enterprises/" + Uscc(1));
+    *request.mutable_complaint()->mutable_received_date() = Day(2024, 6, 2);
+    request.mutable_complaint()->set_channel(v1::HOTLINE_12369);
+    request.mutable_complaint()->set_case_number("投诉-1 ");
+    v1::Complaint out;
+    grpc::Status status = records_->CreateComplaint(&context, request, &out);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(DetailsOf(status).reason, "SURROUNDING_WHITESPACE");
+    EXPECT_EQ(DetailsOf(status).field, "complaint.case_number");
+  }
+  {
+    grpc::ClientContext context;
+    v1::CreateComplaintRequest request;
+    request.set_parent("enterprises/" + Uscc(1));
+    *request.mutable_complaint()->mutable_received_date() = Day(2024, 6, 2);
+    request.mutable_complaint()->set_channel(v1::HOTLINE_12369);
+    request.mutable_complaint()->set_case_number("投诉-2");
+    auto* ref = request.mutable_complaint()->add_decision_references();
+    ref->set_authority("南京市生态环境局");
+    ref->set_decision_number("宁环罚〔2024〕空格1号 ");
+    v1::Complaint out;
+    grpc::Status status = records_->CreateComplaint(&context, request, &out);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(DetailsOf(status).reason, "SURROUNDING_WHITESPACE");
+    EXPECT_EQ(DetailsOf(status).field, "complaint.decision_references[0].decision_number");
+  }
+  // Nothing refused was stored: of the numbers 空格…, only 1号 and 3号.
+  auto session = database_->db().Checkout();
+  ASSERT_TRUE(session.ok());
+  auto rows = session->QueryRow(
+      "SELECT COUNT(*), SUM(decision_number LIKE '% ' OR decision_number LIKE ' %' "
+      "OR authority LIKE '% ' OR authority LIKE '\u00a0%') FROM penalty_decisions "
+      "WHERE decision_number LIKE '%空格%'");
+  ASSERT_TRUE(rows.ok() && rows->has_value());
+  EXPECT_EQ((*rows)->GetInt64(0), 2);
+  EXPECT_EQ((*rows)->GetInt64(1), 0);
+  auto complaints = session->QueryRow(
+      "SELECT COUNT(*) FROM complaints WHERE case_number LIKE '投诉-%'");
+  ASSERT_TRUE(complaints.ok() && complaints->has_value());
+  EXPECT_EQ((*complaints)->GetInt64(0), 0);
+}
+
 TEST_F(RecordsE2eTest, CommitmentsComplaintsIncidents) {
   v1::CreateCommitmentRequest create;
   create.set_parent("enterprises/" + Uscc(2));
