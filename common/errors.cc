@@ -3,6 +3,8 @@
 #include <optional>
 
 #include "absl/strings/cord.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
 namespace envcredit {
@@ -13,6 +15,7 @@ constexpr char kReasonUrl[] = "type.envcredit.dev/reason";
 constexpr char kFieldUrl[] = "type.envcredit.dev/field";
 constexpr char kMetadataUrlPrefix[] = "type.envcredit.dev/metadata/";
 constexpr char kViolationsUrl[] = "type.envcredit.dev/precondition-violations";
+constexpr char kRetryDelayUrl[] = "type.envcredit.dev/retry-delay-ms";
 constexpr char kSep = '\x1f';  // between fields; '\x1e' between violations
 constexpr char kRecordSep = '\x1e';
 
@@ -80,6 +83,21 @@ absl::Status WithMetadata(absl::Status status, absl::string_view key,
                       absl::Cord(value));
   }
   return status;
+}
+
+absl::Status WithRetryDelay(absl::Status status, absl::Duration delay) {
+  if (!status.ok()) {
+    status.SetPayload(kRetryDelayUrl,
+                      absl::Cord(absl::StrCat(absl::ToInt64Milliseconds(delay))));
+  }
+  return status;
+}
+
+std::optional<absl::Duration> RetryDelayOf(const absl::Status& status) {
+  const auto payload = status.GetPayload(kRetryDelayUrl);
+  int64_t ms = 0;
+  if (!payload || !absl::SimpleAtoi(std::string(*payload), &ms) || ms < 0) return std::nullopt;
+  return absl::Milliseconds(ms);
 }
 
 void ForEachErrorMetadata(

@@ -7,11 +7,13 @@
 #define ENVCREDIT_COMMON_ERRORS_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace envcredit {
 
@@ -45,6 +47,13 @@ absl::Status WithMetadata(absl::Status status, absl::string_view key,
 void ForEachErrorMetadata(
     const absl::Status& status,
     const std::function<void(absl::string_view, absl::string_view)>& fn);
+
+// Returns `status` with the delay a client should wait before trying again
+// (google.rpc.RetryInfo), for errors a retry may cure: ABORTED after a
+// conflict, UNAVAILABLE.
+absl::Status WithRetryDelay(absl::Status status, absl::Duration delay);
+// The delay WithRetryDelay attached, if any.
+std::optional<absl::Duration> RetryDelayOf(const absl::Status& status);
 
 // A precondition that failed (google.rpc.PreconditionFailure.Violation):
 // FAILED_PRECONDITION errors may carry several, one per blocker.

@@ -2,10 +2,29 @@
 // severity and a message, e.g.
 //   2026-11-25T22:40:01.123456Z INFO listening on 127.0.0.1:50051
 // Debian's Abseil has no absl/log; this is deliberately tiny.
+//
+// Lines that can repeat once per call or per attempt (a database error, an
+// audit that failed) go through LogLimited: the first line of a key is
+// written, later ones within the interval are only counted, and the next line
+// of that key after the interval carries the count:
+//   ... ERROR storage: connect: MySQL error 2003 (HY000): Can't connect ...
+//   ... ERROR storage: connect: MySQL error 2003 (HY000): Can't connect ...
+//       (repeated 2,913 times in the last 60 s)
+// FlushLimitedLogs writes such a count line for keys that went quiet, so a
+// burst is never left uncounted (the database probe calls it every period).
 #ifndef ENVCREDIT_COMMON_LOG_H_
 #define ENVCREDIT_COMMON_LOG_H_
 
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
 
 namespace envcredit {
 
@@ -23,6 +42,60 @@ inline void LogWarning(absl::string_view message) {
 inline void LogError(absl::string_view message) {
   Log(LogSeverity::kError, message);
 }
+
+// At most one line per key and interval. Thread-safe.
+class LogLimiter {
+ public:
+  using Sink = std::function<void(LogSeverity, absl::string_view)>;
+
+  // `clock` and `sink` (default: the system clock and Log) must outlive the
+  // limiter.
+  explicit LogLimiter(absl::Duration interval = absl::Seconds(60),
+                      const Clock* clock = SystemClock(), Sink sink = ::envcredit::Log);
+
+  // Writes `message` when no line of `key` was written within the interval
+  // (with " (repeated N times in the last S s)" when lines of the key were
+  // suppressed since the last one written); otherwise counts it. The key
+  // names the kind of line ("storage: connect: 2003"); messages of one key
+  // may differ, the one written is the newest.
+  void Log(LogSeverity severity, absl::string_view key,
+           absl::string_view message);
+
+  // For every key whose interval is over and that has suppressed lines:
+  // writes its newest message with the count, and starts a new interval.
+  // Keys quiet for a whole interval are forgotten.
+  void Flush();
+
+ private:
+  struct Entry {
+    absl::Time written;      // when its last line was written
+    int64_t suppressed = 0;  // lines counted since then
+    LogSeverity severity = LogSeverity::kInfo;
+    std::string last_message;
+  };
+  // Keys kept at most; beyond, quiet keys are dropped first.
+  static constexpr size_t kMaxKeys = 4096;
+
+  std::string WithCount(const Entry& entry, absl::Time now) const;
+
+  const absl::Duration interval_;
+  const Clock* const clock_;
+  const Sink sink_;
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, Entry> entries_ ABSL_GUARDED_BY(mu_);
+};
+
+// The process's limiter (60 s per key, stderr).
+LogLimiter& DefaultLogLimiter();
+
+// DefaultLogLimiter().Log(...).
+void LogLimited(LogSeverity severity, absl::string_view key,
+                absl::string_view message);
+// DefaultLogLimiter().Flush().
+void FlushLimitedLogs();
+
+// 2913 -> "2,913".
+std::string WithThousandsSeparators(int64_t value);
 
 }  // namespace envcredit
 

@@ -68,6 +68,30 @@ ABSL_FLAG(std::string, db_name, "",
 ABSL_FLAG(bool, db_create, false,
           "create the database when it does not exist (demo and tests)");
 ABSL_FLAG(int, db_pool_size, 8, "database connections at most");
+ABSL_FLAG(int, db_connect_timeout_ms, 0,
+          "how long one attempt to open a database connection may take "
+          "(default $ENVCREDIT_DB_CONNECT_TIMEOUT_MS, else 2000; the connector "
+          "counts whole seconds, rounded up); also bounds each health probe");
+ABSL_FLAG(int, db_read_timeout_s, 0,
+          "how long one read of a database connection may wait for the "
+          "server (default $ENVCREDIT_DB_READ_TIMEOUT_MS, else 10 s); above "
+          "the longest legitimate statement and --db_lock_wait_timeout_s");
+ABSL_FLAG(int, db_write_timeout_s, 0,
+          "how long one write to a database connection may wait (default "
+          "$ENVCREDIT_DB_WRITE_TIMEOUT_MS, else 10 s)");
+ABSL_FLAG(int, db_lock_wait_timeout_s, 0,
+          "SET SESSION innodb_lock_wait_timeout on every connection: a row "
+          "lock wait longer than this is ABORTED (default "
+          "$ENVCREDIT_DB_LOCK_WAIT_TIMEOUT_MS, else 5 s); below the read "
+          "timeout");
+ABSL_FLAG(int, db_checkout_timeout_ms, 0,
+          "how long a call waits for a free pooled connection before "
+          "UNAVAILABLE (DB_POOL_EXHAUSTED) (default "
+          "$ENVCREDIT_DB_CHECKOUT_TIMEOUT_MS, else 2000)");
+ABSL_FLAG(int, db_probe_interval_ms, 1000,
+          "how often the database is probed (SELECT 1 on a connection of its "
+          "own) for the health service; while it is unreachable calls fail "
+          "at once with UNAVAILABLE");
 ABSL_FLAG(std::string, policy_dir, ENVCREDIT_DEFAULT_POLICY_DIR,
           "folder of rating policy files (regions.textproto and one "
           "<id>.textproto per policy it names)");
@@ -140,6 +164,21 @@ absl::StatusOr<storage::DbConfig> DbConfigFromFlags() {
   if (!absl::GetFlag(FLAGS_db_user).empty()) config.user = absl::GetFlag(FLAGS_db_user);
   if (!absl::GetFlag(FLAGS_db_name).empty()) config.database = absl::GetFlag(FLAGS_db_name);
   config.pool_size = absl::GetFlag(FLAGS_db_pool_size);
+  if (int ms = absl::GetFlag(FLAGS_db_connect_timeout_ms); ms != 0) {
+    config.connect_timeout = absl::Milliseconds(ms);
+  }
+  if (int s = absl::GetFlag(FLAGS_db_read_timeout_s); s != 0) {
+    config.read_timeout = absl::Seconds(s);
+  }
+  if (int s = absl::GetFlag(FLAGS_db_write_timeout_s); s != 0) {
+    config.write_timeout = absl::Seconds(s);
+  }
+  if (int s = absl::GetFlag(FLAGS_db_lock_wait_timeout_s); s != 0) {
+    config.lock_wait_timeout = absl::Seconds(s);
+  }
+  if (int ms = absl::GetFlag(FLAGS_db_checkout_timeout_ms); ms != 0) {
+    config.checkout_timeout = absl::Milliseconds(ms);
+  }
   config.create_database_if_missing = absl::GetFlag(FLAGS_db_create);
   RETURN_IF_ERROR(storage::ValidateDbConfig(config));
   return config;
@@ -215,28 +254,19 @@ absl::Status BootstrapAdminToken(domain::TokenRepository& tokens) {
 }
 
 // Waits for SIGTERM/SIGINT (blocked in every thread, so only sigwait sees
-// them); meanwhile reports the database's health every second.
-void AwaitStopSignal(storage::Database& database,
-                     grpc::HealthCheckServiceInterface* health) {
+// them). The database's health is the probe thread's (Database::StartProbe).
+void AwaitStopSignal() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
-  bool serving = true;
   for (;;) {
-    timespec timeout{1, 0};
-    int signal = sigtimedwait(&signals, nullptr, &timeout);
+    int signal = 0;
+    if (sigwait(&signals, &signal) != 0) continue;
     if (signal == SIGTERM || signal == SIGINT) {
       LogInfo(absl::StrCat("received ", signal == SIGTERM ? "SIGTERM" : "SIGINT",
                            "; draining"));
       return;
-    }
-    bool healthy = database.Ping().ok();
-    if (healthy != serving) {
-      serving = healthy;
-      health->SetServingStatus(serving);
-      LogWarning(serving ? "database reachable again; health SERVING"
-                         : "database unreachable; health NOT_SERVING");
     }
   }
 }
@@ -386,8 +416,24 @@ int Run() {
     std::rename(tmp.c_str(), path.c_str());
   }
 
-  AwaitStopSignal(**database, server->GetHealthCheckService());
-  server->GetHealthCheckService()->SetServingStatus(false);
+  // Health follows the database: NOT_SERVING (one line saying why) when the
+  // probe, a connection attempt or a statement finds it unreachable, SERVING
+  // (one line) when the probe gets an answer again.
+  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+  (*database)->StartProbe(
+      absl::Milliseconds(std::max(50, absl::GetFlag(FLAGS_db_probe_interval_ms))),
+      [health](bool reachable, const std::string& why) {
+        health->SetServingStatus(reachable);
+        if (reachable) {
+          LogInfo(absl::StrCat(why, "; health SERVING"));
+        } else {
+          LogError(absl::StrCat(why, "; health NOT_SERVING"));
+        }
+      });
+
+  AwaitStopSignal();
+  (*database)->StopProbe();  // it must not turn health SERVING again
+  health->SetServingStatus(false);
   // Watchers end first (UNAVAILABLE, with the cursor to resume after): the
   // feed finishes every watch reactor, so the drain below waits only for
   // unary calls (and for watches whose client stopped reading, until the

@@ -112,8 +112,10 @@ class AccessLogInterceptor final : public grpc::experimental::Interceptor {
       domain::AuditEntry entry = domain::MakeAuditEntry(
           domain::AuditContext{caller->label, method_, ""}, "", *unparsable);
       if (absl::Status appended = audit_->Append(entry); !appended.ok()) {
-        LogError(absl::StrCat("cannot audit ", LogValue(method_),
-                              " (unparsable request): ", appended.ToString()));
+        LogLimited(LogSeverity::kError,
+                   absl::StrCat("cannot audit unparsable ", method_),
+                   absl::StrCat("cannot audit ", LogValue(method_),
+                                " (unparsable request): ", appended.ToString()));
       }
     }
     return ToGrpcStatus(*unparsable);

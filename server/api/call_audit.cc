@@ -26,9 +26,11 @@ void CallAudit::Append(const domain::AuditContext& audit,
   absl::Status appended =
       log_->Append(domain::MakeAuditEntry(audit, resource, status));
   if (!appended.ok()) {
-    LogError(absl::StrCat("cannot audit ", audit.method, " (",
-                          status.ok() ? "OK" : "failed", "): ",
-                          appended.ToString()));
+    // Rate-limited: while the database is away every call fails to audit.
+    LogLimited(LogSeverity::kError, absl::StrCat("cannot audit ", audit.method),
+               absl::StrCat("cannot audit ", audit.method, " (",
+                            status.ok() ? "OK" : "failed", "): ",
+                            appended.ToString()));
   }
 }
 
@@ -36,8 +38,9 @@ void CallAudit::AppendAll(const std::vector<domain::AuditEntry>& entries) const 
   if (log_ == nullptr || entries.empty()) return;
   absl::Status appended = log_->AppendAll(entries);
   if (!appended.ok()) {
-    LogError(absl::StrCat("cannot audit ", entries.size(),
-                          " failed batch items: ", appended.ToString()));
+    LogLimited(LogSeverity::kError, "cannot audit batch items",
+               absl::StrCat("cannot audit ", entries.size(),
+                            " failed batch items: ", appended.ToString()));
   }
 }
 

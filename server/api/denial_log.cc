@@ -106,7 +106,8 @@ void DenialLog::Record(const Denial& denial) {
   if (audit_ == nullptr) return;
   // Best effort: a denial must not fail with the database.
   if (absl::Status status = audit_->Append(EntryOf(denial)); !status.ok()) {
-    LogWarning(absl::StrCat("denial not audited: ", status.ToString()));
+    LogLimited(LogSeverity::kWarning, "denial not audited",
+               absl::StrCat("denial not audited: ", status.ToString()));
   }
 }
 

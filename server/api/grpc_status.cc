@@ -42,6 +42,13 @@ google::rpc::Status ToRpcStatus(const absl::Status& status) {
     violation->set_description(message);
     details.add_details()->PackFrom(bad_request);
   }
+  if (std::optional<absl::Duration> delay = RetryDelayOf(status)) {
+    google::rpc::RetryInfo retry;
+    const int64_t ms = absl::ToInt64Milliseconds(*delay);
+    retry.mutable_retry_delay()->set_seconds(ms / 1000);
+    retry.mutable_retry_delay()->set_nanos(static_cast<int32_t>(ms % 1000) * 1000000);
+    details.add_details()->PackFrom(retry);
+  }
   if (auto violations = PreconditionViolationsOf(status); !violations.empty()) {
     google::rpc::PreconditionFailure failure;
     for (const PreconditionViolation& v : violations) {

@@ -9,18 +9,23 @@
 #include <cppconn/statement.h>
 
 #include <algorithm>
+#include <cmath>
 #include <exception>
 #include <sstream>
 #include <string>
 #include <unordered_map>
 #include <utility>
 
+#include "absl/random/distributions.h"
+#include "absl/random/random.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "common/errors.h"
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "server/storage/sql_error.h"
+#include "server/storage/transaction_retry.h"
 
 namespace envcredit::storage {
 
@@ -86,11 +91,40 @@ using internal::PooledConnection;
 // record another writer had just committed.
 constexpr char kIsolation[] =
     "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED";
+//
+// innodb_lock_wait_timeout (from DbConfig, below the read timeout): a row
+// lock wait ends as error 1205 (ABORTED, DB_CONFLICT) before the connector's
+// read timeout would cut the connection.
 constexpr char kSessionSetup[] =
     "SET SESSION sql_mode = 'ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,"
     "STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
     "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', "
-    "time_zone = '+00:00'";
+    "time_zone = '+00:00', innodb_lock_wait_timeout = ";
+
+// The connector takes whole seconds: rounded up, at least 1.
+int WholeSeconds(absl::Duration d) {
+  return static_cast<int>(
+      std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(d, absl::Seconds(1)))));
+}
+
+// "3.0 s" for log lines.
+std::string FormatSeconds(absl::Duration d) {
+  return absl::StrFormat("%.1f s", absl::ToDoubleSeconds(d));
+}
+
+// The error a connector exception carries, for log lines (never clients).
+std::string ExceptionText(const std::exception& e) {
+  if (const auto* sql_error = dynamic_cast<const sql::SQLException*>(&e)) {
+    return absl::StrCat("MySQL error ", sql_error->getErrorCode(), ": ",
+                        e.what());
+  }
+  return e.what();
+}
+
+// A statement that lost its connection after waiting at least this long is
+// taken for a timeout (the server did not answer), not for a connection that
+// died while idle (which fails at once).
+constexpr absl::Duration kTimedOutAfter = absl::Seconds(1);
 
 // The driver is created once, before any connection, whatever thread comes
 // first (a function-local static is initialised exactly once).
@@ -114,9 +148,11 @@ absl::Status StatusFromException(const std::exception& e,
 }
 
 // Opens a connection with the settings of `config` (no default schema when
-// `with_schema` is false) and prepares its session.
-absl::StatusOr<std::unique_ptr<sql::Connection>> Connect(const DbConfig& config,
-                                                         bool with_schema) {
+// `with_schema` is false) and prepares its session. On failure, *error_text
+// (when given) says what the connector reported.
+absl::StatusOr<std::unique_ptr<sql::Connection>> Connect(
+    const DbConfig& config, bool with_schema,
+    std::string* error_text = nullptr) {
   sql::ConnectOptionsMap options;
   options["hostName"] = sql::SQLString(config.host);
   options["port"] = config.port;
@@ -127,15 +163,20 @@ absl::StatusOr<std::unique_ptr<sql::Connection>> Connect(const DbConfig& config,
   }
   options["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");  // never "utf8"
   options["OPT_RECONNECT"] = false;  // a silent reconnect loses the session
-  options["OPT_CONNECT_TIMEOUT"] = static_cast<int>(
-      std::max<int64_t>(1, absl::ToInt64Seconds(config.connect_timeout)));
+  // Every wait is bounded: the connection attempt, and each read and write
+  // of the connection afterwards (a frozen server cannot hold a call).
+  options["OPT_CONNECT_TIMEOUT"] = WholeSeconds(config.connect_timeout);
+  options["OPT_READ_TIMEOUT"] = WholeSeconds(config.read_timeout);
+  options["OPT_WRITE_TIMEOUT"] = WholeSeconds(config.write_timeout);
   try {
     std::unique_ptr<sql::Connection> conn(Driver()->connect(options));
     std::unique_ptr<sql::Statement> statement(conn->createStatement());
-    statement->execute(kSessionSetup);
+    statement->execute(sql::SQLString(absl::StrCat(
+        kSessionSetup, WholeSeconds(config.lock_wait_timeout))));
     statement->execute(kIsolation);
     return conn;
   } catch (const std::exception& e) {
+    if (error_text != nullptr) *error_text = ExceptionText(e);
     return StatusFromException(e, "connect");
   }
 }
@@ -260,19 +301,34 @@ absl::Status Session::Note(absl::Status status) {
   return status;
 }
 
+absl::Status Session::NoteFailure(absl::Status status, const std::exception& e,
+                                  absl::Time start) {
+  if (IsDbUnavailable(status)) {
+    connection_lost_ = true;
+    const absl::Duration waited = absl::Now() - start;
+    if (waited >= kTimedOutAfter && db_ != nullptr) {
+      db_->MarkUnreachable(absl::StrCat("a statement got no answer for ",
+                                        FormatSeconds(waited), " (",
+                                        ExceptionText(e), ")"));
+    }
+  }
+  return status;
+}
+
 absl::StatusOr<uint64_t> Session::Execute(absl::string_view sql,
                                           absl::Span<const SqlValue> params) {
   if (!valid() || connection_lost_) {
     return MakeError(absl::StatusCode::kUnavailable, kReasonDbUnavailable,
                      "the database connection was lost; retry later");
   }
+  const absl::Time start = absl::Now();
   try {
     sql::PreparedStatement& statement = conn_->Prepare(sql);
     std::vector<std::unique_ptr<std::istringstream>> blobs;
     BindParams(statement, params, blobs);
     return static_cast<uint64_t>(statement.executeUpdate());
   } catch (const std::exception& e) {
-    return Note(StatusFromException(e, Describe(sql)));
+    return NoteFailure(StatusFromException(e, Describe(sql)), e, start);
   }
 }
 
@@ -282,6 +338,7 @@ absl::StatusOr<std::vector<Row>> Session::Query(
     return MakeError(absl::StatusCode::kUnavailable, kReasonDbUnavailable,
                      "the database connection was lost; retry later");
   }
+  const absl::Time start = absl::Now();
   try {
     sql::PreparedStatement& statement = conn_->Prepare(sql);
     std::vector<std::unique_ptr<std::istringstream>> blobs;
@@ -289,7 +346,7 @@ absl::StatusOr<std::vector<Row>> Session::Query(
     std::unique_ptr<sql::ResultSet> result(statement.executeQuery());
     return ReadRows(*result);
   } catch (const std::exception& e) {
-    return Note(StatusFromException(e, Describe(sql)));
+    return NoteFailure(StatusFromException(e, Describe(sql)), e, start);
   }
 }
 
@@ -321,6 +378,7 @@ absl::Status Session::ExecuteUnprepared(absl::string_view sql) {
     return MakeError(absl::StatusCode::kUnavailable, kReasonDbUnavailable,
                      "the database connection was lost; retry later");
   }
+  const absl::Time start = absl::Now();
   try {
     std::unique_ptr<sql::Statement> statement(conn_->conn().createStatement());
     statement->execute(sql::SQLString(std::string(sql)));
@@ -330,7 +388,7 @@ absl::Status Session::ExecuteUnprepared(absl::string_view sql) {
     } while (statement->getMoreResults());
     return absl::OkStatus();
   } catch (const std::exception& e) {
-    return Note(StatusFromException(e, Describe(sql)));
+    return NoteFailure(StatusFromException(e, Describe(sql)), e, start);
   }
 }
 
@@ -387,6 +445,11 @@ void Transaction::Rollback() {
 Database::Database(const DbConfig& config) : config_(config) {}
 
 Database::~Database() {
+  StopProbe();
+  {
+    absl::MutexLock lock(&probe_mu_);
+    probe_conn_.reset();
+  }
   absl::MutexLock lock(&mu_);
   idle_.clear();
 }
@@ -419,7 +482,9 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
 }
 
 bool Database::CanAcquire() const {
-  return !idle_.empty() || live_ < config_.pool_size;
+  // Also wakes a waiting checkout when the database turns unreachable.
+  return !idle_.empty() || live_ < config_.pool_size ||
+         (probing_ && !reachable_);
 }
 
 absl::StatusOr<std::unique_ptr<PooledConnection>> Database::Acquire(
@@ -429,8 +494,14 @@ absl::StatusOr<std::unique_ptr<PooledConnection>> Database::Acquire(
   {
     absl::MutexLock lock(&mu_);
     const absl::Time deadline = absl::Now() + config_.checkout_timeout;
-    if (!mu_.AwaitWithDeadline(absl::Condition(this, &Database::CanAcquire),
-                               deadline)) {
+    const bool woken =
+        mu_.AwaitWithDeadline(absl::Condition(this, &Database::CanAcquire),
+                              deadline);
+    if (probing_ && !reachable_) {
+      return MakeError(absl::StatusCode::kUnavailable, kReasonDbUnavailable,
+                       "the database is unreachable; retry later");
+    }
+    if (!woken) {
       return MakeError(
           absl::StatusCode::kUnavailable, kReasonDbPoolExhausted,
           absl::StrCat("all ", config_.pool_size,
@@ -462,8 +533,13 @@ absl::StatusOr<std::unique_ptr<PooledConnection>> Database::Acquire(
   }
   if (conn != nullptr) return conn;
 
+  std::string error_text;
   absl::StatusOr<std::unique_ptr<sql::Connection>> opened =
-      Connect(config_, /*with_schema=*/true);
+      Connect(config_, /*with_schema=*/true, &error_text);
+  if (!opened.ok() && IsDbUnavailable(opened.status())) {
+    MarkUnreachable(absl::StrCat("cannot connect to ", config_.host, ":",
+                                 config_.port, ": ", error_text));
+  }
   absl::MutexLock lock(&mu_);
   if (!opened.ok()) {
     --live_;
@@ -510,32 +586,96 @@ absl::StatusOr<Transaction> Database::Begin(TxMode mode) {
   return BeginImpl(mode, /*fresh=*/false);
 }
 
+namespace {
+
+// ABORTED and UNAVAILABLE errors tell the client when to try again.
+absl::Status WithClientRetry(absl::Status status, const TransactionRetryPolicy& policy) {
+  if (status.code() == absl::StatusCode::kAborted ||
+      status.code() == absl::StatusCode::kUnavailable) {
+    return WithRetryDelay(std::move(status), policy.client_retry_delay);
+  }
+  return status;
+}
+
+}  // namespace
+
 absl::Status Database::RunInTransaction(
     absl::FunctionRef<absl::Status(Transaction&)> fn, TxMode mode) {
+  const TransactionRetryPolicy& policy = config_.retry;
+  const absl::Time first_start = absl::Now();
+  bool fresh = false;      // the next attempt opens a new connection
+  bool lost_retried = false;  // a lost connection is run again once, at once
+  int transient_retries = 0;
+  while (true) {
+    bool lost = false;       // lost before COMMIT was sent: nothing committed
+    bool at_commit = false;  // the failure is COMMIT's own
+    absl::Status status = [&]() -> absl::Status {
+      absl::StatusOr<Transaction> tx = BeginImpl(mode, fresh);
+      if (!tx.ok()) {
+        lost = IsDbUnavailable(tx.status());
+        return tx.status();
+      }
+      absl::Status done = fn(*tx);
+      if (!done.ok()) {
+        lost = tx->connection_lost();
+        tx->Rollback();
+        return done;
+      }
+      if (tx->connection_lost()) {
+        // `fn` swallowed a lost connection: its work is gone, never commit.
+        lost = true;
+        return MakeError(absl::StatusCode::kUnavailable, kReasonDbUnavailable,
+                         "the database connection was lost; retry later");
+      }
+      at_commit = true;
+      return tx->Commit();
+    }();
+    if (status.ok()) return status;
+    fresh = false;
+    if (lost && !lost_retried) {
+      lost_retried = true;
+      fresh = true;
+      continue;
+    }
+    // A COMMIT that failed on a conflict (a Galera certification failure)
+    // rolled back; any other COMMIT failure may have committed.
+    TransientCause cause = TransientCauseOf(status);
+    if (at_commit && cause != TransientCause::kConflict) cause = TransientCause::kNone;
+    if (cause == TransientCause::kNone) return WithClientRetry(std::move(status), policy);
+    const absl::Duration backoff =
+        RetryBackoff(policy, transient_retries, absl::Uniform(RetryRandom(), 0.0, 1.0));
+    if (transient_retries + 1 >= policy.max_attempts ||
+        absl::Now() + backoff - first_start > policy.budget) {
+      return WithClientRetry(std::move(status), policy);
+    }
+    ++transient_retries;
+    {
+      absl::MutexLock lock(&mu_);
+      if (cause == TransientCause::kConflict) {
+        ++conflict_retries_;
+      } else {
+        ++not_ready_retries_;
+      }
+    }
+    absl::SleepFor(backoff);
+  }
+}
+
+absl::Status Database::RunReads(absl::FunctionRef<absl::Status(Session&)> fn) {
   constexpr int kAttempts = 2;
   absl::Status status;
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     const bool last = attempt + 1 == kAttempts;
-    absl::StatusOr<Transaction> tx = BeginImpl(mode, /*fresh=*/attempt > 0);
-    if (!tx.ok()) {
-      status = tx.status();
+    absl::StatusOr<std::unique_ptr<PooledConnection>> conn = Acquire(/*fresh=*/attempt > 0);
+    if (!conn.ok()) {
+      status = conn.status();
       if (IsDbUnavailable(status) && !last) continue;
       return status;
     }
-    status = fn(*tx);
-    if (!status.ok()) {
-      const bool lost = tx->connection_lost();
-      tx->Rollback();
-      if (lost && !last) continue;  // nothing was committed: run it again
-      return status;
-    }
-    if (tx->connection_lost()) {
-      // `fn` swallowed a lost connection: its work is gone, never commit.
-      if (!last) continue;
-      return MakeError(absl::StatusCode::kUnavailable, kReasonDbUnavailable,
-                       "the database connection was lost; retry later");
-    }
-    return tx->Commit();  // never retried: its outcome may be unknown
+    Session session(this, *std::move(conn));
+    status = fn(session);
+    // A read that failed on a lost connection changed nothing: run it again.
+    if (status.ok() || !session.connection_lost() || last) return status;
   }
   return status;
 }
@@ -559,6 +699,11 @@ absl::Status Database::Ping() {
   return status;
 }
 
+absl::BitGen& Database::RetryRandom() {
+  thread_local absl::BitGen gen;
+  return gen;
+}
+
 PoolStats Database::stats() const {
   absl::MutexLock lock(&mu_);
   PoolStats stats;
@@ -566,7 +711,159 @@ PoolStats Database::stats() const {
   stats.idle = static_cast<int>(idle_.size());
   stats.opened = opened_;
   stats.discarded = discarded_;
+  stats.conflict_retries = conflict_retries_;
+  stats.not_ready_retries = not_ready_retries_;
   return stats;
+}
+
+// --- Reachability -----------------------------------------------------------
+
+bool Database::reachable() const {
+  absl::MutexLock lock(&mu_);
+  return !probing_ || reachable_;
+}
+
+void Database::MarkUnreachable(absl::string_view why) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (!probing_ || !reachable_) return;
+    reachable_ = false;
+    unreachable_since_ = absl::Now();
+    transition_ = absl::StrCat("database unreachable: ", why);
+  }
+  NotifyListener();
+}
+
+void Database::MarkReachable() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (!probing_ || reachable_) return;
+    reachable_ = true;
+    transition_ = absl::StrCat("database reachable again after ",
+                               FormatSeconds(absl::Now() - unreachable_since_));
+    ++loss_epoch_;  // pooled connections may have died meanwhile: ping them
+  }
+  NotifyListener();
+}
+
+void Database::NotifyListener() {
+  absl::MutexLock listener_lock(&listener_mu_);
+  bool now_reachable;
+  std::string why;
+  {
+    absl::MutexLock lock(&mu_);
+    now_reachable = !probing_ || reachable_;
+    why = transition_;
+  }
+  if (now_reachable == told_reachable_) return;
+  told_reachable_ = now_reachable;
+  if (listener_) listener_(now_reachable, why);
+}
+
+absl::Status Database::Probe() {
+  absl::MutexLock probe_lock(&probe_mu_);
+  // The probe waits no longer than a connection attempt, also for SELECT 1.
+  DbConfig probe_config = config_;
+  probe_config.read_timeout = config_.connect_timeout;
+  probe_config.write_timeout = config_.connect_timeout;
+  if (probe_config.lock_wait_timeout >= probe_config.read_timeout) {
+    probe_config.lock_wait_timeout = absl::Seconds(1);  // SELECT 1 locks nothing
+  }
+  std::string error_text;
+  // A kept connection may have died with a database restart: then one more
+  // try on a new one before calling the database unreachable.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const bool fresh = probe_conn_ == nullptr;
+    if (fresh) {
+      absl::StatusOr<std::unique_ptr<sql::Connection>> opened =
+          Connect(probe_config, /*with_schema=*/true, &error_text);
+      if (!opened.ok()) {
+        if (IsDbUnavailable(opened.status())) {
+          MarkUnreachable(absl::StrCat("cannot connect to ", config_.host, ":",
+                                       config_.port, ": ", error_text));
+        }
+        return opened.status();
+      }
+      probe_conn_ = std::make_unique<PooledConnection>(*std::move(opened));
+    }
+    const absl::Time start = absl::Now();
+    try {
+      std::unique_ptr<sql::Statement> statement(
+          probe_conn_->conn().createStatement());
+      std::unique_ptr<sql::ResultSet> result(
+          statement->executeQuery(sql::SQLString("SELECT 1")));
+      while (result->next()) {
+      }
+      MarkReachable();
+      return absl::OkStatus();
+    } catch (const std::exception& e) {
+      probe_conn_.reset();
+      absl::Status status = StatusFromException(e, "probe");
+      error_text = ExceptionText(e);
+      if (!IsDbUnavailable(status)) return status;
+      const absl::Duration waited = absl::Now() - start;
+      if (fresh || attempt > 0 || waited >= kTimedOutAfter) {
+        MarkUnreachable(absl::StrCat("the probe got no answer for ",
+                                     FormatSeconds(waited), " (", error_text,
+                                     ")"));
+        return status;
+      }
+    }
+  }
+  return MakeError(absl::StatusCode::kUnavailable, kReasonDbUnavailable,
+                   "the database is unreachable; retry later");
+}
+
+void Database::StartProbe(absl::Duration period,
+                          ReachabilityListener listener) {
+  {
+    absl::MutexLock listener_lock(&listener_mu_);
+    listener_ = std::move(listener);
+  }
+  {
+    absl::MutexLock lock(&thread_mu_);
+    if (probe_thread_.joinable()) return;
+    stop_probe_ = false;
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    probing_ = true;
+    reachable_ = true;
+  }
+  Probe().IgnoreError();  // a first answer before the server serves
+  absl::MutexLock lock(&thread_mu_);
+  probe_thread_ = std::thread([this, period]() { ProbeLoop(period); });
+}
+
+void Database::ProbeLoop(absl::Duration period) {
+  for (;;) {
+    {
+      absl::MutexLock lock(&thread_mu_);
+      if (thread_mu_.AwaitWithTimeout(absl::Condition(&stop_probe_), period)) {
+        return;
+      }
+    }
+    Probe().IgnoreError();
+    FlushLimitedLogs();  // counts of repeated lines that went quiet
+  }
+}
+
+void Database::StopProbe() {
+  std::thread thread;
+  {
+    absl::MutexLock lock(&thread_mu_);
+    stop_probe_ = true;
+    thread = std::move(probe_thread_);
+  }
+  if (thread.joinable()) thread.join();
+  {
+    absl::MutexLock lock(&mu_);
+    probing_ = false;
+    reachable_ = true;
+  }
+  absl::MutexLock listener_lock(&listener_mu_);
+  listener_ = nullptr;
+  told_reachable_ = true;
 }
 
 }  // namespace envcredit::storage

@@ -23,9 +23,25 @@
 // connections are pinged before they are handed out again.
 //
 // Retries: RunInTransaction runs its function once more, on a fresh
-// connection, when the connection was lost before COMMIT was sent. A COMMIT
-// whose outcome is unknown is never retried: it returns UNAVAILABLE, and the
-// caller's request_id makes a client retry safe.
+// connection, when the connection was lost before COMMIT was sent, and again
+// after a jittered backoff, bounded, when it failed on a conflict or a node
+// that is not ready (DbConfig::retry, transaction_retry.h). A COMMIT whose
+// outcome is unknown is never retried: it returns UNAVAILABLE, and the
+// caller's request_id makes a client retry safe. Errors that reach the
+// caller as ABORTED or UNAVAILABLE carry a retry delay for the client.
+//
+// Bounded waits (doc/database.md "Timeouts"): every connection has a connect,
+// read and write timeout and a session innodb_lock_wait_timeout from
+// DbConfig; a checkout waits at most checkout_timeout. A statement that gets
+// no answer within the read timeout loses its connection (UNAVAILABLE,
+// DB_UNAVAILABLE).
+//
+// Reachability: with StartProbe (the server), a thread probes the database
+// every period on a connection of its own. When the probe fails, a
+// connection cannot be opened, or a statement times out, the database is
+// "unreachable": the listener hears it once, and checkouts fail at once with
+// UNAVAILABLE (DB_UNAVAILABLE) instead of waiting for a frozen server, until
+// the probe gets an answer again. Without a probe nothing fails fast.
 //
 // Thread-safety: Database is thread-safe. A Session or Transaction belongs to
 // one thread at a time. Every Session and Transaction must be destroyed
@@ -35,14 +51,18 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/functional/function_ref.h"
+#include "absl/random/random.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -170,6 +190,11 @@ class Session {
   // Maps an exception-free failure path: marks the session lost when
   // `status` says so. Returns `status`.
   absl::Status Note(absl::Status status);
+  // As Note, for a statement that threw `e` after starting at `start`: a
+  // lost connection after a long wait (a read or write timeout) also tells
+  // the Database that the server does not answer.
+  absl::Status NoteFailure(absl::Status status, const std::exception& e,
+                           absl::Time start);
 
  private:
   friend class Database;
@@ -215,6 +240,9 @@ struct PoolStats {
   int idle = 0;           // open and waiting in the pool
   int64_t opened = 0;     // connections opened since Open
   int64_t discarded = 0;  // connections closed because they failed
+  // Transactions run again by the retry policy (transaction_retry.h), by cause.
+  int64_t conflict_retries = 0;   // deadlock, lock wait timeout, certification
+  int64_t not_ready_retries = 0;  // node not ready / not primary
 };
 
 class Database {
@@ -243,13 +271,24 @@ class Database {
   // Runs `fn` in a transaction and commits when it returns OK; rolls back and
   // returns its status otherwise. When the connection is lost before COMMIT
   // was sent (while starting, or in a statement of `fn`), runs `fn` once more
-  // in a new transaction on a fresh connection, so `fn` must be safe to run
-  // twice (write its results only into variables it assigns anew). Returns
-  // the status of the last attempt; UNAVAILABLE when the commit's outcome is
-  // unknown (never retried).
+  // in a new transaction on a fresh connection; when an attempt fails on a
+  // conflict (ABORTED DB_CONFLICT: deadlock, lock wait timeout, Galera
+  // certification, or `fn`'s own) or a node that is not ready (UNAVAILABLE
+  // DB_NOT_PRIMARY), runs it again after a backoff, as DbConfig::retry
+  // allows. So `fn` must be safe to run several times (write its results
+  // only into variables it assigns anew). Returns the status of the last
+  // attempt; UNAVAILABLE when the commit's outcome is unknown (never
+  // retried).
   absl::Status RunInTransaction(
       absl::FunctionRef<absl::Status(Transaction&)> fn,
       TxMode mode = TxMode::kReadWrite);
+
+  // Runs `fn` on a session in autocommit mode, where every statement is its
+  // own transaction: for a read of one statement (consistent by itself),
+  // without the two round trips of START TRANSACTION and COMMIT. Runs `fn`
+  // once more on a fresh connection when the connection was lost, as
+  // RunInTransaction does; `fn` must only read.
+  absl::Status RunReads(absl::FunctionRef<absl::Status(Session&)> fn);
 
   // OK when the database answers a query (a lost connection is retried once
   // on a fresh one). UNAVAILABLE otherwise.
@@ -258,9 +297,36 @@ class Database {
   const DbConfig& config() const { return config_; }
   PoolStats stats() const;
 
+  // Called on every change of reachability with the new state and one line
+  // saying why ("database unreachable: <error>" / "database reachable again
+  // after 15.2 s"). Calls are serialised and never report the same state
+  // twice in a row.
+  using ReachabilityListener =
+      std::function<void(bool reachable, const std::string& why)>;
+
+  // Starts the probe thread (at most once): a probe now, then every
+  // `period`. Checkouts fail fast while the database is unreachable.
+  void StartProbe(absl::Duration period, ReachabilityListener listener);
+  // Stops and joins the probe thread; later failures no longer fail fast.
+  // The destructor calls it.
+  void StopProbe();
+  // One probe: SELECT 1 on the probe's own connection (opened when needed),
+  // connect and read bounded by config().connect_timeout. OK, or UNAVAILABLE
+  // (DB_UNAVAILABLE); updates reachability while probing.
+  absl::Status Probe();
+  // False while the probe runs and the database is unreachable.
+  bool reachable() const;
+
  private:
   friend class Session;
   explicit Database(const DbConfig& config);
+
+  // Reachability changes; no-ops unless the probe runs.
+  void MarkUnreachable(absl::string_view why);
+  void MarkReachable();
+  // Tells the listener the current state if it changed since last told.
+  void NotifyListener();
+  void ProbeLoop(absl::Duration period);
 
   // Checks a connection out; `fresh` forces a ping of a pooled connection.
   absl::StatusOr<std::unique_ptr<internal::PooledConnection>> Acquire(
@@ -271,6 +337,8 @@ class Database {
   void Return(std::unique_ptr<internal::PooledConnection> conn, bool close,
               bool lost);
   bool CanAcquire() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The jitter of retry backoffs (one generator per thread: no lock).
+  static absl::BitGen& RetryRandom();
 
   const DbConfig config_;
   mutable absl::Mutex mu_;
@@ -282,6 +350,26 @@ class Database {
   // Bumped whenever a connection is found lost; idle connections last
   // checked in an older epoch are pinged before use.
   int64_t loss_epoch_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t conflict_retries_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t not_ready_retries_ ABSL_GUARDED_BY(mu_) = 0;
+
+  // Reachability (under mu_, so a waiting checkout sees it change).
+  bool probing_ ABSL_GUARDED_BY(mu_) = false;
+  bool reachable_ ABSL_GUARDED_BY(mu_) = true;
+  absl::Time unreachable_since_ ABSL_GUARDED_BY(mu_);
+  std::string transition_ ABSL_GUARDED_BY(mu_);  // why of the last change
+
+  absl::Mutex listener_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+  ReachabilityListener listener_ ABSL_GUARDED_BY(listener_mu_);
+  bool told_reachable_ ABSL_GUARDED_BY(listener_mu_) = true;
+
+  absl::Mutex probe_mu_;  // one probe at a time; owns probe_conn_
+  std::unique_ptr<internal::PooledConnection> probe_conn_
+      ABSL_GUARDED_BY(probe_mu_);
+
+  absl::Mutex thread_mu_;
+  bool stop_probe_ ABSL_GUARDED_BY(thread_mu_) = false;
+  std::thread probe_thread_;
 };
 
 }  // namespace envcredit::storage

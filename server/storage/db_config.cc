@@ -23,6 +23,9 @@ constexpr const char* kKeys[] = {
     "ENVCREDIT_DB_POOL_SIZE",
     "ENVCREDIT_DB_CONNECT_TIMEOUT_MS",
     "ENVCREDIT_DB_CHECKOUT_TIMEOUT_MS",
+    "ENVCREDIT_DB_READ_TIMEOUT_MS",
+    "ENVCREDIT_DB_WRITE_TIMEOUT_MS",
+    "ENVCREDIT_DB_LOCK_WAIT_TIMEOUT_MS",
 };
 
 absl::StatusOr<int> ParseInt(absl::string_view key, absl::string_view value,
@@ -69,6 +72,15 @@ absl::Status ApplyDbSetting(absl::string_view key, absl::string_view value,
   } else if (key == "ENVCREDIT_DB_CHECKOUT_TIMEOUT_MS") {
     ASSIGN_OR_RETURN(int ms, ParseInt(key, value, 1, 3600 * 1000));
     config.checkout_timeout = absl::Milliseconds(ms);
+  } else if (key == "ENVCREDIT_DB_READ_TIMEOUT_MS") {
+    ASSIGN_OR_RETURN(int ms, ParseInt(key, value, 1, 3600 * 1000));
+    config.read_timeout = absl::Milliseconds(ms);
+  } else if (key == "ENVCREDIT_DB_WRITE_TIMEOUT_MS") {
+    ASSIGN_OR_RETURN(int ms, ParseInt(key, value, 1, 3600 * 1000));
+    config.write_timeout = absl::Milliseconds(ms);
+  } else if (key == "ENVCREDIT_DB_LOCK_WAIT_TIMEOUT_MS") {
+    ASSIGN_OR_RETURN(int ms, ParseInt(key, value, 1, 3600 * 1000));
+    config.lock_wait_timeout = absl::Milliseconds(ms);
   }
   return absl::OkStatus();
 }
@@ -118,9 +130,21 @@ absl::Status ValidateDbConfig(const DbConfig& config) {
   if (config.connect_timeout < absl::Seconds(1)) {
     return bad("connect_timeout", "the connect timeout must be at least 1 s");
   }
+  if (config.read_timeout < absl::Seconds(1) ||
+      config.write_timeout < absl::Seconds(1)) {
+    return bad("read_timeout",
+               "the read and write timeouts must be at least 1 s");
+  }
+  if (config.lock_wait_timeout < absl::Seconds(1) ||
+      config.lock_wait_timeout >= config.read_timeout) {
+    return bad("lock_wait_timeout",
+               "the lock wait timeout must be at least 1 s and below the "
+               "read timeout (a lock wait must end before the read does)");
+  }
   if (config.checkout_timeout <= absl::ZeroDuration()) {
     return bad("checkout_timeout", "the checkout timeout must be positive");
   }
+  RETURN_IF_ERROR(ValidateRetryPolicy(config.retry));
   if (!IsIdentifier(config.database)) {
     return bad("database",
                "the database name must be at most 64 characters of "

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "server/storage/transaction_retry.h"
 
 namespace envcredit::storage {
 
@@ -26,8 +27,21 @@ struct DbConfig {
   // connections only, e.g. the test fixture that creates schemas).
   std::string database = "envcredit";
   int pool_size = 8;  // live connections, at most
-  absl::Duration connect_timeout = absl::Seconds(5);   // per connection attempt
-  absl::Duration checkout_timeout = absl::Seconds(5);  // waiting for a free one
+  // Every wait on the database is bounded (doc/database.md "Timeouts").
+  // The connector counts the first three in whole seconds (rounded up).
+  // Per connection attempt (TCP connect and the server's greeting).
+  absl::Duration connect_timeout = absl::Seconds(2);
+  // How long one read or write on a connection may wait for the server:
+  // above the longest legitimate statement, and above lock_wait_timeout, so
+  // a row-lock wait ends as ABORTED rather than as a lost connection.
+  absl::Duration read_timeout = absl::Seconds(10);
+  absl::Duration write_timeout = absl::Seconds(10);
+  // SET SESSION innodb_lock_wait_timeout on every connection (whole seconds).
+  absl::Duration lock_wait_timeout = absl::Seconds(5);
+  // Waiting for a free pooled connection.
+  absl::Duration checkout_timeout = absl::Seconds(2);
+  // Transactions that fail transiently run again (transaction_retry.h).
+  TransactionRetryPolicy retry;
   // Database::Open runs CREATE DATABASE IF NOT EXISTS (utf8mb4) first.
   bool create_database_if_missing = false;
 };
@@ -35,7 +49,9 @@ struct DbConfig {
 // The environment variables read by DbConfigFromEnv / DbConfigFromEnvFile:
 //   ENVCREDIT_DB_HOST, ENVCREDIT_DB_PORT, ENVCREDIT_DB_USER,
 //   ENVCREDIT_DB_PASSWORD, ENVCREDIT_DB_NAME, ENVCREDIT_DB_POOL_SIZE,
-//   ENVCREDIT_DB_CONNECT_TIMEOUT_MS, ENVCREDIT_DB_CHECKOUT_TIMEOUT_MS.
+//   ENVCREDIT_DB_CONNECT_TIMEOUT_MS, ENVCREDIT_DB_CHECKOUT_TIMEOUT_MS,
+//   ENVCREDIT_DB_READ_TIMEOUT_MS, ENVCREDIT_DB_WRITE_TIMEOUT_MS,
+//   ENVCREDIT_DB_LOCK_WAIT_TIMEOUT_MS.
 // Other keys (ENVCREDIT_DB_SOCKET, used by the mariadb command-line client)
 // are ignored.
 
@@ -56,7 +72,9 @@ absl::Status ApplyDbSetting(absl::string_view key, absl::string_view value,
                             DbConfig& config);
 
 // OK when `config` can be used: a host, a port in 1..65535, a user, a pool
-// size in 1..1000, positive timeouts, and a database name that is empty or
+// size in 1..1000, connect, read and write timeouts of at least 1 s, a lock
+// wait timeout of at least 1 s and below the read timeout, a positive
+// checkout timeout, and a database name that is empty or
 // made of [A-Za-z0-9_$] (at most 64). INVALID_ARGUMENT naming the setting.
 absl::Status ValidateDbConfig(const DbConfig& config);
 

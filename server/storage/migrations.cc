@@ -9,6 +9,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "absl/strings/str_split.h"
 #include "common/errors.h"
 #include "common/log.h"
@@ -32,6 +34,7 @@ constexpr char kCreateMigrationsTable[] =
 constexpr char kLockName[] =
     "CONCAT('envcredit_migrate_', MD5(COALESCE(DATABASE(), '')))";
 constexpr int kLockTimeoutSeconds = 60;
+constexpr int kLockTryWaitSeconds = 1;
 
 struct Applied {
   std::string name;
@@ -65,10 +68,18 @@ absl::StatusOr<AppliedMap> ReadApplied(Session& session) {
 class MigrationLock {
  public:
   static absl::StatusOr<MigrationLock> Acquire(Session& session) {
-    ASSIGN_OR_RETURN(
-        std::optional<Row> row,
-        session.QueryRow(absl::StrCat("SELECT GET_LOCK(", kLockName, ", ?)"),
-                         {kLockTimeoutSeconds}));
+    // GET_LOCK waits in tries of a second: one statement must never wait
+    // as long as the connection's read timeout (DbConfig::read_timeout),
+    // which would cut the connection as if the server had frozen.
+    std::optional<Row> row;
+    const absl::Time deadline = absl::Now() + absl::Seconds(kLockTimeoutSeconds);
+    do {
+      ASSIGN_OR_RETURN(
+          row, session.QueryRow(
+                   absl::StrCat("SELECT GET_LOCK(", kLockName, ", ?)"),
+                   {kLockTryWaitSeconds}));
+    } while (row.has_value() && !row->IsNull(0) && row->GetInt64(0) == 0 &&
+             absl::Now() < deadline);
     if (!row.has_value() || row->IsNull(0) || row->GetInt64(0) != 1) {
       return MakeError(absl::StatusCode::kUnavailable, kReasonDbUnavailable,
                        absl::StrCat("another process has been migrating this "

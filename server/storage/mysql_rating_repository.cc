@@ -77,84 +77,144 @@ absl::StatusOr<RatingChange> RowToChange(const Row& row) {
 
 }  // namespace
 
+namespace {
+
+// The rows of ReadRatable's statement, by their first column.
+enum RatableRow : int {
+  kEnterpriseRow = 0,
+  kDecisionRow = 1,
+  kCommitmentRow = 2,
+  kBrokenItemRow = 3,
+  kIncidentRow = 4,
+};
+
+// One SELECT of the UNION below: the enterprises of `filter` (a constant:
+// "e.id" or "e.credit_code", never request text) and one kind of their
+// records. Every part has the same ten columns: row kind, enterprise id,
+// record id, two texts, an integer, a date and three more integers.
+std::string RatablePart(absl::string_view select, absl::string_view from,
+                        absl::string_view filter, size_t keys,
+                        absl::string_view more = "") {
+  return absl::StrCat("SELECT ", select, " FROM ", from, " WHERE ", filter, " IN (",
+                      Marks(keys), ")", more);
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<RatableEnterprise>> ReadRatable(Session& session,
+                                                           RatableKey key,
+                                                           absl::Span<const SqlValue> keys) {
+  std::vector<RatableEnterprise> out;
+  if (keys.empty()) return out;
+  const absl::string_view filter = key == RatableKey::kId ? "e.id" : "e.credit_code";
+  const size_t n = keys.size();
+  // One statement, so one round trip and one consistent view of the
+  // enterprise and all its records (each statement is its own snapshot
+  // under READ COMMITTED). Only BROKEN commitment items are read:
+  // AddForRating maps the others to nothing.
+  const std::string sql = absl::StrCat(
+      RatablePart("0 AS row_kind, e.id AS eid, e.id AS rid, e.credit_code AS s1, "
+                  "e.region_code AS s2, NULL AS i1, NULL AS d1, NULL AS i2, NULL AS i3, "
+                  "NULL AS i4",
+                  "enterprises e", filter, n),
+      " UNION ALL ",
+      RatablePart("1, d.enterprise_id, d.id, d.decision_number, d.authority, "
+                  "d.violation_type, d.decision_date, d.measure_bits, d.tampering, d.state",
+                  "penalty_decisions d JOIN enterprises e ON e.id = d.enterprise_id", filter,
+                  n),
+      " UNION ALL ",
+      RatablePart("2, c.enterprise_id, c.id, NULL, NULL, c.kind, c.signing_date, "
+                  "c.is_public, NULL, NULL",
+                  "commitments c JOIN enterprises e ON e.id = c.enterprise_id", filter, n),
+      " UNION ALL ",
+      RatablePart("3, c.enterprise_id, c.id, NULL, NULL, i.item_number, i.check_date, "
+                  "i.state, NULL, NULL",
+                  "commitment_items i JOIN commitments c ON c.id = i.commitment_id "
+                  "JOIN enterprises e ON e.id = c.enterprise_id",
+                  filter, n, " AND i.state = ?"),
+      " UNION ALL ",
+      RatablePart("4, n.enterprise_id, n.id, NULL, NULL, n.grade, n.incident_date, NULL, "
+                  "NULL, NULL",
+                  "incidents n JOIN enterprises e ON e.id = n.enterprise_id", filter, n),
+      " ORDER BY eid, row_kind, rid, i1");
+  std::vector<SqlValue> params;
+  params.reserve(5 * n + 1);
+  for (int part = 0; part < 5; ++part) {
+    params.insert(params.end(), keys.begin(), keys.end());
+    if (part == kBrokenItemRow) {
+      params.emplace_back(static_cast<int>(domain::CommitmentItemState::kBroken));
+    }
+  }
+  ASSIGN_OR_RETURN(std::vector<Row> rows, session.Query(sql, params));
+  // Rows come per enterprise (its own row first), each kind in id order:
+  // the order domain::AddForRating expects.
+  for (const Row& row : rows) {
+    const int kind = static_cast<int>(row.GetInt64(0));
+    if (kind == kEnterpriseRow) {
+      RatableEnterprise e;
+      e.enterprise_id = row.GetInt64(1);
+      e.credit_code = row.GetString(3);
+      e.region_code = row.GetString(4);
+      out.push_back(std::move(e));
+      continue;
+    }
+    if (out.empty() || out.back().enterprise_id != row.GetInt64(1)) {
+      return absl::InternalError("a record row came before its enterprise row");
+    }
+    scoring::EnterpriseRecords* records = &out.back().records;
+    switch (kind) {
+      case kDecisionRow: {
+        domain::DecisionForRating d;
+        d.decision_number = row.GetString(3);
+        d.authority = row.GetString(4);
+        d.violation_type = static_cast<domain::ViolationType>(row.GetInt64(5));
+        ASSIGN_OR_RETURN(d.decision_date, DayOf(row, 6));
+        d.measures = domain::MeasuresFromBits(row.GetInt64(7));
+        d.tampering = row.GetInt64(8) != 0;
+        d.state = static_cast<domain::PenaltyDecisionState>(row.GetInt64(9));
+        domain::AddForRating(std::move(d), records);
+        break;
+      }
+      case kCommitmentRow: {
+        domain::CommitmentForRating c;
+        c.id = row.GetInt64(2);
+        c.kind = static_cast<domain::CommitmentKind>(row.GetInt64(5));
+        ASSIGN_OR_RETURN(c.signing_date, DayOf(row, 6));
+        c.is_public = row.GetInt64(7) != 0;
+        domain::AddForRating(c, records);
+        break;
+      }
+      case kBrokenItemRow: {
+        domain::CommitmentItemForRating item;
+        item.commitment_id = row.GetInt64(2);
+        item.number = static_cast<int>(row.GetInt64(5));
+        ASSIGN_OR_RETURN(item.check_date, OptionalDayOf(row, 6));
+        item.state = static_cast<domain::CommitmentItemState>(row.GetInt64(7));
+        domain::AddForRating(item, records);
+        break;
+      }
+      case kIncidentRow: {
+        domain::IncidentForRating i;
+        i.id = row.GetInt64(2);
+        i.grade = static_cast<domain::IncidentGrade>(row.GetInt64(5));
+        ASSIGN_OR_RETURN(i.date, DayOf(row, 6));
+        domain::AddForRating(i, records);
+        break;
+      }
+      default:
+        return absl::InternalError(absl::StrCat("unknown ratable row kind ", kind));
+    }
+  }
+  return out;
+}
+
 absl::StatusOr<absl::flat_hash_map<int64_t, scoring::EnterpriseRecords>>
 LoadScoringRecords(Session& session, absl::Span<const int64_t> ids) {
   absl::flat_hash_map<int64_t, scoring::EnterpriseRecords> out;
-  if (ids.empty()) return out;
-  const std::vector<SqlValue> params = IdValues(ids);
-  const std::string in = absl::StrCat(" IN (", Marks(ids.size()), ")");
-  // Each row is read into the domain's *ForRating struct (column 0 is the
-  // enterprise id) and mapped by domain::AddForRating, in id order.
-  ASSIGN_OR_RETURN(
-      std::vector<Row> rows,
-      session.Query(absl::StrCat(
-                        "SELECT enterprise_id, decision_number, authority, "
-                        "violation_type, decision_date, measure_bits, "
-                        "tampering, state FROM penalty_decisions WHERE "
-                        "enterprise_id",
-                        in, " ORDER BY enterprise_id, id"),
-                    params));
-  for (const Row& row : rows) {
-    domain::DecisionForRating d;
-    d.decision_number = row.GetString(1);
-    d.authority = row.GetString(2);
-    d.violation_type = static_cast<domain::ViolationType>(row.GetInt64(3));
-    ASSIGN_OR_RETURN(d.decision_date, DayOf(row, 4));
-    d.measures = domain::MeasuresFromBits(row.GetInt64(5));
-    d.tampering = row.GetInt64(6) != 0;
-    d.state = static_cast<domain::PenaltyDecisionState>(row.GetInt64(7));
-    domain::AddForRating(std::move(d), &out[row.GetInt64(0)]);
-  }
-
-  ASSIGN_OR_RETURN(
-      rows, session.Query(absl::StrCat("SELECT enterprise_id, id, kind, "
-                                       "signing_date, is_public FROM "
-                                       "commitments WHERE enterprise_id",
-                                       in, " ORDER BY enterprise_id, id"),
-                          params));
-  for (const Row& row : rows) {
-    domain::CommitmentForRating c;
-    c.id = row.GetInt64(1);
-    c.kind = static_cast<domain::CommitmentKind>(row.GetInt64(2));
-    ASSIGN_OR_RETURN(c.signing_date, DayOf(row, 3));
-    c.is_public = row.GetInt64(4) != 0;
-    domain::AddForRating(c, &out[row.GetInt64(0)]);
-  }
-
-  // Only BROKEN items are read: AddForRating maps the others to nothing, and
-  // rescoring reads the items of every enterprise.
-  std::vector<SqlValue> item_params = params;
-  item_params.emplace_back(static_cast<int>(domain::CommitmentItemState::kBroken));
-  ASSIGN_OR_RETURN(
-      rows,
-      session.Query(
-          absl::StrCat("SELECT c.enterprise_id, c.id, i.item_number, i.state, "
-                       "i.check_date FROM commitment_items i JOIN commitments "
-                       "c ON c.id = i.commitment_id WHERE c.enterprise_id",
-                       in, " AND i.state = ? ORDER BY c.enterprise_id, c.id, "
-                       "i.item_number"),
-          item_params));
-  for (const Row& row : rows) {
-    domain::CommitmentItemForRating item;
-    item.commitment_id = row.GetInt64(1);
-    item.number = static_cast<int>(row.GetInt64(2));
-    item.state = static_cast<domain::CommitmentItemState>(row.GetInt64(3));
-    ASSIGN_OR_RETURN(item.check_date, OptionalDayOf(row, 4));
-    domain::AddForRating(item, &out[row.GetInt64(0)]);
-  }
-
-  ASSIGN_OR_RETURN(
-      rows, session.Query(absl::StrCat("SELECT enterprise_id, id, "
-                                       "incident_date, grade FROM incidents "
-                                       "WHERE enterprise_id",
-                                       in, " ORDER BY enterprise_id, id"),
-                          params));
-  for (const Row& row : rows) {
-    domain::IncidentForRating i;
-    i.id = row.GetInt64(1);
-    ASSIGN_OR_RETURN(i.date, DayOf(row, 2));
-    i.grade = static_cast<domain::IncidentGrade>(row.GetInt64(3));
-    domain::AddForRating(i, &out[row.GetInt64(0)]);
+  ASSIGN_OR_RETURN(std::vector<RatableEnterprise> read,
+                   ReadRatable(session, RatableKey::kId, IdValues(ids)));
+  for (RatableEnterprise& e : read) {
+    out[e.enterprise_id] = std::move(e.records);
   }
   return out;
 }
@@ -488,33 +548,11 @@ absl::StatusOr<std::vector<RatableEnterprise>>
 MysqlRatingRepository::LoadRatableMany(absl::Span<const std::string> credit_codes) {
   std::vector<RatableEnterprise> result;
   if (credit_codes.empty()) return result;
-  std::vector<SqlValue> params(credit_codes.begin(), credit_codes.end());
-  RETURN_IF_ERROR(db_.RunInTransaction(
-      [&](Transaction& tx) -> absl::Status {
-        result.clear();
-        ASSIGN_OR_RETURN(
-            std::vector<Row> rows,
-            tx.Query(absl::StrCat("SELECT id, credit_code, region_code FROM "
-                                  "enterprises WHERE credit_code IN (",
-                                  Marks(params.size()), ") ORDER BY id"),
-                     params));
-        std::vector<int64_t> ids;
-        for (const Row& row : rows) {
-          RatableEnterprise e;
-          e.enterprise_id = row.GetInt64(0);
-          e.credit_code = row.GetString(1);
-          e.region_code = row.GetString(2);
-          ids.push_back(e.enterprise_id);
-          result.push_back(std::move(e));
-        }
-        ASSIGN_OR_RETURN(auto records, LoadScoringRecords(tx, ids));
-        for (RatableEnterprise& e : result) {
-          auto it = records.find(e.enterprise_id);
-          if (it != records.end()) e.records = std::move(it->second);
-        }
-        return absl::OkStatus();
-      },
-      TxMode::kReadOnly));
+  const std::vector<SqlValue> codes(credit_codes.begin(), credit_codes.end());
+  RETURN_IF_ERROR(db_.RunReads([&](Session& session) -> absl::Status {
+    ASSIGN_OR_RETURN(result, ReadRatable(session, RatableKey::kCreditCode, codes));
+    return absl::OkStatus();
+  }));
   return result;
 }
 

@@ -95,9 +95,18 @@ absl::StatusOr<int64_t> AllocateCursors(Transaction& tx, int64_t count);
 absl::Status AppendListChanges(Transaction& tx,
                                std::vector<domain::ListChange>& changes);
 
-// The scoring records of each of `enterprise_ids` (absent ids: no records),
-// read with one query per kind and mapped by domain::AddForRating (the one
+// Which column ReadRatable's keys are.
+enum class RatableKey { kId, kCreditCode };
+
+// The enterprises `keys` name (ids or credit codes; unknown ones are left
+// out), in id order, each with its scoring records: one statement (one round
+// trip, one consistent view), rows mapped by domain::AddForRating (the one
 // mapping domain::ToScoringRecords uses too).
+absl::StatusOr<std::vector<domain::RatableEnterprise>> ReadRatable(
+    Session& session, RatableKey key, absl::Span<const SqlValue> keys);
+
+// The scoring records of each of `enterprise_ids` that exists, by id
+// (ReadRatable).
 absl::StatusOr<absl::flat_hash_map<int64_t, scoring::EnterpriseRecords>>
 LoadScoringRecords(Session& session, absl::Span<const int64_t> enterprise_ids);
 

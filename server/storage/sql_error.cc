@@ -10,6 +10,8 @@ namespace {
 constexpr int kErDupEntry = 1062;
 constexpr int kErLockWaitTimeout = 1205;
 constexpr int kErLockDeadlock = 1213;
+constexpr int kErUnknownCommand = 1047;     // Galera: WSREP not ready (not primary)
+constexpr int kErErrorDuringCommit = 1180;  // Galera: not in the primary component
 constexpr int kErServerShutdown = 1053;
 constexpr int kErConnectionKilled = 1927;          // MariaDB
 constexpr int kErClientInteractionTimeout = 4031;  // MySQL 8.0.24+
@@ -22,8 +24,12 @@ constexpr int kCrServerLostExtended = 2055;
 
 void LogSqlError(int error_code, absl::string_view sql_state,
                  absl::string_view server_message, absl::string_view context) {
-  LogError(absl::StrCat("storage: ", context, ": MySQL error ", error_code,
-                        " (", sql_state, "): ", server_message));
+  // Rate-limited per context and error number: a database outage makes
+  // every call fail alike (thousands of identical lines a minute).
+  LogLimited(LogSeverity::kError,
+             absl::StrCat("storage: ", context, ": ", error_code),
+             absl::StrCat("storage: ", context, ": MySQL error ", error_code,
+                          " (", sql_state, "): ", server_message));
 }
 
 }  // namespace
@@ -59,6 +65,10 @@ absl::Status MapSqlError(int error_code, absl::string_view sql_state,
                      "the transaction conflicted with another one; retry it");
   }
   LogSqlError(error_code, sql_state, server_message, context);
+  if (error_code == kErUnknownCommand || error_code == kErErrorDuringCommit) {
+    return MakeError(absl::StatusCode::kUnavailable, kReasonDbNotPrimary,
+                     "the database node is not ready to serve; retry later");
+  }
   if (IsConnectionLostError(error_code) || IsConnectError(error_code)) {
     return MakeError(absl::StatusCode::kUnavailable, kReasonDbUnavailable,
                      "the database is unavailable; retry later");

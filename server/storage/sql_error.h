@@ -5,6 +5,9 @@
 //   error numbers                                code            reason
 //   1062 duplicate key                           ALREADY_EXISTS  DB_DUPLICATE_KEY
 //   1213 deadlock, 1205 lock wait timeout        ABORTED         DB_CONFLICT
+//   (a Galera certification failure is 1213)
+//   1047 node not ready, 1180 error during       UNAVAILABLE     DB_NOT_PRIMARY
+//   commit (Galera: not in the primary component)
 //   2002 2003 2005 cannot connect; 2006 2013     UNAVAILABLE     DB_UNAVAILABLE
 //   2055 1927 4031 connection lost; 1053
 //   server shutdown
@@ -12,7 +15,10 @@
 //
 // Client-visible messages are generic: SQL text and server messages never
 // reach a client. UNAVAILABLE and INTERNAL errors are logged to stderr with
-// the server's text and the error number.
+// the server's text and the error number, at most once a minute per context
+// and error number (LogLimited, common/log.h), then with a repeat count.
+//
+// Which of these a transaction runs again by itself: transaction_retry.h.
 //
 // Thread-safety: pure functions (logging writes one line to stderr at once).
 #ifndef ENVCREDIT_SERVER_STORAGE_SQL_ERROR_H_
@@ -27,6 +33,7 @@ namespace envcredit::storage {
 inline constexpr char kReasonDbUnavailable[] = "DB_UNAVAILABLE";
 inline constexpr char kReasonDbPoolExhausted[] = "DB_POOL_EXHAUSTED";
 inline constexpr char kReasonDbConflict[] = "DB_CONFLICT";
+inline constexpr char kReasonDbNotPrimary[] = "DB_NOT_PRIMARY";
 inline constexpr char kReasonDbDuplicateKey[] = "DB_DUPLICATE_KEY";
 inline constexpr char kReasonDbError[] = "DB_ERROR";
 inline constexpr char kReasonSchemaTooNew[] = "SCHEMA_TOO_NEW";

@@ -50,6 +50,29 @@ TEST(GrpcStatusTest, CodeWithoutReasonGetsTheCodeName) {
   EXPECT_EQ(info.reason(), "UNAVAILABLE");
 }
 
+// ABORTED and UNAVAILABLE errors that a retry may cure tell the client when
+// (google.rpc.RetryInfo), as the server's retry policy leaves them.
+TEST(GrpcStatusTest, ARetryDelayBecomesRetryInfo) {
+  grpc::Status status = ToGrpcStatus(WithRetryDelay(
+      MakeError(absl::StatusCode::kAborted, "DB_CONFLICT", "conflict"), absl::Milliseconds(1500)));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ABORTED);
+  google::rpc::RetryInfo retry;
+  bool found = false;
+  const google::rpc::Status details = Details(status);  // outlives the loop
+  for (const auto& any : details.details()) {
+    if (any.UnpackTo(&retry)) found = true;
+  }
+  ASSERT_TRUE(found);
+  EXPECT_EQ(retry.retry_delay().seconds(), 1);
+  EXPECT_EQ(retry.retry_delay().nanos(), 500000000);
+  // Without a delay: no RetryInfo.
+  const google::rpc::Status plain =
+      Details(ToGrpcStatus(MakeError(absl::StatusCode::kAborted, "X", "x")));
+  for (const auto& any : plain.details()) {
+    EXPECT_FALSE(any.Is<google::rpc::RetryInfo>());
+  }
+}
+
 TEST(GrpcStatusTest, OkIsOk) { EXPECT_TRUE(ToGrpcStatus(absl::OkStatus()).ok()); }
 
 }  // namespace

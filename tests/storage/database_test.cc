@@ -12,9 +12,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "common/errors.h"
+#include "common/status_macros.h"
 #include "server/storage/sql_error.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/test_database.h"
@@ -247,6 +250,112 @@ TEST_F(DatabaseTest, LostConnectionBeforeCommitIsRetriedOnceOnAFreshOne) {
   EXPECT_EQ(calls, 2);
   EXPECT_EQ(ids.size(), 2u);
   EXPECT_EQ(CountRows("retried"), 1);
+}
+
+// RunReads (autocommit, for one-statement reads such as an as-of rating's)
+// recovers from a lost connection as RunInTransaction does.
+TEST_F(DatabaseTest, ReadsOnALostConnectionRunOnceMoreOnAFreshOne) {
+  std::unique_ptr<Database> pool = OpenPool(2, absl::Seconds(5));
+  ASSERT_NE(pool, nullptr);
+  int calls = 0;
+  std::set<int64_t> ids;
+  int64_t answer = 0;
+  absl::Status status = pool->RunReads([&](Session& session) -> absl::Status {
+    ++calls;
+    absl::StatusOr<int64_t> id = session.ConnectionId();
+    if (!id.ok()) return id.status();
+    ids.insert(*id);
+    if (calls == 1) KillConnection(*id);
+    absl::StatusOr<std::optional<Row>> row = session.QueryRow("SELECT 41 + 1");
+    if (!row.ok()) return row.status();
+    answer = (*row)->GetInt64(0);
+    return absl::OkStatus();
+  });
+  EXPECT_OK(status);
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(ids.size(), 2u);
+  EXPECT_EQ(answer, 42);
+}
+
+// The retry policy (issue 15 item 1): a conflict is run again after a
+// backoff until it passes; a lasting one gives up after max_attempts with a
+// retry delay for the client; other errors are never run again.
+TEST_F(DatabaseTest, ConflictsAreRunAgainBoundedAndThenCarryARetryDelay) {
+  std::unique_ptr<Database> pool = OpenPool(2, absl::Seconds(5));
+  ASSERT_NE(pool, nullptr);
+  int calls = 0;
+  absl::Status status = pool->RunInTransaction([&](Transaction& tx) -> absl::Status {
+    ++calls;
+    RETURN_IF_ERROR(tx.Execute("INSERT INTO scratch (id, name) VALUES (?, ?)",
+                               {2000 + calls, "conflicted"})
+                        .status());
+    if (calls < 3) return MakeError(absl::StatusCode::kAborted, kReasonDbConflict, "x");
+    return absl::OkStatus();
+  });
+  EXPECT_OK(status);
+  EXPECT_EQ(calls, 3);
+  EXPECT_EQ(CountRows("conflicted"), 1);  // the failed attempts rolled back
+  EXPECT_EQ(pool->stats().conflict_retries, 2);
+
+  calls = 0;
+  status = pool->RunInTransaction([&](Transaction&) -> absl::Status {
+    ++calls;
+    return MakeError(absl::StatusCode::kUnavailable, kReasonDbNotPrimary, "not primary");
+  });
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kUnavailable, kReasonDbNotPrimary));
+  EXPECT_EQ(calls, DbConfig().retry.max_attempts);
+  ASSERT_TRUE(RetryDelayOf(status).has_value());
+  EXPECT_EQ(*RetryDelayOf(status), DbConfig().retry.client_retry_delay);
+
+  calls = 0;
+  status = pool->RunInTransaction([&](Transaction&) -> absl::Status {
+    ++calls;
+    return MakeError(absl::StatusCode::kAlreadyExists, "X_EXISTS", "exists");
+  });
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kAlreadyExists));
+  EXPECT_EQ(calls, 1);
+  EXPECT_FALSE(RetryDelayOf(status).has_value());
+}
+
+// A real deadlock: two transactions lock rows 1 and 2 in opposite orders.
+// MariaDB rolls one back (1213); the policy runs it again and both commit.
+TEST_F(DatabaseTest, ARealDeadlockEndsWithBothTransactionsCommitted) {
+  std::unique_ptr<Database> pool = OpenPool(4, absl::Seconds(5));
+  ASSERT_NE(pool, nullptr);
+  {
+    absl::StatusOr<Session> session = pool->Checkout();
+    ASSERT_OK(session);
+    ASSERT_OK(session->Execute("INSERT INTO scratch (id, name) VALUES (3001, 'a'), (3002, 'b')")
+                  .status());
+  }
+  absl::Notification first_locked, second_locked;
+  std::atomic<int> attempts{0};
+  auto writer = [&](int64_t first, int64_t second, absl::Notification* mine,
+                    absl::Notification* theirs) {
+    return pool->RunInTransaction([&](Transaction& tx) -> absl::Status {
+      const bool first_attempt = attempts.fetch_add(1) < 2;
+      RETURN_IF_ERROR(
+          tx.Execute("UPDATE scratch SET name = CONCAT(name, '+') WHERE id = ?", {first})
+              .status());
+      if (first_attempt) {
+        if (!mine->HasBeenNotified()) mine->Notify();
+        theirs->WaitForNotificationWithTimeout(absl::Seconds(10));
+      }
+      return tx.Execute("UPDATE scratch SET name = CONCAT(name, '+') WHERE id = ?", {second})
+          .status();
+    });
+  };
+  absl::Status a, b;
+  std::thread ta([&] { a = writer(3001, 3002, &first_locked, &second_locked); });
+  std::thread tb([&] { b = writer(3002, 3001, &second_locked, &first_locked); });
+  ta.join();
+  tb.join();
+  EXPECT_OK(a);
+  EXPECT_OK(b);
+  EXPECT_GE(attempts.load(), 3);  // one of them ran again
+  EXPECT_GE(pool->stats().conflict_retries, 1);
+  EXPECT_EQ(CountRows("a++"), 1);
+  EXPECT_EQ(CountRows("b++"), 1);
 }
 
 TEST_F(DatabaseTest, LostConnectionAtCommitIsUnavailableAndNotRetried) {

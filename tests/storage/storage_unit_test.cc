@@ -10,6 +10,7 @@
 #include "server/storage/migrations.h"
 #include "server/storage/mysql_enterprise_repository.h"
 #include "server/storage/sql_error.h"
+#include "server/storage/transaction_retry.h"
 #include "tests/support/status_matchers.h"
 
 namespace envcredit::storage {
@@ -27,6 +28,8 @@ TEST(SqlErrorTest, MapsEachErrorNumberToItsCode) {
       {1062, absl::StatusCode::kAlreadyExists, kReasonDbDuplicateKey},
       {1213, absl::StatusCode::kAborted, kReasonDbConflict},
       {1205, absl::StatusCode::kAborted, kReasonDbConflict},
+      {1047, absl::StatusCode::kUnavailable, kReasonDbNotPrimary},  // Galera
+      {1180, absl::StatusCode::kUnavailable, kReasonDbNotPrimary},  // Galera
       {2002, absl::StatusCode::kUnavailable, kReasonDbUnavailable},
       {2003, absl::StatusCode::kUnavailable, kReasonDbUnavailable},
       {2006, absl::StatusCode::kUnavailable, kReasonDbUnavailable},
@@ -57,6 +60,39 @@ TEST(SqlErrorTest, MapsEachErrorNumberToItsCode) {
   EXPECT_TRUE(IsConnectError(2003));
   EXPECT_TRUE(IsDbUnavailable(MapSqlError(2006, "HY000", "", "")));
   EXPECT_FALSE(IsDbUnavailable(MapSqlError(1213, "40001", "", "")));
+}
+
+// The server's one retry policy (issue 15 item 1): which failures are run
+// again, and the backoff's bounds ("full jitter" between 0 and a ceiling
+// that doubles from 10 ms up to 400 ms).
+TEST(TransactionRetryTest, OnlyConflictsAndNotReadyNodesAreTransient) {
+  EXPECT_EQ(TransientCauseOf(MapSqlError(1213, "40001", "", "")), TransientCause::kConflict);
+  EXPECT_EQ(TransientCauseOf(MapSqlError(1205, "HY000", "", "")), TransientCause::kConflict);
+  EXPECT_EQ(TransientCauseOf(MapSqlError(1047, "08S01", "", "")),
+            TransientCause::kNodeNotReady);
+  EXPECT_EQ(TransientCauseOf(MapSqlError(1180, "HY000", "", "")),
+            TransientCause::kNodeNotReady);
+  // A lost connection has its own rule (once, at once); the rest are final.
+  EXPECT_EQ(TransientCauseOf(MapSqlError(2013, "HY000", "", "")), TransientCause::kNone);
+  EXPECT_EQ(TransientCauseOf(MapSqlError(1062, "23000", "", "")), TransientCause::kNone);
+  EXPECT_EQ(TransientCauseOf(absl::AbortedError("no reason")), TransientCause::kNone);
+  EXPECT_EQ(TransientCauseOf(absl::OkStatus()), TransientCause::kNone);
+}
+
+TEST(TransactionRetryTest, BackoffIsJitteredUnderADoublingCeiling) {
+  const TransactionRetryPolicy policy;  // 10 ms doubling to 400 ms
+  EXPECT_EQ(RetryBackoff(policy, 0, 0.0), absl::ZeroDuration());
+  EXPECT_EQ(RetryBackoff(policy, 0, 0.5), absl::Milliseconds(5));
+  EXPECT_EQ(RetryBackoff(policy, 1, 0.5), absl::Milliseconds(10));
+  EXPECT_EQ(RetryBackoff(policy, 3, 1.0), absl::Milliseconds(80));
+  EXPECT_EQ(RetryBackoff(policy, 5, 1.0), absl::Milliseconds(320));
+  EXPECT_EQ(RetryBackoff(policy, 6, 1.0), absl::Milliseconds(400));
+  EXPECT_EQ(RetryBackoff(policy, 60, 0.25), absl::Milliseconds(100));
+  TransactionRetryPolicy bad;
+  bad.max_attempts = 0;
+  EXPECT_THAT(ValidateRetryPolicy(bad),
+              StatusIs(absl::StatusCode::kInvalidArgument, "INVALID_DB_SETTING"));
+  EXPECT_OK(ValidateRetryPolicy(policy));
 }
 
 TEST(DbConfigTest, ReadsTheEnvFileOfDbSh) {
@@ -96,6 +132,14 @@ TEST(DbConfigTest, RefusesBadSettings) {
   EXPECT_OK(ApplyDbSetting("ENVCREDIT_DB_CHECKOUT_TIMEOUT_MS", "250", config));
   EXPECT_EQ(config.checkout_timeout, absl::Milliseconds(250));
   EXPECT_OK(ApplyDbSetting("ENVCREDIT_DB_UNKNOWN", "x", config));
+  EXPECT_OK(ApplyDbSetting("ENVCREDIT_DB_READ_TIMEOUT_MS", "3000", config));
+  EXPECT_EQ(config.read_timeout, absl::Seconds(3));
+  EXPECT_OK(ApplyDbSetting("ENVCREDIT_DB_WRITE_TIMEOUT_MS", "4000", config));
+  EXPECT_EQ(config.write_timeout, absl::Seconds(4));
+  EXPECT_OK(ApplyDbSetting("ENVCREDIT_DB_LOCK_WAIT_TIMEOUT_MS", "2000", config));
+  EXPECT_EQ(config.lock_wait_timeout, absl::Seconds(2));
+  EXPECT_THAT(ApplyDbSetting("ENVCREDIT_DB_READ_TIMEOUT_MS", "soon", config),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 
   config = DbConfig();
   config.database = "envcredit`; DROP DATABASE x; --";
@@ -106,6 +150,17 @@ TEST(DbConfigTest, RefusesBadSettings) {
   EXPECT_THAT(ValidateDbConfig(config),
               StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(Database::Open(config),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  // A row-lock wait must end (ABORTED) before the read timeout cuts the
+  // connection; every connector timeout is at least a second.
+  EXPECT_OK(ValidateDbConfig(DbConfig()));
+  config = DbConfig();
+  config.lock_wait_timeout = config.read_timeout;
+  EXPECT_THAT(ValidateDbConfig(config),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  config = DbConfig();
+  config.read_timeout = absl::Milliseconds(500);
+  EXPECT_THAT(ValidateDbConfig(config),
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
