@@ -13,7 +13,18 @@ does not begin with exactly
   if (!admitted.ok()) return admitted.denial();
 
 (its own method name: a copy-pasted name would check another method's
-roles). The role matrix of tests/e2e/access_e2e_test.cc checks the same
+roles). A callback (reactor) handler
+
+  grpc::ServerWriteReactor<R>* SomeService::Method(
+      grpc::CallbackServerContext* context, ...) {
+
+must begin with the same admission, followed by
+
+  if (!admitted.ok()) return Refused<R>(admitted.denial());
+
+(a reactor that only finishes with the refusal). Any function of those files
+that takes a grpc::CallbackServerContext is a handler: whatever it returns,
+it is held to this rule. The role matrix of tests/e2e/access_e2e_test.cc checks the same
 thing at run time, method by method.
 
   scripts/check_guards.py [ROOT]        (CTest: `access_guards`)
@@ -28,14 +39,34 @@ import sys
 HANDLER = re.compile(
     r"grpc::Status\s+(\w+)::(\w+)\(\s*grpc::ServerContext\s*\*\s*(\w*)[^{;]*\)\s*\{",
     re.S)
+# Any return type: a reactor handler that returned something unexpected must
+# not slip past the check.
+CALLBACK_HANDLER = re.compile(
+    r"(\S+)\s+(\w+)::(\w+)\(\s*grpc::CallbackServerContext\s*\*\s*(\w*)[^{;]*\)\s*\{",
+    re.S)
+REACTOR_TYPE = re.compile(r"grpc::Server\w*Reactor<\s*([\w:]+)\s*>\*")
 
 
 def check_text(path, text):
     problems = []
     handlers = 0
-    for m in HANDLER.finditer(text):
+    matches = [(m, m.group(1), m.group(2), m.group(3),
+                "if (!admitted.ok()) return admitted.denial();")
+               for m in HANDLER.finditer(text)]
+    for m in CALLBACK_HANDLER.finditer(text):
+        reactor = REACTOR_TYPE.fullmatch(m.group(1))
+        if not reactor:
+            line = text.count("\n", 0, m.start()) + 1
+            handlers += 1
+            problems.append(f"{path}:{line}: {m.group(2)}::{m.group(3)} takes a "
+                            "CallbackServerContext but does not return a "
+                            "grpc::Server…Reactor<R>*, so it cannot be checked")
+            continue
+        matches.append((m, m.group(2), m.group(3), m.group(4),
+                        f"if (!admitted.ok()) return Refused<{reactor.group(1)}>"
+                        "(admitted.denial());"))
+    for m, service, method, param, refusal in matches:
         handlers += 1
-        method, param = m.group(2), m.group(3)
         line = text.count("\n", 0, m.start()) + 1
         body = text[m.end():].lstrip()
         expected = (
@@ -44,15 +75,14 @@ def check_text(path, text):
         first, _, rest = body.partition("\n")
         second = rest.lstrip().partition("\n")[0]
         if not param:
-            problems.append(f"{path}:{line}: {m.group(1)}::{method} does not name "
+            problems.append(f"{path}:{line}: {service}::{method} does not name "
                             "its ServerContext, so it cannot be checked")
         elif first.strip() != expected:
-            problems.append(f"{path}:{line}: {m.group(1)}::{method} must begin with "
+            problems.append(f"{path}:{line}: {service}::{method} must begin with "
                             f"`{expected}`")
-        elif second.strip() != "if (!admitted.ok()) return admitted.denial();":
-            problems.append(f"{path}:{line}: {m.group(1)}::{method}: the admission "
-                            "must be followed by "
-                            "`if (!admitted.ok()) return admitted.denial();`")
+        elif second.strip() != refusal:
+            problems.append(f"{path}:{line}: {service}::{method}: the admission "
+                            f"must be followed by `{refusal}`")
     return handlers, problems
 
 
@@ -81,9 +111,35 @@ def self_test():
 }'''
     wrong_name = good.replace('Admit(context, "Get")', 'Admit(context, "List")')
     ignored = good.replace("if (!admitted.ok()) return admitted.denial();", "")
+    reactor = '''grpc::ServerWriteReactor<v1::R>* S::Watch(
+    grpc::CallbackServerContext* context, const Q* request) {
+  const Admission admitted = guard_.Admit(context, "Watch");
+  if (!admitted.ok()) return Refused<v1::R>(admitted.denial());
+  return new W();
+}'''
+    reactor_forgot = '''grpc::ServerWriteReactor<v1::R>* S::Watch(
+    grpc::CallbackServerContext* context, const Q* request) {
+  return new W();
+}'''
+    reactor_wrong_name = reactor.replace('"Watch"', '"Get"')
+    reactor_ignored = reactor.replace(
+        "if (!admitted.ok()) return Refused<v1::R>(admitted.denial());", "")
+    reactor_sync_refusal = reactor.replace(
+        "return Refused<v1::R>(admitted.denial());", "return admitted.denial();")
+    reactor_other_type = reactor.replace("Refused<v1::R>", "Refused<v1::X>")
+    reactor_unnamed = reactor_forgot.replace("CallbackServerContext* context",
+                                             "CallbackServerContext*")
+    odd_return = reactor.replace("grpc::ServerWriteReactor<v1::R>*", "void*", 1)
     assert check_text("good", good) == (1, []), check_text("good", good)
+    assert check_text("reactor", reactor) == (1, []), check_text("reactor", reactor)
     for name, text in (("forgot", forgot), ("wrong_name", wrong_name),
-                       ("ignored", ignored)):
+                       ("ignored", ignored), ("reactor_forgot", reactor_forgot),
+                       ("reactor_wrong_name", reactor_wrong_name),
+                       ("reactor_ignored", reactor_ignored),
+                       ("reactor_sync_refusal", reactor_sync_refusal),
+                       ("reactor_other_type", reactor_other_type),
+                       ("reactor_unnamed", reactor_unnamed),
+                       ("odd_return", odd_return)):
         n, p = check_text(name, text)
         assert n == 1 and len(p) == 1, (name, p)
     print("check_guards self-test: ok")

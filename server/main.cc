@@ -104,6 +104,13 @@ ABSL_FLAG(int, feed_poll_ms, 100,
 ABSL_FLAG(int, feed_retention_days, 90,
           "change-feed events older than this are deleted (the rating "
           "history keeps them)");
+ABSL_FLAG(int, watch_queue_events, 10000,
+          "events waiting for one WatchRatingChanges stream at most; a watcher "
+          "further behind is ended with RESOURCE_EXHAUSTED WATCHER_TOO_SLOW and "
+          "the cursor to resume after (doc/ratings.md)");
+ABSL_FLAG(int, watch_workers, 2,
+          "threads that start watches and read events older than the feed's "
+          "window from the database (shared by every watch)");
 ABSL_FLAG(bool, migrate_only, false,
           "apply schema migrations, print the schema version and exit");
 ABSL_FLAG(std::string, admin_token_file, "admin.token",
@@ -364,8 +371,12 @@ int Run() {
   api::EnterpriseService enterprise_service(&access, &enterprises, &audit_log);
   storage::MysqlRecordRepository records(database->get(), &rating_writer);
   api::RecordService record_service(&access, &records, &audit_log, clock);
+  api::RatingServiceOptions rating_options;
+  rating_options.watch.queue_events =
+      static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_watch_queue_events)));
+  rating_options.watch_workers = std::max(1, absl::GetFlag(FLAGS_watch_workers));
   api::RatingService rating_service(&access, &rating_store, &rating_cache, &feed, &calculator,
-                                    &audit_log, clock);
+                                    &audit_log, clock, rating_options);
   storage::MysqlListRepository lists(database->get(), &rating_writer);
   api::ListService list_service(&access, &lists, &audit_log, clock);
   api::AuditService audit_service(&access, &audit_log);
@@ -423,8 +434,10 @@ int Run() {
   AwaitStopSignal();
   (*database)->StopProbe();  // it must not turn health SERVING again
   health->SetServingStatus(false);
-  // Watchers end first (UNAVAILABLE, with the cursor to resume after), so
-  // the drain below waits only for unary calls.
+  // Watchers end first (UNAVAILABLE, with the cursor to resume after): the
+  // feed finishes every watch reactor, so the drain below waits only for
+  // unary calls (and for watches whose client stopped reading, until the
+  // grace period cancels them).
   feed.Stop();
   daily_roll.Stop();
   server->Shutdown(absl::ToChronoTime(

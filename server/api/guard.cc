@@ -10,7 +10,7 @@ grpc::Status Admission::denial() const { return ToGrpcStatus(caller_.status()); 
 ServiceGuard::ServiceGuard(AccessControl* access, absl::string_view service)
     : access_(access), method_prefix_(absl::StrCat("/", service, "/")) {}
 
-Admission ServiceGuard::Admit(const grpc::ServerContext* context,
+Admission ServiceGuard::Admit(const grpc::ServerContextBase* context,
                               absl::string_view method) const {
   return Admission(access_->Check(absl::StrCat(method_prefix_, method), *context));
 }

@@ -7,6 +7,15 @@
 //     if (!admitted.ok()) return admitted.denial();
 //     ... admitted.caller() is who calls: its token id, role and label ...
 //
+// A callback (reactor) handler, the one server-streaming method served with
+// the callback API (doc/decisions.md), admits the same way and answers a
+// refusal with a reactor that only finishes:
+//
+//   grpc::ServerWriteReactor<R>* RatingService::WatchRatingChanges(
+//       grpc::CallbackServerContext* context, ...) {
+//     const Admission admitted = guard_.Admit(context, "WatchRatingChanges");
+//     if (!admitted.ok()) return Refused<R>(admitted.denial());
+//
 // A handler that forgets it is found twice: scripts/check_guards.py (CTest
 // `access_guards`) fails on any handler of server/api/*_service.cc whose
 // first statement is not this call with its own method name, and the role
@@ -21,6 +30,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "grpcpp/server_context.h"
+#include "grpcpp/support/server_callback.h"
 #include "grpcpp/support/status.h"
 #include "server/api/access_control.h"
 
@@ -51,13 +61,29 @@ class ServiceGuard {
 
   // Checks the call to `method` (the name after the service's, e.g.
   // "GetEnterprise") that `context` belongs to.
-  Admission Admit(const grpc::ServerContext* context,
+  // Both kinds of context: grpc::ServerContext (sync handlers) and
+  // grpc::CallbackServerContext (reactor handlers) carry the caller's
+  // metadata and peer on their common base.
+  Admission Admit(const grpc::ServerContextBase* context,
                   absl::string_view method) const;
 
  private:
   AccessControl* const access_;
   const std::string method_prefix_;  // "/envcredit.v1.ListService/"
 };
+
+// A reactor for a server-streaming callback handler that answers `status`
+// at once and sends nothing (a refused or invalid call). Deletes itself when
+// gRPC is done with it.
+template <class Response>
+grpc::ServerWriteReactor<Response>* Refused(grpc::Status status) {
+  class Finished final : public grpc::ServerWriteReactor<Response> {
+   public:
+    explicit Finished(grpc::Status s) { this->Finish(std::move(s)); }
+    void OnDone() override { delete this; }
+  };
+  return new Finished(std::move(status));
+}
 
 }  // namespace envcredit::api
 

@@ -24,7 +24,6 @@ namespace envcredit::api {
 namespace {
 
 constexpr int kMaxBatch = 1000;
-constexpr int kWatchBatch = 500;
 const absl::CivilDay kEarliestAsOf(1990, 1, 1);
 
 bool IsPolicyId(const std::string& id) {
@@ -379,55 +378,17 @@ grpc::Status RatingService::GetRatingHistory(
   return ToGrpcStatus(run());
 }
 
-grpc::Status RatingService::WatchRatingChanges(
-    grpc::ServerContext* context, const v1::WatchRatingChangesRequest* request,
-    grpc::ServerWriter<v1::WatchRatingChangesResponse>* writer) {
+grpc::ServerWriteReactor<v1::WatchRatingChangesResponse>*
+RatingService::WatchRatingChanges(grpc::CallbackServerContext* context,
+                                  const v1::WatchRatingChangesRequest* request) {
   const Admission admitted = guard_.Admit(context, "WatchRatingChanges");
-  if (!admitted.ok()) return admitted.denial();
+  if (!admitted.ok()) return Refused<v1::WatchRatingChangesResponse>(admitted.denial());
   if (request->start_at_end() && request->start_at_oldest()) {
-    return ToGrpcStatus(InvalidArgument(
+    return Refused<v1::WatchRatingChangesResponse>(ToGrpcStatus(InvalidArgument(
         "start_at_oldest", "CONFLICTING_START",
-        "start_at_end and start_at_oldest: give at most one"));
+        "start_at_end and start_at_oldest: give at most one")));
   }
-  absl::StatusOr<int64_t> start =
-      request->start_at_end()      ? feed_.EndStart()
-      : request->start_at_oldest() ? feed_.OldestStart()
-                                   : feed_.ResolveStart(request->after_cursor());
-  if (!start.ok()) return ToGrpcStatus(start.status());
-  int64_t cursor = *start;
-  v1::WatchRatingChangesResponse first;
-  first.set_cursor(cursor);
-  if (!writer->Write(first)) return grpc::Status::OK;  // the client left
-  absl::Time last_write = absl::Now();
-  while (!context->IsCancelled()) {
-    if (feed_.stopping()) {
-      return ToGrpcStatus(MakeError(
-          absl::StatusCode::kUnavailable, "SERVER_STOPPING",
-          absl::StrCat("the server is stopping; resume after cursor ", cursor)));
-    }
-    // Wake at least once a second to notice a cancelled call.
-    absl::StatusOr<std::vector<domain::FeedEvent>> batch =
-        feed_.ReadAfter(cursor, kWatchBatch, absl::Now() + absl::Seconds(1));
-    if (!batch.ok()) return ToGrpcStatus(batch.status());
-    v1::WatchRatingChangesResponse response;
-    for (const domain::FeedEvent& e : *batch) {
-      cursor = e.cursor;
-      if (e.rating &&
-          (e.rating->level_changed() || request->include_point_changes())) {
-        *response.add_changes() = ToProto(*e.rating);
-      }
-      if (e.list) *response.add_list_changes() = ToProto(*e.list);
-    }
-    response.set_cursor(cursor);
-    const bool keepalive_due = absl::Now() - last_write >= options_.keepalive;
-    if (response.changes_size() == 0 && response.list_changes_size() == 0 &&
-        !keepalive_due) {
-      continue;
-    }
-    if (!writer->Write(response)) return grpc::Status::OK;
-    last_write = absl::Now();
-  }
-  return grpc::Status(grpc::StatusCode::CANCELLED, "watch cancelled");
+  return StartWatch(&feed_, &watch_workers_, *request, options_.watch);
 }
 
 grpc::Status RatingService::RollRatings(grpc::ServerContext* context,

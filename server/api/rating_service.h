@@ -1,7 +1,9 @@
 // envcredit.v1.RatingService (proto/envcredit/v1/ratings.proto;
 // doc/ratings.md). Current ratings come from the in-memory cache; as-of
 // ratings and explanations are computed from the records on file; the feed
-// is served from ChangeFeed's window.
+// is served from ChangeFeed's window. WatchRatingChanges is the one method
+// served with the callback API (server/api/watch_reactor.h): thousands of
+// watches hold no thread each.
 #ifndef ENVCREDIT_SERVER_API_RATING_SERVICE_H_
 #define ENVCREDIT_SERVER_API_RATING_SERVICE_H_
 
@@ -15,6 +17,7 @@
 #include "envcredit/v1/ratings.grpc.pb.h"
 #include "server/api/call_audit.h"
 #include "server/api/guard.h"
+#include "server/api/watch_reactor.h"
 #include "server/ratings/change_feed.h"
 #include "server/ratings/rating_cache.h"
 #include "server/domain/audit.h"
@@ -26,12 +29,14 @@ namespace envcredit::api {
 namespace v1 = ::envcredit::v1;
 
 struct RatingServiceOptions {
-  // A watcher with nothing to receive gets an empty response this often,
-  // so both ends notice a dead connection.
-  absl::Duration keepalive = absl::Seconds(15);
+  WatchOptions watch;
+  // Threads for the database work of watches (start, catch-up reads).
+  int watch_workers = 2;
 };
 
-class RatingService final : public v1::RatingService::Service {
+class RatingService final
+    : public v1::RatingService::WithCallbackMethod_WatchRatingChanges<
+          v1::RatingService::Service> {
  public:
   // Every pointer must outlive the service.
   RatingService(AccessControl* access, domain::RatingStore* store,
@@ -47,7 +52,8 @@ class RatingService final : public v1::RatingService::Service {
         calculator_(*calculator),
         audit_(audit, "envcredit.v1.RatingService"),
         clock_(*clock),
-        options_(options) {}
+        options_(options),
+        watch_workers_(options.watch_workers) {}
 
   grpc::Status GetRating(grpc::ServerContext* context,
                          const v1::GetRatingRequest* request,
@@ -61,9 +67,9 @@ class RatingService final : public v1::RatingService::Service {
   grpc::Status GetRatingHistory(grpc::ServerContext* context,
                                 const v1::GetRatingHistoryRequest* request,
                                 v1::GetRatingHistoryResponse* response) override;
-  grpc::Status WatchRatingChanges(
-      grpc::ServerContext* context, const v1::WatchRatingChangesRequest* request,
-      grpc::ServerWriter<v1::WatchRatingChangesResponse>* writer) override;
+  grpc::ServerWriteReactor<v1::WatchRatingChangesResponse>* WatchRatingChanges(
+      grpc::CallbackServerContext* context,
+      const v1::WatchRatingChangesRequest* request) override;
   grpc::Status RollRatings(grpc::ServerContext* context,
                            const v1::RollRatingsRequest* request,
                            v1::RollRatingsResponse* response) override;
@@ -103,6 +109,7 @@ class RatingService final : public v1::RatingService::Service {
   const CallAudit audit_;
   const Clock& clock_;
   const RatingServiceOptions options_;
+  WatchWorkers watch_workers_;
 };
 
 }  // namespace envcredit::api

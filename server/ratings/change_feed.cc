@@ -30,18 +30,121 @@ absl::Status ChangeFeed::Start() {
   return absl::OkStatus();
 }
 
+// ------------------------------------------------------------ FeedQueue
+
+FeedQueue::Taken FeedQueue::Take(size_t max) {
+  Taken taken;
+  absl::MutexLock lock(&mu_);
+  taken.overflowed = overflowed_;
+  taken.stopping = stopping_;
+  while (!events_.empty() && taken.events.size() < max) {
+    taken.events.push_back(std::move(events_.front()));
+    events_.pop_front();
+  }
+  return taken;
+}
+
+size_t FeedQueue::size() const {
+  absl::MutexLock lock(&mu_);
+  return events_.size();
+}
+
+bool FeedQueue::Append(const std::deque<Event>& events, size_t from) {
+  absl::MutexLock lock(&mu_);
+  if (overflowed_) return false;
+  for (size_t i = from; i < events.size(); ++i) {
+    if (events[i]->cursor <= last_) continue;
+    if (events_.size() >= cap_) {
+      overflowed_ = true;
+      events_.clear();  // the memory goes now, not when the watcher wakes
+      return false;
+    }
+    last_ = events[i]->cursor;
+    events_.push_back(events[i]);
+  }
+  return true;
+}
+
+void FeedQueue::MarkStopping() {
+  absl::MutexLock lock(&mu_);
+  stopping_ = true;
+}
+
+// ----------------------------------------------------------- ChangeFeed
+
 void ChangeFeed::Stop() {
   {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
+    stopped_.store(true, std::memory_order_release);
   }
   if (follower_.joinable()) follower_.join();
+  // The follower is gone: tell every subscriber, once.
+  std::vector<std::weak_ptr<FeedWatcher>> watchers;
+  {
+    absl::MutexLock lock(&mu_);
+    for (Subscriber& s : subscribers_) {
+      s.queue->MarkStopping();
+      watchers.push_back(s.watcher);
+    }
+    subscribers_.clear();
+  }
+  Tell(watchers);
 }
 
-bool ChangeFeed::stopping() const {
-  absl::MutexLock lock(&mu_);
-  return stopping_;
+void ChangeFeed::Tell(const std::vector<std::weak_ptr<FeedWatcher>>& watchers) {
+  for (const std::weak_ptr<FeedWatcher>& w : watchers) {
+    if (std::shared_ptr<FeedWatcher> watcher = w.lock()) watcher->OnFeedChanged();
+  }
 }
+
+std::vector<std::weak_ptr<FeedWatcher>> ChangeFeed::AllWatchers() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<std::weak_ptr<FeedWatcher>> watchers;
+  watchers.reserve(subscribers_.size());
+  for (const Subscriber& s : subscribers_) watchers.push_back(s.watcher);
+  return watchers;
+}
+
+std::shared_ptr<FeedQueue> ChangeFeed::Subscribe(int64_t after, size_t cap,
+                                                 std::weak_ptr<FeedWatcher> watcher) {
+  auto queue = std::make_shared<FeedQueue>(cap, after);
+  absl::MutexLock lock(&mu_);
+  if (stopping_) {
+    queue->MarkStopping();
+    return queue;
+  }
+  // Events after `after` that the window holds; `after` ahead of latest_
+  // (issued by another process, not read yet) needs none.
+  size_t from = window_.size();
+  if (after < latest_) {
+    if (window_.empty() || after < window_.front()->cursor - 1) return nullptr;
+    auto it = std::upper_bound(
+        window_.begin(), window_.end(), after,
+        [](int64_t c, const FeedQueue::Event& e) { return c < e->cursor; });
+    from = static_cast<size_t>(it - window_.begin());
+    if (window_.size() - from > cap) return nullptr;
+  }
+  if (!queue->Append(window_, from)) return nullptr;
+  subscribers_.push_back(Subscriber{queue, std::move(watcher)});
+  return queue;
+}
+
+void ChangeFeed::Unsubscribe(const FeedQueue* queue) {
+  absl::MutexLock lock(&mu_);
+  subscribers_.erase(std::remove_if(subscribers_.begin(), subscribers_.end(),
+                                    [queue](const Subscriber& s) {
+                                      return s.queue.get() == queue;
+                                    }),
+                     subscribers_.end());
+}
+
+size_t ChangeFeed::subscribers() const {
+  absl::MutexLock lock(&mu_);
+  return subscribers_.size();
+}
+
+bool ChangeFeed::stopping() const { return stopped_.load(std::memory_order_acquire); }
 
 int64_t ChangeFeed::latest() const {
   absl::MutexLock lock(&mu_);
@@ -58,7 +161,12 @@ void ChangeFeed::OnRatingsCommitted(const domain::RatingUpdates& updates) {
 
 void ChangeFeed::Follow() {
   absl::Time last_error_log = absl::InfinitePast();
+  absl::Time last_tick = absl::Now();
   for (;;) {
+    if (absl::Now() - last_tick >= options_.tick) {
+      last_tick = absl::Now();
+      Tell(AllWatchers());
+    }
     {
       absl::MutexLock lock(&mu_);
       auto woken = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
@@ -85,16 +193,34 @@ void ChangeFeed::Follow() {
       for (const domain::FeedEvent& e : *batch) {
         if (e.rating) cache_.Apply(e.rating->rating);
       }
+      // Into the window and every subscriber's queue under one lock, so a
+      // Subscribe sees each event either in the window or in its queue.
+      std::vector<std::weak_ptr<FeedWatcher>> to_tell;
       {
         absl::MutexLock lock(&mu_);
+        const size_t before = window_.size();
         for (domain::FeedEvent& e : *batch) {
           if (e.cursor <= latest_) continue;
           latest_ = e.cursor;
-          window_.push_back(std::move(e));
+          window_.push_back(std::make_shared<const domain::FeedEvent>(std::move(e)));
+        }
+        if (window_.size() > before) {
+          to_tell.reserve(subscribers_.size());
+          // Overflowed subscribers are dropped; they are told once, below.
+          auto kept = subscribers_.begin();
+          for (Subscriber& s : subscribers_) {
+            const bool ok = s.queue->Append(window_, before);
+            to_tell.push_back(s.watcher);
+            if (!ok) continue;
+            if (&*kept != &s) *kept = std::move(s);  // never a self-move
+            ++kept;
+          }
+          subscribers_.erase(kept, subscribers_.end());
         }
         while (window_.size() > options_.window) window_.pop_front();
         if (stopping_) return;
       }
+      Tell(to_tell);
       if (!full) break;
     }
   }
@@ -129,7 +255,7 @@ absl::StatusOr<int64_t> ChangeFeed::ResolveStart(int64_t after) {
   }
   {
     absl::MutexLock lock(&mu_);
-    if (!window_.empty() && after >= window_.front().cursor - 1) return after;
+    if (!window_.empty() && after >= window_.front()->cursor - 1) return after;
     if (window_.empty() && after == latest_) return after;
   }
   ASSIGN_OR_RETURN(int64_t oldest_start, OldestStart());
@@ -157,12 +283,12 @@ absl::StatusOr<std::vector<domain::FeedEvent>> ChangeFeed::ReadAfter(
     };
     mu_.AwaitWithDeadline(absl::Condition(&ready), deadline);
     if (stopping_ || latest_ <= after) return out;
-    if (!window_.empty() && after >= window_.front().cursor - 1) {
+    if (!window_.empty() && after >= window_.front()->cursor - 1) {
       auto it = std::upper_bound(
           window_.begin(), window_.end(), after,
-          [](int64_t c, const domain::FeedEvent& e) { return c < e.cursor; });
+          [](int64_t c, const FeedQueue::Event& e) { return c < e->cursor; });
       for (; it != window_.end() && static_cast<int>(out.size()) < max; ++it) {
-        out.push_back(*it);
+        out.push_back(**it);
       }
       return out;
     }

@@ -9,14 +9,23 @@
 // reads the database; one older than the feed's retention gets OUT_OF_RANGE
 // with the oldest cursor still available.
 //
+// Watchers served without a thread each (WatchRatingChanges, a gRPC
+// callback reactor) Subscribe: the follower appends every new event to each
+// subscriber's bounded queue and tells it (FeedWatcher::OnFeedChanged); the
+// events themselves are shared, not copied. A subscriber whose queue would
+// exceed its cap is dropped and told so (overflowed): it is too slow, and the
+// follower never waits for it.
+//
 // Cursors are gap-free and become visible in order (the feed_sequence row
 // lock, doc/ratings.md §4), so "every event after cursor c" is simply
 // the events with a larger cursor.
 #ifndef ENVCREDIT_SERVER_RATINGS_CHANGE_FEED_H_
 #define ENVCREDIT_SERVER_RATINGS_CHANGE_FEED_H_
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -34,6 +43,54 @@ struct ChangeFeedOptions {
   absl::Duration poll_interval = absl::Milliseconds(100);
   size_t window = 100000;  // events kept in memory
   int read_batch = 1000;   // events per database read
+  // Every subscriber is told at least this often, events or not (its
+  // keep-alive clock).
+  absl::Duration tick = absl::Seconds(1);
+};
+
+// A subscriber of the feed. OnFeedChanged runs on the follower's thread (or
+// Stop's) with no lock of the feed held: new events are in the queue, the
+// queue overflowed, the feed is stopping, or a tick passed. It must not
+// block: it should only start work elsewhere.
+class FeedWatcher {
+ public:
+  virtual ~FeedWatcher() = default;
+  virtual void OnFeedChanged() = 0;
+};
+
+// One subscriber's queue of events, filled by the follower, emptied by
+// Take. Thread-safe.
+class FeedQueue {
+ public:
+  using Event = std::shared_ptr<const domain::FeedEvent>;
+  struct Taken {
+    std::vector<Event> events;  // in cursor order
+    // The queue was dropped: more than its cap of events were waiting. No
+    // event follows; the subscriber resumes after the last cursor it
+    // delivered.
+    bool overflowed = false;
+    bool stopping = false;  // the feed stopped; no event follows
+  };
+
+  explicit FeedQueue(size_t cap, int64_t after) : cap_(cap), last_(after) {}
+
+  // Up to `max` events, oldest first, removed from the queue.
+  Taken Take(size_t max);
+  size_t size() const;
+
+ private:
+  friend class ChangeFeed;
+  // Appends the events after the last one queued; false (and drops them
+  // all) when the queue would hold more than its cap.
+  bool Append(const std::deque<Event>& events, size_t from);
+  void MarkStopping();
+
+  const size_t cap_;
+  mutable absl::Mutex mu_;
+  std::deque<Event> events_ ABSL_GUARDED_BY(mu_);
+  int64_t last_ ABSL_GUARDED_BY(mu_);  // the last cursor queued
+  bool overflowed_ ABSL_GUARDED_BY(mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 class ChangeFeed final : public domain::RatingListener {
@@ -75,7 +132,28 @@ class ChangeFeed final : public domain::RatingListener {
   absl::StatusOr<std::vector<domain::FeedEvent>> ReadAfter(int64_t after, int max,
                                                            absl::Time deadline);
 
+  // Subscribes `watcher` to every event after `after` with a queue of at
+  // most `cap` events, filled at once with the window's events after
+  // `after`. Returns nullptr when `after` is older than the window or more
+  // than `cap` events behind: read with ReadAfter until closer, then try
+  // again. Never blocks on the database. After Stop, the queue returned says
+  // stopping. The feed holds `watcher` weakly: a subscriber that is gone is
+  // simply skipped; call Unsubscribe when done.
+  std::shared_ptr<FeedQueue> Subscribe(int64_t after, size_t cap,
+                                       std::weak_ptr<FeedWatcher> watcher);
+  void Unsubscribe(const FeedQueue* queue);
+  size_t subscribers() const;
+
  private:
+  struct Subscriber {
+    std::shared_ptr<FeedQueue> queue;
+    std::weak_ptr<FeedWatcher> watcher;
+  };
+  // Tells each of `watchers` (no lock held).
+  static void Tell(const std::vector<std::weak_ptr<FeedWatcher>>& watchers);
+  // Every subscriber, for a tick or Stop.
+  std::vector<std::weak_ptr<FeedWatcher>> AllWatchers() const;
+
   void Follow();
   // Reads new events from the database into the window; false on error.
   bool PollOnce();
@@ -86,9 +164,11 @@ class ChangeFeed final : public domain::RatingListener {
   const ChangeFeedOptions options_;
 
   mutable absl::Mutex mu_;
-  std::deque<domain::FeedEvent> window_ ABSL_GUARDED_BY(mu_);
+  std::deque<FeedQueue::Event> window_ ABSL_GUARDED_BY(mu_);
+  std::vector<Subscriber> subscribers_ ABSL_GUARDED_BY(mu_);
   int64_t latest_ ABSL_GUARDED_BY(mu_) = 0;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::atomic<bool> stopped_{false};  // stopping_, read without the lock
   bool wake_ ABSL_GUARDED_BY(mu_) = false;
   std::thread follower_;
 };

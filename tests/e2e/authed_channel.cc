@@ -40,13 +40,14 @@ class BearerFactory final
 
 std::shared_ptr<grpc::Channel> AuthedChannel(
     const std::string& address, const std::string& token,
-    std::shared_ptr<grpc::ChannelCredentials> credentials) {
-  if (token.empty()) return grpc::CreateChannel(address, credentials);
+    std::shared_ptr<grpc::ChannelCredentials> credentials,
+    const grpc::ChannelArguments& args) {
+  if (token.empty()) return grpc::CreateCustomChannel(address, credentials, args);
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
       factories;
   factories.push_back(std::make_unique<BearerFactory>(token));
   return grpc::experimental::CreateCustomChannelWithInterceptors(
-      address, credentials, grpc::ChannelArguments(), std::move(factories));
+      address, credentials, args, std::move(factories));
 }
 
 }  // namespace envcredit::testing

@@ -11,11 +11,13 @@
 
 namespace envcredit::testing {
 
-// `token` "" sends no authorization at all.
+// `token` "" sends no authorization at all. `args` for a test that tunes the
+// channel (e.g. a small HTTP/2 window).
 std::shared_ptr<grpc::Channel> AuthedChannel(
     const std::string& address, const std::string& token,
     std::shared_ptr<grpc::ChannelCredentials> credentials =
-        grpc::InsecureChannelCredentials());
+        grpc::InsecureChannelCredentials(),
+    const grpc::ChannelArguments& args = grpc::ChannelArguments());
 
 }  // namespace envcredit::testing
 

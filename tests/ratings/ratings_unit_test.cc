@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
@@ -282,6 +283,158 @@ TEST(ChangeFeedTest, ADatabaseOutageDelaysEventsAndLosesNone) {
   EXPECT_EQ(feed.latest(), 0);
   store.set_down(false);
   EXPECT_THAT(CursorsAfter(feed, 0, 2), ::testing::ElementsAre(1, 2));
+}
+
+// -------------------------------------------------- feed subscribers
+
+// Counts how often the feed told it.
+class CountingWatcher final : public FeedWatcher {
+ public:
+  void OnFeedChanged() override {
+    absl::MutexLock lock(&mu_);
+    ++told_;
+  }
+  int told() const {
+    absl::MutexLock lock(&mu_);
+    return told_;
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  int told_ = 0;
+};
+
+// Takes from `queue` until `want` events came, it overflowed or stopped, or
+// 10 s passed.
+std::vector<int64_t> Drain(FeedQueue& queue, size_t want, FeedQueue::Taken* last = nullptr) {
+  std::vector<int64_t> cursors;
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (cursors.size() < want && absl::Now() < deadline) {
+    FeedQueue::Taken taken = queue.Take(4);
+    for (const auto& e : taken.events) cursors.push_back(e->cursor);
+    if (last != nullptr) *last = taken;
+    if (taken.overflowed || taken.stopping) break;
+    if (taken.events.empty()) absl::SleepFor(absl::Milliseconds(2));
+  }
+  return cursors;
+}
+
+TEST(FeedSubscriberTest, GetsTheWindowAfterItsCursorThenEveryNewEventAndIsTold) {
+  FakeFeedStore store;
+  RatingCache cache;
+  ChangeFeedOptions options = Fast();
+  options.tick = absl::Hours(1);  // told for events only
+  ChangeFeed feed(&store, &cache, options);
+  ASSERT_OK(feed.Start());
+  for (int i = 0; i < 3; ++i) store.Add("A", i);
+  ASSERT_THAT(CursorsAfter(feed, 0, 3), ::testing::ElementsAre(1, 2, 3));
+  auto watcher = std::make_shared<CountingWatcher>();
+  std::shared_ptr<FeedQueue> queue = feed.Subscribe(1, 100, watcher);
+  ASSERT_NE(queue, nullptr);
+  EXPECT_EQ(feed.subscribers(), 1u);
+  for (int i = 0; i < 5; ++i) store.Add("B", i);
+  EXPECT_THAT(Drain(*queue, 7), ::testing::ElementsAre(2, 3, 4, 5, 6, 7, 8));
+  // Told again for each later batch, not only the first.
+  const int told = watcher->told();
+  EXPECT_GE(told, 1);
+  store.Add("C", 1);
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (watcher->told() == told && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(2));
+  }
+  EXPECT_GT(watcher->told(), told);
+  EXPECT_THAT(Drain(*queue, 1), ::testing::ElementsAre(9));
+  feed.Unsubscribe(queue.get());
+  EXPECT_EQ(feed.subscribers(), 0u);
+}
+
+TEST(FeedSubscriberTest, OneThatDoesNotTakeOverflowsAndIsDroppedTheOtherGetsAll) {
+  FakeFeedStore store;
+  RatingCache cache;
+  ChangeFeed feed(&store, &cache, Fast());
+  ASSERT_OK(feed.Start());
+  auto slow_watcher = std::make_shared<CountingWatcher>();
+  auto fast_watcher = std::make_shared<CountingWatcher>();
+  std::shared_ptr<FeedQueue> slow = feed.Subscribe(0, /*cap=*/5, slow_watcher);
+  std::shared_ptr<FeedQueue> fast = feed.Subscribe(0, /*cap=*/5, fast_watcher);
+  ASSERT_NE(slow, nullptr);
+  ASSERT_NE(fast, nullptr);
+  std::vector<int64_t> fast_got;
+  std::thread reader([&] { fast_got = Drain(*fast, 40); });
+  for (int i = 0; i < 40; ++i) {
+    store.Add("A", i);
+    // A pace the reader keeps up with, whatever the machine.
+    if (i % 3 == 2) {
+      const absl::Time deadline = absl::Now() + absl::Seconds(10);
+      while (feed.latest() < i + 1 && absl::Now() < deadline) {
+        absl::SleepFor(absl::Milliseconds(1));
+      }
+      while (fast->size() > 0 && absl::Now() < deadline) {
+        absl::SleepFor(absl::Milliseconds(1));
+      }
+    }
+  }
+  reader.join();
+  std::vector<int64_t> all(40);
+  for (int i = 0; i < 40; ++i) all[i] = i + 1;
+  EXPECT_EQ(fast_got, all);
+  FeedQueue::Taken taken = slow->Take(100);
+  EXPECT_TRUE(taken.overflowed);
+  EXPECT_TRUE(taken.events.empty());  // dropped with its memory
+  EXPECT_GE(slow_watcher->told(), 1);
+  EXPECT_EQ(feed.subscribers(), 1u);  // only the fast one is left
+}
+
+TEST(FeedSubscriberTest, BeforeTheWindowOrMoreThanItsCapBehindMustReadFirst) {
+  FakeFeedStore store;
+  for (int i = 0; i < 10; ++i) store.Add("A", i);
+  RatingCache cache;
+  ChangeFeed feed(&store, &cache, Fast(/*window=*/4));
+  ASSERT_OK(feed.Start());  // latest 10, window empty
+  for (int i = 0; i < 6; ++i) store.Add("A", i);  // 11..16, window 13..16
+  ASSERT_THAT(CursorsAfter(feed, 10, 6), ::testing::ElementsAre(11, 12, 13, 14, 15, 16));
+  auto watcher = std::make_shared<CountingWatcher>();
+  EXPECT_EQ(feed.Subscribe(5, 100, watcher), nullptr);   // older than the window
+  EXPECT_EQ(feed.Subscribe(12, 3, watcher), nullptr);    // 4 behind, cap 3
+  std::shared_ptr<FeedQueue> queue = feed.Subscribe(12, 4, watcher);
+  ASSERT_NE(queue, nullptr);
+  EXPECT_THAT(Drain(*queue, 4), ::testing::ElementsAre(13, 14, 15, 16));
+  // At the end, and ahead of what this process has seen: nothing yet.
+  EXPECT_NE(feed.Subscribe(16, 1, watcher), nullptr);
+  EXPECT_NE(feed.Subscribe(20, 1, watcher), nullptr);
+}
+
+TEST(FeedSubscriberTest, StopTellsEverySubscriberAndLaterOnesAreStoppedAtOnce) {
+  FakeFeedStore store;
+  RatingCache cache;
+  ChangeFeed feed(&store, &cache, Fast());
+  ASSERT_OK(feed.Start());
+  auto watcher = std::make_shared<CountingWatcher>();
+  std::shared_ptr<FeedQueue> queue = feed.Subscribe(0, 10, watcher);
+  ASSERT_NE(queue, nullptr);
+  const int before = watcher->told();
+  feed.Stop();
+  EXPECT_GT(watcher->told(), before);
+  EXPECT_TRUE(queue->Take(10).stopping);
+  std::shared_ptr<FeedQueue> late = feed.Subscribe(0, 10, watcher);
+  ASSERT_NE(late, nullptr);
+  EXPECT_TRUE(late->Take(10).stopping);
+}
+
+TEST(FeedSubscriberTest, ATickTellsAnIdleSubscriber) {
+  FakeFeedStore store;
+  RatingCache cache;
+  ChangeFeedOptions options = Fast();
+  options.tick = absl::Milliseconds(10);
+  ChangeFeed feed(&store, &cache, options);
+  ASSERT_OK(feed.Start());
+  auto watcher = std::make_shared<CountingWatcher>();
+  ASSERT_NE(feed.Subscribe(0, 10, watcher), nullptr);
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (watcher->told() < 2 && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  EXPECT_GE(watcher->told(), 2);
 }
 
 // ------------------------------------------------------------ daily roll
