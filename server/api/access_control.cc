@@ -47,6 +47,7 @@ const absl::flat_hash_map<std::string, const std::vector<Role>*>& Table() {
 
           // Enterprise registry: integrators read it to name what they rate.
           {"/envcredit.v1.EnterpriseService/CreateEnterprise", &kRegulators},
+          {"/envcredit.v1.EnterpriseService/BatchCreateEnterprises", &kRegulators},
           {"/envcredit.v1.EnterpriseService/GetEnterprise", &kReaders},
           {"/envcredit.v1.EnterpriseService/ListEnterprises", &kReaders},
           {"/envcredit.v1.EnterpriseService/UpdateEnterprise", &kRegulators},
@@ -110,6 +111,7 @@ constexpr absl::string_view kBearer = "Bearer ";
 const absl::flat_hash_map<std::string, bool>& Writes() {
   static const auto* writes = new absl::flat_hash_map<std::string, bool>{
       {"/envcredit.v1.EnterpriseService/CreateEnterprise", true},
+      {"/envcredit.v1.EnterpriseService/BatchCreateEnterprises", true},
       {"/envcredit.v1.EnterpriseService/UpdateEnterprise", true},
       {"/envcredit.v1.RecordService/CreateCommitment", true},
       {"/envcredit.v1.RecordService/CheckCommitmentItem", true},

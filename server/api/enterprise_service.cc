@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -19,6 +20,9 @@
 
 namespace envcredit::api {
 namespace {
+
+// Items of one BatchCreateEnterprises call, as BatchCreatePenaltyDecisions.
+constexpr int kMaxEnterpriseBatch = 1000;
 
 absl::Status ValidateFilter(const v1::ListEnterprisesRequest& request) {
   const std::string& prefix = request.region_prefix();
@@ -75,6 +79,76 @@ grpc::Status EnterpriseService::CreateEnterprise(
   };
   return audit_.FinishWrite(audit,
                 EnterpriseName(request->enterprise().credit_code()), run());
+}
+
+grpc::Status EnterpriseService::BatchCreateEnterprises(
+    grpc::ServerContext* context, const v1::BatchCreateEnterprisesRequest* request,
+    v1::BatchCreateEnterprisesResponse* response) {
+  const Admission admitted = guard_.Admit(context, "BatchCreateEnterprises");
+  if (!admitted.ok()) return admitted.denial();
+  const auto batch_audit = audit_.Context(admitted.caller(), "BatchCreateEnterprises", "");
+  const int n = request->requests_size();
+  absl::Status status = [&]() -> absl::Status {
+    if (n < 1 || n > kMaxEnterpriseBatch) {
+      return InvalidArgument("requests", "INVALID_BATCH_SIZE",
+                             absl::StrCat("requests: 1..", kMaxEnterpriseBatch, " items, not ", n));
+    }
+    // Each item is checked as CreateEnterprise checks its request; the
+    // valid ones go to the repository together.
+    std::vector<absl::Status> failures(n);
+    std::vector<domain::BatchEnterprise> valid;
+    std::vector<int> valid_index;
+    valid.reserve(n);
+    for (int i = 0; i < n; ++i) {
+      const v1::CreateEnterpriseRequest& item = request->requests(i);
+      failures[i] = [&]() -> absl::Status {
+        RETURN_IF_ERROR(ValidateRequestId(item.request_id()));
+        domain::Enterprise enterprise = FromCreateProto(item.enterprise());
+        RETURN_IF_ERROR(domain::ValidateEnterprise(enterprise, "enterprise"));
+        domain::AuditContext audit = batch_audit;
+        audit.request_id = item.request_id();
+        valid.push_back({std::move(enterprise), std::move(audit),
+                         {item.request_id(), RequestFingerprint(item)}});
+        valid_index.push_back(i);
+        return absl::OkStatus();
+      }();
+    }
+    std::vector<absl::StatusOr<domain::EnterpriseCreated>> stored;
+    if (!valid.empty()) {
+      ASSIGN_OR_RETURN(stored, repository_->BatchCreate(valid));
+    }
+    std::vector<const domain::EnterpriseCreated*> created(n, nullptr);
+    for (size_t k = 0; k < stored.size(); ++k) {
+      if (stored[k].ok()) {
+        created[valid_index[k]] = &*stored[k];
+      } else {
+        failures[valid_index[k]] = stored[k].status();
+      }
+    }
+    // Failed items are audited here; stored ones were, in the transaction.
+    std::vector<domain::AuditEntry> failed_entries;
+    for (int i = 0; i < n; ++i) {
+      v1::BatchCreateEnterpriseResult* result = response->add_results();
+      if (created[i] != nullptr) {
+        *result->mutable_enterprise() = ToProto(created[i]->enterprise);
+        result->set_replayed(created[i]->replayed);
+        continue;
+      }
+      const absl::Status& failure = failures[i];
+      result->set_code(static_cast<int>(failure.code()));
+      result->set_message(std::string(failure.message()));
+      result->set_reason(ErrorReason(failure));
+      result->set_field(ErrorField(failure));
+      domain::AuditContext audit = batch_audit;
+      audit.request_id = request->requests(i).request_id();
+      failed_entries.push_back(domain::MakeAuditEntry(
+          audit, EnterpriseName(request->requests(i).enterprise().credit_code()), failure));
+    }
+    audit_.AppendAll(failed_entries);
+    return absl::OkStatus();
+  }();
+  if (!status.ok()) response->Clear();
+  return audit_.FinishWrite(batch_audit, "", status);
 }
 
 grpc::Status EnterpriseService::GetEnterprise(

@@ -24,6 +24,9 @@ class EnterpriseService final : public v1::EnterpriseService::Service {
         repository_(repository),
         audit_(audit, "envcredit.v1.EnterpriseService") {}
 
+  grpc::Status BatchCreateEnterprises(grpc::ServerContext* context,
+                                      const v1::BatchCreateEnterprisesRequest* request,
+                                      v1::BatchCreateEnterprisesResponse* response) override;
   grpc::Status CreateEnterprise(grpc::ServerContext* context,
                                 const v1::CreateEnterpriseRequest* request,
                                 v1::Enterprise* response) override;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 #include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
@@ -21,6 +22,20 @@ namespace envcredit::domain {
 struct RequestKey {
   std::string request_id;
   std::string fingerprint;
+};
+
+// One item of BatchCreate: a CreateEnterprise request's content, its audit
+// context and its request key.
+struct BatchEnterprise {
+  Enterprise enterprise;
+  AuditContext audit;
+  RequestKey key;
+};
+
+// What BatchCreate answers for an item that succeeded.
+struct EnterpriseCreated {
+  Enterprise enterprise;
+  bool replayed = false;  // the item's request_id replayed an earlier create
 };
 
 // Thread-safe: every method may be called from many threads at once.
@@ -40,6 +55,15 @@ class EnterpriseRepository {
   virtual absl::StatusOr<Enterprise> Create(const Enterprise& enterprise,
                                             const RequestKey& key,
                                             const AuditContext& audit) = 0;
+
+  // Create for each item, all in one transaction, with a result per item:
+  // an item fails alone (ALREADY_EXISTS for a credit code that is taken, also
+  // by an earlier item of the batch; REQUEST_ID_REUSED; an invalid
+  // enterprise) and the others are stored, each with its audit entry. The
+  // call as a whole fails only when the transaction does (UNAVAILABLE, or
+  // ABORTED once the retry policy gave up), and then stores nothing.
+  virtual absl::StatusOr<std::vector<absl::StatusOr<EnterpriseCreated>>> BatchCreate(
+      const std::vector<BatchEnterprise>& items) = 0;
 
   // NOT_FOUND (reason ENTERPRISE_NOT_FOUND) when there is none.
   virtual absl::StatusOr<Enterprise> Get(absl::string_view credit_code) = 0;

@@ -1,16 +1,19 @@
 #include "server/storage/mysql_enterprise_repository.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/errors.h"
 #include "common/status_macros.h"
+#include "server/domain/records.h"
 #include "server/storage/mysql_audit_log.h"
 #include "server/storage/request_log.h"
 #include "server/storage/rows.h"
@@ -122,6 +125,215 @@ absl::StatusOr<Enterprise> MysqlEnterpriseRepository::Create(
   }));
   ratings_.Committed(updates);
   return result;
+}
+
+namespace {
+
+constexpr size_t kBatchChunk = 500;
+
+absl::Status EnterpriseExists(absl::string_view resource_name) {
+  return MakeError(absl::StatusCode::kAlreadyExists, "ENTERPRISE_ALREADY_EXISTS",
+                   absl::StrCat("enterprise ", resource_name, " already exists"),
+                   "enterprise.credit_code");
+}
+
+// The enterprises with `codes`, with their ids, by credit code; their rows
+// locked when `lock`.
+absl::StatusOr<absl::flat_hash_map<std::string, std::pair<int64_t, Enterprise>>> ReadByCodes(
+    Transaction& tx, const std::vector<std::string>& codes, bool lock) {
+  absl::flat_hash_map<std::string, std::pair<int64_t, Enterprise>> found;
+  for (size_t start = 0; start < codes.size(); start += kBatchChunk) {
+    const size_t m = std::min(kBatchChunk, codes.size() - start);
+    ASSIGN_OR_RETURN(
+        std::vector<Row> rows,
+        tx.Query(absl::StrCat("SELECT id, " ENVCREDIT_ENTERPRISE_COLUMNS
+                              " FROM enterprises WHERE credit_code IN (",
+                              Marks(m), ")", lock ? " ORDER BY id FOR UPDATE" : ""),
+                 std::vector<SqlValue>(codes.begin() + start, codes.begin() + start + m)));
+    for (const Row& row : rows) {
+      ASSIGN_OR_RETURN(Enterprise e, RowToEnterprise(row, 1));
+      std::string code = e.credit_code;
+      found.emplace(std::move(code), std::make_pair(row.GetInt64(0), std::move(e)));
+    }
+  }
+  return found;
+}
+
+// Inserts `enterprises` (new, valid) in multi-row INSERTs. ABORTED
+// (DB_CONFLICT) when a concurrent write stored one of the credit codes
+// first: the run again finds it taken.
+absl::Status InsertEnterprises(Transaction& tx, const std::vector<const Enterprise*>& enterprises) {
+  constexpr size_t kColumns = 7;
+  for (size_t start = 0; start < enterprises.size(); start += kBatchChunk) {
+    const size_t m = std::min(kBatchChunk, enterprises.size() - start);
+    std::vector<SqlValue> params;
+    params.reserve(m * kColumns);
+    std::string values;
+    for (size_t k = 0; k < m; ++k) {
+      const Enterprise& e = *enterprises[start + k];
+      params.emplace_back(e.credit_code);
+      params.emplace_back(e.display_name);
+      params.emplace_back(e.region_code);
+      params.emplace_back(static_cast<int>(e.industry));
+      params.emplace_back(e.legal_representative);
+      params.emplace_back(e.address);
+      params.emplace_back(static_cast<int>(e.status));
+      absl::StrAppend(&values, k == 0 ? "" : ", ",
+                      "(?, ?, ?, ?, ?, ?, ?, 1, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))");
+    }
+    absl::StatusOr<uint64_t> inserted = tx.Execute(
+        absl::StrCat("INSERT INTO enterprises (credit_code, display_name, region_code, "
+                     "industry, legal_representative, address, status, revision, "
+                     "create_time, update_time) VALUES ",
+                     values),
+        params);
+    if (inserted.status().code() == absl::StatusCode::kAlreadyExists) {
+      return MakeError(absl::StatusCode::kAborted, kReasonDbConflict,
+                       "a concurrent write stored the same credit code");
+    }
+    RETURN_IF_ERROR(inserted.status());
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<absl::StatusOr<domain::EnterpriseCreated>>>
+MysqlEnterpriseRepository::BatchCreate(const std::vector<domain::BatchEnterprise>& items) {
+  const size_t n = items.size();
+  std::vector<absl::StatusOr<domain::EnterpriseCreated>> results;
+  RatingUpdates updates;
+  RETURN_IF_ERROR(db_.RunInTransaction([&](Transaction& tx) -> absl::Status {
+    updates.Clear();
+    results.assign(n, absl::UnknownError("not processed"));
+    // 1. What was claimed and stored before: request ids (locked first, the
+    //    order of every writer, doc/database.md "Locks"), then the credit
+    //    codes the items name, locked.
+    std::vector<std::string> ids;
+    std::vector<std::string> codes;
+    for (const auto& item : items) {
+      ids.push_back(item.key.request_id);
+      codes.push_back(item.enterprise.credit_code);
+    }
+    ASSIGN_OR_RETURN(auto claims, ReadClaims(tx, std::move(ids)));
+    for (const auto& [id, claim] : claims) {
+      absl::string_view replayed = claim.resource_name;
+      if (claim.method == kMethodCreate && absl::ConsumePrefix(&replayed, kResourcePrefix)) {
+        codes.emplace_back(replayed);
+      }
+    }
+    std::sort(codes.begin(), codes.end());
+    codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
+    ASSIGN_OR_RETURN(auto stored, ReadByCodes(tx, codes, /*lock=*/true));
+
+    // 2. Decide per item, against what is stored and the items before it.
+    absl::flat_hash_map<std::string, size_t> batch_claims;  // request id -> item
+    absl::flat_hash_map<std::string, size_t> batch_codes;   // credit code -> item
+    std::vector<size_t> to_insert;
+    std::vector<std::pair<size_t, size_t>> replays_of_items;  // item, original
+    std::vector<std::pair<size_t, std::string>> replays_of_stored;  // item, code
+    for (size_t i = 0; i < n; ++i) {
+      const domain::BatchEnterprise& item = items[i];
+      const std::string& id = item.key.request_id;
+      if (!id.empty()) {
+        const auto claim = claims.find(id);
+        const auto of_item = batch_claims.find(id);
+        domain::ClaimedRequest earlier_claim;
+        const domain::ClaimedRequest* earlier = nullptr;
+        if (claim != claims.end()) {
+          earlier_claim = {claim->second.method, claim->second.fingerprint};
+          earlier = &earlier_claim;
+        } else if (of_item != batch_claims.end()) {
+          earlier_claim = {kMethodCreate, items[of_item->second].key.fingerprint};
+          earlier = &earlier_claim;
+        }
+        absl::StatusOr<domain::RequestIdUse> use =
+            domain::DecideRequestIdUse(kMethodCreate, item.key.fingerprint, earlier);
+        if (!use.ok()) {
+          results[i] = use.status();
+          continue;
+        }
+        if (*use == domain::RequestIdUse::kReplay) {
+          if (claim != claims.end()) {
+            absl::string_view code = claim->second.resource_name;
+            absl::ConsumePrefix(&code, kResourcePrefix);
+            replays_of_stored.emplace_back(i, std::string(code));
+          } else {
+            replays_of_items.emplace_back(i, of_item->second);
+          }
+          continue;
+        }
+      }
+      if (absl::Status valid = domain::ValidateEnterprise(item.enterprise, "enterprise");
+          !valid.ok()) {
+        results[i] = std::move(valid);
+        continue;
+      }
+      const std::string& code = item.enterprise.credit_code;
+      if (stored.contains(code) || batch_codes.contains(code)) {
+        results[i] = EnterpriseExists(absl::StrCat(kResourcePrefix, code));
+        continue;
+      }
+      batch_codes[code] = i;
+      if (!id.empty()) batch_claims[id] = i;
+      to_insert.push_back(i);
+    }
+
+    // 3. Insert, read back (ids, times), claim the request ids.
+    std::vector<const Enterprise*> fresh;
+    std::vector<std::string> fresh_codes;
+    std::vector<ClaimRow> claim_rows;
+    for (const size_t i : to_insert) {
+      fresh.push_back(&items[i].enterprise);
+      fresh_codes.push_back(items[i].enterprise.credit_code);
+      if (!items[i].key.request_id.empty()) {
+        claim_rows.push_back({items[i].key.request_id, kMethodCreate, items[i].key.fingerprint,
+                              absl::StrCat(kResourcePrefix, items[i].enterprise.credit_code)});
+      }
+    }
+    RETURN_IF_ERROR(InsertEnterprises(tx, fresh));
+    ASSIGN_OR_RETURN(auto inserted, ReadByCodes(tx, fresh_codes, /*lock=*/false));
+    RETURN_IF_ERROR(InsertClaims(tx, claim_rows));
+
+    // 4. Results; the new enterprises rated, every success audited.
+    std::vector<int64_t> rerate;
+    absl::flat_hash_map<int64_t, domain::RatingTrigger> triggers;
+    for (const size_t i : to_insert) {
+      const auto it = inserted.find(items[i].enterprise.credit_code);
+      if (it == inserted.end()) {
+        return absl::InternalError("an inserted enterprise was not read back");
+      }
+      results[i] = domain::EnterpriseCreated{it->second.second, false};
+      rerate.push_back(it->second.first);
+      const std::string name = absl::StrCat(kResourcePrefix, it->first);
+      triggers[it->second.first] = domain::RatingTrigger{
+          domain::RatingChangeCause::kEnterpriseRegistered, name, "enterprise registered"};
+    }
+    for (const auto& [i, code] : replays_of_stored) {
+      const auto it = stored.find(code);
+      if (it == stored.end()) {
+        results[i] = absl::InternalError(
+            absl::StrCat("request_id ", items[i].key.request_id, " names no stored enterprise"));
+        continue;
+      }
+      results[i] = domain::EnterpriseCreated{it->second.second, true};
+    }
+    for (const auto& [i, original] : replays_of_items) {
+      results[i] = domain::EnterpriseCreated{results[original]->enterprise, true};
+    }
+    std::sort(rerate.begin(), rerate.end());
+    RETURN_IF_ERROR(ratings_.Recompute(tx, rerate, ratings_.Today(), domain::RatingTrigger(),
+                                       &updates, &triggers));
+    std::vector<domain::AuditEntry> entries;
+    for (size_t i = 0; i < n; ++i) {
+      if (!results[i].ok()) continue;
+      entries.push_back(domain::MakeAuditEntry(
+          items[i].audit, absl::StrCat(kResourcePrefix, results[i]->enterprise.credit_code)));
+    }
+    return AppendAuditEntries(tx, entries);
+  }));
+  ratings_.Committed(updates);
+  return results;
 }
 
 absl::StatusOr<Enterprise> MysqlEnterpriseRepository::Get(

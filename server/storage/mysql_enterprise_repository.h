@@ -41,6 +41,8 @@ class MysqlEnterpriseRepository final : public domain::EnterpriseRepository {
   absl::StatusOr<domain::Enterprise> Create(
       const domain::Enterprise& enterprise, const domain::RequestKey& key,
       const domain::AuditContext& audit) override;
+  absl::StatusOr<std::vector<absl::StatusOr<domain::EnterpriseCreated>>> BatchCreate(
+      const std::vector<domain::BatchEnterprise>& items) override;
   absl::StatusOr<domain::Enterprise> Get(
       absl::string_view credit_code) override;
   // INTERNAL when `limit` is outside 1..kMaxListLimit (the caller resolves

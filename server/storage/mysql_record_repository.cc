@@ -432,41 +432,26 @@ absl::StatusOr<absl::flat_hash_map<std::string, PenaltyDecision>> ReadSameNumber
 }
 
 // 0. The request ids of the items claimed before (request_log), by id, and
-// the decisions their replays answer, by decision id. A shared lock on each
-// row (and gap): a concurrent claim of the same id waits or deadlocks, and
-// the attempt is retried.
+// the decisions their replays answer, by decision id (ReadClaims of
+// request_log.h locks the claims).
 struct StoredClaims {
   absl::flat_hash_map<std::string, domain::ClaimedRequest> claims;
   absl::flat_hash_map<std::string, std::string> resource_names;  // by id
   absl::flat_hash_map<int64_t, PenaltyDecision> decisions;
 };
-absl::StatusOr<StoredClaims> ReadClaims(Transaction& tx,
-                                        const std::vector<domain::BatchDecision>& items) {
+absl::StatusOr<StoredClaims> ReadStoredClaims(
+    Transaction& tx, const std::vector<domain::BatchDecision>& items) {
   std::vector<std::string> ids;
-  for (const auto& item : items) {
-    if (!item.key.request_id.empty()) ids.push_back(item.key.request_id);
-  }
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  for (const auto& item : items) ids.push_back(item.key.request_id);
+  ASSIGN_OR_RETURN(auto rows, ReadClaims(tx, std::move(ids)));
   StoredClaims stored;
   std::vector<SqlValue> decision_ids;
-  for (size_t start = 0; start < ids.size(); start += kChunk) {
-    const size_t m = std::min(kChunk, ids.size() - start);
-    ASSIGN_OR_RETURN(
-        std::vector<Row> rows,
-        tx.Query(absl::StrCat("SELECT request_id, method, fingerprint, resource_name "
-                              "FROM request_log WHERE request_id IN (",
-                              Marks(m), ") LOCK IN SHARE MODE"),
-                 std::vector<SqlValue>(ids.begin() + start, ids.begin() + start + m)));
-    for (const Row& row : rows) {
-      std::string id = row.GetString(0);
-      stored.claims[id] = domain::ClaimedRequest{row.GetString(1), row.GetString(2)};
-      std::string resource = row.GetString(3);
-      if (row.GetString(1) == domain::kCreatePenaltyDecisionMethod) {
-        decision_ids.emplace_back(domain::IdOfRecordName(resource));
-      }
-      stored.resource_names[std::move(id)] = std::move(resource);
+  for (auto& [id, row] : rows) {
+    stored.claims[id] = domain::ClaimedRequest{row.method, row.fingerprint};
+    if (row.method == domain::kCreatePenaltyDecisionMethod) {
+      decision_ids.emplace_back(domain::IdOfRecordName(row.resource_name));
     }
+    stored.resource_names[id] = std::move(row.resource_name);
   }
   for (size_t start = 0; start < decision_ids.size(); start += kChunk) {
     const size_t m = std::min(kChunk, decision_ids.size() - start);
@@ -480,41 +465,20 @@ absl::StatusOr<StoredClaims> ReadClaims(Transaction& tx,
 }
 
 // 5b. Claims the request ids of the items `claimed` names (successful, not
-// replays) for the decisions they answer. ABORTED (DB_CONFLICT) when a
-// concurrent write claimed one of them first.
-absl::Status InsertClaims(Transaction& tx,
-                          const std::vector<domain::BatchDecision>& items,
-                          const std::vector<size_t>& claimed,
-                          const std::vector<absl::StatusOr<DecisionResult>>& results) {
-  constexpr size_t kColumns = 4;
-  for (size_t start = 0; start < claimed.size(); start += kChunk) {
-    const size_t m = std::min(kChunk, claimed.size() - start);
-    std::vector<SqlValue> params;
-    params.reserve(m * kColumns);
-    for (size_t k = 0; k < m; ++k) {
-      const size_t i = claimed[start + k];
-      const PenaltyDecision& d = results[i]->decision;
-      params.emplace_back(items[i].key.request_id);
-      params.emplace_back(domain::kCreatePenaltyDecisionMethod);
-      params.emplace_back(SqlValue::Bytes(items[i].key.fingerprint));
-      params.emplace_back(RecordName(d.credit_code, domain::kPenaltyDecisions, d.id));
-    }
-    std::string rows;
-    for (size_t k = 0; k < m; ++k) {
-      absl::StrAppend(&rows, k == 0 ? "" : ", ", "(?, ?, ?, ?, UTC_TIMESTAMP(6))");
-    }
-    absl::StatusOr<uint64_t> inserted = tx.Execute(
-        absl::StrCat("INSERT INTO request_log (request_id, method, fingerprint, "
-                     "resource_name, create_time) VALUES ",
-                     rows),
-        params);
-    if (inserted.status().code() == absl::StatusCode::kAlreadyExists) {
-      return MakeError(absl::StatusCode::kAborted, kReasonDbConflict,
-                       "a concurrent write claimed the same request_id");
-    }
-    RETURN_IF_ERROR(inserted.status());
+// replays) for the decisions they answer.
+absl::Status ClaimDecisionRequests(Transaction& tx,
+                                   const std::vector<domain::BatchDecision>& items,
+                                   const std::vector<size_t>& claimed,
+                                   const std::vector<absl::StatusOr<DecisionResult>>& results) {
+  std::vector<ClaimRow> rows;
+  rows.reserve(claimed.size());
+  for (const size_t i : claimed) {
+    const PenaltyDecision& d = results[i]->decision;
+    rows.push_back({items[i].key.request_id, domain::kCreatePenaltyDecisionMethod,
+                    items[i].key.fingerprint,
+                    RecordName(d.credit_code, domain::kPenaltyDecisions, d.id)});
   }
-  return absl::OkStatus();
+  return InsertClaims(tx, rows);
 }
 
 // 3. The enterprise of each earlier decision the items name in
@@ -635,7 +599,7 @@ absl::Status BatchAttempt(Transaction& tx,
   ASSIGN_OR_RETURN(absl::Time now, now_row->GetTime(0));
 
   // 0.-3. Read what the request-id and decide steps need.
-  ASSIGN_OR_RETURN(StoredClaims stored_claims, ReadClaims(tx, items));
+  ASSIGN_OR_RETURN(StoredClaims stored_claims, ReadStoredClaims(tx, items));
   ASSIGN_OR_RETURN(auto enterprise_ids, LockEnterpriseIds(tx, items));
   ASSIGN_OR_RETURN(auto existing, ReadSameNumbers(tx, items));
   ASSIGN_OR_RETURN(auto earlier, ReadEarlierEnterprises(tx, items));
@@ -737,7 +701,7 @@ absl::Status BatchAttempt(Transaction& tx,
   for (const auto& [i, original] : same_as_pending) {
     results[i] = DecisionResult{results[original]->decision, true};
   }
-  RETURN_IF_ERROR(InsertClaims(tx, items, to_claim, results));
+  RETURN_IF_ERROR(ClaimDecisionRequests(tx, items, to_claim, results));
   for (const auto& [i, original] : replays_of_items) {
     results[i] = DecisionResult{results[original]->decision, true};
   }

@@ -1,9 +1,12 @@
 #include "server/storage/request_log.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "common/errors.h"
+#include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "server/storage/rows.h"
 #include "server/storage/sql_error.h"
 
 namespace envcredit::storage {
@@ -48,6 +51,63 @@ absl::StatusOr<Replay> ClaimRequestId(Transaction& tx,
   replay.seen = true;
   replay.resource_name = row->GetString(2);
   return replay;
+}
+
+namespace {
+constexpr size_t kClaimChunk = 500;
+}  // namespace
+
+absl::StatusOr<absl::flat_hash_map<std::string, ClaimRow>> ReadClaims(
+    Transaction& tx, std::vector<std::string> request_ids) {
+  request_ids.erase(std::remove(request_ids.begin(), request_ids.end(), std::string()),
+                    request_ids.end());
+  std::sort(request_ids.begin(), request_ids.end());
+  request_ids.erase(std::unique(request_ids.begin(), request_ids.end()), request_ids.end());
+  absl::flat_hash_map<std::string, ClaimRow> claims;
+  for (size_t start = 0; start < request_ids.size(); start += kClaimChunk) {
+    const size_t m = std::min(kClaimChunk, request_ids.size() - start);
+    ASSIGN_OR_RETURN(
+        std::vector<Row> rows,
+        tx.Query(absl::StrCat("SELECT request_id, method, fingerprint, resource_name "
+                              "FROM request_log WHERE request_id IN (",
+                              Marks(m), ") LOCK IN SHARE MODE"),
+                 std::vector<SqlValue>(request_ids.begin() + start,
+                                       request_ids.begin() + start + m)));
+    for (const Row& row : rows) {
+      ClaimRow claim{row.GetString(0), row.GetString(1), row.GetString(2), row.GetString(3)};
+      std::string id = claim.request_id;
+      claims.emplace(std::move(id), std::move(claim));
+    }
+  }
+  return claims;
+}
+
+absl::Status InsertClaims(Transaction& tx, const std::vector<ClaimRow>& rows) {
+  for (size_t start = 0; start < rows.size(); start += kClaimChunk) {
+    const size_t m = std::min(kClaimChunk, rows.size() - start);
+    std::vector<SqlValue> params;
+    params.reserve(m * 4);
+    std::string values;
+    for (size_t k = 0; k < m; ++k) {
+      const ClaimRow& row = rows[start + k];
+      params.emplace_back(row.request_id);
+      params.emplace_back(row.method);
+      params.emplace_back(SqlValue::Bytes(row.fingerprint));
+      params.emplace_back(row.resource_name);
+      absl::StrAppend(&values, k == 0 ? "" : ", ", "(?, ?, ?, ?, UTC_TIMESTAMP(6))");
+    }
+    absl::StatusOr<uint64_t> inserted = tx.Execute(
+        absl::StrCat("INSERT INTO request_log (request_id, method, fingerprint, "
+                     "resource_name, create_time) VALUES ",
+                     values),
+        params);
+    if (inserted.status().code() == absl::StatusCode::kAlreadyExists) {
+      return MakeError(absl::StatusCode::kAborted, kReasonDbConflict,
+                       "a concurrent write claimed the same request_id");
+    }
+    RETURN_IF_ERROR(inserted.status());
+  }
+  return absl::OkStatus();
 }
 
 absl::Status SetReplayResource(Transaction& tx, const domain::RequestKey& key,

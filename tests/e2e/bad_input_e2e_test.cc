@@ -174,6 +174,9 @@ void Base(const World& w, v1::CreateEnterpriseRequest* r) {
   e->set_legal_representative("王示例");
   e->set_address("南京市示例区示例路1号");
 }
+void Base(const World& w, v1::BatchCreateEnterprisesRequest* r) {
+  Base(w, r->add_requests());
+}
 void Base(const World& w, v1::GetEnterpriseRequest* r) { r->set_name(w.E1()); }
 void Base(const World&, v1::ListEnterprisesRequest*) {}
 void Base(const World& w, v1::UpdateEnterpriseRequest* r) {
@@ -712,6 +715,33 @@ std::vector<Case> BadInputCases(const World* w) {
         [](auto& r) { r.mutable_enterprise()->set_status(Unknown<v1::EnterpriseStatus>()); },
         "enterprise.status", "INVALID_ENUM");
     add.RequestId([](auto& r, const std::string& v) { r.set_request_id(v); });
+  }
+  {
+    Rows<v1::BatchCreateEnterprisesRequest> add(&cases, w,
+                                                "EnterpriseService/BatchCreateEnterprises");
+    add("requests: none", [](auto& r) { r.clear_requests(); }, "requests",
+        "INVALID_BATCH_SIZE");
+    add("requests: 1,001 requests",
+        [](auto& r) {
+          for (int i = 1; i <= 1000; ++i) *r.add_requests() = r.requests(0);
+        },
+        "requests", "INVALID_BATCH_SIZE");
+    // Per item: the error a CreateEnterprise would have returned.
+    auto item = [](auto spoil) {
+      return [spoil](v1::BatchCreateEnterprisesRequest& r) { spoil(*r.mutable_requests(0)); };
+    };
+    add.Item("requests[0].enterprise.credit_code: bad check character",
+             item([](auto& i) { i.mutable_enterprise()->set_credit_code("91330106123456789A"); }),
+             "enterprise.credit_code", "INVALID_CREDIT_CODE");
+    add.Item("requests[0].enterprise.display_name: only U+3000",
+             item([](auto& i) { i.mutable_enterprise()->set_display_name("\u3000\u3000"); }),
+             "enterprise.display_name", "INVALID_TEXT");
+    add.Item("requests[0].enterprise.industry: 999",
+             item([](auto& i) { i.mutable_enterprise()->set_industry(Unknown<v1::Industry>()); }),
+             "enterprise.industry", "INVALID_ENUM");
+    add.Item("requests[0].request_id: 65 characters",
+             item([](auto& i) { i.set_request_id(std::string(65, 'r')); }), "request_id",
+             "INVALID_REQUEST_ID");
   }
   {
     Rows<v1::GetEnterpriseRequest> add(&cases, w, "EnterpriseService/GetEnterprise");
@@ -1788,7 +1818,17 @@ SeenError FromGrpcStatus(const grpc::Status& status) {
 // The error in results[0] of a batch answer.
 SeenError FirstItemError(const std::string& method, const std::string& body) {
   SeenError seen;
-  if (absl::EndsWith(method, "/BatchCreatePenaltyDecisions")) {
+  if (absl::EndsWith(method, "/BatchCreateEnterprises")) {
+    v1::BatchCreateEnterprisesResponse response;
+    if (!response.ParseFromString(body) || response.results_size() == 0) return seen;
+    const auto& result = response.results(0);
+    seen.code = result.code();
+    seen.message = result.message();
+    seen.reason = result.reason();
+    seen.field = result.field();
+    seen.domain = "envcredit.v1";
+    seen.bad_request_fields = {result.field()};
+  } else if (absl::EndsWith(method, "/BatchCreatePenaltyDecisions")) {
     v1::BatchCreatePenaltyDecisionsResponse response;
     if (!response.ParseFromString(body) || response.results_size() == 0) return seen;
     const auto& result = response.results(0);
@@ -2183,7 +2223,7 @@ TEST(BadInputTableTest, EveryRpcHasCases) {
   }
   const std::set<std::string> methods = EveryApiMethod();
   EXPECT_EQ(methods, role_table);
-  EXPECT_EQ(methods.size(), 41u);
+  EXPECT_EQ(methods.size(), 42u);
   for (const std::string& method : methods) {
     EXPECT_GE(passing[method], 1) << method << " has no bad-input case";
     // In the XML report only (--gtest_output=xml): cases per RPC.

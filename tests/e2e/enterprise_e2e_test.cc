@@ -192,6 +192,69 @@ TEST_F(EnterpriseE2eTest, DuplicateIsAlreadyExistsButRetryReturnsTheOriginal) {
   EXPECT_EQ(DetailsOf(status).field, "request_id");
 }
 
+// BatchCreateEnterprises over the wire: per-item results in request order,
+// an invalid or taken item fails alone naming its field, a retried batch
+// replays, a batch over 1,000 items or an empty one is refused as a whole.
+TEST_F(EnterpriseE2eTest, BatchCreateAnswersEachItemAndARetryReplays) {
+  v1::BatchCreateEnterprisesRequest request;
+  auto add = [&](const v1::Enterprise& e, const std::string& request_id) {
+    v1::CreateEnterpriseRequest* item = request.add_requests();
+    *item->mutable_enterprise() = e;
+    item->set_request_id(request_id);
+  };
+  v1::Enterprise existing;
+  ASSERT_TRUE(Create(Sample(Uscc("320500", 1)), &existing).ok());
+  add(Sample(Uscc("320500", 2)), "e2e-batch-1");
+  add(Sample("91330106123456789A"), "e2e-batch-2");  // bad check digits
+  add(Sample(Uscc("320500", 1)), "e2e-batch-3");     // taken
+  add(Sample(Uscc("320500", 3)), "e2e-batch-4");
+  v1::BatchCreateEnterprisesResponse response;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->BatchCreateEnterprises(&context, request, &response).ok());
+  }
+  ASSERT_EQ(response.results_size(), 4);
+  EXPECT_EQ(response.results(0).code(), 0);
+  EXPECT_EQ(response.results(0).enterprise().name(), "enterprises/" + Uscc("320500", 2));
+  EXPECT_FALSE(response.results(0).replayed());
+  EXPECT_EQ(response.results(1).code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_EQ(response.results(1).reason(), "INVALID_CREDIT_CODE");
+  EXPECT_EQ(response.results(1).field(), "enterprise.credit_code");
+  EXPECT_EQ(response.results(2).code(), static_cast<int>(grpc::StatusCode::ALREADY_EXISTS));
+  EXPECT_EQ(response.results(2).reason(), "ENTERPRISE_ALREADY_EXISTS");
+  EXPECT_EQ(response.results(3).code(), 0);
+  v1::Enterprise got;
+  ASSERT_TRUE(Get(Uscc("320500", 3), &got).ok());
+  EXPECT_EQ(got.etag(), response.results(3).enterprise().etag());
+
+  // The same batch again (a lost answer): the stored items replay.
+  v1::BatchCreateEnterprisesResponse again;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->BatchCreateEnterprises(&context, request, &again).ok());
+  }
+  ASSERT_EQ(again.results_size(), 4);
+  EXPECT_TRUE(again.results(0).replayed());
+  EXPECT_EQ(again.results(0).enterprise().create_time().seconds(),
+            response.results(0).enterprise().create_time().seconds());
+  EXPECT_TRUE(again.results(3).replayed());
+  EXPECT_EQ(again.results(2).reason(), "ENTERPRISE_ALREADY_EXISTS");
+
+  // The call as a whole: 0 or more than 1,000 items.
+  for (int n : {0, 1001}) {
+    v1::BatchCreateEnterprisesRequest sized;
+    for (int i = 0; i < n; ++i) {
+      *sized.add_requests()->mutable_enterprise() = Sample(Uscc("320600", i + 1));
+    }
+    v1::BatchCreateEnterprisesResponse refused;
+    grpc::ClientContext context;
+    const grpc::Status status = stub_->BatchCreateEnterprises(&context, sized, &refused);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << n;
+    EXPECT_EQ(DetailsOf(status).field, "requests") << n;
+  }
+  EXPECT_EQ(Get(Uscc("320600", 1), &got).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
 TEST_F(EnterpriseE2eTest, GetUnknownIsNotFound) {
   v1::Enterprise got;
   grpc::Status status = Get(Uscc("640100", 999), &got);

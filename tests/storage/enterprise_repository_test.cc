@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <random>
 #include <set>
 #include <string>
 #include <thread>
@@ -225,6 +226,118 @@ TEST_F(EnterpriseRepositoryTest, ConcurrentRetriesCreateOnce) {
   }
   EXPECT_EQ(EnterpriseRows(in.credit_code), 1);
   EXPECT_EQ(RequestRows("create-8"), 1);
+}
+
+// BatchCreate: every item decided as Create would decide it, each alone —
+// new, taken before, taken by an earlier item, invalid, a replay of a single
+// create, a reused request id — in one call; what succeeded is stored once,
+// rated and audited, what failed stored nothing.
+TEST_F(EnterpriseRepositoryTest, BatchCreateDecidesEachItemAlone) {
+  ASSERT_OK(repo_->Create(Sample("320200", 1), Key("batch-single", "fp-single"), kAudit));
+  Enterprise invalid = Sample("320200", 4);
+  invalid.display_name = "";
+  const std::vector<domain::BatchEnterprise> items = {
+      {Sample("320200", 2), kAudit, Key("batch-a", "fp-a")},       // 0 new
+      {Sample("320200", 1), kAudit, Key("batch-b", "fp-b")},       // 1 taken before
+      {Sample("320200", 3), kAudit, Key("", "")},                  // 2 new, no id
+      {Sample("320200", 3), kAudit, Key("", "")},                  // 3 taken by item 2
+      {invalid, kAudit, Key("batch-c", "fp-c")},                   // 4 invalid
+      {Sample("320200", 1), kAudit, Key("batch-single", "fp-single")},  // 5 replay
+      {Sample("320200", 5), kAudit, Key("batch-single", "fp-other")},   // 6 reused id
+      {Sample("320200", 2), kAudit, Key("batch-a", "fp-a")},       // 7 replay of item 0
+  };
+  const int64_t audits_before = Count("SELECT COUNT(*) FROM audit_log", {});
+  auto results = repo_->BatchCreate(items);
+  ASSERT_OK(results);
+  ASSERT_EQ(results->size(), items.size());
+  ASSERT_OK((*results)[0]);
+  EXPECT_FALSE((*results)[0]->replayed);
+  EXPECT_EQ((*results)[0]->enterprise.revision, 1);
+  EXPECT_THAT((*results)[1], StatusIs(absl::StatusCode::kAlreadyExists,
+                                      "ENTERPRISE_ALREADY_EXISTS"));
+  ASSERT_OK((*results)[2]);
+  EXPECT_THAT((*results)[3], StatusIs(absl::StatusCode::kAlreadyExists,
+                                      "ENTERPRISE_ALREADY_EXISTS"));
+  EXPECT_THAT((*results)[4], StatusIs(absl::StatusCode::kInvalidArgument));
+  ASSERT_OK((*results)[5]);
+  EXPECT_TRUE((*results)[5]->replayed);
+  EXPECT_EQ((*results)[5]->enterprise.credit_code, Sample("320200", 1).credit_code);
+  EXPECT_THAT((*results)[6], StatusIs(absl::StatusCode::kInvalidArgument,
+                                      "REQUEST_ID_REUSED"));
+  ASSERT_OK((*results)[7]);
+  EXPECT_TRUE((*results)[7]->replayed);
+  EXPECT_EQ((*results)[7]->enterprise.create_time, (*results)[0]->enterprise.create_time);
+
+  for (int serial : {1, 2, 3}) EXPECT_EQ(EnterpriseRows(Sample("320200", serial).credit_code), 1);
+  EXPECT_EQ(EnterpriseRows(invalid.credit_code), 0);
+  EXPECT_EQ(EnterpriseRows(Sample("320200", 5).credit_code), 0);
+  EXPECT_EQ(RequestRows("batch-a"), 1);
+  EXPECT_EQ(RequestRows("batch-b"), 0);  // a failed item claims nothing
+  EXPECT_EQ(RequestRows("batch-c"), 0);
+  // The new ones are rated in the same transaction.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM ratings r JOIN enterprises e ON e.id = r.enterprise_id "
+                  "WHERE e.credit_code IN (?, ?)",
+                  {Sample("320200", 2).credit_code, Sample("320200", 3).credit_code}),
+            2);
+  // One audit entry per successful item (the caller audits failures).
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log", {}) - audits_before, 4);
+
+  // The whole batch again: every item with an id replays, nothing is stored.
+  auto again = repo_->BatchCreate(items);
+  ASSERT_OK(again);
+  ASSERT_OK((*again)[0]);
+  EXPECT_TRUE((*again)[0]->replayed);
+  EXPECT_THAT((*again)[2], StatusIs(absl::StatusCode::kAlreadyExists));  // no id: taken
+  EXPECT_EQ(EnterpriseRows(Sample("320200", 2).credit_code), 1);
+}
+
+// Batches that overlap (the same credit codes, each with its own request
+// ids, four at once) store every enterprise once: exactly one item creates
+// it, the others see ALREADY_EXISTS; no call fails.
+TEST_F(EnterpriseRepositoryTest, CollidingBatchesCreateEachEnterpriseOnce) {
+  constexpr int kThreads = 4;
+  constexpr int kCodes = 300;
+  storage::DbConfig config = test_db_->config();
+  config.pool_size = 8;
+  auto db = test_db_->OpenDatabase(config);
+  ASSERT_OK(db);
+  MysqlEnterpriseRepository repo(db->get(), SystemClockRatingWriter());
+  std::vector<absl::StatusOr<std::vector<absl::StatusOr<domain::EnterpriseCreated>>>> outcomes(
+      kThreads, absl::UnknownError("not run"));
+  std::vector<std::vector<domain::BatchEnterprise>> batches(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
+    std::vector<int> serials(kCodes);
+    for (int k = 0; k < kCodes; ++k) serials[k] = k;
+    std::mt19937 order(static_cast<uint32_t>(t + 1));  // each thread its own order
+    std::shuffle(serials.begin(), serials.end(), order);
+    for (const int serial : serials) {
+      batches[t].push_back({Sample("320300", serial), kAudit,
+                            Key(absl::StrCat("collide-", t, "-", serial), "fp")});
+    }
+  }
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] { outcomes[t] = repo.BatchCreate(batches[t]); });
+  }
+  for (std::thread& thread : threads) thread.join();
+  std::map<std::string, int> created;
+  for (int t = 0; t < kThreads; ++t) {
+    ASSERT_TRUE(outcomes[t].ok()) << "thread " << t << ": " << outcomes[t].status();
+    for (size_t i = 0; i < batches[t].size(); ++i) {
+      const auto& result = (*outcomes[t])[i];
+      if (result.ok()) {
+        ++created[result->enterprise.credit_code];
+      } else {
+        EXPECT_THAT(result, StatusIs(absl::StatusCode::kAlreadyExists));
+      }
+    }
+  }
+  std::set<std::string> codes;
+  for (const auto& item : batches[0]) codes.insert(item.enterprise.credit_code);
+  for (const std::string& code : codes) {
+    EXPECT_EQ(created[code], 1) << code;
+    EXPECT_EQ(EnterpriseRows(code), 1) << code;
+  }
 }
 
 TEST_F(EnterpriseRepositoryTest, UpdateAppliesThePatchAndBumpsTheRevision) {
