@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "common/text.h"
+#include "server/api/batch.h"
 #include "server/api/enterprise_convert.h"
 #include "server/api/grpc_status.h"
 #include "server/api/page_token.h"
@@ -20,9 +21,6 @@
 
 namespace envcredit::api {
 namespace {
-
-// Items of one BatchCreateEnterprises call, as BatchCreatePenaltyDecisions.
-constexpr int kMaxEnterpriseBatch = 1000;
 
 absl::Status ValidateFilter(const v1::ListEnterprisesRequest& request) {
   const std::string& prefix = request.region_prefix();
@@ -89,10 +87,7 @@ grpc::Status EnterpriseService::BatchCreateEnterprises(
   const auto batch_audit = audit_.Context(admitted.caller(), "BatchCreateEnterprises", "");
   const int n = request->requests_size();
   absl::Status status = [&]() -> absl::Status {
-    if (n < 1 || n > kMaxEnterpriseBatch) {
-      return InvalidArgument("requests", "INVALID_BATCH_SIZE",
-                             absl::StrCat("requests: 1..", kMaxEnterpriseBatch, " items, not ", n));
-    }
+    RETURN_IF_ERROR(CheckBatchSize(n));
     // Each item is checked as CreateEnterprise checks its request; the
     // valid ones go to the repository together.
     std::vector<absl::Status> failures(n);
@@ -135,10 +130,7 @@ grpc::Status EnterpriseService::BatchCreateEnterprises(
         continue;
       }
       const absl::Status& failure = failures[i];
-      result->set_code(static_cast<int>(failure.code()));
-      result->set_message(std::string(failure.message()));
-      result->set_reason(ErrorReason(failure));
-      result->set_field(ErrorField(failure));
+      SetItemError(result, failure);
       domain::AuditContext audit = batch_audit;
       audit.request_id = request->requests(i).request_id();
       failed_entries.push_back(domain::MakeAuditEntry(

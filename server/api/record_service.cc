@@ -171,11 +171,7 @@ grpc::Status RecordService::BatchCreatePenaltyDecisions(
   const auto batch_audit = audit_.Context(admitted.caller(), "BatchCreatePenaltyDecisions", "");
   const int n = request->requests_size();
   absl::Status status = [&]() -> absl::Status {
-    if (n < 1 || n > kMaxBatchSize) {
-      return InvalidArgument("requests", "INVALID_BATCH_SIZE",
-                             absl::StrCat("requests: 1..", kMaxBatchSize,
-                                          " items, not ", n));
-    }
+    RETURN_IF_ERROR(CheckBatchSize(n));
     const absl::CivilDay today = Today();
     std::vector<absl::Status> failures(n);
     std::vector<domain::BatchDecision> valid;
@@ -219,10 +215,7 @@ grpc::Status RecordService::BatchCreatePenaltyDecisions(
         *result->mutable_penalty_decision() = ToProto(ok.decision);
         result->set_already_existed(ok.already_existed);
       } else {
-        result->set_code(static_cast<int>(failure.code()));
-        result->set_message(std::string(failure.message()));
-        result->set_reason(ErrorReason(failure));
-        result->set_field(ErrorField(failure));
+        SetItemError(result, failure);
         domain::AuditContext audit = batch_audit;
         audit.request_id = request->requests(i).request_id();
         failed_entries.push_back(domain::MakeAuditEntry(

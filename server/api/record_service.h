@@ -12,14 +12,12 @@
 #include "common/clock.h"
 #include "envcredit/v1/records.grpc.pb.h"
 #include "server/api/call_audit.h"
+#include "server/api/batch.h"
 #include "server/api/guard.h"
 #include "server/domain/audit.h"
 #include "server/domain/record_repository.h"
 
 namespace envcredit::api {
-
-// Most items one BatchCreatePenaltyDecisions call takes.
-inline constexpr int kMaxBatchSize = 1000;
 
 class RecordService final : public v1::RecordService::Service {
  public:
