@@ -19,6 +19,14 @@ class GrpcEnterpriseClient final : public EnterpriseClient {
                   &v1::EnterpriseService::Stub::CreateEnterprise, request,
                   response);
   }
+  grpc::Status BatchCreate(
+      const std::string& call_id,
+      const v1::BatchCreateEnterprisesRequest& request,
+      v1::BatchCreateEnterprisesResponse* response) override {
+    return Invoke(context_, call_id, *stub_,
+                  &v1::EnterpriseService::Stub::BatchCreateEnterprises,
+                  request, response);
+  }
   grpc::Status Get(const std::string& call_id,
                    const v1::GetEnterpriseRequest& request,
                    v1::Enterprise* response) override {

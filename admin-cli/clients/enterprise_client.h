@@ -26,6 +26,14 @@ class EnterpriseClient {
       const std::string& request_id,
       const envcredit::v1::CreateEnterpriseRequest& request,
       envcredit::v1::Enterprise* response) = 0;
+  // 1..1000 creates in one call, a result per item (in request order); an
+  // item that fails does not stop the others. The call's own status is not
+  // OK only when the whole call failed (unreachable, deadline, an empty or
+  // oversized batch): then nothing in `response` is meaningful.
+  virtual grpc::Status BatchCreate(
+      const std::string& request_id,
+      const envcredit::v1::BatchCreateEnterprisesRequest& request,
+      envcredit::v1::BatchCreateEnterprisesResponse* response) = 0;
   virtual grpc::Status Get(const std::string& request_id,
                            const envcredit::v1::GetEnterpriseRequest& request,
                            envcredit::v1::Enterprise* response) = 0;

@@ -267,22 +267,24 @@ std::vector<CommandSpec> EnterpriseCommandSpecs() {
       "LF; RFC 4180 quoting). The header names the columns, in any order:\n"
       "  credit_code, name, industry            required\n"
       "  region_code, legal_representative, address, status   optional\n"
-      "Unknown columns are an error. Each row is sent with a request_id "
-      "derived\n"
-      "from its content, so running the same file again is safe: rows already\n"
-      "registered count as 'already existed' (or 'created' when the server\n"
-      "recognises the request_id), never twice. Failed rows are written to\n"
-      "FILE.errors.csv beside the input (line, column, code, reason, message,\n"
-      "then the row as it was). The summary goes to stdout, a progress bar to\n"
-      "stderr when it is a terminal. Exit 0 when no row failed; otherwise the\n"
-      "exit code of the failures when they share one (3 for invalid rows, 5\n"
-      "when the server is unreachable), else 1. Sample: "
-      "demo/sample-enterprises.csv.",
+      "Unknown columns are an error. Rows are sent in batches, 500 per\n"
+      "BatchCreateEnterprises call (--batch-size) with a few calls in flight;\n"
+      "a bad row fails alone, the others of its batch are stored. Each row is\n"
+      "sent with a request_id derived from its content, so running the same\n"
+      "file again is safe: rows already registered count as 'already existed'\n"
+      "(or 'created' when the server recognises the request_id), never twice.\n"
+      "Failed rows are written to FILE.errors.csv beside the input (line,\n"
+      "column, code, reason, message, then the row as it was). The summary\n"
+      "goes to stdout, a progress bar to stderr when it is a terminal. Exit 0\n"
+      "when no row failed; otherwise the exit code of the failures when they\n"
+      "share one (3 for invalid rows, 5 when the server is unreachable), else\n"
+      "1. Sample: demo/sample-enterprises.csv.",
       "FILE.csv",
       "the CSV file to import",
       true,
       {
-          {"concurrency", "N", "calls in flight, 1..64 (default 8)"},
+          {"batch-size", "N", "rows per call, 1..1000 (default 500)"},
+          {"concurrency", "N", "calls in flight, 1..64 (default 4)"},
       },
       {
           p + " enterprises import demo/sample-enterprises.csv",
@@ -309,6 +311,13 @@ int RunEnterpriseImport(const ParsedCommand& c, EnterpriseClient& client,
                                 c.Get("concurrency"), "'"));
     }
     options.concurrency = n;
+  }
+  if (c.Has("batch-size") &&
+      (!absl::SimpleAtoi(c.Get("batch-size"), &options.batch_size) ||
+       options.batch_size < 1 || options.batch_size > 1000)) {
+    return Usage(c, io,
+                 absl::StrCat("--batch-size must be 1..1000, not '",
+                              c.Get("batch-size"), "'"));
   }
   return RunImport(options, client, io.out, io.err);
 }

@@ -726,7 +726,7 @@ std::vector<CommandSpec> RecordCommandSpecs() {
   const std::vector<FlagSpec> import_flags = {
       {"concurrency", "N",
        "calls in flight, 1..64 (default: 4 batches for decisions, 16 single "
-       "creates for the others, 8 for enterprises)"}};
+       "creates for the others, 4 batches for enterprises)"}};
   const std::string import_text =
       "The header names the columns in any order, in English or Chinese\n"
       "(doc/import.md). UTF-8 with or without BOM; RFC 4180 quoting. Every\n"
@@ -741,7 +741,8 @@ std::vector<CommandSpec> RecordCommandSpecs() {
                "FILE.csv",
                "the CSV file",
                true,
-               import_flags,
+               With(import_flags, {{"batch-size", "N",
+                                    "rows per call, 1..1000 (default 500)"}}),
                {p + " import enterprises demo/sample-enterprises.csv"}});
   s.push_back(
       {{"import", "decisions"},

@@ -189,7 +189,19 @@ int RunImport(const ImportOptions& options, EnterpriseClient& client,
     }
   }
 
-  // 3. Send: the first row alone, then the rest several at a time.
+  // 3. Send the valid rows in batches of `batch_size`, in file order: the
+  // first batch alone, then the rest with `concurrency` calls in flight.
+  const size_t batch_size =
+      static_cast<size_t>(std::max(1, std::min(options.batch_size, 1000)));
+  std::vector<std::vector<size_t>> batches;
+  for (size_t k = 0; k < rows.size(); ++k) {
+    if (!requests[k].ok) continue;
+    if (batches.empty() || batches.back().size() >= batch_size) {
+      batches.emplace_back();
+    }
+    batches.back().push_back(k);
+  }
+
   std::mutex mu;  // guards the counters below, `outcomes` and `err`
   int done = 0, created = 0, existing = 0, failed = 0;
   for (const RowOutcome& o : outcomes) {
@@ -205,64 +217,97 @@ int RunImport(const ImportOptions& options, EnterpriseClient& client,
                   force);
   };
 
-  const auto send = [&](size_t k) {
-    RowOutcome outcome;
+  // Every row of a batch gets the same outcome: the call failed as a whole.
+  const auto all = [](size_t n, const RowOutcome& outcome) {
+    return std::vector<RowOutcome>(n, outcome);
+  };
+
+  const auto send = [&](const std::vector<size_t>& batch) {
+    std::vector<RowOutcome> result;
     if (server_down.load()) {
       const FailedRow not_sent = NotSentRow(0, {});
-      outcome.state = RowState::kFailed;
-      outcome.error = not_sent.error;
-      outcome.exit_code = not_sent.exit_code;
+      result = all(batch.size(), RowOutcome{RowState::kFailed, not_sent.error,
+                                            not_sent.exit_code});
     } else {
-      // The same request each attempt: its request_id makes a retry that
-      // follows a lost answer return the enterprise the first one created.
-      Enterprise response;
+      // The same request each attempt: each item's request_id makes a retry
+      // that follows a lost answer return the enterprise the first attempt
+      // created (replayed) instead of creating it again.
+      v1::BatchCreateEnterprisesRequest request;
+      for (const size_t k : batch) {
+        *request.add_requests() = requests[k].request;
+      }
+      v1::BatchCreateEnterprisesResponse response;
       const grpc::Status status = CallWithRetry(
           options.retry,
           [&]() {
             response.Clear();
-            return client.Create(NewRequestId(), requests[k].request,
-                                 &response);
+            return client.BatchCreate(NewRequestId(), request, &response);
           },
           [&]() { return server_down.load(); });
-      if (status.ok()) {
-        outcome.state = RowState::kCreated;
-      } else if (status.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
-        outcome.state = RowState::kAlreadyExists;
-      } else {
+      if (!status.ok()) {
         const RpcErrorDetails details = DecodeErrorDetails(status);
-        outcome.state = RowState::kFailed;
-        outcome.error = {ColumnForField(details.Field()),
-                         StatusCodeName(status.error_code()), details.reason,
-                         status.error_message()};
-        outcome.exit_code = ExitCodeForStatus(status.error_code());
+        result = all(batch.size(),
+                     RowOutcome{RowState::kFailed,
+                                {ColumnForField(details.Field()),
+                                 StatusCodeName(status.error_code()),
+                                 details.reason, status.error_message()},
+                                ExitCodeForStatus(status.error_code())});
         if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
             status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
           server_down.store(true);
         }
+      } else if (response.results_size() != request.requests_size()) {
+        result = all(
+            batch.size(),
+            RowOutcome{RowState::kFailed,
+                       {"", "INTERNAL", "BAD_BATCH_RESPONSE",
+                        absl::StrCat("the server answered ",
+                                     response.results_size(), " results for ",
+                                     request.requests_size(), " rows")},
+                       kExitFailure});
+      } else {
+        for (const v1::BatchCreateEnterpriseResult& r : response.results()) {
+          const auto code = static_cast<grpc::StatusCode>(r.code());
+          RowOutcome outcome;
+          if (code == grpc::StatusCode::OK) {
+            // Replayed: stored by an earlier attempt of this row (a lost
+            // answer, or an earlier run of the same file) — still created
+            // by this import, not by someone else.
+            outcome.state = RowState::kCreated;
+          } else if (code == grpc::StatusCode::ALREADY_EXISTS) {
+            outcome.state = RowState::kAlreadyExists;
+          } else {
+            outcome.state = RowState::kFailed;
+            outcome.error = {ColumnForField(r.field()), StatusCodeName(code),
+                             r.reason(), r.message()};
+            outcome.exit_code = ExitCodeForStatus(code);
+          }
+          result.push_back(std::move(outcome));
+        }
       }
     }
     std::lock_guard<std::mutex> lock(mu);
-    outcomes[k] = outcome;
-    ++done;
-    if (outcome.state == RowState::kCreated) ++created;
-    if (outcome.state == RowState::kAlreadyExists) ++existing;
-    if (outcome.state == RowState::kFailed) ++failed;
+    for (size_t j = 0; j < batch.size(); ++j) {
+      const RowOutcome& outcome = result[j];
+      outcomes[batch[j]] = outcome;
+      ++done;
+      if (outcome.state == RowState::kCreated) ++created;
+      if (outcome.state == RowState::kAlreadyExists) ++existing;
+      if (outcome.state == RowState::kFailed) ++failed;
+    }
     report(/*force=*/false);
   };
 
-  size_t first = 0;
-  while (first < rows.size() && !requests[first].ok) ++first;
-  if (first < rows.size()) send(first);
-  std::atomic<size_t> next{first + 1};
+  if (!batches.empty()) send(batches[0]);
+  std::atomic<size_t> next{1};
   const auto worker = [&]() {
-    for (;;) {
-      const size_t k = next.fetch_add(1);
-      if (k >= rows.size()) return;
-      if (requests[k].ok) send(k);
+    for (size_t b = next.fetch_add(1); b < batches.size();
+         b = next.fetch_add(1)) {
+      send(batches[b]);
     }
   };
   const int threads = std::max(
-      1, std::min<int>(options.concurrency, static_cast<int>(rows.size())));
+      1, std::min<int>(options.concurrency, static_cast<int>(batches.size())));
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
   for (std::thread& t : pool) t.join();

@@ -8,11 +8,13 @@
 // trimmed of surrounding ASCII spaces; industry and status take the enum
 // name in any case or the Chinese label (base/enums.h).
 //
-// Each row becomes one CreateEnterprise call whose request_id is derived
-// from the row's content (ImportHash), so running the same file again, or
-// retrying a call, cannot create anything twice. ALREADY_EXISTS counts as
-// "already there", not as a failure. Failed rows go to FILE.errors.csv
-// beside the input (import_rows.h). Several calls are in flight at once.
+// Rows are sent in batches, up to 500 (--batch-size) CreateEnterprise items
+// to a BatchCreateEnterprises call, each item with a request_id derived from
+// its row's content (ImportHash), so running the same file again, or
+// retrying a call, cannot create anything twice. The server answers per
+// item: ALREADY_EXISTS counts as "already there", not as a failure; any
+// other error fails that row only. Failed rows go to FILE.errors.csv beside
+// the input (import_rows.h). A few calls are in flight at once.
 #ifndef ENVCREDIT_ADMIN_CLI_IMPORT_ENTERPRISE_IMPORT_H_
 #define ENVCREDIT_ADMIN_CLI_IMPORT_ENTERPRISE_IMPORT_H_
 
@@ -66,11 +68,12 @@ std::string ImportRequestId(const envcredit::v1::Enterprise& enterprise);
 
 struct ImportOptions {
   std::string path;
-  int concurrency = 8;         // calls in flight
+  int batch_size = 500;        // rows per BatchCreateEnterprises, 1..1000
+  int concurrency = 4;         // calls in flight
   bool show_progress = false;  // a progress bar on `err` (a terminal)
   OutputFormat output = OutputFormat::kTable;
   std::string server;  // for error messages
-  RetryPolicy retry;   // for every CreateEnterprise call (retry.h)
+  RetryPolicy retry;   // for every BatchCreateEnterprises call (retry.h)
 };
 
 // Runs the import and returns the exit code: 0 when no row failed; when rows
@@ -78,12 +81,18 @@ struct ImportOptions {
 // when the file cannot be read as CSV or its header is wrong (nothing is
 // sent then). The summary goes to `out`, problems and progress to `err`.
 //
-// The first row is sent alone: when the server is down, that one row finds
-// out (with its retries) and the others are not sent, instead of every
-// worker trying. Then `concurrency` workers send the rest. A call that fails
-// with a code worth retrying is sent again with the same request (its
-// request_id included) as the retry policy says; a worker stops retrying
-// once another has found the server unreachable.
+// The valid rows go in file order, `batch_size` to a call. The first batch
+// is sent alone: when the server is down, that one call finds out (with its
+// retries) and the other batches are not sent (NOT_SENT), instead of every
+// worker trying. Then `concurrency` workers send the rest. Each row's
+// outcome is its item's result: OK is "created" (also when replayed: an
+// earlier attempt of this import stored it), ALREADY_EXISTS "already
+// there", anything else a failed row with the server's code, reason and
+// field. A call that fails with a code worth retrying is sent again with
+// the same request (every item's request_id included) as the retry policy
+// says; a worker stops retrying once another has found the server
+// unreachable. A call that still fails fails every row of its batch with
+// that status.
 int RunImport(const ImportOptions& options, EnterpriseClient& client,
               std::ostream& out, std::ostream& err);
 

@@ -23,6 +23,11 @@ class ForwardingClient : public EnterpriseClient {
                       v1::Enterprise* e) override {
     return target_->Create(id, r, e);
   }
+  grpc::Status BatchCreate(const std::string& id,
+                           const v1::BatchCreateEnterprisesRequest& r,
+                           v1::BatchCreateEnterprisesResponse* out) override {
+    return target_->BatchCreate(id, r, out);
+  }
   grpc::Status Get(const std::string& id, const v1::GetEnterpriseRequest& r,
                    v1::Enterprise* e) override {
     return target_->Get(id, r, e);

@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -23,8 +24,9 @@ class FakeEnterpriseClient : public EnterpriseClient {
  public:
   // Every call fails with UNAVAILABLE while set.
   bool unavailable = false;
-  // The next this many Create calls fail with UNAVAILABLE after storing
-  // (the answer was lost), as a server that committed and then went away.
+  // The next this many Create or BatchCreate calls that store something
+  // fail with UNAVAILABLE after storing (the answer was lost), as a server
+  // that committed and then went away.
   int lose_next_answers = 0;
 
   grpc::Status Create(const std::string& call_id,
@@ -34,39 +36,56 @@ class FakeEnterpriseClient : public EnterpriseClient {
     Record(call_id);
     creates_.push_back(request);
     if (unavailable) return Unavailable();
-    if (!request.request_id().empty()) {
-      const auto it = by_request_id_.find(request.request_id());
-      if (it != by_request_id_.end()) {
-        *response = store_.at(it->second);
-        return grpc::Status::OK;
-      }
+    const Outcome o = CreateLocked(request);
+    if (o.code == grpc::StatusCode::INVALID_ARGUMENT) {
+      return Invalid(o.field, o.reason, o.message);
     }
-    const std::string& code = request.enterprise().credit_code();
-    if (code.size() != 18 || absl::StartsWith(code, "BAD")) {
-      return Invalid("enterprise.credit_code", "INVALID_CREDIT_CODE",
-                     "enterprise.credit_code: must be 18 valid characters");
-    }
-    if (request.enterprise().display_name().empty()) {
-      return Invalid("enterprise.display_name", "INVALID_DISPLAY_NAME",
-                     "enterprise.display_name: must not be empty");
-    }
-    if (store_.count(code) > 0) {
-      return grpc::Status(grpc::StatusCode::ALREADY_EXISTS,
-                          "enterprises/" + code + " already exists");
-    }
-    v1::Enterprise e = request.enterprise();
-    e.set_name("enterprises/" + code);
-    if (e.region_code().empty()) e.set_region_code(code.substr(2, 6));
-    if (e.status() == 0) e.set_status(v1::OPERATING);
-    e.set_etag("1");
-    store_[code] = e;
-    if (!request.request_id().empty())
-      by_request_id_[request.request_id()] = code;
-    if (lose_next_answers > 0) {
+    if (o.code != grpc::StatusCode::OK) return grpc::Status(o.code, o.message);
+    if (!o.replayed && lose_next_answers > 0) {
       --lose_next_answers;
       return Unavailable();
     }
-    *response = e;
+    *response = o.enterprise;
+    return grpc::Status::OK;
+  }
+
+  // As the server: each item as Create would do it, in order (an item sees
+  // the ones before it in the same batch), a result per item. The answer of
+  // a whole batch is lost (UNAVAILABLE after storing) as for Create.
+  grpc::Status BatchCreate(
+      const std::string& call_id,
+      const v1::BatchCreateEnterprisesRequest& request,
+      v1::BatchCreateEnterprisesResponse* response) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Record(call_id);
+    batches_.push_back(request);
+    if (unavailable) return Unavailable();
+    if (request.requests_size() < 1 || request.requests_size() > 1000) {
+      return Invalid("requests", "INVALID_BATCH_SIZE",
+                     absl::StrCat("requests: 1..1000 items, not ",
+                                  request.requests_size()));
+    }
+    v1::BatchCreateEnterprisesResponse answer;
+    bool stored = false;
+    for (const v1::CreateEnterpriseRequest& item : request.requests()) {
+      const Outcome o = CreateLocked(item);
+      v1::BatchCreateEnterpriseResult* r = answer.add_results();
+      r->set_code(static_cast<int>(o.code));
+      if (o.code != grpc::StatusCode::OK) {
+        r->set_message(o.message);
+        r->set_reason(o.reason);
+        r->set_field(o.field);
+        continue;
+      }
+      *r->mutable_enterprise() = o.enterprise;
+      r->set_replayed(o.replayed);
+      stored |= !o.replayed;
+    }
+    if (stored && lose_next_answers > 0) {
+      --lose_next_answers;
+      return Unavailable();
+    }
+    *response = std::move(answer);
     return grpc::Status::OK;
   }
 
@@ -149,6 +168,20 @@ class FakeEnterpriseClient : public EnterpriseClient {
     std::lock_guard<std::mutex> lock(mu_);
     return creates_;
   }
+  // Every BatchCreate call, as sent (retries included).
+  std::vector<v1::BatchCreateEnterprisesRequest> batches() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return batches_;
+  }
+  // The items of every BatchCreate call, in the order they were sent.
+  std::vector<v1::CreateEnterpriseRequest> batch_items() {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<v1::CreateEnterpriseRequest> items;
+    for (const auto& b : batches_) {
+      items.insert(items.end(), b.requests().begin(), b.requests().end());
+    }
+    return items;
+  }
   std::vector<v1::ListEnterprisesRequest> lists() {
     std::lock_guard<std::mutex> lock(mu_);
     return lists_;
@@ -171,6 +204,60 @@ class FakeEnterpriseClient : public EnterpriseClient {
   }
 
  private:
+  // What one create did; `enterprise` when OK.
+  struct Outcome {
+    grpc::StatusCode code = grpc::StatusCode::OK;
+    std::string message, reason, field;
+    v1::Enterprise enterprise;
+    bool replayed = false;
+  };
+  static Outcome Failure(grpc::StatusCode code, std::string message,
+                         std::string reason = "", std::string field = "") {
+    Outcome o;
+    o.code = code;
+    o.message = std::move(message);
+    o.reason = std::move(reason);
+    o.field = std::move(field);
+    return o;
+  }
+  // One create with mu_ held: request_id replay, validation, ALREADY_EXISTS.
+  Outcome CreateLocked(const v1::CreateEnterpriseRequest& request) {
+    Outcome o;
+    if (!request.request_id().empty()) {
+      const auto it = by_request_id_.find(request.request_id());
+      if (it != by_request_id_.end()) {
+        o.enterprise = store_.at(it->second);
+        o.replayed = true;
+        return o;
+      }
+    }
+    const std::string& code = request.enterprise().credit_code();
+    if (code.size() != 18 || absl::StartsWith(code, "BAD")) {
+      return Failure(grpc::StatusCode::INVALID_ARGUMENT,
+                     "enterprise.credit_code: must be 18 valid characters",
+                     "INVALID_CREDIT_CODE", "enterprise.credit_code");
+    }
+    if (request.enterprise().display_name().empty()) {
+      return Failure(grpc::StatusCode::INVALID_ARGUMENT,
+                     "enterprise.display_name: must not be empty",
+                     "INVALID_DISPLAY_NAME", "enterprise.display_name");
+    }
+    if (store_.count(code) > 0) {
+      return Failure(grpc::StatusCode::ALREADY_EXISTS,
+                     "enterprises/" + code + " already exists",
+                     "ENTERPRISE_ALREADY_EXISTS", "enterprise.credit_code");
+    }
+    v1::Enterprise e = request.enterprise();
+    e.set_name("enterprises/" + code);
+    if (e.region_code().empty()) e.set_region_code(code.substr(2, 6));
+    if (e.status() == 0) e.set_status(v1::OPERATING);
+    e.set_etag("1");
+    store_[code] = e;
+    if (!request.request_id().empty())
+      by_request_id_[request.request_id()] = code;
+    o.enterprise = e;
+    return o;
+  }
   static std::string CodeOf(const std::string& name) {
     std::string code = name;
     if (absl::StartsWith(code, "enterprises/")) code = code.substr(12);
@@ -204,6 +291,7 @@ class FakeEnterpriseClient : public EnterpriseClient {
   std::map<std::string, v1::Enterprise> store_;
   std::map<std::string, std::string> by_request_id_;
   std::vector<v1::CreateEnterpriseRequest> creates_;
+  std::vector<v1::BatchCreateEnterprisesRequest> batches_;
   std::vector<v1::GetEnterpriseRequest> gets_;
   std::vector<v1::ListEnterprisesRequest> lists_;
   std::vector<v1::UpdateEnterpriseRequest> updates_;

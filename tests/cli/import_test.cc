@@ -1,6 +1,8 @@
 // `enterprises import`: header mapping, row conversion, deterministic
-// request ids, counting, the errors file and the exit code.
+// request ids, batching, counting, the errors file and the exit code.
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -40,6 +42,14 @@ class ImportTest : public ::testing::Test {
                             const std::vector<std::string>& extra = {}) {
     std::vector<std::string> args = extra;
     args.insert(args.end(), {"enterprises", "import", path});
+    return RunWithFake(args, fake_);
+  }
+  // With flags of the import command itself (--batch-size, --concurrency).
+  testing::CliResult ImportWith(const std::string& path,
+                                const std::vector<std::string>& flags) {
+    std::vector<std::string> args = {"enterprises", "import"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    args.push_back(path);
     return RunWithFake(args, fake_);
   }
   FakeEnterpriseClient fake_;
@@ -143,8 +153,15 @@ TEST_F(ImportTest, ImportsEveryRowAndARerunCreatesNothingNew) {
   EXPECT_FALSE(Exists(ErrorsPathFor(path)));
   EXPECT_EQ(fake_.size(), 3u);
 
+  // One BatchCreateEnterprises call for the three rows, in file order; no
+  // single creates.
+  EXPECT_THAT(fake_.creates(), IsEmpty());
+  ASSERT_EQ(fake_.batches().size(), 1u);
+  ASSERT_EQ(fake_.batch_items().size(), 3u);
+  EXPECT_EQ(fake_.batch_items()[0].enterprise().credit_code(),
+            "913201000000000010");
   std::map<std::string, v1::CreateEnterpriseRequest> by_code;
-  for (const auto& c : fake_.creates())
+  for (const auto& c : fake_.batch_items())
     by_code[c.enterprise().credit_code()] = c;
   const auto& first = by_code.at("913201000000000010").enterprise();
   EXPECT_EQ(first.address(), "南京市,示例路 1 号");
@@ -153,12 +170,16 @@ TEST_F(ImportTest, ImportsEveryRowAndARerunCreatesNothingNew) {
   EXPECT_EQ(by_code.at("913201000000000011").enterprise().display_name(),
             "（虚构）乙示例\"钢铁\"");
 
-  // Same file again: same request ids, nothing created twice.
-  const size_t calls = fake_.creates().size();
+  // Same file again: same request ids, nothing created twice. The server
+  // replays each item, and the rows count as created by this import.
+  const size_t calls = fake_.batch_items().size();
   r = Import(path, {"--output", "json"});
   ASSERT_EQ(r.exit_code, kExitOk) << r.err;
   EXPECT_EQ(fake_.size(), 3u);
-  const auto creates = fake_.creates();
+  EXPECT_THAT(r.out, HasSubstr("\"created\": 3"));
+  EXPECT_THAT(r.out, HasSubstr("\"failed\": 0"));
+  const auto creates = fake_.batch_items();
+  ASSERT_EQ(creates.size(), 2 * calls);
   for (size_t k = calls; k < creates.size(); ++k) {
     bool seen = false;
     for (size_t j = 0; j < calls; ++j) {
@@ -197,6 +218,11 @@ TEST_F(ImportTest, FailedRowsGoToTheErrorsFileAndTheExitCodeSaysWhy) {
   EXPECT_EQ(r.exit_code, kExitInvalidInput);
   EXPECT_THAT(r.out, HasSubstr("created          1\n"));
   EXPECT_THAT(r.out, HasSubstr("failed           4\n"));
+  // The rows that became requests went in one call; the server refused two
+  // of its items and stored the third.
+  ASSERT_EQ(fake_.batches().size(), 1u);
+  EXPECT_EQ(fake_.batches()[0].requests_size(), 3);
+  EXPECT_EQ(fake_.size(), 1u);
   EXPECT_THAT(r.err, HasSubstr("line 3: credit_code: INVALID_ARGUMENT "
                                "INVALID_CREDIT_CODE"));
   EXPECT_THAT(r.err, HasSubstr("line 4: industry: INVALID_ARGUMENT "
@@ -233,14 +259,129 @@ TEST_F(ImportTest, UnreachableServerStopsSendingAndExits5) {
   }
   const std::string path = Write("down.csv", text);
   fake_.unavailable = true;
-  const auto r = Import(path);
+  const auto r = ImportWith(path, {"--batch-size", "10"});
   EXPECT_EQ(r.exit_code, kExitUnavailable);
   EXPECT_THAT(r.out, HasSubstr("failed           50\n"));
   EXPECT_THAT(r.err, HasSubstr("could not be reached"));
-  // At most one call per worker before they notice.
-  EXPECT_LE(fake_.creates().size(), 8u);
+  // Only the first batch is sent (with its retries: 3 attempts); it finds
+  // the server down and the other four batches are not sent.
+  const auto batches = fake_.batches();
+  ASSERT_EQ(batches.size(), 3u);
+  for (const auto& b : batches) {
+    ASSERT_EQ(b.requests_size(), 10);
+    EXPECT_EQ(b.requests(0).enterprise().credit_code(), "913201000000000010");
+  }
   const std::string errors = Slurp(ErrorsPathFor(path));
-  EXPECT_THAT(errors, HasSubstr("UNAVAILABLE,NOT_SENT,"));
+  // Rows 2..11 (the first batch) failed with the call; the 40 others were
+  // not sent.
+  EXPECT_THAT(errors, HasSubstr("\r\n2,,UNAVAILABLE,,connection refused,"));
+  EXPECT_THAT(errors, HasSubstr("\r\n11,,UNAVAILABLE,,connection refused,"));
+  EXPECT_THAT(errors, HasSubstr("\r\n12,,UNAVAILABLE,NOT_SENT,"));
+  EXPECT_THAT(errors, HasSubstr("\r\n51,,UNAVAILABLE,NOT_SENT,"));
+  int not_sent = 0;
+  for (size_t pos = errors.find("NOT_SENT"); pos != std::string::npos;
+       pos = errors.find("NOT_SENT", pos + 1)) {
+    ++not_sent;
+  }
+  EXPECT_EQ(not_sent, 40);
+}
+
+// `count` rows with distinct valid credit codes.
+std::string ManyRows(int count) {
+  std::string text = "credit_code,name,industry\n";
+  for (int k = 0; k < count; ++k) {
+    text += absl::StrCat("913201000000", 100000 + k, ",（虚构）示例", k,
+                         ",STEEL\n");
+  }
+  return text;
+}
+
+TEST_F(ImportTest, RowsGoInBatchesOfAtMost500) {
+  const std::string path = Write("batches.csv", ManyRows(1200));
+  const auto r = Import(path);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("created          1200\n"));
+  EXPECT_EQ(fake_.size(), 1200u);
+  EXPECT_THAT(fake_.creates(), IsEmpty());
+  const auto batches = fake_.batches();
+  ASSERT_EQ(batches.size(), 3u);
+  std::multiset<int> sizes;
+  std::set<std::string> ids;
+  for (const auto& b : batches) {
+    sizes.insert(b.requests_size());
+    for (const auto& item : b.requests()) ids.insert(item.request_id());
+  }
+  EXPECT_EQ(sizes, (std::multiset<int>{200, 500, 500}));
+  EXPECT_EQ(ids.size(), 1200u);  // every row once, each its own request_id
+  // The first batch (sent alone) holds the first 500 rows.
+  EXPECT_EQ(batches[0].requests_size(), 500);
+  EXPECT_EQ(batches[0].requests(0).enterprise().credit_code(),
+            "913201000000100000");
+}
+
+TEST_F(ImportTest, BatchSizeFlag) {
+  const std::string path = Write("batch-size.csv", ManyRows(25));
+  const auto r = ImportWith(path, {"--batch-size", "10"});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_EQ(fake_.batches().size(), 3u);
+  EXPECT_EQ(fake_.size(), 25u);
+  for (const char* bad : {"0", "1001", "x"}) {
+    const auto u = ImportWith(path, {"--batch-size", bad});
+    EXPECT_EQ(u.exit_code, kExitUsage) << bad;
+    EXPECT_THAT(u.err, HasSubstr("--batch-size must be 1..1000")) << bad;
+  }
+  EXPECT_EQ(fake_.batches().size(), 3u);  // nothing more sent
+}
+
+TEST_F(ImportTest, OneBadRowInABatchFailsAloneTheOthersAreStored) {
+  const std::string path =
+      Write("one-bad.csv",
+            "credit_code,name,industry\n"
+            "913201000000000010,（虚构）一,STEEL\n"
+            "913201000000000011,（虚构）二,STEEL\n"
+            "BAD000000000000000,（虚构）坏,STEEL\n"
+            "913201000000000013,（虚构）四,STEEL\n"
+            "913201000000000010,（虚构）一的另一行,STEEL\n");
+  const auto r = Import(path);
+  EXPECT_EQ(r.exit_code, kExitInvalidInput) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("created          3\n"));
+  // The last row's credit code was taken earlier in the same batch.
+  EXPECT_THAT(r.out, HasSubstr("already_existed  1\n"));
+  EXPECT_THAT(r.out, HasSubstr("failed           1\n"));
+  ASSERT_EQ(fake_.batches().size(), 1u);
+  EXPECT_EQ(fake_.batches()[0].requests_size(), 5);
+  EXPECT_EQ(fake_.size(), 3u);
+  const std::string errors = Slurp(ErrorsPathFor(path));
+  EXPECT_EQ(errors,
+            "\xEF\xBB\xBF"
+            "line,column,code,reason,message,credit_code,name,industry\r\n"
+            "4,credit_code,INVALID_ARGUMENT,INVALID_CREDIT_CODE,"
+            "enterprise.credit_code: must be 18 valid characters,"
+            "BAD000000000000000,（虚构）坏,STEEL\r\n");
+}
+
+TEST_F(ImportTest, LostAnswerIsRetriedWithTheSameIdsAndCountedOnce) {
+  const std::string path = Write("lost.csv", ManyRows(5));
+  fake_.lose_next_answers = 1;  // the first batch is stored, its answer lost
+  const auto r = ImportWith(path, {"--batch-size", "3"});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("rows             5\n"));
+  EXPECT_THAT(r.out, HasSubstr("created          5\n"));
+  EXPECT_THAT(r.out, HasSubstr("already_existed  0\n"));
+  EXPECT_THAT(r.out, HasSubstr("failed           0\n"));
+  EXPECT_EQ(fake_.size(), 5u);
+  const auto batches = fake_.batches();
+  ASSERT_EQ(batches.size(), 3u);  // the first batch twice, then the second
+  ASSERT_EQ(batches[0].requests_size(), 3);
+  ASSERT_EQ(batches[1].requests_size(), 3);
+  for (int k = 0; k < 3; ++k) {
+    EXPECT_EQ(batches[0].requests(k).request_id(),
+              batches[1].requests(k).request_id());
+  }
+  EXPECT_EQ(batches[2].requests_size(), 2);
+  const auto call_ids = fake_.call_ids();
+  ASSERT_EQ(call_ids.size(), 3u);
+  EXPECT_NE(call_ids[0], call_ids[1]);  // a fresh x-request-id per attempt
 }
 
 struct BadFileCase {
@@ -258,6 +399,7 @@ TEST_P(ImportBadFileTest, SendsNothingAndExits3) {
   EXPECT_EQ(r.exit_code, kExitInvalidInput);
   EXPECT_THAT(r.err, HasSubstr(GetParam().expected));
   EXPECT_THAT(fake_.creates(), IsEmpty());
+  EXPECT_THAT(fake_.batches(), IsEmpty());
   EXPECT_THAT(r.out, IsEmpty());
 }
 
@@ -281,15 +423,11 @@ TEST_F(ImportTest, MissingFileExits3) {
 }
 
 TEST_F(ImportTest, ManyRowsConcurrently) {
-  std::string text = "credit_code,name,industry\n";
-  for (int k = 0; k < 300; ++k) {
-    text += absl::StrCat("913201000000", 100000 + k, ",（虚构）示例", k,
-                         ",STEEL\n");
-  }
-  const std::string path = Write("many.csv", text);
-  const auto r = Import(path);
+  const std::string path = Write("many.csv", ManyRows(300));
+  const auto r = ImportWith(path, {"--batch-size", "7", "--concurrency", "8"});
   ASSERT_EQ(r.exit_code, kExitOk) << r.err;
   EXPECT_EQ(fake_.size(), 300u);
+  EXPECT_EQ(fake_.batches().size(), 43u);  // 42 of 7, one of 6
   EXPECT_THAT(r.out, HasSubstr("created          300\n"));
 }
 

@@ -154,26 +154,31 @@ TEST(RetryPolicyTest, GiveUpEndsTheRetries) {
   EXPECT_THAT(r.sleeps, IsEmpty());
 }
 
-// Fails the first Create of each request_id with `failure`, then behaves
-// like the server.
+// Fails the first BatchCreate of each batch (told apart by its items'
+// request_ids) with `failure`, then behaves like the server.
 class FlakyEnterpriseClient : public testing::FakeEnterpriseClient {
  public:
   explicit FlakyEnterpriseClient(grpc::Status failure)
       : failure_(std::move(failure)) {}
 
-  grpc::Status Create(const std::string& call_id,
-                      const v1::CreateEnterpriseRequest& request,
-                      v1::Enterprise* response) override {
+  grpc::Status BatchCreate(
+      const std::string& call_id,
+      const v1::BatchCreateEnterprisesRequest& request,
+      v1::BatchCreateEnterprisesResponse* response) override {
     {
       std::lock_guard<std::mutex> lock(mu_);
-      attempts_.push_back({call_id, request.request_id()});
-      if (failed_.insert(request.request_id()).second) return failure_;
+      std::vector<std::string> ids;
+      for (const auto& item : request.requests()) {
+        ids.push_back(item.request_id());
+      }
+      attempts_.push_back({call_id, ids});
+      if (failed_.insert(ids).second) return failure_;
     }
-    return FakeEnterpriseClient::Create(call_id, request, response);
+    return FakeEnterpriseClient::BatchCreate(call_id, request, response);
   }
 
-  // (x-request-id, request_id) of every attempt.
-  std::vector<std::pair<std::string, std::string>> attempts() {
+  // (x-request-id, the items' request_ids) of every attempt.
+  std::vector<std::pair<std::string, std::vector<std::string>>> attempts() {
     std::lock_guard<std::mutex> lock(mu_);
     return attempts_;
   }
@@ -181,8 +186,8 @@ class FlakyEnterpriseClient : public testing::FakeEnterpriseClient {
  private:
   const grpc::Status failure_;
   std::mutex mu_;
-  std::set<std::string> failed_;
-  std::vector<std::pair<std::string, std::string>> attempts_;
+  std::set<std::vector<std::string>> failed_;
+  std::vector<std::pair<std::string, std::vector<std::string>>> attempts_;
 };
 
 std::string WriteCsv(const std::string& name, const std::string& text) {
@@ -209,22 +214,25 @@ EnterpriseImportRun ImportEnterprises(const std::string& path,
   return {code, out.str(), err.str(), r.sleeps};
 }
 
-TEST(EnterpriseImportRetryTest, UnavailableCreateIsRetriedWithTheSameId) {
+TEST(EnterpriseImportRetryTest, UnavailableBatchIsRetriedWithTheSameIds) {
   FlakyEnterpriseClient fake(
       grpc::Status(grpc::StatusCode::UNAVAILABLE, "connection reset"));
   const std::string path = WriteCsv(
       "retry-unavailable.csv",
-      "credit_code,name,industry\n91320100MA1W2X3Y6A,（虚构）示例,STEEL\n");
+      "credit_code,name,industry\n91320100MA1W2X3Y6A,（虚构）示例,STEEL\n"
+      "91320100MA1W2X3Y7B,（虚构）示例二,STEEL\n");
   const EnterpriseImportRun r = ImportEnterprises(path, fake);
   EXPECT_EQ(r.exit_code, kExitOk) << r.err;
-  EXPECT_THAT(r.out, HasSubstr("created          1\n"));
-  EXPECT_EQ(fake.size(), 1u);
+  EXPECT_THAT(r.out, HasSubstr("created          2\n"));
+  EXPECT_EQ(fake.size(), 2u);
   const auto attempts = fake.attempts();
   ASSERT_EQ(attempts.size(), 2u);
-  // The same request_id (so a retry after a lost answer cannot create twice),
-  // a new x-request-id per attempt.
+  // The same items with the same request_ids (so a retry after a lost
+  // answer cannot create twice), a new x-request-id per attempt.
+  ASSERT_EQ(attempts[0].second.size(), 2u);
   EXPECT_EQ(attempts[0].second, attempts[1].second);
-  EXPECT_THAT(attempts[0].second, ::testing::StartsWith("import-"));
+  EXPECT_THAT(attempts[0].second[0], ::testing::StartsWith("import-"));
+  EXPECT_NE(attempts[0].second[0], attempts[0].second[1]);
   EXPECT_NE(attempts[0].first, attempts[1].first);
   EXPECT_THAT(r.sleeps, ElementsAre(absl::Milliseconds(400)));
 }
