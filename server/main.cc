@@ -13,6 +13,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "absl/flags/flag.h"
@@ -20,6 +21,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
@@ -56,7 +58,12 @@
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "address to serve on; port 0 picks a free port (see --port_file)");
 ABSL_FLAG(std::string, port_file, "",
-          "if set, write the bound port to this file once serving");
+          "if set, write the bound port to this file once serving (ready: "
+          "ratings in memory)");
+ABSL_FLAG(std::string, listening_file, "",
+          "if set, write the bound port to this file as soon as the server "
+          "listens, before it is ready (health service \"liveness\" SERVING, "
+          "\"\" NOT_SERVING until ready)");
 ABSL_FLAG(std::string, db_host, "",
           "database host (default $ENVCREDIT_DB_HOST, else 127.0.0.1)");
 ABSL_FLAG(int, db_port, 0, "database port (default $ENVCREDIT_DB_PORT, else 3306)");
@@ -253,25 +260,58 @@ absl::Status BootstrapAdminToken(domain::TokenRepository& tokens) {
   return absl::OkStatus();
 }
 
-// Waits for SIGTERM/SIGINT (blocked in every thread, so only sigwait sees
-// them). The database's health is the probe thread's (Database::StartProbe).
-void AwaitStopSignal() {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  for (;;) {
-    int signal = 0;
-    if (sigwait(&signals, &signal) != 0) continue;
-    if (signal == SIGTERM || signal == SIGINT) {
-      LogInfo(absl::StrCat("received ", signal == SIGTERM ? "SIGTERM" : "SIGINT",
-                           "; draining"));
-      return;
-    }
+// SIGTERM/SIGINT, from the start of Run: they are blocked in every thread,
+// and one thread of their own waits for them (sigwait), so a stop asked for
+// while the server is still starting (a backfill of a million enterprises
+// takes minutes) is seen between two pages of it.
+class StopSignal {
+ public:
+  // Starts the waiting thread; it is detached (it may wait for ever).
+  static StopSignal& Start() {
+    static StopSignal* const stop = new StopSignal();
+    return *stop;
   }
+  bool requested() const { return received_.HasBeenNotified(); }
+  void Await() const { received_.WaitForNotification(); }
+
+ private:
+  StopSignal() {
+    std::thread([this] {
+      sigset_t signals;
+      sigemptyset(&signals);
+      sigaddset(&signals, SIGTERM);
+      sigaddset(&signals, SIGINT);
+      for (;;) {
+        int signal = 0;
+        if (sigwait(&signals, &signal) != 0) continue;
+        if (signal == SIGTERM || signal == SIGINT) {
+          LogInfo(absl::StrCat("received ", signal == SIGTERM ? "SIGTERM" : "SIGINT",
+                               "; draining"));
+          received_.Notify();
+          return;
+        }
+      }
+    }).detach();
+  }
+  absl::Notification received_;
+};
+
+// The health service's name for liveness: SERVING from the moment the server
+// listens until it stops, while "" (readiness) and each service serve only
+// once the server is ready and the database reachable (doc/operations.md).
+constexpr char kLivenessService[] = "liveness";
+
+// Writes `port` to `path` (nothing when it is empty): write then rename, so
+// a reader never sees a half-written file.
+void WritePortFile(const std::string& path, int port) {
+  if (path.empty()) return;
+  const std::string tmp = path + ".tmp";
+  std::ofstream(tmp) << port << "\n";
+  std::rename(tmp.c_str(), path.c_str());
 }
 
 int Run() {
+  StopSignal& stop = StopSignal::Start();
   absl::StatusOr<storage::DbConfig> config = DbConfigFromFlags();
   if (!config.ok()) {
     LogError(absl::StrCat("bad database settings: ", config.status().message()));
@@ -349,23 +389,9 @@ int Run() {
   feed_options.poll_interval = absl::Milliseconds(absl::GetFlag(FLAGS_feed_poll_ms));
   ratings::ChangeFeed feed(&rating_store, &rating_cache, feed_options);
   rating_writer.set_listener(&feed);
-  if (auto rated = rating_store.BackfillMissing(); !rated.ok()) {
-    LogError(absl::StrCat("cannot rate enterprises that have no rating: ",
-                          rated.status().ToString()));
-    return 1;
-  } else if (*rated > 0) {
-    LogInfo(absl::StrCat("rated ", *rated, " enterprises that had no rating"));
-  }
-  if (absl::Status started = feed.Start(); !started.ok()) {
-    LogError(absl::StrCat("cannot load ratings: ", started.ToString()));
-    return 1;
-  }
-  LogInfo(absl::StrCat(rating_cache.size(), " ratings in memory; change feed at cursor ",
-                       feed.latest()));
   ratings::DailyRollOptions roll_options;
   roll_options.feed_retention = absl::Hours(24 * absl::GetFlag(FLAGS_feed_retention_days));
   ratings::DailyRoll daily_roll(&rating_store, &rating_store, clock, roll_options);
-  daily_roll.Start();
 
   storage::MysqlEnterpriseRepository enterprises(database->get(), &rating_writer);
   api::EnterpriseService enterprise_service(&access, &enterprises, &audit_log);
@@ -382,6 +408,9 @@ int Run() {
   api::AuditService audit_service(&access, &audit_log);
   api::TokenService token_service(&access, &tokens, &audit_log);
 
+  // Calls are refused (UNAVAILABLE, SERVER_STARTING) until the ratings are
+  // in memory; the server listens meanwhile, so liveness can be asked.
+  access.SetReady(false);
   api::InstallProtobufLogCapture();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -407,23 +436,57 @@ int Run() {
   }
   const std::string host = absl::GetFlag(FLAGS_listen).substr(
       0, absl::GetFlag(FLAGS_listen).rfind(':'));
+  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+  // Readiness: "" and every service. Liveness stays SERVING whatever the
+  // database does (an outage is not a reason to restart the process).
+  const auto set_ready = [health](bool ready) {
+    health->SetServingStatus(ready);
+    health->SetServingStatus(kLivenessService, true);
+  };
+  set_ready(false);
   LogInfo(absl::StrCat("envcredit-server listening on ", host, ":", port,
-                       " (schema version ", *version, ")"));
-  if (const std::string path = absl::GetFlag(FLAGS_port_file); !path.empty()) {
-    // Write then rename, so a reader never sees a half-written file.
-    const std::string tmp = path + ".tmp";
-    std::ofstream(tmp) << port << "\n";
-    std::rename(tmp.c_str(), path.c_str());
+                       " (schema version ", *version, "); starting"));
+  WritePortFile(absl::GetFlag(FLAGS_listening_file), port);
+
+  // Start-up work that may take minutes at a province's scale; a stop asked
+  // for meanwhile ends it between two pages.
+  const auto stopped_while_starting = [&]() {
+    feed.Stop();
+    server->Shutdown(absl::ToChronoTime(absl::Now()));
+    server->Wait();
+    access_log.Stop();
+    denials.Stop();
+    LogInfo("stopped while starting");
+    return 0;
+  };
+  auto rated = rating_store.BackfillMissing(1000, [&stop] { return stop.requested(); });
+  if (!rated.ok()) {
+    LogError(absl::StrCat("cannot rate enterprises that have no rating: ",
+                          rated.status().ToString()));
+    return 1;
   }
+  if (*rated > 0) LogInfo(absl::StrCat("rated ", *rated, " enterprises that had no rating"));
+  if (stop.requested()) return stopped_while_starting();
+  if (absl::Status started = feed.Start(); !started.ok()) {
+    LogError(absl::StrCat("cannot load ratings: ", started.ToString()));
+    return 1;
+  }
+  LogInfo(absl::StrCat(rating_cache.size(), " ratings in memory; change feed at cursor ",
+                       feed.latest()));
+  if (stop.requested()) return stopped_while_starting();
+  daily_roll.Start();
+  access.SetReady(true);
+  set_ready(true);
+  LogInfo("ready");
+  WritePortFile(absl::GetFlag(FLAGS_port_file), port);
 
   // Health follows the database: NOT_SERVING (one line saying why) when the
   // probe, a connection attempt or a statement finds it unreachable, SERVING
   // (one line) when the probe gets an answer again.
-  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
   (*database)->StartProbe(
       absl::Milliseconds(std::max(50, absl::GetFlag(FLAGS_db_probe_interval_ms))),
-      [health](bool reachable, const std::string& why) {
-        health->SetServingStatus(reachable);
+      [set_ready](bool reachable, const std::string& why) {
+        set_ready(reachable);
         if (reachable) {
           LogInfo(absl::StrCat(why, "; health SERVING"));
         } else {
@@ -431,9 +494,9 @@ int Run() {
         }
       });
 
-  AwaitStopSignal();
+  stop.Await();
   (*database)->StopProbe();  // it must not turn health SERVING again
-  health->SetServingStatus(false);
+  health->SetServingStatus(false);  // liveness too: the process is ending
   // Watchers end first (UNAVAILABLE, with the cursor to resume after): the
   // feed finishes every watch reactor, so the drain below waits only for
   // unary calls (and for watches whose client stopped reading, until the

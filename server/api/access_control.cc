@@ -339,6 +339,13 @@ absl::StatusOr<Caller> AccessControl::Check(
 absl::StatusOr<Caller> AccessControl::Check(
     absl::string_view method, absl::Span<const absl::string_view> authorizations,
     absl::FunctionRef<std::string()> peer) {
+  if (!ready_.load(std::memory_order_acquire)) {
+    return WithRetryDelay(
+        MakeError(absl::StatusCode::kUnavailable, "SERVER_STARTING",
+                  "SERVER_STARTING: the server is starting (rating enterprises, loading "
+                  "ratings); retry later"),
+        absl::Seconds(1));
+  }
   std::string actor;
   absl::StatusOr<Caller> caller = Decide(method, authorizations, peer, &actor);
   if (caller.ok()) return caller;

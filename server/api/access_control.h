@@ -26,6 +26,7 @@
 #define ENVCREDIT_SERVER_API_ACCESS_CONTROL_H_
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -111,7 +112,15 @@ class AccessControl {
   // Forgets a token at once (after a revocation through this process).
   void Forget(absl::string_view token_hash);
 
+  // While not ready (the server is starting: rating enterprises, loading
+  // ratings), every call is UNAVAILABLE (reason SERVER_STARTING, with a
+  // retry delay) before its token is looked at; not a denial. Ready from
+  // construction unless told otherwise.
+  void SetReady(bool ready) { ready_.store(ready, std::memory_order_release); }
+
  private:
+  std::atomic<bool> ready_{true};
+
   struct CachedToken {
     absl::StatusOr<domain::Token> token;  // NOT_FOUND cached too
     absl::Time fetched;

@@ -785,12 +785,14 @@ absl::StatusOr<RescoreStats> MysqlRatingRepository::RescorePage(
   return stats;
 }
 
-absl::StatusOr<int64_t> MysqlRatingRepository::BackfillMissing(int chunk) {
+absl::StatusOr<int64_t> MysqlRatingRepository::BackfillMissing(
+    int chunk, const std::function<bool()>& stop) {
   int64_t total = 0;
   // Resume after the last id seen, so each page reads only new rows (from
   // the start every time, the scan grew with each page: quadratic).
   int64_t after = 0;
   for (;;) {
+    if (stop && stop()) return total;
     std::vector<int64_t> ids;
     RETURN_IF_ERROR(db_.RunInTransaction(
         [&](Transaction& tx) -> absl::Status {

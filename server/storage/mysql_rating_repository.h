@@ -159,8 +159,12 @@ class MysqlRatingRepository final : public domain::RatingStore,
   // The roll in transactions of `chunk` enterprises each.
   absl::StatusOr<RollStats> Roll(absl::CivilDay day, int chunk);
   // Rates every enterprise that has no stored rating (enterprises created
-  // before ratings existed; server start-up). Returns how many.
-  absl::StatusOr<int64_t> BackfillMissing(int chunk = 1000);
+  // before ratings existed; server start-up), a page of `chunk` per
+  // transaction. Returns how many. `stop`, when given, is asked before each
+  // page: true ends the backfill there (each page is committed whole; a
+  // later start resumes with what is left).
+  absl::StatusOr<int64_t> BackfillMissing(int chunk = 1000,
+                                          const std::function<bool()>& stop = nullptr);
 
  private:
   absl::Status RecomputeAndCommit(absl::Span<const int64_t> ids,

@@ -46,7 +46,7 @@ int ExitCodeOf(int status) {
 
 absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
     const storage::DbConfig& db, std::vector<std::string> extra_flags,
-    absl::Duration startup_timeout) {
+    absl::Duration startup_timeout, WaitFor wait_for) {
   std::unique_ptr<ServerProcess> process(new ServerProcess());
   char dir_template[] = "/tmp/envcredit-e2e-XXXXXX";
   if (mkdtemp(dir_template) == nullptr) {
@@ -54,12 +54,15 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
   }
   process->dir_ = dir_template;
   const std::string port_file = process->dir_ + "/port";
+  const std::string listening_file = process->dir_ + "/listening";
+  const std::string& awaited = wait_for == WaitFor::kReady ? port_file : listening_file;
   const std::string log_file = process->dir_ + "/server.log";
 
   std::vector<std::string> args = {
       ENVCREDIT_SERVER_BIN,
       "--listen=127.0.0.1:0",
       "--port_file=" + port_file,
+      "--listening_file=" + listening_file,
       "--db_host=" + db.host,
       absl::StrCat("--db_port=", db.port),
       "--db_user=" + db.user,
@@ -110,7 +113,7 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
                        " before serving; its log:\n", ReadFile(log_file)));
     }
     int port = 0;
-    std::string text = ReadFile(port_file);
+    std::string text = ReadFile(awaited);
     if (absl::SimpleAtoi(absl::StripAsciiWhitespace(text), &port) && port > 0) {
       process->address_ = absl::StrCat("127.0.0.1:", port);
       return process;
@@ -127,6 +130,8 @@ std::string ServerProcess::admin_token() const {
 }
 
 std::string ServerProcess::Log() const { return ReadFile(dir_ + "/server.log"); }
+
+bool ServerProcess::Ready() const { return !ReadFile(dir_ + "/port").empty(); }
 
 absl::StatusOr<int> ServerProcess::Stop(int signal, absl::Duration timeout) {
   if (pid_ < 0) return absl::FailedPreconditionError("not running");

@@ -19,12 +19,20 @@ namespace envcredit::testing {
 
 class ServerProcess {
  public:
+  // What Start waits for: the server ready (its --port_file appears once the
+  // ratings are in memory), or only listening (--listening_file: health
+  // "liveness" SERVING, calls UNAVAILABLE SERVER_STARTING until ready).
+  enum class WaitFor { kReady, kListening };
+
   // Starts the server and waits until it serves (its port file appears).
   // FAILED_PRECONDITION with the server's log when it exits or does not
   // come up within `startup_timeout`.
   static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
       const storage::DbConfig& db, std::vector<std::string> extra_flags = {},
-      absl::Duration startup_timeout = absl::Seconds(30));
+      absl::Duration startup_timeout = absl::Seconds(30), WaitFor wait_for = WaitFor::kReady);
+
+  // True once the server is ready (its port file exists).
+  bool Ready() const;
 
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
