@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "admin-cli/base/csv.h"
 #include "admin-cli/base/enums.h"
 #include "admin-cli/base/text.h"
 #include "google/protobuf/util/json_util.h"
@@ -106,19 +107,7 @@ std::string RenderTable(const Table& table) {
   return out;
 }
 
-std::string CsvField(absl::string_view value) {
-  const bool quote =
-      value.find_first_of(",\"\r\n") != absl::string_view::npos ||
-      (!value.empty() && (value.front() == ' ' || value.back() == ' '));
-  if (!quote) return std::string(value);
-  std::string out = "\"";
-  for (const char c : value) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
+std::string CsvField(absl::string_view value) { return CsvCell(value); }
 
 std::string RenderCsv(const Table& table) {
   std::string out;

@@ -26,8 +26,7 @@ struct Table {
 // trailing spaces; control characters in cells become spaces.
 std::string RenderTable(const Table& table);
 
-// One RFC 4180 field: quoted (with inner quotes doubled) when it holds a
-// comma, a quote, CR or LF, or starts or ends with a space.
+// One CSV field: CsvCell of base/csv.h (RFC 4180 quoting, formula guard).
 std::string CsvField(absl::string_view value);
 
 // The header and every row as RFC 4180 records ending in CRLF.

@@ -21,6 +21,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "admin-cli/base/csv.h"
 #include "admin-cli/base/files.h"
 #include "admin-cli/base/record_enums.h"
 #include "admin-cli/publication/publication_html.h"
@@ -266,18 +267,6 @@ std::string CompareFolder(const std::string& dir,
 }
 
 // One RFC 4180 field (quoted when it holds a comma, quote, CR or LF).
-std::string CsvCell(absl::string_view value) {
-  if (value.find_first_of(",\"\r\n") == absl::string_view::npos) {
-    return std::string(value);
-  }
-  std::string out = "\"";
-  for (const char c : value) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string CsvLine(const std::vector<std::string>& cells) {
   std::vector<std::string> quoted;
   quoted.reserve(cells.size());

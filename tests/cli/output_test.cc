@@ -83,7 +83,14 @@ INSTANTIATE_TEST_SUITE_P(
                       CsvFieldCase{"say \"hi\"", "\"say \"\"hi\"\"\""},
                       CsvFieldCase{"two\nlines", "\"two\nlines\""},
                       CsvFieldCase{"cr\r", "\"cr\r\""},
-                      CsvFieldCase{" padded", "\" padded\""}));
+                      CsvFieldCase{" padded", "\" padded\""},
+                      // Formula injection (OWASP): a leading apostrophe,
+                      // then quoting as usual; plain numbers stay numbers.
+                      CsvFieldCase{"=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""},
+                      CsvFieldCase{"+1+2", "'+1+2"}, CsvFieldCase{"-2+3", "'-2+3"},
+                      CsvFieldCase{"@SUM(A1)", "'@SUM(A1)"}, CsvFieldCase{"\tx", "'\tx"},
+                      CsvFieldCase{"-12", "-12"}, CsvFieldCase{"+3.5", "+3.5"},
+                      CsvFieldCase{"-", "'-"}, CsvFieldCase{"a=b", "a=b"}));
 
 TEST(CsvTest, RoundTripsThroughTheReader) {
   const Table table{{"credit_code", "name"},

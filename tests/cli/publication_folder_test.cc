@@ -186,6 +186,17 @@ TEST_F(FolderTest, CsvStartsWithBomAndHasABilingualHeader) {
   EXPECT_TRUE(absl::EndsWith(csv, "\r\n"));
 }
 
+// A name a spreadsheet would run as a formula goes out as text (issue 18:
+// citizens open the published CSV in spreadsheets).
+TEST_F(FolderTest, CsvCellsThatLookLikeFormulasAreText) {
+  v1::Publication p = first_;
+  p.mutable_entries(0)->set_enterprise_name("=HYPERLINK(\"http://evil\",\"点此\")");
+  p.mutable_entries(0)->set_legal_representative("@王五");
+  const std::string csv = RenderEntriesCsv(p);
+  EXPECT_THAT(csv, HasSubstr(",\"'=HYPERLINK(\"\"http://evil\"\",\"\"点此\"\")\",'@王五,"));
+  EXPECT_THAT(csv, Not(HasSubstr(",=HYPERLINK")));
+}
+
 TEST_F(FolderTest, ManifestHasAStableFormat) {
   Manifest m;
   m.list = "black";
