@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "admin-cli/base/text.h"
+#include "admin-cli/version.h"
 #include "admin-cli/commands/enterprise_commands.h"
 #include "admin-cli/commands/list_commands.h"
 #include "admin-cli/commands/rating_commands.h"
@@ -56,6 +57,10 @@ absl::StatusOr<std::string> ResolveToken(const GlobalOptions& global,
 }
 
 int RunCli(const std::vector<std::string>& args, const CliEnvironment& env) {
+  if (args.size() == 1 && args[0] == "--version") {
+    *env.out << VersionText() << "\n" << std::flush;
+    return kExitOk;
+  }
   const std::vector<CommandSpec> commands = AllCommandSpecs();
   ParseResult parsed = ParseCommandLine(args, commands, env.env_server);
   switch (parsed.outcome) {

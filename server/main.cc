@@ -19,6 +19,8 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/synchronization/notification.h"
@@ -26,6 +28,7 @@
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "common/version.h"
 #include "scoring/policy_text/policy_text.h"
 #include "common/status_macros.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
@@ -528,6 +531,15 @@ int main(int argc, char** argv) {
       "envcredit-server: the envcredit gRPC server.\n"
       "  envcredit-server --listen=127.0.0.1:50051 --db_create\n"
       "  envcredit-server --migrate-only");
+  // --version prints the project version and commit; --help the server's
+  // own flags (Abseil's default lists only those of the file with main, and
+  // --helpfull every library's too).
+  absl::FlagsUsageConfig usage;
+  usage.version_string = [] { return envcredit::VersionText() + "\n"; };
+  usage.contains_help_flags = [](absl::string_view file) {
+    return absl::StrContains(file, "server/");
+  };
+  absl::SetFlagsUsageConfig(usage);
   envcredit::NormalizeFlagNames(argc, argv);
   absl::ParseCommandLine(argc, argv);
   return envcredit::Run();

@@ -130,6 +130,13 @@ TEST_F(CommandsTest, AnUnreachableServerIsTriedThreeTimes) {
   EXPECT_EQ(fake_.call_ids().size(), 3u);
 }
 
+TEST_F(CommandsTest, VersionPrintsTheProjectVersionAndCommit) {
+  const auto r = Run({"--version"});
+  EXPECT_EQ(r.exit_code, kExitOk);
+  EXPECT_THAT(r.out, ::testing::StartsWith("envcredit-admin 0.1.0 (commit "));
+  EXPECT_THAT(r.out, ::testing::EndsWith(")\n"));
+}
+
 TEST_F(CommandsTest, GetTakesABareCodeOrAResourceName) {
   CreateSome(1);
   const std::string code = "913201000000000010";

@@ -1,6 +1,7 @@
 // End to end: the real envcredit-server binary on a free port, a fresh
 // schema on the private MariaDB, calls through the generated stubs.
 #include <signal.h>
+#include <sys/wait.h>
 
 #include <memory>
 #include <set>
@@ -601,6 +602,29 @@ TEST(ServerLifecycleTest, ListensAtOnceServesWhenReadyAndStopsBetweenBackfillPag
   grpc::health::v1::HealthCheckResponse response;
   ASSERT_TRUE(ready_health->Check(&context, request, &response).ok());
   EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+// What an operator types first: --version, and --help listing the server's
+// own flags (not only --helpfull).
+TEST(ServerLifecycleTest, VersionAndHelpSayWhatTheyShould) {
+  auto run = [](const std::string& flag, int* exit_code) {
+    std::string out;
+    FILE* pipe = popen((std::string(ENVCREDIT_SERVER_BIN) + " " + flag + " 2>&1").c_str(), "r");
+    if (pipe == nullptr) return out;
+    char buffer[4096];
+    size_t n = 0;
+    while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) out.append(buffer, n);
+    *exit_code = WEXITSTATUS(pclose(pipe));
+    return out;
+  };
+  int exit_code = -1;
+  const std::string version = run("--version", &exit_code);
+  EXPECT_EQ(exit_code, 0);
+  EXPECT_THAT(version, ::testing::StartsWith("envcredit 0.1.0 (commit "));
+  const std::string help = run("--help", &exit_code);
+  EXPECT_THAT(help, HasSubstr("--listen"));
+  EXPECT_THAT(help, HasSubstr("--db_read_timeout_s"));
+  EXPECT_THAT(help, HasSubstr("--listening_file"));
 }
 
 // A database the server cannot reach: a clear message and a non-zero exit,
