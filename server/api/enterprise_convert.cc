@@ -68,11 +68,21 @@ domain::Enterprise FromCreateProto(const v1::Enterprise& in) {
 
 absl::StatusOr<domain::EnterprisePatch> PatchFromProto(
     const v1::Enterprise& in, const google::protobuf::FieldMask& mask) {
-  static const char* const kUpdatable[] = {
-      "display_name", "region_code", "industry",
-      "legal_representative", "address", "status"};
   std::vector<std::string> paths(mask.paths().begin(), mask.paths().end());
-  if (paths.empty()) paths.assign(std::begin(kUpdatable), std::end(kUpdatable));
+  if (paths.empty()) {
+    // AIP-134: no mask means the fields the request sets, so that a client
+    // that sends one field does not clear the others.
+    if (!in.display_name().empty()) paths.push_back("display_name");
+    if (!in.region_code().empty()) paths.push_back("region_code");
+    if (in.industry() != v1::INDUSTRY_UNSPECIFIED) paths.push_back("industry");
+    if (!in.legal_representative().empty()) paths.push_back("legal_representative");
+    if (!in.address().empty()) paths.push_back("address");
+    if (in.status() != v1::ENTERPRISE_STATUS_UNSPECIFIED) paths.push_back("status");
+    if (paths.empty()) {
+      return InvalidArgument("update_mask", "EMPTY_UPDATE",
+                             "update_mask: empty, and the enterprise sets no updatable field");
+    }
+  }
 
   domain::EnterprisePatch patch;
   for (const std::string& path : paths) {

@@ -47,10 +47,19 @@ TEST(EnterpriseConvertTest, UpdateMask) {
     EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << path;
     EXPECT_EQ(ErrorField(status), "update_mask") << path;
   }
-  // An empty mask updates every updatable field.
-  auto all = PatchFromProto(in, google::protobuf::FieldMask());
-  ASSERT_TRUE(all.ok());
-  EXPECT_TRUE(all->display_name.has_value() && all->status.has_value());
+  // An empty mask (AIP-134) updates the fields the request sets, and
+  // leaves the others alone: here only the address.
+  auto populated = PatchFromProto(in, google::protobuf::FieldMask());
+  ASSERT_TRUE(populated.ok());
+  EXPECT_EQ(populated->address, "新地址");
+  EXPECT_FALSE(populated->display_name.has_value());
+  EXPECT_FALSE(populated->status.has_value());
+  EXPECT_FALSE(populated->legal_representative.has_value());
+  // Nothing set and no mask: a mistake, not a no-op.
+  absl::Status empty = PatchFromProto(v1::Enterprise(), google::protobuf::FieldMask()).status();
+  EXPECT_EQ(empty.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ErrorField(empty), "update_mask");
+  EXPECT_EQ(ErrorReason(empty), "EMPTY_UPDATE");
 }
 
 TEST(EnterpriseConvertTest, Etags) {

@@ -852,13 +852,12 @@ std::vector<Case> BadInputCases(const World* w) {
           r.mutable_enterprise()->set_status(Unknown<v1::EnterpriseStatus>());
         },
         "enterprise.status", "INVALID_ENUM");
-    add("enterprise.status: unspecified (empty mask: every field)",
+    add("update_mask: empty, and no updatable field set",
         [](auto& r) {
           r.mutable_update_mask()->clear_paths();
-          r.mutable_enterprise()->set_industry(v1::CHEMICALS);
-          r.mutable_enterprise()->set_status(v1::ENTERPRISE_STATUS_UNSPECIFIED);
+          r.mutable_enterprise()->clear_display_name();
         },
-        "enterprise.status", "INVALID_ENUM");
+        "update_mask", "EMPTY_UPDATE");
     add.RequestId([](auto& r, const std::string& v) { r.set_request_id(v); });
   }
 

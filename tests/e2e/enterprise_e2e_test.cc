@@ -256,6 +256,24 @@ TEST_F(EnterpriseE2eTest, BatchCreateAnswersEachItemAndARetryReplays) {
   EXPECT_EQ(Get(Uscc("320600", 1), &got).error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
+// AIP-134: an update without a mask changes the fields it sets and no
+// other (it used to clear every field left out).
+TEST_F(EnterpriseE2eTest, UpdateWithoutAMaskChangesOnlyTheFieldsItSets) {
+  const std::string code = Uscc("320700", 1);
+  v1::Enterprise created;
+  ASSERT_TRUE(Create(Sample(code), &created).ok());
+  grpc::ClientContext context;
+  v1::UpdateEnterpriseRequest request;
+  request.mutable_enterprise()->set_name("enterprises/" + code);
+  request.mutable_enterprise()->set_address("南京市示例区新址路9号");
+  v1::Enterprise updated;
+  ASSERT_TRUE(stub_->UpdateEnterprise(&context, request, &updated).ok());
+  EXPECT_EQ(updated.address(), "南京市示例区新址路9号");
+  EXPECT_EQ(updated.display_name(), created.display_name());
+  EXPECT_EQ(updated.legal_representative(), "张示例");
+  EXPECT_EQ(updated.industry(), v1::CHEMICALS);
+}
+
 TEST_F(EnterpriseE2eTest, GetUnknownIsNotFound) {
   v1::Enterprise got;
   grpc::Status status = Get(Uscc("640100", 999), &got);
