@@ -3,6 +3,7 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <utility>
 
@@ -266,12 +267,13 @@ absl::Status AccessControl::Take(const std::string& hash, absl::Time now) {
     bucket->level -= 1;
     return absl::OkStatus();
   }
-  const double wait_ms = (1 - bucket->level) / options_.rate_per_second * 1000;
-  return MakeError(
-      absl::StatusCode::kResourceExhausted, "RATE_LIMITED",
-      absl::StrFormat("rate limit of %.0f calls/s for this token exceeded; "
-                      "retry after %.0f ms",
-                      options_.rate_per_second, std::max(1.0, wait_ms)));
+  const double wait_ms = std::max(1.0, (1 - bucket->level) / options_.rate_per_second * 1000);
+  return WithRetryDelay(
+      MakeError(absl::StatusCode::kResourceExhausted, "RATE_LIMITED",
+                absl::StrFormat("rate limit of %.0f calls/s for this token exceeded; "
+                                "retry after %.0f ms",
+                                options_.rate_per_second, wait_ms)),
+      absl::Milliseconds(std::ceil(wait_ms)));
 }
 
 absl::StatusOr<Caller> AccessControl::Decide(
@@ -356,6 +358,9 @@ absl::StatusOr<Caller> AccessControl::Check(
   absl::Status denial =
       MakeError(caller.status().code(), reason,
                 absl::StrCat(reason, ": ", caller.status().message()));
+  if (std::optional<absl::Duration> delay = RetryDelayOf(caller.status())) {
+    denial = WithRetryDelay(std::move(denial), *delay);  // RATE_LIMITED's
+  }
   // A database outage while looking the token up is not a denial of the
   // caller: do not log or audit one per call (the outage is logged once by
   // the health check).

@@ -42,7 +42,10 @@ google::rpc::Status ToRpcStatus(const absl::Status& status) {
     violation->set_description(message);
     details.add_details()->PackFrom(bad_request);
   }
-  if (std::optional<absl::Duration> delay = RetryDelayOf(status)) {
+  std::optional<absl::Duration> delay = RetryDelayOf(status);
+  // Every UNAVAILABLE may be retried (AIP-194); say when, if nobody did.
+  if (!delay && status.code() == absl::StatusCode::kUnavailable) delay = absl::Seconds(1);
+  if (delay) {
     google::rpc::RetryInfo retry;
     const int64_t ms = absl::ToInt64Milliseconds(*delay);
     retry.mutable_retry_delay()->set_seconds(ms / 1000);

@@ -73,6 +73,20 @@ TEST(GrpcStatusTest, ARetryDelayBecomesRetryInfo) {
   }
 }
 
+// Every UNAVAILABLE says when to try again (AIP-194): 1 s unless the error
+// named its own delay.
+TEST(GrpcStatusTest, UnavailableAlwaysCarriesRetryInfo) {
+  const google::rpc::Status details = Details(
+      ToGrpcStatus(MakeError(absl::StatusCode::kUnavailable, "DB_UNAVAILABLE", "down")));
+  google::rpc::RetryInfo retry;
+  bool found = false;
+  for (const auto& any : details.details()) {
+    if (any.UnpackTo(&retry)) found = true;
+  }
+  ASSERT_TRUE(found);
+  EXPECT_EQ(retry.retry_delay().seconds(), 1);
+}
+
 TEST(GrpcStatusTest, OkIsOk) { EXPECT_TRUE(ToGrpcStatus(absl::OkStatus()).ok()); }
 
 }  // namespace

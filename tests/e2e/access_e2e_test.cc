@@ -12,6 +12,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -20,6 +21,8 @@
 #include "absl/time/clock.h"
 #include "envcredit/v1/access.grpc.pb.h"
 #include "envcredit/v1/audit.grpc.pb.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "envcredit/v1/enterprise.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -519,6 +522,7 @@ TEST(AccessLimitsTest, RateLimitAnswersResourceExhaustedWithRetryAdvice) {
       testing::AuthedChannel((*server)->address(), (*server)->admin_token()));
   int ok = 0, exhausted = 0;
   std::string message;
+  std::optional<int64_t> retry_ms;  // google.rpc.RetryInfo of a refusal
   for (int i = 0; i < 8; ++i) {
     grpc::ClientContext context;
     v1::ListEnterprisesRequest request;
@@ -528,6 +532,15 @@ TEST(AccessLimitsTest, RateLimitAnswersResourceExhaustedWithRetryAdvice) {
     if (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
       ++exhausted;
       message = status.error_message();
+      google::rpc::Status details;
+      if (details.ParseFromString(status.error_details())) {
+        for (const auto& any : details.details()) {
+          google::rpc::RetryInfo info;
+          if (any.UnpackTo(&info)) {
+            retry_ms = info.retry_delay().seconds() * 1000 + info.retry_delay().nanos() / 1000000;
+          }
+        }
+      }
     }
   }
   // A burst of 3 at 1 call/s: 8 calls in well under 5 s leave at least 3
@@ -536,6 +549,11 @@ TEST(AccessLimitsTest, RateLimitAnswersResourceExhaustedWithRetryAdvice) {
   EXPECT_GE(exhausted, 1);
   EXPECT_EQ(ok + exhausted, 8);
   EXPECT_THAT(message, HasSubstr("retry after"));
+  // The advice a client library reads: RetryInfo, at most a token's refill
+  // time (1 s at 1 call/s).
+  ASSERT_TRUE(retry_ms.has_value());
+  EXPECT_GT(*retry_ms, 0);
+  EXPECT_LE(*retry_ms, 1000);
 }
 
 // Finding 9: a flood of bad tokens from one address. Within the budget
