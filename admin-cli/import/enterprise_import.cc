@@ -153,6 +153,7 @@ RowRequest RowToRequest(const ImportColumns& columns, const CsvRecord& record) {
 
 int RunImport(const ImportOptions& options, EnterpriseClient& client,
               std::ostream& out, std::ostream& err) {
+  const absl::Time start = absl::Now();
   // 1. Read and check the whole file before sending anything.
   absl::StatusOr<std::vector<CsvRecord>> records = ReadCsvFile(options.path);
   if (!records.ok()) {
@@ -325,16 +326,10 @@ int RunImport(const ImportOptions& options, EnterpriseClient& client,
   const std::set<int> exit_codes = ReportFailedRows(
       options.path, columns->header, failures, options.server, err);
 
-  const std::string errors_path = ErrorsPathFor(options.path);
-  std::vector<std::pair<std::string, std::string>> summary = {
-      {"file", options.path},
-      {"rows", absl::StrCat(total)},
-      {"created", absl::StrCat(created)},
-      {"already_existed", absl::StrCat(existing)},
-      {"failed", absl::StrCat(failed)},
-      {"errors_file", failed > 0 ? errors_path : ""},
-  };
-  out << RenderRecord(summary, options.output) << std::flush;
+  out << RenderRecord(ImportSummary({options.path, "enterprises", total, created, existing,
+                                      failed, absl::ToDoubleSeconds(absl::Now() - start)}),
+                       options.output)
+      << std::flush;
   return ImportExitCode(exit_codes);
 }
 

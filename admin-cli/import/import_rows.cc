@@ -145,4 +145,19 @@ int ImportExitCode(const std::set<int>& exit_codes) {
   return exit_codes.size() == 1 ? *exit_codes.begin() : kExitFailure;
 }
 
+std::vector<std::pair<std::string, std::string>> ImportSummary(const ImportCounts& c) {
+  return {
+      {"file", c.path},
+      {"kind", c.kind},
+      {"rows", absl::StrCat(c.rows)},
+      {"created", absl::StrCat(c.created)},
+      {"already_existed", absl::StrCat(c.already_existed)},
+      {"failed", absl::StrCat(c.failed)},
+      {"errors_file", c.failed > 0 ? ErrorsPathFor(c.path) : ""},
+      {"seconds", absl::StrFormat("%.3f", c.seconds)},
+      {"rows_per_second",
+       absl::StrCat(static_cast<int64_t>(c.seconds > 0 ? c.rows / c.seconds : 0))},
+  };
+}
+
 }  // namespace envcredit::admin

@@ -7,7 +7,9 @@
 
 #include <iosfwd>
 #include <set>
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "admin-cli/import/csv_reader.h"
@@ -60,6 +62,22 @@ std::set<int> ReportFailedRows(const std::string& input_path,
 // The exit code of a run whose failures have `exit_codes`: 0 for none, the
 // one they share, else kExitFailure.
 int ImportExitCode(const std::set<int>& exit_codes);
+
+// What every import counts, for its summary record.
+struct ImportCounts {
+  std::string path;
+  std::string kind;  // "enterprises", "decisions", ...
+  int64_t rows = 0;
+  int64_t created = 0;
+  int64_t already_existed = 0;
+  int64_t failed = 0;
+  double seconds = 0;
+};
+
+// The summary record every import prints last, the same fields in the same
+// order for every kind: file, kind, rows, created, already_existed, failed,
+// errors_file, seconds, rows_per_second.
+std::vector<std::pair<std::string, std::string>> ImportSummary(const ImportCounts& counts);
 
 }  // namespace envcredit::admin
 

@@ -432,20 +432,10 @@ int Run::Finish(const std::vector<std::string>& header, std::ostream& out) {
       [](const FailedRow& a, const FailedRow& b) { return a.line < b.line; });
   const std::set<int> exit_codes =
       ReportFailedRows(options_.path, header, failures_, options_.server, err_);
-  const std::string errors_path = ErrorsPathFor(options_.path);
-  const std::vector<std::pair<std::string, std::string>> summary = {
-      {"file", options_.path},
-      {"kind", RecordKindName(options_.kind)},
-      {"rows", absl::StrCat(rows_)},
-      {"created", absl::StrCat(created_)},
-      {"already_existed", absl::StrCat(existed_)},
-      {"failed", absl::StrCat(failed_)},
-      {"errors_file", failed_ > 0 ? errors_path : ""},
-      {"seconds", absl::StrFormat("%.3f", seconds)},
-      {"rows_per_second",
-       absl::StrCat(static_cast<int64_t>(seconds > 0 ? rows_ / seconds : 0))},
-  };
-  out << RenderRecord(summary, options_.output) << std::flush;
+  out << RenderRecord(ImportSummary({options_.path, RecordKindName(options_.kind), rows_,
+                                      created_, existed_, failed_, seconds}),
+                       options_.output)
+      << std::flush;
   return ImportExitCode(exit_codes);
 }
 
