@@ -312,12 +312,11 @@ int RunEnterpriseImport(const ParsedCommand& c, EnterpriseClient& client,
     }
     options.concurrency = n;
   }
-  if (c.Has("batch-size") &&
-      (!absl::SimpleAtoi(c.Get("batch-size"), &options.batch_size) ||
-       options.batch_size < 1 || options.batch_size > 1000)) {
-    return Usage(c, io,
-                 absl::StrCat("--batch-size must be 1..1000, not '",
-                              c.Get("batch-size"), "'"));
+  if (c.Has("batch-size")) {
+    int64_t size = 0;
+    int exit = kExitOk;
+    if (!IntFlag(c, io, "batch-size", 1, 1000, &size, &exit)) return exit;
+    options.batch_size = static_cast<int>(size);
   }
   return RunImport(options, client, io.out, io.err);
 }

@@ -445,12 +445,11 @@ int Import(const ParsedCommand& c, const RecordClients& clients, CommandIo io) {
   options.output = c.global.output;
   options.server = c.global.server;
   options.concurrency = concurrency;
-  if (c.Has("batch-size") &&
-      (!absl::SimpleAtoi(c.Get("batch-size"), &options.batch_size) ||
-       options.batch_size < 1 || options.batch_size > 1000)) {
-    return Usage(c, io,
-                 absl::StrCat("--batch-size must be 1..1000, not '",
-                              c.Get("batch-size"), "'"));
+  if (c.Has("batch-size")) {
+    int64_t size = 0;
+    int exit = kExitOk;
+    if (!IntFlag(c, io, "batch-size", 1, 1000, &size, &exit)) return exit;
+    options.batch_size = static_cast<int>(size);
   }
   return RunRecordImport(options, clients.records(), io.out, io.err);
 }

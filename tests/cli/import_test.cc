@@ -332,7 +332,7 @@ TEST_F(ImportTest, BatchSizeFlag) {
   for (const char* bad : {"0", "1001", "x"}) {
     const auto u = ImportWith(path, {"--batch-size", bad});
     EXPECT_EQ(u.exit_code, kExitUsage) << bad;
-    EXPECT_THAT(u.err, HasSubstr("--batch-size must be 1..1000")) << bad;
+    EXPECT_THAT(u.err, HasSubstr("--batch-size must be a whole number from 1 to 1000")) << bad;
   }
   EXPECT_EQ(fake_.batches().size(), 3u);  // nothing more sent
 }

@@ -1814,29 +1814,29 @@ SeenError FromGrpcStatus(const grpc::Status& status) {
   return seen;
 }
 
+// The error in results[0] of a batch-create answer (server/api/batch.h).
+template <typename Response>
+SeenError FirstCreateError(const std::string& body) {
+  SeenError seen;
+  Response response;
+  if (!response.ParseFromString(body) || response.results_size() == 0) return seen;
+  const auto& result = response.results(0);
+  seen.code = result.code();
+  seen.message = result.message();
+  seen.reason = result.reason();
+  seen.field = result.field();
+  seen.domain = "envcredit.v1";  // the result has no domain of its own
+  seen.bad_request_fields = {result.field()};  // nor a BadRequest
+  return seen;
+}
+
 // The error in results[0] of a batch answer.
 SeenError FirstItemError(const std::string& method, const std::string& body) {
   SeenError seen;
   if (absl::EndsWith(method, "/BatchCreateEnterprises")) {
-    v1::BatchCreateEnterprisesResponse response;
-    if (!response.ParseFromString(body) || response.results_size() == 0) return seen;
-    const auto& result = response.results(0);
-    seen.code = result.code();
-    seen.message = result.message();
-    seen.reason = result.reason();
-    seen.field = result.field();
-    seen.domain = "envcredit.v1";
-    seen.bad_request_fields = {result.field()};
+    seen = FirstCreateError<v1::BatchCreateEnterprisesResponse>(body);
   } else if (absl::EndsWith(method, "/BatchCreatePenaltyDecisions")) {
-    v1::BatchCreatePenaltyDecisionsResponse response;
-    if (!response.ParseFromString(body) || response.results_size() == 0) return seen;
-    const auto& result = response.results(0);
-    seen.code = result.code();
-    seen.message = result.message();
-    seen.reason = result.reason();
-    seen.field = result.field();
-    seen.domain = "envcredit.v1";  // the result has no domain of its own
-    seen.bad_request_fields = {result.field()};  // nor a BadRequest
+    seen = FirstCreateError<v1::BatchCreatePenaltyDecisionsResponse>(body);
   } else {
     v1::BatchGetRatingsResponse response;
     if (!response.ParseFromString(body) || response.results_size() == 0) return seen;
