@@ -66,6 +66,15 @@ absl::string_view RemovalReasonName(RemovalReason reason) {
   return "UNSPECIFIED";
 }
 
+absl::Status JudgeCandidate(ListCandidate* candidate, absl::CivilDay as_of) {
+  if (candidate->policy == nullptr) return absl::InternalError("a list candidate without a policy");
+  absl::StatusOr<scoring::ListCheck> check =
+      scoring::CheckLists(candidate->records, as_of, *candidate->policy);
+  if (!check.ok()) return check.status();
+  candidate->check = *std::move(check);
+  return absl::OkStatus();
+}
+
 std::vector<ListReason> ReasonsOf(const scoring::Rating& rating,
                                   const scoring::EnterpriseRecords& records) {
   std::vector<ListReason> reasons;

@@ -93,6 +93,11 @@ struct ListCandidate {
   const scoring::Policy* policy = nullptr;
 };
 
+// Judges `candidate` on `as_of` under its policy (its rating and both list
+// answers into `candidate->check`): which list it meets. The rule is
+// scoring's; storage reads the candidates and calls this.
+absl::Status JudgeCandidate(ListCandidate* candidate, absl::CivilDay as_of);
+
 // The reasons of a black-list entry: every record counting in `check`.
 std::vector<ListReason> ReasonsOf(const scoring::Rating& rating,
                                   const scoring::EnterpriseRecords& records);

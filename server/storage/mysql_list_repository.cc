@@ -323,7 +323,7 @@ absl::StatusOr<std::vector<domain::ListCandidate>> MysqlListRepository::Examine(
             c.policy = &calculator.PolicyFor(c.region_code);
             auto it = records.find(c.enterprise_id);
             if (it != records.end()) c.records = std::move(it->second);
-            ASSIGN_OR_RETURN(c.check, scoring::CheckLists(c.records, as_of, *c.policy));
+            RETURN_IF_ERROR(domain::JudgeCandidate(&c, as_of));
             const bool meets = list == ListKind::kBlackList ? c.check.black_list
                                                             : c.check.honor_list;
             // Keep only what the proposal needs: who meets, who was listed.

@@ -28,7 +28,6 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "common/clock.h"
-#include "scoring/records.h"
 #include "server/domain/rating_store.h"
 #include "server/domain/ratings.h"
 #include "server/storage/database.h"
