@@ -2,9 +2,13 @@
 // error, and that usage errors say what is wrong.
 #include "admin-cli/args.h"
 
+#include <ostream>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_split.h"
 #include "admin-cli/cli.h"
 #include "gmock/gmock.h"
@@ -29,6 +33,11 @@ struct UsageCase {
   std::string line;
   std::string expected;  // a part of the message
 };
+// The case as gtest prints it (test names and failures): readable text,
+// not a dump of the struct's bytes.
+void PrintTo(const UsageCase& c, std::ostream* os) {
+  *os << absl::CEscape(std::string(c.line).substr(0, 60));
+}
 
 class UsageErrorTest : public ::testing::TestWithParam<UsageCase> {};
 
@@ -80,6 +89,11 @@ struct HelpCase {
   std::string line;
   std::string expected;
 };
+// The case as gtest prints it (test names and failures): readable text,
+// not a dump of the struct's bytes.
+void PrintTo(const HelpCase& c, std::ostream* os) {
+  *os << absl::CEscape(std::string(c.line).substr(0, 60));
+}
 
 class HelpTest : public ::testing::TestWithParam<HelpCase> {};
 

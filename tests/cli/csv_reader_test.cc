@@ -1,9 +1,13 @@
 // The CSV reader against RFC 4180 and what spreadsheet programs write.
 #include "admin-cli/import/csv_reader.h"
 
+#include <ostream>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/escaping.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -20,6 +24,11 @@ struct GoodCase {
   Rows fields;
   std::vector<int> lines;
 };
+// The case as gtest prints it (test names and failures): readable text,
+// not a dump of the struct's bytes.
+void PrintTo(const GoodCase& c, std::ostream* os) {
+  *os << absl::CEscape(std::string(c.name).substr(0, 60));
+}
 
 class CsvGoodTest : public ::testing::TestWithParam<GoodCase> {};
 
@@ -86,6 +95,11 @@ struct BadCase {
   std::string text;
   std::string expected;  // part of the message, with the line
 };
+// The case as gtest prints it (test names and failures): readable text,
+// not a dump of the struct's bytes.
+void PrintTo(const BadCase& c, std::ostream* os) {
+  *os << absl::CEscape(std::string(c.name).substr(0, 60));
+}
 
 class CsvBadTest : public ::testing::TestWithParam<BadCase> {};
 

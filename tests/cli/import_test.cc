@@ -1,5 +1,6 @@
 // `enterprises import`: header mapping, row conversion, deterministic
 // request ids, batching, counting, the errors file and the exit code.
+#include <ostream>
 #include <fstream>
 #include <map>
 #include <set>
@@ -9,6 +10,9 @@
 
 #include "admin-cli/exit_codes.h"
 #include "admin-cli/import/enterprise_import.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/escaping.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/cli/cli_runner.h"
@@ -70,6 +74,11 @@ struct BadHeaderCase {
   std::vector<std::string> header;
   std::string expected;
 };
+// The case as gtest prints it (test names and failures): readable text,
+// not a dump of the struct's bytes.
+void PrintTo(const BadHeaderCase& c, std::ostream* os) {
+  *os << absl::CEscape(std::string(absl::StrJoin(c.header, ",")).substr(0, 60));
+}
 
 class ImportBadHeaderTest : public ::testing::TestWithParam<BadHeaderCase> {};
 
@@ -393,6 +402,11 @@ struct BadFileCase {
   std::string text;
   std::string expected;
 };
+// The case as gtest prints it (test names and failures): readable text,
+// not a dump of the struct's bytes.
+void PrintTo(const BadFileCase& c, std::ostream* os) {
+  *os << absl::CEscape(std::string(c.name).substr(0, 60));
+}
 
 class ImportBadFileTest : public ImportTest,
                           public ::testing::WithParamInterface<BadFileCase> {};

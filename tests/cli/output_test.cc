@@ -1,9 +1,13 @@
 // Display width, table alignment with Chinese text, CSV quoting and JSON.
 #include "admin-cli/output/output.h"
 
+#include <ostream>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_split.h"
 #include "admin-cli/import/csv_reader.h"
 #include "admin-cli/base/text.h"
@@ -19,6 +23,11 @@ struct WidthCase {
   std::string text;
   int width;
 };
+// The case as gtest prints it (test names and failures): readable text,
+// not a dump of the struct's bytes.
+void PrintTo(const WidthCase& c, std::ostream* os) {
+  *os << absl::CEscape(std::string(c.text).substr(0, 60));
+}
 
 class DisplayWidthTest : public ::testing::TestWithParam<WidthCase> {};
 
@@ -68,6 +77,11 @@ struct CsvFieldCase {
   std::string in;
   std::string out;
 };
+// The case as gtest prints it (test names and failures): readable text,
+// not a dump of the struct's bytes.
+void PrintTo(const CsvFieldCase& c, std::ostream* os) {
+  *os << absl::CEscape(std::string(c.in).substr(0, 60));
+}
 
 class CsvFieldTest : public ::testing::TestWithParam<CsvFieldCase> {};
 

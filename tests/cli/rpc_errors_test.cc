@@ -1,9 +1,13 @@
 // Exit codes from status codes, and the report of a rich error.
 #include "admin-cli/rpc_errors.h"
 
+#include <ostream>
 #include <string>
 
 #include "admin-cli/exit_codes.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/escaping.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -19,6 +23,11 @@ struct ExitCase {
   grpc::StatusCode code;
   int exit_code;
 };
+// The case as gtest prints it (test names and failures): readable text,
+// not a dump of the struct's bytes.
+void PrintTo(const ExitCase& c, std::ostream* os) {
+  *os << absl::CEscape(std::string(absl::StrCat(static_cast<int>(c.code), " -> ", c.exit_code)).substr(0, 60));
+}
 
 class ExitCodeTest : public ::testing::TestWithParam<ExitCase> {};
 
