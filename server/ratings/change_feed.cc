@@ -52,13 +52,18 @@ size_t FeedQueue::size() const {
 bool FeedQueue::Append(const std::deque<Event>& events, size_t from) {
   absl::MutexLock lock(&mu_);
   if (overflowed_) return false;
+  while (from < events.size() && events[from]->cursor <= last_) ++from;
+  if (from == events.size()) return true;
+  // Too slow is "cap or more events still waiting when new ones come", not
+  // "more than cap in one append": one poll of the follower may bring a
+  // burst larger than the cap, and a watcher that took everything before it
+  // keeps up. So a queue holds at most cap - 1 + one burst.
+  if (events_.size() >= cap_) {
+    overflowed_ = true;
+    events_.clear();  // the memory goes now, not when the watcher wakes
+    return false;
+  }
   for (size_t i = from; i < events.size(); ++i) {
-    if (events[i]->cursor <= last_) continue;
-    if (events_.size() >= cap_) {
-      overflowed_ = true;
-      events_.clear();  // the memory goes now, not when the watcher wakes
-      return false;
-    }
     last_ = events[i]->cursor;
     events_.push_back(events[i]);
   }

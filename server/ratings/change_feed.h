@@ -12,9 +12,9 @@
 // Watchers served without a thread each (WatchRatingChanges, a gRPC
 // callback reactor) Subscribe: the follower appends every new event to each
 // subscriber's bounded queue and tells it (FeedWatcher::OnFeedChanged); the
-// events themselves are shared, not copied. A subscriber whose queue would
-// exceed its cap is dropped and told so (overflowed): it is too slow, and the
-// follower never waits for it.
+// events themselves are shared, not copied. A subscriber that still has its
+// cap of events waiting when new ones come is dropped and told so
+// (overflowed): it is too slow, and the follower never waits for it.
 //
 // Cursors are gap-free and become visible in order (the feed_sequence row
 // lock, doc/ratings.md §4), so "every event after cursor c" is simply
@@ -65,7 +65,7 @@ class FeedQueue {
   using Event = std::shared_ptr<const domain::FeedEvent>;
   struct Taken {
     std::vector<Event> events;  // in cursor order
-    // The queue was dropped: more than its cap of events were waiting. No
+    // The queue was dropped: its cap of events were waiting when more came. No
     // event follows; the subscriber resumes after the last cursor it
     // delivered.
     bool overflowed = false;
@@ -78,11 +78,14 @@ class FeedQueue {
   Taken Take(size_t max);
   size_t size() const;
 
+  // The follower's side (ChangeFeed; public for its unit test). Appends
+  // events[from..] after the last one queued, however many; false (and
+  // drops them all) when cap or more were still waiting (the watcher did not
+  // take the earlier ones: too slow).
+  bool Append(const std::deque<Event>& events, size_t from);
+
  private:
   friend class ChangeFeed;
-  // Appends the events after the last one queued; false (and drops them
-  // all) when the queue would hold more than its cap.
-  bool Append(const std::deque<Event>& events, size_t from);
   void MarkStopping();
 
   const size_t cap_;

@@ -2,6 +2,7 @@
 // newer-wins rule, the change feed's follower, window and cursor checks, and
 // the daily roll's retry of a failed day. No database: the same machinery on
 // MariaDB is change_feed_test.cc and rating_repository_test.cc.
+#include <deque>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -383,6 +384,40 @@ TEST(FeedSubscriberTest, OneThatDoesNotTakeOverflowsAndIsDroppedTheOtherGetsAll)
   EXPECT_TRUE(taken.events.empty());  // dropped with its memory
   EXPECT_GE(slow_watcher->told(), 1);
   EXPECT_EQ(feed.subscribers(), 1u);  // only the fast one is left
+}
+
+// A burst larger than the cap, arriving when the watcher has taken every
+// earlier event, is kept whole: keeping up is not being slow. Only when the
+// cap's worth still waits as new events come is the queue dropped.
+TEST(FeedQueueTest, ABurstIntoATakenQueueIsKeptEventsLeftWaitingOverflow) {
+  std::deque<FeedQueue::Event> burst;
+  for (int64_t c = 1; c <= 20; ++c) {
+    auto e = std::make_shared<domain::FeedEvent>();
+    e->cursor = c;
+    burst.push_back(e);
+  }
+  FeedQueue queue(/*cap=*/5, /*after=*/0);
+  ASSERT_TRUE(queue.Append(burst, 0));  // 20 > 5, but nothing was waiting
+  FeedQueue::Taken taken = queue.Take(100);
+  EXPECT_FALSE(taken.overflowed);
+  ASSERT_EQ(taken.events.size(), 20u);
+  EXPECT_EQ(taken.events.front()->cursor, 1);
+  EXPECT_EQ(taken.events.back()->cursor, 20);
+
+  std::deque<FeedQueue::Event> more;
+  for (int64_t c = 21; c <= 30; ++c) {
+    auto e = std::make_shared<domain::FeedEvent>();
+    e->cursor = c;
+    more.push_back(e);
+  }
+  ASSERT_TRUE(queue.Append(more, 0));    // taken before: kept (10 waiting)
+  EXPECT_TRUE(queue.Append(more, 0));    // nothing new: nothing happens
+  auto last = std::make_shared<domain::FeedEvent>();
+  last->cursor = 31;
+  EXPECT_FALSE(queue.Append({last}, 0));  // 10 >= 5 still waiting: too slow
+  taken = queue.Take(100);
+  EXPECT_TRUE(taken.overflowed);
+  EXPECT_TRUE(taken.events.empty());
 }
 
 TEST(FeedSubscriberTest, BeforeTheWindowOrMoreThanItsCapBehindMustReadFirst) {
