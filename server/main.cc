@@ -48,6 +48,7 @@
 #include "server/ratings/change_feed.h"
 #include "server/ratings/daily_roll.h"
 #include "server/ratings/rating_cache.h"
+#include "server/ratings/records_cache.h"
 #include "server/storage/database.h"
 #include "server/storage/db_config.h"
 #include "server/storage/migrations.h"
@@ -118,6 +119,11 @@ ABSL_FLAG(int, watch_queue_events, 10000,
           "events waiting for one WatchRatingChanges stream at most; a watcher "
           "further behind is ended with RESOURCE_EXHAUSTED WATCHER_TOO_SLOW and "
           "the cursor to resume after (doc/ratings.md)");
+ABSL_FLAG(int, records_cache_mb, 1024,
+          "memory for the scoring records of enterprises, so as-of ratings and "
+          "explanations need no database read (about 250 bytes per record; "
+          "filled in the background after start; 0: read the database every "
+          "time; doc/ratings.md \"Records cache\")");
 ABSL_FLAG(int, watch_workers, 2,
           "threads that start watches and read events older than the feed's "
           "window from the database (shared by every watch)");
@@ -390,7 +396,10 @@ int Run() {
   ratings::RatingCache rating_cache;
   ratings::ChangeFeedOptions feed_options;
   feed_options.poll_interval = absl::Milliseconds(absl::GetFlag(FLAGS_feed_poll_ms));
+  ratings::RecordsCache records_cache(
+      static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_records_cache_mb))) << 20);
   ratings::ChangeFeed feed(&rating_store, &rating_cache, feed_options);
+  feed.set_records_cache(&records_cache);
   rating_writer.set_listener(&feed);
   ratings::DailyRollOptions roll_options;
   roll_options.feed_retention = absl::Hours(24 * absl::GetFlag(FLAGS_feed_retention_days));
@@ -404,8 +413,8 @@ int Run() {
   rating_options.watch.queue_events =
       static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_watch_queue_events)));
   rating_options.watch_workers = std::max(1, absl::GetFlag(FLAGS_watch_workers));
-  api::RatingService rating_service(&access, &rating_store, &rating_cache, &feed, &calculator,
-                                    &audit_log, clock, rating_options);
+  api::RatingService rating_service(&access, &rating_store, &rating_cache, &records_cache,
+                                    &feed, &calculator, &audit_log, clock, rating_options);
   storage::MysqlListRepository lists(database->get(), &rating_writer);
   api::ListService list_service(&access, &lists, &audit_log, clock);
   api::AuditService audit_service(&access, &audit_log);
@@ -483,6 +492,28 @@ int Run() {
   LogInfo("ready");
   WritePortFile(absl::GetFlag(FLAGS_port_file), port);
 
+  // The records cache fills while the server serves (a miss reads the
+  // database meanwhile); a stop ends the fill between two pages.
+  std::thread records_fill([&] {
+    if (records_cache.budget() == 0) return;
+    const absl::Time started = absl::Now();
+    auto filled = ratings::FillRecordsCache(
+        rating_store, records_cache, [&feed] { return feed.latest(); },
+        [&stop] { return stop.requested(); });
+    if (!filled.ok()) {
+      LogWarning(absl::StrCat("records cache: fill stopped: ", filled.status().ToString(),
+                              " (as-of ratings of the rest read the database)"));
+      return;
+    }
+    LogInfo(absl::StrCat("records cache: ", filled->enterprises, " enterprises, ",
+                         records_cache.bytes() >> 20, " MiB in ",
+                         absl::FormatDuration(absl::Trunc(absl::Now() - started,
+                                                          absl::Milliseconds(1))),
+                         filled->full ? "; the budget (--records_cache_mb) is spent: "
+                                        "as-of ratings of the rest read the database"
+                                      : ""));
+  });
+
   // Health follows the database: NOT_SERVING (one line saying why) when the
   // probe, a connection attempt or a statement finds it unreachable, SERVING
   // (one line) when the probe gets an answer again.
@@ -498,6 +529,7 @@ int Run() {
       });
 
   stop.Await();
+  records_fill.join();  // ends between two pages once a stop is asked for
   (*database)->StopProbe();  // it must not turn health SERVING again
   health->SetServingStatus(false);  // liveness too: the process is ending
   // Watchers end first (UNAVAILABLE, with the cursor to resume after): the

@@ -103,6 +103,40 @@ absl::StatusOr<absl::CivilDay> RatingService::AsOf(const v1::Date& date,
   return day;
 }
 
+absl::StatusOr<ratings::RecordsCache::Entry> RatingService::Ratable(
+    const std::string& credit_code) {
+  if (ratings::RecordsCache::Entry held = records_.Find(credit_code)) return held;
+  // Labelled with what the feed had seen before the read (records_cache.h).
+  const int64_t seen = feed_.latest();
+  ASSIGN_OR_RETURN(domain::RatableEnterprise e, ratings_.LoadRatable(credit_code));
+  auto entry = std::make_shared<const domain::RatableEnterprise>(std::move(e));
+  records_.Offer(entry, seen);
+  return entry;
+}
+
+absl::StatusOr<absl::flat_hash_map<std::string, ratings::RecordsCache::Entry>>
+RatingService::RatableMany(const std::vector<std::string>& credit_codes) {
+  absl::flat_hash_map<std::string, ratings::RecordsCache::Entry> found;
+  std::vector<std::string> missing;
+  for (const std::string& code : credit_codes) {
+    if (ratings::RecordsCache::Entry held = records_.Find(code)) {
+      found[code] = std::move(held);
+    } else {
+      missing.push_back(code);
+    }
+  }
+  if (missing.empty()) return found;
+  const int64_t seen = feed_.latest();
+  ASSIGN_OR_RETURN(std::vector<domain::RatableEnterprise> read,
+                   ratings_.LoadRatableMany(missing));
+  for (domain::RatableEnterprise& e : read) {
+    auto entry = std::make_shared<const domain::RatableEnterprise>(std::move(e));
+    records_.Offer(entry, seen);
+    found[entry->credit_code] = std::move(entry);
+  }
+  return found;
+}
+
 absl::StatusOr<std::optional<domain::CurrentRating>> RatingService::Known(
     const std::string& credit_code, absl::CivilDay today, int64_t* revision) {
   *revision = 0;
@@ -124,10 +158,10 @@ absl::StatusOr<domain::CurrentRating> RatingService::Current(
                    Known(credit_code, today, &revision));
   if (known) return *std::move(known);
   // Not rated yet, or due for a roll that has not run: rate it now.
-  ASSIGN_OR_RETURN(domain::RatableEnterprise e, ratings_.LoadRatable(credit_code));
+  ASSIGN_OR_RETURN(ratings::RecordsCache::Entry e, Ratable(credit_code));
   ASSIGN_OR_RETURN(domain::CurrentRating live,
-                   calculator_.Current(e.enterprise_id, e.credit_code,
-                                       e.region_code, e.records, today));
+                   calculator_.Current(e->enterprise_id, e->credit_code,
+                                       e->region_code, e->records, today));
   live.revision = revision;
   return live;
 }
@@ -137,21 +171,21 @@ absl::StatusOr<v1::Rating> RatingService::CurrentExplained(
   // The explanation is computed from the records now on file, and so is the
   // rating shown with it: the records are read and rated once. The stored
   // rating gives the revision, and its valid_until when it agrees.
-  ASSIGN_OR_RETURN(domain::RatableEnterprise e, ratings_.LoadRatable(credit_code));
+  ASSIGN_OR_RETURN(ratings::RecordsCache::Entry e, Ratable(credit_code));
   int64_t revision = 0;
   ASSIGN_OR_RETURN(std::optional<domain::CurrentRating> known,
                    Known(credit_code, today, &revision));
   ASSIGN_OR_RETURN(scoring::Rating rating,
-                   calculator_.Rate(e.records, e.region_code, today));
+                   calculator_.Rate(e->records, e->region_code, today));
   domain::CurrentRating current;
   if (known) {
     current = *std::move(known);
   } else {
-    current = calculator_.CurrentOf(rating, e.enterprise_id, e.credit_code,
-                                    e.region_code, e.records, today);
+    current = calculator_.CurrentOf(rating, e->enterprise_id, e->credit_code,
+                                    e->region_code, e->records, today);
     current.revision = revision;
   }
-  v1::Rating explained = ToProto(credit_code, rating, &e.records);
+  v1::Rating explained = ToProto(credit_code, rating, &e->records);
   explained.set_revision(current.revision);
   const v1::Rating basic = ToProto(current, today);
   if (basic.has_valid_until() && rating.level == current.level &&
@@ -176,10 +210,10 @@ grpc::Status RatingService::GetRating(grpc::ServerContext* context,
     const absl::CivilDay today = Today();
     if (request->has_as_of()) {
       ASSIGN_OR_RETURN(absl::CivilDay as_of, AsOf(request->as_of(), "as_of", today));
-      ASSIGN_OR_RETURN(domain::RatableEnterprise e, ratings_.LoadRatable(code));
+      ASSIGN_OR_RETURN(ratings::RecordsCache::Entry e, Ratable(code));
       ASSIGN_OR_RETURN(scoring::Rating rating,
-                       calculator_.Rate(e.records, e.region_code, as_of));
-      *response = ToProto(code, rating, full ? &e.records : nullptr);
+                       calculator_.Rate(e->records, e->region_code, as_of));
+      *response = ToProto(code, rating, full ? &e->records : nullptr);
       return absl::OkStatus();
     }
     if (full) {
@@ -211,8 +245,7 @@ absl::Status RatingService::BatchCurrent(const v1::BatchGetRatingsRequest& reque
   if (missing.empty()) return absl::OkStatus();
   std::sort(missing.begin(), missing.end());
   missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
-  ASSIGN_OR_RETURN(std::vector<domain::RatableEnterprise> found,
-                   ratings_.LoadRatableMany(missing));
+  ASSIGN_OR_RETURN(auto found, RatableMany(missing));
   ASSIGN_OR_RETURN(std::vector<domain::CurrentRating> stored,
                    ratings_.GetMany(missing));
   absl::flat_hash_map<std::string, domain::CurrentRating> by_code;
@@ -220,14 +253,14 @@ absl::Status RatingService::BatchCurrent(const v1::BatchGetRatingsRequest& reque
     cache_.Apply(r);
     by_code[r.credit_code] = std::move(r);
   }
-  for (const domain::RatableEnterprise& e : found) {
-    auto it = by_code.find(e.credit_code);
+  for (const auto& [code, e] : found) {
+    auto it = by_code.find(code);
     if (it != by_code.end() && it->second.CurrentOn(today)) continue;
     ASSIGN_OR_RETURN(domain::CurrentRating live,
-                     calculator_.Current(e.enterprise_id, e.credit_code,
-                                         e.region_code, e.records, today));
+                     calculator_.Current(e->enterprise_id, e->credit_code,
+                                         e->region_code, e->records, today));
     live.revision = it != by_code.end() ? it->second.revision : 0;
-    by_code[e.credit_code] = std::move(live);
+    by_code[code] = std::move(live);
   }
   for (int i = 0; i < response->results_size(); ++i) {
     v1::BatchGetRatingResult* result = response->mutable_results(i);
@@ -255,10 +288,7 @@ absl::Status RatingService::BatchAsOf(const v1::BatchGetRatingsRequest& request,
   }
   std::sort(codes.begin(), codes.end());
   codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
-  ASSIGN_OR_RETURN(std::vector<domain::RatableEnterprise> found,
-                   ratings_.LoadRatableMany(codes));
-  absl::flat_hash_map<std::string, const domain::RatableEnterprise*> by_code;
-  for (const domain::RatableEnterprise& e : found) by_code[e.credit_code] = &e;
+  ASSIGN_OR_RETURN(auto by_code, RatableMany(codes));
   const bool full = request.view() == v1::FULL;
   for (int i = 0; i < response->results_size(); ++i) {
     v1::BatchGetRatingResult* result = response->mutable_results(i);

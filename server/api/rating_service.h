@@ -1,6 +1,7 @@
 // envcredit.v1.RatingService (proto/envcredit/v1/ratings.proto;
 // doc/ratings.md). Current ratings come from the in-memory cache; as-of
-// ratings and explanations are computed from the records on file; the feed
+// ratings and explanations are computed from the records, held in memory by
+// the records cache (read from the database when it misses); the feed
 // is served from ChangeFeed's window. WatchRatingChanges is the one method
 // served with the callback API (server/api/watch_reactor.h): thousands of
 // watches hold no thread each.
@@ -10,7 +11,9 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "common/clock.h"
@@ -20,6 +23,7 @@
 #include "server/api/watch_reactor.h"
 #include "server/ratings/change_feed.h"
 #include "server/ratings/rating_cache.h"
+#include "server/ratings/records_cache.h"
 #include "server/domain/audit.h"
 #include "server/domain/ratings.h"
 #include "server/domain/rating_store.h"
@@ -41,6 +45,7 @@ class RatingService final
   // Every pointer must outlive the service.
   RatingService(AccessControl* access, domain::RatingStore* store,
                 ratings::RatingCache* cache,
+                ratings::RecordsCache* records,
                 ratings::ChangeFeed* feed,
                 const domain::RatingCalculator* calculator,
                 domain::AuditLog* audit, const Clock* clock,
@@ -48,6 +53,7 @@ class RatingService final
       : guard_(access, "envcredit.v1.RatingService"),
         ratings_(*store),
         cache_(*cache),
+        records_(*records),
         feed_(*feed),
         calculator_(*calculator),
         audit_(audit, "envcredit.v1.RatingService"),
@@ -80,6 +86,12 @@ class RatingService final
  private:
   const ServiceGuard guard_;
   absl::CivilDay Today() const;
+  // An enterprise with its records: the records cache, else the database
+  // (and then into the cache). NOT_FOUND for an unknown code.
+  absl::StatusOr<ratings::RecordsCache::Entry> Ratable(const std::string& credit_code);
+  // The same for many, by credit code; unknown codes are absent.
+  absl::StatusOr<absl::flat_hash_map<std::string, ratings::RecordsCache::Entry>>
+  RatableMany(const std::vector<std::string>& credit_codes);
   // The current rating: the cache, else the stored row, else (not rated
   // yet, or due for the roll) computed now from the records.
   absl::StatusOr<domain::CurrentRating> Current(const std::string& credit_code,
@@ -104,6 +116,7 @@ class RatingService final
 
   domain::RatingStore& ratings_;
   ratings::RatingCache& cache_;
+  ratings::RecordsCache& records_;
   ratings::ChangeFeed& feed_;
   const domain::RatingCalculator& calculator_;
   const CallAudit audit_;

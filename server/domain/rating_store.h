@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,31 +27,47 @@
 
 namespace envcredit::domain {
 
-// What one transaction did to ratings: every rating row it wrote, and the
-// changes (history rows and feed events) among them.
-struct RatingUpdates {
-  std::vector<CurrentRating> ratings;
-  std::vector<RatingChange> changes;
-  void Clear() {
-    ratings.clear();
-    changes.clear();
-  }
-};
-
-// Told about committed rating updates (the server's cache and change feed).
-class RatingListener {
- public:
-  virtual ~RatingListener() = default;
-  // Called on the writing thread right after the commit. Must not block.
-  virtual void OnRatingsCommitted(const RatingUpdates& updates) = 0;
-};
-
 // An enterprise with its records, ready to be rated on any date.
 struct RatableEnterprise {
   int64_t enterprise_id = 0;
   std::string credit_code;
   std::string region_code;
   scoring::EnterpriseRecords records;
+};
+
+// An enterprise's records as a write transaction left them, and the cursor
+// of that write's feed event for it (a rating change or a RecordsChange):
+// they hold every records change of the enterprise up to that cursor.
+struct RecordsSnapshot {
+  int64_t cursor = 0;
+  std::shared_ptr<const RatableEnterprise> enterprise;
+};
+
+// What one transaction did to ratings: every rating row it wrote, and the
+// changes (history rows and feed events) among them; and, for each
+// enterprise whose records it changed, a feed event when its rating did not
+// change, and the records as it left them.
+struct RatingUpdates {
+  std::vector<CurrentRating> ratings;
+  std::vector<RatingChange> changes;
+  std::vector<RecordsChange> records_changes;
+  std::vector<RecordsSnapshot> snapshots;
+  void Clear() {
+    ratings.clear();
+    changes.clear();
+    records_changes.clear();
+    snapshots.clear();
+  }
+  bool empty() const { return ratings.empty() && snapshots.empty(); }
+};
+
+// Told about committed rating updates (the server's cache and change feed).
+class RatingListener {
+ public:
+  virtual ~RatingListener() = default;
+  // Called on the writing thread right after the commit (with ratings or
+  // snapshots in `updates`). Must not block.
+  virtual void OnRatingsCommitted(const RatingUpdates& updates) = 0;
 };
 
 struct RatingFilter {
@@ -109,6 +126,10 @@ class RatingStore {
   // The same for many; unknown codes are absent from the result.
   virtual absl::StatusOr<std::vector<RatableEnterprise>> LoadRatableMany(
       absl::Span<const std::string> credit_codes) = 0;
+  // Up to `limit` enterprises with ids after `after_enterprise_id`, in id
+  // order, with their records (to fill a records cache).
+  virtual absl::StatusOr<std::vector<RatableEnterprise>> LoadRatablePage(
+      int64_t after_enterprise_id, int limit) = 0;
 
   // Newest first; changes with cursor < before_cursor (0: from the newest).
   virtual absl::StatusOr<RatingChangePage> History(
@@ -137,8 +158,8 @@ class FeedStore {
   // Every stored current rating (to fill a cache), in any order.
   virtual absl::Status ForEachRating(
       const std::function<void(CurrentRating&&)>& fn) = 0;
-  // Feed events (rating and list changes) with cursor > after_cursor, in
-  // order, at most `limit`.
+  // Feed events (rating, list and records changes) with cursor >
+  // after_cursor, in order, at most `limit`.
   virtual absl::StatusOr<std::vector<FeedEvent>> ReadFeed(int64_t after_cursor,
                                                           int limit) = 0;
   // The last cursor issued (0 before any).

@@ -25,6 +25,13 @@ std::vector<scoring::RatingFlag> FlagsOfBits(uint32_t bits) {
   return flags;
 }
 
+bool ChangesRecords(RatingChangeCause cause) {
+  // Only the clock and a rescore re-rate without touching records; any
+  // other cause, a new one included, is taken to have changed them.
+  return cause != RatingChangeCause::kTimePassed &&
+         cause != RatingChangeCause::kRescored;
+}
+
 bool CurrentRating::SameRatingAs(const CurrentRating& other) const {
   return level == other.level && points == other.points &&
          national_level == other.national_level &&

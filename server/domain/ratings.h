@@ -109,11 +109,36 @@ struct ListChange {
   absl::Time record_time;
 };
 
-// One event of the change feed: a rating change or a list change.
+// Whether a write with this cause may have changed the enterprise's scoring
+// records or its region, the inputs of an as-of rating (the records caches
+// of every server must learn of it; doc/ratings.md "Records cache").
+bool ChangesRecords(RatingChangeCause cause);
+
+// The scoring records (or region) of an enterprise changed and its rating
+// did not: an event of the change feed that only the servers' records caches
+// use (watchers are not sent it). A change of the rating whose cause
+// ChangesRecords says the same.
+struct RecordsChange {
+  int64_t cursor = 0;
+  int64_t enterprise_id = 0;
+  std::string credit_code;
+  absl::Time record_time;
+};
+
+// One event of the change feed: a rating change, a list change, or a change
+// of records that left the rating as it was.
 struct FeedEvent {
   int64_t cursor = 0;
   std::optional<RatingChange> rating;
   std::optional<ListChange> list;
+  std::optional<RecordsChange> records;
+
+  // The enterprise whose records changed with this event, or nullptr.
+  const std::string* RecordsChangedOf() const {
+    if (records) return &records->credit_code;
+    if (rating && ChangesRecords(rating->cause)) return &rating->credit_code;
+    return nullptr;
+  }
 };
 
 // Rates enterprises under the policies of a catalog (chosen by region).

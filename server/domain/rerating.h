@@ -63,6 +63,34 @@ void NumberChanges(
     const absl::flat_hash_map<int64_t, RatingTrigger>* per_enterprise,
     absl::Time now, RatingUpdates* updates);
 
+// The cause of re-rating `enterprise_id`: its entry in `per_enterprise` when
+// there is one, else `trigger`.
+const RatingTrigger& TriggerOf(
+    int64_t enterprise_id, const RatingTrigger& trigger,
+    const absl::flat_hash_map<int64_t, RatingTrigger>* per_enterprise);
+
+// How many of `enterprises` had their records changed (their cause
+// ChangesRecords) without a rating change among `writes`: each needs a
+// RecordsChange event, and a cursor.
+int64_t CountRecordsChanges(
+    const std::vector<RatedEnterprise>& enterprises,
+    const std::vector<RatingWrite>& writes, const RatingTrigger& trigger,
+    const absl::flat_hash_map<int64_t, RatingTrigger>* per_enterprise);
+
+// Call after NumberChanges, whose changes start at updates->changes[
+// first_change]. For each of `enterprises` whose records changed: a
+// RecordsChange numbered from `first_cursor` on when its rating did not
+// change (appended to updates->records_changes), and a snapshot of its
+// records, moved out of `records`, labelled with the cursor of its change or
+// of its RecordsChange (updates->snapshots; doc/ratings.md "Records cache").
+void NumberRecordsChanges(
+    const std::vector<RatedEnterprise>& enterprises,
+    absl::flat_hash_map<int64_t, scoring::EnterpriseRecords>& records,
+    const RatingTrigger& trigger,
+    const absl::flat_hash_map<int64_t, RatingTrigger>* per_enterprise,
+    size_t first_change, int64_t first_cursor, absl::Time now,
+    RatingUpdates* updates);
+
 }  // namespace envcredit::domain
 
 #endif  // ENVCREDIT_SERVER_DOMAIN_RERATING_H_

@@ -158,7 +158,12 @@ int64_t ChangeFeed::latest() const {
 
 void ChangeFeed::OnRatingsCommitted(const domain::RatingUpdates& updates) {
   for (const domain::CurrentRating& r : updates.ratings) cache_.Apply(r);
-  if (!updates.changes.empty()) {
+  if (records_ != nullptr) {
+    for (const domain::RecordsSnapshot& s : updates.snapshots) {
+      records_->Offer(s.enterprise, s.cursor);
+    }
+  }
+  if (!updates.changes.empty() || !updates.records_changes.empty()) {
     absl::MutexLock lock(&mu_);
     wake_ = true;
   }
@@ -197,6 +202,8 @@ void ChangeFeed::Follow() {
       const bool full = static_cast<int>(batch->size()) == options_.read_batch;
       for (const domain::FeedEvent& e : *batch) {
         if (e.rating) cache_.Apply(e.rating->rating);
+        if (records_ == nullptr) continue;
+        if (const std::string* code = e.RecordsChangedOf()) records_->Drop(*code, e.cursor);
       }
       // Into the window and every subscriber's queue under one lock, so a
       // Subscribe sees each event either in the window or in its queue.

@@ -34,6 +34,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/ratings/rating_cache.h"
+#include "server/ratings/records_cache.h"
 #include "server/domain/rating_store.h"
 #include "server/domain/ratings.h"
 
@@ -103,6 +104,11 @@ class ChangeFeed final : public domain::RatingListener {
              ChangeFeedOptions options = {});
   ~ChangeFeed() override;
 
+  // The records cache to keep current too (records_cache.h): this
+  // process's snapshots are offered to it, and every records change of the
+  // feed drops its enterprise. Set before Start; may stay unset.
+  void set_records_cache(RecordsCache* records) { records_ = records; }
+
   // Loads every stored rating into the cache and starts following the feed
   // from the last cursor issued. Fails when the database cannot be read.
   absl::Status Start();
@@ -110,8 +116,8 @@ class ChangeFeed final : public domain::RatingListener {
   void Stop();
   bool stopping() const;
 
-  // This process committed rating updates: apply them to the cache now and
-  // poll the feed at once.
+  // This process committed rating updates: apply them (and its records
+  // snapshots) to the caches now and poll the feed at once.
   void OnRatingsCommitted(const domain::RatingUpdates& updates) override;
 
   // The last cursor this process has seen.
@@ -164,6 +170,7 @@ class ChangeFeed final : public domain::RatingListener {
 
   domain::FeedStore& store_;
   RatingCache& cache_;
+  RecordsCache* records_ = nullptr;
   const ChangeFeedOptions options_;
 
   mutable absl::Mutex mu_;

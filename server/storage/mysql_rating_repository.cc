@@ -322,20 +322,31 @@ absl::Status RatingWriter::Recompute(Transaction& tx,
   }
   ASSIGN_OR_RETURN(std::vector<domain::RatingWrite> writes,
                    domain::PlanRerating(calculator_, enterprises, records, day));
-  if (writes.empty()) return absl::OkStatus();
+  // Enterprises whose records this write changed but whose rating it did
+  // not: a feed event each, so every server's records cache learns of it.
+  const int64_t records_changes = domain::CountRecordsChanges(
+      enterprises, writes, default_trigger, per_enterprise);
+  if (writes.empty() && records_changes == 0) {
+    // The records did not change either (a roll or rescore found nothing).
+    return absl::OkStatus();
+  }
 
   // 4. Cursors for the changes: taking the sequence row's lock last and
   //    holding it to the commit makes cursors visible in order.
   const int64_t changes = domain::CountChanges(writes);
   int64_t first_cursor = 0;
-  if (changes > 0) {
-    ASSIGN_OR_RETURN(first_cursor, AllocateCursors(tx, changes));
+  if (changes + records_changes > 0) {
+    ASSIGN_OR_RETURN(first_cursor, AllocateCursors(tx, changes + records_changes));
   }
   const size_t first_rating = updates->ratings.size();
   const size_t first_change = updates->changes.size();
+  const size_t first_records_change = updates->records_changes.size();
   const absl::Time now = absl::Now();
   domain::NumberChanges(writes, first_cursor, day, default_trigger,
                         per_enterprise, now, updates);
+  domain::NumberRecordsChanges(enterprises, records, default_trigger,
+                               per_enterprise, first_change,
+                               first_cursor + changes, now, updates);
 
   // 5. Write ratings, history rows and feed events (multi-row statements).
   const std::string now_text = TimeText(now);
@@ -371,26 +382,39 @@ absl::Status RatingWriter::Recompute(Transaction& tx,
       rating_params.push_back(std::move(v));
     }
   }
+  std::vector<SqlValue> records_params;
+  for (size_t i = first_records_change; i < updates->records_changes.size(); ++i) {
+    const domain::RecordsChange& c = updates->records_changes[i];
+    for (SqlValue v : std::initializer_list<SqlValue>{
+             c.cursor, c.enterprise_id, c.credit_code, now_text}) {
+      records_params.push_back(std::move(v));
+    }
+    event_params.emplace_back(c.cursor);
+    event_params.emplace_back(3);  // kind: records change
+    event_params.emplace_back(now_text);
+  }
   // VALUES(col) in ON DUPLICATE KEY UPDATE runs on MariaDB and MySQL 8 alike
   // (MySQL 8.0.20+ warns that it is deprecated; the row-alias form it
   // prefers does not exist in MariaDB).
-  RETURN_IF_ERROR(
-      tx.Execute(
-            absl::StrCat(
-                "INSERT INTO ratings (enterprise_id, credit_code, region_code, "
-                "level, points, national_level, flag_bits, policy_id, "
-                "policy_version, as_of, valid_until, revision, update_time) "
-                "VALUES ",
-                Placeholders(writes.size(), 13),
-                " ON DUPLICATE KEY UPDATE region_code = VALUES(region_code), "
-                "level = VALUES(level), points = VALUES(points), "
-                "national_level = VALUES(national_level), flag_bits = "
-                "VALUES(flag_bits), policy_id = VALUES(policy_id), "
-                "policy_version = VALUES(policy_version), as_of = "
-                "VALUES(as_of), valid_until = VALUES(valid_until), revision "
-                "= VALUES(revision), update_time = VALUES(update_time)"),
-            rating_params)
-          .status());
+  if (!writes.empty()) {
+    RETURN_IF_ERROR(
+        tx.Execute(
+              absl::StrCat(
+                  "INSERT INTO ratings (enterprise_id, credit_code, region_code, "
+                  "level, points, national_level, flag_bits, policy_id, "
+                  "policy_version, as_of, valid_until, revision, update_time) "
+                  "VALUES ",
+                  Placeholders(writes.size(), 13),
+                  " ON DUPLICATE KEY UPDATE region_code = VALUES(region_code), "
+                  "level = VALUES(level), points = VALUES(points), "
+                  "national_level = VALUES(national_level), flag_bits = "
+                  "VALUES(flag_bits), policy_id = VALUES(policy_id), "
+                  "policy_version = VALUES(policy_version), as_of = "
+                  "VALUES(as_of), valid_until = VALUES(valid_until), revision "
+                  "= VALUES(revision), update_time = VALUES(update_time)"),
+              rating_params)
+            .status());
+  }
   if (changes > 0) {
     RETURN_IF_ERROR(
         tx.Execute(absl::StrCat("INSERT INTO rating_changes (cursor_id, "
@@ -404,10 +428,20 @@ absl::Status RatingWriter::Recompute(Transaction& tx,
                                 Placeholders(changes, 19)),
                    change_params)
             .status());
+  }
+  if (records_changes > 0) {
+    RETURN_IF_ERROR(
+        tx.Execute(absl::StrCat("INSERT INTO records_changes (cursor_id, "
+                                "enterprise_id, credit_code, record_time) VALUES ",
+                                Placeholders(records_changes, 4)),
+                   records_params)
+            .status());
+  }
+  if (changes + records_changes > 0) {
     RETURN_IF_ERROR(
         tx.Execute(absl::StrCat("INSERT INTO feed_events (cursor_id, kind, "
                                 "record_time) VALUES ",
-                                Placeholders(changes, 3)),
+                                Placeholders(changes + records_changes, 3)),
                    event_params)
             .status());
   }
@@ -556,6 +590,24 @@ MysqlRatingRepository::LoadRatableMany(absl::Span<const std::string> credit_code
   return result;
 }
 
+absl::StatusOr<std::vector<RatableEnterprise>>
+MysqlRatingRepository::LoadRatablePage(int64_t after_enterprise_id, int limit) {
+  RETURN_IF_ERROR(CheckLimit(limit));
+  std::vector<RatableEnterprise> result;
+  RETURN_IF_ERROR(db_.RunReads([&](Session& session) -> absl::Status {
+    ASSIGN_OR_RETURN(std::vector<Row> rows,
+                     session.Query("SELECT id FROM enterprises WHERE id > ? "
+                                   "ORDER BY id LIMIT ?",
+                                   {after_enterprise_id, limit}));
+    std::vector<SqlValue> ids;
+    ids.reserve(rows.size());
+    for (const Row& row : rows) ids.emplace_back(row.GetInt64(0));
+    ASSIGN_OR_RETURN(result, ReadRatable(session, RatableKey::kId, ids));
+    return absl::OkStatus();
+  }));
+  return result;
+}
+
 absl::StatusOr<RatingChangePage> MysqlRatingRepository::History(
     absl::string_view credit_code, bool include_point_changes,
     int64_t before_cursor, int limit) {
@@ -641,6 +693,23 @@ absl::StatusOr<std::vector<domain::FeedEvent>> MysqlRatingRepository::ReadFeed(
           e.list = std::move(c);
           result.push_back(std::move(e));
         }
+        ASSIGN_OR_RETURN(
+            rows, tx.Query("SELECT r.cursor_id, r.enterprise_id, r.credit_code, "
+                           "r.record_time FROM feed_events f JOIN records_changes r "
+                           "ON r.cursor_id = f.cursor_id WHERE f.cursor_id > ? AND "
+                           "f.kind = 3 ORDER BY f.cursor_id LIMIT ?",
+                           {after_cursor, limit}));
+        for (const Row& row : rows) {
+          domain::RecordsChange c;
+          c.cursor = row.GetInt64(0);
+          c.enterprise_id = row.GetInt64(1);
+          c.credit_code = row.GetString(2);
+          ASSIGN_OR_RETURN(c.record_time, row.GetTime(3));
+          domain::FeedEvent e;
+          e.cursor = c.cursor;
+          e.records = std::move(c);
+          result.push_back(std::move(e));
+        }
         std::sort(result.begin(), result.end(),
                   [](const domain::FeedEvent& a, const domain::FeedEvent& b) {
                     return a.cursor < b.cursor;
@@ -690,6 +759,12 @@ absl::StatusOr<int64_t> MysqlRatingRepository::PruneFeed(absl::Time cutoff) {
                        tx.Execute("DELETE FROM feed_events WHERE record_time "
                                   "< ? ORDER BY cursor_id LIMIT 10000",
                                   {TimeText(cutoff)}));
+      // Records changes exist only as feed events (rating and list changes
+      // stay as history).
+      RETURN_IF_ERROR(tx.Execute("DELETE FROM records_changes WHERE record_time "
+                                 "< ? ORDER BY cursor_id LIMIT 10000",
+                                 {TimeText(cutoff)})
+                          .status());
       return absl::OkStatus();
     }));
     total += static_cast<int64_t>(deleted);

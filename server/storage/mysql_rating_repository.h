@@ -73,7 +73,7 @@ class RatingWriter {
 
   // Tells the listener; call after the transaction committed.
   void Committed(const RatingUpdates& updates) const {
-    if (listener_ != nullptr && !updates.ratings.empty()) {
+    if (listener_ != nullptr && !updates.empty()) {
       listener_->OnRatingsCommitted(updates);
     }
   }
@@ -130,6 +130,8 @@ class MysqlRatingRepository final : public domain::RatingStore,
       absl::string_view credit_code) override;
   absl::StatusOr<std::vector<RatableEnterprise>> LoadRatableMany(
       absl::Span<const std::string> credit_codes) override;
+  absl::StatusOr<std::vector<RatableEnterprise>> LoadRatablePage(
+      int64_t after_enterprise_id, int limit) override;
   absl::StatusOr<RatingChangePage> History(absl::string_view credit_code,
                                            bool include_point_changes,
                                            int64_t before_cursor,

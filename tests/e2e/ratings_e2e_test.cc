@@ -490,6 +490,60 @@ TEST_F(RatingsE2eTest, TwoServersOnOneDatabaseAgree) {
   }
 }
 
+// The records caches (doc/ratings.md "Records cache"): a record that leaves
+// today's rating as it was still changes what an as-of rating says, through
+// the server that took the write at once, and through another server on the
+// same database within its feed's poll (the test allows 10 s), though both
+// held the enterprise's records in memory before the write.
+TEST_F(RatingsE2eTest, ALateRecordChangesAsOfAnswersOnEveryServer) {
+  SetToday(absl::CivilDay(2024, 6, 1));
+  auto second = testing::ServerProcess::Start(
+      database_->config(),
+      {absl::StrCat("--today_file=", *today_file_), "--feed_poll_ms=50"});
+  ASSERT_TRUE(second.ok()) << second.status();
+  auto other = v1::RatingService::NewStub(
+      testing::AuthedChannel((*second)->address(), *token_));
+  const absl::CivilDay then(2022, 2, 1);
+  const std::string code = NewEnterprise();
+  auto other_points_then = [&](grpc::Status* status) {
+    grpc::ClientContext context;
+    v1::GetRatingRequest request;
+    request.set_name(RatingName(code));
+    *request.mutable_as_of() = Day(then);
+    v1::Rating out;
+    *status = other->GetRating(&context, request, &out);
+    return out.points();
+  };
+
+  const v1::Rating today_before = MustGet(code);
+  EXPECT_EQ(MustGet(code, then).points(), 9);
+  grpc::Status status;
+  const absl::Time asked = absl::Now();
+  int points = 0;
+  do {  // the enterprise reaches the second server with the feed
+    points = other_points_then(&status);
+  } while (!status.ok() && absl::Now() - asked < absl::Seconds(10));
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(points, 9);
+
+  // A fine of January 2022, entered now: it ended in July 2022.
+  Decide(code, "宁环罚〔2022〕L1号", absl::CivilDay(2022, 1, 10));
+  const v1::Rating today_after = MustGet(code);
+  EXPECT_EQ(today_after.points(), today_before.points());
+  EXPECT_EQ(today_after.revision(), today_before.revision());  // no rating change
+  EXPECT_EQ(MustGet(code, then).points(), 6);  // 9 − 3, at once
+  const absl::Time written = absl::Now();
+  do {
+    points = other_points_then(&status);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    if (points == 6) break;
+    absl::SleepFor(absl::Milliseconds(10));
+  } while (absl::Now() - written < absl::Seconds(10));
+  EXPECT_EQ(points, 6);
+  std::cerr << "second server's as-of answer changed after " << absl::Now() - written
+            << "\n";
+}
+
 TEST_F(RatingsE2eTest, ListFiltersByLevelAndRollTwiceChangesNothing) {
   SetToday(absl::CivilDay(2024, 6, 1));
   const std::string red = NewEnterprise();

@@ -227,6 +227,17 @@ int64_t PrivateDatabase::QueryInt(absl::string_view sql,
   return rows[0].GetInt64(0);
 }
 
+std::vector<int64_t> PrivateDatabase::WatchedCursorsAfter(int64_t after) {
+  std::vector<int64_t> cursors;
+  for (const storage::Row& row :
+       Query("SELECT cursor_id FROM feed_events WHERE cursor_id > ? AND kind IN (1, 2) "
+             "ORDER BY cursor_id",
+             {after})) {
+    cursors.push_back(row.GetInt64(0));
+  }
+  return cursors;
+}
+
 std::vector<storage::Row> PrivateDatabase::Query(
     absl::string_view sql, absl::Span<const storage::SqlValue> params) {
   // A restarted database: the first use of a pooled connection may find it

@@ -113,6 +113,10 @@ class PrivateDatabase {
                    absl::Span<const storage::SqlValue> params = {});
   std::vector<storage::Row> Query(absl::string_view sql,
                                   absl::Span<const storage::SqlValue> params = {});
+  // The cursors of the feed events a watcher is sent after `after`, in
+  // order: rating and list changes (records changes, kind 3, are for the
+  // servers' records caches only and leave gaps a watcher never sees).
+  std::vector<int64_t> WatchedCursorsAfter(int64_t after);
 
  private:
   PrivateDatabase() = default;

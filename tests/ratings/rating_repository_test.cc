@@ -356,5 +356,64 @@ TEST_F(RatingRepositoryTest, RescoreFindsNothingToChangeAndBackfillRestoresMissi
   EXPECT_EQ(Stored(code).points, 6);
 }
 
+// Keeps what each committed write told its listener.
+class CapturingListener final : public RatingListener {
+ public:
+  void OnRatingsCommitted(const RatingUpdates& updates) override { told.push_back(updates); }
+  std::vector<RatingUpdates> told;
+};
+
+// Every server's records cache must learn of every write that changes an
+// enterprise's records (doc/ratings.md "Records cache"): a write that moves
+// the rating says so with its rating change; one that leaves the rating as
+// it was (a decision whose deduction has long expired) with a records
+// change of its own. The writer hands the records it read to its listener,
+// labelled with that event's cursor; a rescore changes no records and says
+// nothing.
+TEST_F(RatingRepositoryTest, AWriteThatLeavesTheRatingAsItWasStillTellsTheFeedItsRecordsChanged) {
+  const std::string code = NewEnterprise();
+  const CurrentRating before = Stored(code);
+  CapturingListener listener;
+  ratings_->writer()->set_listener(&listener);
+  ASSERT_OK_AND_ASSIGN(const int64_t start, repo_->LatestCursor());
+
+  // A fine of 2022 ended in 2022 (6 months): today's rating is unchanged.
+  Decide(code, "宁环罚〔2022〕601号", absl::CivilDay(2022, 1, 10));
+  EXPECT_TRUE(Stored(code).SameRatingAs(before));
+  ASSERT_OK_AND_ASSIGN(auto events, repo_->ReadFeed(start, 100));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_FALSE(events[0].rating.has_value());
+  ASSERT_TRUE(events[0].records.has_value());
+  EXPECT_EQ(events[0].records->credit_code, code);
+  ASSERT_NE(events[0].RecordsChangedOf(), nullptr);
+  ASSERT_EQ(listener.told.size(), 1u);
+  ASSERT_EQ(listener.told[0].snapshots.size(), 1u);
+  const domain::RecordsSnapshot& first = listener.told[0].snapshots[0];
+  EXPECT_EQ(first.cursor, events[0].cursor);
+  EXPECT_EQ(first.enterprise->credit_code, code);
+  ASSERT_EQ(first.enterprise->records.decisions.size(), 1u);
+  EXPECT_EQ(first.enterprise->records.decisions[0].decision_number, "宁环罚〔2022〕601号");
+
+  // A fine of this year changes the rating: one event, the rating change.
+  Decide(code, "宁环罚〔2024〕602号", absl::CivilDay(2024, 4, 20));
+  ASSERT_OK_AND_ASSIGN(events, repo_->ReadFeed(events[0].cursor, 100));
+  ASSERT_EQ(events.size(), 1u);
+  ASSERT_TRUE(events[0].rating.has_value());
+  EXPECT_FALSE(events[0].records.has_value());
+  EXPECT_EQ(events[0].rating->cause, RatingChangeCause::kRecordWritten);
+  ASSERT_EQ(listener.told.size(), 2u);
+  ASSERT_EQ(listener.told[1].snapshots.size(), 1u);
+  EXPECT_EQ(listener.told[1].snapshots[0].cursor, events[0].cursor);
+  EXPECT_EQ(listener.told[1].snapshots[0].enterprise->records.decisions.size(), 2u);
+
+  // A rescore of this enterprise: no records changed, nothing told.
+  ratings_->writer()->set_listener(nullptr);
+  ASSERT_OK_AND_ASSIGN(const int64_t end, repo_->LatestCursor());
+  ASSERT_OK_AND_ASSIGN(const auto ratable, repo_->LoadRatable(code));
+  ASSERT_OK(repo_->RescorePage(ratable.enterprise_id - 1, 1, false).status());
+  ASSERT_OK_AND_ASSIGN(events, repo_->ReadFeed(end, 100));
+  for (const domain::FeedEvent& e : events) EXPECT_FALSE(e.records.has_value());
+}
+
 }  // namespace
 }  // namespace envcredit::storage

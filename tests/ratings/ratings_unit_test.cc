@@ -23,6 +23,7 @@
 #include "server/ratings/change_feed.h"
 #include "server/ratings/daily_roll.h"
 #include "server/ratings/rating_cache.h"
+#include "server/ratings/records_cache.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/stepped_clock.h"
 
@@ -78,6 +79,26 @@ class FakeFeedStore final : public domain::FeedStore {
     change.credit_code = code;
     change.rating = Rating(code, e.cursor, kDay, points);
     e.rating = change;
+    events_[e.cursor] = e;
+    return e.cursor;
+  }
+  // Adds a records change of `code` (or, with `cause`, a rating change with
+  // that cause) with the next cursor; returns it.
+  int64_t AddRecords(const std::string& code,
+                     std::optional<domain::RatingChangeCause> cause = std::nullopt) {
+    absl::MutexLock lock(&mu_);
+    domain::FeedEvent e;
+    e.cursor = ++issued_;
+    if (cause) {
+      domain::RatingChange change;
+      change.cursor = e.cursor;
+      change.credit_code = code;
+      change.rating = Rating(code, e.cursor, kDay);
+      change.cause = *cause;
+      e.rating = change;
+    } else {
+      e.records = domain::RecordsChange{e.cursor, 1, code, absl::Now()};
+    }
     events_[e.cursor] = e;
     return e.cursor;
   }
@@ -516,6 +537,19 @@ class FakeRatingStore final : public domain::RatingStore {
       absl::Span<const std::string>) override {
     return absl::UnimplementedError("");
   }
+  // Pages of `registry` (the records cache's fill).
+  std::map<int64_t, domain::RatableEnterprise> registry;
+  int pages_read = 0;
+  absl::StatusOr<std::vector<domain::RatableEnterprise>> LoadRatablePage(
+      int64_t after, int limit) override {
+    ++pages_read;
+    std::vector<domain::RatableEnterprise> page;
+    for (auto it = registry.upper_bound(after);
+         it != registry.end() && static_cast<int>(page.size()) < limit; ++it) {
+      page.push_back(it->second);
+    }
+    return page;
+  }
   absl::StatusOr<domain::RatingChangePage> History(absl::string_view, bool, int64_t,
                                                    int) override {
     return absl::UnimplementedError("");
@@ -570,6 +604,153 @@ TEST(DailyRollTest, AFailedRollIsTriedAgainAndPrunesNothingUntilItSucceeds) {
   roll.Stop();
   EXPECT_THAT(ratings.attempts, ::testing::ElementsAre(kDay, kDay, kDay));
   EXPECT_EQ(feed.prune_cutoffs.size(), 1u);
+}
+
+// ---------------------------------------------------------- records cache
+
+RecordsCache::Entry Records(const std::string& code, int decisions,
+                            int64_t enterprise_id = 1) {
+  auto e = std::make_shared<domain::RatableEnterprise>();
+  e->enterprise_id = enterprise_id;
+  e->credit_code = code;
+  e->region_code = "320100";
+  for (int i = 0; i < decisions; ++i) {
+    scoring::PenaltyDecision d;
+    d.decision_number = "苏环罚〔2025〕" + std::to_string(i) + "号";
+    d.authority = "南京市生态环境局";
+    d.measures = {scoring::Measure::kFine};
+    e->records.decisions.push_back(d);
+  }
+  return e;
+}
+
+int DecisionsHeld(const RecordsCache& cache, const std::string& code) {
+  RecordsCache::Entry e = cache.Find(code);
+  return e == nullptr ? -1 : static_cast<int>(e->records.decisions.size());
+}
+
+TEST(RecordsCacheTest, AnEntryIsReplacedOnlyByNewerRecords) {
+  RecordsCache cache(1 << 20);
+  using Offered = RecordsCache::Offered;
+  EXPECT_EQ(cache.Offer(Records("A", 2), 5), Offered::kStored);
+  EXPECT_EQ(cache.Offer(Records("A", 1), 3), Offered::kStale);  // read earlier
+  EXPECT_EQ(cache.Offer(Records("A", 1), 5), Offered::kStale);  // no newer
+  EXPECT_EQ(DecisionsHeld(cache, "A"), 2);
+  EXPECT_EQ(cache.Offer(Records("A", 3), 6), Offered::kStored);
+  EXPECT_EQ(DecisionsHeld(cache, "A"), 3);
+  EXPECT_EQ(DecisionsHeld(cache, "B"), -1);
+  EXPECT_EQ(cache.size(), 1u);
+}
+
+// The race the labels exist for: a reader loads A's records, a write to A
+// commits (cursor 7) and the feed drops A before the reader offers what it
+// read. The late offer must not put the older records back.
+TEST(RecordsCacheTest, ADropRefusesRecordsReadBeforeTheWriteItTellsOf) {
+  RecordsCache cache(1 << 20);
+  using Offered = RecordsCache::Offered;
+  ASSERT_EQ(cache.Offer(Records("A", 1), 4), Offered::kStored);
+  cache.Drop("A", 7);
+  EXPECT_EQ(DecisionsHeld(cache, "A"), -1);
+  EXPECT_EQ(cache.Offer(Records("A", 1), 6), Offered::kStale);
+  EXPECT_EQ(DecisionsHeld(cache, "A"), -1);
+  // Records that include the write (this process's own snapshot of it, or a
+  // read after the feed saw it) are taken.
+  EXPECT_EQ(cache.Offer(Records("A", 2), 7), Offered::kStored);
+  EXPECT_EQ(DecisionsHeld(cache, "A"), 2);
+  // The feed telling of that same write again drops nothing.
+  cache.Drop("A", 7);
+  EXPECT_EQ(DecisionsHeld(cache, "A"), 2);
+  // A drop of an enterprise never held still refuses older reads.
+  cache.Drop("B", 9);
+  EXPECT_EQ(cache.Offer(Records("B", 1), 8), Offered::kStale);
+  EXPECT_EQ(cache.Offer(Records("B", 1), 9), Offered::kStored);
+}
+
+TEST(RecordsCacheTest, WhenTheBudgetIsSpentNoNewEnterpriseIsAdmittedButHeldOnesStayCurrent) {
+  const size_t one = ApproximateBytes(*Records("A", 10));
+  RecordsCache cache(2 * one + one / 2);  // two and a half
+  using Offered = RecordsCache::Offered;
+  EXPECT_EQ(cache.Offer(Records("A", 10), 1), Offered::kStored);
+  EXPECT_EQ(cache.Offer(Records("B", 10), 1), Offered::kStored);
+  EXPECT_EQ(cache.Offer(Records("C", 10), 1), Offered::kFull);
+  EXPECT_EQ(DecisionsHeld(cache, "C"), -1);
+  // Newer records of a held enterprise replace the old ones even over the
+  // budget: refusing them would leave records that are no longer true.
+  EXPECT_EQ(cache.Offer(Records("A", 11), 2), Offered::kStored);
+  EXPECT_EQ(DecisionsHeld(cache, "A"), 11);
+  EXPECT_LE(cache.bytes(), 3 * one);
+  // A drop frees the room.
+  cache.Drop("B", 3);
+  EXPECT_EQ(cache.Offer(Records("C", 10), 3), Offered::kStored);
+}
+
+TEST(RecordsCacheTest, ApproximateBytesGrowsWithTheRecords) {
+  EXPECT_GT(ApproximateBytes(*Records("A", 10)), ApproximateBytes(*Records("A", 1)));
+  // Ten decisions with Chinese numbers and authorities: a few hundred bytes
+  // each, not a few (the heap blocks of the strings count).
+  EXPECT_GT(ApproximateBytes(*Records("A", 10)), 10 * 150u);
+}
+
+TEST(RecordsCacheTest, FillLoadsEveryEnterpriseAPageAtATimeUntilTheBudgetIsSpent) {
+  FakeRatingStore store;
+  for (int64_t id = 1; id <= 25; ++id) {
+    store.registry[id] = *Records("E" + std::to_string(id), 2, id);
+  }
+  RecordsCache all(1 << 20);
+  ASSERT_OK_AND_ASSIGN(FillStats filled,
+                       FillRecordsCache(store, all, [] { return int64_t{3}; },
+                                        [] { return false; }, /*page=*/10));
+  EXPECT_EQ(filled.enterprises, 25);
+  EXPECT_FALSE(filled.full);
+  EXPECT_EQ(store.pages_read, 3);
+  EXPECT_EQ(DecisionsHeld(all, "E25"), 2);
+  // Labelled with what the feed had seen before the read: a drop after it
+  // (a write the read may have missed) wins over it.
+  all.Drop("E25", 4);
+  EXPECT_EQ(DecisionsHeld(all, "E25"), -1);
+
+  RecordsCache small(5 * ApproximateBytes(*Records("E1", 2)));
+  ASSERT_OK_AND_ASSIGN(filled, FillRecordsCache(store, small, [] { return int64_t{0}; },
+                                                [] { return false; }, 10));
+  EXPECT_TRUE(filled.full);
+  EXPECT_EQ(filled.enterprises, 5);
+
+  RecordsCache stopped(1 << 20);
+  ASSERT_OK_AND_ASSIGN(filled, FillRecordsCache(store, stopped, [] { return int64_t{0}; },
+                                                [] { return true; }, 10));
+  EXPECT_TRUE(filled.stopped);
+  EXPECT_EQ(filled.enterprises, 0);
+}
+
+TEST(ChangeFeedTest, RecordsChangesOfTheFeedDropCachedRecordsButNotTheWritersOwnSnapshot) {
+  FakeFeedStore store;
+  RatingCache cache;
+  RecordsCache records(1 << 20);
+  ChangeFeed feed(&store, &cache, Fast());
+  feed.set_records_cache(&records);
+  ASSERT_OK(feed.Start());
+  records.Offer(Records("A", 1), 0);
+  records.Offer(Records("B", 1), 0);
+  records.Offer(Records("C", 1), 0);
+  records.Offer(Records("D", 1), 0);
+
+  store.AddRecords("A");  // another server changed A's records
+  store.AddRecords("B", domain::RatingChangeCause::kRecordWritten);
+  store.AddRecords("C", domain::RatingChangeCause::kTimePassed);  // no record changed
+  // This process's own write to D: its snapshot comes with the commit.
+  const int64_t mine = store.AddRecords("D");
+  domain::RatingUpdates updates;
+  updates.records_changes.push_back(domain::RecordsChange{mine, 1, "D", absl::Now()});
+  updates.snapshots.push_back(domain::RecordsSnapshot{mine, Records("D", 2)});
+  feed.OnRatingsCommitted(updates);
+
+  ASSERT_TRUE(WaitFor([&] { return feed.latest() == mine; }));
+  EXPECT_EQ(DecisionsHeld(records, "A"), -1);
+  EXPECT_EQ(DecisionsHeld(records, "B"), -1);
+  EXPECT_EQ(DecisionsHeld(records, "C"), 1);
+  EXPECT_EQ(DecisionsHeld(records, "D"), 2);
+  // Records changes are not rating changes: nothing of them in the cache.
+  EXPECT_FALSE(cache.Find("A").has_value());
 }
 
 }  // namespace
