@@ -650,15 +650,28 @@ absl::StatusOr<std::vector<domain::FeedEvent>> MysqlRatingRepository::ReadFeed(
   RETURN_IF_ERROR(db_.RunInTransaction(
       [&](Transaction& tx) -> absl::Status {
         result.clear();
-        // The first `limit` of each kind; the first `limit` of their union
-        // are among them.
+        // Each statement below sees its own snapshot (READ COMMITTED), so
+        // the events are bounded first: the first `limit` events after the
+        // cursor that are visible now. Cursors become visible in order, so
+        // every event up to the last of them has committed, and the reads
+        // of each kind that follow see all of them. (Without the bound, a
+        // transaction committing between two reads could show its list or
+        // records change and hide its rating change of a lower cursor: the
+        // follower would move past it for ever.)
+        ASSIGN_OR_RETURN(std::optional<Row> bound,
+                         tx.QueryRow("SELECT MAX(cursor_id) FROM (SELECT cursor_id FROM "
+                                     "feed_events WHERE cursor_id > ? ORDER BY cursor_id "
+                                     "LIMIT ?) b",
+                                     {after_cursor, limit}));
+        if (!bound || bound->IsNull(0)) return absl::OkStatus();
+        const int64_t last = bound->GetInt64(0);
         ASSIGN_OR_RETURN(
             std::vector<Row> rows,
             tx.Query("SELECT " ENVCREDIT_CHANGE_COLUMNS
                      " FROM feed_events f JOIN rating_changes c ON "
                      "c.cursor_id = f.cursor_id WHERE f.cursor_id > ? AND "
-                     "f.kind = 1 ORDER BY f.cursor_id LIMIT ?",
-                     {after_cursor, limit}));
+                     "f.cursor_id <= ? AND f.kind = 1 ORDER BY f.cursor_id",
+                     {after_cursor, last}));
         for (const Row& row : rows) {
           ASSIGN_OR_RETURN(RatingChange c, RowToChange(row));
           domain::FeedEvent e;
@@ -671,9 +684,9 @@ absl::StatusOr<std::vector<domain::FeedEvent>> MysqlRatingRepository::ReadFeed(
                            "l.change_kind, l.publication_id, l.reason, "
                            "l.effective_date, l.record_time FROM feed_events f "
                            "JOIN list_changes l ON l.cursor_id = f.cursor_id "
-                           "WHERE f.cursor_id > ? AND f.kind = 2 ORDER BY "
-                           "f.cursor_id LIMIT ?",
-                           {after_cursor, limit}));
+                           "WHERE f.cursor_id > ? AND f.cursor_id <= ? AND f.kind = 2 "
+                           "ORDER BY f.cursor_id",
+                           {after_cursor, last}));
         for (const Row& row : rows) {
           domain::ListChange c;
           c.cursor = row.GetInt64(0);
@@ -697,8 +710,8 @@ absl::StatusOr<std::vector<domain::FeedEvent>> MysqlRatingRepository::ReadFeed(
             rows, tx.Query("SELECT r.cursor_id, r.enterprise_id, r.credit_code, "
                            "r.record_time FROM feed_events f JOIN records_changes r "
                            "ON r.cursor_id = f.cursor_id WHERE f.cursor_id > ? AND "
-                           "f.kind = 3 ORDER BY f.cursor_id LIMIT ?",
-                           {after_cursor, limit}));
+                           "f.cursor_id <= ? AND f.kind = 3 ORDER BY f.cursor_id",
+                           {after_cursor, last}));
         for (const Row& row : rows) {
           domain::RecordsChange c;
           c.cursor = row.GetInt64(0);
@@ -714,7 +727,6 @@ absl::StatusOr<std::vector<domain::FeedEvent>> MysqlRatingRepository::ReadFeed(
                   [](const domain::FeedEvent& a, const domain::FeedEvent& b) {
                     return a.cursor < b.cursor;
                   });
-        if (static_cast<int>(result.size()) > limit) result.resize(limit);
         return absl::OkStatus();
       },
       TxMode::kReadOnly));
