@@ -22,6 +22,7 @@
 #include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/strings/str_replace.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
@@ -40,6 +41,7 @@
 #include "server/api/audit_service.h"
 #include "server/api/denial_log.h"
 #include "server/api/enterprise_service.h"
+#include "server/api/health_service.h"
 #include "server/api/list_service.h"
 #include "server/api/malformed_request.h"
 #include "server/api/rating_service.h"
@@ -127,6 +129,12 @@ ABSL_FLAG(int, records_cache_mb, 1024,
 ABSL_FLAG(int, watch_workers, 2,
           "threads that start watches and read events older than the feed's "
           "window from the database (shared by every watch)");
+ABSL_FLAG(bool, mutex_deadlock_detection, false,
+          "check the lock order of every absl::Mutex acquisition (Debian's "
+          "Abseil does by default; it takes a process-wide lock on every "
+          "acquisition, which on the serving path costs more than the call "
+          "itself): on in the test suite, off in production "
+          "(doc/decisions.md)");
 ABSL_FLAG(bool, migrate_only, false,
           "apply schema migrations, print the schema version and exit");
 ABSL_FLAG(std::string, admin_token_file, "admin.token",
@@ -320,6 +328,9 @@ void WritePortFile(const std::string& path, int port) {
 }
 
 int Run() {
+  absl::SetMutexDeadlockDetectionMode(absl::GetFlag(FLAGS_mutex_deadlock_detection)
+                                          ? absl::OnDeadlockCycle::kAbort
+                                          : absl::OnDeadlockCycle::kIgnore);
   StopSignal& stop = StopSignal::Start();
   absl::StatusOr<storage::DbConfig> config = DbConfigFromFlags();
   if (!config.ok()) {
@@ -424,7 +435,6 @@ int Run() {
   // in memory; the server listens meanwhile, so liveness can be asked.
   access.SetReady(false);
   api::InstallProtobufLogCapture();
-  grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
@@ -436,24 +446,31 @@ int Run() {
   builder.RegisterService(&list_service);
   builder.RegisterService(&audit_service);
   builder.RegisterService(&token_service);
+  api::HealthService health;  // gRPC's own is a callback service: health_service.h
+  builder.RegisterService(&health);
+  health.Set("", false);               // readiness: not yet
+  health.Set(kLivenessService, true);  // liveness: from the first call
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
   interceptors.push_back(
       std::make_unique<api::AccessLogInterceptorFactory>(&access, &audit_log, &access_log));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  // WatchRatingChanges' queue: registered, never waited on (watch_calls.h).
+  std::unique_ptr<grpc::ServerCompletionQueue> watch_queue =
+      builder.AddCompletionQueue(/*is_frequently_polled=*/false);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) {
     LogError(absl::StrCat("cannot listen on ", absl::GetFlag(FLAGS_listen)));
     return 1;
   }
+  rating_service.ServeWatches(watch_queue.get());
   const std::string host = absl::GetFlag(FLAGS_listen).substr(
       0, absl::GetFlag(FLAGS_listen).rfind(':'));
-  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
   // Readiness: "" and every service. Liveness stays SERVING whatever the
   // database does (an outage is not a reason to restart the process).
-  const auto set_ready = [health](bool ready) {
-    health->SetServingStatus(ready);
-    health->SetServingStatus(kLivenessService, true);
+  const auto set_ready = [&health](bool ready) {
+    health.Set("", ready);
+    health.Set(kLivenessService, true);
   };
   set_ready(false);
   LogInfo(absl::StrCat("envcredit-server listening on ", host, ":", port,
@@ -466,6 +483,7 @@ int Run() {
     feed.Stop();
     server->Shutdown(absl::ToChronoTime(absl::Now()));
     server->Wait();
+    rating_service.StopWatches();
     access_log.Stop();
     denials.Stop();
     LogInfo("stopped while starting");
@@ -531,7 +549,7 @@ int Run() {
   stop.Await();
   records_fill.join();  // ends between two pages once a stop is asked for
   (*database)->StopProbe();  // it must not turn health SERVING again
-  health->SetServingStatus(false);  // liveness too: the process is ending
+  health.Shutdown();  // liveness too: the process is ending
   // Watchers end first (UNAVAILABLE, with the cursor to resume after): the
   // feed finishes every watch reactor, so the drain below waits only for
   // unary calls (and for watches whose client stopped reading, until the
@@ -541,6 +559,7 @@ int Run() {
   server->Shutdown(absl::ToChronoTime(
       absl::Now() + absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds))));
   server->Wait();
+  rating_service.StopWatches();  // after the server's Shutdown, as gRPC wants
   access_log.Stop();  // every access line of the drained calls, written
   denials.Stop();     // the last summaries
   LogInfo("stopped");

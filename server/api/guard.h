@@ -7,14 +7,10 @@
 //     if (!admitted.ok()) return admitted.denial();
 //     ... admitted.caller() is who calls: its token id, role and label ...
 //
-// A callback (reactor) handler, the one server-streaming method served with
-// the callback API (doc/decisions.md), admits the same way and answers a
-// refusal with a reactor that only finishes:
-//
-//   grpc::ServerWriteReactor<R>* RatingService::WatchRatingChanges(
-//       grpc::CallbackServerContext* context, ...) {
-//     const Admission admitted = guard_.Admit(context, "WatchRatingChanges");
-//     if (!admitted.ok()) return Refused<R>(admitted.denial());
+// WatchRatingChanges, served with the asynchronous API (watch_calls.h),
+// admits the same way as the first statement of RatingService::AdmitWatchRatingChanges,
+// which a matched call runs before anything else, and finishes a refused
+// call with the denial.
 //
 // A handler that forgets it is found twice: scripts/check_guards.py (CTest
 // `access_guards`) fails on any handler of server/api/*_service.cc whose
@@ -30,7 +26,6 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "grpcpp/server_context.h"
-#include "grpcpp/support/server_callback.h"
 #include "grpcpp/support/status.h"
 #include "server/api/access_control.h"
 
@@ -71,19 +66,6 @@ class ServiceGuard {
   AccessControl* const access_;
   const std::string method_prefix_;  // "/envcredit.v1.ListService/"
 };
-
-// A reactor for a server-streaming callback handler that answers `status`
-// at once and sends nothing (a refused or invalid call). Deletes itself when
-// gRPC is done with it.
-template <class Response>
-grpc::ServerWriteReactor<Response>* Refused(grpc::Status status) {
-  class Finished final : public grpc::ServerWriteReactor<Response> {
-   public:
-    explicit Finished(grpc::Status s) { this->Finish(std::move(s)); }
-    void OnDone() override { delete this; }
-  };
-  return new Finished(std::move(status));
-}
 
 }  // namespace envcredit::api
 

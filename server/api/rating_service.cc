@@ -408,17 +408,16 @@ grpc::Status RatingService::GetRatingHistory(
   return ToGrpcStatus(run());
 }
 
-grpc::ServerWriteReactor<v1::WatchRatingChangesResponse>*
-RatingService::WatchRatingChanges(grpc::CallbackServerContext* context,
-                                  const v1::WatchRatingChangesRequest* request) {
+grpc::Status RatingService::AdmitWatchRatingChanges(grpc::ServerContext* context,
+                                       const v1::WatchRatingChangesRequest& request) {
   const Admission admitted = guard_.Admit(context, "WatchRatingChanges");
-  if (!admitted.ok()) return Refused<v1::WatchRatingChangesResponse>(admitted.denial());
-  if (request->start_at_end() && request->start_at_oldest()) {
-    return Refused<v1::WatchRatingChangesResponse>(ToGrpcStatus(InvalidArgument(
+  if (!admitted.ok()) return admitted.denial();
+  if (request.start_at_end() && request.start_at_oldest()) {
+    return ToGrpcStatus(InvalidArgument(
         "start_at_oldest", "CONFLICTING_START",
-        "start_at_end and start_at_oldest: give at most one")));
+        "start_at_end and start_at_oldest: give at most one"));
   }
-  return StartWatch(&feed_, &watch_workers_, *request, options_.watch);
+  return grpc::Status::OK;
 }
 
 grpc::Status RatingService::RollRatings(grpc::ServerContext* context,

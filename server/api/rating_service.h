@@ -3,7 +3,7 @@
 // ratings and explanations are computed from the records, held in memory by
 // the records cache (read from the database when it misses); the feed
 // is served from ChangeFeed's window. WatchRatingChanges is the one method
-// served with the callback API (server/api/watch_reactor.h): thousands of
+// served with the asynchronous API (server/api/watch_calls.h): thousands of
 // watches hold no thread each.
 #ifndef ENVCREDIT_SERVER_API_RATING_SERVICE_H_
 #define ENVCREDIT_SERVER_API_RATING_SERVICE_H_
@@ -20,7 +20,7 @@
 #include "envcredit/v1/ratings.grpc.pb.h"
 #include "server/api/call_audit.h"
 #include "server/api/guard.h"
-#include "server/api/watch_reactor.h"
+#include "server/api/watch_calls.h"
 #include "server/ratings/change_feed.h"
 #include "server/ratings/rating_cache.h"
 #include "server/ratings/records_cache.h"
@@ -38,9 +38,7 @@ struct RatingServiceOptions {
   int watch_workers = 2;
 };
 
-class RatingService final
-    : public v1::RatingService::WithCallbackMethod_WatchRatingChanges<
-          v1::RatingService::Service> {
+class RatingService final : public WatchService {
  public:
   // Every pointer must outlive the service.
   RatingService(AccessControl* access, domain::RatingStore* store,
@@ -59,7 +57,12 @@ class RatingService final
         audit_(audit, "envcredit.v1.RatingService"),
         clock_(*clock),
         options_(options),
-        watch_workers_(options.watch_workers) {}
+        watch_workers_(options.watch_workers),
+        watches_(this, feed, &watch_workers_, options.watch,
+                 [this](grpc::ServerContext* context,
+                        const v1::WatchRatingChangesRequest& request) {
+                   return AdmitWatchRatingChanges(context, request);
+                 }) {}
 
   grpc::Status GetRating(grpc::ServerContext* context,
                          const v1::GetRatingRequest* request,
@@ -73,15 +76,18 @@ class RatingService final
   grpc::Status GetRatingHistory(grpc::ServerContext* context,
                                 const v1::GetRatingHistoryRequest* request,
                                 v1::GetRatingHistoryResponse* response) override;
-  grpc::ServerWriteReactor<v1::WatchRatingChangesResponse>* WatchRatingChanges(
-      grpc::CallbackServerContext* context,
-      const v1::WatchRatingChangesRequest* request) override;
   grpc::Status RollRatings(grpc::ServerContext* context,
                            const v1::RollRatingsRequest* request,
                            v1::RollRatingsResponse* response) override;
   grpc::Status RescoreRatings(grpc::ServerContext* context,
                               const v1::RescoreRatingsRequest* request,
                               v1::RescoreRatingsResponse* response) override;
+
+  // WatchRatingChanges: serves its calls on `cq` (ServerBuilder::
+  // AddCompletionQueue(false), after BuildAndStart) until StopWatches, which
+  // comes after the server's Shutdown.
+  void ServeWatches(grpc::ServerCompletionQueue* cq) { watches_.Start(cq); }
+  void StopWatches() { watches_.Stop(); }
 
  private:
   const ServiceGuard guard_;
@@ -121,8 +127,13 @@ class RatingService final
   const domain::RatingCalculator& calculator_;
   const CallAudit audit_;
   const Clock& clock_;
+  // Whether a watch may start (admission, then its fields).
+  grpc::Status AdmitWatchRatingChanges(grpc::ServerContext* context,
+                          const v1::WatchRatingChangesRequest& request);
+
   const RatingServiceOptions options_;
   WatchWorkers watch_workers_;
+  WatchCalls watches_;
 };
 
 }  // namespace envcredit::api

@@ -1,5 +1,6 @@
-#include "server/api/watch_reactor.h"
+#include "server/api/watch_calls.h"
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -50,36 +51,71 @@ void WatchWorkers::Run() {
   }
 }
 
-// ---------------------------------------------------------- the reactor
+// ---------------------------------------------------------- one watch
 namespace {
 
 using Response = v1::WatchRatingChangesResponse;
 
-// One watch. Every decision is taken in Advance under mu_; the gRPC
-// reactions, the feed's calls and the workers' results only change state
-// and call Advance. At most one write is in flight; Finish is called once,
-// never while a write is in flight.
+// One watch call, from the request gRPC matches to it to its end. Every
+// decision is taken in Advance under mu_; the completions of its operations
+// (on the watches' thread), the feed's calls and the workers' results only
+// change state and call Advance. At most one write is in flight; Finish is
+// called once, never while a write is in flight. It holds itself (self_)
+// from Request until gRPC is done with it: its Finish has completed and the
+// call is over (the done notice), or the request was never matched.
 //
-// Lock order: mu_, then the feed's lock, then the queue's. StartWrite and
-// Finish are called under mu_: gRPC 1.51 never runs a reaction inline from
-// them (OnWriteDone is not inlinable, and the finish tag only counts down).
-class WatchReactor final : public grpc::ServerWriteReactor<Response>,
-                           public ratings::FeedWatcher,
-                           public std::enable_shared_from_this<WatchReactor> {
+// Lock order: mu_, then the feed's lock, then the queue's. Write and Finish
+// are started under mu_: their completions arrive later, on the watches'
+// thread, never inline.
+class WatchCall final : public ratings::FeedWatcher,
+                        public std::enable_shared_from_this<WatchCall> {
  public:
-  WatchReactor(ratings::ChangeFeed* feed, WatchWorkers* workers,
-               const v1::WatchRatingChangesRequest& request, const WatchOptions& options)
-      : feed_(*feed), workers_(*workers), request_(request), options_(options) {}
+  WatchCall(WatchCalls* owner, WatchService* service, ratings::ChangeFeed* feed,
+            WatchWorkers* workers, const WatchOptions* options, const WatchCalls::Admit* admit)
+      : owner_(*owner),
+        service_(*service),
+        feed_(*feed),
+        workers_(*workers),
+        options_(*options),
+        admit_(*admit),
+        writer_(&context_) {}
 
-  // Holds itself until OnDone and resolves the start on a worker.
-  void Begin() {
+  // Asks gRPC for the next call, into this object.
+  void Request(grpc::ServerCompletionQueue* cq) {
     self_ = shared_from_this();
-    workers_.Post([me = shared_from_this()] { me->ResolveStart(); });
+    context_.AsyncNotifyWhenDone(&done_tag_);
+    service_.RequestWatchRatingChanges(&context_, &request_, &writer_, cq, cq, &accepted_tag_);
   }
 
   void OnFeedChanged() override { Advance(); }
 
-  void OnWriteDone(bool ok) override {
+ private:
+  struct Op final : WatchCalls::Tag {
+    Op(WatchCall* call, void (WatchCall::*on)(bool)) : call(call), on(on) {}
+    void Proceed(bool ok) override {
+      std::shared_ptr<WatchCall> keep = call->shared_from_this();
+      (call->*on)(ok);
+    }
+    WatchCall* const call;
+    void (WatchCall::*const on)(bool);
+  };
+
+  void OnAccepted(bool ok) {
+    if (!ok) {  // the server is shutting down: no call came, none will
+      Release();
+      return;
+    }
+    owner_.AcceptNext();
+    const grpc::Status admitted = admit_(&context_, request_);
+    if (!admitted.ok()) {
+      absl::MutexLock lock(&mu_);
+      FinishLocked(admitted);
+      return;
+    }
+    workers_.Post([me = shared_from_this()] { me->ResolveStart(); });
+  }
+
+  void OnWriteDone(bool ok) {
     {
       absl::MutexLock lock(&mu_);
       write_in_flight_ = false;
@@ -88,16 +124,32 @@ class WatchReactor final : public grpc::ServerWriteReactor<Response>,
     Advance();
   }
 
-  void OnCancel() override {
+  void OnFinishDone(bool) {
     {
       absl::MutexLock lock(&mu_);
-      cancelled_ = true;
+      finish_done_ = true;
+      if (!call_done_) return;
     }
-    Advance();
+    Release();
   }
 
-  void OnDone() override {
-    std::shared_ptr<WatchReactor> last;  // may free this at the end
+  // The call is over (finished, or cancelled by the client or the server).
+  void OnCallDone(bool) {
+    {
+      absl::MutexLock lock(&mu_);
+      call_done_ = true;
+      if (context_.IsCancelled()) cancelled_ = true;
+    }
+    Advance();  // finishes a cancelled call
+    {
+      absl::MutexLock lock(&mu_);
+      if (!finish_done_) return;
+    }
+    Release();
+  }
+
+  void Release() {
+    std::shared_ptr<WatchCall> last;  // frees this when the caller's copy goes
     std::shared_ptr<ratings::FeedQueue> queue;
     {
       absl::MutexLock lock(&mu_);
@@ -107,7 +159,6 @@ class WatchReactor final : public grpc::ServerWriteReactor<Response>,
     if (queue) feed_.Unsubscribe(queue.get());
   }
 
- private:
   // On a worker: the cursor the watch starts after.
   void ResolveStart() {
     absl::StatusOr<int64_t> start =
@@ -214,12 +265,12 @@ class WatchReactor final : public grpc::ServerWriteReactor<Response>,
     write_in_flight_ = true;
     delivered_ = response_.cursor();
     last_write_ = absl::Now();
-    StartWrite(&response_);
+    writer_.Write(response_, &write_tag_);
   }
 
   void FinishLocked(grpc::Status status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     finished_ = true;
-    Finish(std::move(status));
+    writer_.Finish(std::move(status), &finish_tag_);
   }
 
   grpc::Status Stopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -239,13 +290,24 @@ class WatchReactor final : public grpc::ServerWriteReactor<Response>,
         "resume_cursor", absl::StrCat(delivered_)));
   }
 
+  WatchCalls& owner_;
+  WatchService& service_;
   ratings::ChangeFeed& feed_;
   WatchWorkers& workers_;
-  const v1::WatchRatingChangesRequest request_;
-  const WatchOptions options_;
+  const WatchOptions& options_;
+  const WatchCalls::Admit& admit_;
+
+  // gRPC's side: written by gRPC until the request is matched, then read.
+  grpc::ServerContext context_;
+  v1::WatchRatingChangesRequest request_;
+  grpc::ServerAsyncWriter<Response> writer_;
+  Op accepted_tag_{this, &WatchCall::OnAccepted};
+  Op write_tag_{this, &WatchCall::OnWriteDone};
+  Op finish_tag_{this, &WatchCall::OnFinishDone};
+  Op done_tag_{this, &WatchCall::OnCallDone};
 
   absl::Mutex mu_;
-  std::shared_ptr<WatchReactor> self_ ABSL_GUARDED_BY(mu_);  // until OnDone
+  std::shared_ptr<WatchCall> self_ ABSL_GUARDED_BY(mu_);  // until Release
   std::shared_ptr<ratings::FeedQueue> queue_ ABSL_GUARDED_BY(mu_);
   std::vector<domain::FeedEvent> caught_up_ ABSL_GUARDED_BY(mu_);
   std::optional<grpc::Status> error_ ABSL_GUARDED_BY(mu_);
@@ -258,19 +320,61 @@ class WatchReactor final : public grpc::ServerWriteReactor<Response>,
   bool read_pending_ ABSL_GUARDED_BY(mu_) = false;
   bool write_in_flight_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  bool finish_done_ ABSL_GUARDED_BY(mu_) = false;
+  bool call_done_ ABSL_GUARDED_BY(mu_) = false;
   bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
   bool broken_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace
 
-grpc::ServerWriteReactor<Response>* StartWatch(ratings::ChangeFeed* feed,
-                                               WatchWorkers* workers,
-                                               const v1::WatchRatingChangesRequest& request,
-                                               const WatchOptions& options) {
-  auto reactor = std::make_shared<WatchReactor>(feed, workers, request, options);
-  reactor->Begin();
-  return reactor.get();
+// ------------------------------------------------------------ WatchCalls
+
+WatchCalls::WatchCalls(WatchService* service, ratings::ChangeFeed* feed, WatchWorkers* workers,
+                       WatchOptions options, Admit admit)
+    : service_(*service),
+      feed_(*feed),
+      workers_(*workers),
+      options_(options),
+      admit_(std::move(admit)) {}
+
+WatchCalls::~WatchCalls() { Stop(); }
+
+void WatchCalls::Start(grpc::ServerCompletionQueue* cq) {
+  cq_ = cq;
+  AcceptNext();
+  thread_ = std::thread([this] { Drain(); });
+}
+
+void WatchCalls::AcceptNext() {
+  auto call = std::make_shared<WatchCall>(this, &service_, &feed_, &workers_, &options_, &admit_);
+  call->Request(cq_);
+}
+
+void WatchCalls::Drain() {
+  // Never blocks in the completion queue: a thread waiting there would join
+  // the pollers of the process's one epoll set (see the header).
+  const auto tick = absl::ToChronoMilliseconds(options_.tick);
+  for (;;) {
+    void* tag = nullptr;
+    bool ok = false;
+    switch (cq_->AsyncNext(&tag, &ok, std::chrono::system_clock::now())) {
+      case grpc::CompletionQueue::GOT_EVENT:
+        static_cast<Tag*>(tag)->Proceed(ok);
+        break;
+      case grpc::CompletionQueue::TIMEOUT:
+        std::this_thread::sleep_for(tick);
+        break;
+      case grpc::CompletionQueue::SHUTDOWN:
+        return;
+    }
+  }
+}
+
+void WatchCalls::Stop() {
+  if (!thread_.joinable()) return;
+  cq_->Shutdown();
+  thread_.join();
 }
 
 }  // namespace envcredit::api

@@ -1,19 +1,29 @@
-// WatchRatingChanges served with the gRPC callback API (doc/ratings.md →
-// "Change feed"; doc/decisions.md): one reactor per watch and no thread per
-// watch.
+// WatchRatingChanges served with gRPC's asynchronous API (doc/ratings.md →
+// "Change feed"; doc/decisions.md → "Watches on the async API"): one small
+// object per watch and no thread per watch.
+//
+// Why not the callback API: in gRPC 1.51 on Linux (epoll1) the callback API
+// is emulated by two "nexting" threads that poll the process's one epoll set
+// beside the synchronous server's threads; with them, every unary call of
+// the synchronous server risks a hand-over between threads, and a current
+// GetRating costs about twice as much (doc/benchmarks.md). Here the watches'
+// completion queue is registered with the server but never waited on: one
+// thread takes what has completed every `tick` without blocking in the
+// poller, so the synchronous threads keep doing all the I/O.
 //
 // A watch starts on a small shared pool of threads (WatchWorkers): resolving
 // the start cursor and reading events older than the feed's window are
-// database work a reactor must not do on gRPC's threads. Once it is within
-// the window it subscribes to the feed (ratings::ChangeFeed::Subscribe): the
-// feed's follower appends new events to its bounded queue and tells it; the
-// reactor writes one response at a time (at most `batch` events) and takes
-// the next batch when the write is done. A watch whose queue overflows ends
-// with RESOURCE_EXHAUSTED, reason WATCHER_TOO_SLOW, ErrorInfo metadata
-// `resume_cursor`; the others never wait for it.
-#ifndef ENVCREDIT_SERVER_API_WATCH_REACTOR_H_
-#define ENVCREDIT_SERVER_API_WATCH_REACTOR_H_
+// database work. Once it is within the window it subscribes to the feed
+// (ratings::ChangeFeed::Subscribe): the feed's follower appends new events to
+// its bounded queue and tells it; the watch writes one response at a time (at
+// most `batch` events) and takes the next batch when the write is done. A
+// watch whose queue overflows ends with RESOURCE_EXHAUSTED, reason
+// WATCHER_TOO_SLOW, ErrorInfo metadata `resume_cursor`; the others never
+// wait for it.
+#ifndef ENVCREDIT_SERVER_API_WATCH_CALLS_H_
+#define ENVCREDIT_SERVER_API_WATCH_CALLS_H_
 
+#include <atomic>
 #include <cstddef>
 #include <deque>
 #include <functional>
@@ -24,7 +34,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "envcredit/v1/ratings.grpc.pb.h"
-#include "grpcpp/support/server_callback.h"
+#include "grpcpp/grpcpp.h"
 #include "server/ratings/change_feed.h"
 
 namespace envcredit::api {
@@ -37,6 +47,9 @@ struct WatchOptions {
   size_t queue_events = 10000;
   // Events per response at most.
   int batch = 500;
+  // How often completed operations of watches are taken from their queue
+  // (the delay it adds to a delivery is at most this).
+  absl::Duration tick = absl::Milliseconds(2);
 };
 
 // A fixed pool of threads for the database work of watches. Thread-safe.
@@ -59,14 +72,53 @@ class WatchWorkers {
   std::vector<std::thread> threads_;
 };
 
-// Serves one admitted, validated watch (at most one of start_at_end and
-// start_at_oldest). The reactor owns itself: it is freed once gRPC is done
-// with it and neither the feed nor a worker holds it. `feed` and `workers`
-// must outlive every watch (stop the server first).
-grpc::ServerWriteReactor<v1::WatchRatingChangesResponse>* StartWatch(
-    ratings::ChangeFeed* feed, WatchWorkers* workers,
-    const v1::WatchRatingChangesRequest& request, const WatchOptions& options);
+using WatchService = v1::RatingService::WithAsyncMethod_WatchRatingChanges<
+    v1::RatingService::Service>;
+
+// Accepts and serves every WatchRatingChanges call of a service.
+class WatchCalls {
+ public:
+  // Decides whether a call may be served: OK, or the status to end it with
+  // (a denial, an invalid request). Runs on the watches' thread: it must not
+  // block for long.
+  using Admit = std::function<grpc::Status(grpc::ServerContext* context,
+                                           const v1::WatchRatingChangesRequest& request)>;
+
+  // Every pointer must outlive this object.
+  WatchCalls(WatchService* service, ratings::ChangeFeed* feed, WatchWorkers* workers,
+             WatchOptions options, Admit admit);
+  ~WatchCalls();
+  WatchCalls(const WatchCalls&) = delete;
+  WatchCalls& operator=(const WatchCalls&) = delete;
+
+  // Starts accepting calls on `cq` (from ServerBuilder::AddCompletionQueue,
+  // after BuildAndStart).
+  void Start(grpc::ServerCompletionQueue* cq);
+  // After the server's Shutdown: shuts the queue down, takes every last
+  // completion and joins the thread. Open watches were ended by
+  // ChangeFeed::Stop or the server's shutdown.
+  void Stop();
+
+  // The watches' completion queue's thread calls these (public for the
+  // call objects of watch_calls.cc).
+  struct Tag {
+    virtual ~Tag() = default;
+    virtual void Proceed(bool ok) = 0;
+  };
+  void AcceptNext();
+
+ private:
+  void Drain();
+
+  WatchService& service_;
+  ratings::ChangeFeed& feed_;
+  WatchWorkers& workers_;
+  const WatchOptions options_;
+  const Admit admit_;
+  grpc::ServerCompletionQueue* cq_ = nullptr;
+  std::thread thread_;
+};
 
 }  // namespace envcredit::api
 
-#endif  // ENVCREDIT_SERVER_API_WATCH_REACTOR_H_
+#endif  // ENVCREDIT_SERVER_API_WATCH_CALLS_H_

@@ -70,6 +70,8 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
       absl::StrCat("--db_pool_size=", db.pool_size),
       std::string("--policy_dir=") + ENVCREDIT_SOURCE_DIR + "/policies",
       "--admin_token_file=" + process->dir_ + "/admin.token",
+      // Tests check absl::Mutex lock order (off by default, for speed).
+      "--mutex_deadlock_detection",
   };
   args.insert(args.end(), extra_flags.begin(), extra_flags.end());
   std::vector<char*> argv;
