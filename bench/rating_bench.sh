@@ -9,12 +9,18 @@
 #   bench/rating_bench.sh [--build DIR] [--get-calls 20000] [--batch-calls 1000]
 #       [--as-of-calls 5000] [--ceiling-credentials local|insecure]
 #       [--server 127.0.0.1:PORT --token-file F [--codes-file C] [--as-of D]
-#        [--cpu-pids "envcredit-server:PID mariadbd:PID"]]
+#        [--cpu-pids "envcredit-server:PID mariadbd:PID"]
+#        [--watchers N [--watch-seconds 20] [--watch-writes-per-second 500]]]
 #
 # Runs, each with a fixed call count and a warmup first:
-#   get        in_flight 1, 1 channel;  in_flight 8, 2 channels
-#   batch      1,000 codes a call: in_flight 1, 1 channel; in_flight 4, 2 channels
-#   get_as_of  in_flight 1 and 8 (only with --as-of)
+#   get           in_flight 1, 1 channel;  in_flight 8, 2 channels
+#   batch         1,000 codes a call: in_flight 1, 1 channel; in_flight 4, 2 channels
+#   get_as_of     in_flight 1 and 8 (only with --as-of)
+#   batch_as_of   as batch, as of --as-of (only with --as-of)
+#   watch         the real server only, with --watchers N: watch-load (N
+#                 WatchRatingChanges streams while penalty decisions are
+#                 written through the API; it needs a REGULATOR or ADMIN
+#                 token, and it adds records to the database)
 #
 # The real server must already be running on loopback, loaded with the
 # enterprises of --codes-file (without it: the 100,000 codes import_bench
@@ -49,6 +55,9 @@ TOKEN_FILE=""
 CODES_FILE=""
 AS_OF=""
 CPU_PIDS=""
+WATCHERS=0
+WATCH_SECONDS=20
+WATCH_WRITES=500
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 die() { echo "rating_bench.sh: $*" >&2; exit 2; }
@@ -65,6 +74,9 @@ while [[ $# -gt 0 ]]; do
     --codes-file) CODES_FILE="${2:?}"; shift 2 ;;
     --as-of) AS_OF="${2:?}"; shift 2 ;;
     --cpu-pids) CPU_PIDS="${2:?}"; shift 2 ;;
+    --watchers) WATCHERS="${2:?}"; shift 2 ;;
+    --watch-seconds) WATCH_SECONDS="${2:?}"; shift 2 ;;
+    --watch-writes-per-second) WATCH_WRITES="${2:?}"; shift 2 ;;
     -h|--help) usage ;;
     *) echo "rating_bench.sh: unknown argument $1" >&2; usage ;;
   esac
@@ -176,6 +188,12 @@ runs() {
     run "$label" "$target" "$credentials" "get_as_of/8" --method get_as_of \
       --as_of "$AS_OF" --in_flight 8 --channels 2 --calls "$AS_OF_CALLS" \
       --warmup 500
+    run "$label" "$target" "$credentials" "batch_as_of/1" --method batch \
+      --as_of "$AS_OF" --batch_size 1000 --in_flight 1 --channels 1 \
+      --calls "$BATCH_CALLS" --warmup 50
+    run "$label" "$target" "$credentials" "batch_as_of/4" --method batch \
+      --as_of "$AS_OF" --batch_size 1000 --in_flight 4 --channels 2 \
+      --calls "$BATCH_CALLS" --warmup 50
   fi
 }
 
@@ -213,6 +231,21 @@ if [[ -n "$SERVER" ]]; then
   runs real "$SERVER" local
 fi
 
+WATCH_LINE=""
+if [[ -n "$SERVER" && "$WATCHERS" -gt 0 ]]; then
+  [[ -x "$BUILD/bench/watch-load" ]] || die "build watch-load into $BUILD first"
+  [[ -n "$CODES_FILE" ]] || die "--watchers needs --codes-file"
+  cpu_check watch
+  before=""
+  for p in $CPU_PIDS; do before+="$(cpu_ticks "${p##*:}") "; done
+  WATCH_LINE="$("$BUILD/bench/watch-load" --target "$SERVER" --token_file "$TOKEN_FILE" \
+    --codes_file "$CODES_FILE" --watchers "$WATCHERS" --seconds "$WATCH_SECONDS" \
+    --writes_per_second "$WATCH_WRITES")" || FAILED=1
+  echo "$WATCH_LINE"
+  [[ -z "$CPU_PIDS" ]] || cpu_line "real watch (per write)" \
+    "$(( WATCH_SECONDS * WATCH_WRITES ))" "$CPU_PIDS" "$before"
+fi
+
 # Side by side: one row per run, the ceiling's and the real server's figures.
 field() { sed -n "s/.*[[:space:]]$2=\([^[:space:]]*\).*/\1/p" <<<"$1"; }
 cell() {
@@ -232,8 +265,29 @@ cell() {
 }
 echo
 printf '%-13s %-34s %-34s\n' "run" "ceiling (calls/s p50/p99)" "real (calls/s p50/p99)"
-for name in get/1 get/8 batch1000/1 batch1000/4 get_as_of/1 get_as_of/8; do
-  [[ "$name" == get_as_of* && -z "$AS_OF" ]] && continue
+for name in get/1 get/8 batch1000/1 batch1000/4 get_as_of/1 get_as_of/8 batch_as_of/1 \
+    batch_as_of/4; do
+  [[ "$name" == *as_of* && -z "$AS_OF" ]] && continue
   printf '%-13s %s %s\n' "$name" "$(cell ceiling "$name")" "$(cell real "$name")"
 done
+# Each figure of doc/benchmarks.md as a ratio to the ceiling (same in_flight)
+# or a rate.
+ratio() {
+  local c r
+  c="$(field "$(grep -F "ceiling|$1|" <<<"$(printf '%s\n' "${LINES[@]}")")" calls_per_s)"
+  r="$(field "$(grep -F "real|$1|" <<<"$(printf '%s\n' "${LINES[@]}")")" calls_per_s)"
+  [[ -n "$c" && -n "$r" ]] && awk -v c="$c" -v r="$r" 'BEGIN { printf "%.2f", r / c }' || echo "-"
+}
+if [[ -n "$SERVER" ]]; then
+  echo
+  echo "figures: get/1 $(ratio get/1) of the ceiling, get/8 $(ratio get/8);" \
+    "as-of/8 $(ratio get_as_of/8) of the ceiling ($(field "$(grep -F "real|get_as_of/8|" \
+    <<<"$(printf '%s\n' "${LINES[@]}")")" calls_per_s) calls/s);" \
+    "batch as-of $(field "$(grep -F "real|batch_as_of/4|" <<<"$(printf '%s\n' "${LINES[@]}")")" \
+    ratings_per_s) ratings/s"
+  if [[ -n "$WATCH_LINE" ]]; then
+    echo "watch: $(field "$WATCH_LINE" watchers) watchers, $(field "$WATCH_LINE" writes_per_s)" \
+      "changes/s, missing $(field "$WATCH_LINE" missing), p99 $(field "$WATCH_LINE" p99_ms) ms"
+  fi
+fi
 exit "$FAILED"

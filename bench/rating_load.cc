@@ -9,7 +9,8 @@
 //   max_us=4051 errors_by_code=none
 //
 // (one line; batch adds `batch_size=` after the method and `ratings_per_s=`
-// and `result_errors=` after calls_per_s; get_as_of adds `as_of=`). Latency
+// and `result_errors=` after calls_per_s; get_as_of, and batch with
+// --as_of, add `as_of=`). Latency
 // is from issuing a call to taking its completion off the queue, in
 // microseconds, nearest-rank percentiles over the measured calls (the
 // --warmup calls before them are not counted).
@@ -75,7 +76,8 @@ ABSL_FLAG(int, synthetic_codes, 100000,
 ABSL_FLAG(std::string, pick, "round_robin",
           "round_robin (in file order, wrapping) | random (uniform, --seed)");
 ABSL_FLAG(uint64_t, seed, 1, "seed of --pick random");
-ABSL_FLAG(std::string, as_of, "", "YYYY-MM-DD, required for get_as_of");
+ABSL_FLAG(std::string, as_of, "",
+          "YYYY-MM-DD: required for get_as_of; with batch, asks the batch as of it");
 ABSL_FLAG(int, batch_size, 1000, "codes per BatchGetRatings call (1..1000)");
 ABSL_FLAG(int64_t, calls, 20000, "measured calls (a fixed count)");
 ABSL_FLAG(int64_t, warmup, 1000,
@@ -177,7 +179,8 @@ struct Setup {
   bool random_pick = false;
   uint64_t seed = 1;
   std::string authorization;  // "" or "Bearer <token>"
-  v1::Date as_of;             // kGetAsOf only
+  v1::Date as_of;             // kGetAsOf, and kBatch when has_as_of
+  bool has_as_of = false;
   int batch_size = 1;         // kBatch only
   std::chrono::milliseconds deadline{10000};
 };
@@ -224,6 +227,7 @@ class Slot {
     v1::RatingService::Stub* stub = s.stubs[channel_].get();
     if (s.method == Method::kBatch) {
       batch_request_.clear_credit_codes();
+      if (s.has_as_of) *batch_request_.mutable_as_of() = s.as_of;
       codes_.clear();
       for (int j = 0; j < s.batch_size; ++j) {
         const size_t k = Pick(index * s.batch_size + j, rng);
@@ -448,11 +452,13 @@ int Run() {
   if (setup.batch_size < 1 || setup.batch_size > 1000) {
     return Fail("--batch_size must be 1..1000");
   }
-  if (setup.method == Method::kGetAsOf) {
+  if (setup.method == Method::kGetAsOf ||
+      (setup.method == Method::kBatch && !absl::GetFlag(FLAGS_as_of).empty())) {
     absl::CivilDay day;
     if (!absl::ParseCivilTime(absl::GetFlag(FLAGS_as_of), &day)) {
-      return Fail("get_as_of needs --as_of YYYY-MM-DD");
+      return Fail("--as_of must be YYYY-MM-DD (get_as_of needs it)");
     }
+    setup.has_as_of = true;
     setup.as_of.set_year(static_cast<int32_t>(day.year()));
     setup.as_of.set_month(day.month());
     setup.as_of.set_day(day.day());
@@ -533,9 +539,7 @@ int Run() {
   if (setup.method == Method::kBatch) {
     absl::StrAppend(&line, " batch_size=", setup.batch_size);
   }
-  if (setup.method == Method::kGetAsOf) {
-    absl::StrAppend(&line, " as_of=", absl::GetFlag(FLAGS_as_of));
-  }
+  if (setup.has_as_of) absl::StrAppend(&line, " as_of=", absl::GetFlag(FLAGS_as_of));
   absl::StrAppend(&line, " in_flight=", in_flight, " channels=", channels,
                   " calls=", calls, " errors=", errors,
                   absl::StrFormat(" seconds=%.3f calls_per_s=%.0f", run.seconds,

@@ -5,9 +5,13 @@
 #include <optional>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/wire_format_lite.h"
 #include "server/api/grpc_status.h"
 #include "server/api/rating_convert.h"
 
@@ -51,10 +55,65 @@ void WatchWorkers::Run() {
   }
 }
 
+// ------------------------------------------------------------ WireCache
+
+namespace {
+
+// Appends `field` of wire type 2 holding `bytes`.
+void AppendLengthDelimited(int field, const std::string& bytes, std::string* out) {
+  google::protobuf::io::StringOutputStream stream(out);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.WriteTag(google::protobuf::internal::WireFormatLite::MakeTag(
+      field, google::protobuf::internal::WireFormatLite::WIRETYPE_LENGTH_DELIMITED));
+  coded.WriteVarint32(static_cast<uint32_t>(bytes.size()));
+  coded.WriteRaw(bytes.data(), static_cast<int>(bytes.size()));
+}
+
+// Appends the response's `cursor` field (2).
+void AppendCursor(int64_t cursor, std::string* out) {
+  google::protobuf::io::StringOutputStream stream(out);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.WriteTag(google::protobuf::internal::WireFormatLite::MakeTag(
+      v1::WatchRatingChangesResponse::kCursorFieldNumber,
+      google::protobuf::internal::WireFormatLite::WIRETYPE_VARINT));
+  coded.WriteVarint64(static_cast<uint64_t>(cursor));
+}
+
+}  // namespace
+
+WireCache::Bytes WireCache::Of(const domain::FeedEvent& event) {
+  Shard& shard = shards_[static_cast<size_t>(event.cursor) % kShards];
+  {
+    absl::MutexLock lock(&shard.mu);
+    auto it = shard.bytes.find(event.cursor);
+    if (it != shard.bytes.end()) return it->second;
+  }
+  auto bytes = std::make_shared<std::string>();
+  if (event.rating) {
+    AppendLengthDelimited(v1::WatchRatingChangesResponse::kChangesFieldNumber,
+                          ToProto(*event.rating).SerializeAsString(), bytes.get());
+  }
+  if (event.list) {
+    AppendLengthDelimited(v1::WatchRatingChangesResponse::kListChangesFieldNumber,
+                          ToProto(*event.list).SerializeAsString(), bytes.get());
+  }
+  absl::MutexLock lock(&shard.mu);
+  auto [it, added] = shard.bytes.try_emplace(event.cursor, std::move(bytes));
+  if (added && event.cursor > shard.newest) {
+    shard.newest = event.cursor;
+    if (static_cast<int64_t>(shard.bytes.size()) > 2 * kKeep / kShards) {
+      const int64_t oldest_kept = shard.newest - kKeep;
+      absl::erase_if(shard.bytes, [oldest_kept](const auto& entry) {
+        return entry.first < oldest_kept;
+      });
+    }
+  }
+  return it->second;
+}
+
 // ---------------------------------------------------------- one watch
 namespace {
 
-using Response = v1::WatchRatingChangesResponse;
 
 // One watch call, from the request gRPC matches to it to its end. Every
 // decision is taken in Advance under mu_; the completions of its operations
@@ -71,20 +130,23 @@ class WatchCall final : public ratings::FeedWatcher,
                         public std::enable_shared_from_this<WatchCall> {
  public:
   WatchCall(WatchCalls* owner, WatchService* service, ratings::ChangeFeed* feed,
-            WatchWorkers* workers, const WatchOptions* options, const WatchCalls::Admit* admit)
+            WatchWorkers* workers, const WatchOptions* options, const WatchCalls::Admit* admit,
+            WireCache* wire)
       : owner_(*owner),
         service_(*service),
         feed_(*feed),
         workers_(*workers),
         options_(*options),
         admit_(*admit),
+        wire_(*wire),
         writer_(&context_) {}
 
   // Asks gRPC for the next call, into this object.
   void Request(grpc::ServerCompletionQueue* cq) {
     self_ = shared_from_this();
     context_.AsyncNotifyWhenDone(&done_tag_);
-    service_.RequestWatchRatingChanges(&context_, &request_, &writer_, cq, cq, &accepted_tag_);
+    service_.RequestWatchRatingChanges(&context_, &request_bytes_, &writer_, cq, cq,
+                                       &accepted_tag_);
   }
 
   void OnFeedChanged() override { Advance(); }
@@ -106,7 +168,17 @@ class WatchCall final : public ratings::FeedWatcher,
       return;
     }
     owner_.AcceptNext();
-    const grpc::Status admitted = admit_(&context_, request_);
+    grpc::Slice bytes;
+    const bool parsed =
+        request_bytes_.DumpToSingleSlice(&bytes).ok() &&
+        request_.ParseFromArray(bytes.begin(), static_cast<int>(bytes.size()));
+    if (!parsed) request_.Clear();
+    grpc::Status admitted = admit_(&context_, request_);
+    if (admitted.ok() && !parsed) {
+      admitted = ToGrpcStatus(MakeError(absl::StatusCode::kInvalidArgument, "MALFORMED_REQUEST",
+                                        "the request could not be parsed as a "
+                                        "WatchRatingChangesRequest"));
+    }
     if (!admitted.ok()) {
       absl::MutexLock lock(&mu_);
       FinishLocked(admitted);
@@ -206,8 +278,7 @@ class WatchCall final : public ratings::FeedWatcher,
     if (first_due_) {
       // The first response: no change, the cursor the stream starts after.
       first_due_ = false;
-      response_.Clear();
-      response_.set_cursor(cursor_);
+      ClearResponse();
       return WriteLocked();
     }
     if (feed_.stopping()) return FinishLocked(Stopping());
@@ -217,9 +288,8 @@ class WatchCall final : public ratings::FeedWatcher,
         if (!caught_up_.empty()) {
           std::vector<domain::FeedEvent> events = std::move(caught_up_);
           caught_up_.clear();
-          response_.Clear();
+          ClearResponse();
           for (const domain::FeedEvent& e : events) Add(e);
-          response_.set_cursor(cursor_);
           if (HasChanges()) return WriteLocked();
           continue;  // all filtered out: the cursor still moved
         }
@@ -232,40 +302,50 @@ class WatchCall final : public ratings::FeedWatcher,
       }
       ratings::FeedQueue::Taken taken = queue_->Take(options_.batch);
       if (!taken.events.empty()) {
-        response_.Clear();
+        ClearResponse();
         for (const auto& e : taken.events) Add(*e);
-        response_.set_cursor(cursor_);
         if (HasChanges()) return WriteLocked();
         continue;
       }
       if (taken.overflowed) return FinishLocked(TooSlow());
       if (taken.stopping) return FinishLocked(Stopping());
       if (absl::Now() - last_write_ >= options_.keepalive) {
-        response_.Clear();
-        response_.set_cursor(cursor_);
+        ClearResponse();
         return WriteLocked();
       }
       return;  // the feed calls again
     }
   }
 
+  void ClearResponse() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    response_.clear();
+    changes_ = 0;
+  }
+
+  // Adds `e` to the response (its bytes, encoded once for all watchers);
+  // the cursor moves past it whether or not it is sent.
   void Add(const domain::FeedEvent& e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     cursor_ = e.cursor;
-    if (e.rating && (e.rating->level_changed() || request_.include_point_changes())) {
-      *response_.add_changes() = ToProto(*e.rating);
-    }
-    if (e.list) *response_.add_list_changes() = ToProto(*e.list);
+    // An event is one kind: a rating change (sent when it changed the level
+    // or the watcher asked for point changes too), a list change (always
+    // sent) or a records change (never sent).
+    if (e.rating && !e.rating->level_changed() && !request_.include_point_changes()) return;
+    if (!e.rating && !e.list) return;
+    response_.append(*wire_.Of(e));
+    ++changes_;
   }
 
-  bool HasChanges() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return response_.changes_size() > 0 || response_.list_changes_size() > 0;
-  }
+  bool HasChanges() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return changes_ > 0; }
 
+  // Sends the response (its events and the cursor it stands at).
   void WriteLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     write_in_flight_ = true;
-    delivered_ = response_.cursor();
+    delivered_ = cursor_;
     last_write_ = absl::Now();
-    writer_.Write(response_, &write_tag_);
+    AppendCursor(cursor_, &response_);
+    grpc::Slice slice(response_);
+    message_ = grpc::ByteBuffer(&slice, 1);
+    writer_.Write(message_, &write_tag_);
   }
 
   void FinishLocked(grpc::Status status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -296,11 +376,13 @@ class WatchCall final : public ratings::FeedWatcher,
   WatchWorkers& workers_;
   const WatchOptions& options_;
   const WatchCalls::Admit& admit_;
+  WireCache& wire_;
 
   // gRPC's side: written by gRPC until the request is matched, then read.
   grpc::ServerContext context_;
-  v1::WatchRatingChangesRequest request_;
-  grpc::ServerAsyncWriter<Response> writer_;
+  grpc::ByteBuffer request_bytes_;
+  v1::WatchRatingChangesRequest request_;  // parsed once matched
+  grpc::ServerAsyncWriter<grpc::ByteBuffer> writer_;
   Op accepted_tag_{this, &WatchCall::OnAccepted};
   Op write_tag_{this, &WatchCall::OnWriteDone};
   Op finish_tag_{this, &WatchCall::OnFinishDone};
@@ -311,7 +393,9 @@ class WatchCall final : public ratings::FeedWatcher,
   std::shared_ptr<ratings::FeedQueue> queue_ ABSL_GUARDED_BY(mu_);
   std::vector<domain::FeedEvent> caught_up_ ABSL_GUARDED_BY(mu_);
   std::optional<grpc::Status> error_ ABSL_GUARDED_BY(mu_);
-  Response response_ ABSL_GUARDED_BY(mu_);  // the one write in flight
+  std::string response_ ABSL_GUARDED_BY(mu_);  // the next one's bytes
+  int changes_ ABSL_GUARDED_BY(mu_) = 0;        // events in it
+  grpc::ByteBuffer message_ ABSL_GUARDED_BY(mu_);  // the one write in flight
   int64_t cursor_ ABSL_GUARDED_BY(mu_) = 0;     // the last event taken
   int64_t delivered_ ABSL_GUARDED_BY(mu_) = 0;  // the cursor last written
   absl::Time last_write_ ABSL_GUARDED_BY(mu_) = absl::Now();
@@ -347,7 +431,8 @@ void WatchCalls::Start(grpc::ServerCompletionQueue* cq) {
 }
 
 void WatchCalls::AcceptNext() {
-  auto call = std::make_shared<WatchCall>(this, &service_, &feed_, &workers_, &options_, &admit_);
+  auto call = std::make_shared<WatchCall>(this, &service_, &feed_, &workers_, &options_, &admit_,
+                                          &wire_);
   call->Request(cq_);
 }
 

@@ -172,6 +172,7 @@ void ChangeFeed::OnRatingsCommitted(const domain::RatingUpdates& updates) {
 void ChangeFeed::Follow() {
   absl::Time last_error_log = absl::InfinitePast();
   absl::Time last_tick = absl::Now();
+  absl::Time last_read = absl::InfinitePast();
   for (;;) {
     if (absl::Now() - last_tick >= options_.tick) {
       last_tick = absl::Now();
@@ -184,8 +185,17 @@ void ChangeFeed::Follow() {
       };
       mu_.AwaitWithTimeout(absl::Condition(&woken), options_.poll_interval);
       if (stopping_) return;
+      // Woken early: wait out the gap (a stop still ends the wait).
+      const absl::Duration gap = std::min(options_.min_poll_gap, options_.poll_interval);
+      const absl::Duration since = absl::Now() - last_read;
+      if (since < gap) {
+        const auto stopping = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return stopping_; };
+        mu_.AwaitWithTimeout(absl::Condition(&stopping), gap - since);
+        if (stopping_) return;
+      }
       wake_ = false;
     }
+    last_read = absl::Now();
     // Drain: keep reading while full batches come back.
     for (;;) {
       absl::StatusOr<std::vector<domain::FeedEvent>> batch =

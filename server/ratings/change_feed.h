@@ -42,6 +42,11 @@ namespace envcredit::ratings {
 
 struct ChangeFeedOptions {
   absl::Duration poll_interval = absl::Milliseconds(100);
+  // A commit of this process wakes the follower at once, but never sooner
+  // than this after its last read: at hundreds of commits a second, each
+  // watcher then gets a response of many events rather than one response
+  // per event (the cost of a watch is per response).
+  absl::Duration min_poll_gap = absl::Milliseconds(20);
   size_t window = 100000;  // events kept in memory
   int read_batch = 1000;   // events per database read
   // Every subscriber is told at least this often, events or not (its

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
@@ -33,6 +34,7 @@
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "server/domain/uscc.h"
@@ -375,6 +377,42 @@ class Watcher final : public grpc::ClientReadReactor<Response> {
 // watch on either side: all receive the same 40 events in order, and the
 // server's thread count stays below 100 (and within 40 of what it was
 // before the watches) while all 200 are open.
+// The watch reads its request itself (raw bytes: server/api/watch_calls.h),
+// so bytes that are no WatchRatingChangesRequest are refused by our code, not
+// gRPC's: INVALID_ARGUMENT MALFORMED_REQUEST, and only after the access check
+// (without a token the answer is UNAUTHENTICATED, as for every method).
+TEST_F(WatchE2eTest, AnUnparsableRequestIsRefusedAfterTheAccessCheck) {
+  StartServer({});
+  // Field 1 as length-delimited, claiming 5 bytes and holding 2.
+  const std::string truncated("\x0a\x05ab", 4);
+  auto call = [&](const std::shared_ptr<grpc::Channel>& channel) {
+    grpc::GenericStub stub(channel);
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    grpc::Slice slice(truncated);
+    grpc::ByteBuffer request(&slice, 1);
+    grpc::ByteBuffer response;
+    absl::Mutex mu;
+    bool done = false;
+    grpc::Status result;
+    stub.UnaryCall(&context, "/envcredit.v1.RatingService/WatchRatingChanges",
+                   grpc::StubOptions(), &request, &response, [&](grpc::Status status) {
+                     absl::MutexLock lock(&mu);
+                     result = std::move(status);
+                     done = true;
+                   });
+    absl::MutexLock lock(&mu);
+    mu.Await(absl::Condition(&done));
+    return result;
+  };
+  const grpc::Status refused = call(channel_);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << refused.error_message();
+  EXPECT_EQ(DetailsOf(refused).reason, "MALFORMED_REQUEST");
+  const grpc::Status anonymous = call(testing::AuthedChannel(server_->address(), ""));
+  EXPECT_EQ(anonymous.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+      << anonymous.error_message();
+}
+
 TEST_F(WatchE2eTest, TwoHundredWatchersAllReceiveEveryEventWithoutAThreadEach) {
   StartServer({});
   const int64_t start = EndCursor();
