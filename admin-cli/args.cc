@@ -27,6 +27,15 @@ const std::vector<FlagSpec>& GlobalFlags() {
        "$ENVCREDIT_TOKEN_FILE)"},
       {"token-file", "FILE",
        "read the bearer token from FILE (first line, spaces trimmed)"},
+      {"ca-file", "FILE",
+       "connect over TLS, trusting the CA certificates (PEM) in FILE "
+       "(default: $ENVCREDIT_CA_FILE; without it and without --cert-file: "
+       "plain text, which the server allows on loopback only)"},
+      {"cert-file", "FILE",
+       "client certificate (PEM) for mutual TLS, with --key-file "
+       "(default: $ENVCREDIT_CERT_FILE)"},
+      {"key-file", "FILE",
+       "private key (PEM) of --cert-file (default: $ENVCREDIT_KEY_FILE)"},
       {"help", "", "show help (also -h)"},
   };
   return *flags;
@@ -183,6 +192,10 @@ std::string ApplyGlobal(const std::string& name, const std::string& value,
     if (value.empty()) return "--token-file needs a FILE value";
     if (!global->token.empty()) return "give --token or --token-file, not both";
     global->token_file = value;
+  } else if (name == "ca-file" || name == "cert-file" || name == "key-file") {
+    if (value.empty()) return absl::StrCat("--", name, " needs a FILE value");
+    (name == "ca-file" ? global->ca_file : name == "cert-file" ? global->cert_file
+                                                                : global->key_file) = value;
   }
   return "";
 }
@@ -343,8 +356,9 @@ ParseResult ParseCommandLine(const std::vector<std::string>& args,
     if (spec == nullptr) {
       return UsageError(absl::StrCat("unknown global flag '--", name,
                                      "' (global flags: --server, --output, "
-                                     "--timeout, --token, --token-file; "
-                                     "command flags go after the command)"),
+                                     "--timeout, --token, --token-file, --ca-file, "
+                                     "--cert-file, --key-file; command flags go "
+                                     "after the command)"),
                         "");
     }
     if (!seen_globals.insert(name).second) {

@@ -23,6 +23,9 @@ inline constexpr absl::string_view kDefaultServer = "127.0.0.1:50051";
 inline constexpr absl::string_view kServerEnvVar = "ENVCREDIT_SERVER";
 inline constexpr absl::string_view kTokenEnvVar = "ENVCREDIT_TOKEN";
 inline constexpr absl::string_view kTokenFileEnvVar = "ENVCREDIT_TOKEN_FILE";
+inline constexpr absl::string_view kCaFileEnvVar = "ENVCREDIT_CA_FILE";
+inline constexpr absl::string_view kCertFileEnvVar = "ENVCREDIT_CERT_FILE";
+inline constexpr absl::string_view kKeyFileEnvVar = "ENVCREDIT_KEY_FILE";
 
 struct FlagSpec {
   std::string name;        // without dashes: "credit-code"
@@ -58,6 +61,15 @@ struct GlobalOptions {
   // else the file named by $ENVCREDIT_TOKEN_FILE (see ResolveToken).
   std::string token;
   std::string token_file;  // --token-file as given
+  // TLS: --ca-file, --cert-file, --key-file as given (each else its
+  // environment variable, see ResolveTls in cli.h), and the PEM texts read
+  // from them before a command runs.
+  std::string ca_file;
+  std::string cert_file;
+  std::string key_file;
+  std::string tls_ca_pem;
+  std::string tls_cert_pem;
+  std::string tls_key_pem;
 };
 
 // A command line that parsed: which command, with what.

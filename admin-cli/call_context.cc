@@ -12,11 +12,7 @@
 
 namespace envcredit::admin {
 
-CallContext::CallContext(std::string server, double timeout_seconds,
-                         std::string token)
-    : server_(std::move(server)),
-      timeout_seconds_(timeout_seconds),
-      token_(std::move(token)) {}
+CallContext::CallContext(Connection connection) : connection_(std::move(connection)) {}
 
 std::shared_ptr<grpc::Channel> CallContext::NewChannel() const {
   grpc::ChannelArguments args;
@@ -28,8 +24,15 @@ std::shared_ptr<grpc::Channel> CallContext::NewChannel() const {
   // (GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS).
   args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 5 * 60 * 1000);
   args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20 * 1000);
-  return grpc::CreateCustomChannel(server_, grpc::InsecureChannelCredentials(),
-                                   args);
+  if (!connection_.tls()) {
+    return grpc::CreateCustomChannel(connection_.server, grpc::InsecureChannelCredentials(),
+                                     args);
+  }
+  grpc::SslCredentialsOptions tls;
+  tls.pem_root_certs = connection_.tls_ca_pem;
+  tls.pem_cert_chain = connection_.tls_cert_pem;
+  tls.pem_private_key = connection_.tls_key_pem;
+  return grpc::CreateCustomChannel(connection_.server, grpc::SslCredentials(tls), args);
 }
 
 void CallContext::Prepare(const std::string& request_id,
@@ -38,11 +41,11 @@ void CallContext::Prepare(const std::string& request_id,
   if (deadline == Deadline::kTimeout) {
     context.set_deadline(std::chrono::system_clock::now() +
                          std::chrono::microseconds(
-                             static_cast<int64_t>(timeout_seconds_ * 1e6)));
+                             static_cast<int64_t>(connection_.timeout_seconds * 1e6)));
   }
   if (!request_id.empty()) context.AddMetadata(kRequestIdHeader, request_id);
-  if (!token_.empty()) {
-    context.AddMetadata(kAuthorizationHeader, "Bearer " + token_);
+  if (!connection_.token.empty()) {
+    context.AddMetadata(kAuthorizationHeader, "Bearer " + connection_.token);
   }
 }
 

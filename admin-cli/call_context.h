@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
@@ -21,15 +22,34 @@ inline constexpr char kAuthorizationHeader[] = "authorization";
 // (`ratings watch`) runs without one: it is meant to run for days.
 enum class Deadline { kTimeout, kNone };
 
+// Where and how to reach the server, from the global flags (cli.h).
+struct Connection {
+  std::string server;  // host:port
+  double timeout_seconds = 10;
+  // Sent as `authorization: Bearer <token>` on every call when not empty.
+  std::string token;
+  // PEM texts. All empty: plain text (the server allows it on loopback
+  // only). `ca` set: TLS, trusting these roots (an empty `ca` with a client
+  // certificate trusts the system's roots); `cert` and `key` together: the
+  // client certificate of mutual TLS.
+  std::string tls_ca_pem;
+  std::string tls_cert_pem;
+  std::string tls_key_pem;
+
+  bool tls() const { return !tls_ca_pem.empty() || !tls_cert_pem.empty(); }
+};
+
 // The settings every call shares. Immutable, so thread-safe: the importers
 // call through one from several threads.
 class CallContext {
  public:
-  // `server` is host:port. A non-empty `token` is sent as
-  // `authorization: Bearer <token>` on every call.
-  CallContext(std::string server, double timeout_seconds, std::string token);
+  explicit CallContext(Connection connection);
+  // Plain text, as most tests want.
+  CallContext(std::string server, double timeout_seconds, std::string token)
+      : CallContext(Connection{std::move(server), timeout_seconds, std::move(token), {}, {}, {}}) {}
 
-  // A new insecure channel to the server. Connecting is lazy: an unreachable
+  // A new channel to the server, over TLS when the connection says so.
+  // Connecting is lazy: an unreachable
   // server shows as UNAVAILABLE on the first call (calls do not wait for it
   // to come up). Messages up to 64 MiB each way; keepalive pings every 5
   // minutes during a call, so a dead connection ends a long watch.
@@ -41,12 +61,10 @@ class CallContext {
   void Prepare(const std::string& request_id, grpc::ClientContext& context,
                Deadline deadline = Deadline::kTimeout) const;
 
-  const std::string& server() const { return server_; }
+  const std::string& server() const { return connection_.server; }
 
  private:
-  const std::string server_;
-  const double timeout_seconds_;
-  const std::string token_;
+  const Connection connection_;
 };
 
 // One unary call through a generated stub, prepared by `context`:

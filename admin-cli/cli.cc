@@ -1,6 +1,7 @@
 #include "admin-cli/cli.h"
 
 #include <fstream>
+#include <iterator>
 #include <ostream>
 #include <sstream>
 
@@ -56,6 +57,43 @@ absl::StatusOr<std::string> ResolveToken(const GlobalOptions& global,
   return std::string();
 }
 
+absl::Status ResolveTls(GlobalOptions& global, const CliEnvironment& env) {
+  struct File {
+    absl::string_view flag;
+    std::string path;
+    std::string* pem;
+  };
+  File files[] = {
+      {"--ca-file", global.ca_file.empty() ? env.env_ca_file : global.ca_file,
+       &global.tls_ca_pem},
+      {"--cert-file", global.cert_file.empty() ? env.env_cert_file : global.cert_file,
+       &global.tls_cert_pem},
+      {"--key-file", global.key_file.empty() ? env.env_key_file : global.key_file,
+       &global.tls_key_pem},
+  };
+  if (files[1].path.empty() != files[2].path.empty()) {
+    return absl::InvalidArgumentError(
+        "--cert-file and --key-file go together (mutual TLS): give both or neither");
+  }
+  for (File& f : files) {
+    if (f.path.empty()) continue;
+    std::ifstream in(f.path, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) text.clear();
+    if (text.find("-----BEGIN ") == std::string::npos) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          f.flag, ": cannot read a PEM file from ", f.path));
+    }
+    *f.pem = std::move(text);
+  }
+  return absl::OkStatus();
+}
+
+Connection ConnectionOf(const GlobalOptions& global) {
+  return Connection{global.server,     global.timeout_seconds, global.token,
+                    global.tls_ca_pem, global.tls_cert_pem,    global.tls_key_pem};
+}
+
 int RunCli(const std::vector<std::string>& args, const CliEnvironment& env) {
   if (args.size() == 1 && args[0] == "--version") {
     *env.out << VersionText() << "\n" << std::flush;
@@ -80,6 +118,10 @@ int RunCli(const std::vector<std::string>& args, const CliEnvironment& env) {
     return kExitUsage;
   }
   parsed.command.global.token = *token;
+  if (absl::Status tls = ResolveTls(parsed.command.global, env); !tls.ok()) {
+    *env.err << UsageErrorText(tls.message(), "") << std::flush;
+    return kExitUsage;
+  }
   const GlobalOptions& global = parsed.command.global;
   const CommandIo io{*env.out, *env.err, env.err_is_terminal, &env.retry};
   int code = kExitFailure;

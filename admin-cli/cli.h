@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "admin-cli/call_context.h"
 #include "admin-cli/args.h"
 #include "admin-cli/clients/enterprise_client.h"
 #include "admin-cli/retry.h"
@@ -49,6 +50,10 @@ struct CliEnvironment {
   // $ENVCREDIT_TOKEN and $ENVCREDIT_TOKEN_FILE, "" when unset.
   std::string env_token;
   std::string env_token_file;
+  // $ENVCREDIT_CA_FILE, $ENVCREDIT_CERT_FILE, $ENVCREDIT_KEY_FILE.
+  std::string env_ca_file;
+  std::string env_cert_file;
+  std::string env_key_file;
   // The retry policy of every call (retry.h); tests shorten its waits.
   RetryPolicy retry;
 };
@@ -60,6 +65,15 @@ struct CliEnvironment {
 absl::StatusOr<std::string> ResolveToken(const GlobalOptions& global,
                                          absl::string_view env_token,
                                          absl::string_view env_token_file);
+
+// Reads the TLS files of `global` (each flag, else its environment
+// variable) into its tls_*_pem fields. INVALID_ARGUMENT naming the flag when
+// a file cannot be read or holds no PEM block, or when only one of
+// --cert-file and --key-file is given.
+absl::Status ResolveTls(GlobalOptions& global, const CliEnvironment& env);
+
+// The connection the clients use for `global` (call_context.h).
+Connection ConnectionOf(const GlobalOptions& global);
 
 // Every command envcredit-admin knows.
 std::vector<CommandSpec> AllCommandSpecs();

@@ -22,29 +22,30 @@ int main(int argc, char** argv) {
   const char* token_file =
       std::getenv(envcredit::admin::kTokenFileEnvVar.data());
   env.env_token_file = token_file == nullptr ? "" : token_file;
+  auto getenv_or_empty = [](absl::string_view name) {
+    const char* value = std::getenv(std::string(name).c_str());
+    return std::string(value == nullptr ? "" : value);
+  };
+  env.env_ca_file = getenv_or_empty(envcredit::admin::kCaFileEnvVar);
+  env.env_cert_file = getenv_or_empty(envcredit::admin::kCertFileEnvVar);
+  env.env_key_file = getenv_or_empty(envcredit::admin::kKeyFileEnvVar);
   env.make_client = [](const envcredit::admin::GlobalOptions& global) {
-    return envcredit::admin::NewGrpcEnterpriseClient(
-        global.server, global.timeout_seconds, global.token);
+    return envcredit::admin::NewGrpcEnterpriseClient(envcredit::admin::ConnectionOf(global));
   };
   env.make_record_client = [](const envcredit::admin::GlobalOptions& global) {
-    return envcredit::admin::NewGrpcRecordClient(
-        global.server, global.timeout_seconds, global.token);
+    return envcredit::admin::NewGrpcRecordClient(envcredit::admin::ConnectionOf(global));
   };
   env.make_audit_client = [](const envcredit::admin::GlobalOptions& global) {
-    return envcredit::admin::NewGrpcAuditClient(
-        global.server, global.timeout_seconds, global.token);
+    return envcredit::admin::NewGrpcAuditClient(envcredit::admin::ConnectionOf(global));
   };
   env.make_token_client = [](const envcredit::admin::GlobalOptions& global) {
-    return envcredit::admin::NewGrpcTokenClient(
-        global.server, global.timeout_seconds, global.token);
+    return envcredit::admin::NewGrpcTokenClient(envcredit::admin::ConnectionOf(global));
   };
   env.make_rating_client = [](const envcredit::admin::GlobalOptions& global) {
-    return envcredit::admin::NewGrpcRatingClient(
-        global.server, global.timeout_seconds, global.token);
+    return envcredit::admin::NewGrpcRatingClient(envcredit::admin::ConnectionOf(global));
   };
   env.make_list_client = [](const envcredit::admin::GlobalOptions& global) {
-    return envcredit::admin::NewGrpcListClient(
-        global.server, global.timeout_seconds, global.token);
+    return envcredit::admin::NewGrpcListClient(envcredit::admin::ConnectionOf(global));
   };
   return envcredit::admin::RunCli(
       std::vector<std::string>(argv + 1, argv + argc), env);

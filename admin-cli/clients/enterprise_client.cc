@@ -56,11 +56,8 @@ class GrpcEnterpriseClient final : public EnterpriseClient {
 
 }  // namespace
 
-std::unique_ptr<EnterpriseClient> NewGrpcEnterpriseClient(
-    const std::string& server, double timeout_seconds,
-    const std::string& token) {
-  return std::make_unique<GrpcEnterpriseClient>(
-      CallContext(server, timeout_seconds, token));
+std::unique_ptr<EnterpriseClient> NewGrpcEnterpriseClient(const Connection& connection) {
+  return std::make_unique<GrpcEnterpriseClient>(CallContext(connection));
 }
 
 }  // namespace envcredit::admin

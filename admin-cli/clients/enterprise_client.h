@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "admin-cli/call_context.h"
 #include "envcredit/v1/enterprise.pb.h"
 #include "grpcpp/support/status.h"
 
@@ -47,13 +48,12 @@ class EnterpriseClient {
       envcredit::v1::Enterprise* response) = 0;
 };
 
-// A client on an insecure channel to `server` (host:port). Connecting is
+// A client on a channel to `connection.server` (host:port; TLS when the
+// connection has TLS settings, call_context.h). Connecting is
 // lazy: an unreachable server shows as UNAVAILABLE on the first call (calls
-// do not wait for the server to come up). A non-empty `token` is sent as
+// do not wait for the server to come up). A non-empty `connection.token` is sent as
 // `authorization: Bearer <token>` metadata on every call.
-std::unique_ptr<EnterpriseClient> NewGrpcEnterpriseClient(
-    const std::string& server, double timeout_seconds,
-    const std::string& token = "");
+std::unique_ptr<EnterpriseClient> NewGrpcEnterpriseClient(const Connection& connection);
 
 }  // namespace envcredit::admin
 

@@ -82,11 +82,8 @@ class GrpcListClient final : public ListClient {
 
 }  // namespace
 
-std::unique_ptr<ListClient> NewGrpcListClient(const std::string& server,
-                                              double timeout_seconds,
-                                              const std::string& token) {
-  return std::make_unique<GrpcListClient>(
-      CallContext(server, timeout_seconds, token));
+std::unique_ptr<ListClient> NewGrpcListClient(const Connection& connection) {
+  return std::make_unique<GrpcListClient>(CallContext(connection));
 }
 
 }  // namespace envcredit::admin

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "admin-cli/call_context.h"
 #include "envcredit/v1/lists.pb.h"
 #include "grpcpp/support/status.h"
 
@@ -63,14 +64,12 @@ class ListClient {
       envcredit::v1::Repair* response) = 0;
 };
 
-// A client on an insecure channel to `server` (host:port), connecting lazily
+// A client on a channel to `connection.server` (host:port), connecting lazily
 // as the other clients do (an unreachable server shows as UNAVAILABLE on the
-// first call); a non-empty `token` is sent as `authorization: Bearer
+// first call); a non-empty `connection.token` is sent as `authorization: Bearer
 // <token>`. Responses of up to 256 MiB are accepted: a FULL publication
 // carries every entry and its canonical content.
-std::unique_ptr<ListClient> NewGrpcListClient(const std::string& server,
-                                              double timeout_seconds,
-                                              const std::string& token);
+std::unique_ptr<ListClient> NewGrpcListClient(const Connection& connection);
 
 }  // namespace envcredit::admin
 

@@ -158,11 +158,8 @@ class GrpcRatingClient final : public RatingClient {
 
 }  // namespace
 
-std::unique_ptr<RatingClient> NewGrpcRatingClient(const std::string& server,
-                                                  double timeout_seconds,
-                                                  const std::string& token) {
-  return std::make_unique<GrpcRatingClient>(
-      CallContext(server, timeout_seconds, token));
+std::unique_ptr<RatingClient> NewGrpcRatingClient(const Connection& connection) {
+  return std::make_unique<GrpcRatingClient>(CallContext(connection));
 }
 
 }  // namespace envcredit::admin

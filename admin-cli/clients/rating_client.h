@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 
+#include "admin-cli/call_context.h"
 #include "envcredit/v1/ratings.pb.h"
 #include "grpcpp/support/status.h"
 
@@ -72,14 +73,12 @@ class RatingClient {
       envcredit::v1::RescoreRatingsResponse* response) = 0;
 };
 
-// A client on an insecure channel to `server` (host:port), connecting lazily
-// as NewGrpcRecordClient does; a non-empty `token` is sent as
+// A client on a channel to `connection.server` (host:port), connecting lazily
+// as NewGrpcRecordClient does; a non-empty `connection.token` is sent as
 // `authorization: Bearer <token>`. The channel sends HTTP/2 keepalive pings
 // every 5 minutes (the server's default minimum), so a watch on a dead
 // connection ends with UNAVAILABLE instead of hanging.
-std::unique_ptr<RatingClient> NewGrpcRatingClient(const std::string& server,
-                                                  double timeout_seconds,
-                                                  const std::string& token);
+std::unique_ptr<RatingClient> NewGrpcRatingClient(const Connection& connection);
 
 }  // namespace envcredit::admin
 

@@ -148,18 +148,12 @@ class GrpcAuditClient final : public AuditClient {
 
 }  // namespace
 
-std::unique_ptr<RecordClient> NewGrpcRecordClient(const std::string& server,
-                                                  double timeout_seconds,
-                                                  const std::string& token) {
-  return std::make_unique<GrpcRecordClient>(
-      CallContext(server, timeout_seconds, token));
+std::unique_ptr<RecordClient> NewGrpcRecordClient(const Connection& connection) {
+  return std::make_unique<GrpcRecordClient>(CallContext(connection));
 }
 
-std::unique_ptr<AuditClient> NewGrpcAuditClient(const std::string& server,
-                                                double timeout_seconds,
-                                                const std::string& token) {
-  return std::make_unique<GrpcAuditClient>(
-      CallContext(server, timeout_seconds, token));
+std::unique_ptr<AuditClient> NewGrpcAuditClient(const Connection& connection) {
+  return std::make_unique<GrpcAuditClient>(CallContext(connection));
 }
 
 }  // namespace envcredit::admin

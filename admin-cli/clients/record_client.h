@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 
+#include "admin-cli/call_context.h"
 #include "envcredit/v1/audit.pb.h"
 #include "envcredit/v1/records.pb.h"
 #include "grpcpp/support/status.h"
@@ -100,15 +101,11 @@ class AuditClient {
       envcredit::v1::ListAuditEntriesResponse* response) = 0;
 };
 
-// Clients on an insecure channel to `server` (host:port), connecting lazily
-// as NewGrpcEnterpriseClient does; a non-empty `token` is sent as
+// Clients on a channel to `connection.server` (host:port), connecting lazily
+// as NewGrpcEnterpriseClient does; a non-empty `connection.token` is sent as
 // `authorization: Bearer <token>`.
-std::unique_ptr<RecordClient> NewGrpcRecordClient(const std::string& server,
-                                                  double timeout_seconds,
-                                                  const std::string& token);
-std::unique_ptr<AuditClient> NewGrpcAuditClient(const std::string& server,
-                                                double timeout_seconds,
-                                                const std::string& token);
+std::unique_ptr<RecordClient> NewGrpcRecordClient(const Connection& connection);
+std::unique_ptr<AuditClient> NewGrpcAuditClient(const Connection& connection);
 
 }  // namespace envcredit::admin
 

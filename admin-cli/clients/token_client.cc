@@ -38,11 +38,8 @@ class GrpcTokenClient final : public TokenClient {
 
 }  // namespace
 
-std::unique_ptr<TokenClient> NewGrpcTokenClient(const std::string& server,
-                                                double timeout_seconds,
-                                                const std::string& token) {
-  return std::make_unique<GrpcTokenClient>(
-      CallContext(server, timeout_seconds, token));
+std::unique_ptr<TokenClient> NewGrpcTokenClient(const Connection& connection) {
+  return std::make_unique<GrpcTokenClient>(CallContext(connection));
 }
 
 }  // namespace envcredit::admin

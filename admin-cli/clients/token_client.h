@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "admin-cli/call_context.h"
 #include "envcredit/v1/access.pb.h"
 #include "grpcpp/support/status.h"
 
@@ -35,12 +36,10 @@ class TokenClient {
       envcredit::v1::Token* response) = 0;
 };
 
-// A client on an insecure channel to `server` (host:port), connecting lazily
-// as NewGrpcRecordClient does; a non-empty `token` is sent as
+// A client on a channel to `connection.server` (host:port), connecting lazily
+// as NewGrpcRecordClient does; a non-empty `connection.token` is sent as
 // `authorization: Bearer <token>`.
-std::unique_ptr<TokenClient> NewGrpcTokenClient(const std::string& server,
-                                                double timeout_seconds,
-                                                const std::string& token);
+std::unique_ptr<TokenClient> NewGrpcTokenClient(const Connection& connection);
 
 }  // namespace envcredit::admin
 

@@ -896,8 +896,11 @@ class GrpcRatingClientTest : public ::testing::Test {
     }
   }
   std::unique_ptr<RatingClient> Client(double timeout_seconds) {
-    return NewGrpcRatingClient(absl::StrCat("127.0.0.1:", port_),
-                               timeout_seconds, "secret-token");
+    Connection connection;
+    connection.server = absl::StrCat("127.0.0.1:", port_);
+    connection.timeout_seconds = timeout_seconds;
+    connection.token = "secret-token";
+    return NewGrpcRatingClient(connection);
   }
 
   FeedService service_;

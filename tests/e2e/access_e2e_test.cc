@@ -33,6 +33,7 @@
 #include "server/domain/uscc.h"
 #include "tests/e2e/authed_channel.h"
 #include "tests/e2e/server_process.h"
+#include "tests/e2e/test_certificates.h"
 #include "tests/support/test_database.h"
 
 namespace envcredit {
@@ -671,20 +672,7 @@ class TlsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = absl::StrCat(::testing::TempDir(), "/tls_", getpid());
-    const std::string script = absl::StrCat(
-        "set -e; mkdir -p ", dir_, "; cd ", dir_, "; ",
-        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=test-ca "
-        "-keyout ca.key -out ca.pem 2>/dev/null; ",
-        "openssl req -newkey rsa:2048 -nodes -subj /CN=localhost "
-        "-keyout server.key -out server.csr 2>/dev/null; ",
-        "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1' > san.ext; ",
-        "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key "
-        "-CAcreateserial -days 1 -extfile san.ext -out server.pem 2>/dev/null; ",
-        "openssl req -newkey rsa:2048 -nodes -subj /CN=bank-client "
-        "-keyout client.key -out client.csr 2>/dev/null; ",
-        "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key "
-        "-CAcreateserial -days 1 -out client.pem 2>/dev/null");
-    ASSERT_EQ(std::system(script.c_str()), 0) << "openssl failed";
+    ASSERT_TRUE(testing::MakeTestCertificates(dir_).ok()) << "openssl failed";
     auto db = testing::TestDatabase::Create("e2e_tls");
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::move(*db);

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@
 #include "common/clock.h"
 #include "server/domain/uscc.h"
 #include "tests/e2e/server_process.h"
+#include "tests/e2e/test_certificates.h"
 #include "tests/support/test_database.h"
 
 #ifndef ENVCREDIT_ADMIN_BIN
@@ -57,6 +59,26 @@ std::string Slurp(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+// Runs envcredit-admin with `args`, with `env` ("NAME=value ...", shell
+// syntax) in its environment.
+CommandResult RunAdmin(const std::vector<std::string>& args, const std::string& env = "") {
+  std::vector<std::string> quoted = {ENVCREDIT_ADMIN_BIN};
+  for (const std::string& arg : args) quoted.push_back(ShellQuote(arg));
+  // CTest runs the tests of this file as separate processes side by side:
+  // every file name carries the process id.
+  const std::string out_file = absl::StrCat(::testing::TempDir(), "/cli_out_", getpid());
+  const std::string err_file = absl::StrCat(::testing::TempDir(), "/cli_err_", getpid());
+  const std::string command = absl::StrCat(env.empty() ? "" : env + " ",
+                                           absl::StrJoin(quoted, " "), " >", out_file, " 2>",
+                                           err_file, " </dev/null");
+  CommandResult result;
+  int status = std::system(command.c_str());
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.out = Slurp(out_file);
+  result.err = Slurp(err_file);
+  return result;
+}
+
 class CliE2eTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -80,24 +102,11 @@ class CliE2eTest : public ::testing::Test {
   // Runs envcredit-admin against the test server with `args`.
   static CommandResult Admin(const std::vector<std::string>& args,
                              const std::string& server = "") {
-    std::vector<std::string> quoted = {
-        ENVCREDIT_ADMIN_BIN,
+    std::vector<std::string> all = {
         "--server=" + (server.empty() ? server_->address() : server),
         "--token=" + server_->admin_token()};
-    for (const std::string& arg : args) quoted.push_back(ShellQuote(arg));
-    // CTest runs the tests of this file as separate processes side by side:
-    // every file name carries the process id.
-    const std::string out_file = absl::StrCat(::testing::TempDir(), "/cli_out_", getpid());
-    const std::string err_file = absl::StrCat(::testing::TempDir(), "/cli_err_", getpid());
-    const std::string command = absl::StrCat(
-        absl::StrJoin(quoted, " "), " >", out_file, " 2>", err_file,
-        " </dev/null");
-    CommandResult result;
-    int status = std::system(command.c_str());
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    result.out = Slurp(out_file);
-    result.err = Slurp(err_file);
-    return result;
+    all.insert(all.end(), args.begin(), args.end());
+    return RunAdmin(all);
   }
 
   static testing::TestDatabase* database_;
@@ -425,6 +434,89 @@ TEST_F(CliE2eTest, RatingsGetExplainBatchHistoryWatchAndRescore) {
   ASSERT_EQ(rescored.exit_code, 0) << rescored.err;
   CommandResult rolled = Admin({"ratings", "roll"});
   EXPECT_EQ(rolled.exit_code, 0) << rolled.err;
+}
+
+// The CLI over TLS and mutual TLS (--ca-file, --cert-file, --key-file and
+// their environment variables), against the server's two TLS modes.
+class CliTlsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = absl::StrCat(::testing::TempDir(), "/cli_tls_", getpid());
+    ASSERT_TRUE(testing::MakeTestCertificates(dir_).ok()) << "openssl failed";
+    auto db = testing::TestDatabase::Create("e2e_cli_tls");
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = std::move(*db);
+  }
+  void TearDown() override { std::system(absl::StrCat("rm -rf '", dir_, "'").c_str()); }
+
+  // The server over TLS (mutual TLS when `mutual`), and its address by the
+  // name its certificate carries.
+  std::string Start(bool mutual) {
+    std::vector<std::string> flags = {"--tls_cert=" + dir_ + "/server.pem",
+                                      "--tls_key=" + dir_ + "/server.key"};
+    if (mutual) flags.push_back("--tls_client_ca=" + dir_ + "/ca.pem");
+    auto server = testing::ServerProcess::Start(db_->config(), flags);
+    EXPECT_TRUE(server.ok()) << server.status();
+    if (!server.ok()) return "";
+    server_ = std::move(*server);
+    return absl::StrCat("localhost:",
+                        server_->address().substr(server_->address().rfind(':') + 1));
+  }
+
+  CommandResult List(const std::string& address, std::vector<std::string> tls,
+                     const std::string& env = "") {
+    std::vector<std::string> args = {"--server=" + address,
+                                     "--token=" + server_->admin_token(), "--timeout=5"};
+    args.insert(args.end(), tls.begin(), tls.end());
+    args.insert(args.end(), {"enterprises", "list"});
+    return RunAdmin(args, env);
+  }
+
+  std::string dir_;
+  std::unique_ptr<testing::TestDatabase> db_;
+  std::unique_ptr<testing::ServerProcess> server_;
+};
+
+TEST_F(CliTlsTest, TalksToATlsServerTrustingItsCa) {
+  const std::string address = Start(/*mutual=*/false);
+  ASSERT_FALSE(address.empty());
+  const CommandResult plain = List(address, {});
+  EXPECT_EQ(plain.exit_code, 5) << plain.err;  // unreachable: it speaks TLS
+  const CommandResult tls = List(address, {"--ca-file=" + dir_ + "/ca.pem"});
+  EXPECT_EQ(tls.exit_code, 0) << tls.err;
+  const CommandResult from_env = List(address, {}, "ENVCREDIT_CA_FILE=" + dir_ + "/ca.pem");
+  EXPECT_EQ(from_env.exit_code, 0) << from_env.err;
+  // A CA that did not sign the server's certificate: not trusted.
+  const CommandResult wrong = List(address, {"--ca-file=" + dir_ + "/client.pem"});
+  EXPECT_EQ(wrong.exit_code, 5) << wrong.err;
+}
+
+TEST_F(CliTlsTest, MutualTlsNeedsTheClientCertificate) {
+  const std::string address = Start(/*mutual=*/true);
+  ASSERT_FALSE(address.empty());
+  const CommandResult without = List(address, {"--ca-file=" + dir_ + "/ca.pem"});
+  EXPECT_EQ(without.exit_code, 5) << without.err;
+  const CommandResult with = List(address, {"--ca-file=" + dir_ + "/ca.pem",
+                                            "--cert-file=" + dir_ + "/client.pem",
+                                            "--key-file=" + dir_ + "/client.key"});
+  EXPECT_EQ(with.exit_code, 0) << with.err;
+  const CommandResult from_env =
+      List(address, {}, absl::StrCat("ENVCREDIT_CA_FILE=", dir_, "/ca.pem ENVCREDIT_CERT_FILE=",
+                                      dir_, "/client.pem ENVCREDIT_KEY_FILE=", dir_,
+                                      "/client.key"));
+  EXPECT_EQ(from_env.exit_code, 0) << from_env.err;
+}
+
+TEST_F(CliTlsTest, BadTlsFlagsAreUsageErrorsNamingTheFlag) {
+  const std::string address = Start(/*mutual=*/false);
+  ASSERT_FALSE(address.empty());
+  const CommandResult missing = List(address, {"--ca-file=" + dir_ + "/no-such.pem"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_THAT(missing.err, HasSubstr("--ca-file"));
+  const CommandResult half = List(address, {"--ca-file=" + dir_ + "/ca.pem",
+                                            "--cert-file=" + dir_ + "/client.pem"});
+  EXPECT_EQ(half.exit_code, 2);
+  EXPECT_THAT(half.err, HasSubstr("--key-file"));
 }
 
 }  // namespace

@@ -193,7 +193,9 @@ TEST(ChangeFeedTest, DeliversNewEventsInOrderAndAppliesThemToTheCache) {
   ChangeFeed feed(&store, &cache, Fast());
   ASSERT_OK(feed.Start());
   for (int i = 0; i < 7; ++i) store.Add(i % 2 ? "A" : "B", 12 - i);
-  feed.OnRatingsCommitted(domain::RatingUpdates{{}, {domain::RatingChange{}}});
+  domain::RatingUpdates committed;
+  committed.changes.push_back(domain::RatingChange{});
+  feed.OnRatingsCommitted(committed);
   EXPECT_THAT(CursorsAfter(feed, 0, 7), ::testing::ElementsAre(1, 2, 3, 4, 5, 6, 7));
   EXPECT_THAT(CursorsAfter(feed, 4, 3), ::testing::ElementsAre(5, 6, 7));
   EXPECT_EQ(cache.Find("B")->points, 12 - 6);  // cursor 7 was B's
