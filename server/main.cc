@@ -448,7 +448,18 @@ int Run() {
   builder.RegisterService(&token_service);
   api::HealthService health;  // gRPC's own is a callback service: health_service.h
   builder.RegisterService(&health);
-  health.Set("", false);               // readiness: not yet
+  // Readiness is "" and each service by its full name, as health probes
+  // and load balancers ask; liveness is the one name outside that set.
+  const std::vector<std::string> readiness_names = {
+      "",
+      envcredit::v1::EnterpriseService::service_full_name(),
+      envcredit::v1::RecordService::service_full_name(),
+      envcredit::v1::AuditService::service_full_name(),
+      envcredit::v1::RatingService::service_full_name(),
+      envcredit::v1::ListService::service_full_name(),
+      envcredit::v1::TokenService::service_full_name(),
+  };
+  for (const std::string& name : readiness_names) health.Set(name, false);  // not yet
   health.Set(kLivenessService, true);  // liveness: from the first call
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
@@ -468,8 +479,8 @@ int Run() {
       0, absl::GetFlag(FLAGS_listen).rfind(':'));
   // Readiness: "" and every service. Liveness stays SERVING whatever the
   // database does (an outage is not a reason to restart the process).
-  const auto set_ready = [&health](bool ready) {
-    health.Set("", ready);
+  const auto set_ready = [&health, &readiness_names](bool ready) {
+    for (const std::string& name : readiness_names) health.Set(name, ready);
     health.Set(kLivenessService, true);
   };
   set_ready(false);

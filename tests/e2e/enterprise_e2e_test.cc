@@ -94,6 +94,34 @@ class EnterpriseE2eTest : public ::testing::Test {
 testing::TestDatabase* EnterpriseE2eTest::database_ = nullptr;
 testing::ServerProcess* EnterpriseE2eTest::server_ = nullptr;
 
+// Health (server/api/health_service.h): readiness under "" and under each
+// service's full name, liveness under "liveness", NOT_FOUND for a name the
+// server does not have; no token needed.
+TEST_F(EnterpriseE2eTest, HealthKnowsEachServiceByName) {
+  auto health = grpc::health::v1::Health::NewStub(
+      testing::AuthedChannel(server_->address(), ""));
+  auto check = [&](const std::string& service, grpc::health::v1::HealthCheckResponse* out) {
+    grpc::ClientContext context;
+    grpc::health::v1::HealthCheckRequest request;
+    request.set_service(service);
+    return health->Check(&context, request, out);
+  };
+  for (const std::string& service :
+       {std::string(""), std::string("liveness"), std::string("envcredit.v1.EnterpriseService"),
+        std::string("envcredit.v1.RecordService"), std::string("envcredit.v1.AuditService"),
+        std::string("envcredit.v1.RatingService"), std::string("envcredit.v1.ListService"),
+        std::string("envcredit.v1.TokenService")}) {
+    grpc::health::v1::HealthCheckResponse response;
+    const grpc::Status status = check(service, &response);
+    EXPECT_TRUE(status.ok()) << "'" << service << "': " << status.error_message();
+    EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING)
+        << "'" << service << "'";
+  }
+  grpc::health::v1::HealthCheckResponse response;
+  EXPECT_EQ(check("envcredit.v1.NoSuchService", &response).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
 TEST_F(EnterpriseE2eTest, CreateThenGetRoundTripsEveryField) {
   const std::string code = Uscc("320100", 1);
   // A 4-byte character (U+20000) in the name must survive the database.
