@@ -107,7 +107,8 @@ ABSL_FLAG(int, db_probe_interval_ms, 1000,
           "at once with UNAVAILABLE");
 ABSL_FLAG(std::string, policy_dir, ENVCREDIT_DEFAULT_POLICY_DIR,
           "folder of rating policy files (regions.textproto and one "
-          "<id>.textproto per policy it names)");
+          "<id>.textproto per policy it names); the default is where an "
+          "installation keeps them (<prefix>/share/envcredit/policies)");
 ABSL_FLAG(std::string, today_file, "",
           "tests and drills only: read today's date (YYYY-MM-DD) from this "
           "file at every use instead of the system clock");

@@ -125,6 +125,7 @@ class BankIntegrationTest(unittest.TestCase):
              "--db_port=" + DB["ENVCREDIT_DB_PORT"],
              "--db_user=" + DB["ENVCREDIT_DB_USER"],
              "--db_name=" + SCHEMA, "--db_create",
+             "--policy_dir=" + os.path.join(os.path.dirname(PROTO_DIR), "policies"),
              "--admin_token_file=" + admin_token_file],
             stdout=cls.log, stderr=cls.log, env=env)
         try:

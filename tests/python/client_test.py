@@ -87,6 +87,7 @@ class PythonClientTest(unittest.TestCase):
              "--db_port=" + DB["ENVCREDIT_DB_PORT"],
              "--db_user=" + DB["ENVCREDIT_DB_USER"],
              "--db_name=" + SCHEMA, "--db_create",
+             "--policy_dir=" + os.path.join(os.path.dirname(PROTO_DIR), "policies"),
              "--admin_token_file=" + os.path.join(WORK_DIR, "admin.token")],
             stdout=cls.log, stderr=cls.log, env=env)
         deadline = time.time() + 30
