@@ -95,13 +95,10 @@ class AccessLogInterceptor final : public grpc::experimental::Interceptor {
       // (Not cleared earlier: gRPC parses the request before it runs the
       // receive hooks, on the thread that then sends the status.)
       ClearCapturedInvalidField();
-      if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED &&
-          AllowedRoles(method_) == nullptr && info_->server_context() != nullptr) {
-        // Not one of our methods: the check denies it (and records that).
-        absl::StatusOr<Caller> caller =
-            access_->Check(method_, *info_->server_context());
-        if (!caller.ok()) return ToGrpcStatus(caller.status());
-      }
+      // A method this server does not have keeps gRPC's UNIMPLEMENTED (for
+      // any caller): generic clients probe for methods, e.g. reflection v1
+      // before v1alpha, and fall back only on that answer. The methods the
+      // server has stay deny-by-default (ServiceGuard::Admit).
       return std::nullopt;
     }
     if (info_->server_context() == nullptr) return ToGrpcStatus(*unparsable);

@@ -310,10 +310,20 @@ TEST_F(AccessE2eTest, ConcurrentCallsKeepTheirOwnActor) {
   }
 }
 
-TEST_F(AccessE2eTest, UnknownMethodIsDenied) {
-  EXPECT_EQ(CallRaw(testing::AuthedChannel(server_->address(), admin_),
-                    "/envcredit.v1.EnterpriseService/DeleteEverything"),
-            grpc::StatusCode::PERMISSION_DENIED);
+// A method the server does not have answers gRPC's UNIMPLEMENTED to anyone,
+// so generic clients (grpcurl probing reflection v1, then v1alpha) fall
+// back; the methods it has stay deny-by-default (the role matrix above).
+TEST_F(AccessE2eTest, UnknownMethodIsUnimplementedForAnyCaller) {
+  for (const std::string& token : {admin_, std::string()}) {
+    EXPECT_EQ(CallRaw(testing::AuthedChannel(server_->address(), token),
+                      "/envcredit.v1.EnterpriseService/DeleteEverything"),
+              grpc::StatusCode::UNIMPLEMENTED)
+        << (token.empty() ? "no token" : "admin");
+    EXPECT_EQ(CallRaw(testing::AuthedChannel(server_->address(), token),
+                      "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"),
+              grpc::StatusCode::UNIMPLEMENTED)
+        << (token.empty() ? "no token" : "admin");
+  }
 }
 
 TEST_F(AccessE2eTest, HealthNeedsNoToken) {
