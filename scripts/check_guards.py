@@ -98,6 +98,8 @@ def check_text(path, text):
 PUBLIC = {
     "health_service.cc": "grpc.health.v1.Health answers probes with no token, "
                          "as gRPC's own health service does",
+    "reflection_v1_service.cc": "grpc.reflection.v1 describes the API with no token, "
+                                "as v1alpha (Debian's) does",
 }
 
 

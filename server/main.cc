@@ -46,6 +46,7 @@
 #include "server/api/malformed_request.h"
 #include "server/api/rating_service.h"
 #include "server/api/record_service.h"
+#include "server/api/reflection_v1_service.h"
 #include "server/api/token_service.h"
 #include "server/ratings/change_feed.h"
 #include "server/ratings/daily_roll.h"
@@ -462,6 +463,13 @@ int Run() {
   };
   for (const std::string& name : readiness_names) health.Set(name, false);  // not yet
   health.Set(kLivenessService, true);  // liveness: from the first call
+  // Reflection v1 beside Debian's v1alpha (reflection_v1_service.h).
+  std::vector<std::string> served(readiness_names.begin() + 1, readiness_names.end());
+  served.insert(served.end(), {grpc::health::v1::Health::service_full_name(),
+                               "grpc.reflection.v1alpha.ServerReflection",
+                               grpc::reflection::v1::ServerReflection::service_full_name()});
+  api::ReflectionV1Service reflection_v1(served);
+  builder.RegisterService(&reflection_v1);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
   interceptors.push_back(

@@ -13,7 +13,10 @@
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "grpcpp/grpcpp.h"
+#include "google/protobuf/descriptor.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "grpc/reflection/v1/reflection.grpc.pb.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
 #include "server/domain/uscc.h"
 #include "tests/e2e/authed_channel.h"
@@ -120,6 +123,91 @@ TEST_F(EnterpriseE2eTest, HealthKnowsEachServiceByName) {
   grpc::health::v1::HealthCheckResponse response;
   EXPECT_EQ(check("envcredit.v1.NoSuchService", &response).error_code(),
             grpc::StatusCode::NOT_FOUND);
+}
+
+// Reflection the way grpcurl uses it: v1 first (ours,
+// server/api/reflection_v1_service.h), then v1alpha (Debian's) with the same
+// messages; both list the services and describe a method, with no token.
+TEST_F(EnterpriseE2eTest, ReflectionV1ThenV1AlphaListServicesAndDescribeAMethod) {
+  namespace rv1 = ::grpc::reflection::v1;
+  auto channel = testing::AuthedChannel(server_->address(), "");
+  rv1::ServerReflectionRequest list;
+  list.set_list_services("");
+  rv1::ServerReflectionRequest describe;
+  describe.set_file_containing_symbol("envcredit.v1.RatingService.GetRating");
+
+  // v1, through its generated stub.
+  std::vector<rv1::ServerReflectionResponse> v1_answers;
+  {
+    auto stub = rv1::ServerReflection::NewStub(channel);
+    grpc::ClientContext context;
+    auto stream = stub->ServerReflectionInfo(&context);
+    for (const auto& request : {list, describe}) {
+      ASSERT_TRUE(stream->Write(request));
+      rv1::ServerReflectionResponse answer;
+      ASSERT_TRUE(stream->Read(&answer));
+      v1_answers.push_back(answer);
+    }
+    stream->WritesDone();
+    EXPECT_TRUE(stream->Finish().ok());
+  }
+  // v1alpha: the same bytes on the other method (its messages are v1's).
+  std::vector<rv1::ServerReflectionResponse> alpha_answers;
+  for (const auto& request : {list, describe}) {
+    grpc::GenericStub stub(channel);
+    grpc::ClientContext context;
+    grpc::CompletionQueue cq;
+    auto call = stub.PrepareCall(&context, "/grpc.reflection.v1alpha.ServerReflection/"
+                                           "ServerReflectionInfo", &cq);
+    void* tag = nullptr;
+    bool ok = false;
+    call->StartCall(reinterpret_cast<void*>(1));
+    ASSERT_TRUE(cq.Next(&tag, &ok) && ok);
+    const std::string bytes = request.SerializeAsString();
+    grpc::Slice slice(bytes);
+    grpc::ByteBuffer out(&slice, 1);
+    call->WriteLast(out, grpc::WriteOptions(), reinterpret_cast<void*>(2));
+    ASSERT_TRUE(cq.Next(&tag, &ok) && ok);
+    grpc::ByteBuffer in;
+    call->Read(&in, reinterpret_cast<void*>(3));
+    ASSERT_TRUE(cq.Next(&tag, &ok) && ok);
+    grpc::Status status;
+    call->Finish(&status, reinterpret_cast<void*>(4));
+    ASSERT_TRUE(cq.Next(&tag, &ok));
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    grpc::Slice single;
+    ASSERT_TRUE(in.DumpToSingleSlice(&single).ok());
+    rv1::ServerReflectionResponse answer;
+    ASSERT_TRUE(answer.ParseFromArray(single.begin(), static_cast<int>(single.size())));
+    alpha_answers.push_back(answer);
+  }
+
+  for (const auto* answers : {&v1_answers, &alpha_answers}) {
+    const char* which = answers == &v1_answers ? "v1" : "v1alpha";
+    ASSERT_EQ(answers->size(), 2u);
+    std::vector<std::string> services;
+    for (const auto& service : (*answers)[0].list_services_response().service()) {
+      services.push_back(service.name());
+    }
+    EXPECT_THAT(services, ::testing::IsSupersetOf({"envcredit.v1.RatingService",
+                                                   "envcredit.v1.EnterpriseService",
+                                                   "grpc.health.v1.Health"}))
+        << which;
+    const auto& files = (*answers)[1].file_descriptor_response().file_descriptor_proto();
+    ASSERT_GT(files.size(), 0) << which;
+    google::protobuf::FileDescriptorProto file;
+    ASSERT_TRUE(file.ParseFromString(files[0])) << which;
+    EXPECT_EQ(file.name(), "envcredit/v1/ratings.proto") << which;
+    bool described = false;
+    for (const auto& service : file.service()) {
+      for (const auto& method : service.method()) {
+        if (service.name() == "RatingService" && method.name() == "GetRating") {
+          described = method.input_type() == ".envcredit.v1.GetRatingRequest";
+        }
+      }
+    }
+    EXPECT_TRUE(described) << which << ": RatingService.GetRating(GetRatingRequest) not found";
+  }
 }
 
 TEST_F(EnterpriseE2eTest, CreateThenGetRoundTripsEveryField) {
