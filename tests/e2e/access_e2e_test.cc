@@ -311,8 +311,8 @@ TEST_F(AccessE2eTest, ConcurrentCallsKeepTheirOwnActor) {
 }
 
 // A method the server does not have answers gRPC's UNIMPLEMENTED to anyone,
-// so generic clients (grpcurl probing reflection v1, then v1alpha) fall
-// back; the methods it has stay deny-by-default (the role matrix above).
+// so generic clients that probe (for an API version, a reflection version)
+// fall back; the methods it has stay deny-by-default (the role matrix above).
 TEST_F(AccessE2eTest, UnknownMethodIsUnimplementedForAnyCaller) {
   for (const std::string& token : {admin_, std::string()}) {
     EXPECT_EQ(CallRaw(testing::AuthedChannel(server_->address(), token),
@@ -320,7 +320,7 @@ TEST_F(AccessE2eTest, UnknownMethodIsUnimplementedForAnyCaller) {
               grpc::StatusCode::UNIMPLEMENTED)
         << (token.empty() ? "no token" : "admin");
     EXPECT_EQ(CallRaw(testing::AuthedChannel(server_->address(), token),
-                      "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"),
+                      "/envcredit.v2.RatingService/GetRating"),
               grpc::StatusCode::UNIMPLEMENTED)
         << (token.empty() ? "no token" : "admin");
   }

@@ -384,7 +384,7 @@ class Watcher final : public grpc::ClientReadReactor<Response> {
 TEST_F(WatchE2eTest, AnUnparsableRequestIsRefusedAfterTheAccessCheck) {
   StartServer({});
   // Field 1 as length-delimited, claiming 5 bytes and holding 2.
-  const std::string truncated("\x0a\x05ab", 4);
+  const std::string truncated("\x0a\x05" "ab", 4);
   auto call = [&](const std::shared_ptr<grpc::Channel>& channel) {
     grpc::GenericStub stub(channel);
     grpc::ClientContext context;
