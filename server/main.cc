@@ -571,7 +571,7 @@ int Run() {
   (*database)->StopProbe();  // it must not turn health SERVING again
   health.Shutdown();  // liveness too: the process is ending
   // Watchers end first (UNAVAILABLE, with the cursor to resume after): the
-  // feed finishes every watch reactor, so the drain below waits only for
+  // feed tells every watch to finish, so the drain below waits only for
   // unary calls (and for watches whose client stopped reading, until the
   // grace period cancels them).
   feed.Stop();

@@ -56,9 +56,9 @@ class ServiceGuard {
 
   // Checks the call to `method` (the name after the service's, e.g.
   // "GetEnterprise") that `context` belongs to.
-  // Both kinds of context: grpc::ServerContext (sync handlers) and
-  // grpc::CallbackServerContext (reactor handlers) carry the caller's
-  // metadata and peer on their common base.
+  // Any server context (sync and async handlers' grpc::ServerContext, a
+  // callback handler's) carries the caller's metadata and peer on this
+  // common base.
   Admission Admit(const grpc::ServerContextBase* context,
                   absl::string_view method) const;
 

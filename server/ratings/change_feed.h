@@ -9,8 +9,8 @@
 // reads the database; one older than the feed's retention gets OUT_OF_RANGE
 // with the oldest cursor still available.
 //
-// Watchers served without a thread each (WatchRatingChanges, a gRPC
-// callback reactor) Subscribe: the follower appends every new event to each
+// Watchers served without a thread each (WatchRatingChanges on gRPC's
+// asynchronous API, server/api/watch_calls.h) Subscribe: the follower appends every new event to each
 // subscriber's bounded queue and tells it (FeedWatcher::OnFeedChanged); the
 // events themselves are shared, not copied. A subscriber that still has its
 // cap of events waiting when new ones come is dropped and told so
