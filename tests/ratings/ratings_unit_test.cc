@@ -121,6 +121,7 @@ class FakeFeedStore final : public domain::FeedStore {
   absl::StatusOr<std::vector<domain::FeedEvent>> ReadFeed(int64_t after,
                                                           int limit) override {
     absl::MutexLock lock(&mu_);
+    ++reads_;
     if (down_) return absl::UnavailableError("database down");
     std::vector<domain::FeedEvent> out;
     for (auto it = events_.upper_bound(after);
@@ -144,11 +145,16 @@ class FakeFeedStore final : public domain::FeedStore {
     return 0;
   }
   std::vector<absl::Time> prune_cutoffs;  // guarded by mu_ in writers
+  int reads() {
+    absl::MutexLock lock(&mu_);
+    return reads_;
+  }
 
  private:
   absl::Mutex mu_;
   std::map<int64_t, domain::FeedEvent> events_;
   int64_t issued_ = 0;
+  int reads_ = 0;
   bool down_ = false;
 };
 
@@ -200,6 +206,39 @@ TEST(ChangeFeedTest, DeliversNewEventsInOrderAndAppliesThemToTheCache) {
   EXPECT_THAT(CursorsAfter(feed, 4, 3), ::testing::ElementsAre(5, 6, 7));
   EXPECT_EQ(cache.Find("B")->points, 12 - 6);  // cursor 7 was B's
   EXPECT_EQ(cache.Find("A")->points, 12 - 5);
+}
+
+bool WaitFor(const std::function<bool()>& done);  // below, with the roll's tests
+
+// Commits wake the follower at once, but it reads at most once per
+// min_poll_gap: at hundreds of commits a second each watcher gets a few
+// large responses, not one per commit. (Bounded above only: a slow machine
+// makes fewer reads, never more.)
+TEST(ChangeFeedTest, CommitsInABurstAreReadTogetherNotOneReadEach) {
+  FakeFeedStore store;
+  RatingCache cache;
+  ChangeFeedOptions options;
+  options.poll_interval = absl::Seconds(10);  // only commits wake it here
+  options.min_poll_gap = absl::Milliseconds(50);
+  ChangeFeed feed(&store, &cache, options);
+  ASSERT_OK(feed.Start());
+  const int before = store.reads();
+  const absl::Time start = absl::Now();
+  for (int i = 0; i < 200; ++i) {
+    const int64_t cursor = store.Add("A", i % 12);
+    domain::RatingUpdates committed;
+    committed.changes.push_back(domain::RatingChange{});
+    committed.changes.back().cursor = cursor;
+    feed.OnRatingsCommitted(committed);
+    absl::SleepFor(absl::Microseconds(500));
+  }
+  ASSERT_TRUE(WaitFor([&] { return feed.latest() == 200; }));
+  const absl::Duration took = absl::Now() - start;
+  const int reads = store.reads() - before;
+  // One read per gap that passed, plus the first and the last.
+  EXPECT_LE(reads, 3 + static_cast<int>(took / options.min_poll_gap))
+      << reads << " reads in " << took;
+  EXPECT_LT(reads, 200);
 }
 
 TEST(ChangeFeedTest, AWaitingWatcherWakesWhenAnEventArrives) {
