@@ -172,7 +172,7 @@ for list in black honor; do
   fi
   if [[ $list == black ]]; then
     echo "-- public notice; a notice (告知书) to each candidate: $RUN/notices/notices.html"
-    "$ADMIN" lists notice black --export "$RUN/notices"
+    "$ADMIN" lists notice black --export "$RUN/notices" --issuer "$ROOT/demo/issuer.conf"
   else
     echo "-- public notice"
     "$ADMIN" lists notice honor
@@ -201,7 +201,8 @@ echo "== The signed publication folders, verified offline =="
 KEYS=$RUN/keys
 [[ -f $KEYS/envcredit.key.pem ]] || "$ADMIN" keys generate --out-dir "$KEYS"
 for list in black honor; do
-  "$ADMIN" lists export "$list" --out "$RUN/publications" --key "$KEYS/envcredit.key.pem"
+  "$ADMIN" lists export "$list" --out "$RUN/publications" --key "$KEYS/envcredit.key.pem" \
+    --issuer "$ROOT/demo/issuer.conf"
   "$ADMIN" lists verify "$RUN/publications/$list" --chain --public-key "$KEYS/envcredit.pub.pem"
 done
 
@@ -226,8 +227,8 @@ echo "== An invalid credit code is refused, naming the field and the failed chec
 
 cat <<EOT
 
-The published lists: $RUN/publications/black/ and $RUN/publications/honor/
-  (open index.html in a browser; verify with
+The published lists: $RUN/publications/index.html (every publication of both lists)
+  (open it in a browser; each folder, e.g. black/1/, is signed; verify with
    $ADMIN lists verify $RUN/publications/black --chain --public-key $KEYS/envcredit.pub.pem)
 
 envcredit-server is running at $ADDRESS (log: $RUN/server.log).

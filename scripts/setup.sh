@@ -23,6 +23,7 @@ PACKAGES=(
   mariadb-server mariadb-client
   python3 python3-grpcio python3-grpc-tools python3-protobuf
   chromium chromium-driver python3-selenium  # tests/browser: published index.html
+  fonts-noto-cjk  # so the browser test's screenshots show the Chinese text
 )
 
 missing=()

@@ -20,6 +20,7 @@
 #include "admin-cli/output/output.h"
 #include "admin-cli/output/record_output.h"
 #include "admin-cli/publication/publication_folder.h"
+#include "admin-cli/publication/issuer.h"
 #include "admin-cli/publication/publication_html.h"
 #include "admin-cli/publication/signing.h"
 #include "admin-cli/rpc_errors.h"
@@ -221,11 +222,44 @@ int ListsDiff(const ParsedCommand& c, ListClient& client, CommandIo io) {
   return kExitOk;
 }
 
+// The issuing authority of --issuer FILE (publication/issuer.h). Without the
+// flag the pages name no authority, and a warning says so; a file that does
+// not read or parse is an error naming the flag (nothing is written).
+bool LoadIssuer(const ParsedCommand& c, CommandIo io, Issuer* issuer,
+                int* exit) {
+  if (!c.Has("issuer")) {
+    io.err << "warning: no --issuer FILE: the pages name no issuing "
+              "authority, address or phone (doc/publication-folder.md)\n";
+    *issuer = Issuer{};
+    return true;
+  }
+  absl::StatusOr<std::string> text = ReadWholeFile(c.Get("issuer"));
+  absl::StatusOr<Issuer> parsed =
+      text.ok() ? ParseIssuer(*text) : absl::StatusOr<Issuer>(text.status());
+  if (!parsed.ok()) {
+    *exit = LocalError(io,
+                       absl::StrCat("--issuer ", c.Get("issuer"), ": ",
+                                    parsed.status().message()),
+                       kExitInvalidInput);
+    return false;
+  }
+  *issuer = *std::move(parsed);
+  return true;
+}
+
+FlagSpec IssuerFlag() {
+  return {"issuer", "FILE",
+          "the issuing authority named on the pages: name, address, phone "
+          "(doc/publication-folder.md, \"The issuer file\")"};
+}
+
 int ListsNotice(const ParsedCommand& c, ListClient& client, CommandIo io) {
   int exit = kExitOk;
   PublicationRef ref;
   if (!ParseRef(c, io, c.positionals, &ref, &exit)) return exit;
   const bool do_export = c.Has("export");
+  Issuer issuer;
+  if (do_export && !LoadIssuer(c, io, &issuer, &exit)) return exit;
   if (do_export) {
     if (c.Get("export").empty()) return Usage(c, io, "--export needs a DIR");
     if (ref.list == v1::HONOR_LIST) {
@@ -276,7 +310,7 @@ int ListsNotice(const ParsedCommand& c, ListClient& client, CommandIo io) {
   const std::string dir = c.Get("export");
   absl::Status status = MakeDirs(dir);
   const std::string path = absl::StrCat(dir, "/notices.html");
-  if (status.ok()) status = ReplaceFile(path, RenderNoticesHtml(p));
+  if (status.ok()) status = ReplaceFile(path, RenderNoticesHtml(p, issuer));
   if (!status.ok()) {
     return LocalError(io, status.message(), ExitForLocalStatus(status));
   }
@@ -433,6 +467,12 @@ int ListsExport(const ParsedCommand& c, ListClient& client, CommandIo io) {
     return LocalError(io, absl::StrCat("--key: ", key.status().message()),
                       kExitInvalidInput);
   }
+  Issuer issuer;
+  if (!LoadIssuer(c, io, &issuer, &exit)) return exit;
+  if (absl::Status same = CheckPublishedKey(root, *key);
+      !same.ok() && absl::IsFailedPrecondition(same)) {
+    return LocalError(io, same.message(), ExitForLocalStatus(same));
+  }
   if (absl::StatusOr<std::string> pub = PublicKeyPem(*key); !pub.ok()) {
     return LocalError(
         io, absl::StrCat("--key ", c.Get("key"), ": ", pub.status().message()),
@@ -508,7 +548,7 @@ int ListsExport(const ParsedCommand& c, ListClient& client, CommandIo io) {
                         ExitForLocalStatus(previous.status()));
     }
     absl::StatusOr<std::vector<FolderFile>> files =
-        BuildPublicationFolder(p, *previous, *key);
+        BuildPublicationFolder(p, *previous, *key, issuer);
     if (!files.ok()) {
       return LocalError(io, files.status().message(),
                         ExitForLocalStatus(files.status()));
@@ -524,6 +564,11 @@ int ListsExport(const ParsedCommand& c, ListClient& client, CommandIo io) {
                           *outcome == WriteOutcome::kWritten
                               ? "written"
                               : "unchanged (identical)"});
+  }
+  if (absl::Status root_pages = WriteRootPages(root, issuer, *key);
+      !root_pages.ok()) {
+    return LocalError(io, root_pages.message(),
+                      ExitForLocalStatus(root_pages));
   }
   switch (c.global.output) {
     case OutputFormat::kJson: {
@@ -839,7 +884,7 @@ std::vector<CommandSpec> ListCommandSpecs() {
        kRefHelp,
        true,
        {{"export", "DIR", "write DIR/notices.html (created if needed)"},
-        RequestIdFlag()},
+        IssuerFlag(), RequestIdFlag()},
        {p + " lists notice black",
         p + " lists notice lists/black/publications/17 --export notices/"},
        2});
@@ -919,14 +964,19 @@ std::vector<CommandSpec> ListCommandSpecs() {
        "existing folder writes nothing when it is identical (\"unchanged\")\n"
        "and fails with exit 6 when it differs. A publication that is not\n"
        "PUBLISHED is refused (exit 6); content that does not match its\n"
-       "content_sha256 is refused before anything is written (exit 8).",
+       "content_sha256 is refused before anything is written (exit 8).\n"
+       "Then ROOT/index.html (every publication of both lists) and\n"
+       "ROOT/public-key.pem (the key the pages link to) are written; a\n"
+       "different key already there is refused (exit 6).",
        kRefArg,
        kRefHelp,
        true,
        {{"out", "ROOT", "the root folder of the published lists", true},
         {"key", "PRIVATE.pem", "the Ed25519 private key (keys generate)",
-         true}},
-       {p + " lists export black --out public/ --key keys/envcredit.key.pem",
+         true},
+        IssuerFlag()},
+       {p + " lists export black --out public/ --key keys/envcredit.key.pem "
+            "--issuer issuer.conf",
         p + " lists export black 3 --out public/ --key keys/envcredit.key.pem"},
        2});
   s.push_back(

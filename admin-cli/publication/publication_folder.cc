@@ -22,6 +22,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "admin-cli/base/csv.h"
+#include "admin-cli/base/display_names.h"
 #include "admin-cli/base/files.h"
 #include "admin-cli/base/record_enums.h"
 #include "admin-cli/publication/publication_html.h"
@@ -348,6 +349,15 @@ absl::StatusOr<Manifest> ParseManifestJson(absl::string_view text) {
   return m;
 }
 
+// "严重失信（黑色） / BLACK": the words first, for the people who open the
+// file in a spreadsheet, and the code for the ones who filter on it.
+std::string LevelCell(int level) {
+  const DisplayName meaning = RatingLevelDisplay(level);
+  if (meaning.zh.empty()) return "";
+  return absl::StrCat(meaning.zh, "（", RatingColourDisplay(level).zh, "） / ",
+                      RatingLevelName(level));
+}
+
 std::string RenderEntriesCsv(const Publication& p) {
   std::string out(kUtf8Bom);
   out += CsvLine({"统一社会信用代码 / Credit code", "企业名称 / Enterprise",
@@ -363,7 +373,7 @@ std::string RenderEntriesCsv(const Publication& p) {
       reasons.push_back(ReasonText(r));
     out += CsvLine({e.credit_code(), e.enterprise_name(),
                     e.legal_representative(), e.region_code(),
-                    RatingLevelName(e.level()), absl::StrCat(e.points()),
+                    LevelCell(e.level()), absl::StrCat(e.points()),
                     absl::StrJoin(reasons, "; "), FormatDate(e.listing_date()),
                     FormatDate(e.earliest_repair_date()),
                     FormatDate(e.expiry_date()), ChangeName(e.change())});
@@ -382,6 +392,8 @@ std::string RenderEntriesJson(const Publication& p) {
                        .Set("authority", Json::Str(r.authority()))
                        .Set("date", Json::Str(FormatDate(r.date())))
                        .Set("description", Json::Str(r.description()))
+                       .Set("description_zh", Json::Str(DescribeReason(r).zh))
+                       .Set("description_en", Json::Str(DescribeReason(r).en))
                        .Set("points", Json::Int(r.points())));
     }
     entries.Push(
@@ -391,6 +403,8 @@ std::string RenderEntriesJson(const Publication& p) {
             .Set("legal_representative", Json::Str(e.legal_representative()))
             .Set("region_code", Json::Str(e.region_code()))
             .Set("level", Json::Str(RatingLevelName(e.level())))
+            .Set("level_zh", Json::Str(RatingLevelDisplay(e.level()).zh))
+            .Set("level_en", Json::Str(RatingLevelDisplay(e.level()).en))
             .Set("points", Json::Int(e.points()))
             .Set("reasons", std::move(reasons))
             .Set("listing_date", Json::Str(FormatDate(e.listing_date())))
@@ -405,6 +419,10 @@ std::string RenderEntriesJson(const Publication& p) {
                       .Set("credit_code", Json::Str(r.credit_code()))
                       .Set("enterprise_name", Json::Str(r.enterprise_name()))
                       .Set("reason", Json::Str(RemovalName(r.reason())))
+                      .Set("reason_zh",
+                           Json::Str(RemovalReasonDisplay(r.reason()).zh))
+                      .Set("reason_en",
+                           Json::Str(RemovalReasonDisplay(r.reason()).en))
                       .Set("detail", Json::Str(r.detail())));
   }
   return Json::Object()
@@ -426,7 +444,7 @@ std::string PublicationFolderPath(absl::string_view root,
 
 absl::StatusOr<std::vector<FolderFile>> BuildPublicationFolder(
     const Publication& p, absl::string_view previous_manifest_sha256,
-    absl::string_view private_key_pem) {
+    absl::string_view private_key_pem, const Issuer& issuer) {
   if (p.state() != v1::PUBLICATION_PUBLISHED) {
     return absl::FailedPreconditionError(
         absl::StrCat(p.name(), " is not PUBLISHED (it is ",
@@ -464,12 +482,21 @@ absl::StatusOr<std::vector<FolderFile>> BuildPublicationFolder(
   }
 
   const std::string base = FileBase(p);
+  absl::StatusOr<std::string> public_key = PublicKeyPem(private_key_pem);
+  if (!public_key.ok()) return public_key.status();
   std::vector<FolderFile> files = {
-      {std::string(kIndexFile), RenderIndexHtml(p)},
       {absl::StrCat(base, ".csv"), RenderEntriesCsv(p)},
       {absl::StrCat(base, ".json"), RenderEntriesJson(p)},
       {std::string(kContentFile), p.canonical_content()},
   };
+  // The page links to every other file of the folder, the signed ones too.
+  PageContext context;
+  context.issuer = issuer;
+  for (const FolderFile& f : files) context.files.push_back(f.path);
+  context.files.push_back(std::string(kManifestFile));
+  context.files.push_back(std::string(kSignatureFile));
+  context.public_key_sha256 = Sha256Hex(*public_key);
+  files.push_back({std::string(kIndexFile), RenderIndexHtml(p, context)});
   std::sort(
       files.begin(), files.end(),
       [](const FolderFile& a, const FolderFile& b) { return a.path < b.path; });
@@ -495,6 +522,61 @@ absl::StatusOr<std::vector<FolderFile>> BuildPublicationFolder(
   files.push_back({std::string(kManifestFile), std::move(manifest)});
   files.push_back({std::string(kSignatureFile), *std::move(signature)});
   return files;
+}
+
+absl::Status CheckPublishedKey(const std::string& root,
+                               absl::string_view private_key_pem) {
+  absl::StatusOr<std::string> public_key = PublicKeyPem(private_key_pem);
+  if (!public_key.ok()) return public_key.status();
+  const std::string key_path = absl::StrCat(root, "/", kPublicKeyFile);
+  if (!Exists(key_path)) return absl::OkStatus();
+  absl::StatusOr<std::string> existing = ReadWholeFile(key_path);
+  if (!existing.ok()) return existing.status();
+  if (*existing != *public_key) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        key_path, " holds another public key (SHA-256 ", Sha256Hex(*existing),
+        ", this key's is ", Sha256Hex(*public_key),
+        "); the published folders link to it, so nothing is exported with "
+        "another key"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status WriteRootPages(const std::string& root, const Issuer& issuer,
+                            absl::string_view private_key_pem) {
+  absl::StatusOr<std::string> public_key = PublicKeyPem(private_key_pem);
+  if (!public_key.ok()) return public_key.status();
+  if (absl::Status made = MakeDirs(root); !made.ok()) return made;
+  if (absl::Status same = CheckPublishedKey(root, private_key_pem); !same.ok()) {
+    return same;
+  }
+  const std::string key_path = absl::StrCat(root, "/", kPublicKeyFile);
+  if (!Exists(key_path)) {
+    if (absl::Status written = ReplaceFile(key_path, *public_key);
+        !written.ok()) {
+      return written;
+    }
+  }
+
+  std::vector<PublishedIssue> issues;
+  for (const char* list : {"black", "honor"}) {
+    const std::string list_dir = absl::StrCat(root, "/", list);
+    absl::StatusOr<std::map<std::string, bool>> names = ListDir(list_dir);
+    if (!names.ok()) continue;  // nothing published on this list yet
+    for (const auto& [name, regular] : *names) {
+      int64_t number = 0;
+      if (regular || !IsPublicationNumberName(name, &number)) continue;
+      absl::StatusOr<std::string> text =
+          ReadWholeFile(absl::StrCat(list_dir, "/", name, "/", kManifestFile));
+      if (!text.ok()) continue;
+      absl::StatusOr<Manifest> m = ParseManifestJson(*text);
+      if (!m.ok() || m->list != list || m->number != number) continue;
+      issues.push_back({m->list, m->number, m->as_of, m->publish_time});
+    }
+  }
+  return ReplaceFile(
+      absl::StrCat(root, "/", kIndexFile),
+      RenderRootIndexHtml(issuer, issues, Sha256Hex(*public_key)));
 }
 
 absl::StatusOr<std::string> PreviousManifestSha256(absl::string_view root,

@@ -25,6 +25,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "admin-cli/publication/issuer.h"
 #include "envcredit/v1/lists.pb.h"
 
 namespace envcredit::admin {
@@ -85,8 +86,8 @@ std::string PublicationFolderPath(absl::string_view root,
 
 // The files of the folder of `publication`, manifest.json and manifest.sig
 // last; `previous_manifest_sha256` is the SHA-256 (hex) of the previous
-// publication's manifest.json ("" for number 1). Fails without building
-// anything:
+// publication's manifest.json ("" for number 1). `issuer` is named on the
+// page (publication_html.h). Fails without building anything:
 //   FAILED_PRECONDITION  not PUBLISHED, no number, no list, no publish_time;
 //   DATA_LOSS            SHA-256(canonical_content) != content_sha256;
 //   INVALID_ARGUMENT     `previous_manifest_sha256` not 64 hex digits for
@@ -95,7 +96,25 @@ std::string PublicationFolderPath(absl::string_view root,
 absl::StatusOr<std::vector<FolderFile>> BuildPublicationFolder(
     const envcredit::v1::Publication& publication,
     absl::string_view previous_manifest_sha256,
-    absl::string_view private_key_pem);
+    absl::string_view private_key_pem, const Issuer& issuer);
+
+// The pages at the root of the published tree, written after each export:
+// ROOT/public-key.pem (the public key of `private_key_pem`, which every
+// folder's page links to) and ROOT/index.html (RenderRootIndexHtml over the
+// manifests found in ROOT/honor/<n>/ and ROOT/black/<n>/; a folder without a
+// readable manifest is left out). Not part of any signed folder. The key
+// file is never replaced by another key: FAILED_PRECONDITION when
+// ROOT/public-key.pem holds a different key (folders signed by the old key
+// would no longer verify with what their pages link to). index.html is
+// replaced atomically.
+absl::Status WriteRootPages(const std::string& root, const Issuer& issuer,
+                            absl::string_view private_key_pem);
+
+// WriteRootPages' key check alone, for an export to run before it writes
+// any folder: OK when ROOT/public-key.pem is absent or holds the public key
+// of `private_key_pem`, else FAILED_PRECONDITION naming both fingerprints.
+absl::Status CheckPublishedKey(const std::string& root,
+                               absl::string_view private_key_pem);
 
 // The SHA-256 of ROOT/<list>/<number-1>/manifest.json for `publication`
 // ("" for number 1). NOT_FOUND when that folder does not exist (export the

@@ -1,11 +1,14 @@
 #include "admin-cli/publication/publication_html.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "absl/strings/match.h"
+#include "admin-cli/base/display_names.h"
 #include "admin-cli/base/record_enums.h"
 
 namespace envcredit::admin {
@@ -14,14 +17,18 @@ namespace {
 using v1::Publication;
 using v1::PublicationEntry;
 
-// Shared by both pages. Plain system fonts: nothing is fetched.
+// Shared by every page. Plain system fonts: nothing is fetched. Long words
+// (credit codes, hashes, Latin names) break rather than widen the page.
 constexpr absl::string_view kBaseCss = R"css(
 :root { color-scheme: light; }
+* { box-sizing: border-box; }
 body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC",
-  "Microsoft YaHei", system-ui, sans-serif; margin: 1.5rem; color: #1a1a1a;
-  line-height: 1.45; }
-h1 { font-size: 1.6rem; margin: 0 0 .75rem; }
+  "Microsoft YaHei", system-ui, sans-serif; margin: 1.5rem auto;
+  padding: 0 1rem; max-width: 72rem; color: #1a1a1a; line-height: 1.5;
+  overflow-wrap: anywhere; }
+h1 { font-size: 1.6rem; margin: 0 0 .5rem; line-height: 1.3; }
 h2 { font-size: 1.2rem; margin: 1.5rem 0 .5rem; }
+.issuer { font-size: 1.05rem; font-weight: 600; margin: 0 0 .25rem; }
 .en { color: #555; font-weight: normal; }
 table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 th, td { border: 1px solid #c8c8c8; padding: .35rem .5rem; text-align: left;
@@ -29,22 +36,41 @@ th, td { border: 1px solid #c8c8c8; padding: .35rem .5rem; text-align: left;
 th { background: #f1f1f1; font-weight: 600; }
 code, .mono { font-family: ui-monospace, "DejaVu Sans Mono", monospace;
   word-break: break-all; }
+a { color: #0b57a4; }
 [hidden] { display: none !important; }
+footer { margin-top: 2rem; padding-top: .75rem; border-top: 1px solid #c8c8c8;
+  font-size: .88rem; color: #333; }
 )css";
 
 constexpr absl::string_view kIndexCss = R"css(
 dl.meta { display: grid; grid-template-columns: max-content 1fr;
   gap: .2rem 1rem; margin: 0 0 1rem; }
 dl.meta dt { font-weight: 600; }
-dl.meta dd { margin: 0; }
+dl.meta dd { margin: 0; min-width: 0; }
+.about { background: #f6f8fa; border: 1px solid #d8dee4; padding: .5rem 1rem;
+  border-radius: 4px; }
+.about p { margin: .5rem 0; }
+ul.links { padding-left: 1.2rem; }
 .search { margin: 1rem 0 .5rem; }
 .search label { display: block; font-weight: 600; margin-bottom: .25rem; }
-#search { width: min(36rem, 100%); font-size: 1rem; padding: .4rem .5rem; }
+#search { width: 100%; max-width: 36rem; font-size: 1rem; padding: .4rem .5rem; }
 #no-match { color: #a00; font-weight: 600; }
 ul.reasons { margin: 0; padding-left: 1.1rem; }
-td.mono { white-space: nowrap; }
 tr.empty td { color: #777; text-align: center; }
-footer { margin-top: 2rem; font-size: .85rem; color: #555; }
+@media (max-width: 44rem) {
+  body { margin: .75rem auto; padding: 0 .75rem; }
+  h1 { font-size: 1.3rem; }
+  dl.meta { grid-template-columns: 1fr; gap: 0; }
+  dl.meta dd { margin-bottom: .4rem; }
+  table.cards, table.cards tbody, table.cards tr, table.cards td {
+    display: block; width: 100%; }
+  table.cards thead { display: none; }
+  table.cards tr { border: 1px solid #c8c8c8; border-radius: 4px;
+    margin: 0 0 .75rem; padding: .25rem .6rem; }
+  table.cards td { border: none; padding: .2rem 0; }
+  table.cards td[data-label]::before { content: attr(data-label);
+    display: block; font-size: .8rem; color: #555; }
+}
 )css";
 
 constexpr absl::string_view kNoticeCss = R"css(
@@ -60,7 +86,8 @@ table.fields th { width: 16rem; }
 .text { white-space: pre-wrap; border-left: 3px solid #c8c8c8;
   padding-left: .75rem; }
 @media print {
-  body { margin: 0; font-size: 9.5pt; line-height: 1.3; }
+  body { margin: 0; padding: 0; max-width: none; font-size: 9.5pt;
+    line-height: 1.3; }
   .notice { margin: 0 auto; max-width: none; }
   .notice h1 { font-size: 14pt; margin-bottom: .4rem; }
   h2 { font-size: 11pt; margin: .7rem 0 .3rem; }
@@ -107,6 +134,30 @@ std::string Cell(absl::string_view value) {
 
 std::string DateCell(const v1::Date& date) { return Cell(FormatDate(date)); }
 
+// One column of a table: its header in both languages, and the short label
+// a phone shows above the value when the rows become cards.
+struct Column {
+  absl::string_view zh;
+  absl::string_view en;
+};
+
+std::string HeaderRow(const std::vector<Column>& columns) {
+  std::string out = "<thead><tr>";
+  for (const Column& c : columns) {
+    absl::StrAppend(&out, "<th>", Label(c.zh, c.en), "</th>");
+  }
+  return out + "</tr></thead>\n";
+}
+
+// <td data-label="列名 / Column" class="...">html</td>
+std::string Td(const Column& column, const std::string& html,
+               absl::string_view css_class = "") {
+  return absl::StrCat(
+      "<td data-label=\"", column.zh, " / ", column.en, "\"",
+      css_class.empty() ? "" : absl::StrCat(" class=\"", css_class, "\""), ">",
+      html, "</td>");
+}
+
 std::string Head(absl::string_view title, absl::string_view extra_css) {
   return absl::StrCat(
       "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta "
@@ -127,6 +178,70 @@ std::string NumberLabel(const Publication& p) {
                         : absl::StrCat(p.state()));
 }
 
+// "严重失信（黑色） / Seriously dishonest (Black)".
+std::string LevelWords(int level) {
+  const DisplayName meaning = RatingLevelDisplay(level);
+  const DisplayName colour = RatingColourDisplay(level);
+  if (meaning.zh.empty()) return "—";
+  return HtmlEscape(absl::StrCat(meaning.zh, "（", colour.zh, "） / ",
+                                 meaning.en, " (", colour.en, ")"));
+}
+
+// The rules the lists follow, in words: the issuer's, else the default.
+std::string LegalBasis(const Issuer& issuer) {
+  return HtmlEscape(issuer.legal_basis.empty() ? kDefaultLegalBasis
+                                               : issuer.legal_basis);
+}
+
+// Where objections and repair applications go, as a sentence.
+std::string Channel(const Issuer& issuer) {
+  if (!issuer.configured()) {
+    return "请向发布本名单的生态环境主管部门提出（本页未配置发布机关信息）。"
+           "<br><span class=\"en\">Send them to the environmental authority "
+           "that published this list (no issuer is configured for this "
+           "page).</span>";
+  }
+  if (!issuer.objection_channel.empty()) {
+    return HtmlEscape(issuer.objection_channel);
+  }
+  return absl::StrCat("请以书面形式（附证明材料）向", HtmlEscape(issuer.name),
+                      "提出，地址：", HtmlEscape(issuer.address),
+                      "，电话：", HtmlEscape(issuer.phone),
+                      "。<br><span class=\"en\">In writing, with evidence, to ",
+                      HtmlEscape(issuer.name_en.empty() ? issuer.name
+                                                        : issuer.name_en),
+                      " at the address and telephone number above.</span>");
+}
+
+// The issuer's block: name, address, phone, e-mail, website.
+std::string IssuerBlock(const Issuer& issuer) {
+  if (!issuer.configured()) {
+    return "<p>发布机关：未配置 / <span class=\"en\">Issuing authority: not "
+           "configured</span></p>\n";
+  }
+  std::string out = absl::StrCat("<p><strong>", Label("发布机关", "Issued by"),
+                                 "：", HtmlEscape(issuer.name));
+  if (!issuer.name_en.empty()) {
+    absl::StrAppend(&out, " <span class=\"en\">", HtmlEscape(issuer.name_en),
+                    "</span>");
+  }
+  absl::StrAppend(&out, "</strong><br>", Label("地址", "Address"), "：",
+                  HtmlEscape(issuer.address), "<br>", Label("电话", "Phone"),
+                  "：<a href=\"tel:", HtmlEscape(issuer.phone), "\">",
+                  HtmlEscape(issuer.phone), "</a>");
+  if (!issuer.email.empty()) {
+    absl::StrAppend(&out, "<br>", Label("电子邮箱", "E-mail"),
+                    "：<a href=\"mailto:", HtmlEscape(issuer.email), "\">",
+                    HtmlEscape(issuer.email), "</a>");
+  }
+  if (!issuer.website.empty()) {
+    absl::StrAppend(&out, "<br>", Label("网站", "Website"), "：<a href=\"",
+                    HtmlEscape(issuer.website), "\">",
+                    HtmlEscape(issuer.website), "</a>");
+  }
+  return out + "</p>\n";
+}
+
 std::string ReasonsList(const PublicationEntry& e) {
   if (e.reasons().empty()) return "—";
   std::string out = "<ul class=\"reasons\">";
@@ -142,47 +257,188 @@ void AppendMeta(std::string* out, absl::string_view zh, absl::string_view en,
                   "</dd>\n");
 }
 
+// What an entry of this list means, the legal basis, and how and until when
+// to object or apply for repair — for citizens, in words.
+std::string AboutSection(const Publication& p, const Issuer& issuer) {
+  const bool black = p.list() == v1::BLACK_LIST;
+  std::string out = absl::StrCat("<section class=\"about\" id=\"about\">\n<h2>",
+                                 Label("本名单说明", "About this list"),
+                                 "</h2>\n");
+  if (black) {
+    absl::StrAppend(
+        &out,
+        "<p>列入本名单的企业，在评价基准日（", DateCell(p.as_of()),
+        "）的环境信用评价等级为<strong>严重失信（黑色）</strong>。依据",
+        LegalBasis(issuer),
+        "，严重失信企业列入环境信用黑榜，向社会公开，并依法依规实施失信约束。"
+        "列入原因为企业的行政处罚决定等记录，见各条目的决定书文号。</p>\n"
+        "<p class=\"en\">Each enterprise on this list was rated <strong>"
+        "seriously dishonest (Black)</strong> on the as-of date. Under the "
+        "rules named above, such enterprises are published on the "
+        "environmental credit black list. The reasons are the records behind "
+        "the rating, with their decision numbers.</p>\n");
+    if (p.has_notice_start_date() && p.notice_start_date().year() > 0) {
+      absl::StrAppend(
+          &out, "<p>列入前已将列入事由、依据和权利告知每家企业，并于 ",
+          DateCell(p.notice_start_date()), " 至 ", DateCell(p.notice_end_date()),
+          " 向社会公示；公示期内提出的异议均已核查并答复。<br><span "
+          "class=\"en\">Before listing, each enterprise was told the reasons, "
+          "the basis and its rights, and the list was on public notice from ",
+          DateCell(p.notice_start_date()), " to ", DateCell(p.notice_end_date()),
+          "; every objection filed then was examined and answered.</span></p>\n");
+    }
+    absl::StrAppend(
+        &out,
+        "<p><strong>", Label("异议", "Objections"),
+        "</strong>：企业或公众认为名单信息有误的，可提出异议并提交证据。<br>"
+        "<strong>",
+        Label("信用修复", "Credit repair"),
+        "</strong>：自各条目的“最早可申请修复日期”起，已完成整改、履行行政处罚"
+        "并作出公开信用承诺的企业可申请信用修复；修复成功的，从名单移出。"
+        "未修复的，至“到期日期”自动移出。<br><span class=\"en\">Anyone who "
+        "finds an entry wrong may object, with evidence. From an entry's "
+        "earliest repair date, an enterprise that has rectified the "
+        "violations, performed the penalties and made a public credit "
+        "commitment may apply for credit repair; a granted repair removes "
+        "the entry. Otherwise the entry ends by itself on its expiry "
+        "date.</span></p>\n<p>",
+        Label("受理方式", "Where to apply"), "：", Channel(issuer), "</p>\n");
+  } else {
+    absl::StrAppend(
+        &out,
+        "<p>列入本名单的企业，在评价基准日（", DateCell(p.as_of()),
+        "）的环境信用评价等级为<strong>环保诚信（绿色）</strong>，且在评价办法"
+        "规定的期间内没有扣分记录。依据",
+        LegalBasis(issuer),
+        "，诚信企业列入环境信用红榜，向社会公开，并依法依规给予守信激励。</p>\n"
+        "<p class=\"en\">Each enterprise on this list was rated <strong>"
+        "trustworthy (Green)</strong> on the as-of date, with no deduction in "
+        "the period the rating policy sets. Under the rules named above, such "
+        "enterprises are published on the environmental credit honour "
+        "list.</p>\n<p>",
+        Label("异议", "Objections"),
+        "：认为名单信息有误的，可提出异议并提交证据。<span class=\"en\">Anyone "
+        "who finds an entry wrong may object, with evidence.</span></p>\n<p>",
+        Label("受理方式", "Where to apply"), "：", Channel(issuer), "</p>\n");
+  }
+  return out + "</section>\n";
+}
+
+// Links to every file of the folder, the public key, the previous
+// publication and the index of all.
+std::string LinksSection(const Publication& p, const PageContext& context) {
+  const auto description = [](absl::string_view file) -> std::string {
+    if (absl::EndsWith(file, ".csv")) {
+      return Label("名单表格（CSV，可用电子表格打开）",
+                   "The entries as a spreadsheet (CSV)");
+    }
+    if (file == "manifest.json") {
+      return Label("文件清单（每个文件的 SHA-256）",
+                   "The list of files with their SHA-256");
+    }
+    if (file == "manifest.sig") {
+      return Label("文件清单的 Ed25519 签名", "Ed25519 signature of the list of files");
+    }
+    if (file == "publication.txt") {
+      return Label("发布内容原文（内容 SHA-256 的依据）",
+                   "The published content the content SHA-256 is taken over");
+    }
+    if (absl::EndsWith(file, ".json")) {
+      return Label("名单数据（JSON，供程序读取）",
+                   "The entries for programs (JSON)");
+    }
+    return "";
+  };
+  std::string out = absl::StrCat("<section id=\"downloads\">\n<h2>",
+                                 Label("下载与核验", "Downloads and checks"),
+                                 "</h2>\n<ul class=\"links\">\n");
+  for (const std::string& file : context.files) {
+    absl::StrAppend(&out, "<li><a href=\"", HtmlEscape(file), "\">",
+                    HtmlEscape(file), "</a> — ", description(file), "</li>\n");
+  }
+  if (!context.public_key_sha256.empty()) {
+    absl::StrAppend(&out, "<li><a href=\"../../", kPublicKeyFile, "\">",
+                    kPublicKeyFile, "</a> — ",
+                    Label("发布机关公钥", "The issuer's public key"),
+                    "，SHA-256 <code>", HtmlEscape(context.public_key_sha256),
+                    "</code></li>\n");
+  }
+  if (p.number() > 1) {
+    absl::StrAppend(&out, "<li><a href=\"../", p.number() - 1,
+                    "/index.html\">", Label("上一期", "Previous publication"),
+                    "（第 ", p.number() - 1, " 期 / No. ", p.number() - 1,
+                    "）</a></li>\n");
+  }
+  absl::StrAppend(
+      &out, "<li><a href=\"../../index.html\">",
+      Label("全部各期名单", "All publications"), "</a></li>\n</ul>\n<p>",
+      "核验方法：manifest.json 列出本目录每个文件的 SHA-256，manifest.sig "
+      "是发布机关用其私钥对 manifest.json 作出的 Ed25519 签名，可用上方公钥核验"
+      "（例如 <code>openssl pkeyutl -verify -pubin -inkey public-key.pem "
+      "-rawin -in manifest.json -sigfile manifest.sig</code>）。<br><span "
+      "class=\"en\">To check: manifest.json lists the SHA-256 of every file "
+      "here; manifest.sig is the issuer's Ed25519 signature of manifest.json, "
+      "which the public key above verifies.</span></p>\n</section>\n");
+  return out;
+}
+
 std::string EntriesTable(const Publication& p) {
-  std::string out = absl::StrCat(
-      "<table id=\"entries\">\n<thead><tr><th>",
-      Label("统一社会信用代码", "Credit code"), "</th><th>",
-      Label("企业名称", "Enterprise"), "</th><th>",
-      Label("法定代表人", "Legal representative"), "</th><th>",
-      Label("列入原因（决定书文号）", "Reasons (decision numbers)"),
-      "</th><th>", Label("列入日期", "Listing date"), "</th><th>",
-      Label("最早可申请修复日期", "Earliest repair date"), "</th><th>",
-      Label("到期日期", "Expiry date"), "</th></tr></thead>\n<tbody>\n");
+  const bool black = p.list() == v1::BLACK_LIST;
+  const Column code{"统一社会信用代码", "Credit code"};
+  const Column name{"企业名称", "Enterprise"};
+  const Column rep{"法定代表人", "Legal representative"};
+  const Column reasons{"列入原因（决定书文号）", "Reasons (decision numbers)"};
+  const Column level{"信用等级", "Rating"};
+  const Column listed{"列入日期", "Listing date"};
+  const Column repair{"最早可申请修复日期", "Earliest repair date"};
+  const Column expiry{"到期日期", "Expiry date"};
+  const std::vector<Column> columns =
+      black ? std::vector<Column>{code, name, rep, reasons, listed, repair,
+                                  expiry}
+            : std::vector<Column>{code, name, rep, level, listed};
+  std::string out = absl::StrCat("<table id=\"entries\" class=\"cards\">\n",
+                                 HeaderRow(columns), "<tbody>\n");
   for (const PublicationEntry& e : p.entries()) {
     absl::StrAppend(
         &out, "<tr data-search=\"",
         HtmlEscape(absl::StrCat(e.credit_code(), " ", e.enterprise_name())),
-        "\"><td class=\"mono\">", Cell(e.credit_code()), "</td><td>",
-        Cell(e.enterprise_name()), "</td><td>", Cell(e.legal_representative()),
-        "</td><td>", ReasonsList(e), "</td><td>", DateCell(e.listing_date()),
-        "</td><td>", DateCell(e.earliest_repair_date()), "</td><td>",
-        DateCell(e.expiry_date()), "</td></tr>\n");
+        "\">", Td(code, Cell(e.credit_code()), "mono"),
+        Td(name, Cell(e.enterprise_name())),
+        Td(rep, Cell(e.legal_representative())));
+    if (black) {
+      absl::StrAppend(&out, Td(reasons, ReasonsList(e)),
+                      Td(listed, DateCell(e.listing_date())),
+                      Td(repair, DateCell(e.earliest_repair_date())),
+                      Td(expiry, DateCell(e.expiry_date())));
+    } else {
+      absl::StrAppend(&out, Td(level, LevelWords(e.level())),
+                      Td(listed, DateCell(e.listing_date())));
+    }
+    out += "</tr>\n";
   }
   if (p.entries().empty()) {
-    absl::StrAppend(&out, "<tr class=\"empty\"><td colspan=\"7\">",
-                    Label("无", "None"), "</td></tr>\n");
+    absl::StrAppend(&out, "<tr class=\"empty\"><td colspan=\"",
+                    columns.size(), "\">", Label("无", "None"), "</td></tr>\n");
   }
   return out + "</tbody>\n</table>\n";
 }
 
 std::string RemovalsTable(const Publication& p) {
-  std::string out = absl::StrCat(
-      "<table id=\"removals\">\n<thead><tr><th>",
-      Label("统一社会信用代码", "Credit code"), "</th><th>",
-      Label("企业名称", "Enterprise"), "</th><th>", Label("移出原因", "Reason"),
-      "</th><th>", Label("说明", "Detail"), "</th></tr></thead>\n<tbody>\n");
+  const Column code{"统一社会信用代码", "Credit code"};
+  const Column name{"企业名称", "Enterprise"};
+  const Column reason{"移出原因", "Reason"};
+  const Column detail{"说明", "Detail"};
+  std::string out =
+      absl::StrCat("<table id=\"removals\" class=\"cards\">\n",
+                   HeaderRow({code, name, reason, detail}), "<tbody>\n");
   for (const v1::Removal& r : p.removals()) {
     absl::StrAppend(
         &out, "<tr data-search=\"",
         HtmlEscape(absl::StrCat(r.credit_code(), " ", r.enterprise_name())),
-        "\"><td class=\"mono\">", Cell(r.credit_code()), "</td><td>",
-        Cell(r.enterprise_name()), "</td><td>",
-        HtmlEscape(RemovalReasonLabel(r.reason())), "</td><td>",
-        Cell(r.detail()), "</td></tr>\n");
+        "\">", Td(code, Cell(r.credit_code()), "mono"),
+        Td(name, Cell(r.enterprise_name())),
+        Td(reason, HtmlEscape(RemovalReasonDisplay(r.reason()).Both())),
+        Td(detail, Cell(r.detail())), "</tr>\n");
   }
   if (p.removals().empty()) {
     absl::StrAppend(&out, "<tr class=\"empty\"><td colspan=\"4\">",
@@ -191,21 +447,29 @@ std::string RemovalsTable(const Publication& p) {
   return out + "</tbody>\n</table>\n";
 }
 
-std::string NoticePage(const Publication& p, const PublicationEntry& e) {
+std::string PolicyText(const Publication& p) {
+  if (p.policy_id().empty()) return "—";
+  return absl::StrCat("<code>", HtmlEscape(p.policy_id()), "</code>（第 ",
+                      p.policy_version(), " 版 / version ", p.policy_version(),
+                      "）");
+}
+
+std::string NoticePage(const Publication& p, const PublicationEntry& e,
+                       const Issuer& issuer) {
   const std::string as_of = FormatDate(p.as_of());
   const std::string start = FormatDate(p.notice_start_date());
   const std::string end = FormatDate(p.notice_end_date());
   const std::string repair = FormatDate(e.earliest_repair_date());
-  const std::string expiry = FormatDate(e.expiry_date());
-  const std::string policy =
-      p.policy_id().empty()
-          ? std::string("—")
-          : absl::StrCat(HtmlEscape(p.policy_id()), " (第 ", p.policy_version(),
-                         " 版 / version ", p.policy_version(), ")");
   std::string out = absl::StrCat(
       "<section class=\"notice\">\n<p class=\"ref\">", HtmlEscape(p.name()),
-      " · ", HtmlEscape(e.credit_code()),
-      "</p>\n<h1>环境信用黑榜列入告知书<br><span class=\"en\">Notice of "
+      " · ", HtmlEscape(e.credit_code()), "</p>\n");
+  if (issuer.configured()) {
+    absl::StrAppend(&out, "<p class=\"issuer\">", HtmlEscape(issuer.name),
+                    "</p>\n");
+  }
+  absl::StrAppend(
+      &out,
+      "<h1>环境信用黑榜列入告知书<br><span class=\"en\">Notice of "
       "intended listing on the environmental credit black list</span></h1>\n"
       "<table class=\"fields\">\n<tr><th>",
       Label("企业名称", "Enterprise"), "</th><td>", Cell(e.enterprise_name()),
@@ -215,8 +479,8 @@ std::string NoticePage(const Publication& p, const PublicationEntry& e) {
       Cell(e.legal_representative()), "</td></tr>\n<tr><th>",
       Label("评价基准日", "As of"), "</th><td>", Cell(as_of),
       "</td></tr>\n<tr><th>", Label("信用等级", "Rating level"), "</th><td>",
-      Cell(RatingLevelName(e.level())), " (", e.points(),
-      " 分 / points)</td></tr>\n</table>\n");
+      LevelWords(e.level()), "，", e.points(),
+      " 分 / points</td></tr>\n</table>\n");
 
   absl::StrAppend(&out, "<h2>", Label("列入事由", "Reasons"),
                   "</h2>\n<table class=\"reasons\">\n<thead><tr><th>",
@@ -226,9 +490,11 @@ std::string NoticePage(const Publication& p, const PublicationEntry& e) {
                   "</th><th>", Label("分值", "Points"),
                   "</th></tr></thead>\n<tbody>\n");
   for (const v1::ListReason& r : e.reasons()) {
+    const DisplayName what = DescribeReason(r);
     absl::StrAppend(&out, "<tr><td>", Cell(r.reference()), "</td><td>",
                     Cell(r.authority()), "</td><td>", DateCell(r.date()),
-                    "</td><td>", Cell(r.description()), "</td><td>", r.points(),
+                    "</td><td>", Cell(what.zh), "<br><span class=\"en\">",
+                    HtmlEscape(what.en), "</span></td><td>", r.points(),
                     "</td></tr>\n");
   }
   if (e.reasons().empty()) {
@@ -238,29 +504,30 @@ std::string NoticePage(const Publication& p, const PublicationEntry& e) {
   absl::StrAppend(&out, "</tbody>\n</table>\n");
 
   absl::StrAppend(
-      &out, "<h2>", Label("依据", "Basis"), "</h2>\n<p>依据信用评价办法 ",
-      policy, "：评价基准日（", Cell(as_of),
-      "）信用等级为黑色（严重失信）的企业列入黑榜（SPEC §5，doc/scoring.md "
-      "规则 7.2）。列入之日起满最短公示期方可申请信用修复，最长公示期满自动移出"
-      "。</p>\n<p class=\"en\">Under the rating policy ",
-      policy, ", an enterprise whose level on the as-of date (", Cell(as_of),
-      ") is BLACK (seriously dishonest) is put on the black list (SPEC §5, "
-      "doc/scoring.md rule 7.2). Credit repair can be applied for once the "
-      "minimum publication period has passed; the entry expires by itself "
+      &out, "<h2>", Label("依据", "Basis"), "</h2>\n<p>依据",
+      LegalBasis(issuer), "，按评价办法 ", PolicyText(p), " 评价，贵单位在评价基准日（",
+      Cell(as_of),
+      "）的环境信用等级为严重失信（黑色），拟列入环境信用黑榜。列入之日起满最短"
+      "公示期方可申请信用修复，最长公示期满自动移出。</p>\n<p class=\"en\">"
+      "Under the rules named above and the rating policy ",
+      PolicyText(p), ", your rating on the as-of date (", Cell(as_of),
+      ") is seriously dishonest (Black), so you are to be listed on the "
+      "environmental credit black list. Credit repair can be applied for once "
+      "the minimum publication period has passed; the entry expires by itself "
       "at the end of the maximum period.</p>\n<table class=\"fields\">\n"
       "<tr><th>",
       Label("列入日期", "Listing date"), "</th><td>",
       DateCell(e.listing_date()), "</td></tr>\n<tr><th>",
       Label("最早可申请修复日期", "Earliest repair date"), "</th><td>",
       Cell(repair), "</td></tr>\n<tr><th>", Label("到期日期", "Expiry date"),
-      "</th><td>", Cell(expiry), "</td></tr>\n</table>\n");
+      "</th><td>", DateCell(e.expiry_date()), "</td></tr>\n</table>\n");
 
   absl::StrAppend(
       &out, "<h2>", Label("权利", "Your rights"), "</h2>\n<ol>\n<li>",
       "如对上述列入事由有异议，可在公示期内（", Cell(start), " 至 ", Cell(end),
-      "）向发布机关提出异议并提交证据。<br><span class=\"en\">If you disagree "
-      "with the reasons above, you may object to the publishing authority, "
-      "with evidence, during the public notice period (",
+      "）提出异议并提交证据。<br><span class=\"en\">If you disagree "
+      "with the reasons above, you may object, with evidence, during the "
+      "public notice period (",
       Cell(start), " to ", Cell(end), ").</span></li>\n<li>", "自 ",
       Cell(repair),
       " 起，已完成整改、履行行政处罚并作出公开信用承诺的，可申请信用修复。"
@@ -268,7 +535,9 @@ std::string NoticePage(const Publication& p, const PublicationEntry& e) {
       Cell(repair),
       ", once the violations are rectified, the penalties performed and a "
       "public credit commitment is on file, you may apply for credit "
-      "repair.</span></li>\n</ol>\n<p class=\"deadline\">",
+      "repair.</span></li>\n</ol>\n<p>",
+      Label("受理方式", "Where to apply"), "：", Channel(issuer),
+      "</p>\n<p class=\"deadline\">",
       Label("异议截止日期", "Deadline for objections"), ": <strong>", Cell(end),
       "</strong></p>\n");
 
@@ -279,6 +548,10 @@ std::string NoticePage(const Publication& p, const PublicationEntry& e) {
   }
   return out + "</section>\n";
 }
+
+absl::TimeZone Beijing() { return absl::FixedTimeZone(8 * 60 * 60); }
+
+constexpr absl::string_view kBeijingFormat = "%Y-%m-%d %H:%M:%S（北京时间）";
 
 }  // namespace
 
@@ -323,6 +596,22 @@ std::string FormatUtcTime(const google::protobuf::Timestamp& time) {
       absl::UTCTimeZone());
 }
 
+std::string FormatBeijingTime(const google::protobuf::Timestamp& time) {
+  if (time.seconds() == 0 && time.nanos() == 0) return "";
+  return absl::FormatTime(kBeijingFormat, absl::FromUnixSeconds(time.seconds()),
+                          Beijing());
+}
+
+std::string FormatBeijingTime(absl::string_view rfc3339) {
+  absl::Time time;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, rfc3339, &time, &error)) {
+    return std::string(rfc3339);
+  }
+  return absl::FormatTime(kBeijingFormat, time,  // %S drops the fraction
+                          Beijing());
+}
+
 std::string ReasonText(const v1::ListReason& r) {
   std::string out = r.reference().empty() ? r.kind() : r.reference();
   std::vector<std::string> where;
@@ -332,24 +621,10 @@ std::string ReasonText(const v1::ListReason& r) {
   if (!where.empty()) {
     absl::StrAppend(&out, " (", absl::StrJoin(where, ", "), ")");
   }
-  if (!r.description().empty()) absl::StrAppend(&out, ": ", r.description());
+  const std::string what = DescribeReason(r).zh;
+  if (!what.empty()) absl::StrAppend(&out, ": ", what);
   if (r.points() != 0) absl::StrAppend(&out, " [", r.points(), "]");
   return out;
-}
-
-std::string RemovalReasonLabel(int reason) {
-  switch (reason) {
-    case v1::REMOVAL_EXPIRED:
-      return "到期 / Expired";
-    case v1::REMOVAL_REPAIRED:
-      return "信用修复 / Repaired";
-    case v1::REMOVAL_NO_LONGER_MEETS:
-      return "不再符合条件 / No longer meets the criteria";
-    case v1::REMOVAL_OBJECTION_UPHELD:
-      return "异议成立 / Objection upheld";
-    default:
-      return absl::StrCat(reason);
-  }
 }
 
 std::string HtmlEscape(absl::string_view text) {
@@ -379,53 +654,132 @@ std::string HtmlEscape(absl::string_view text) {
   return out;
 }
 
-std::string RenderIndexHtml(const Publication& p) {
-  const std::string zh = ListTitleZh(p.list());
-  const std::string en = ListTitleEn(p.list());
+std::string RenderIndexHtml(const Publication& p,
+                            const PageContext& context) {
+  const Issuer& issuer = context.issuer;
+  const DisplayName list = ListDisplay(p.list());
   std::string out = Head(
-      absl::StrCat(HtmlEscape(zh), " ", HtmlEscape(en), " — ", NumberLabel(p),
-                   " (", HtmlEscape(FormatDate(p.as_of())), ")"),
+      absl::StrCat(HtmlEscape(ListTitleZh(p.list())), " ",
+                   HtmlEscape(ListTitleEn(p.list())), " — ", NumberLabel(p),
+                   " (", HtmlEscape(FormatDate(p.as_of())), ")",
+                   issuer.configured()
+                       ? absl::StrCat(" — ", HtmlEscape(issuer.name))
+                       : ""),
       kIndexCss);
-  absl::StrAppend(&out, "<body>\n<header>\n<h1>", HtmlEscape(zh),
-                  " <span class=\"en\">", HtmlEscape(en), "</span> · ",
-                  NumberLabel(p), "</h1>\n<dl class=\"meta\">\n");
+  absl::StrAppend(&out, "<body>\n<header>\n");
+  if (issuer.configured()) {
+    absl::StrAppend(&out, "<p class=\"issuer\">", HtmlEscape(issuer.name),
+                    issuer.name_en.empty() ? "" : " <span class=\"en\">",
+                    HtmlEscape(issuer.name_en),
+                    issuer.name_en.empty() ? "" : "</span>", "</p>\n");
+  }
+  absl::StrAppend(&out, "<h1>", HtmlEscape(list.zh), "（",
+                  HtmlEscape(ListTitleZh(p.list())), "） <span class=\"en\">",
+                  HtmlEscape(list.en), "</span> · ", NumberLabel(p),
+                  "</h1>\n<dl class=\"meta\">\n");
   AppendMeta(&out, "评价基准日", "As of", DateCell(p.as_of()));
-  AppendMeta(&out, "发布时间", "Published",
-             Cell(FormatUtcTime(p.publish_time())));
-  AppendMeta(
-      &out, "评价办法", "Policy",
-      p.policy_id().empty()
-          ? std::string("—")
-          : absl::StrCat(HtmlEscape(p.policy_id()), " (第 ", p.policy_version(),
-                         " 版 / version ", p.policy_version(), ")"));
+  AppendMeta(&out, "发布时间", "Published (Beijing time)",
+             Cell(FormatBeijingTime(p.publish_time())));
   AppendMeta(&out, "名单数量", "Entries", absl::StrCat(p.entries_size()));
+  AppendMeta(&out, "评价办法版本", "Rating policy", PolicyText(p));
   AppendMeta(&out, "内容 SHA-256", "Content SHA-256",
              absl::StrCat("<code>", Cell(p.content_sha256()), "</code>"));
   AppendMeta(
       &out, "上一期内容 SHA-256", "Previous content SHA-256",
       absl::StrCat("<code>", Cell(p.previous_content_sha256()), "</code>"));
-  absl::StrAppend(&out, "</dl>\n</header>\n<main>\n<div class=\"search\">\n",
-                  "<label for=\"search\">",
+  absl::StrAppend(&out, "</dl>\n</header>\n<main>\n", AboutSection(p, issuer),
+                  "<div class=\"search\">\n<label for=\"search\">",
                   Label("按企业名称或统一社会信用代码搜索",
                         "Search by enterprise name or credit code"),
                   "</label>\n<input id=\"search\" type=\"search\" "
                   "autocomplete=\"off\" spellcheck=\"false\" "
-                  "placeholder=\"企业名称 / 信用代码 — name / credit code\">\n"
+                  "placeholder=\"企业名称 / 信用代码\">\n"
                   "<p id=\"no-match\" hidden>无匹配 / No match</p>\n</div>\n");
   absl::StrAppend(&out, "<h2>", Label("名单", "Entries"), " (",
                   p.entries_size(), ")</h2>\n", EntriesTable(p));
   absl::StrAppend(&out, "<h2>",
                   Label("本期移出", "Removed in this publication"), " (",
                   p.removals_size(), ")</h2>\n", RemovalsTable(p));
+  absl::StrAppend(&out, LinksSection(p, context), "</main>\n<footer>\n",
+                  IssuerBlock(issuer), "</footer>\n<script>", kSearchJs,
+                  "</script>\n</body>\n</html>\n");
+  return out;
+}
+
+std::string RenderRootIndexHtml(const Issuer& issuer,
+                                const std::vector<PublishedIssue>& issues,
+                                absl::string_view public_key_sha256) {
+  std::string out = Head(
+      absl::StrCat("环境信用红黑榜 Environmental credit lists",
+                   issuer.configured()
+                       ? absl::StrCat(" — ", HtmlEscape(issuer.name))
+                       : ""),
+      kIndexCss);
+  absl::StrAppend(&out, "<body>\n<header>\n");
+  if (issuer.configured()) {
+    absl::StrAppend(&out, "<p class=\"issuer\">", HtmlEscape(issuer.name),
+                    "</p>\n");
+  }
+  absl::StrAppend(
+      &out, "<h1>环境信用红黑榜 <span class=\"en\">Environmental credit "
+      "lists</span></h1>\n</header>\n<main>\n<p>红榜（守信激励）列出环境信用"
+      "评价为环保诚信的企业，黑榜（失信约束）列出严重失信的企业。每一期在各自目录中，"
+      "附签名的文件清单。<br><span class=\"en\">The honour list names the "
+      "enterprises rated trustworthy; the black list those rated seriously "
+      "dishonest. Each publication is a folder with a signed list of its "
+      "files.</span></p>\n");
+  for (const int kind : {v1::BLACK_LIST, v1::HONOR_LIST}) {
+    const std::string slug = ListSlug(kind);
+    const DisplayName list = ListDisplay(kind);
+    std::vector<const PublishedIssue*> of_list;
+    for (const PublishedIssue& issue : issues) {
+      if (issue.list == slug) of_list.push_back(&issue);
+    }
+    std::sort(of_list.begin(), of_list.end(),
+              [](const PublishedIssue* a, const PublishedIssue* b) {
+                return a->number > b->number;
+              });
+    const Column number{"期数", "No."};
+    const Column as_of{"评价基准日", "As of"};
+    const Column published{"发布时间", "Published (Beijing time)"};
+    absl::StrAppend(&out, "<h2 id=\"", slug, "\">", HtmlEscape(list.zh),
+                    " / <span class=\"en\">", HtmlEscape(list.en),
+                    "</span></h2>\n<table class=\"cards\" id=\"", slug,
+                    "-publications\">\n",
+                    HeaderRow({number, as_of, published}), "<tbody>\n");
+    for (const PublishedIssue* issue : of_list) {
+      absl::StrAppend(
+          &out, "<tr>",
+          Td(number, absl::StrCat("<a href=\"", slug, "/", issue->number,
+                                  "/index.html\">第 ", issue->number,
+                                  " 期 / No. ", issue->number, "</a>")),
+          Td(as_of, Cell(issue->as_of)),
+          Td(published, Cell(FormatBeijingTime(issue->publish_time))),
+          "</tr>\n");
+    }
+    if (of_list.empty()) {
+      absl::StrAppend(&out, "<tr class=\"empty\"><td colspan=\"3\">",
+                      Label("尚未发布", "Nothing published yet"),
+                      "</td></tr>\n");
+    }
+    out += "</tbody>\n</table>\n";
+  }
+  absl::StrAppend(&out, "<h2>", Label("核验", "Checks"), "</h2>\n<p>");
+  if (!public_key_sha256.empty()) {
+    absl::StrAppend(&out, "<a href=\"", kPublicKeyFile, "\">", kPublicKeyFile,
+                    "</a> — ", Label("发布机关公钥", "The issuer's public key"),
+                    "，SHA-256 <code>", HtmlEscape(public_key_sha256),
+                    "</code>。");
+  }
   absl::StrAppend(
       &out,
-      "</main>\n<footer>\n<p>本页由 envcredit 生成；manifest.json "
-      "列出本目录每个文件的 "
-      "SHA-256，manifest.sig 为其 Ed25519 签名。<br><span class=\"en\">Made by "
-      "envcredit. manifest.json lists the SHA-256 of every file in this "
-      "folder; manifest.sig is its Ed25519 signature.</span></p>\n</footer>\n"
-      "<script>",
-      kSearchJs, "</script>\n</body>\n</html>\n");
+      "每期目录中的 manifest.sig 可用该公钥核验；本索引页不签名，由每次导出重新"
+      "生成。<br><span class=\"en\">Each folder's manifest.sig verifies under "
+      "this key; this index page is not signed and is regenerated by every "
+      "export.</span></p>\n");
+  absl::StrAppend(&out, "<h2>", Label("异议与信用修复", "Objections and repair"),
+                  "</h2>\n<p>", Channel(issuer), "</p>\n</main>\n<footer>\n",
+                  IssuerBlock(issuer), "</footer>\n</body>\n</html>\n");
   return out;
 }
 
@@ -437,7 +791,7 @@ int NoticeCount(const Publication& p) {
   return count;
 }
 
-std::string RenderNoticesHtml(const Publication& p) {
+std::string RenderNoticesHtml(const Publication& p, const Issuer& issuer) {
   std::string out =
       Head(absl::StrCat("告知书 Notices — ", HtmlEscape(ListTitleZh(p.list())),
                         " ", HtmlEscape(ListTitleEn(p.list())), " ",
@@ -445,7 +799,7 @@ std::string RenderNoticesHtml(const Publication& p) {
            kNoticeCss);
   out += "<body>\n";
   for (const PublicationEntry& e : p.entries()) {
-    if (!e.notice_text().empty()) out += NoticePage(p, e);
+    if (!e.notice_text().empty()) out += NoticePage(p, e, issuer);
   }
   if (NoticeCount(p) == 0) {
     absl::StrAppend(&out, "<p>", Label("无需告知的企业", "No notices"),

@@ -1,20 +1,25 @@
 #!/usr/bin/python3
-"""The search box of a published index.html, in a real browser.
+"""The published pages in a real browser: search, words, phone width, links.
 
-Writes a sample page with the test-only write_sample_index program (the
-renderer `lists export` uses), opens it from file:// in Debian's headless
-Chromium through chromedriver (python3-selenium), types into #search and
-checks which rows are shown:
-  - part of one enterprise's Chinese name: exactly that row;
-  - part of a credit code, in lower case: exactly that row (the search
-    ignores letter case);
-  - a mixed-case Latin part of a name, typed in lower case;
-  - nonsense: no row, and the "无匹配 / No match" line;
-  - an empty box: every row, no "no match" line.
+Writes a sample published tree with the test-only write_sample_tree program
+(the code `lists export` uses: two black-list folders, an honour list,
+ROOT/index.html and ROOT/public-key.pem), opens the pages from file:// in
+Debian's headless Chromium through chromedriver (python3-selenium), and:
+  - on black/2/index.html types into #search and checks which rows show:
+    part of a Chinese name, part of a credit code in lower case, a
+    mixed-case Latin part typed in lower case, nonsense ("无匹配 / No
+    match"), an empty box (every row);
+  - checks that each page speaks Chinese in words (the issuer, what the list
+    means, reasons in words, Beijing time) and names no code of the API;
+  - at a 390 px wide phone screen, checks that nothing is wider than the
+    screen (no sideways scrolling), and saves a screenshot of each page to
+    WORK_DIR/screens/ (fonts-noto-cjk makes the Chinese readable there);
+  - checks that every link of every page leads to a file of the tree
+    (tel:, mailto: and https: links are not followed).
 Bounded: page and wait timeouts, and an alarm for the whole run; the browser
 is always quit.
 
-Usage: index_search_test.py WRITE_SAMPLE_INDEX WORK_DIR
+Usage: index_search_test.py WRITE_SAMPLE_TREE WORK_DIR
 """
 
 import os
@@ -23,6 +28,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
@@ -38,7 +44,7 @@ WAIT_SECONDS = 10
 
 CODE_A = "91320100MA1W2X3Y6A"  # 苏州某某化工有限公司
 CODE_B = "91320200MA1W2X3Y7B"  # 无锡蓝天印染有限公司
-CODE_C = "91320300MA1W2X3Y8C"  # 徐州Acme钢铁集团 <Steel> & Co
+CODE_C = "91320300MA1W2X3Y8C"  # 徐州Acme钢铁集团 <Steel> & Co …
 CODE_REMOVED = "91320500MA1W2X3Y9D"  # 常州旧化肥厂 (removals table)
 ALL_CODES = [CODE_A, CODE_B, CODE_C, CODE_REMOVED]
 
@@ -100,6 +106,87 @@ def expect(driver, query, codes, no_match):
     print(f"ok: {query!r} -> {codes or 'no match'}")
 
 
+PHONE_WIDTH = 390
+
+# Words each page must show (a citizen reads them), and codes it must not.
+WORDS = {
+    "black/2/index.html": [
+        "示例市生态环境局", "环境信用黑榜", "本名单说明", "严重失信（黑色）",
+        "超标排放；罚款、移送涉嫌环境犯罪", "（北京时间）", "信用修复", "异议",
+        "0512-12369000", "最早可申请修复日期", "公示期满移出",
+        "上一期", "发布机关公钥"],
+    "honor/1/index.html": [
+        "示例市生态环境局", "环境信用红榜", "环保诚信（绿色）", "南通绿水纺织有限公司"],
+    "index.html": [
+        "环境信用红黑榜", "第 2 期", "第 1 期", "发布机关公钥", "示例市生态环境局"],
+}
+CODES = ["EXCEEDING_DISCHARGE_STANDARDS", "TRANSFER_FOR_CRIMINAL_INVESTIGATION",
+         "REMOVAL_EXPIRED", "SPEC", "doc/"]
+
+
+def body_text(driver):
+    return driver.find_element(By.TAG_NAME, "body").text
+
+
+def check_words(driver, page):
+    text = body_text(driver)
+    for word in WORDS[page]:
+        assert word in text, f"{page}: {word!r} is not shown"
+    for code in CODES:
+        assert code not in text, f"{page}: shows the code {code!r}"
+    print(f"ok: {page} shows its words")
+
+
+def phone_width(driver):
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": PHONE_WIDTH, "height": 844, "deviceScaleFactor": 1,
+        "mobile": True})
+
+
+def check_no_overflow(driver, page, screens):
+    # The page must not scroll sideways, and no element may stick out.
+    widths = driver.execute_script("""
+        var doc = document.documentElement;
+        var wide = [];
+        document.querySelectorAll('body *').forEach(function (el) {
+          var r = el.getBoundingClientRect();
+          if (r.width > 0 && r.right > doc.clientWidth + 1) {
+            wide.push(el.tagName + (el.id ? '#' + el.id : '') + ' ' +
+                      Math.round(r.right));
+          }
+        });
+        return [doc.scrollWidth, doc.clientWidth, window.innerWidth,
+                wide.slice(0, 5)];
+    """)
+    scroll, client, inner, wide = widths
+    assert inner == PHONE_WIDTH, f"{page}: viewport {inner} px, not {PHONE_WIDTH}"
+    assert scroll <= client and not wide, \
+        f"{page}: {scroll} px wide on a {client} px screen; sticking out: {wide}"
+    name = page.replace("/", "-").replace(".html", "") + "-390.png"
+    driver.save_screenshot(os.path.join(screens, name))
+    print(f"ok: {page} fits {PHONE_WIDTH} px (screens/{name})")
+
+
+def check_links(driver, page, root):
+    hrefs = driver.execute_script(
+        "return Array.prototype.map.call(document.querySelectorAll('a[href]'),"
+        " function (a) { return a.getAttribute('href'); });")
+    assert hrefs, f"{page}: no links"
+    base = os.path.join(root, page)
+    followed = 0
+    for href in hrefs:
+        scheme = urllib.parse.urlparse(href).scheme
+        if scheme in ("tel", "mailto", "https"):
+            continue
+        assert scheme == "", f"{page}: link {href!r} leaves the tree"
+        target = os.path.normpath(os.path.join(os.path.dirname(base), href))
+        assert target.startswith(os.path.abspath(root) + os.sep), \
+            f"{page}: link {href!r} points outside the tree"
+        assert os.path.isfile(target), f"{page}: link {href!r} leads nowhere"
+        followed += 1
+    print(f"ok: {page}: {followed} links lead to files")
+
+
 def main():
     if len(sys.argv) != 3:
         print(__doc__, file=sys.stderr)
@@ -115,8 +202,11 @@ def main():
 
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
-    page = os.path.join(work, "index.html")
-    subprocess.run([writer, page], check=True, timeout=30)
+    root = os.path.abspath(os.path.join(work, "public"))
+    screens = os.path.join(work, "screens")
+    os.makedirs(screens)
+    subprocess.run([writer, root], check=True, timeout=30)
+    page = os.path.join(root, "black", "2", "index.html")
 
     profile = tempfile.mkdtemp(prefix="chromium-profile-", dir=work)
     driver = None
@@ -135,6 +225,16 @@ def main():
         expect(driver, "", ALL_CODES, False)
         # Escaped, so shown as text and not as markup.
         assert "<Steel> & Co" in driver.find_element(By.ID, "entries").text
+
+        for name in ("black/2/index.html", "honor/1/index.html", "index.html"):
+            driver.get("file://" + os.path.join(root, name))
+            check_words(driver, name)
+            check_links(driver, name, root)
+        phone_width(driver)
+        for name in ("black/2/index.html", "black/1/index.html",
+                     "honor/1/index.html", "index.html"):
+            driver.get("file://" + os.path.join(root, name))
+            check_no_overflow(driver, name, screens)
         print("1 passed, 0 failed")
         return 0
     finally:

@@ -510,6 +510,76 @@ TEST_F(ListCommandsTest, ExportIsReproducibleAndExportsThePreviousFirst) {
   EXPECT_EQ(r.clients_made, 0);  // verify needs no server
 }
 
+// The pages name the issuer of --issuer; ROOT/index.html lists every
+// publication and ROOT/public-key.pem is the key the pages link to, never
+// replaced by another one.
+TEST_F(ListCommandsTest, ExportWritesTheRootPagesAndNamesTheIssuer) {
+  PublishTwoBlackLists();
+  MakeKeys();
+  const std::string root = tmp_.File("public");
+  const std::string issuer = tmp_.File("issuer.conf");
+  std::ofstream(issuer) << "# the bureau\nname = 示例市生态环境局\n"
+                           "address = 人民路 1 号\nphone = 0512-12369000\n";
+  Result r = RunLists({"lists", "export", "black", "--out", root, "--key",
+                       key_, "--issuer", issuer},
+                      fake_);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_THAT(r.err, Not(HasSubstr("warning")));
+  EXPECT_THAT(Read(root + "/black/2/index.html"),
+              HasSubstr("<p class=\"issuer\">示例市生态环境局</p>"));
+  EXPECT_EQ(Read(root + "/public-key.pem"), Read(pub_));
+  const std::string index = Read(root + "/index.html");
+  EXPECT_THAT(index, HasSubstr("<a href=\"black/2/index.html\">"));
+  EXPECT_THAT(index, HasSubstr("<a href=\"black/1/index.html\">"));
+  EXPECT_THAT(index, HasSubstr(Sha256Hex(Read(pub_))));
+  // The root pages are not in any folder: the chain still verifies.
+  r = RunLists(
+      {"lists", "verify", root + "/black", "--chain", "--public-key", pub_},
+      fake_);
+  EXPECT_EQ(r.exit_code, kExitOk) << r.err;
+
+  // Without --issuer: the export works and says what the pages lack.
+  const std::string bare = tmp_.File("bare");
+  r = RunLists({"lists", "export", "black", "--out", bare, "--key", key_},
+               fake_);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("warning: no --issuer FILE"));
+  EXPECT_THAT(Read(bare + "/black/2/index.html"), HasSubstr("发布机关：未配置"));
+
+  // A bad issuer file names the flag and the line, and writes nothing.
+  const std::string broken = tmp_.File("broken.conf");
+  std::ofstream(broken) << "name = 局\nfax = 1\n";
+  const std::string untouched = tmp_.File("untouched");
+  r = RunLists({"lists", "export", "black", "--out", untouched, "--key", key_,
+                "--issuer", broken},
+               fake_);
+  EXPECT_EQ(r.exit_code, kExitInvalidInput);
+  EXPECT_THAT(r.err, HasSubstr("--issuer " + broken +
+                               ": issuer file line 2: unknown key 'fax'"));
+  EXPECT_FALSE(Exists(untouched));
+
+  // Another key into a root that publishes this key: refused before any
+  // folder is written, and the published key stays.
+  ASSERT_EQ(
+      RunLists({"keys", "generate", "--out-dir", tmp_.path(), "--name", "k2"},
+               fake_)
+          .exit_code,
+      kExitOk);
+  const std::string other = tmp_.File("other");
+  ASSERT_EQ(RunLists({"lists", "export", "black", "1", "--out", other, "--key",
+                      key_},
+                     fake_)
+                .exit_code,
+            kExitOk);
+  r = RunLists({"lists", "export", "black", "--out", other, "--key",
+                tmp_.File("k2.key.pem"), "--issuer", issuer},
+               fake_);
+  EXPECT_EQ(r.exit_code, kExitConflict);
+  EXPECT_THAT(r.err, HasSubstr("holds another public key"));
+  EXPECT_FALSE(Exists(other + "/black/2"));
+  EXPECT_EQ(Read(other + "/public-key.pem"), Read(pub_));
+}
+
 TEST_F(ListCommandsTest, ExportRefusesWhatIsNotPublishedOrDoesNotHash) {
   PublishFirstBlackList();
   MakeKeys();

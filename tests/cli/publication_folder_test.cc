@@ -16,6 +16,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "admin-cli/base/display_names.h"
+#include "admin-cli/publication/issuer.h"
 #include "admin-cli/publication/publication_html.h"
 #include "admin-cli/publication/signing.h"
 #include "gmock/gmock.h"
@@ -80,7 +82,7 @@ v1::PublicationEntry Entry(const std::string& code, const std::string& name,
   r->set_reference(decision);
   r->set_authority("苏州市生态环境局");
   *r->mutable_date() = D(2024, 3, 1);
-  r->set_description("移送公安机关");
+  r->set_description("EXCEEDING_DISCHARGE_STANDARDS: FINE, COURT_ENFORCEMENT");
   r->set_points(-12);
   *e.mutable_listing_date() = D(2024, 3, 1);
   *e.mutable_earliest_repair_date() = D(2025, 3, 1);
@@ -125,6 +127,10 @@ class FolderTest : public ::testing::Test {
     absl::StatusOr<Ed25519KeyPair> keys = GenerateEd25519KeyPair();
     ASSERT_TRUE(keys.ok()) << keys.status();
     keys_ = *keys;
+    absl::StatusOr<Issuer> issuer = ParseIssuer(
+        "name = 示例市生态环境局\naddress = 人民路 1 号\nphone = 0512-12369000\n");
+    ASSERT_TRUE(issuer.ok()) << issuer.status();
+    issuer_ = *issuer;
     first_ = Published(
         1, "",
         {Entry("91320100MA1W2X3Y6A", "某某化工有限公司", "苏环罚〔2024〕12号"),
@@ -140,7 +146,7 @@ class FolderTest : public ::testing::Test {
     absl::StatusOr<std::string> previous = PreviousManifestSha256(root, p);
     ASSERT_TRUE(previous.ok()) << previous.status();
     absl::StatusOr<std::vector<FolderFile>> files =
-        BuildPublicationFolder(p, *previous, keys_.private_pem);
+        BuildPublicationFolder(p, *previous, keys_.private_pem, issuer_);
     ASSERT_TRUE(files.ok()) << files.status();
     absl::StatusOr<WriteOutcome> written = WritePublicationFolder(
         PublicationFolderPath(root, "black", p.number()), *files);
@@ -155,6 +161,7 @@ class FolderTest : public ::testing::Test {
   }
 
   Ed25519KeyPair keys_;
+  Issuer issuer_;
   v1::Publication first_;
   v1::Publication second_;
   TempDir tmp_;
@@ -162,7 +169,7 @@ class FolderTest : public ::testing::Test {
 
 TEST_F(FolderTest, BuildsTheFilesSortedThenManifestAndSignature) {
   absl::StatusOr<std::vector<FolderFile>> files =
-      BuildPublicationFolder(first_, "", keys_.private_pem);
+      BuildPublicationFolder(first_, "", keys_.private_pem, issuer_);
   ASSERT_TRUE(files.ok()) << files.status();
   std::vector<std::string> names;
   for (const FolderFile& f : *files) names.push_back(f.path);
@@ -182,7 +189,10 @@ TEST_F(FolderTest, CsvStartsWithBomAndHasABilingualHeader) {
   EXPECT_THAT(header, HasSubstr("最早可申请修复日期 / Earliest repair date"));
   EXPECT_THAT(csv, HasSubstr("91320100MA1W2X3Y6A,某某化工有限公司,王五,"));
   EXPECT_THAT(csv, HasSubstr("苏环罚〔2024〕12号 (苏州市生态环境局, "
-                             "2024-03-01): 移送公安机关 [-12]"));
+                             "2024-03-01): 超标排放；罚款、申请法院强制执行 "
+                             "[-12]"));
+  // The level in words first, for people, and its code, for filters.
+  EXPECT_THAT(csv, HasSubstr(",严重失信（黑色） / BLACK,-3,"));
   EXPECT_TRUE(absl::EndsWith(csv, "\r\n"));
 }
 
@@ -248,7 +258,7 @@ TEST_F(FolderTest, ManifestHasAStableFormat) {
 // too (with quotes, '&', '<' and Chinese in it).
 TEST_F(FolderTest, JsonFilesAreWhatPythonJsonDumpsPrints) {
   absl::StatusOr<std::vector<FolderFile>> files =
-      BuildPublicationFolder(first_, "", keys_.private_pem);
+      BuildPublicationFolder(first_, "", keys_.private_pem, issuer_);
   ASSERT_TRUE(files.ok());
   for (const FolderFile& f : *files) {
     if (!absl::EndsWith(f.path, ".json")) continue;
@@ -265,9 +275,9 @@ TEST_F(FolderTest, JsonFilesAreWhatPythonJsonDumpsPrints) {
 
 TEST_F(FolderTest, BuildingTwiceGivesTheSameBytes) {
   absl::StatusOr<std::vector<FolderFile>> a =
-      BuildPublicationFolder(second_, std::string(64, 'a'), keys_.private_pem);
+      BuildPublicationFolder(second_, std::string(64, 'a'), keys_.private_pem, issuer_);
   absl::StatusOr<std::vector<FolderFile>> b =
-      BuildPublicationFolder(second_, std::string(64, 'a'), keys_.private_pem);
+      BuildPublicationFolder(second_, std::string(64, 'a'), keys_.private_pem, issuer_);
   ASSERT_TRUE(a.ok() && b.ok());
   ASSERT_EQ(a->size(), b->size());
   for (size_t k = 0; k < a->size(); ++k) {
@@ -279,28 +289,38 @@ TEST_F(FolderTest, RefusesWhatMustNotBeExported) {
   v1::Publication notice = first_;
   notice.set_state(v1::PUBLICATION_NOTICE);
   EXPECT_EQ(
-      BuildPublicationFolder(notice, "", keys_.private_pem).status().code(),
+      BuildPublicationFolder(notice, "", keys_.private_pem, issuer_).status().code(),
       absl::StatusCode::kFailedPrecondition);
 
   v1::Publication tampered = first_;
   tampered.set_canonical_content("black 1 (changed)\n");
   absl::Status status =
-      BuildPublicationFolder(tampered, "", keys_.private_pem).status();
+      BuildPublicationFolder(tampered, "", keys_.private_pem, issuer_).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss);
   EXPECT_THAT(status.message(), HasSubstr("content_sha256"));
 
   EXPECT_EQ(
-      BuildPublicationFolder(second_, "", keys_.private_pem).status().code(),
+      BuildPublicationFolder(second_, "", keys_.private_pem, issuer_).status().code(),
       absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(BuildPublicationFolder(first_, "", "not a key").status().code(),
+  EXPECT_EQ(BuildPublicationFolder(first_, "", "not a key", issuer_).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// The page of `p` as BuildPublicationFolder makes it.
+std::string PageOf(const v1::Publication& p, const Issuer& issuer) {
+  PageContext context;
+  context.issuer = issuer;
+  context.files = {"black-1.csv", "black-1.json", "publication.txt",
+                   "manifest.json", "manifest.sig"};
+  context.public_key_sha256 = std::string(64, 'b');
+  return RenderIndexHtml(p, context);
 }
 
 TEST_F(FolderTest, HtmlEscapesEveryValue) {
   v1::Publication p = first_;
   p.mutable_entries(0)->set_enterprise_name(
       "<script>alert('x')</script> & \"Co\"");
-  const std::string html = RenderIndexHtml(p);
+  const std::string html = PageOf(p, issuer_);
   EXPECT_THAT(html, Not(HasSubstr("<script>alert")));
   EXPECT_THAT(html, HasSubstr("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"
                               " &amp; &quot;Co&quot;"));
@@ -313,31 +333,82 @@ TEST_F(FolderTest, HtmlEscapesEveryValue) {
     ++scripts;
   }
   EXPECT_EQ(scripts, 1u);
+  Issuer marked = issuer_;
+  marked.name = "<b>局</b>";
+  EXPECT_THAT(PageOf(first_, marked), Not(HasSubstr("<b>局</b>")));
 }
 
-TEST_F(FolderTest, IndexIsSelfContainedBilingualAndSearchable) {
-  const std::string html = RenderIndexHtml(first_);
+TEST_F(FolderTest, IndexSpeaksToCitizensInWords) {
+  const std::string html = PageOf(first_, issuer_);
   EXPECT_THAT(html, HasSubstr("<title>黑榜 Black list — 第 1 期 / No. 1 "
-                              "(2025-06-30)</title>"));
+                              "(2025-06-30) — 示例市生态环境局</title>"));
+  // Beijing time, to the second: 02:00 UTC is 10:00 in Beijing.
+  EXPECT_THAT(html, HasSubstr("2025-07-16 10:00:00（北京时间）"));
+  EXPECT_THAT(html, Not(HasSubstr("2025-07-16T02:00:00Z")));
+  // Reasons in words, not codes.
+  EXPECT_THAT(html, HasSubstr("超标排放；罚款、申请法院强制执行"));
+  EXPECT_THAT(html, Not(HasSubstr("EXCEEDING_DISCHARGE_STANDARDS")));
+  // What an entry means, the basis in words, objections and repair, where.
+  EXPECT_THAT(html, HasSubstr("本名单说明"));
+  EXPECT_THAT(html, HasSubstr("严重失信（黑色）"));
+  EXPECT_THAT(html, HasSubstr("环发〔2013〕150号"));
+  EXPECT_THAT(html, HasSubstr("2025-07-01 至 2025-07-15 向社会公示"));
+  EXPECT_THAT(html, HasSubstr("信用修复"));
+  EXPECT_THAT(html, HasSubstr("向示例市生态环境局提出，地址：人民路 1 号，电话："
+                              "0512-12369000"));
+  // The issuer, not the software, in the footer; nothing cites our docs.
+  EXPECT_THAT(html, HasSubstr("<a href=\"tel:0512-12369000\">"));
+  EXPECT_THAT(html, Not(HasSubstr("envcredit")));
+  EXPECT_THAT(html, Not(HasSubstr("SPEC")));
+  EXPECT_THAT(html, Not(HasSubstr("doc/")));
+  // The black list's own columns, with the labels a phone shows on cards.
+  EXPECT_THAT(html, HasSubstr("最早可申请修复日期"));
+  EXPECT_THAT(html, HasSubstr("data-label=\"到期日期 / Expiry date\""));
+  EXPECT_THAT(html, HasSubstr("@media (max-width: 44rem)"));
+  EXPECT_THAT(html, HasSubstr("<table id=\"removals\" class=\"cards\">"));
+  EXPECT_THAT(html, HasSubstr("公示期满移出 / Publication period ended"));
+  // Links: every file, the key with its fingerprint, all publications; no
+  // previous publication for number 1; nothing fetched from elsewhere.
+  for (const char* file : {"black-1.csv", "black-1.json", "publication.txt",
+                           "manifest.json", "manifest.sig"}) {
+    EXPECT_THAT(html, HasSubstr(absl::StrCat("<a href=\"", file, "\">")));
+  }
+  EXPECT_THAT(html, HasSubstr("<a href=\"../../public-key.pem\">"));
+  EXPECT_THAT(html, HasSubstr(std::string(64, 'b')));
+  EXPECT_THAT(html, HasSubstr("<a href=\"../../index.html\">"));
+  EXPECT_THAT(html, Not(HasSubstr("<a href=\"../0/")));
+  EXPECT_THAT(PageOf(second_, issuer_),
+              HasSubstr("<a href=\"../1/index.html\">"));
+  EXPECT_THAT(html, Not(HasSubstr("http://")));
+  EXPECT_THAT(html, Not(HasSubstr(" src=")));
+  // Search as before.
   EXPECT_THAT(html, HasSubstr("<input id=\"search\" type=\"search\""));
   EXPECT_THAT(html, HasSubstr("<p id=\"no-match\" hidden>无匹配 / No match"));
-  EXPECT_THAT(html, HasSubstr("企业名称 / <span class=\"en\">Enterprise"));
-  EXPECT_THAT(html, HasSubstr("2025-07-16T02:00:00Z"));
-  EXPECT_THAT(html, HasSubstr(first_.content_sha256()));
   EXPECT_THAT(html,
               HasSubstr("data-search=\"91320100MA1W2X3Y6A 某某化工有限公司\""));
-  EXPECT_THAT(html, HasSubstr("苏环罚〔2024〕12号"));
-  EXPECT_THAT(html, HasSubstr("<table id=\"removals\">"));
-  // Nothing is fetched: no external URL, no src/href attribute.
-  EXPECT_THAT(html, Not(HasSubstr("http://")));
-  EXPECT_THAT(html, Not(HasSubstr("https://")));
-  EXPECT_THAT(html, Not(HasSubstr(" src=")));
-  EXPECT_THAT(html, Not(HasSubstr(" href=")));
+}
 
+TEST_F(FolderTest, HonourListHasItsOwnColumns) {
   v1::Publication honor = first_;
   honor.set_list(v1::HONOR_LIST);
-  EXPECT_THAT(RenderIndexHtml(honor), HasSubstr("<h1>红榜 <span class=\"en\">"
-                                                "Honour list</span>"));
+  for (v1::PublicationEntry& e : *honor.mutable_entries()) {
+    e.set_level(v1::GREEN);
+    e.clear_reasons();
+    e.clear_earliest_repair_date();
+    e.clear_expiry_date();
+  }
+  const std::string html = PageOf(honor, issuer_);
+  EXPECT_THAT(html, HasSubstr("环境信用红榜（红榜）"));
+  EXPECT_THAT(html, HasSubstr("data-label=\"信用等级 / Rating\">环保诚信（绿色）"));
+  EXPECT_THAT(html, Not(HasSubstr("最早可申请修复日期")));
+  EXPECT_THAT(html, Not(HasSubstr("列入原因")));
+}
+
+TEST_F(FolderTest, WithoutAnIssuerThePageSaysSo) {
+  const std::string html = PageOf(first_, Issuer{});
+  EXPECT_THAT(html, HasSubstr("发布机关：未配置"));
+  EXPECT_THAT(html, HasSubstr("<title>黑榜 Black list — 第 1 期 / No. 1 "
+                              "(2025-06-30)</title>"));
 }
 
 TEST_F(FolderTest, NoticesHaveOnePagePerCandidateWithDeadlineAndRights) {
@@ -345,7 +416,7 @@ TEST_F(FolderTest, NoticesHaveOnePagePerCandidateWithDeadlineAndRights) {
   p.set_state(v1::PUBLICATION_NOTICE);
   p.mutable_entries(0)->set_notice_text("拟列入黑榜。");
   p.mutable_entries(1)->set_notice_text("<to be listed>");
-  const std::string html = RenderNoticesHtml(p);
+  const std::string html = RenderNoticesHtml(p, issuer_);
   EXPECT_EQ(NoticeCount(p), 2);
   size_t pages = 0;
   for (size_t at = html.find("<section class=\"notice\">");
@@ -360,18 +431,66 @@ TEST_F(FolderTest, NoticesHaveOnePagePerCandidateWithDeadlineAndRights) {
   EXPECT_THAT(html, HasSubstr("法定代表人 / <span class=\"en\">Legal "
                               "representative"));
   EXPECT_THAT(html, HasSubstr("苏环罚〔2024〕15号"));
+  EXPECT_THAT(html, HasSubstr("超标排放；罚款、申请法院强制执行"));
   EXPECT_THAT(html, HasSubstr("jiangsu-2019"));
-  EXPECT_THAT(html, HasSubstr("规则 7.2"));
+  EXPECT_THAT(html, HasSubstr("环发〔2013〕150号"));
+  EXPECT_THAT(html, HasSubstr("<p class=\"issuer\">示例市生态环境局</p>"));
+  EXPECT_THAT(html, HasSubstr("0512-12369000"));
+  EXPECT_THAT(html, Not(HasSubstr("SPEC")));
+  EXPECT_THAT(html, Not(HasSubstr("doc/")));
   EXPECT_THAT(html, HasSubstr("credit repair"));
   EXPECT_THAT(html, HasSubstr("&lt;to be listed&gt;"));
   p.mutable_entries(0)->clear_notice_text();
   p.mutable_entries(1)->clear_notice_text();
-  EXPECT_THAT(RenderNoticesHtml(p), HasSubstr("No notices"));
+  EXPECT_THAT(RenderNoticesHtml(p, issuer_), HasSubstr("No notices"));
+}
+
+TEST(IssuerTest, ParsesTheFileAndNamesWhatIsWrong) {
+  absl::StatusOr<Issuer> ok = ParseIssuer(
+      "# the bureau\nname = 示例局\naddress=路 1 号\n  phone = 12369 \n"
+      "website = https://example.gov.cn\n");
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->name, "示例局");
+  EXPECT_EQ(ok->address, "路 1 号");
+  EXPECT_EQ(ok->phone, "12369");
+  EXPECT_EQ(ok->website, "https://example.gov.cn");
+  const auto message = [](absl::string_view text) {
+    return std::string(ParseIssuer(text).status().message());
+  };
+  EXPECT_THAT(message("name = a\naddress = b\n"), HasSubstr("'phone'"));
+  EXPECT_THAT(message("name = a\naddress = b\nphone = c\nfax = d\n"),
+              HasSubstr("line 4: unknown key 'fax'"));
+  EXPECT_THAT(message("name = a\nname = b\n"),
+              HasSubstr("line 2: 'name' repeated (first on line 1)"));
+  EXPECT_THAT(message("name a\n"), HasSubstr("line 1: expected"));
+  EXPECT_THAT(
+      message("name = a\naddress = b\nphone = c\nwebsite = http://x\n"),
+      HasSubstr("https://"));
+}
+
+TEST(DisplayNamesTest, ReasonsAndLevelsInWords) {
+  v1::ListReason r;
+  r.set_kind("penalty_decision");
+  r.set_description(
+      "TAMPERING_WITH_MONITORING_DATA: TRANSFER_FOR_ADMINISTRATIVE_DETENTION, "
+      "TAMPERING");
+  EXPECT_EQ(DescribeReason(r).zh,
+            "篡改、伪造监测数据；移送行政拘留、篡改、伪造监测数据");
+  r.set_description("NEW_KIND_FROM_A_NEWER_SERVER: FINE");
+  EXPECT_EQ(DescribeReason(r).zh, "NEW_KIND_FROM_A_NEWER_SERVER；罚款");
+  EXPECT_EQ(DescribeReason(r).en, "NEW_KIND_FROM_A_NEWER_SERVER; fine");
+  r.set_kind("incident");
+  r.set_description("environmental incident (突发环境事件)");
+  EXPECT_EQ(DescribeReason(r).zh, "突发环境事件");
+  EXPECT_EQ(RatingLevelDisplay(v1::BLACK).Both(), "严重失信 / Seriously dishonest");
+  EXPECT_EQ(RemovalReasonDisplay(v1::REMOVAL_REPAIRED).zh, "信用修复");
+  EXPECT_EQ(RemovalReasonDisplay(99).zh, "99");
+  EXPECT_EQ(ListDisplay(v1::HONOR_LIST).zh, "环境信用红榜");
 }
 
 TEST_F(FolderTest, WritingAgainIsUnchangedAndADifferenceIsRefused) {
   absl::StatusOr<std::vector<FolderFile>> files =
-      BuildPublicationFolder(first_, "", keys_.private_pem);
+      BuildPublicationFolder(first_, "", keys_.private_pem, issuer_);
   ASSERT_TRUE(files.ok());
   const std::string dir = PublicationFolderPath(tmp_.path(), "black", 1);
   EXPECT_EQ(*WritePublicationFolder(dir, *files), WriteOutcome::kWritten);
