@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -84,8 +85,10 @@ FlagSpec RequestIdFlag() {
           "makes a retry safe: up to 64 printable ASCII characters"};
 }
 
-std::vector<FlagSpec> PageFlags() {
-  return {{"page-size", "N", "1..1000 per page (server default 50)"},
+std::vector<FlagSpec> PageFlags(int server_default) {
+  return {{"page-size", "N",
+           absl::StrCat("1..1000 per page (server default ", server_default,
+                        ")")},
           {"page-token", "TOKEN", "continue from a previous page"},
           {"all", "", "follow next_page_token to the last page"}};
 }

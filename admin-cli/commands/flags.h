@@ -74,7 +74,9 @@ bool PageSizeFlag(const ParsedCommand& c, CommandIo io, int* size, int* exit);
 
 // Flag specs several groups share.
 FlagSpec RequestIdFlag();           // --request-id ID
-std::vector<FlagSpec> PageFlags();  // --page-size, --page-token, --all
+// --page-size, --page-token, --all; `server_default` is the page size the
+// server uses when none is sent (50, ListAuditEntries 100), shown in --help.
+std::vector<FlagSpec> PageFlags(int server_default = 50);
 // `a` followed by `b`.
 std::vector<FlagSpec> With(std::vector<FlagSpec> a,
                            const std::vector<FlagSpec>& b);

@@ -717,7 +717,7 @@ std::vector<CommandSpec> RecordCommandSpecs() {
              {"outcome", "CODE", "OK, INVALID_ARGUMENT, ..."},
              {"since", "WHEN", "entries at or after"},
              {"until", "WHEN", "entries before (a date: up to its end)"}},
-            PageFlags()),
+            PageFlags(/*server_default=*/100)),
        {p + " audit list --resource enterprises/" + code +
         " --since 2025-01-01"}});
 

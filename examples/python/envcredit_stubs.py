@@ -17,8 +17,8 @@ unchanged one is generated only once.
 The generator: protoc with grpc_python_plugin when both are on PATH (Debian:
 protobuf-compiler, protobuf-compiler-grpc; same versions as python3-protobuf
 and python3-grpcio), else grpc_tools.protoc (pip: grpcio-tools). Debian 12's
-python3-grpc-tools bundles a protoc too old for proto3 `optional` fields,
-which ratings.proto has, so it is only the fallback.
+python3-grpc-tools bundles a protoc too old for proto3 `optional` fields;
+proto/ uses none, so it works, but it is only the fallback.
 """
 import hashlib
 import importlib
