@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "server/api/localized_messages.h"
 
 namespace envcredit::api {
 
@@ -62,6 +63,11 @@ google::rpc::Status ToRpcStatus(const absl::Status& status) {
     }
     details.add_details()->PackFrom(failure);
   }
+  // Last, so the details before it keep their places for existing clients.
+  google::rpc::LocalizedMessage chinese;
+  chinese.set_locale(std::string(kChineseLocale));
+  chinese.set_message(ChineseMessage(status.code(), reason, field));
+  details.add_details()->PackFrom(chinese);
   return details;
 }
 

@@ -1,5 +1,7 @@
 #include "server/api/grpc_status.h"
 
+#include <string>
+
 #include "common/errors.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -20,7 +22,7 @@ TEST(GrpcStatusTest, InvalidArgumentCarriesReasonAndField) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(status.error_message(), "bad check character");
   google::rpc::Status details = Details(status);
-  ASSERT_EQ(details.details_size(), 2);
+  ASSERT_EQ(details.details_size(), 3);
   google::rpc::ErrorInfo info;
   ASSERT_TRUE(details.details(0).UnpackTo(&info));
   EXPECT_EQ(info.reason(), "INVALID_CREDIT_CODE");
@@ -30,6 +32,30 @@ TEST(GrpcStatusTest, InvalidArgumentCarriesReasonAndField) {
   ASSERT_TRUE(details.details(1).UnpackTo(&bad_request));
   ASSERT_EQ(bad_request.field_violations_size(), 1);
   EXPECT_EQ(bad_request.field_violations(0).field(), "enterprise.credit_code");
+}
+
+// Every error also says what it is in Chinese (AIP-193 LocalizedMessage,
+// zh-CN), last among the details: the reason's sentence with the field.
+google::rpc::LocalizedMessage ChineseOf(const grpc::Status& status) {
+  google::rpc::Status details = Details(status);
+  google::rpc::LocalizedMessage message;
+  EXPECT_GT(details.details_size(), 0);
+  EXPECT_TRUE(details.details(details.details_size() - 1).UnpackTo(&message));
+  return message;
+}
+
+TEST(GrpcStatusTest, EveryErrorCarriesAChineseMessage) {
+  google::rpc::LocalizedMessage zh = ChineseOf(ToGrpcStatus(InvalidArgument(
+      "enterprise.credit_code", "INVALID_CREDIT_CODE", "bad check character")));
+  EXPECT_EQ(zh.locale(), "zh-CN");
+  EXPECT_EQ(zh.message(),
+            "字段 enterprise.credit_code：统一社会信用代码无效（长度、字符、"
+            "行政区划码或校验位不符合 GB 32100）");
+  EXPECT_EQ(ChineseOf(ToGrpcStatus(absl::NotFoundError("x"))).message(),
+            "资源不存在");
+  // Internal errors: no detail in either language.
+  EXPECT_EQ(ChineseOf(ToGrpcStatus(absl::InternalError("Table x"))).message(),
+            "服务器内部错误，详情见服务器日志");
 }
 
 TEST(GrpcStatusTest, InternalErrorsHideTheirText) {

@@ -43,7 +43,9 @@ Standard library only. The rules are deliberately simple:
    more) in a table row of doc/api.md's "Errors" section, or anywhere in
    doc/access.md, must appear as a string literal ("REASON") in a .cc/.h file
    under server/ or common/, or be a canonical gRPC code name (a reason the
-   server falls back to, grpc_status.cc).
+   server falls back to, grpc_status.cc). And every reason in the reason
+   column of that table has its Chinese sentence in
+   server/api/localized_messages.cc (the zh-CN LocalizedMessage).
 """
 import os
 import re
@@ -206,10 +208,37 @@ def check_reasons(reasons, doc, lineno, line, problems):
                             "server/ or common/" % (doc, lineno, span))
 
 
+CHINESE_SENTENCES = "server/api/localized_messages.cc"
+
+
+def chinese_reasons(root):
+    """Reasons with a zh-CN sentence of their own (gRPC code names fall back
+    to the code's sentence)."""
+    path = os.path.join(root, CHINESE_SENTENCES)
+    found = set(GRPC_CODES)
+    if os.path.isfile(path):
+        found.update(re.findall(r'\{"([A-Z][A-Z0-9_]+)",', read(path)))
+    return found
+
+
+def check_chinese(chinese, doc, lineno, line, problems):
+    # The reason column of the errors table: every reason there has its
+    # Chinese sentence (the LocalizedMessage every error carries).
+    cells = line.split("|")
+    if len(cells) < 4:
+        return
+    for span in BACKTICK_RE.findall(cells[2]):
+        span = span.strip()
+        if REASON_RE.match(span) and span not in chinese:
+            problems.append("%s:%d: reason `%s` has no Chinese sentence in %s"
+                            % (doc, lineno, span, CHINESE_SENTENCES))
+
+
 def check(root):
     problems = []
     flags = known_flags(root)
     reasons = known_reasons(root)
+    chinese = chinese_reasons(root)
     for doc in doc_files(root):
         in_errors = False
         for lineno, line in enumerate(read(os.path.join(root, doc)).splitlines(), 1):
@@ -220,6 +249,8 @@ def check(root):
             if doc == "doc/access.md" or (doc == "doc/api.md" and in_errors
                                           and line.startswith("|")):
                 check_reasons(reasons, doc, lineno, line, problems)
+            if doc == "doc/api.md" and in_errors and line.startswith("|"):
+                check_chinese(chinese, doc, lineno, line, problems)
     return problems
 
 
@@ -233,6 +264,7 @@ def self_test():
         write("server/main.cc",
               'ABSL_FLAG(int, good_flag, 0, "x");\n'
               'return MakeError(kNotFound, "GOOD_REASON", "m");\n')
+        write("server/api/localized_messages.cc", '{"GOOD_REASON", "好"},\n')
         write("doc/api.md",
               "# API\n"
               "Code in `server/main.cc`, outputs in `build/server/nope` and\n"
@@ -251,14 +283,15 @@ def self_test():
     expected = [
         "doc/api.md:4: path `server/missing.cc` does not exist",
         "doc/api.md:5: flag `--bad_flag`",
-        "doc/api.md:11: reason `BAD_REASON`",
+        "doc/api.md:11: reason `BAD_REASON` appears",
+        "doc/api.md:11: reason `BAD_REASON` has no Chinese sentence",
     ]
     ok = len(problems) == len(expected) and all(
         any(p.startswith(e) for p in problems) for e in expected)
     for p in problems:
         print("reported: " + p)
     if not ok:
-        print("self-test FAILED: expected exactly these three problems:\n  " +
+        print("self-test FAILED: expected exactly these problems:\n  " +
               "\n  ".join(expected))
         return 1
     print("self-test passed: the bad path, flag and reason were reported, nothing else")

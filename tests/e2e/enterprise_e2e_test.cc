@@ -240,6 +240,10 @@ TEST_F(EnterpriseE2eTest, InvalidCreditCodeIsRefusedAndNothingIsStored) {
   ErrorDetails details = DetailsOf(status);
   EXPECT_EQ(details.reason, "INVALID_CREDIT_CODE");
   EXPECT_EQ(details.field, "enterprise.credit_code");
+  // And in Chinese, for the clerk who reads it.
+  EXPECT_EQ(details.locale, "zh-CN");
+  EXPECT_THAT(details.localized,
+              HasSubstr("字段 enterprise.credit_code：统一社会信用代码无效"));
 
   v1::Enterprise got;
   EXPECT_EQ(Get("91330106123456789A", &got).error_code(),

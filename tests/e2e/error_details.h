@@ -15,6 +15,9 @@ namespace envcredit::testing {
 struct ErrorDetails {
   std::string reason;
   std::string field;
+  // The google.rpc.LocalizedMessage: its locale and text ("" when none).
+  std::string locale;
+  std::string localized;
 };
 
 inline ErrorDetails DetailsOf(const grpc::Status& status) {
@@ -27,6 +30,11 @@ inline ErrorDetails DetailsOf(const grpc::Status& status) {
       out.reason = info.reason();
       auto it = info.metadata().find("field");
       if (it != info.metadata().end()) out.field = it->second;
+    }
+    google::rpc::LocalizedMessage localized;
+    if (any.UnpackTo(&localized)) {
+      out.locale = localized.locale();
+      out.localized = localized.message();
     }
   }
   return out;
