@@ -140,6 +140,7 @@ v1::RatingExplanation ExplanationToProto(const scoring::Rating& rating,
         DateToProto(e.repeat_offender_window_start);
   }
   out.set_text(scoring::DescribeRating(rating));
+  out.set_text_zh(scoring::DescribeRatingZh(rating));
   return out;
 }
 

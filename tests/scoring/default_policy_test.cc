@@ -504,6 +504,17 @@ TEST(DefaultPolicyDoc, D20_EveryPointAccountedFor) {
   EXPECT_NE(text.find("2024-07-15"), std::string::npos) << text;
   EXPECT_NE(text.find("incident downgrade: YELLOW -> RED"), std::string::npos)
       << text;
+  // The same facts in Chinese, line for line.
+  const std::string zh = DescribeRatingZh(r);
+  EXPECT_EQ(std::count(zh.begin(), zh.end(), '\n'),
+            std::count(text.begin(), text.end(), '\n'))
+      << zh;
+  EXPECT_NE(zh.find("较重失信（红色），4 分"), std::string::npos) << zh;
+  EXPECT_NE(zh.find("行政处罚决定 F-2（"), std::string::npos) << zh;
+  EXPECT_NE(zh.find("计分至 2024-07-15 前"), std::string::npos) << zh;
+  EXPECT_NE(zh.find("突发环境事件降级：环保警示（黄色） → 较重失信（红色）"),
+            std::string::npos)
+      << zh;
 }
 
 TEST(DefaultPolicy, RecordsAfterTheAsOfDateAreIgnored) {
