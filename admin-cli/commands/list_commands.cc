@@ -666,9 +666,10 @@ int ListsEntry(const ParsedCommand& c, ListClient& client, CommandIo io) {
   }
   const absl::string_view code = TrimAscii(c.positional);
   if (code.empty() || absl::StrContains(code, '/')) {
-    return Usage(c, io,
-                 absl::StrCat("CREDIT_CODE must be the enterprise's code, not '",
-                              c.positional, "'"));
+    return Usage(
+        c, io,
+        absl::StrCat("CREDIT_CODE must be the enterprise's code, not '",
+                     c.positional, "'"));
   }
   v1::GetListEntryRequest request;
   request.set_name(absl::StrCat(ListParent(*list), "/entries/", code));

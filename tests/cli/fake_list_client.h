@@ -46,10 +46,10 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
+#include "admin-cli/base/record_enums.h"
 #include "admin-cli/clients/list_client.h"
 #include "admin-cli/publication/publication_html.h"
 #include "admin-cli/publication/signing.h"
-#include "admin-cli/base/record_enums.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -520,7 +520,8 @@ class FakeListClient : public ListClient {
     return grpc::Status::OK;
   }
 
-  grpc::Status GetListEntry(const std::string&, const v1::GetListEntryRequest& r,
+  grpc::Status GetListEntry(const std::string&,
+                            const v1::GetListEntryRequest& r,
                             v1::PublicationEntry* out) override {
     ++calls;
     entry_gets.push_back(r);
@@ -546,8 +547,8 @@ class FakeListClient : public ListClient {
       }
     }
     return Error(grpc::StatusCode::NOT_FOUND, "ENTRY_NOT_FOUND",
-                 absl::StrCat(r.name(), ": not on the published ", ListSlug(list),
-                              " list"));
+                 absl::StrCat(r.name(), ": not on the published ",
+                              ListSlug(list), " list"));
   }
 
   grpc::Status ApplyRepair(const std::string&, const v1::ApplyRepairRequest& r,
@@ -581,7 +582,8 @@ class FakeListClient : public ListClient {
   // The list of `parent` ("lists/honor", "lists/black") into *list; `list`
   // when `parent` is empty. INVALID_ARGUMENT naming parent when it is no
   // list or names another list than a `list` given.
-  static grpc::Status ListOfParent(const std::string& parent, int list, int* out) {
+  static grpc::Status ListOfParent(const std::string& parent, int list,
+                                   int* out) {
     *out = list;
     if (parent.empty()) return grpc::Status::OK;
     int from_parent = v1::LIST_KIND_UNSPECIFIED;

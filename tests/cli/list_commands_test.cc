@@ -756,22 +756,28 @@ TEST_F(ListCommandsTest, EntryPrintsTheEntryOnTheCurrentListOrIsNotFound) {
   Result r = RunLists({"lists", "entry", kA, "--list", "black"}, fake_);
   ASSERT_EQ(r.exit_code, kExitOk) << r.err;
   ASSERT_EQ(fake_.entry_gets.size(), 1u);
-  EXPECT_EQ(fake_.entry_gets[0].name(), absl::StrCat("lists/black/entries/", kA));
+  EXPECT_EQ(fake_.entry_gets[0].name(),
+            absl::StrCat("lists/black/entries/", kA));
   EXPECT_THAT(r.out, HasSubstr(kA));
   EXPECT_THAT(r.out, HasSubstr("甲"));
   EXPECT_THAT(r.out, HasSubstr("罚1"));
   EXPECT_THAT(r.out, Not(HasSubstr(kB)));
-  EXPECT_THAT(r.err, HasSubstr(absl::StrCat(kA, " is on the black list, as published in "
-                                            "lists/black/publications/100")));
+  EXPECT_THAT(r.err,
+              HasSubstr(absl::StrCat(kA,
+                                     " is on the black list, as published in "
+                                     "lists/black/publications/100")));
 
-  r = RunLists({"--output", "json", "lists", "entry", kA, "--list", "黑榜"}, fake_);
+  r = RunLists({"--output", "json", "lists", "entry", kA, "--list", "黑榜"},
+               fake_);
   ASSERT_EQ(r.exit_code, kExitOk) << r.err;
-  EXPECT_THAT(r.out, HasSubstr(absl::StrCat("\"name\": \"lists/black/entries/", kA, "\"")));
+  EXPECT_THAT(r.out, HasSubstr(absl::StrCat("\"name\": \"lists/black/entries/",
+                                            kA, "\"")));
   EXPECT_THAT(r.out,
               HasSubstr("\"publication\": \"lists/black/publications/100\""));
   EXPECT_THAT(r.err, IsEmpty());
 
-  r = RunLists({"--output", "csv", "lists", "entry", kB, "--list", "black"}, fake_);
+  r = RunLists({"--output", "csv", "lists", "entry", kB, "--list", "black"},
+               fake_);
   ASSERT_EQ(r.exit_code, kExitOk) << r.err;
   EXPECT_THAT(r.out, HasSubstr("credit_code,enterprise_name"));
   EXPECT_THAT(r.out, HasSubstr(kB));
@@ -783,18 +789,20 @@ TEST_F(ListCommandsTest, EntryPrintsTheEntryOnTheCurrentListOrIsNotFound) {
   EXPECT_THAT(r.out, IsEmpty());
   r = RunLists({"lists", "entry", kA, "--list", "honor"}, fake_);
   EXPECT_EQ(r.exit_code, kExitNotFound);
-  EXPECT_EQ(fake_.entry_gets.back().name(), absl::StrCat("lists/honor/entries/", kA));
+  EXPECT_EQ(fake_.entry_gets.back().name(),
+            absl::StrCat("lists/honor/entries/", kA));
 
   // Usage errors send nothing.
   const size_t sent = fake_.entry_gets.size();
   EXPECT_EQ(RunLists({"lists", "entry", kA}, fake_).exit_code, kExitUsage);
   EXPECT_EQ(RunLists({"lists", "entry", kA, "--list", "red"}, fake_).exit_code,
             kExitUsage);
-  EXPECT_EQ(RunLists({"lists", "entry", absl::StrCat("lists/black/entries/", kA),
-                      "--list", "black"},
-                     fake_)
-                .exit_code,
-            kExitUsage);
+  EXPECT_EQ(
+      RunLists({"lists", "entry", absl::StrCat("lists/black/entries/", kA),
+                "--list", "black"},
+               fake_)
+          .exit_code,
+      kExitUsage);
   EXPECT_EQ(RunLists({"lists", "entry", "--list", "black"}, fake_).exit_code,
             kExitUsage);
   EXPECT_EQ(fake_.entry_gets.size(), sent);
