@@ -1,6 +1,6 @@
 // Fuzzes the resource-name parsers of the gRPC layer (AIP-122 names):
 // ParseEnterpriseName, ParseRatingName, ParseRecordName (every collection),
-// ParsePublicationName and ParseObjectionName.
+// ParsePublicationName, ParseObjectionName and ParseListEntryName.
 //
 // Properties, besides "no crash, no sanitizer report":
 //  - a refusal is INVALID_ARGUMENT naming the field it was given, with
@@ -8,8 +8,8 @@
 //    check);
 //  - names are canonical: a name that parses is exactly the name the server
 //    writes for what it parsed to (EnterpriseName, RatingName, RecordName,
-//    PublicationName), so one resource never has two accepted spellings
-//    (no "+5", " 5", "05" ids), and the ids are >= 1;
+//    PublicationName, ListEntryName), so one resource never has two accepted
+//    spellings (no "+5", " 5", "05" ids), and the ids are >= 1;
 //  - every name the server writes parses back to its parts: names are built
 //    from the input (a valid credit code from MakeUscc over input bytes, an
 //    id from input bytes) and parsed.
@@ -85,6 +85,15 @@ void CheckParse(absl::string_view name) {
   } else {
     CheckRefusal(key.status(), "name", name, false);
   }
+  if (auto key = api::ParseListEntryName(name, "name"); key.ok()) {
+    FUZZ_CHECK(domain::ValidateUscc(key->credit_code).ok(), Quote(name));
+    FUZZ_CHECK(
+        domain::ListEntryName(key->list, key->credit_code) == name,
+        absl::StrCat(Quote(name), " parsed as ", domain::ListSlug(key->list),
+                     " / ", key->credit_code));
+  } else {
+    CheckRefusal(key.status(), "name", name, true);
+  }
   if (auto key = api::ParseObjectionName(name, "name"); key.ok()) {
     FUZZ_CHECK(key->first.id >= 1 && key->second >= 1, Quote(name));
     FUZZ_CHECK(
@@ -137,6 +146,11 @@ void CheckIssued(absl::string_view input) {
     FUZZ_CHECK(parsed.ok() && parsed->first.list == list &&
                    parsed->first.id == id && parsed->second == id,
                objection);
+    const std::string entry = domain::ListEntryName(list, *code);
+    auto entry_key = api::ParseListEntryName(entry, "n");
+    FUZZ_CHECK(entry_key.ok() && entry_key->list == list &&
+                   entry_key->credit_code == *code,
+               entry);
   }
 }
 

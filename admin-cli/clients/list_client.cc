@@ -68,6 +68,12 @@ class GrpcListClient final : public ListClient {
     return Invoke(context_, call_id, *stub_,
                   &v1::ListService::Stub::ListEntries, request, response);
   }
+  grpc::Status GetListEntry(const std::string& call_id,
+                            const v1::GetListEntryRequest& request,
+                            v1::PublicationEntry* response) override {
+    return Invoke(context_, call_id, *stub_,
+                  &v1::ListService::Stub::GetListEntry, request, response);
+  }
   grpc::Status ApplyRepair(const std::string& call_id,
                            const v1::ApplyRepairRequest& request,
                            v1::Repair* response) override {

@@ -58,6 +58,10 @@ class ListClient {
       const std::string& call_id,
       const envcredit::v1::ListEntriesRequest& request,
       envcredit::v1::ListEntriesResponse* response) = 0;
+  virtual grpc::Status GetListEntry(
+      const std::string& call_id,
+      const envcredit::v1::GetListEntryRequest& request,
+      envcredit::v1::PublicationEntry* response) = 0;
   virtual grpc::Status ApplyRepair(
       const std::string& call_id,
       const envcredit::v1::ApplyRepairRequest& request,

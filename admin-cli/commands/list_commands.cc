@@ -96,6 +96,13 @@ v1::ListKind ListOfName(absl::string_view name) {
   return v1::LIST_KIND_UNSPECIFIED;
 }
 
+// "lists/honor" or "lists/black": the `parent` of the List calls. They send
+// `list` too (the server checks that the two agree), so that a server from
+// before `parent` still understands them.
+std::string ListParent(v1::ListKind list) {
+  return absl::StrCat("lists/", ListSlug(list));
+}
+
 // --- Finding a publication
 // ------------------------------------------------------
 
@@ -110,6 +117,7 @@ bool Resolve(const ParsedCommand& c, ListClient& client, CommandIo io,
   std::string name = ref.name;
   if (name.empty()) {
     v1::ListPublicationsRequest request;
+    request.set_parent(ListParent(ref.list));
     request.set_list(ref.list);
     request.set_published_only(published_only || ref.number > 0);
     request.set_page_size(ref.number > 0 ? kPageSize : 1);
@@ -668,6 +676,7 @@ int ListsEntries(const ParsedCommand& c, ListClient& client, CommandIo io) {
   absl::StatusOr<v1::ListKind> list = ParseListKind(c.positional);
   if (!list.ok()) return Usage(c, io, list.status().message());
   v1::ListEntriesRequest request;
+  request.set_parent(ListParent(*list));
   request.set_list(*list);
   request.set_page_size(kPageSize);
   v1::ListEntriesResponse all;
@@ -691,6 +700,33 @@ int ListsEntries(const ParsedCommand& c, ListClient& client, CommandIo io) {
          << (all.publication().empty()
                  ? std::string(" (nothing published yet)")
                  : absl::StrCat(", as published in ", all.publication()))
+         << "\n";
+  return kExitOk;
+}
+
+int ListsEntry(const ParsedCommand& c, ListClient& client, CommandIo io) {
+  absl::StatusOr<v1::ListKind> list = ParseListKind(c.Get("list"));
+  if (!list.ok()) {
+    return Usage(c, io, absl::StrCat("--list: ", list.status().message()));
+  }
+  const absl::string_view code = TrimAscii(c.positional);
+  if (code.empty() || absl::StrContains(code, '/')) {
+    return Usage(
+        c, io,
+        absl::StrCat("CREDIT_CODE must be the enterprise's code, not '",
+                     c.positional, "'"));
+  }
+  v1::GetListEntryRequest request;
+  request.set_name(absl::StrCat(ListParent(*list), "/entries/", code));
+  v1::PublicationEntry entry;
+  int exit = kExitOk;
+  if (!Call(c, io, client, &ListClient::GetListEntry, request, &entry, &exit)) {
+    return exit;
+  }
+  io.out << RenderEntry(entry, c.global.output);
+  if (c.global.output != OutputFormat::kTable) return kExitOk;
+  io.err << kProgramName << ": " << entry.credit_code() << " is on the "
+         << ListSlug(*list) << " list, as published in " << entry.publication()
          << "\n";
   return kExitOk;
 }
@@ -1018,6 +1054,19 @@ std::vector<CommandSpec> ListCommandSpecs() {
        {},
        {p + " lists entries black", p + " --output csv lists entries honor"}});
   s.push_back(
+      {{"lists", "entry"},
+       "is an enterprise on the list? its entry as last published",
+       "Prints the enterprise's entry in the newest published publication of\n"
+       "the list (GetListEntry), as `lists entries` prints it; stderr names\n"
+       "the publication. An enterprise not on the list (or a list never\n"
+       "published) is NOT_FOUND (ENTRY_NOT_FOUND), exit code 4.",
+       "CREDIT_CODE",
+       "the enterprise's code",
+       true,
+       {{"list", "LIST", "honor (红榜) or black (黑榜)", true}},
+       {p + " lists entry 91320100MA1W2X3Y6A --list black",
+        p + " --output json lists entry 91320100MA1W2X3Y6A --list honor"}});
+  s.push_back(
       {{"lists", "repair"},
        "apply for credit repair of a black-list entry",
        "Credit repair (信用修复): granted only when the minimum period has\n"
@@ -1069,7 +1118,7 @@ int RunListCommand(const ParsedCommand& c, const ListClientSource& client,
       {"objection", ListsObjection}, {"objections", ListsObjections},
       {"decide", ListsDecide},       {"publish", ListsPublish},
       {"export", ListsExport},       {"entries", ListsEntries},
-      {"repair", ListsRepair},
+      {"entry", ListsEntry},         {"repair", ListsRepair},
   };
   if (kCommands->count(c.command->path[1]) == 0) return NoHandler(c, io);
   return RunFromTable(*kCommands, c, client(), io);

@@ -14,6 +14,7 @@
 //                     doc/publication-folder.md)
 //   lists verify      check a folder, or a chain of folders, offline
 //   lists entries     the entries as last published
+//   lists entry       one enterprise's entry on the list, as last published
 //   lists repair      credit repair of a black-list entry
 //   keys generate     an Ed25519 key pair for signing publication folders
 // Lists are named `honor` and `black` on the command line. A publication is

@@ -327,4 +327,16 @@ std::string RenderEntries(const v1::ListEntriesResponse& entries,
   return RenderTable(EntriesTableOf(AllEntries(entries.entries()), false));
 }
 
+std::string RenderEntry(const PublicationEntry& entry, OutputFormat format) {
+  switch (format) {
+    case OutputFormat::kJson:
+      return MessageJson(entry, true) + "\n";
+    case OutputFormat::kCsv:
+      return RenderCsv(EntriesTableOf({&entry}, true));
+    case OutputFormat::kTable:
+      break;
+  }
+  return RenderTable(EntriesTableOf({&entry}, false));
+}
+
 }  // namespace envcredit::admin

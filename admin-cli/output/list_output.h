@@ -41,6 +41,12 @@ std::string RenderObjections(const std::vector<envcredit::v1::Objection>& list,
 std::string RenderEntries(const envcredit::v1::ListEntriesResponse& entries,
                           OutputFormat format);
 
+// One entry of the current list (`lists entry`): the row `lists entries`
+// prints for it (table, csv), or the entry's proto3 JSON with its name and
+// publication.
+std::string RenderEntry(const envcredit::v1::PublicationEntry& entry,
+                        OutputFormat format);
+
 }  // namespace envcredit::admin
 
 #endif  // ENVCREDIT_ADMIN_CLI_OUTPUT_LIST_OUTPUT_H_

@@ -94,6 +94,7 @@ const absl::flat_hash_map<std::string, const std::vector<Role>*>& Table() {
           {"/envcredit.v1.ListService/ListObjections", &kRegulators},
           {"/envcredit.v1.ListService/PublishPublication", &kRegulators},
           {"/envcredit.v1.ListService/ListEntries", &kEveryToken},
+          {"/envcredit.v1.ListService/GetListEntry", &kEveryToken},
           {"/envcredit.v1.ListService/ApplyRepair", &kRegulators},
 
           // Audit and tokens: administrators only.

@@ -6,8 +6,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/errors.h"
+#include "common/status_macros.h"
 #include "server/api/proto_values.h"
 #include "server/api/record_convert.h"
+#include "server/domain/uscc.h"
 
 namespace envcredit::api {
 namespace {
@@ -53,6 +55,48 @@ absl::StatusOr<domain::ListKind> ListKindFromProto(int value, absl::string_view 
                            absl::StrCat(field, ": HONOR_LIST or BLACK_LIST, not ", value));
   }
   return static_cast<domain::ListKind>(value);
+}
+
+absl::StatusOr<domain::ListKind> ListOfRequest(absl::string_view parent, int list) {
+  if (parent.empty()) return ListKindFromProto(list, "list");
+  std::vector<absl::string_view> parts = absl::StrSplit(parent, '/');
+  domain::ListKind from_parent = domain::ListKind::kUnspecified;
+  if (parts.size() != 2 || parts[0] != "lists" ||
+      (from_parent = domain::ListKindOfSlug(parts[1])) == domain::ListKind::kUnspecified) {
+    return BadName("parent", "lists/honor or lists/black");
+  }
+  if (list == v1::LIST_KIND_UNSPECIFIED) return from_parent;
+  ASSIGN_OR_RETURN(domain::ListKind from_list, ListKindFromProto(list, "list"));
+  if (from_list != from_parent) {
+    return InvalidArgument(
+        "parent", "CONFLICTING_PARENT",
+        absl::StrCat("parent: ", parent, " is not the list ",
+                     v1::ListKind_Name(static_cast<v1::ListKind>(list)),
+                     " (give one of parent and list, or both agreeing)"));
+  }
+  return from_parent;
+}
+
+absl::StatusOr<ListEntryKey> ParseListEntryName(absl::string_view name,
+                                                absl::string_view field) {
+  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  ListEntryKey key;
+  if (parts.size() != 4 || parts[0] != "lists" || parts[2] != "entries" ||
+      (key.list = domain::ListKindOfSlug(parts[1])) == domain::ListKind::kUnspecified) {
+    return BadName(field, "lists/{honor|black}/entries/{credit_code}");
+  }
+  RETURN_IF_ERROR(domain::ValidateUscc(parts[3], field));
+  key.credit_code = std::string(parts[3]);
+  return key;
+}
+
+v1::PublicationEntry CurrentEntryToProto(const domain::ListEntry& entry,
+                                         domain::ListKind list,
+                                         int64_t publication_id) {
+  v1::PublicationEntry out = ToProto(entry);
+  out.set_name(domain::ListEntryName(list, entry.credit_code));
+  out.set_publication(domain::PublicationName(list, publication_id));
+  return out;
 }
 
 v1::PublicationEntry ToProto(const domain::ListEntry& e) {

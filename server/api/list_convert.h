@@ -29,7 +29,31 @@ absl::StatusOr<std::pair<PublicationKey, int64_t>> ParseObjectionName(
 // HONOR_LIST or BLACK_LIST; INVALID_ARGUMENT (INVALID_ENUM) naming `field`.
 absl::StatusOr<domain::ListKind> ListKindFromProto(int value, absl::string_view field);
 
+// The list a List method reads (ListPublications, ListEntries): `parent`
+// ("lists/honor" or "lists/black") or, kept for existing clients, `list`
+// (the enum; LIST_KIND_UNSPECIFIED = not given). INVALID_ARGUMENT naming
+// `parent`: INVALID_RESOURCE_NAME for a malformed parent, CONFLICTING_PARENT
+// when `list` names the other list; naming `list` (INVALID_ENUM) when it is
+// an unknown value, or when neither is given.
+absl::StatusOr<domain::ListKind> ListOfRequest(absl::string_view parent, int list);
+
+struct ListEntryKey {
+  domain::ListKind list = domain::ListKind::kUnspecified;
+  std::string credit_code;
+};
+
+// "lists/{honor|black}/entries/{credit_code}"; INVALID_ARGUMENT naming
+// `field`: INVALID_RESOURCE_NAME for another shape, INVALID_CREDIT_CODE
+// (domain::ValidateUscc) for a code that fails its check.
+absl::StatusOr<ListEntryKey> ParseListEntryName(absl::string_view name,
+                                                absl::string_view field);
+
 v1::PublicationEntry ToProto(const domain::ListEntry& entry);
+// An entry of the current list (GetListEntry, ListEntries): with its
+// `name` and the `publication` (id) it comes from.
+v1::PublicationEntry CurrentEntryToProto(const domain::ListEntry& entry,
+                                         domain::ListKind list,
+                                         int64_t publication_id);
 // With entries, removals and (when published) the canonical content when
 // `full`.
 v1::Publication ToProto(const domain::Publication& publication, bool full);

@@ -100,14 +100,17 @@ grpc::Status ListService::ListPublications(grpc::ServerContext* context,
   const Admission admitted = guard_.Admit(context, "ListPublications");
   if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(domain::ListKind list, ListKindFromProto(request->list(), "list"));
+    ASSIGN_OR_RETURN(domain::ListKind list,
+                     ListOfRequest(request->parent(), request->list()));
     ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
     domain::PublicationFilter which;
     which.published_only = request->published_only();
     which.public_only = !domain::MaySeeListProposals(admitted.caller().role);
     // The page token is bound to what the list shows, so a token minted for
     // a regulator's listing does not continue a public one and vice versa.
-    const std::string filter = absl::StrCat(request->list(), ";", which.published_only ? 1 : 0,
+    // By the list's number, whether it came as `parent` or `list`.
+    const std::string filter = absl::StrCat(static_cast<int>(list), ";",
+                                            which.published_only ? 1 : 0,
                                             ";", which.public_only ? 1 : 0);
     ASSIGN_OR_RETURN(int64_t before, IdFromToken(request->page_token(), filter));
     ASSIGN_OR_RETURN(domain::PublicationPage page, lists_.List(list, which, before, page_size));
@@ -239,18 +242,36 @@ grpc::Status ListService::ListEntries(grpc::ServerContext* context,
   const Admission admitted = guard_.Admit(context, "ListEntries");
   if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(domain::ListKind list, ListKindFromProto(request->list(), "list"));
+    ASSIGN_OR_RETURN(domain::ListKind list,
+                     ListOfRequest(request->parent(), request->list()));
     ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
-    const std::string filter = absl::StrCat("entries;", request->list());
+    // By the list's number, whether it came as `parent` or `list`.
+    const std::string filter = absl::StrCat("entries;", static_cast<int>(list));
     ASSIGN_OR_RETURN(std::string after, DecodePageToken(request->page_token(), filter));
     ASSIGN_OR_RETURN(domain::EntryPage page, lists_.Entries(list, after, page_size));
-    for (const domain::ListEntry& e : page.entries) *response->add_entries() = ToProto(e);
+    for (const domain::ListEntry& e : page.entries) {
+      *response->add_entries() = CurrentEntryToProto(e, list, page.publication_id);
+    }
     if (page.publication_id != 0) {
       response->set_publication(domain::PublicationName(list, page.publication_id));
     }
     if (page.has_more && !page.entries.empty()) {
       response->set_next_page_token(EncodePageToken(page.entries.back().credit_code, filter));
     }
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status ListService::GetListEntry(grpc::ServerContext* context,
+                                       const v1::GetListEntryRequest* request,
+                                       v1::PublicationEntry* response) {
+  const Admission admitted = guard_.Admit(context, "GetListEntry");
+  if (!admitted.ok()) return admitted.denial();
+  auto run = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(ListEntryKey key, ParseListEntryName(request->name(), "name"));
+    ASSIGN_OR_RETURN(domain::CurrentEntry found, lists_.EntryOf(key.list, key.credit_code));
+    *response = CurrentEntryToProto(found.entry, key.list, found.publication_id);
     return absl::OkStatus();
   };
   return ToGrpcStatus(run());

@@ -53,6 +53,9 @@ class ListService final : public v1::ListService::Service {
   grpc::Status ListEntries(grpc::ServerContext* context,
                            const v1::ListEntriesRequest* request,
                            v1::ListEntriesResponse* response) override;
+  grpc::Status GetListEntry(grpc::ServerContext* context,
+                            const v1::GetListEntryRequest* request,
+                            v1::PublicationEntry* response) override;
   grpc::Status ApplyRepair(grpc::ServerContext* context,
                            const v1::ApplyRepairRequest* request,
                            v1::Repair* response) override;

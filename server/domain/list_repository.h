@@ -37,6 +37,12 @@ struct EntryPage {
   int64_t publication_id = 0;  // 0: the list was never published
 };
 
+// An entry on the current list: the entry and the publication it is in.
+struct CurrentEntry {
+  ListEntry entry;
+  int64_t publication_id = 0;
+};
+
 // Thread-safe. Errors: NOT_FOUND (PUBLICATION_NOT_FOUND, OBJECTION_NOT_FOUND,
 // ENTRY_NOT_FOUND), FAILED_PRECONDITION with PreconditionViolations naming
 // every blocker, UNAVAILABLE, ABORTED (DB_CONFLICT), INTERNAL.
@@ -82,6 +88,12 @@ class ListRepository {
   virtual absl::StatusOr<EntryPage> Entries(ListKind list,
                                             absl::string_view after_credit_code,
                                             int limit) = 0;
+  // `credit_code`'s entry in the newest PUBLISHED publication of `list`,
+  // unless repaired since (as Entries shows it). NOT_FOUND (ENTRY_NOT_FOUND,
+  // NotOnCurrentList) when it has none there or the list was never
+  // published.
+  virtual absl::StatusOr<CurrentEntry> EntryOf(ListKind list,
+                                               const std::string& credit_code) = 0;
   virtual absl::StatusOr<Repair> ApplyRepair(const std::string& credit_code,
                                              const RepairEvidence& evidence,
                                              const RequestKey& key,

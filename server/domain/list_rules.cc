@@ -164,6 +164,13 @@ absl::Status NotOnPublishedBlackList(absl::string_view credit_code) {
                    "entry");
 }
 
+absl::Status NotOnCurrentList(ListKind list, absl::string_view credit_code) {
+  return MakeError(absl::StatusCode::kNotFound, "ENTRY_NOT_FOUND",
+                   absl::StrCat(ListEntryName(list, credit_code),
+                                ": not on the published ", ListSlug(list), " list"),
+                   "name");
+}
+
 absl::Status CheckCanRepair(const ListEntry& entry, bool granted,
                             const RepairEvidence& evidence,
                             const scoring::EnterpriseRecords& records,

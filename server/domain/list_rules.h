@@ -109,6 +109,10 @@ std::vector<ListChange> PublicationChanges(
 // published black list.
 absl::Status NotOnPublishedBlackList(absl::string_view credit_code);
 
+// NOT_FOUND (ENTRY_NOT_FOUND, field name): `credit_code` is not on the
+// current (newest published) `list`, or the list was never published.
+absl::Status NotOnCurrentList(ListKind list, absl::string_view credit_code);
+
 // ApplyRepair of `entry` (on the published black list) on `today`.
 // REPAIR_ALREADY_GRANTED (violation ALREADY_GRANTED) when `granted` (a
 // repair of this listing is on file already); otherwise OK when

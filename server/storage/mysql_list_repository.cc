@@ -743,6 +743,33 @@ absl::StatusOr<EntryPage> MysqlListRepository::Entries(ListKind list,
   return page;
 }
 
+// One point read by the key (publication_id, credit_code): the newest
+// published publication is found by uk_publications_number in the same
+// statement; no row when the list was never published.
+absl::StatusOr<domain::CurrentEntry> MysqlListRepository::EntryOf(
+    ListKind list, const std::string& credit_code) {
+  domain::CurrentEntry result;
+  RETURN_IF_ERROR(db_.RunInTransaction(
+      [&](Transaction& tx) -> absl::Status {
+        ASSIGN_OR_RETURN(
+            std::optional<Row> row,
+            tx.QueryRow("SELECT " ENVCREDIT_ENTRY_COLUMNS ", e.publication_id"
+                        " FROM publication_entries e WHERE e.publication_id = "
+                        "(SELECT id FROM publications WHERE list_kind = ? AND number "
+                        "IS NOT NULL ORDER BY number DESC LIMIT 1) AND e.credit_code = ? "
+                        "AND NOT EXISTS (SELECT 1 FROM list_repairs r WHERE "
+                        "r.list_kind = ? AND r.enterprise_id = e.enterprise_id AND "
+                        "r.listing_date = e.listing_date)",
+                        {static_cast<int>(list), credit_code, static_cast<int>(list)}));
+        if (!row) return domain::NotOnCurrentList(list, credit_code);
+        ASSIGN_OR_RETURN(result.entry, RowToEntry(*row));
+        result.publication_id = row->GetInt64(13);
+        return absl::OkStatus();
+      },
+      TxMode::kReadOnly));
+  return result;
+}
+
 absl::StatusOr<domain::Repair> MysqlListRepository::ApplyRepair(
     const std::string& credit_code, const domain::RepairEvidence& evidence,
     const domain::RequestKey& key, const domain::AuditContext& audit) {

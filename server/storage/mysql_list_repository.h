@@ -64,6 +64,8 @@ class MysqlListRepository final : public domain::ListRepository {
   absl::StatusOr<EntryPage> Entries(domain::ListKind list,
                                     absl::string_view after_credit_code,
                                     int limit) override;
+  absl::StatusOr<domain::CurrentEntry> EntryOf(
+      domain::ListKind list, const std::string& credit_code) override;
   absl::StatusOr<domain::Repair> ApplyRepair(
       const std::string& credit_code, const domain::RepairEvidence& evidence,
       const domain::RequestKey& key,

@@ -5,6 +5,7 @@
 #include "common/errors.h"
 #include "gtest/gtest.h"
 #include "server/domain/lists.h"
+#include "server/domain/uscc.h"
 
 namespace envcredit::api {
 namespace {
@@ -47,6 +48,60 @@ TEST(ListConvertTest, NonCanonicalIdsAreRefused) {
               absl::StatusCode::kInvalidArgument)
         << objection_parent;
   }
+}
+
+// GetListEntry's name: the list and a credit code that passes its check.
+TEST(ListConvertTest, ListEntryNames) {
+  const std::string code = *domain::MakeUscc("91", "320100", "MA1W2X3Y");
+  absl::StatusOr<ListEntryKey> key =
+      ParseListEntryName("lists/honor/entries/" + code, "name");
+  ASSERT_TRUE(key.ok()) << key.status();
+  EXPECT_EQ(key->list, domain::ListKind::kHonorList);
+  EXPECT_EQ(key->credit_code, code);
+  EXPECT_EQ(domain::ListEntryName(key->list, key->credit_code),
+            "lists/honor/entries/" + code);
+  for (const std::string& name :
+       {std::string(""), "lists/red/entries/" + code, "lists/black/" + code,
+        "lists/black/entries/" + code + "/", "enterprises/" + code,
+        "lists/black/entry/" + code, "/lists/black/entries/" + code}) {
+    absl::Status status = ParseListEntryName(name, "name").status();
+    EXPECT_EQ(ErrorReason(status), "INVALID_RESOURCE_NAME") << name;
+    EXPECT_EQ(ErrorField(status), "name") << name;
+  }
+  for (const char* name :
+       {"lists/black/entries/", "lists/black/entries/91320100",
+        "lists/black/entries/' OR 1=1 --"}) {
+    absl::Status status = ParseListEntryName(name, "name").status();
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << name;
+    EXPECT_EQ(ErrorReason(status), "INVALID_CREDIT_CODE") << name;
+    EXPECT_EQ(ErrorField(status), "name") << name;
+  }
+}
+
+// `parent` or the kept `list` enum; both must agree.
+TEST(ListConvertTest, ParentOrListNameTheList) {
+  EXPECT_EQ(*ListOfRequest("lists/black", v1::LIST_KIND_UNSPECIFIED),
+            domain::ListKind::kBlackList);
+  EXPECT_EQ(*ListOfRequest("lists/honor", v1::HONOR_LIST), domain::ListKind::kHonorList);
+  EXPECT_EQ(*ListOfRequest("", v1::BLACK_LIST), domain::ListKind::kBlackList);
+
+  absl::Status status = ListOfRequest("lists/honor", v1::BLACK_LIST).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ErrorReason(status), "CONFLICTING_PARENT");
+  EXPECT_EQ(ErrorField(status), "parent");
+  for (const char* parent : {"lists/red", "lists/honor/", "lists", "honor", "lists/HONOR",
+                             "lists/black/entries", "enterprises/x"}) {
+    status = ListOfRequest(parent, v1::LIST_KIND_UNSPECIFIED).status();
+    EXPECT_EQ(ErrorReason(status), "INVALID_RESOURCE_NAME") << parent;
+    EXPECT_EQ(ErrorField(status), "parent") << parent;
+  }
+  // Neither given, or an unknown enum: `list`, as before `parent` existed.
+  status = ListOfRequest("", v1::LIST_KIND_UNSPECIFIED).status();
+  EXPECT_EQ(ErrorReason(status), "INVALID_ENUM");
+  EXPECT_EQ(ErrorField(status), "list");
+  status = ListOfRequest("lists/black", 999).status();
+  EXPECT_EQ(ErrorReason(status), "INVALID_ENUM");
+  EXPECT_EQ(ErrorField(status), "list");
 }
 
 }  // namespace

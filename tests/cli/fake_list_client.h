@@ -22,7 +22,12 @@
 //     publication without its rows (entries, removals, content), as the
 //     server does; Get returns it FULL unless BASIC is asked;
 //     ListPublications is newest first and BASIC, `page_size_cap` per page;
-//     ListObjections and ListEntries are paged the same way; ApplyRepair
+//     ListObjections and ListEntries are paged the same way, ListEntries
+//     naming each entry and its publication; both take the list as `parent`
+//     ("lists/honor", "lists/black") or `list`, INVALID_ARGUMENT naming
+//     `parent` when the two disagree or the parent is no list;
+//   - GetListEntry: the entry in the last PUBLISHED publication of the list
+//     (NOT_FOUND ENTRY_NOT_FOUND when not there); ApplyRepair
 //     fails with FAILED_PRECONDITION listing `repair_blockers` when there
 //     are any.
 // Every request is recorded. Not thread-safe; for unit tests only.
@@ -38,12 +43,13 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
+#include "admin-cli/base/record_enums.h"
 #include "admin-cli/clients/list_client.h"
 #include "admin-cli/publication/publication_html.h"
 #include "admin-cli/publication/signing.h"
-#include "admin-cli/base/record_enums.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -73,6 +79,8 @@ class FakeListClient : public ListClient {
   std::vector<v1::DecideObjectionRequest> decisions;
   std::vector<v1::PublishPublicationRequest> publishes;
   std::vector<v1::ApplyRepairRequest> repairs;
+  std::vector<v1::ListEntriesRequest> entry_lists;
+  std::vector<v1::GetListEntryRequest> entry_gets;
   int calls = 0;
 
   static v1::Date MakeDate(int y, int m, int d) {
@@ -260,10 +268,15 @@ class FakeListClient : public ListClient {
     ++calls;
     list_requests.push_back(r);
     if (unavailable) return Unavailable();
+    int list = r.list();
+    if (!r.parent().empty()) {
+      grpc::Status bad = ListOfParent(r.parent(), r.list(), &list);
+      if (!bad.ok()) return bad;
+    }
     std::vector<const v1::Publication*> matching;
     for (auto it = created.rbegin(); it != created.rend(); ++it) {
       const v1::Publication& p = publications[*it];
-      if (r.list() != v1::LIST_KIND_UNSPECIFIED && p.list() != r.list()) {
+      if (list != v1::LIST_KIND_UNSPECIFIED && p.list() != list) {
         continue;
       }
       if (r.published_only() && p.state() != v1::PUBLICATION_PUBLISHED) {
@@ -479,8 +492,12 @@ class FakeListClient : public ListClient {
   grpc::Status ListEntries(const std::string&, const v1::ListEntriesRequest& r,
                            v1::ListEntriesResponse* out) override {
     ++calls;
+    entry_lists.push_back(r);
     if (unavailable) return Unavailable();
-    const v1::Publication* last = LastPublished(r.list());
+    int list = r.list();
+    grpc::Status bad = ListOfParent(r.parent(), r.list(), &list);
+    if (!bad.ok()) return bad;
+    const v1::Publication* last = LastPublished(list);
     if (last == nullptr) return grpc::Status::OK;
     out->set_publication(last->name());
     size_t start = 0;
@@ -491,12 +508,47 @@ class FakeListClient : public ListClient {
     const size_t size = page_size_cap;
     const size_t total = static_cast<size_t>(last->entries_size());
     for (size_t k = start; k < total && k < start + size; ++k) {
-      *out->add_entries() = last->entries(static_cast<int>(k));
+      v1::PublicationEntry* e = out->add_entries();
+      *e = last->entries(static_cast<int>(k));
+      e->set_name(absl::StrCat("lists/", ListSlug(list), "/entries/",
+                               e->credit_code()));
+      e->set_publication(last->name());
     }
     if (start + size < total) {
       out->set_next_page_token(absl::StrCat(start + size));
     }
     return grpc::Status::OK;
+  }
+
+  grpc::Status GetListEntry(const std::string&,
+                            const v1::GetListEntryRequest& r,
+                            v1::PublicationEntry* out) override {
+    ++calls;
+    entry_gets.push_back(r);
+    if (unavailable) return Unavailable();
+    const std::vector<std::string> parts = absl::StrSplit(r.name(), '/');
+    int list = v1::LIST_KIND_UNSPECIFIED;
+    if (parts.size() != 4 || parts[2] != "entries" ||
+        !ListOfParent(absl::StrCat(parts[0], "/", parts[1]),
+                      v1::LIST_KIND_UNSPECIFIED, &list)
+             .ok() ||
+        parts[3].size() != 18) {
+      return Error(grpc::StatusCode::INVALID_ARGUMENT, "INVALID_RESOURCE_NAME",
+                   "name must be lists/{honor|black}/entries/{credit_code}");
+    }
+    const v1::Publication* last = LastPublished(list);
+    if (last != nullptr) {
+      for (const v1::PublicationEntry& e : last->entries()) {
+        if (e.credit_code() != parts[3]) continue;
+        *out = e;
+        out->set_name(r.name());
+        out->set_publication(last->name());
+        return grpc::Status::OK;
+      }
+    }
+    return Error(grpc::StatusCode::NOT_FOUND, "ENTRY_NOT_FOUND",
+                 absl::StrCat(r.name(), ": not on the published ",
+                              ListSlug(list), " list"));
   }
 
   grpc::Status ApplyRepair(const std::string&, const v1::ApplyRepairRequest& r,
@@ -526,6 +578,27 @@ class FakeListClient : public ListClient {
   }
   static std::string StateName(int state) {
     return v1::PublicationState_Name(static_cast<v1::PublicationState>(state));
+  }
+  // The list of `parent` ("lists/honor", "lists/black") into *list; `list`
+  // when `parent` is empty. INVALID_ARGUMENT naming parent when it is no
+  // list or names another list than a `list` given.
+  static grpc::Status ListOfParent(const std::string& parent, int list,
+                                   int* out) {
+    *out = list;
+    if (parent.empty()) return grpc::Status::OK;
+    int from_parent = v1::LIST_KIND_UNSPECIFIED;
+    if (parent == "lists/honor") from_parent = v1::HONOR_LIST;
+    if (parent == "lists/black") from_parent = v1::BLACK_LIST;
+    if (from_parent == v1::LIST_KIND_UNSPECIFIED) {
+      return Error(grpc::StatusCode::INVALID_ARGUMENT, "INVALID_RESOURCE_NAME",
+                   "parent must be lists/honor or lists/black");
+    }
+    if (list != v1::LIST_KIND_UNSPECIFIED && list != from_parent) {
+      return Error(grpc::StatusCode::INVALID_ARGUMENT, "CONFLICTING_PARENT",
+                   "parent and list name different lists");
+    }
+    *out = from_parent;
+    return grpc::Status::OK;
   }
   static bool HasEntry(const v1::Publication& p, const std::string& code) {
     for (const v1::PublicationEntry& e : p.entries()) {
@@ -623,6 +696,11 @@ class ForwardingListClient : public ListClient {
                            const v1::ListEntriesRequest& r,
                            v1::ListEntriesResponse* out) override {
     return target_->ListEntries(id, r, out);
+  }
+  grpc::Status GetListEntry(const std::string& id,
+                            const v1::GetListEntryRequest& r,
+                            v1::PublicationEntry* out) override {
+    return target_->GetListEntry(id, r, out);
   }
   grpc::Status ApplyRepair(const std::string& id,
                            const v1::ApplyRepairRequest& r,

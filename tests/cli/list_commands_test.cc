@@ -806,6 +806,78 @@ TEST_F(ListCommandsTest, EntriesFollowsEveryPage) {
   EXPECT_THAT(r.err, HasSubstr("nothing published yet"));
 }
 
+TEST_F(ListCommandsTest, ListCallsSendParentAndList) {
+  fake_.PublishNow(v1::BLACK_LIST,
+                   {FakeListClient::BlackEntry(kA, "甲", "张三", "罚1")});
+  ASSERT_EQ(RunLists({"lists", "entries", "black"}, fake_).exit_code, kExitOk);
+  ASSERT_FALSE(fake_.entry_lists.empty());
+  EXPECT_EQ(fake_.entry_lists.back().parent(), "lists/black");
+  EXPECT_EQ(fake_.entry_lists.back().list(), v1::BLACK_LIST);
+  ASSERT_EQ(RunLists({"lists", "show", "black"}, fake_).exit_code, kExitOk);
+  ASSERT_FALSE(fake_.list_requests.empty());
+  EXPECT_EQ(fake_.list_requests.back().parent(), "lists/black");
+  EXPECT_EQ(fake_.list_requests.back().list(), v1::BLACK_LIST);
+}
+
+TEST_F(ListCommandsTest, EntryPrintsTheEntryOnTheCurrentListOrIsNotFound) {
+  fake_.PublishNow(v1::BLACK_LIST,
+                   {FakeListClient::BlackEntry(kA, "甲", "张三", "罚1"),
+                    FakeListClient::BlackEntry(kB, "乙", "李四", "罚2")});
+  Result r = RunLists({"lists", "entry", kA, "--list", "black"}, fake_);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  ASSERT_EQ(fake_.entry_gets.size(), 1u);
+  EXPECT_EQ(fake_.entry_gets[0].name(),
+            absl::StrCat("lists/black/entries/", kA));
+  EXPECT_THAT(r.out, HasSubstr(kA));
+  EXPECT_THAT(r.out, HasSubstr("甲"));
+  EXPECT_THAT(r.out, HasSubstr("罚1"));
+  EXPECT_THAT(r.out, Not(HasSubstr(kB)));
+  EXPECT_THAT(r.err,
+              HasSubstr(absl::StrCat(kA,
+                                     " is on the black list, as published in "
+                                     "lists/black/publications/100")));
+
+  r = RunLists({"--output", "json", "lists", "entry", kA, "--list", "黑榜"},
+               fake_);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr(absl::StrCat("\"name\": \"lists/black/entries/",
+                                            kA, "\"")));
+  EXPECT_THAT(r.out,
+              HasSubstr("\"publication\": \"lists/black/publications/100\""));
+  EXPECT_THAT(r.err, IsEmpty());
+
+  r = RunLists({"--output", "csv", "lists", "entry", kB, "--list", "black"},
+               fake_);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("credit_code,enterprise_name"));
+  EXPECT_THAT(r.out, HasSubstr(kB));
+
+  // Not on the list, or a list never published: NOT_FOUND, exit 4.
+  r = RunLists({"lists", "entry", kC, "--list", "black"}, fake_);
+  EXPECT_EQ(r.exit_code, kExitNotFound);
+  EXPECT_THAT(r.err, HasSubstr("ENTRY_NOT_FOUND"));
+  EXPECT_THAT(r.out, IsEmpty());
+  r = RunLists({"lists", "entry", kA, "--list", "honor"}, fake_);
+  EXPECT_EQ(r.exit_code, kExitNotFound);
+  EXPECT_EQ(fake_.entry_gets.back().name(),
+            absl::StrCat("lists/honor/entries/", kA));
+
+  // Usage errors send nothing.
+  const size_t sent = fake_.entry_gets.size();
+  EXPECT_EQ(RunLists({"lists", "entry", kA}, fake_).exit_code, kExitUsage);
+  EXPECT_EQ(RunLists({"lists", "entry", kA, "--list", "red"}, fake_).exit_code,
+            kExitUsage);
+  EXPECT_EQ(
+      RunLists({"lists", "entry", absl::StrCat("lists/black/entries/", kA),
+                "--list", "black"},
+               fake_)
+          .exit_code,
+      kExitUsage);
+  EXPECT_EQ(RunLists({"lists", "entry", "--list", "black"}, fake_).exit_code,
+            kExitUsage);
+  EXPECT_EQ(fake_.entry_gets.size(), sent);
+}
+
 TEST_F(ListCommandsTest, RepairPrintsEveryUnmetCondition) {
   fake_.repair_blockers = {
       {"REPAIR_TOO_EARLY", "repair is possible from 2025-03-01"},

@@ -277,6 +277,9 @@ void Base(const World& w, v1::DecideObjectionRequest* r) {
 void Base(const World& w, v1::ListObjectionsRequest* r) { r->set_parent(w.publication); }
 void Base(const World& w, v1::PublishPublicationRequest* r) { r->set_name(w.publication); }
 void Base(const World&, v1::ListEntriesRequest* r) { r->set_list(v1::BLACK_LIST); }
+void Base(const World& w, v1::GetListEntryRequest* r) {
+  r->set_name("lists/black/entries/" + w.e1);
+}
 void Base(const World& w, v1::ApplyRepairRequest* r) {
   r->set_entry("lists/black/entries/" + w.e1);
   *r->mutable_evidence()->mutable_rectification_date() = Day(2025, 3, 1);
@@ -1504,6 +1507,10 @@ std::vector<Case> BadInputCases(const World* w) {
     add("list: 999", [](auto& r) { r.set_list(Unknown<v1::ListKind>()); }, "list",
         "INVALID_ENUM");
     add.Paging("1;0");
+    add("parent: \"lists/honour\"", [](auto& r) { r.set_parent("lists/honour"); },
+        "parent", "INVALID_RESOURCE_NAME");
+    add("parent: \"lists/black\" with list HONOR_LIST",
+        [](auto& r) { r.set_parent("lists/black"); }, "parent", "CONFLICTING_PARENT");
   }
   {
     Rows<v1::StartNoticeRequest> add(&cases, w, "ListService/StartNotice");
@@ -1565,6 +1572,32 @@ std::vector<Case> BadInputCases(const World* w) {
     add("list: 999", [](auto& r) { r.set_list(Unknown<v1::ListKind>()); }, "list",
         "INVALID_ENUM");
     add.Paging("entries;2");
+    add("parent: \"lists/red\"", [](auto& r) { r.set_parent("lists/red"); }, "parent",
+        "INVALID_RESOURCE_NAME");
+    add("parent: \"lists/black/entries\"",
+        [](auto& r) { r.set_parent("lists/black/entries"); }, "parent",
+        "INVALID_RESOURCE_NAME");
+    add("parent: SQL-looking", [](auto& r) { r.set_parent(kSql); }, "parent",
+        "INVALID_RESOURCE_NAME");
+    add("parent: \"lists/honor\" with list BLACK_LIST",
+        [](auto& r) { r.set_parent("lists/honor"); }, "parent", "CONFLICTING_PARENT");
+    add("parent: not UTF-8", [](auto& r) { r.set_parent(kNotUtf8); }, "parent",
+        "INVALID_TEXT");
+  }
+  {
+    Rows<v1::GetListEntryRequest> add(&cases, w, "ListService/GetListEntry");
+    add.Name("name", [](auto& r, const std::string& v) { r.set_name(v); },
+             {{"", "INVALID_RESOURCE_NAME"},
+              {"lists/red/entries/" + e1, "INVALID_RESOURCE_NAME"},
+              {"lists/BLACK/entries/" + e1, "INVALID_RESOURCE_NAME"},
+              {"lists/black/" + e1, "INVALID_RESOURCE_NAME"},
+              {"lists/black/entries/" + e1 + "/", "INVALID_RESOURCE_NAME"},
+              {"enterprises/" + e1, "INVALID_RESOURCE_NAME"},
+              {"lists/black/entries/", "INVALID_CREDIT_CODE"},
+              {"lists/black/entries/" + absl::AsciiStrToLower(e1), "INVALID_CREDIT_CODE"},
+              {"lists/honor/entries/" + WrongCheckCharacter(e1), "INVALID_CREDIT_CODE"},
+              {"lists/black/entries/" + kSql, "INVALID_CREDIT_CODE"},
+              {kSql, "INVALID_RESOURCE_NAME"}});
   }
   {
     Rows<v1::ApplyRepairRequest> add(&cases, w, "ListService/ApplyRepair");
@@ -2222,7 +2255,7 @@ TEST(BadInputTableTest, EveryRpcHasCases) {
   }
   const std::set<std::string> methods = EveryApiMethod();
   EXPECT_EQ(methods, role_table);
-  EXPECT_EQ(methods.size(), 42u);
+  EXPECT_EQ(methods.size(), 43u);
   for (const std::string& method : methods) {
     EXPECT_GE(passing[method], 1) << method << " has no bad-input case";
     // In the XML report only (--gtest_output=xml): cases per RPC.

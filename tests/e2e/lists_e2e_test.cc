@@ -12,11 +12,13 @@
 // listing + 12 months, expiry at listing + 36 months; notice 15 days.
 #include <openssl/sha.h>
 
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <memory>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -279,6 +281,23 @@ class ListsE2eTest : public ::testing::Test {
     return stub.GetPublication(&context, request, out);
   }
 
+  static grpc::Status GetEntry(v1::ListService::Stub& stub, const std::string& name,
+                               v1::PublicationEntry* out) {
+    grpc::ClientContext context;
+    v1::GetListEntryRequest request;
+    request.set_name(name);
+    return stub.GetListEntry(&context, request, out);
+  }
+
+  static grpc::Status Entries(v1::ListService::Stub& stub, v1::ListKind list,
+                              const std::string& parent, v1::ListEntriesResponse* out) {
+    grpc::ClientContext context;
+    v1::ListEntriesRequest request;
+    request.set_list(list);
+    request.set_parent(parent);
+    return stub.ListEntries(&context, request, out);
+  }
+
   static std::vector<std::string> Codes(const v1::Publication& p) {
     std::vector<std::string> codes;
     for (const auto& e : p.entries()) codes.push_back(e.credit_code());
@@ -341,6 +360,14 @@ TEST_F(ListsE2eTest, DueProcessFromProposalToChainedPublicationsExpiryAndRepair)
   EXPECT_EQ(entry.expiry_date().year(), 2027);
   ASSERT_EQ(entry.reasons_size(), 1);
   EXPECT_THAT(entry.reasons(0).reference(), HasSubstr("宁环罚〔2024〕"));
+  // Proposed, not published: on no current list yet (nothing published).
+  {
+    v1::PublicationEntry none;
+    const grpc::Status nothing =
+        GetEntry(*lists_, absl::StrCat("lists/black/entries/", black), &none);
+    EXPECT_EQ(nothing.error_code(), grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(testing::DetailsOf(nothing).reason, "ENTRY_NOT_FOUND");
+  }
 
   // 2. Publishing a draft is blocked: it has had no notice.
   v1::Publication out;
@@ -446,6 +473,17 @@ TEST_F(ListsE2eTest, DueProcessFromProposalToChainedPublicationsExpiryAndRepair)
     std::vector<std::string> listed;
     for (const auto& e : entries.entries()) listed.push_back(e.credit_code());
     EXPECT_THAT(listed, ElementsAre(other_black));  // the repaired one is gone
+  }
+  // GetListEntry agrees: the repaired entry is no longer on the list.
+  {
+    v1::PublicationEntry found;
+    const grpc::Status repaired =
+        GetEntry(*lists_, absl::StrCat("lists/black/entries/", black), &found);
+    EXPECT_EQ(repaired.error_code(), grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(testing::DetailsOf(repaired).reason, "ENTRY_NOT_FOUND");
+    ASSERT_TRUE(
+        GetEntry(*lists_, absl::StrCat("lists/black/entries/", other_black), &found).ok());
+    EXPECT_EQ(found.publication(), first.name());
   }
 
   // 9. The next black list: the repaired entry leaves (REPAIRED); a new
@@ -582,6 +620,134 @@ TEST_F(ListsE2eTest, OnlyRegulatorsSeeProposalsThePublicSeesNoticesAndIssues) {
   const std::vector<std::string> after = Listed(*public_lists, v1::HONOR_LIST);
   EXPECT_THAT(after, ::testing::Contains(second.name()));
   EXPECT_THAT(after, ::testing::Not(::testing::Contains(first.name())));
+}
+
+// Issue 18: GetListEntry, the direct "is this enterprise on the current
+// list?", and `parent` on the List methods beside the `list` enum.
+TEST_F(ListsE2eTest, GetListEntryAnswersFromTheCurrentListAndParentNamesTheList) {
+  // Later than any day the other tests reach (the suite never steps back).
+  const absl::CivilDay start(2028, 1, 1);
+  SetToday(start);
+  const std::string listed = Uscc(21), unlisted = Uscc(22);
+  Register(listed, "（虚构）南京查询示例化工有限公司");
+  Register(unlisted, "（虚构）南京未上榜示例有限公司");
+  Decide(listed, "宁环罚〔2028〕1号", start, v1::TRANSFER_FOR_CRIMINAL_INVESTIGATION);
+  v1::Publication draft, noticed;
+  ASSERT_TRUE(Propose(v1::BLACK_LIST, &draft).ok());
+  ASSERT_TRUE(Notice(draft.name(), &noticed).ok());
+  const v1::Publication published = PublishAfterNotice(noticed);
+  ASSERT_EQ(published.state(), v1::PUBLICATION_PUBLISHED);
+
+  // A listed enterprise: its entry, named, with the publication it is in.
+  const std::string entry_name = absl::StrCat("lists/black/entries/", listed);
+  v1::PublicationEntry entry;
+  grpc::Status status = GetEntry(*lists_, entry_name, &entry);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(entry.name(), entry_name);
+  EXPECT_EQ(entry.publication(), published.name());
+  EXPECT_EQ(entry.credit_code(), listed);
+  EXPECT_EQ(entry.enterprise_name(), "（虚构）南京查询示例化工有限公司");
+  EXPECT_EQ(entry.level(), v1::BLACK);
+  EXPECT_EQ(entry.listing_date().year(), 2028);
+  ASSERT_EQ(entry.reasons_size(), 1);
+  EXPECT_EQ(entry.reasons(0).reference(), "宁环罚〔2028〕1号");
+  // The public reads it as ListEntries: the same answer.
+  auto public_lists = ListsAs(v1::PUBLIC, "entry-lookup-portal");
+  v1::PublicationEntry seen;
+  ASSERT_TRUE(GetEntry(*public_lists, entry_name, &seen).ok());
+  EXPECT_EQ(seen.SerializeAsString(), entry.SerializeAsString());
+
+  // Not on the list: NOT_FOUND, ENTRY_NOT_FOUND, naming `name`; on the black
+  // list is not on the honour list.
+  for (const std::string& name : {absl::StrCat("lists/black/entries/", unlisted),
+                                  absl::StrCat("lists/honor/entries/", listed)}) {
+    SCOPED_TRACE(name);
+    v1::PublicationEntry none;
+    status = GetEntry(*lists_, name, &none);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(testing::DetailsOf(status).reason, "ENTRY_NOT_FOUND");
+    EXPECT_EQ(testing::DetailsOf(status).field, "name");
+    EXPECT_FALSE(none.has_listing_date());
+  }
+
+  // Malformed names and credit codes: INVALID_ARGUMENT naming `name`.
+  std::string lower = listed;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::vector<std::pair<std::string, std::string>> malformed = {
+      {"", "INVALID_RESOURCE_NAME"},
+      {absl::StrCat("lists/red/entries/", listed), "INVALID_RESOURCE_NAME"},
+      {absl::StrCat("lists/black/", listed), "INVALID_RESOURCE_NAME"},
+      {absl::StrCat("enterprises/", listed), "INVALID_RESOURCE_NAME"},
+      {absl::StrCat("lists/black/entries/", lower), "INVALID_CREDIT_CODE"},
+      {absl::StrCat("lists/black/entries/", listed.substr(0, 17)), "INVALID_CREDIT_CODE"},
+  };
+  for (const auto& [name, reason] : malformed) {
+    SCOPED_TRACE(name);
+    v1::PublicationEntry none;
+    status = GetEntry(*lists_, name, &none);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(testing::DetailsOf(status).reason, reason);
+    EXPECT_EQ(testing::DetailsOf(status).field, "name");
+  }
+
+  // ListEntries: `parent`, `list`, or both agreeing, give the same answer;
+  // every entry named, with its publication.
+  v1::ListEntriesResponse by_list, by_parent, by_both;
+  ASSERT_TRUE(Entries(*lists_, v1::BLACK_LIST, "", &by_list).ok());
+  ASSERT_TRUE(Entries(*lists_, v1::LIST_KIND_UNSPECIFIED, "lists/black", &by_parent).ok());
+  ASSERT_TRUE(Entries(*lists_, v1::BLACK_LIST, "lists/black", &by_both).ok());
+  EXPECT_EQ(by_parent.SerializeAsString(), by_list.SerializeAsString());
+  EXPECT_EQ(by_both.SerializeAsString(), by_list.SerializeAsString());
+  EXPECT_EQ(by_list.publication(), published.name());
+  bool found = false;
+  for (const v1::PublicationEntry& e : by_list.entries()) {
+    EXPECT_EQ(e.name(), absl::StrCat("lists/black/entries/", e.credit_code()));
+    EXPECT_EQ(e.publication(), published.name());
+    if (e.credit_code() == listed) {
+      found = true;
+      EXPECT_EQ(e.SerializeAsString(), entry.SerializeAsString());
+    }
+  }
+  EXPECT_TRUE(found);
+  // Disagreeing, or a parent that is no list: INVALID_ARGUMENT naming parent.
+  v1::ListEntriesResponse refused;
+  status = Entries(*lists_, v1::HONOR_LIST, "lists/black", &refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(testing::DetailsOf(status).field, "parent");
+  EXPECT_EQ(testing::DetailsOf(status).reason, "CONFLICTING_PARENT");
+  status = Entries(*lists_, v1::LIST_KIND_UNSPECIFIED, "lists/red", &refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(testing::DetailsOf(status).field, "parent");
+  EXPECT_EQ(testing::DetailsOf(status).reason, "INVALID_RESOURCE_NAME");
+
+  // ListPublications the same, a page token carrying over from one form to
+  // the other (both name the same list).
+  grpc::ClientContext list_context;
+  v1::ListPublicationsRequest request;
+  request.set_list(v1::BLACK_LIST);
+  request.set_page_size(1);
+  v1::ListPublicationsResponse first_page;
+  ASSERT_TRUE(lists_->ListPublications(&list_context, request, &first_page).ok());
+  ASSERT_EQ(first_page.publications_size(), 1);
+  grpc::ClientContext parent_context;
+  request.clear_list();
+  request.set_parent("lists/black");
+  v1::ListPublicationsResponse same_page;
+  ASSERT_TRUE(lists_->ListPublications(&parent_context, request, &same_page).ok());
+  EXPECT_EQ(same_page.SerializeAsString(), first_page.SerializeAsString());
+  if (!first_page.next_page_token().empty()) {
+    grpc::ClientContext next_context;
+    request.set_page_token(first_page.next_page_token());
+    v1::ListPublicationsResponse next_page;
+    EXPECT_TRUE(lists_->ListPublications(&next_context, request, &next_page).ok());
+  }
+  grpc::ClientContext conflict_context;
+  request.clear_page_token();
+  request.set_list(v1::HONOR_LIST);
+  v1::ListPublicationsResponse none;
+  status = lists_->ListPublications(&conflict_context, request, &none);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(testing::DetailsOf(status).field, "parent");
 }
 
 }  // namespace
