@@ -52,6 +52,7 @@ const Sentences& ReasonSentences() {
       {"CURSOR_AHEAD", "游标超前：变更流从未发出该游标"},
       {"INVALID_CURSOR", "游标无效"},
       {"CONFLICTING_START", "起始位置参数互相冲突，只能指定一个"},
+      {"CONFLICTING_PARENT", "parent 与 list 指定的名单不一致"},
       {"RESCORE_SCOPE_REQUIRED", "重新评价须明确范围（all）"},
       {"INVALID_TOKEN_LABEL", "令牌标签须为标识符"},
       {"RESERVED_TOKEN_LABEL", "该令牌标签由服务器保留"},
