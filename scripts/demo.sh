@@ -129,7 +129,7 @@ echo "== $REVOKE_CREDIT_CODE: how its rating changed: its decisions, then the re
 
 echo
 echo "== Enterprises rated RED or BLACK (first 10) =="
-"$ADMIN" ratings list --level RED --level BLACK --limit 10
+"$ADMIN" ratings list --level RED --level BLACK --page-size 10
 
 echo
 echo "== A bank's batch lookup: five customers, a valid code the registry does not know, a mistyped one =="
@@ -183,7 +183,7 @@ notice_end=$(for list in black honor; do
   "$ADMIN" --output json lists show "$list" 2>/dev/null |
     /usr/bin/python3 -c 'import json,sys
 p=json.load(sys.stdin)
-d=p.get("noticeEndDate") or p.get("notice_end_date")
+d=p.get("notice_end_date")
 if p.get("state")=="PUBLICATION_NOTICE" and d: print("%04d-%02d-%02d" % (d["year"], d["month"], d["day"]))' 2>/dev/null
 done | sort | tail -1)
 if [[ -n $notice_end ]]; then

@@ -383,17 +383,14 @@ int ListsObjections(const ParsedCommand& c, ListClient& client, CommandIo io) {
   if (!Resolve(c, client, io, ref, false, false, &p, &exit)) return exit;
   v1::ListObjectionsRequest request;
   request.set_parent(p.name());
-  request.set_page_size(kPageSize);
   std::vector<v1::Objection> objections;
   const auto take = [&](v1::ListObjectionsResponse& page) {
     for (v1::Objection& o : *page.mutable_objections()) {
       objections.push_back(std::move(o));
     }
-    return true;
   };
-  std::string next;
-  if (!FetchPages(c, io, client, &ListClient::ListObjections, request, take,
-                  &next, &exit)) {
+  if (!FetchListPages(c, io, client, &ListClient::ListObjections, request,
+                      take, &exit)) {
     return exit;
   }
   io.out << RenderObjections(objections, p.name(), c.global.output);
@@ -678,24 +675,21 @@ int ListsEntries(const ParsedCommand& c, ListClient& client, CommandIo io) {
   v1::ListEntriesRequest request;
   request.set_parent(ListParent(*list));
   request.set_list(*list);
-  request.set_page_size(kPageSize);
   v1::ListEntriesResponse all;
   const auto take = [&](v1::ListEntriesResponse& page) {
     for (PublicationEntry& e : *page.mutable_entries()) {
       *all.add_entries() = std::move(e);
     }
     if (all.publication().empty()) all.set_publication(page.publication());
-    return true;
   };
-  std::string next;
   int exit = kExitOk;
-  if (!FetchPages(c, io, client, &ListClient::ListEntries, request, take, &next,
-                  &exit)) {
+  if (!FetchListPages(c, io, client, &ListClient::ListEntries, request, take,
+                      &exit)) {
     return exit;
   }
   io.out << RenderEntries(all, c.global.output);
   if (c.global.output != OutputFormat::kTable) return kExitOk;
-  io.err << kProgramName << ": " << all.entries_size() << " entries of the "
+  io.err << kProgramName << ": " << all.entries_size() << " entries shown of the "
          << ListSlug(*list) << " list"
          << (all.publication().empty()
                  ? std::string(" (nothing published yet)")
@@ -944,13 +938,14 @@ std::vector<CommandSpec> ListCommandSpecs() {
   s.push_back(
       {{"lists", "objections"},
        "list the objections to a publication",
-       "Lists every objection to a publication (every page): name, credit\n"
-       "code, state (PENDING, UPHELD, REJECTED), times, statement and the\n"
-       "decision's reason; stderr says how many are still pending.",
+       "Lists the objections to a publication, one page (--all: every\n"
+       "page): name, credit code, state (PENDING, UPHELD, REJECTED), times,\n"
+       "statement and the decision's reason; stderr says how many of those\n"
+       "shown are still pending.",
        kRefArg,
        kRefHelp,
        true,
-       {},
+       PageFlags(),
        {p + " lists objections black"},
        2});
   s.push_back(
@@ -1046,13 +1041,15 @@ std::vector<CommandSpec> ListCommandSpecs() {
   s.push_back(
       {{"lists", "entries"},
        "the entries of a list as last published",
-       "Lists the entries of the list as last published, with their periods\n"
-       "(every page). stderr names the publication they come from.",
+       "Lists the entries of the list as last published, with their periods,\n"
+       "one page (--all: every page). stderr names the publication they come\n"
+       "from.",
        "LIST",
        "honor (红榜) or black (黑榜)",
        true,
-       {},
-       {p + " lists entries black", p + " --output csv lists entries honor"}});
+       PageFlags(),
+       {p + " lists entries black --page-size 20",
+        p + " --output csv lists entries honor --all"}});
   s.push_back(
       {{"lists", "entry"},
        "is an enterprise on the list? its entry as last published",

@@ -238,44 +238,29 @@ int RatingsList(const ParsedCommand& c, RatingClient& client, CommandIo io) {
     }
     request.add_flags(*flag);
   }
-  if (c.Has("region")) {
-    const std::string region = c.Get("region");
+  // --region-prefix, as `enterprises list` names it; --region is its
+  // older spelling, still read.
+  const char* region_flag = c.Has("region-prefix") ? "region-prefix" : "region";
+  if (c.Has(region_flag)) {
+    const std::string region = c.Get(region_flag);
     if (region.empty() || region.size() > 6 ||
         !std::all_of(region.begin(), region.end(),
                      [](char ch) { return absl::ascii_isdigit(ch); })) {
       return Usage(c, io,
-                   absl::StrCat("--region must be 1 to 6 digits (a region "
-                                "code prefix), not '",
+                   absl::StrCat("--", region_flag,
+                                " must be 1 to 6 digits (a region code "
+                                "prefix), not '",
                                 region, "'"));
     }
     request.set_region_prefix(region);
   }
   request.set_policy_id(c.Get("policy"));
-  int64_t limit = -1;  // none
-  if (c.Has("limit") &&
-      !IntFlag(c, io, "limit", 1, 1000000000, &limit, &exit)) {
-    return exit;
-  }
-  // Every page, each as large as the rest of --limit allows.
   std::vector<v1::Rating> ratings;
-  const auto page_size = [&]() {
-    const int64_t room = limit < 0
-                             ? kMaxListPageSize
-                             : limit - static_cast<int64_t>(ratings.size());
-    return static_cast<int32_t>(std::min<int64_t>(room, kMaxListPageSize));
-  };
   const auto take = [&](v1::ListRatingsResponse& page) {
-    for (v1::Rating& r : *page.mutable_ratings()) {
-      if (limit >= 0 && static_cast<int64_t>(ratings.size()) >= limit) break;
-      ratings.push_back(std::move(r));
-    }
-    request.set_page_size(page_size());
-    return limit < 0 || static_cast<int64_t>(ratings.size()) < limit;
+    for (v1::Rating& r : *page.mutable_ratings()) ratings.push_back(std::move(r));
   };
-  request.set_page_size(page_size());
-  std::string next;
-  if (!FetchPages(c, io, client, &RatingClient::ListRatings, request, take,
-                  &next, &exit)) {
+  if (!FetchListPages(c, io, client, &RatingClient::ListRatings, request, take,
+                      &exit)) {
     return exit;
   }
   io.out << RenderRatings(ratings, c.global.output);
@@ -293,12 +278,10 @@ int RatingsHistory(const ParsedCommand& c, RatingClient& client, CommandIo io) {
     for (v1::RatingChange& change : *page.mutable_changes()) {
       changes.push_back(std::move(change));
     }
-    return true;
   };
-  std::string next;
   int exit = kExitOk;
-  if (!FetchPages(c, io, client, &RatingClient::GetRatingHistory, request, take,
-                  &next, &exit)) {
+  if (!FetchListPages(c, io, client, &RatingClient::GetRatingHistory, request,
+                      take, &exit)) {
     return exit;
   }
   io.out << RenderHistory(changes, c.global.output);
@@ -689,34 +672,38 @@ std::vector<CommandSpec> RatingCommandSpecs() {
   s.push_back(
       {{"ratings", "list"},
        "list current ratings, filtered",
-       "Lists current ratings in credit-code order, following every page.\n"
-       "Each filter narrows the list: --level and --flag may be repeated\n"
+       "Lists current ratings in credit-code order, one page (--all: every\n"
+       "page). Each filter narrows the list: --level and --flag may be repeated\n"
        "(any of the levels; every flag given must be set). Levels are\n"
        "GREEN, BLUE, YELLOW, RED, BLACK; flags VETO, REPEAT_OFFENDER,\n"
        "REFUSED_TO_CORRECT (any letter case).",
        "",
        "",
        false,
-       {{"level", "LEVEL", "only this level (repeatable)", false, true},
-        {"region", "PREFIX", "region codes starting with these 1-6 digits"},
-        {"policy", "ID", "only ratings made by this policy"},
-        {"flag", "FLAG", "only ratings with this flag (repeatable)", false,
-         true},
-        {"limit", "N", "stop after N ratings (default: all)"}},
-       {p + " ratings list --level red --level black --region 32",
-        p + " ratings list --flag REPEAT_OFFENDER --limit 20",
-        p + " --output csv ratings list > ratings.csv"}});
+       With({{"level", "LEVEL", "only this level (repeatable)", false, true},
+             {"region-prefix", "DIGITS",
+              "region codes starting with these 1..6 digits (as in "
+              "enterprises list)"},
+             {"region", "DIGITS", "older spelling of --region-prefix"},
+             {"policy", "ID", "only ratings made by this policy"},
+             {"flag", "FLAG", "only ratings with this flag (repeatable)",
+              false, true}},
+            PageFlags()),
+       {p + " ratings list --level red --level black --region-prefix 32",
+        p + " ratings list --flag REPEAT_OFFENDER --page-size 20",
+        p + " --output csv ratings list --all > ratings.csv"}});
   s.push_back(
       {{"ratings", "history"},
        "show how the rating of an enterprise changed",
        "The changes of an enterprise's rating as the server recorded them,\n"
        "newest first: date, level (old → new), points, cause and reason.\n"
        "Only changes of level by default; --all-changes adds the changes of\n"
-       "points that kept the level.",
+       "points that kept the level. One page; --all for every page.",
        "CREDIT_CODE",
        code_help,
        true,
-       {{"all-changes", "", "include changes of points only"}},
+       With({{"all-changes", "", "include changes of points only"}},
+            PageFlags()),
        {p + " ratings history " + code,
         p + " --output json ratings history " + code + " --all-changes"}});
   s.push_back(

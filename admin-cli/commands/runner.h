@@ -117,6 +117,35 @@ bool FetchPages(const ParsedCommand& c, CommandIo io, Client& client,
   }
 }
 
+// The paging every list command shares (PageFlags): --page-size (else the
+// server's default), --page-token, and --all to follow every
+// next_page_token. Without --all it fetches one page and, when more follow,
+// says on stderr how to get the next. `on_page` gets each page fetched.
+// False after reporting a failure, setting *exit.
+template <typename Client, typename Request, typename Response, typename OnPage>
+bool FetchListPages(const ParsedCommand& c, CommandIo io, Client& client,
+                    ClientMethod<Client, Request, Response> method,
+                    Request& request, OnPage on_page, int* exit) {
+  int size = 0;
+  if (!PageSizeFlag(c, io, &size, exit)) return false;
+  request.set_page_size(size);
+  request.set_page_token(c.Get("page-token"));
+  const bool all = c.Has("all");
+  std::string next;
+  const auto take = [&](Response& page) {
+    on_page(page);
+    return all;
+  };
+  if (!FetchPages(c, io, client, method, request, take, &next, exit)) {
+    return false;
+  }
+  if (!next.empty()) {
+    io.err << "more results: run again with --page-token " << next
+           << " (or use --all)\n";
+  }
+  return true;
+}
+
 // T, where a template argument must not be deduced from (so that a lambda
 // converts to the std::function a spec holds).
 template <typename T>
@@ -184,26 +213,15 @@ int RunList(const ParsedCommand& c, CommandIo io, Client& client,
             const ListSpec<Client, Request, Response, Item>& spec) {
   Request request;
   int exit = kExitOk;
-  int size = 0;
-  if (!PageSizeFlag(c, io, &size, &exit)) return exit;
   if (!spec.build(request, &exit)) return exit;
-  request.set_page_size(size);
-  request.set_page_token(c.Get("page-token"));
-  const bool all = c.Has("all");
   std::vector<Item> items;
-  std::string next;
   const auto take = [&](Response& page) {
     for (Item& item : *(page.*spec.items)()) items.push_back(std::move(item));
-    return all;
   };
-  if (!FetchPages(c, io, client, spec.method, request, take, &next, &exit)) {
+  if (!FetchListPages(c, io, client, spec.method, request, take, &exit)) {
     return exit;
   }
   io.out << spec.print(items, c.global.output);
-  if (!next.empty()) {
-    io.err << "more results: run again with --page-token " << next
-           << " (or use --all)\n";
-  }
   return kExitOk;
 }
 

@@ -248,7 +248,7 @@ std::string RenderDiff(const Publication& p, OutputFormat format) {
       };
       return absl::StrCat(
           "{\n  \"name\": ", JsonQuote(p.name()),
-          ",\n  \"previousPublication\": ", JsonQuote(p.previous_publication()),
+          ",\n  \"previous_publication\": ", JsonQuote(p.previous_publication()),
           ",\n  \"added\": ", array(added),
           ",\n  \"removed\": ", array(removed), "\n}\n");
     }

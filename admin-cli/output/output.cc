@@ -1,6 +1,7 @@
 #include "admin-cli/output/output.h"
 
 #include <algorithm>
+#include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -123,21 +124,109 @@ std::string RenderCsv(const Table& table) {
   return out;
 }
 
-std::string EnterpriseJson(const Enterprise& enterprise, bool pretty) {
+namespace {
+
+// The names of the singular 64-bit integer fields of `d` and of every
+// message type under it.
+void CollectInt64Fields(const google::protobuf::Descriptor* d,
+                        std::set<const google::protobuf::Descriptor*>* seen,
+                        std::set<std::string>* names) {
+  if (!seen->insert(d).second) return;
+  for (int k = 0; k < d->field_count(); ++k) {
+    const google::protobuf::FieldDescriptor* f = d->field(k);
+    using FD = google::protobuf::FieldDescriptor;
+    if (f->is_repeated()) {
+      if (f->cpp_type() == FD::CPPTYPE_MESSAGE) {
+        CollectInt64Fields(f->message_type(), seen, names);
+      }
+      continue;
+    }
+    switch (f->cpp_type()) {
+      case FD::CPPTYPE_INT64:
+      case FD::CPPTYPE_UINT64:
+        names->insert(f->name());
+        break;
+      case FD::CPPTYPE_MESSAGE:
+        // Well-known types (Timestamp, Duration) print as strings anyway.
+        if (f->message_type()->file()->package() != "google.protobuf") {
+          CollectInt64Fields(f->message_type(), seen, names);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+// `"name": "123"` -> `"name": 123` for the 64-bit fields the proto3 JSON
+// mapping quotes.
+std::string UnquoteInt64(std::string json, const std::set<std::string>& names) {
+  for (const std::string& name : names) {
+    for (const absl::string_view sep : {"\": \"", "\":\""}) {
+      const std::string key = absl::StrCat("\"", name, sep);
+      size_t at = 0;
+      while ((at = json.find(key, at)) != std::string::npos) {
+        const size_t value = at + key.size();
+        size_t end = value;
+        if (end < json.size() && json[end] == '-') ++end;
+        while (end < json.size() && absl::ascii_isdigit(json[end])) ++end;
+        if (end > value && end < json.size() && json[end] == '"' &&
+            absl::ascii_isdigit(json[end - 1])) {
+          json.erase(end, 1);
+          json.erase(value - 1, 1);
+          at = end - 1;
+        } else {
+          at = value;
+        }
+      }
+    }
+  }
+  return json;
+}
+
+}  // namespace
+
+std::string ProtoJson(const google::protobuf::Message& message, bool pretty) {
   google::protobuf::util::JsonPrintOptions options;
   options.add_whitespace = pretty;
   options.always_print_primitive_fields = true;
   options.always_print_enums_as_ints = false;
+  options.preserve_proto_field_names = true;
   std::string json;
   const auto status =
-      google::protobuf::util::MessageToJsonString(enterprise, &json, options);
+      google::protobuf::util::MessageToJsonString(message, &json, options);
   if (!status.ok()) {
     // Cannot happen for a message built by the generated code; keep the
     // output valid JSON anyway.
     return absl::StrCat("{\"error\": ", JsonString(status.ToString()), "}");
   }
   while (!json.empty() && json.back() == '\n') json.pop_back();
-  return json;
+  std::set<const google::protobuf::Descriptor*> seen;
+  std::set<std::string> int64_fields;
+  CollectInt64Fields(message.GetDescriptor(), &seen, &int64_fields);
+  return UnquoteInt64(std::move(json), int64_fields);
+}
+
+std::string EnterpriseJson(const Enterprise& enterprise, bool pretty) {
+  return ProtoJson(enterprise, pretty);
+}
+
+bool IsJsonNumber(absl::string_view v) {
+  if (v.empty() || v.size() > 18) return false;
+  size_t k = 0;
+  if (v[k] == '-') ++k;
+  if (k == v.size() || !absl::ascii_isdigit(v[k])) return false;
+  if (v[k] == '0' && k + 1 < v.size() && absl::ascii_isdigit(v[k + 1])) {
+    return false;  // a leading zero: an identifier such as "0512"
+  }
+  while (k < v.size() && absl::ascii_isdigit(v[k])) ++k;
+  if (k < v.size() && v[k] == '.') {
+    ++k;
+    const size_t digits = k;
+    while (k < v.size() && absl::ascii_isdigit(v[k])) ++k;
+    if (k == digits) return false;
+  }
+  return k == v.size();
 }
 
 std::string RenderEnterprises(const std::vector<Enterprise>& list,
@@ -198,11 +287,13 @@ std::string RenderRecord(
   switch (format) {
     case OutputFormat::kJson: {
       std::vector<std::string> parts;
+      // Keys whose values are identifiers, even when all digits.
+      static const auto* kText = new std::set<absl::string_view>{
+          "label", "name", "credit_code", "region_code", "reference",
+          "decision_number", "case_number", "request_id", "token", "file",
+          "path", "publication", "folder"};
       for (const auto& [key, value] : fields) {
-        const bool number = !value.empty() && value.size() < 16 &&
-                            std::all_of(value.begin(), value.end(), [](char c) {
-                              return absl::ascii_isdigit(c);
-                            });
+        const bool number = IsJsonNumber(value) && kText->count(key) == 0;
         parts.push_back(absl::StrCat(JsonString(key), ": ",
                                      number ? value : JsonString(value)));
       }

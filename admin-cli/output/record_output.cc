@@ -157,15 +157,7 @@ std::string MessageJsonArray(
 }
 
 std::string MessageJson(const google::protobuf::Message& message, bool pretty) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = pretty;
-  options.always_print_primitive_fields = true;
-  std::string json;
-  const auto status =
-      google::protobuf::util::MessageToJsonString(message, &json, options);
-  if (!status.ok()) return "{}";
-  while (!json.empty() && json.back() == '\n') json.pop_back();
-  return json;
+  return ProtoJson(message, pretty);
 }
 
 std::string RenderDecisions(const std::vector<v1::PenaltyDecision>& list,

@@ -54,7 +54,7 @@ TEST_F(CommandsTest, CreateBuildsTheRequestAndPrintsTheResult) {
   EXPECT_EQ(req.enterprise().legal_representative(), "张三");
   EXPECT_EQ(req.enterprise().address(), "示例路 1 号");
   EXPECT_EQ(req.enterprise().status(), v1::SUSPENDED);
-  EXPECT_THAT(r.out, HasSubstr("\"creditCode\": \"91320100MA1W2X3Y6A\""));
+  EXPECT_THAT(r.out, HasSubstr("\"credit_code\": \"91320100MA1W2X3Y6A\""));
   EXPECT_THAT(r.err, IsEmpty());
 }
 

@@ -245,7 +245,7 @@ TEST_F(ListCommandsTest, ShowFindsTheLatestANumberOrAName) {
 
   r = RunLists({"--output", "json", "lists", "show", "black", "2"}, fake_);
   ASSERT_EQ(r.exit_code, kExitOk);
-  EXPECT_THAT(r.out, HasSubstr("\"contentSha256\": \"" +
+  EXPECT_THAT(r.out, HasSubstr("\"content_sha256\": \"" +
                                second_.content_sha256() + "\""));
   r = RunLists({"--output", "csv", "lists", "show", "black", "2"}, fake_);
   EXPECT_THAT(r.out, HasSubstr("credit_code,enterprise_name,"));
@@ -279,8 +279,8 @@ TEST_F(ListCommandsTest, DiffPrintsOnlyTheDifference) {
   EXPECT_THAT(r.out, HasSubstr("REMOVED  91320100MA1W2X3Y6A"));
   EXPECT_THAT(r.out, Not(HasSubstr(kB)));
   r = RunLists({"--output", "json", "lists", "diff", "black", "2"}, fake_);
-  EXPECT_THAT(r.out, HasSubstr("\"previousPublication\": \"" + first_.name()));
-  EXPECT_THAT(r.out, HasSubstr("\"creditCode\":\"91320300MA1W2X3Y8C\""));
+  EXPECT_THAT(r.out, HasSubstr("\"previous_publication\": \"" + first_.name()));
+  EXPECT_THAT(r.out, HasSubstr("\"credit_code\":\"91320300MA1W2X3Y8C\""));
 }
 
 TEST_F(ListCommandsTest, NoticeStartsThePublicNotice) {
@@ -365,7 +365,12 @@ TEST_F(ListCommandsTest, ObjectionsAreFiledListedAndDecided) {
             .exit_code,
         kExitOk);
   }
+  // One page by default, like every list command, and how to go on.
   r = RunLists({"lists", "objections", "black"}, fake_);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, Not(HasSubstr("objections/3")));
+  EXPECT_THAT(r.err, HasSubstr("more results: run again with --page-token"));
+  r = RunLists({"lists", "objections", "black", "--all"}, fake_);
   ASSERT_EQ(r.exit_code, kExitOk) << r.err;
   EXPECT_THAT(r.out, HasSubstr("objections/3"));  // from the second page
   EXPECT_THAT(r.err, HasSubstr("3 objections, 3 pending"));
@@ -792,12 +797,19 @@ TEST_F(ListCommandsTest, EntriesFollowsEveryPage) {
                    {FakeListClient::BlackEntry(kA, "甲", "张三", "罚1"),
                     FakeListClient::BlackEntry(kB, "乙", "李四", "罚2"),
                     FakeListClient::BlackEntry(kC, "丙", "王五", "罚3")});
-  Result r = RunLists({"lists", "entries", "black"}, fake_);
+  Result r = RunLists({"lists", "entries", "black", "--all"}, fake_);
   ASSERT_EQ(r.exit_code, kExitOk) << r.err;
   EXPECT_THAT(r.out, HasSubstr(kA));
   EXPECT_THAT(r.out, HasSubstr(kC));
-  EXPECT_THAT(r.err, HasSubstr("3 entries of the black list, as published in "
-                               "lists/black/publications/100"));
+  EXPECT_THAT(r.err, HasSubstr("3 entries shown of the black list, as "
+                               "published in lists/black/publications/100"));
+  // The same paging flags as every list command: one page, then the token.
+  // (the fake serves two entries a page)
+  r = RunLists({"lists", "entries", "black"}, fake_);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr(kA));
+  EXPECT_THAT(r.out, Not(HasSubstr(kC)));
+  EXPECT_THAT(r.err, HasSubstr("more results: run again with --page-token"));
   r = RunLists({"--output", "json", "lists", "entries", "black"}, fake_);
   EXPECT_THAT(r.out,
               HasSubstr("\"publication\": \"lists/black/publications/100\""));

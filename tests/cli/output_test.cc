@@ -137,11 +137,11 @@ TEST(EnterpriseOutputTest, JsonObjectForOneArrayForMany) {
   const std::string one = RenderEnterprises({Sample()}, OutputFormat::kJson,
                                             /*single=*/true);
   EXPECT_EQ(one.front(), '{');
-  EXPECT_THAT(one, HasSubstr("\"creditCode\": \"91320100MA1W2X3Y6A\""));
+  EXPECT_THAT(one, HasSubstr("\"credit_code\": \"91320100MA1W2X3Y6A\""));
   EXPECT_THAT(one, HasSubstr("\"industry\": \"CHEMICALS\""));
   EXPECT_THAT(one,
-              HasSubstr("\"displayName\": \"（虚构）南京示例化工有限公司\""));
-  EXPECT_THAT(one, HasSubstr("\"createTime\": \"2023-11-14T22:13:20Z\""));
+              HasSubstr("\"display_name\": \"（虚构）南京示例化工有限公司\""));
+  EXPECT_THAT(one, HasSubstr("\"create_time\": \"2023-11-14T22:13:20Z\""));
 
   const std::string many =
       RenderEnterprises({Sample(), Sample()}, OutputFormat::kJson, false);

@@ -154,16 +154,16 @@ TEST(RatingsGetTest, JsonPrintsTheWholeMessage) {
   const Result plain =
       RunRatings({"--output", "json", "ratings", "get", kGreen}, fake);
   ASSERT_EQ(plain.exit_code, kExitOk) << plain.err;
-  EXPECT_THAT(plain.out, HasSubstr("\"creditCode\": \"91320100MA1W2X3Y6A\""));
+  EXPECT_THAT(plain.out, HasSubstr("\"credit_code\": \"91320100MA1W2X3Y6A\""));
   EXPECT_THAT(plain.out, HasSubstr("\"level\": \"GREEN\""));
   EXPECT_THAT(plain.out,
-              HasSubstr("\"nationalLevel\": \"NATIONAL_TRUSTWORTHY\""));
+              HasSubstr("\"national_level\": \"NATIONAL_TRUSTWORTHY\""));
   EXPECT_THAT(plain.out, Not(HasSubstr("base 100 points")));
   const Result full = RunRatings(
       {"ratings", "get", kGreen, "--explain", "--output", "json"}, fake);
   ASSERT_EQ(full.exit_code, kExitOk) << full.err;
   EXPECT_THAT(full.out, HasSubstr("\"explanation\": {"));
-  EXPECT_THAT(full.out, HasSubstr("\"basePoints\": 100"));
+  EXPECT_THAT(full.out, HasSubstr("\"base_points\": 100"));
   EXPECT_THAT(full.out, HasSubstr("\"text\": \"base 100 points\\n"));
 }
 
@@ -210,7 +210,7 @@ TEST(RatingsExplainTest, PrintsOnlyTheTextOfTheFullView) {
   const Result json =
       RunRatings({"--output", "json", "ratings", "explain", kRed}, fake);
   ASSERT_EQ(json.exit_code, kExitOk);
-  EXPECT_THAT(json.out, HasSubstr("\"creditCode\": \"91320200MA1W2X3Y7B\""));
+  EXPECT_THAT(json.out, HasSubstr("\"credit_code\": \"91320200MA1W2X3Y7B\""));
   EXPECT_THAT(json.out, HasSubstr("\"explanation\": {"));
   // A server that sends no explanation is an error, not an empty line.
   fake.ratings[kRed].mutable_explanation()->clear_text();
@@ -285,7 +285,7 @@ TEST(RatingsBatchTest, UnknownAndInvalidCodesAreReportedAndSetTheExitCode) {
   const Result json =
       RunRatings({"--output", "json", "ratings", "batch", kUnknown}, fake);
   EXPECT_EQ(json.exit_code, kExitNotFound);
-  EXPECT_THAT(json.out, HasSubstr("\"creditCode\":\"91330000MA1W2X3Y8C\""));
+  EXPECT_THAT(json.out, HasSubstr("\"credit_code\":\"91330000MA1W2X3Y8C\""));
   EXPECT_THAT(json.out, HasSubstr("\"reason\":\"ENTERPRISE_NOT_FOUND\""));
   // CSV: the error in its own columns.
   const Result csv =
@@ -380,40 +380,61 @@ TEST(RatingsListTest, FiltersGoIntoTheRequest) {
             "  jiangsu-2019@2  2025-06-01  2026-01-01\n");
 }
 
-TEST(RatingsListTest, PagesThroughEveryPageAndStopsAtTheLimit) {
+// The paging of every list command: one page (the server's default size,
+// or --page-size) and the next token on stderr; --all follows every page.
+TEST(RatingsListTest, OnePageOrEveryPageWithAll) {
   FakeRatingClient fake;
   for (int k = 0; k < 100; ++k) fake.AddRating(Code(k), v1::BLUE, 90);
   fake.list_page_cap = 40;  // the server sends fewer than asked
-  const Result all = RunRatings({"--output", "csv", "ratings", "list"}, fake);
+  const Result all =
+      RunRatings({"--output", "csv", "ratings", "list", "--all"}, fake);
   ASSERT_EQ(all.exit_code, kExitOk) << all.err;
   ASSERT_EQ(fake.lists.size(), 3u);
   EXPECT_EQ(fake.lists[0].page_token(), "");
   EXPECT_EQ(fake.lists[1].page_token(), "40");
   EXPECT_EQ(fake.lists[2].page_token(), "80");
-  EXPECT_EQ(fake.lists[0].page_size(), 1000);
+  EXPECT_EQ(fake.lists[0].page_size(), 0);  // the server's default
   const std::vector<std::string> rows =
       absl::StrSplit(all.out, "\r\n", absl::SkipEmpty());
   ASSERT_EQ(rows.size(), 101u);
   EXPECT_THAT(rows[100], HasSubstr(Code(99)));
 
   fake.lists.clear();
-  const Result limited = RunRatings({"ratings", "list", "--limit", "45"}, fake);
-  ASSERT_EQ(limited.exit_code, kExitOk) << limited.err;
-  ASSERT_EQ(fake.lists.size(), 2u);
+  const Result one = RunRatings({"ratings", "list", "--page-size", "45"}, fake);
+  ASSERT_EQ(one.exit_code, kExitOk) << one.err;
+  ASSERT_EQ(fake.lists.size(), 1u);
   EXPECT_EQ(fake.lists[0].page_size(), 45);
-  EXPECT_EQ(fake.lists[1].page_size(), 5);
-  const std::vector<std::string> lines =
-      absl::StrSplit(limited.out, '\n', absl::SkipEmpty());
-  EXPECT_EQ(lines.size(), 46u);
-  EXPECT_THAT(limited.out, HasSubstr(Code(44)));
-  EXPECT_THAT(limited.out, Not(HasSubstr(Code(45))));
+  EXPECT_THAT(one.out, HasSubstr(Code(39)));
+  EXPECT_THAT(one.out, Not(HasSubstr(Code(40))));
+  EXPECT_THAT(one.err,
+              HasSubstr("more results: run again with --page-token 40"));
 
-  const Result json =
-      RunRatings({"--output", "json", "ratings", "list", "--limit", "2"}, fake);
+  fake.lists.clear();
+  const Result next = RunRatings(
+      {"ratings", "list", "--page-size", "45", "--page-token", "40"}, fake);
+  ASSERT_EQ(next.exit_code, kExitOk) << next.err;
+  EXPECT_EQ(fake.lists[0].page_token(), "40");
+  EXPECT_THAT(next.out, HasSubstr(Code(40)));
+
+  const Result json = RunRatings(
+      {"--output", "json", "ratings", "list", "--page-size", "2"}, fake);
   EXPECT_EQ(json.out.substr(0, 2), "[\n");
   EXPECT_THAT(json.out,
-              HasSubstr(absl::StrCat("\"creditCode\":\"", Code(1), "\"")));
+              HasSubstr(absl::StrCat("\"credit_code\":\"", Code(1), "\"")));
   EXPECT_THAT(json.out, Not(HasSubstr(Code(2))));
+}
+
+// --region-prefix as `enterprises list` names it; --region still read.
+TEST(RatingsListTest, RegionPrefixAsEnterprisesListNamesIt) {
+  FakeRatingClient fake;
+  ASSERT_EQ(RunRatings({"ratings", "list", "--region-prefix", "3201"}, fake)
+                .exit_code,
+            kExitOk);
+  ASSERT_EQ(RunRatings({"ratings", "list", "--region", "32"}, fake).exit_code,
+            kExitOk);
+  ASSERT_EQ(fake.lists.size(), 2u);
+  EXPECT_EQ(fake.lists[0].region_prefix(), "3201");
+  EXPECT_EQ(fake.lists[1].region_prefix(), "32");
 }
 
 // --- history ----------------------------------------------------------------
@@ -440,7 +461,7 @@ TEST(RatingsHistoryTest, AllPagesNewestFirst) {
   add(10, v1::BLUE, v1::YELLOW, 80, 66, v1::DECISION_REVOKED, "revoked");
   add(1, v1::RATING_LEVEL_UNSPECIFIED, v1::BLUE, 0, 80,
       v1::ENTERPRISE_REGISTERED, "first rating");
-  const Result r = RunRatings({"ratings", "history", kRed}, fake);
+  const Result r = RunRatings({"ratings", "history", kRed, "--all"}, fake);
   ASSERT_EQ(r.exit_code, kExitOk) << r.err;
   ASSERT_EQ(fake.history_requests.size(), 2u);  // 3 level changes, 2 a page
   EXPECT_FALSE(fake.history_requests[0].include_point_changes());
@@ -518,9 +539,9 @@ TEST(RatingsWatchTest, JsonLinesAllChangesAndMaxEvents) {
   const std::vector<std::string> lines =
       absl::StrSplit(r.out, '\n', absl::SkipEmpty());
   ASSERT_EQ(lines.size(), 3u);
-  EXPECT_THAT(lines[0], HasSubstr("\"cursor\":\"2\""));
-  EXPECT_THAT(lines[1], HasSubstr("\"cursor\":\"3\""));
-  EXPECT_THAT(lines[2], HasSubstr("\"cursor\":\"4\""));
+  EXPECT_THAT(lines[0], HasSubstr("\"cursor\":2,"));
+  EXPECT_THAT(lines[1], HasSubstr("\"cursor\":3,"));
+  EXPECT_THAT(lines[2], HasSubstr("\"cursor\":4,"));
   for (const std::string& line : lines) {
     EXPECT_EQ(line.front(), '{');
     EXPECT_EQ(line.back(), '}');
@@ -753,7 +774,8 @@ TEST(RatingsUsageTest, BadValuesNameTheOptionAndSendNothing) {
        "rating flag"},
       {{"ratings", "list", "--region", "32a"}, "--region"},
       {{"ratings", "list", "--region", "3201001"}, "--region"},
-      {{"ratings", "list", "--limit", "0"}, "--limit"},
+      {{"ratings", "list", "--region-prefix", "x"}, "--region-prefix"},
+      {{"ratings", "list", "--page-size", "0"}, "--page-size"},
       {{"ratings", "get", kGreen, "--as-of", "2024-02-30"},
        "--as-of: "
        "'2024-02-30' is "

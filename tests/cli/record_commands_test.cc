@@ -41,7 +41,7 @@ TEST(DecisionsCommandTest, CreateMapsEveryFlag) {
   EXPECT_THAT(d.measures(), ElementsAre(v1::FINE, v1::ORDER_TO_CORRECT));
   EXPECT_EQ(d.fine_amount_fen(), 200050);
   EXPECT_TRUE(d.tampering_with_monitoring_data());
-  EXPECT_THAT(r.out, HasSubstr("\"decisionNumber\": \"宁环罚〔2025〕1号\""));
+  EXPECT_THAT(r.out, HasSubstr("\"decision_number\": \"宁环罚〔2025〕1号\""));
 }
 
 TEST(DecisionsCommandTest, RecurrenceOfANumberIsLookedUp) {

@@ -318,7 +318,7 @@ TEST_F(CliE2eTest, ImportsTheSampleFilesOnceAndOnlyOnce) {
     CommandResult decisions = Admin({"--output", "json", "decisions", "list",
                                      "--credit-code", code, "--all"});
     ASSERT_EQ(decisions.exit_code, 0) << decisions.err;
-    EXPECT_EQ(LinesWith(decisions.out, "\"decisionNumber\"").size(), 4u)
+    EXPECT_EQ(LinesWith(decisions.out, "\"decision_number\"").size(), 4u)
         << decisions.out;
     const auto first = LinesWith(decisions.out, "宁环罚〔2024〕101号");
     const auto recurrence = LinesWith(decisions.out, "宁环罚〔2024〕188号");
@@ -333,22 +333,22 @@ TEST_F(CliE2eTest, ImportsTheSampleFilesOnceAndOnlyOnce) {
         first_name, "enterprises/91320100MA1W2X3Y6A/penaltyDecisions/"))
         << first[0];
     // 罚款, 责令改正 and 200,000 yuan; the recurrence links the first.
-    EXPECT_THAT(first[0], HasSubstr("\"fineAmountFen\":\"20000000\""));
+    EXPECT_THAT(first[0], HasSubstr("\"fine_amount_fen\":20000000"));
     EXPECT_THAT(first[0], HasSubstr("ORDER_TO_CORRECT"));
     EXPECT_THAT(first[0], HasSubstr("南京市生态环境局"));
     EXPECT_THAT(recurrence[0], HasSubstr("\"recurrence\":true"));
-    EXPECT_EQ(JsonString(recurrence[0], "recurrenceOf"), first_name);
+    EXPECT_EQ(JsonString(recurrence[0], "recurrence_of"), first_name);
     EXPECT_THAT(recurrence[0], HasSubstr("SEAL_OR_SEIZURE"));
-    EXPECT_THAT(tampering[0], HasSubstr("\"tamperingWithMonitoringData\":true"));
+    EXPECT_THAT(tampering[0], HasSubstr("\"tampering_with_monitoring_data\":true"));
     EXPECT_THAT(tampering[0], HasSubstr("TRANSFER_FOR_ADMINISTRATIVE_DETENTION"));
     // "1,050,000.00" yuan.
-    EXPECT_THAT(daily[0], HasSubstr("\"fineAmountFen\":\"105000000\""));
+    EXPECT_THAT(daily[0], HasSubstr("\"fine_amount_fen\":105000000"));
     EXPECT_THAT(daily[0], HasSubstr("DAILY_CONTINUOUS_PENALTY"));
 
     CommandResult complaints = Admin({"--output", "json", "complaints", "list",
                                       "--credit-code", code, "--all"});
     ASSERT_EQ(complaints.exit_code, 0) << complaints.err;
-    EXPECT_EQ(LinesWith(complaints.out, "\"caseNumber\"").size(), 3u)
+    EXPECT_EQ(LinesWith(complaints.out, "\"case_number\"").size(), 3u)
         << complaints.out;
     const auto zh = LinesWith(complaints.out, "宁环信〔2024〕0031号");
     ASSERT_EQ(zh.size(), 1u);
@@ -362,7 +362,7 @@ TEST_F(CliE2eTest, ImportsTheSampleFilesOnceAndOnlyOnce) {
     CommandResult commitments = Admin({"--output", "json", "commitments",
                                        "list", "--credit-code", code, "--all"});
     ASSERT_EQ(commitments.exit_code, 0) << commitments.err;
-    EXPECT_EQ(LinesWith(commitments.out, "\"signingDate\"").size(), 3u)
+    EXPECT_EQ(LinesWith(commitments.out, "\"signing_date\"").size(), 3u)
         << commitments.out;
     const auto letter = LinesWith(commitments.out, "完成脱硫设施改造");
     ASSERT_EQ(letter.size(), 1u);
