@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "admin-cli/import/csv_reader.h"
 #include "admin-cli/base/text.h"
+#include "envcredit/v1/lists.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -180,6 +181,42 @@ TEST(RecordOutputTest, ThreeFormats) {
             "file,rows\r\na.csv,3\r\n");
   EXPECT_EQ(RenderRecord(fields, OutputFormat::kTable),
             "FIELD  VALUE\nfile   a.csv\nrows   3\n");
+}
+
+}  // namespace
+}  // namespace envcredit::admin
+
+namespace envcredit::admin {
+namespace {
+
+// Numbers as numbers, identifiers as strings, one naming style.
+TEST(JsonOutputTest, NumbersAreNumbersAndIdentifiersStayStrings) {
+  for (const char* number : {"0", "42", "-3", "5300.25", "-0.5"}) {
+    EXPECT_TRUE(IsJsonNumber(number)) << number;
+  }
+  for (const char* text : {"", "0512", "-", "1.", ".5", "1e3", "12a", "+1",
+                           "1234567890123456789"}) {
+    EXPECT_FALSE(IsJsonNumber(text)) << text;
+  }
+  EXPECT_EQ(RenderRecord({{"rows", "200000"},
+                          {"rows_per_second", "5300.5"},
+                          {"points", "-3"},
+                          {"label", "2024"},
+                          {"region_code", "320100"},
+                          {"as_of", "2025-06-30"}},
+                         OutputFormat::kJson),
+            "{\"rows\": 200000, \"rows_per_second\": 5300.5, \"points\": -3, "
+            "\"label\": \"2024\", \"region_code\": \"320100\", \"as_of\": "
+            "\"2025-06-30\"}\n");
+  v1::Publication p;
+  p.set_number(3);
+  p.set_entry_count(7);
+  p.set_previous_publication("lists/black/publications/2");
+  const std::string json = ProtoJson(p, /*pretty=*/false);
+  EXPECT_NE(json.find("\"number\":3,"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"entry_count\":7"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"previous_publication\":"), std::string::npos) << json;
+  EXPECT_EQ(json.find("previousPublication"), std::string::npos) << json;
 }
 
 }  // namespace
