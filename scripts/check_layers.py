@@ -10,7 +10,8 @@ source tree against them:
 A quoted include names a file from the project root ("server/domain/x.h")
 or a generated header; each is mapped to a layer by the longest matching
 prefix of the `layers` block. Third-party headers count as the layers
-`grpc`, `protobuf`, `mysql` (Connector/C++) and `openssl`; the
+`grpc`, `protobuf`, `mysql` (Connector/C++), `openssl` and `prometheus`
+(prometheus-cpp); the
 standard library and Abseil are open to everyone.
 
 Exit status 0 when everything holds; 1 with one line per violation.
@@ -46,6 +47,7 @@ EXTERNAL = [
     ("mysql_driver.h", "mysql"),
     ("mysql/", "mysql"),
     ("openssl/", "openssl"),
+    ("prometheus/", "prometheus"),
 ]
 OPEN = ("absl/", "gtest/", "gmock/", "benchmark/")
 

@@ -20,6 +20,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libmysqlcppconn-dev libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
+  prometheus-cpp-dev  # the metrics endpoint (server/metrics)
   mariadb-server mariadb-client
   python3 python3-grpcio python3-grpc-tools python3-protobuf
   chromium chromium-driver python3-selenium  # tests/browser: published index.html

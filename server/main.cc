@@ -32,6 +32,8 @@
 #include "common/version.h"
 #include "scoring/policy_text/policy_text.h"
 #include "common/status_macros.h"
+#include "absl/flags/reflection.h"
+#include "google/protobuf/descriptor.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -48,12 +50,15 @@
 #include "server/api/record_service.h"
 #include "server/api/reflection_v1_service.h"
 #include "server/api/token_service.h"
+#include "server/api/call_stats.h"
+#include "server/metrics/metrics_endpoint.h"
 #include "server/ratings/change_feed.h"
 #include "server/ratings/daily_roll.h"
 #include "server/ratings/rating_cache.h"
 #include "server/ratings/records_cache.h"
 #include "server/storage/database.h"
 #include "server/storage/db_config.h"
+#include "server/storage/list_figures.h"
 #include "server/storage/migrations.h"
 #include "server/storage/mysql_audit_log.h"
 #include "server/storage/mysql_enterprise_repository.h"
@@ -164,6 +169,13 @@ ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024,
           "largest request message accepted");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "on SIGTERM, how long calls in flight may take to finish");
+ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9464",
+          "HOST:PORT of the Prometheus endpoint GET /metrics (port 0: a free "
+          "one; empty: none). Loopback by default. If the default port is "
+          "taken the server runs without it and says so; a value given on "
+          "the command line must work");
+ABSL_FLAG(std::string, metrics_port_file, "",
+          "write the metrics endpoint's port here once it listens");
 
 namespace envcredit {
 namespace {
@@ -322,6 +334,160 @@ constexpr char kLivenessService[] = "liveness";
 
 // Writes `port` to `path` (nothing when it is empty): write then rename, so
 // a reader never sees a half-written file.
+// "/package.Service/Method" of every method of `services` (full names) the
+// generated descriptor pool knows: the slots of the per-call metrics.
+std::vector<std::string> MethodPaths(const std::vector<std::string>& services) {
+  std::vector<std::string> paths;
+  for (const std::string& name : services) {
+    const google::protobuf::ServiceDescriptor* service =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
+    if (service == nullptr) continue;
+    for (int k = 0; k < service->method_count(); ++k) {
+      paths.push_back(absl::StrCat("/", service->full_name(), "/", service->method(k)->name()));
+    }
+  }
+  return paths;
+}
+
+const char* LevelLabel(scoring::Level level) {
+  switch (level) {
+    case scoring::Level::kGreen: return "GREEN";
+    case scoring::Level::kBlue: return "BLUE";
+    case scoring::Level::kYellow: return "YELLOW";
+    case scoring::Level::kRed: return "RED";
+    case scoring::Level::kBlack: return "BLACK";
+    case scoring::Level::kUnspecified: break;
+  }
+  return "UNSPECIFIED";
+}
+
+const char* PublicationStateLabel(domain::PublicationState state) {
+  switch (state) {
+    case domain::PublicationState::kDraft: return "DRAFT";
+    case domain::PublicationState::kNotice: return "NOTICE";
+    case domain::PublicationState::kPublished: return "PUBLISHED";
+    case domain::PublicationState::kSuperseded: return "SUPERSEDED";
+    case domain::PublicationState::kUnspecified: break;
+  }
+  return "UNSPECIFIED";
+}
+
+// Every figure of the metrics endpoint but the per-call ones
+// (doc/operations.md "Metrics" lists them all).
+struct MetricsParts {
+  storage::Database* db;
+  ratings::ChangeFeed* feed;
+  ratings::RatingCache* ratings;
+  ratings::RecordsCache* records;
+  const std::atomic<bool>* ready;
+  int64_t schema_version;
+};
+
+std::vector<metrics::Family> ServerFamilies(const MetricsParts& p) {
+  using metrics::Family;
+  using metrics::Sample;
+  std::vector<Family> f;
+  f.push_back({"envcredit_build_info", "the running build (value 1)", Family::Type::kGauge,
+               [] { return std::vector<Sample>{{{{"version", VersionText()}}, 1}}; }});
+  f.push_back(metrics::Gauge("envcredit_schema_version", "database schema version",
+                             [v = p.schema_version] { return static_cast<double>(v); }));
+  f.push_back(metrics::Gauge("envcredit_ready", "1 when serving (readiness), else 0",
+                             [r = p.ready] { return r->load() ? 1.0 : 0.0; }));
+  f.push_back({"envcredit_db_pool_connections",
+               "database connections by state (in_use, idle)", Family::Type::kGauge,
+               [db = p.db] {
+                 const storage::PoolStats s = db->stats();
+                 return std::vector<Sample>{{{{"state", "in_use"}}, double(s.live - s.idle)},
+                                            {{{"state", "idle"}}, double(s.idle)}};
+               }});
+  f.push_back(metrics::Gauge("envcredit_db_pool_waiting",
+                             "calls waiting for a database connection now",
+                             [db = p.db] { return double(db->stats().waiting); }));
+  f.push_back(metrics::Counter("envcredit_db_pool_exhausted_total",
+                               "waits for a connection that timed out (DB_POOL_EXHAUSTED)",
+                               [db = p.db] { return double(db->stats().checkout_timeouts); }));
+  f.push_back(metrics::Counter("envcredit_db_connection_errors_total",
+                               "database connections closed because they failed",
+                               [db = p.db] { return double(db->stats().discarded); }));
+  f.push_back({"envcredit_db_transaction_retries_total",
+               "transactions run again by the retry policy, by cause", Family::Type::kCounter,
+               [db = p.db] {
+                 const storage::PoolStats s = db->stats();
+                 return std::vector<Sample>{
+                     {{{"cause", "conflict"}}, double(s.conflict_retries)},
+                     {{{"cause", "not_ready"}}, double(s.not_ready_retries)}};
+               }});
+  f.push_back(metrics::Gauge("envcredit_feed_cursor",
+                             "the last change-feed cursor this server has seen",
+                             [feed = p.feed] { return double(feed->latest()); }));
+  f.push_back(metrics::Gauge("envcredit_watchers", "open WatchRatingChanges calls",
+                             [feed = p.feed] { return double(feed->subscribers()); }));
+  f.push_back({"envcredit_watch_lag_events",
+               "events waiting for the watchers (max: the slowest one; sum: all)",
+               Family::Type::kGauge, [feed = p.feed] {
+                 size_t max = 0, sum = 0;
+                 for (size_t queued : feed->QueuedPerSubscriber()) {
+                   max = std::max(max, queued);
+                   sum += queued;
+                 }
+                 return std::vector<Sample>{{{{"stat", "max"}}, double(max)},
+                                            {{{"stat", "sum"}}, double(sum)}};
+               }});
+  f.push_back(metrics::Gauge("envcredit_rating_cache_enterprises",
+                             "current ratings held in memory",
+                             [r = p.ratings] { return double(r->size()); }));
+  f.push_back(metrics::Gauge("envcredit_records_cache_bytes",
+                             "memory of the records cache (--records_cache_mb bounds it)",
+                             [r = p.records] { return double(r->bytes()); }));
+  f.push_back({"envcredit_enterprises", "enterprises by current level and policy",
+               Family::Type::kGauge, [r = p.ratings] {
+                 std::vector<Sample> out;
+                 for (const auto& c : r->CountByLevelAndPolicy()) {
+                   out.push_back({{{"level", LevelLabel(c.level)}, {"policy", c.policy_id}},
+                                  double(c.enterprises)});
+                 }
+                 return out;
+               }});
+  f.push_back({"envcredit_import_rows_total",
+               "rows of batch creates (imports) by kind and outcome", Family::Type::kCounter,
+               [] {
+                 using S = api::ImportStats;
+                 std::vector<Sample> out;
+                 for (S::Kind kind : {S::Kind::kEnterprises, S::Kind::kPenaltyDecisions}) {
+                   for (S::Outcome outcome : {S::Outcome::kCreated, S::Outcome::kAlreadyExisted,
+                                              S::Outcome::kFailed}) {
+                     out.push_back({{{"kind", S::KindName(kind)},
+                                     {"outcome", S::OutcomeName(outcome)}},
+                                    double(S::Get().Rows(kind, outcome))});
+                   }
+                 }
+                 return out;
+               }});
+  // Two small reads per scrape; none when the database does not answer.
+  auto lists = std::make_shared<absl::StatusOr<storage::ListFigures>>();
+  f.push_back({"envcredit_publications", "list publications by list and state",
+               Family::Type::kGauge, [db = p.db, lists] {
+                 *lists = storage::ReadListFigures(*db);
+                 std::vector<Sample> out;
+                 if (!lists->ok()) return out;
+                 for (const auto& pub : (*lists)->publications) {
+                   out.push_back({{{"list", std::string(domain::ListSlug(pub.list))},
+                                   {"state", PublicationStateLabel(pub.state)}},
+                                  double(pub.count)});
+                 }
+                 return out;
+               }});
+  f.push_back({"envcredit_objections_pending", "objections waiting for a decision",
+               Family::Type::kGauge, [lists] {
+                 // Read with envcredit_publications, just before (one scrape
+                 // runs the families in order on one thread).
+                 std::vector<Sample> out;
+                 if (lists->ok()) out.push_back({{}, double((*lists)->pending_objections)});
+                 return out;
+               }});
+  return f;
+}
+
 void WritePortFile(const std::string& path, int port) {
   if (path.empty()) return;
   const std::string tmp = path + ".tmp";
@@ -470,10 +636,13 @@ int Run() {
                                grpc::reflection::v1::ServerReflection::service_full_name()});
   api::ReflectionV1Service reflection_v1(served);
   builder.RegisterService(&reflection_v1);
+  api::CallStats call_stats(MethodPaths(served));
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
-  interceptors.push_back(
-      std::make_unique<api::AccessLogInterceptorFactory>(&access, &audit_log, &access_log));
+  auto access_log_interceptors =
+      std::make_unique<api::AccessLogInterceptorFactory>(&access, &audit_log, &access_log);
+  access_log_interceptors->set_call_stats(&call_stats);
+  interceptors.push_back(std::move(access_log_interceptors));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   // WatchRatingChanges' queue: registered, never waited on (watch_calls.h).
   std::unique_ptr<grpc::ServerCompletionQueue> watch_queue =
@@ -488,11 +657,35 @@ int Run() {
       0, absl::GetFlag(FLAGS_listen).rfind(':'));
   // Readiness: "" and every service. Liveness stays SERVING whatever the
   // database does (an outage is not a reason to restart the process).
-  const auto set_ready = [&health, &readiness_names](bool ready) {
+  std::atomic<bool> ready_now{false};
+  const auto set_ready = [&health, &readiness_names, &ready_now](bool ready) {
     for (const std::string& name : readiness_names) health.Set(name, ready);
     health.Set(kLivenessService, true);
+    ready_now = ready;
   };
   set_ready(false);
+
+  // Metrics from the start, so a slow start-up can be watched too.
+  std::unique_ptr<metrics::MetricsEndpoint> metrics_endpoint;
+  if (const std::string listen = absl::GetFlag(FLAGS_metrics_listen); !listen.empty()) {
+    auto started = metrics::MetricsEndpoint::Start(
+        listen, &call_stats,
+        ServerFamilies({database->get(), &feed, &rating_cache, &records_cache, &ready_now,
+                        *version}));
+    if (started.ok()) {
+      metrics_endpoint = *std::move(started);
+      LogInfo(absl::StrCat("metrics on http://", listen.substr(0, listen.rfind(':')), ":",
+                           metrics_endpoint->port(), "/metrics"));
+      WritePortFile(absl::GetFlag(FLAGS_metrics_port_file), metrics_endpoint->port());
+    } else if (const absl::CommandLineFlag* flag = absl::FindCommandLineFlag("metrics_listen");
+               flag->CurrentValue() != flag->DefaultValue()) {
+      LogError(std::string(started.status().message()));
+      return 1;
+    } else {
+      LogWarning(absl::StrCat(started.status().message(),
+                              "; running without metrics (set --metrics_listen)"));
+    }
+  }
   LogInfo(absl::StrCat("envcredit-server listening on ", host, ":", port,
                        " (schema version ", *version, "); starting"));
   WritePortFile(absl::GetFlag(FLAGS_listening_file), port);

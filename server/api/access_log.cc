@@ -18,6 +18,8 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/log.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "server/api/grpc_status.h"
 #include "server/api/log_value.h"
 #include "server/api/malformed_request.h"
@@ -42,17 +44,36 @@ bool AcceptableRequestId(grpc::string_ref id) {
   return true;
 }
 
+// The codes the access check answers with (a denial is counted by reason).
+bool IsDenial(grpc::StatusCode code) {
+  return code == grpc::StatusCode::UNAUTHENTICATED ||
+         code == grpc::StatusCode::PERMISSION_DENIED ||
+         code == grpc::StatusCode::RESOURCE_EXHAUSTED;
+}
+
+// The ErrorInfo reason of a status ("" without one).
+std::string ReasonOf(const grpc::Status& status) {
+  google::rpc::Status details;
+  if (!details.ParseFromString(status.error_details())) return "";
+  for (const auto& any : details.details()) {
+    google::rpc::ErrorInfo info;
+    if (any.UnpackTo(&info)) return info.reason();
+  }
+  return "";
+}
+
 class AccessLogInterceptor final : public grpc::experimental::Interceptor {
  public:
   AccessLogInterceptor(grpc::experimental::ServerRpcInfo* info,
                        AccessControl* access, domain::AuditLog* audit,
-                       AccessLogWriter* writer)
+                       AccessLogWriter* writer, CallStats* stats)
       : info_(info),
         method_(info->method()),
         start_(absl::Now()),
         access_(access),
         audit_(audit),
-        writer_(writer) {}
+        writer_(writer),
+        stats_(stats) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
@@ -74,8 +95,15 @@ class AccessLogInterceptor final : public grpc::experimental::Interceptor {
         status = *std::move(replacement);
         methods->ModifySendStatus(status);
       }
+      const absl::Duration latency = absl::Now() - start_;
       const int64_t micros =
-          std::max<int64_t>(0, absl::ToInt64Microseconds(absl::Now() - start_));
+          std::max<int64_t>(0, absl::ToInt64Microseconds(latency));
+      if (stats_ != nullptr) {
+        stats_->Record(method_, status.error_code(), latency);
+        if (IsDenial(status.error_code())) {
+          stats_->RecordDenial(ReasonOf(status));
+        }
+      }
       writer_->Write(absl::StrCat(
           "access method=", LogValue(method_), " code=",
           absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code())),
@@ -131,6 +159,7 @@ class AccessLogInterceptor final : public grpc::experimental::Interceptor {
   AccessControl* const access_;
   domain::AuditLog* const audit_;
   AccessLogWriter* const writer_;
+  CallStats* const stats_;
   std::string request_id_;  // calls on one RPC are serialised by gRPC
 };
 
@@ -235,7 +264,7 @@ void AccessLogWriter::WriteAll(absl::string_view bytes) {
 grpc::experimental::Interceptor*
 AccessLogInterceptorFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
-  return new AccessLogInterceptor(info, access_, audit_, writer_);
+  return new AccessLogInterceptor(info, access_, audit_, writer_, stats_);
 }
 
 }  // namespace envcredit::api

@@ -35,6 +35,7 @@
 #include "absl/time/time.h"
 #include "grpcpp/support/server_interceptor.h"
 #include "server/api/access_control.h"
+#include "server/api/call_stats.h"
 #include "server/domain/audit.h"
 
 namespace envcredit::api {
@@ -98,6 +99,10 @@ class AccessLogInterceptorFactory final
                               AccessLogWriter* writer)
       : access_(access), audit_(audit), writer_(writer) {}
 
+  // Also counts every call in `stats` (metrics; may stay unset). Set before
+  // the server starts.
+  void set_call_stats(CallStats* stats) { stats_ = stats; }
+
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override;
 
@@ -105,6 +110,7 @@ class AccessLogInterceptorFactory final
   AccessControl* const access_;
   domain::AuditLog* const audit_;
   AccessLogWriter* const writer_;
+  CallStats* stats_ = nullptr;
 };
 
 }  // namespace envcredit::api

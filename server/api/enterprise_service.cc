@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "common/text.h"
+#include "server/api/call_stats.h"
 #include "server/api/batch.h"
 #include "server/api/enterprise_convert.h"
 #include "server/api/grpc_status.h"
@@ -140,6 +141,14 @@ grpc::Status EnterpriseService::BatchCreateEnterprises(
     return absl::OkStatus();
   }();
   if (!status.ok()) response->Clear();
+  for (const v1::BatchCreateEnterpriseResult& r : response->results()) {
+    using O = ImportStats::Outcome;
+    ImportStats::Get().Add(
+        ImportStats::Kind::kEnterprises,
+        r.code() == 0 ? (r.replayed() ? O::kAlreadyExisted : O::kCreated)
+        : r.code() == grpc::StatusCode::ALREADY_EXISTS ? O::kAlreadyExisted
+                                                        : O::kFailed);
+  }
   return audit_.FinishWrite(batch_audit, "", status);
 }
 

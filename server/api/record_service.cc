@@ -9,6 +9,7 @@
 #include "common/errors.h"
 #include "common/log.h"
 #include "common/status_macros.h"
+#include "server/api/call_stats.h"
 #include "server/api/enterprise_convert.h"
 #include "server/api/enterprise_service.h"
 #include "server/api/grpc_status.h"
@@ -229,6 +230,13 @@ grpc::Status RecordService::BatchCreatePenaltyDecisions(
     return absl::OkStatus();
   }();
   if (!status.ok()) response->Clear();
+  for (const v1::BatchCreatePenaltyDecisionResult& r : response->results()) {
+    using O = ImportStats::Outcome;
+    ImportStats::Get().Add(
+        ImportStats::Kind::kPenaltyDecisions,
+        r.code() != 0 ? O::kFailed
+                      : r.already_existed() ? O::kAlreadyExisted : O::kCreated);
+  }
   return audit_.FinishWrite(batch_audit, "", status);
 }
 

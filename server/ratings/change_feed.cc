@@ -144,6 +144,18 @@ void ChangeFeed::Unsubscribe(const FeedQueue* queue) {
                      subscribers_.end());
 }
 
+std::vector<size_t> ChangeFeed::QueuedPerSubscriber() const {
+  std::vector<std::shared_ptr<FeedQueue>> queues;
+  {
+    absl::MutexLock lock(&mu_);
+    for (const Subscriber& s : subscribers_) queues.push_back(s.queue);
+  }
+  std::vector<size_t> out;
+  out.reserve(queues.size());
+  for (const auto& q : queues) out.push_back(q->size());
+  return out;
+}
+
 size_t ChangeFeed::subscribers() const {
   absl::MutexLock lock(&mu_);
   return subscribers_.size();

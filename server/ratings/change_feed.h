@@ -157,6 +157,9 @@ class ChangeFeed final : public domain::RatingListener {
                                        std::weak_ptr<FeedWatcher> watcher);
   void Unsubscribe(const FeedQueue* queue);
   size_t subscribers() const;
+  // The events waiting in each subscriber's queue (metrics: how far each
+  // watcher lags behind the feed).
+  std::vector<size_t> QueuedPerSubscriber() const;
 
  private:
   struct Subscriber {

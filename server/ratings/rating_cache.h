@@ -12,6 +12,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -29,9 +31,23 @@ class RatingCache {
   void Apply(const domain::CurrentRating& rating);
   size_t size() const;
 
+  // How many enterprises hold each level under each policy (metrics), kept
+  // as entries change, so reading it does not walk the cache.
+  struct LevelCount {
+    scoring::Level level;
+    std::string policy_id;
+    int64_t enterprises;
+  };
+  std::vector<LevelCount> CountByLevelAndPolicy() const;
+
  private:
+  void CountLocked(const domain::CurrentRating& r, int delta)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, domain::CurrentRating> ratings_
+      ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::pair<int, std::string>, int64_t> counts_
       ABSL_GUARDED_BY(mu_);
 };
 

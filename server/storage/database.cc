@@ -494,14 +494,18 @@ absl::StatusOr<std::unique_ptr<PooledConnection>> Database::Acquire(
   {
     absl::MutexLock lock(&mu_);
     const absl::Time deadline = absl::Now() + config_.checkout_timeout;
+    const bool must_wait = !CanAcquire();
+    if (must_wait) ++waiting_;
     const bool woken =
         mu_.AwaitWithDeadline(absl::Condition(this, &Database::CanAcquire),
                               deadline);
+    if (must_wait) --waiting_;
     if (probing_ && !reachable_) {
       return MakeError(absl::StatusCode::kUnavailable, kReasonDbUnavailable,
                        "the database is unreachable; retry later");
     }
     if (!woken) {
+      ++checkout_timeouts_;
       return MakeError(
           absl::StatusCode::kUnavailable, kReasonDbPoolExhausted,
           absl::StrCat("all ", config_.pool_size,
@@ -713,6 +717,8 @@ PoolStats Database::stats() const {
   stats.discarded = discarded_;
   stats.conflict_retries = conflict_retries_;
   stats.not_ready_retries = not_ready_retries_;
+  stats.waiting = waiting_;
+  stats.checkout_timeouts = checkout_timeouts_;
   return stats;
 }
 

@@ -243,6 +243,8 @@ struct PoolStats {
   // Transactions run again by the retry policy (transaction_retry.h), by cause.
   int64_t conflict_retries = 0;   // deadlock, lock wait timeout, certification
   int64_t not_ready_retries = 0;  // node not ready / not primary
+  int waiting = 0;                // callers waiting for a connection now
+  int64_t checkout_timeouts = 0;  // waits that ended in DB_POOL_EXHAUSTED
 };
 
 class Database {
@@ -352,6 +354,8 @@ class Database {
   int64_t loss_epoch_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t conflict_retries_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t not_ready_retries_ ABSL_GUARDED_BY(mu_) = 0;
+  int waiting_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t checkout_timeouts_ ABSL_GUARDED_BY(mu_) = 0;
 
   // Reachability (under mu_, so a waiting checkout sees it change).
   bool probing_ ABSL_GUARDED_BY(mu_) = false;

@@ -72,6 +72,9 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
       "--admin_token_file=" + process->dir_ + "/admin.token",
       // Tests check absl::Mutex lock order (off by default, for speed).
       "--mutex_deadlock_detection",
+      // A free port, never the default one other servers may hold.
+      "--metrics_listen=127.0.0.1:0",
+      "--metrics_port_file=" + process->dir_ + "/metrics_port",
   };
   args.insert(args.end(), extra_flags.begin(), extra_flags.end());
   std::vector<char*> argv;
@@ -134,6 +137,14 @@ std::string ServerProcess::admin_token() const {
 std::string ServerProcess::Log() const { return ReadFile(dir_ + "/server.log"); }
 
 bool ServerProcess::Ready() const { return !ReadFile(dir_ + "/port").empty(); }
+
+int ServerProcess::metrics_port() const {
+  int port = 0;
+  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(ReadFile(dir_ + "/metrics_port")), &port)) {
+    return 0;
+  }
+  return port;
+}
 
 absl::StatusOr<int> ServerProcess::Stop(int signal, absl::Duration timeout) {
   if (pid_ < 0) return absl::FailedPreconditionError("not running");

@@ -46,6 +46,10 @@ class ServerProcess {
   // this database ("" when the database had an admin token already).
   std::string admin_token() const;
 
+  // The port of its metrics endpoint (--metrics_listen=127.0.0.1:0); 0 when
+  // it does not listen.
+  int metrics_port() const;
+
   // Everything the server wrote to stderr so far.
   std::string Log() const;
 
