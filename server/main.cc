@@ -641,7 +641,10 @@ int Run() {
       interceptors;
   auto access_log_interceptors =
       std::make_unique<api::AccessLogInterceptorFactory>(&access, &audit_log, &access_log);
-  access_log_interceptors->set_call_stats(&call_stats);
+  // No endpoint, nothing to count (and the serving benchmark can compare).
+  if (!absl::GetFlag(FLAGS_metrics_listen).empty()) {
+    access_log_interceptors->set_call_stats(&call_stats);
+  }
   interceptors.push_back(std::move(access_log_interceptors));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   // WatchRatingChanges' queue: registered, never waited on (watch_calls.h).
