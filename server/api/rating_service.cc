@@ -23,6 +23,15 @@
 namespace envcredit::api {
 namespace {
 
+// NOT_FOUND for an enterprise the registry does not have, naming `field`
+// when given (a batch item).
+absl::Status EnterpriseNotFound(absl::string_view credit_code,
+                                const std::string& field = "") {
+  return MakeError(absl::StatusCode::kNotFound, "ENTERPRISE_NOT_FOUND",
+                   absl::StrCat("enterprise enterprises/", credit_code, " does not exist"),
+                   field);
+}
+
 constexpr int kMaxBatch = 1000;
 const absl::CivilDay kEarliestAsOf(1990, 1, 1);
 
@@ -105,13 +114,10 @@ absl::StatusOr<absl::CivilDay> RatingService::AsOf(const v1::Date& date,
 
 absl::StatusOr<ratings::RecordsCache::Entry> RatingService::Ratable(
     const std::string& credit_code) {
-  if (ratings::RecordsCache::Entry held = records_.Find(credit_code)) return held;
-  // Labelled with what the feed had seen before the read (records_cache.h).
-  const int64_t seen = feed_.latest();
-  ASSIGN_OR_RETURN(domain::RatableEnterprise e, ratings_.LoadRatable(credit_code));
-  auto entry = std::make_shared<const domain::RatableEnterprise>(std::move(e));
-  records_.Offer(entry, seen);
-  return entry;
+  ASSIGN_OR_RETURN(auto found, RatableMany({credit_code}));
+  auto it = found.find(credit_code);
+  if (it == found.end()) return EnterpriseNotFound(credit_code);
+  return std::move(it->second);
 }
 
 absl::StatusOr<absl::flat_hash_map<std::string, ratings::RecordsCache::Entry>>
@@ -126,6 +132,7 @@ RatingService::RatableMany(const std::vector<std::string>& credit_codes) {
     }
   }
   if (missing.empty()) return found;
+  // Labelled with what the feed had seen before the read (records_cache.h).
   const int64_t seen = feed_.latest();
   ASSIGN_OR_RETURN(std::vector<domain::RatableEnterprise> read,
                    ratings_.LoadRatableMany(missing));
@@ -268,10 +275,8 @@ absl::Status RatingService::BatchCurrent(const v1::BatchGetRatingsRequest& reque
     auto it = by_code.find(result->credit_code());
     if (it == by_code.end()) {
       SetError(result,
-               MakeError(absl::StatusCode::kNotFound, "ENTERPRISE_NOT_FOUND",
-                         absl::StrCat("enterprise enterprises/",
-                                      result->credit_code(), " does not exist"),
-                         absl::StrCat("credit_codes[", i, "]")));
+               EnterpriseNotFound(result->credit_code(),
+                                  absl::StrCat("credit_codes[", i, "]")));
     } else {
       *result->mutable_rating() = ToProto(it->second, today);
     }
@@ -296,10 +301,8 @@ absl::Status RatingService::BatchAsOf(const v1::BatchGetRatingsRequest& request,
     auto it = by_code.find(result->credit_code());
     if (it == by_code.end()) {
       SetError(result,
-               MakeError(absl::StatusCode::kNotFound, "ENTERPRISE_NOT_FOUND",
-                         absl::StrCat("enterprise enterprises/",
-                                      result->credit_code(), " does not exist"),
-                         absl::StrCat("credit_codes[", i, "]")));
+               EnterpriseNotFound(result->credit_code(),
+                                  absl::StrCat("credit_codes[", i, "]")));
       continue;
     }
     const domain::RatableEnterprise& e = *it->second;
