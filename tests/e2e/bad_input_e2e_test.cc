@@ -59,13 +59,13 @@
 #include "google/protobuf/descriptor.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
-#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "server/api/access_control.h"
 #include "server/api/page_token.h"
 #include "server/domain/uscc.h"
 #include "tests/e2e/authed_channel.h"
+#include "tests/e2e/raw_call.h"
 #include "tests/e2e/server_process.h"
 #include "tests/support/test_database.h"
 
@@ -1768,44 +1768,8 @@ std::vector<Case> BadInputCases(const World* w) {
 
 // ---------------------------------------------------------------- calling
 
-struct Reply {
-  grpc::Status status;
-  std::string body;  // the response message's bytes, when OK
-};
-
-// One call of `method` with `request` as its bytes, whatever the method's
-// types (a server-streaming method answers its first message or its error).
-Reply CallRaw(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
-              const std::string& request) {
-  grpc::GenericStub stub(channel);
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  grpc::Slice slice(request);
-  grpc::ByteBuffer buffer(&slice, 1);
-  grpc::ByteBuffer response;
-  std::mutex mu;
-  std::condition_variable done_cv;
-  bool done = false;
-  Reply reply;
-  stub.UnaryCall(&context, method, grpc::StubOptions(), &buffer, &response,
-                 [&](grpc::Status status) {
-                   std::lock_guard<std::mutex> lock(mu);
-                   reply.status = std::move(status);
-                   done = true;
-                   done_cv.notify_one();
-                 });
-  std::unique_lock<std::mutex> lock(mu);
-  done_cv.wait(lock, [&] { return done; });
-  if (reply.status.ok()) {
-    std::vector<grpc::Slice> slices;
-    if (response.Dump(&slices).ok()) {
-      for (const grpc::Slice& s : slices) {
-        reply.body.append(reinterpret_cast<const char*>(s.begin()), s.size());
-      }
-    }
-  }
-  return reply;
-}
+using testing::CallRaw;
+using testing::Reply;
 
 // What a client sees of an error: code, message and the AIP-193 details.
 struct SeenError {

@@ -34,12 +34,12 @@
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
-#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "server/domain/uscc.h"
 #include "tests/e2e/authed_channel.h"
 #include "tests/e2e/error_details.h"
+#include "tests/e2e/raw_call.h"
 #include "tests/e2e/server_process.h"
 #include "tests/support/test_database.h"
 
@@ -386,24 +386,9 @@ TEST_F(WatchE2eTest, AnUnparsableRequestIsRefusedAfterTheAccessCheck) {
   // Field 1 as length-delimited, claiming 5 bytes and holding 2.
   const std::string truncated("\x0a\x05" "ab", 4);
   auto call = [&](const std::shared_ptr<grpc::Channel>& channel) {
-    grpc::GenericStub stub(channel);
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    grpc::Slice slice(truncated);
-    grpc::ByteBuffer request(&slice, 1);
-    grpc::ByteBuffer response;
-    absl::Mutex mu;
-    bool done = false;
-    grpc::Status result;
-    stub.UnaryCall(&context, "/envcredit.v1.RatingService/WatchRatingChanges",
-                   grpc::StubOptions(), &request, &response, [&](grpc::Status status) {
-                     absl::MutexLock lock(&mu);
-                     result = std::move(status);
-                     done = true;
-                   });
-    absl::MutexLock lock(&mu);
-    mu.Await(absl::Condition(&done));
-    return result;
+    return testing::CallRaw(channel, "/envcredit.v1.RatingService/WatchRatingChanges",
+                            truncated, std::chrono::seconds(10))
+        .status;
   };
   const grpc::Status refused = call(channel_);
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << refused.error_message();
