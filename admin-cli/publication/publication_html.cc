@@ -167,6 +167,24 @@ std::string Head(absl::string_view title, absl::string_view extra_css) {
       title, "</title>\n<style>", kBaseCss, extra_css, "</style>\n</head>\n");
 }
 
+// The head of a page of the published tree (`title`, then the issuer's
+// name), up to the opened <header> with the issuer's line.
+std::string PageStart(const std::string& title, const Issuer& issuer) {
+  std::string out = Head(
+      absl::StrCat(title, issuer.configured()
+                              ? absl::StrCat(" — ", HtmlEscape(issuer.name))
+                              : ""),
+      kIndexCss);
+  absl::StrAppend(&out, "<body>\n<header>\n");
+  if (issuer.configured()) {
+    absl::StrAppend(&out, "<p class=\"issuer\">", HtmlEscape(issuer.name),
+                    issuer.name_en.empty() ? "" : " <span class=\"en\">",
+                    HtmlEscape(issuer.name_en),
+                    issuer.name_en.empty() ? "" : "</span>", "</p>\n");
+  }
+  return out;
+}
+
 // "第 3 期 / No. 3", or the state for a publication without a number.
 std::string NumberLabel(const Publication& p) {
   if (p.number() > 0) {
@@ -658,21 +676,11 @@ std::string RenderIndexHtml(const Publication& p,
                             const PageContext& context) {
   const Issuer& issuer = context.issuer;
   const DisplayName list = ListDisplay(p.list());
-  std::string out = Head(
+  std::string out = PageStart(
       absl::StrCat(HtmlEscape(ListTitleZh(p.list())), " ",
                    HtmlEscape(ListTitleEn(p.list())), " — ", NumberLabel(p),
-                   " (", HtmlEscape(FormatDate(p.as_of())), ")",
-                   issuer.configured()
-                       ? absl::StrCat(" — ", HtmlEscape(issuer.name))
-                       : ""),
-      kIndexCss);
-  absl::StrAppend(&out, "<body>\n<header>\n");
-  if (issuer.configured()) {
-    absl::StrAppend(&out, "<p class=\"issuer\">", HtmlEscape(issuer.name),
-                    issuer.name_en.empty() ? "" : " <span class=\"en\">",
-                    HtmlEscape(issuer.name_en),
-                    issuer.name_en.empty() ? "" : "</span>", "</p>\n");
-  }
+                   " (", HtmlEscape(FormatDate(p.as_of())), ")"),
+      issuer);
   absl::StrAppend(&out, "<h1>", HtmlEscape(list.zh), "（",
                   HtmlEscape(ListTitleZh(p.list())), "） <span class=\"en\">",
                   HtmlEscape(list.en), "</span> · ", NumberLabel(p),
@@ -709,17 +717,8 @@ std::string RenderIndexHtml(const Publication& p,
 std::string RenderRootIndexHtml(const Issuer& issuer,
                                 const std::vector<PublishedIssue>& issues,
                                 absl::string_view public_key_sha256) {
-  std::string out = Head(
-      absl::StrCat("环境信用红黑榜 Environmental credit lists",
-                   issuer.configured()
-                       ? absl::StrCat(" — ", HtmlEscape(issuer.name))
-                       : ""),
-      kIndexCss);
-  absl::StrAppend(&out, "<body>\n<header>\n");
-  if (issuer.configured()) {
-    absl::StrAppend(&out, "<p class=\"issuer\">", HtmlEscape(issuer.name),
-                    "</p>\n");
-  }
+  std::string out =
+      PageStart("环境信用红黑榜 Environmental credit lists", issuer);
   absl::StrAppend(
       &out, "<h1>环境信用红黑榜 <span class=\"en\">Environmental credit "
       "lists</span></h1>\n</header>\n<main>\n<p>红榜（守信激励）列出环境信用"

@@ -30,6 +30,7 @@
 #include "gtest/gtest.h"
 #include "server/domain/uscc.h"
 #include "tests/e2e/authed_channel.h"
+#include "tests/e2e/error_details.h"
 
 #ifndef ENVCREDIT_SOURCE_DIR
 #error "ENVCREDIT_SOURCE_DIR must name the project's source folder"
@@ -366,13 +367,7 @@ std::unique_ptr<grpc::ClientContext> ContextWithDeadline(absl::Duration timeout)
 }
 
 std::string ReasonOf(const grpc::Status& status) {
-  google::rpc::Status details;
-  if (!details.ParseFromString(status.error_details())) return "";
-  for (const auto& any : details.details()) {
-    google::rpc::ErrorInfo info;
-    if (any.UnpackTo(&info)) return info.reason();
-  }
-  return "";
+  return testing::DetailsOf(status).reason;
 }
 
 const char* CodeName(grpc::StatusCode code) {
