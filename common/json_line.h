@@ -29,7 +29,9 @@ void AppendJsonString(absl::string_view value, std::string* out);
 // most of a line's cost).
 void AppendLogTime(absl::Time t, std::string* out);
 
-// Builds one line: {"key":value,...}\n. Keys are written in the order added.
+// Builds one line: {"key":value,...}\n. Keys are written in the order added,
+// as they are: they must be plain ASCII names without '"' or '\' (the
+// program's own, never a client's text).
 // Not thread-safe (one line, one thread).
 class JsonLine {
  public:

@@ -37,8 +37,9 @@ void SetCurrentActor(absl::string_view actor) {
 }
 
 absl::string_view CurrentActor(const void* owner) {
-  return owner != nullptr && state.owner == owner ? absl::string_view(state.actor)
-                                                  : absl::string_view();
+  return owner != nullptr && state.owner == owner
+             ? absl::string_view(state.actor)
+             : absl::string_view();
 }
 
 }  // namespace envcredit::api

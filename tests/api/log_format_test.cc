@@ -16,11 +16,11 @@
 #include "common/errors.h"
 #include "common/json_line.h"
 #include "common/log.h"
+#include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
-#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/api/access_log.h"
 #include "server/api/call_state.h"
@@ -42,7 +42,8 @@ google::protobuf::Struct Parse(absl::string_view line) {
   if (absl::ConsumeSuffix(&body, "\n")) {
     EXPECT_EQ(body.find('\n'), absl::string_view::npos) << "one line: " << line;
   }
-  const auto status = google::protobuf::util::JsonStringToMessage(std::string(body), &out);
+  const auto status =
+      google::protobuf::util::JsonStringToMessage(std::string(body), &out);
   EXPECT_TRUE(status.ok()) << status.ToString() << " in: " << line;
   return out;
 }
@@ -53,7 +54,8 @@ std::vector<std::string> Keys(const google::protobuf::Struct& s) {
   return keys;
 }
 
-std::string StringOf(const google::protobuf::Struct& s, const std::string& key) {
+std::string StringOf(const google::protobuf::Struct& s,
+                     const std::string& key) {
   auto it = s.fields().find(key);
   if (it == s.fields().end() || !it->second.has_string_value()) return "<none>";
   return it->second.string_value();
@@ -78,17 +80,20 @@ TEST(JsonLineTest, EscapesQuotesBackslashesAndControlCharacters) {
   EXPECT_EQ(Escaped("a\\b"), "\"a\\\\b\"");
   EXPECT_EQ(Escaped("l1\nl2\r\t"), "\"l1\\nl2\\r\\t\"");
   EXPECT_EQ(Escaped(std::string("nul\0x", 5)), "\"nul\\u0000x\"");
-  EXPECT_EQ(Escaped("\x01\x1f\x7f"), "\"\\u0001\\u001f\x7f\"");  // DEL is allowed raw
+  EXPECT_EQ(Escaped("\x01\x1f\x7f"),
+            "\"\\u0001\\u001f\x7f\"");  // DEL is allowed raw
   EXPECT_EQ(Escaped(""), "\"\"");
   for (const std::string value :
-       {std::string("say \"hi\""), std::string("a\\b"), std::string("l1\nl2\r\t"),
-        std::string("nul\0x", 5), std::string("\x01\x1f\x7f"), std::string("})]\"{,:")}) {
+       {std::string("say \"hi\""), std::string("a\\b"),
+        std::string("l1\nl2\r\t"), std::string("nul\0x", 5),
+        std::string("\x01\x1f\x7f"), std::string("})]\"{,:")}) {
     EXPECT_EQ(RoundTrip(value), value);
   }
 }
 
 TEST(JsonLineTest, ValidUtf8PassesThrough) {
-  const std::string chinese = "企业信用 \xF0\x9F\x98\x80 é";  // 3-, 4- and 2-byte sequences
+  const std::string chinese =
+      "企业信用 \xF0\x9F\x98\x80 é";  // 3-, 4- and 2-byte sequences
   EXPECT_EQ(Escaped(chinese), "\"" + chinese + "\"");
   EXPECT_EQ(RoundTrip(chinese), chinese);
   EXPECT_EQ(Escaped("\xEF\xBF\xBF"), "\"\xEF\xBF\xBF\"");          // U+FFFF
@@ -102,16 +107,19 @@ TEST(JsonLineTest, InvalidUtf8BecomesReplacementCharacters) {
     std::string out;
   };
   const std::vector<Case> cases = {
-      {"a\xFF" "b", "a" + fffd + "b"},                     // never valid
-      {"\x80", fffd},                                      // lone continuation
-      {"\xC3", fffd},                                      // cut at the end
-      {"\xC3(", fffd + "("},                               // bad continuation
-      {"\xC0\xAF", fffd + fffd},                           // overlong '/'
-      {"\xE0\x80\xAF", fffd + fffd + fffd},                // overlong, 3 bytes
-      {"\xED\xA0\x80", fffd + fffd + fffd},                // a surrogate
-      {"\xF4\x90\x80\x80", fffd + fffd + fffd + fffd},     // above U+10FFFF
-      {"\xE4\xBC", fffd + fffd},                           // cut 3-byte sequence
-      {"ok \xE4\xBC\x81 \xFE", "ok \xE4\xBC\x81 " + fffd}, // valid then invalid
+      {"a\xFF"
+       "b",
+       "a" + fffd + "b"},                               // never valid
+      {"\x80", fffd},                                   // lone continuation
+      {"\xC3", fffd},                                   // cut at the end
+      {"\xC3(", fffd + "("},                            // bad continuation
+      {"\xC0\xAF", fffd + fffd},                        // overlong '/'
+      {"\xE0\x80\xAF", fffd + fffd + fffd},             // overlong, 3 bytes
+      {"\xED\xA0\x80", fffd + fffd + fffd},             // a surrogate
+      {"\xF4\x90\x80\x80", fffd + fffd + fffd + fffd},  // above U+10FFFF
+      {"\xE4\xBC", fffd + fffd},                        // cut 3-byte sequence
+      {"ok \xE4\xBC\x81 \xFE",
+       "ok \xE4\xBC\x81 " + fffd},  // valid then invalid
   };
   for (const Case& c : cases) {
     EXPECT_EQ(Escaped(c.in), "\"" + c.out + "\"") << c.in;
@@ -130,7 +138,8 @@ TEST(JsonLineTest, NumbersAreNumbersAndKeysKeepTheirOrder) {
       .Millis("slow_ms", 12'345'678)
       .End();
   EXPECT_EQ(line,
-            "{\"time\":\"2026-12-04T02:57:29.123456Z\",\"level\":\"INFO\",\"repeated\":2913,"
+            "{\"time\":\"2026-12-04T02:57:29.123456Z\",\"level\":\"INFO\","
+            "\"repeated\":2913,"
             "\"negative\":-5,\"latency_ms\":0.412,\"slow_ms\":12345.678}\n");
   const google::protobuf::Struct s = Parse(line);
   EXPECT_TRUE(s.fields().at("repeated").has_number_value());
@@ -154,7 +163,8 @@ class JsonFormat {
   ~JsonFormat() { SetLogFormat(LogFormat::kText); }
 };
 
-constexpr char kTimeRegex[] = "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z";
+constexpr char kTimeRegex[] =
+    "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z";
 
 TEST(LogFormatTest, ParsesTheFlagValues) {
   LogFormat format;
@@ -177,7 +187,8 @@ TEST(LogFormatTest, ApplicationLinesAreJsonObjectsWithTimeLevelAndMessage) {
   ASSERT_EQ(lines.size(), 3u) << out;
   const std::vector<std::string> levels = {"INFO", "WARNING", "ERROR"};
   const std::vector<std::string> messages = {"listening on 127.0.0.1:50051",
-                                             "a \"quoted\"\nmessage", "bad byte \xEF\xBF\xBD"};
+                                             "a \"quoted\"\nmessage",
+                                             "bad byte \xEF\xBF\xBD"};
   for (size_t i = 0; i < lines.size(); ++i) {
     const google::protobuf::Struct s = Parse(lines[i]);
     EXPECT_THAT(Keys(s), UnorderedElementsAre("time", "level", "message"));
@@ -222,10 +233,12 @@ TEST(LogFormatTest, LimitedLinesCarryTheCountAsNumbers) {
   EXPECT_THAT(Keys(first), UnorderedElementsAre("time", "level", "message"));
   EXPECT_EQ(StringOf(first, "message"), "cannot connect (1)");
   const google::protobuf::Struct count = Parse(lines[1]);
-  EXPECT_THAT(Keys(count), UnorderedElementsAre("time", "level", "message", "repeated",
-                                                "repeated_seconds"));
+  EXPECT_THAT(Keys(count),
+              UnorderedElementsAre("time", "level", "message", "repeated",
+                                   "repeated_seconds"));
   EXPECT_EQ(StringOf(count, "level"), "ERROR");
-  EXPECT_EQ(StringOf(count, "message"), "cannot connect (n)");  // no count in the text
+  EXPECT_EQ(StringOf(count, "message"),
+            "cannot connect (n)");  // no count in the text
   EXPECT_EQ(count.fields().at("repeated").number_value(), 2913);
   EXPECT_EQ(count.fields().at("repeated_seconds").number_value(), 68);
 }
@@ -244,7 +257,8 @@ class AccessLines {
     fds_[1] = -1;
     std::string all;
     char buffer[4096];
-    for (ssize_t n; (n = read(fds_[0], buffer, sizeof buffer)) > 0;) all.append(buffer, n);
+    for (ssize_t n; (n = read(fds_[0], buffer, sizeof buffer)) > 0;)
+      all.append(buffer, n);
     return absl::StrSplit(all, '\n', absl::SkipEmpty());
   }
 
@@ -272,13 +286,15 @@ TEST(AccessLogFormatTest, JsonAccessLineHasEveryKey) {
   const std::vector<std::string> got = lines.Read();
   ASSERT_EQ(got.size(), 3u);
   const google::protobuf::Struct s = Parse(got[0]);
-  EXPECT_THAT(Keys(s), UnorderedElementsAre("time", "level", "message", "request_id", "method",
-                                            "actor", "code", "latency_ms"));
+  EXPECT_THAT(Keys(s),
+              UnorderedElementsAre("time", "level", "message", "request_id",
+                                   "method", "actor", "code", "latency_ms"));
   EXPECT_THAT(StringOf(s, "time"), MatchesRegex(kTimeRegex));
   EXPECT_EQ(StringOf(s, "level"), "INFO");
   EXPECT_EQ(StringOf(s, "message"), "access");
   EXPECT_EQ(StringOf(s, "request_id"), "req-\"1\"");
-  EXPECT_EQ(StringOf(s, "method"), "/envcredit.v1.EnterpriseService/GetEnterprise");
+  EXPECT_EQ(StringOf(s, "method"),
+            "/envcredit.v1.EnterpriseService/GetEnterprise");
   EXPECT_EQ(StringOf(s, "actor"), "ops team \xE4\xBC\x81");
   EXPECT_EQ(StringOf(s, "code"), "NOT_FOUND");
   ASSERT_TRUE(s.fields().at("latency_ms").has_number_value());
@@ -305,10 +321,12 @@ TEST(AccessLogFormatTest, TextAccessLineIsUnchanged) {
   }
   const std::vector<std::string> got = lines.Read();
   ASSERT_EQ(got.size(), 2u);
-  EXPECT_THAT(got[0], MatchesRegex(std::string(kTimeRegex) +
-                                   " INFO access method=/envcredit.v1.EnterpriseService/"
-                                   "GetEnterprise code=FAILED_PRECONDITION duration_ms=0.412 "
-                                   "request_id=abc"));
+  EXPECT_THAT(
+      got[0],
+      MatchesRegex(std::string(kTimeRegex) +
+                   " INFO access method=/envcredit.v1.EnterpriseService/"
+                   "GetEnterprise code=FAILED_PRECONDITION duration_ms=0.412 "
+                   "request_id=abc"));
   EXPECT_THAT(got[1], HasSubstr(" request_id=\"a b\""));
 }
 
@@ -368,8 +386,10 @@ TEST(RequestIdTest, AddRequestIdToStatusesMadeElsewhere) {
   EXPECT_EQ(info.metadata().at("request_id"), "req-1");
   EXPECT_FALSE(api::AddRequestId("req-1", &bare));  // already there
 
-  // One of ours: the id joins the ErrorInfo; the other details keep their places.
-  grpc::Status ours = api::ToGrpcStatus(InvalidArgument("name", "INVALID_NAME", "bad"));
+  // One of ours: the id joins the ErrorInfo; the other details keep their
+  // places.
+  grpc::Status ours =
+      api::ToGrpcStatus(InvalidArgument("name", "INVALID_NAME", "bad"));
   google::rpc::Status before;
   ASSERT_TRUE(before.ParseFromString(ours.error_details()));
   ASSERT_TRUE(api::AddRequestId("req-2", &ours));

@@ -46,10 +46,13 @@ std::string RequestIdInErrorInfo(const grpc::Status& status) {
 std::string EchoedRequestId(const grpc::ClientContext& context) {
   const auto& metadata = context.GetServerInitialMetadata();
   auto it = metadata.find("x-request-id");
-  return it == metadata.end() ? "<none>" : std::string(it->second.data(), it->second.size());
+  return it == metadata.end()
+             ? "<none>"
+             : std::string(it->second.data(), it->second.size());
 }
 
-std::string StringOf(const google::protobuf::Struct& s, const std::string& key) {
+std::string StringOf(const google::protobuf::Struct& s,
+                     const std::string& key) {
   auto it = s.fields().find(key);
   if (it == s.fields().end() || !it->second.has_string_value()) return "<none>";
   return it->second.string_value();
@@ -58,9 +61,11 @@ std::string StringOf(const google::protobuf::Struct& s, const std::string& key) 
 TEST(LogsE2eTest, JsonLinesAndOneRequestIdPerCall) {
   auto db = testing::TestDatabase::Create("e2e_logs");
   ASSERT_TRUE(db.ok()) << db.status();
-  auto server = testing::ServerProcess::Start((*db)->config(), {"--log_format=json"});
+  auto server =
+      testing::ServerProcess::Start((*db)->config(), {"--log_format=json"});
   ASSERT_TRUE(server.ok()) << server.status();
-  auto channel = testing::AuthedChannel((*server)->address(), (*server)->admin_token());
+  auto channel =
+      testing::AuthedChannel((*server)->address(), (*server)->admin_token());
   auto enterprises = v1::EnterpriseService::NewStub(channel);
 
   // 1. A write with its own request_id; the x-request-id beside it loses.
@@ -78,7 +83,8 @@ TEST(LogsE2eTest, JsonLinesAndOneRequestIdPerCall) {
     e->set_legal_representative("张示例");
     e->set_address("南京市示例区示例路1号");
     v1::Enterprise created;
-    const grpc::Status status = enterprises->CreateEnterprise(&context, request, &created);
+    const grpc::Status status =
+        enterprises->CreateEnterprise(&context, request, &created);
     ASSERT_TRUE(status.ok()) << status.error_message();
     EXPECT_EQ(EchoedRequestId(context), write_id);
   }
@@ -89,9 +95,11 @@ TEST(LogsE2eTest, JsonLinesAndOneRequestIdPerCall) {
     grpc::ClientContext context;
     context.AddMetadata("x-request-id", read_id);
     v1::GetEnterpriseRequest request;
-    request.set_name("enterprises/" + *domain::MakeUscc("91", "320100", "MA000999"));
+    request.set_name("enterprises/" +
+                     *domain::MakeUscc("91", "320100", "MA000999"));
     v1::Enterprise out;
-    const grpc::Status status = enterprises->GetEnterprise(&context, request, &out);
+    const grpc::Status status =
+        enterprises->GetEnterprise(&context, request, &out);
     ASSERT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
     EXPECT_EQ(RequestIdInErrorInfo(status), read_id);
     EXPECT_EQ(EchoedRequestId(context), read_id);
@@ -106,7 +114,8 @@ TEST(LogsE2eTest, JsonLinesAndOneRequestIdPerCall) {
     v1::CreateEnterpriseRequest request;
     request.mutable_enterprise()->set_credit_code("not a code");
     v1::Enterprise out;
-    const grpc::Status status = enterprises->CreateEnterprise(&context, request, &out);
+    const grpc::Status status =
+        enterprises->CreateEnterprise(&context, request, &out);
     ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
     EXPECT_EQ(RequestIdInErrorInfo(status), bad_write_id);
   }
@@ -121,7 +130,8 @@ TEST(LogsE2eTest, JsonLinesAndOneRequestIdPerCall) {
     v1::GetEnterpriseRequest request;
     request.set_name("enterprises/" + code);
     v1::Enterprise out;
-    const grpc::Status status = anonymous->GetEnterprise(&context, request, &out);
+    const grpc::Status status =
+        anonymous->GetEnterprise(&context, request, &out);
     ASSERT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
     server_id = EchoedRequestId(context);
     EXPECT_EQ(server_id.rfind("srv-", 0), 0u) << server_id;
@@ -137,11 +147,13 @@ TEST(LogsE2eTest, JsonLinesAndOneRequestIdPerCall) {
     request.set_method("CreateEnterprise");
     request.set_page_size(100);
     v1::ListAuditEntriesResponse response;
-    const grpc::Status status = audit->ListAuditEntries(&context, request, &response);
+    const grpc::Status status =
+        audit->ListAuditEntries(&context, request, &response);
     ASSERT_TRUE(status.ok()) << status.error_message();
     bool saw_write = false, saw_bad_write = false;
     for (const v1::AuditEntry& entry : response.entries()) {
-      if (entry.outcome() == "OK" && entry.resource() == "enterprises/" + code) {
+      if (entry.outcome() == "OK" &&
+          entry.resource() == "enterprises/" + code) {
         saw_write = true;
         EXPECT_EQ(entry.request_id(), write_id);
         admin_actor = entry.actor();
@@ -167,7 +179,8 @@ TEST(LogsE2eTest, JsonLinesAndOneRequestIdPerCall) {
   for (absl::string_view line : absl::StrSplit(log, '\n', absl::SkipEmpty())) {
     ++lines;
     google::protobuf::Struct parsed;
-    const auto status = google::protobuf::util::JsonStringToMessage(std::string(line), &parsed);
+    const auto status =
+        google::protobuf::util::JsonStringToMessage(std::string(line), &parsed);
     ASSERT_TRUE(status.ok()) << status.ToString() << " in line: " << line;
     EXPECT_NE(StringOf(parsed, "time"), "<none>") << line;
     EXPECT_NE(StringOf(parsed, "level"), "<none>") << line;
@@ -184,7 +197,8 @@ TEST(LogsE2eTest, JsonLinesAndOneRequestIdPerCall) {
   };
   const auto write = access_of(write_id);
   ASSERT_THAT(write, SizeIs(1)) << log;
-  EXPECT_EQ(StringOf(write[0], "method"), "/envcredit.v1.EnterpriseService/CreateEnterprise");
+  EXPECT_EQ(StringOf(write[0], "method"),
+            "/envcredit.v1.EnterpriseService/CreateEnterprise");
   EXPECT_EQ(StringOf(write[0], "code"), "OK");
   EXPECT_EQ(StringOf(write[0], "actor"), admin_actor);
   EXPECT_FALSE(admin_actor.empty());
@@ -194,7 +208,8 @@ TEST(LogsE2eTest, JsonLinesAndOneRequestIdPerCall) {
 
   const auto read = access_of(read_id);
   ASSERT_THAT(read, SizeIs(1)) << log;
-  EXPECT_EQ(StringOf(read[0], "method"), "/envcredit.v1.EnterpriseService/GetEnterprise");
+  EXPECT_EQ(StringOf(read[0], "method"),
+            "/envcredit.v1.EnterpriseService/GetEnterprise");
   EXPECT_EQ(StringOf(read[0], "code"), "NOT_FOUND");
   EXPECT_EQ(StringOf(read[0], "actor"), admin_actor);
 
