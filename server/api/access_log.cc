@@ -71,7 +71,8 @@ class AccessLogInterceptor final : public grpc::experimental::Interceptor {
         access_(access),
         audit_(audit),
         writer_(writer),
-        request_id_field_(request_id_field) {}
+        request_id_field_(request_id_field),
+        unary_(info->type() == grpc::experimental::ServerRpcInfo::Type::UNARY) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
@@ -82,7 +83,10 @@ class AccessLogInterceptor final : public grpc::experimental::Interceptor {
           AcceptableRequestId(absl::string_view(it->second.data(), it->second.size()))) {
         request_id_.assign(it->second.data(), it->second.size());
       }
-      BeginCallOnThread(this, RequestId());
+      // Only a unary call runs its hooks and its handler on one thread (the
+      // sync server's); a stream (WatchRatingChanges, asynchronous) has no
+      // thread state: its errors get the id below, its line no actor.
+      if (unary_) BeginCallOnThread(this, RequestId());
     }
     if (methods->QueryInterceptionHookPoint(
             InterceptionHookPoints::POST_RECV_MESSAGE) &&
@@ -99,7 +103,7 @@ class AccessLogInterceptor final : public grpc::experimental::Interceptor {
             *request, request_id_field_, &scratch);
         if (AcceptableRequestId(id)) {
           request_id_ = id;
-          BeginCallOnThread(this, request_id_);
+          if (unary_) BeginCallOnThread(this, request_id_);
         }
       }
     }
@@ -180,6 +184,7 @@ class AccessLogInterceptor final : public grpc::experimental::Interceptor {
   domain::AuditLog* const audit_;
   AccessLogWriter* const writer_;
   const google::protobuf::FieldDescriptor* const request_id_field_;  // or null
+  const bool unary_;
   bool saw_request_ = false;
   std::string request_id_;  // calls on one RPC are serialised by gRPC
 };
@@ -310,7 +315,9 @@ AccessLogInterceptorFactory::AccessLogInterceptorFactory(AccessControl* access,
     const auto* service = pool->FindServiceByName(method.substr(1, slash - 1));
     if (service == nullptr) continue;
     const auto* rpc = service->FindMethodByName(method.substr(slash + 1));
-    // Only unary methods: their handler gets the generated request type.
+    // Only unary methods: their handler gets the generated request type
+    // (a unary method served raw, with grpc::ByteBuffer, would have to be
+    // left out here; today only the streaming WatchRatingChanges is raw).
     if (rpc == nullptr || rpc->client_streaming() || rpc->server_streaming()) continue;
     const auto* field = rpc->input_type()->FindFieldByName("request_id");
     if (field != nullptr && !field->is_repeated() &&

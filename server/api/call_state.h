@@ -7,8 +7,9 @@
 // its send hooks on one thread, one call at a time, so the state lives in
 // thread-local storage: no lock, and no allocation once a thread's strings
 // have grown to an id's size. Each state is tagged with the interceptor that
-// began it (`owner`), so a hook of another call on the same thread (the
-// asynchronous WatchRatingChanges) never reads a state that is not its own.
+// began it (`owner`), so a hook of another call on the same thread never
+// reads a state that is not its own. Streams (the asynchronous
+// WatchRatingChanges) begin no state: their hooks and handler run anywhere.
 #ifndef ENVCREDIT_SERVER_API_CALL_STATE_H_
 #define ENVCREDIT_SERVER_API_CALL_STATE_H_
 
