@@ -1,5 +1,6 @@
 #include "common/log.h"
 
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -7,22 +8,68 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/json_line.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
 namespace envcredit {
 
-void Log(LogSeverity severity, absl::string_view message) {
-  const char* label = severity == LogSeverity::kInfo      ? "INFO"
-                      : severity == LogSeverity::kWarning ? "WARNING"
-                                                          : "ERROR";
-  std::string line = absl::StrCat(
-      absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::Now(), absl::UTCTimeZone()),
-      " ", label, " ", message, "\n");
+namespace {
+
+std::atomic<LogFormat> log_format{LogFormat::kText};
+
+std::string CountText(int64_t repeated, int64_t seconds) {
+  return absl::StrCat(" (repeated ", WithThousandsSeparators(repeated),
+                      repeated == 1 ? " time" : " times", " in the last ", seconds,
+                      " s)");
+}
+
+// One line of the process log; `repeated` > 0 for a LogLimited count line.
+void WriteLine(LogSeverity severity, absl::string_view message, int64_t repeated = 0,
+               int64_t seconds = 0) {
+  const absl::Time now = absl::Now();
+  std::string line;
+  if (GetLogFormat() == LogFormat::kJson) {
+    line.reserve(80 + message.size());
+    JsonLine json(&line);
+    json.Time("time", now).String("level", LogSeverityName(severity)).String("message", message);
+    if (repeated > 0) json.Int("repeated", repeated).Int("repeated_seconds", seconds);
+    json.End();
+  } else {
+    line = absl::StrCat(
+        absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", now, absl::UTCTimeZone()), " ",
+        LogSeverityName(severity), " ", message,
+        repeated > 0 ? CountText(repeated, seconds) : "", "\n");
+  }
   // One fwrite per line: stdio locks the stream, so lines stay whole.
   std::fwrite(line.data(), 1, line.size(), stderr);
   std::fflush(stderr);
 }
+
+}  // namespace
+
+const char* LogSeverityName(LogSeverity severity) {
+  return severity == LogSeverity::kInfo      ? "INFO"
+         : severity == LogSeverity::kWarning ? "WARNING"
+                                             : "ERROR";
+}
+
+void SetLogFormat(LogFormat format) { log_format.store(format, std::memory_order_relaxed); }
+
+LogFormat GetLogFormat() { return log_format.load(std::memory_order_relaxed); }
+
+bool ParseLogFormat(absl::string_view text, LogFormat* format) {
+  if (text == "text") {
+    *format = LogFormat::kText;
+  } else if (text == "json") {
+    *format = LogFormat::kJson;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+void Log(LogSeverity severity, absl::string_view message) { WriteLine(severity, message); }
 
 std::string WithThousandsSeparators(int64_t value) {
   if (value < 0) return "-" + WithThousandsSeparators(-value);
@@ -39,19 +86,27 @@ std::string WithThousandsSeparators(int64_t value) {
 LogLimiter::LogLimiter(absl::Duration interval, const Clock* clock, Sink sink)
     : interval_(interval), clock_(clock), sink_(std::move(sink)) {}
 
-std::string LogLimiter::WithCount(const Entry& entry, absl::Time now) const {
-  if (entry.suppressed == 0) return entry.last_message;
-  const int64_t seconds = static_cast<int64_t>(
-      std::llround(absl::ToDoubleSeconds(now - entry.written)));
-  return absl::StrCat(entry.last_message, " (repeated ",
-                      WithThousandsSeparators(entry.suppressed),
-                      entry.suppressed == 1 ? " time" : " times",
-                      " in the last ", seconds, " s)");
+LogLimiter::Line LogLimiter::Take(const Entry& entry, absl::Time now) const {
+  Line line{entry.severity, entry.last_message};
+  if (entry.suppressed == 0) return line;
+  line.repeated = entry.suppressed;
+  line.seconds = static_cast<int64_t>(std::llround(absl::ToDoubleSeconds(now - entry.written)));
+  return line;
+}
+
+void LogLimiter::Emit(const Line& line) const {
+  if (!sink_) {
+    WriteLine(line.severity, line.message, line.repeated, line.seconds);
+    return;
+  }
+  sink_(line.severity, line.repeated > 0
+                           ? absl::StrCat(line.message, CountText(line.repeated, line.seconds))
+                           : line.message);
 }
 
 void LogLimiter::Log(LogSeverity severity, absl::string_view key,
                      absl::string_view message) {
-  std::string line;
+  Line line;
   {
     absl::MutexLock lock(&mu_);
     const absl::Time now = clock_->Now();
@@ -80,15 +135,15 @@ void LogLimiter::Log(LogSeverity severity, absl::string_view key,
     Entry& entry = it->second;
     entry.severity = severity;
     entry.last_message = std::string(message);
-    line = WithCount(entry, now);
+    line = Take(entry, now);
     entry.written = now;
     entry.suppressed = 0;
   }
-  sink_(severity, line);
+  Emit(line);
 }
 
 void LogLimiter::Flush() {
-  std::vector<std::pair<LogSeverity, std::string>> lines;
+  std::vector<Line> lines;
   {
     absl::MutexLock lock(&mu_);
     const absl::Time now = clock_->Now();
@@ -102,13 +157,13 @@ void LogLimiter::Flush() {
         entries_.erase(it++);  // quiet for a whole interval
         continue;
       }
-      lines.emplace_back(entry.severity, WithCount(entry, now));
+      lines.push_back(Take(entry, now));
       entry.written = now;
       entry.suppressed = 0;
       ++it;
     }
   }
-  for (const auto& [severity, line] : lines) sink_(severity, line);
+  for (const Line& line : lines) Emit(line);
 }
 
 LogLimiter& DefaultLogLimiter() {

@@ -12,6 +12,12 @@
 //       (repeated 2,913 times in the last 60 s)
 // FlushLimitedLogs writes such a count line for keys that went quiet, so a
 // burst is never left uncounted (the database probe calls it every period).
+//
+// --log_format=json (SetLogFormat(LogFormat::kJson)) writes each line as one
+// JSON object instead (common/json_line.h; doc/operations.md "Logs"):
+//   {"time":"2026-11-25T22:40:01.123456Z","level":"INFO","message":"listening on 127.0.0.1:50051"}
+// and a count line of LogLimited carries the count as numbers, not in the
+// message: ..."message":"storage: connect: ...","repeated":2913,"repeated_seconds":60}
 #ifndef ENVCREDIT_COMMON_LOG_H_
 #define ENVCREDIT_COMMON_LOG_H_
 
@@ -29,6 +35,19 @@
 namespace envcredit {
 
 enum class LogSeverity { kInfo, kWarning, kError };
+
+// "INFO", "WARNING", "ERROR".
+const char* LogSeverityName(LogSeverity severity);
+
+enum class LogFormat { kText, kJson };
+
+// Chooses the format of every line of the process (Log, LogLimited, the
+// access log). Call once at start-up, before any other thread logs; the
+// default is kText. Reading it is one relaxed atomic load.
+void SetLogFormat(LogFormat format);
+LogFormat GetLogFormat();
+// "text" -> kText, "json" -> kJson; false for anything else.
+bool ParseLogFormat(absl::string_view text, LogFormat* format);
 
 // Writes one line; lines from concurrent threads never interleave.
 void Log(LogSeverity severity, absl::string_view message);
@@ -48,10 +67,11 @@ class LogLimiter {
  public:
   using Sink = std::function<void(LogSeverity, absl::string_view)>;
 
-  // `clock` and `sink` (default: the system clock and Log) must outlive the
-  // limiter.
+  // `clock` must outlive the limiter. `sink` gets each line with its count
+  // in the text (" (repeated N times ...)"); without one (the default) lines
+  // go to the process log in its format (JSON: the count as numbers).
   explicit LogLimiter(absl::Duration interval = absl::Seconds(60),
-                      const Clock* clock = SystemClock(), Sink sink = ::envcredit::Log);
+                      const Clock* clock = SystemClock(), Sink sink = nullptr);
 
   // Writes `message` when no line of `key` was written within the interval
   // (with " (repeated N times in the last S s)" when lines of the key were
@@ -76,7 +96,15 @@ class LogLimiter {
   // Keys kept at most; beyond, quiet keys are dropped first.
   static constexpr size_t kMaxKeys = 4096;
 
-  std::string WithCount(const Entry& entry, absl::Time now) const;
+  // A line to write: the newest message and what was counted before it.
+  struct Line {
+    LogSeverity severity;
+    std::string message;
+    int64_t repeated = 0;
+    int64_t seconds = 0;  // over which the count was taken
+  };
+  Line Take(const Entry& entry, absl::Time now) const;
+  void Emit(const Line& line) const;
 
   const absl::Duration interval_;
   const Clock* const clock_;

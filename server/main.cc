@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "absl/flags/flag.h"
+#include "grpc/support/log.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
@@ -142,6 +143,11 @@ ABSL_FLAG(bool, mutex_deadlock_detection, false,
           "acquisition, which on the serving path costs more than the call "
           "itself): on in the test suite, off in production "
           "(doc/decisions.md)");
+ABSL_FLAG(std::string, log_format, "text",
+          "format of every stderr line: text (\"<time> INFO <message>\", the "
+          "access log as key=value) or json (one JSON object per line: time, "
+          "level, message and, for the access log, request_id, method, actor, "
+          "code, latency_ms; doc/operations.md \"Logs\")");
 ABSL_FLAG(bool, migrate_only, false,
           "apply schema migrations, print the schema version and exit");
 ABSL_FLAG(std::string, admin_token_file, "admin.token",
@@ -495,7 +501,23 @@ void WritePortFile(const std::string& path, int port) {
   std::rename(tmp.c_str(), path.c_str());
 }
 
+// gRPC's own lines (gpr_log) in the process's log format, so that with
+// --log_format=json every stderr line is JSON.
+void LogGrpcLine(gpr_log_func_args* args) {
+  Log(args->severity == GPR_LOG_SEVERITY_ERROR ? LogSeverity::kError : LogSeverity::kInfo,
+      absl::StrCat("grpc ", args->file, ":", args->line, ": ", args->message));
+}
+
 int Run() {
+  // Before any thread logs (the format is read without a lock).
+  LogFormat log_format;
+  if (!ParseLogFormat(absl::GetFlag(FLAGS_log_format), &log_format)) {
+    LogError(absl::StrCat("--log_format must be text or json, not ",
+                          absl::GetFlag(FLAGS_log_format)));
+    return 2;
+  }
+  SetLogFormat(log_format);
+  if (log_format == LogFormat::kJson) gpr_set_log_function(&LogGrpcLine);
   absl::SetMutexDeadlockDetectionMode(absl::GetFlag(FLAGS_mutex_deadlock_detection)
                                           ? absl::OnDeadlockCycle::kAbort
                                           : absl::OnDeadlockCycle::kIgnore);

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <limits>
 #include <optional>
 #include <string>
@@ -17,9 +18,12 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "common/log.h"
+#include "common/json_line.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "common/log.h"
+#include "google/protobuf/message.h"
+#include "server/api/call_state.h"
 #include "server/api/grpc_status.h"
 #include "server/api/log_value.h"
 #include "server/api/malformed_request.h"
@@ -36,7 +40,20 @@ std::string NewRequestId() {
   return absl::StrFormat("srv-%x-%x", start, counter.fetch_add(1) + 1);
 }
 
-bool AcceptableRequestId(grpc::string_ref id) {
+// "NOT_FOUND": absl::StatusCodeToString without its string.
+absl::string_view CodeName(absl::StatusCode code) {
+  static constexpr absl::string_view kNames[] = {
+      "OK",          "CANCELLED",          "UNKNOWN",           "INVALID_ARGUMENT",
+      "DEADLINE_EXCEEDED", "NOT_FOUND",    "ALREADY_EXISTS",    "PERMISSION_DENIED",
+      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED",   "OUT_OF_RANGE",
+      "UNIMPLEMENTED", "INTERNAL",         "UNAVAILABLE",       "DATA_LOSS",
+      "UNAUTHENTICATED"};
+  const int i = static_cast<int>(code);
+  if (i >= 0 && i < static_cast<int>(std::size(kNames))) return kNames[i];
+  return "";  // gRPC has no other code
+}
+
+bool AcceptableRequestId(absl::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id) {
     if (c <= 0x20 || c >= 0x7f) return false;
@@ -66,22 +83,50 @@ class AccessLogInterceptor final : public grpc::experimental::Interceptor {
  public:
   AccessLogInterceptor(grpc::experimental::ServerRpcInfo* info,
                        AccessControl* access, domain::AuditLog* audit,
-                       AccessLogWriter* writer, CallStats* stats)
+                       AccessLogWriter* writer,
+                       const google::protobuf::FieldDescriptor* request_id_field,
+                       CallStats* stats)
       : info_(info),
         method_(info->method()),
         start_(absl::Now()),
         access_(access),
         audit_(audit),
         writer_(writer),
-        stats_(stats) {}
+        request_id_field_(request_id_field),
+        stats_(stats),
+        unary_(info->type() == grpc::experimental::ServerRpcInfo::Type::UNARY) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
             InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
       auto* metadata = methods->GetRecvInitialMetadata();
       auto it = metadata->find(kRequestIdHeader);
-      if (it != metadata->end() && AcceptableRequestId(it->second)) {
+      if (it != metadata->end() &&
+          AcceptableRequestId(absl::string_view(it->second.data(), it->second.size()))) {
         request_id_.assign(it->second.data(), it->second.size());
+      }
+      // Only a unary call runs its hooks and its handler on one thread (the
+      // sync server's); a stream (WatchRatingChanges, asynchronous) has no
+      // thread state: its errors get the id below, its line no actor.
+      if (unary_) BeginCallOnThread(this, RequestId());
+    }
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::POST_RECV_MESSAGE) &&
+        request_id_field_ != nullptr && !saw_request_) {
+      saw_request_ = true;
+      // The request's own request_id wins (a unary call has one message).
+      // request_id_field_ is set only for methods whose handler gets the
+      // generated message type, so the cast is to what gRPC holds.
+      const auto* request =
+          static_cast<const google::protobuf::Message*>(methods->GetRecvMessage());
+      if (request != nullptr) {
+        std::string scratch;
+        const std::string& id = request->GetReflection()->GetStringReference(
+            *request, request_id_field_, &scratch);
+        if (AcceptableRequestId(id)) {
+          request_id_ = id;
+          if (unary_) BeginCallOnThread(this, request_id_);
+        }
       }
     }
     if (methods->QueryInterceptionHookPoint(
@@ -91,24 +136,28 @@ class AccessLogInterceptor final : public grpc::experimental::Interceptor {
     if (methods->QueryInterceptionHookPoint(
             InterceptionHookPoints::PRE_SEND_STATUS)) {
       grpc::Status status = methods->GetSendStatus();
+      bool modified = false;
       if (std::optional<grpc::Status> replacement = NoHandlerAnswer(status)) {
         status = *std::move(replacement);
-        methods->ModifySendStatus(status);
+        modified = true;
       }
+      // Only failures pay for this (a parse of the details, usually finding
+      // the id ToGrpcStatus put there already).
+      if (!status.ok() && AddRequestId(RequestId(), &status)) modified = true;
+      if (modified) methods->ModifySendStatus(status);
       const absl::Duration latency = absl::Now() - start_;
-      const int64_t micros =
-          std::max<int64_t>(0, absl::ToInt64Microseconds(latency));
       if (stats_ != nullptr) {
         stats_->Record(method_, status.error_code(), latency);
-        if (IsDenial(status.error_code())) {
-          stats_->RecordDenial(ReasonOf(status));
-        }
+        if (IsDenial(status.error_code())) stats_->RecordDenial(ReasonOf(status));
       }
-      writer_->Write(absl::StrCat(
-          "access method=", LogValue(method_), " code=",
-          absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code())),
-          " duration_ms=", micros / 1000, ".", absl::Dec(micros % 1000, absl::kZeroPad3),
-          " request_id=", LogValue(RequestId())));
+      AccessRecord record;
+      record.method = method_;
+      record.code = static_cast<absl::StatusCode>(status.error_code());
+      record.latency_micros = std::max<int64_t>(0, absl::ToInt64Microseconds(latency));
+      record.request_id = RequestId();
+      record.actor = CurrentActor(this);
+      writer_->WriteAccess(record);
+      EndCallOnThread(this);
     }
     methods->Proceed();
   }
@@ -133,11 +182,12 @@ class AccessLogInterceptor final : public grpc::experimental::Interceptor {
     // The check the handler would have made first.
     absl::StatusOr<Caller> caller = access_->Check(method_, *info_->server_context());
     if (!caller.ok()) return ToGrpcStatus(caller.status());
+    SetCurrentActor(caller->label);
     if (audit_ != nullptr && IsWriteMethod(method_)) {
       // Every write is audited (audit.proto), also one that could not be
-      // read: no resource, no request id (both were in the bytes).
+      // read: no resource (it was in the bytes), the call's request id.
       domain::AuditEntry entry = domain::MakeAuditEntry(
-          domain::AuditContext{caller->label, method_, ""}, "", *unparsable);
+          domain::AuditContext{caller->label, method_, RequestId()}, "", *unparsable);
       if (absl::Status appended = audit_->Append(entry); !appended.ok()) {
         LogLimited(LogSeverity::kError,
                    absl::StrCat("cannot audit unparsable ", method_),
@@ -159,7 +209,10 @@ class AccessLogInterceptor final : public grpc::experimental::Interceptor {
   AccessControl* const access_;
   domain::AuditLog* const audit_;
   AccessLogWriter* const writer_;
-  CallStats* const stats_;
+  const google::protobuf::FieldDescriptor* const request_id_field_;  // or null
+  CallStats* const stats_;  // or null
+  const bool unary_;
+  bool saw_request_ = false;
   std::string request_id_;  // calls on one RPC are serialised by gRPC
 };
 
@@ -203,37 +256,53 @@ void AccessLogWriter::Run() {
   }
 }
 
-namespace {
-
-// Appends "2026-12-04T03:17:29.123456Z" for `t` (the format of every log
-// line): the date and time of day are formatted once a second per thread,
-// not on every call (absl::FormatTime is most of a line's cost).
-void AppendLogTime(absl::Time t, std::string* out) {
-  thread_local int64_t cached_second = std::numeric_limits<int64_t>::min();
-  thread_local std::string cached;
-  const int64_t micros = absl::ToUnixMicros(t);
-  const int64_t second = micros >= 0 ? micros / 1000000 : (micros - 999999) / 1000000;
-  if (second != cached_second) {
-    cached = absl::FormatTime("%Y-%m-%dT%H:%M:%S", absl::FromUnixSeconds(second),
-                              absl::UTCTimeZone());
-    cached_second = second;
-  }
-  absl::StrAppend(out, cached, ".", absl::Dec(micros - second * 1000000, absl::kZeroPad6),
-                  "Z");
-}
-
-}  // namespace
-
 void AccessLogWriter::Write(absl::string_view message) {
   std::string line;
-  line.reserve(40 + message.size());
-  AppendLogTime(absl::Now(), &line);
-  absl::StrAppend(&line, " INFO ", message, "\n");
+  if (GetLogFormat() == LogFormat::kJson) {
+    line.reserve(80 + message.size());
+    JsonLine(&line).Time("time", absl::Now()).String("level", "INFO").String("message", message).End();
+  } else {
+    line.reserve(40 + message.size());
+    AppendLogTime(absl::Now(), &line);
+    absl::StrAppend(&line, " INFO ", message, "\n");
+  }
+  Append(line);
+}
+
+void AccessLogWriter::WriteAccess(const AccessRecord& record) {
+  const absl::Time now = absl::Now();
+  const absl::string_view code = CodeName(record.code);
+  std::string line;
+  if (GetLogFormat() == LogFormat::kJson) {
+    line.reserve(200 + record.method.size() + record.request_id.size() + record.actor.size());
+    JsonLine(&line)
+        .Time("time", now)
+        .String("level", "INFO")
+        .String("message", "access")
+        .String("request_id", record.request_id)
+        .String("method", record.method)
+        .String("actor", record.actor)
+        .String("code", code)
+        .Millis("latency_ms", record.latency_micros)
+        .End();
+  } else {
+    // Today's text line, byte for byte.
+    line.reserve(120 + record.method.size() + record.request_id.size());
+    AppendLogTime(now, &line);
+    absl::StrAppend(&line, " INFO access method=", LogValue(record.method), " code=", code,
+                    " duration_ms=", record.latency_micros / 1000, ".",
+                    absl::Dec(record.latency_micros % 1000, absl::kZeroPad3),
+                    " request_id=", LogValue(record.request_id), "\n");
+  }
+  Append(line);
+}
+
+void AccessLogWriter::Append(absl::string_view line) {
   const size_t shard =
       std::hash<std::thread::id>()(std::this_thread::get_id()) % kShards;
   {
     absl::MutexLock lock(&shards_[shard].mu);
-    shards_[shard].buffer.append(line);
+    shards_[shard].buffer.append(line.data(), line.size());
   }
   if (!buffered_.load(std::memory_order_acquire)) Flush();
 }
@@ -261,10 +330,37 @@ void AccessLogWriter::WriteAll(absl::string_view bytes) {
   }
 }
 
+AccessLogInterceptorFactory::AccessLogInterceptorFactory(AccessControl* access,
+                                                         domain::AuditLog* audit,
+                                                         AccessLogWriter* writer)
+    : access_(access), audit_(audit), writer_(writer) {
+  const auto* pool = google::protobuf::DescriptorPool::generated_pool();
+  for (const std::string& method : MethodsInRoleTable()) {
+    // "/envcredit.v1.ListService/StartNotice"
+    const size_t slash = method.rfind('/');
+    if (method.empty() || slash == 0 || slash == std::string::npos) continue;
+    const auto* service = pool->FindServiceByName(method.substr(1, slash - 1));
+    if (service == nullptr) continue;
+    const auto* rpc = service->FindMethodByName(method.substr(slash + 1));
+    // Only unary methods: their handler gets the generated request type
+    // (a unary method served raw, with grpc::ByteBuffer, would have to be
+    // left out here; today only the streaming WatchRatingChanges is raw).
+    if (rpc == nullptr || rpc->client_streaming() || rpc->server_streaming()) continue;
+    const auto* field = rpc->input_type()->FindFieldByName("request_id");
+    if (field != nullptr && !field->is_repeated() &&
+        field->type() == google::protobuf::FieldDescriptor::TYPE_STRING) {
+      request_id_fields_.emplace(method, field);
+    }
+  }
+}
+
 grpc::experimental::Interceptor*
 AccessLogInterceptorFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
-  return new AccessLogInterceptor(info, access_, audit_, writer_, stats_);
+  const auto it = request_id_fields_.find(absl::string_view(info->method()));
+  return new AccessLogInterceptor(info, access_, audit_, writer_,
+                                  it == request_id_fields_.end() ? nullptr : it->second,
+                                  stats_);
 }
 
 }  // namespace envcredit::api

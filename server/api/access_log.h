@@ -1,13 +1,27 @@
 // The access log, and what happens to calls that never reach a handler.
 //
-// A server interceptor writes one access-log line per call:
+// A server interceptor writes one access-log line per call. With
+// --log_format=text (the default):
 //   ... INFO access method=/envcredit.v1.EnterpriseService/GetEnterprise
 //            code=NOT_FOUND duration_ms=0.412 request_id=3f2a...
-// (values that hold spaces, '=' or quotes are quoted, see log_value.h). The
-// request id is the client's `x-request-id` metadata when it sent one (up to
-// 64 printable characters), else one the server makes; either way it is
-// echoed back in the response's initial metadata, so a caller can quote it
-// when reporting a problem.
+// (values that hold spaces, '=' or quotes are quoted, see log_value.h); with
+// --log_format=json one JSON object (common/json_line.h):
+//   {"time":"...","level":"INFO","message":"access","request_id":"3f2a...",
+//    "method":"/envcredit.v1.EnterpriseService/GetEnterprise",
+//    "actor":"ops-team","code":"NOT_FOUND","latency_ms":0.412}
+// where `actor` is the token label the access check admitted ("anonymous"
+// for a method open to all, "" for a call it refused or never checked).
+//
+// One request id per call (doc/operations.md "Logs"): the request's own
+// `request_id` field when the method's request has one and the client set it
+// (a valid one: up to 64 printable characters), else the client's
+// `x-request-id` metadata (same rule), else one the server makes. The field
+// wins over the metadata. The same id is in the access-log line, in the
+// audit entry of a write (CallAudit::Context reads it from call_state.h), in
+// metadata["request_id"] of the ErrorInfo of every error (ToGrpcStatus adds
+// it on the call's thread; the interceptor adds it to a status made
+// elsewhere, e.g. by gRPC), and in the response's initial metadata
+// `x-request-id`, so a caller can quote it when reporting a problem.
 //
 // Lines go to an AccessLogWriter: the calling thread appends to a buffer in
 // memory (no write syscall) and the writer's own thread writes the buffer to
@@ -26,13 +40,17 @@
 
 #include <array>
 #include <atomic>
+#include <cstdint>
 #include <string>
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "google/protobuf/descriptor.h"
 #include "grpcpp/support/server_interceptor.h"
 #include "server/api/access_control.h"
 #include "server/api/call_stats.h"
@@ -42,8 +60,17 @@ namespace envcredit::api {
 
 inline constexpr char kRequestIdHeader[] = "x-request-id";
 
-// Buffered INFO lines, in the format of common/log.h (a copy of its line
-// format: common/log.* is not extended here). Thread-safe: callers append
+// One access-log line: what the interceptor knows when the call ends.
+struct AccessRecord {
+  absl::string_view method;      // "/envcredit.v1.X/Y"
+  absl::StatusCode code = absl::StatusCode::kOk;
+  int64_t latency_micros = 0;
+  absl::string_view request_id;
+  absl::string_view actor;       // JSON only (the text line has no actor)
+};
+
+// Buffered INFO lines, in the format of common/log.h (GetLogFormat, chosen
+// at start-up). Thread-safe: callers append
 // under one of 8 mutexes chosen by thread, so they rarely wait for each
 // other; lines of different threads may reach the file slightly out of time
 // order within one interval (each carries its own timestamp).
@@ -62,8 +89,13 @@ class AccessLogWriter {
   // Stop() are written at once (no thread is left to do it later).
   void Stop();
 
-  // Appends one line ("<UTC time> INFO <message>\n").
+  // Appends one line ("<UTC time> INFO <message>\n"; in JSON the message
+  // is the "message" key).
   void Write(absl::string_view message);
+
+  // Appends the access-log line of `record` (see the top of this file), built
+  // in one string: no allocation beyond that line's.
+  void WriteAccess(const AccessRecord& record);
 
   // Writes everything buffered now.
   void Flush();
@@ -76,6 +108,7 @@ class AccessLogWriter {
   static constexpr int kShards = 8;
 
   void Run();
+  void Append(absl::string_view line);
   void WriteAll(absl::string_view bytes);
 
   const int fd_;
@@ -96,8 +129,7 @@ class AccessLogInterceptorFactory final
   // Every pointer must outlive the server. `audit` may be null (no audit of
   // unparsable writes).
   AccessLogInterceptorFactory(AccessControl* access, domain::AuditLog* audit,
-                              AccessLogWriter* writer)
-      : access_(access), audit_(audit), writer_(writer) {}
+                              AccessLogWriter* writer);
 
   // Also counts every call in `stats` (metrics; may stay unset). Set before
   // the server starts.
@@ -111,6 +143,10 @@ class AccessLogInterceptorFactory final
   domain::AuditLog* const audit_;
   AccessLogWriter* const writer_;
   CallStats* stats_ = nullptr;
+  // The string field `request_id` of the request of each method of the role
+  // table that has one (full method name -> field), built once.
+  absl::flat_hash_map<std::string, const google::protobuf::FieldDescriptor*>
+      request_id_fields_;
 };
 
 }  // namespace envcredit::api

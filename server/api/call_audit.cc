@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "server/api/call_state.h"
 #include "server/api/grpc_status.h"
 
 namespace envcredit::api {
@@ -14,6 +15,7 @@ CallAudit::CallAudit(domain::AuditLog* log, absl::string_view service)
 domain::AuditContext CallAudit::Context(const Caller& caller,
                                         absl::string_view method,
                                         std::string request_id) const {
+  if (request_id.empty()) request_id = std::string(CurrentRequestId());
   return domain::AuditContext{caller.label,
                               absl::StrCat(method_prefix_, method),
                               std::move(request_id)};

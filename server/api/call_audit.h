@@ -25,7 +25,9 @@ class CallAudit {
 
   // The audit context of a call to `method` of the service by `caller` (the
   // identity the access check let through, ServiceGuard::Admit), for the
-  // write's own audit entry.
+  // write's own audit entry. Its request id is `request_id` (the request's
+  // own field) when not empty, else the call's (call_state.h: the
+  // `x-request-id` metadata or the server's), the one of its access-log line.
   domain::AuditContext Context(const Caller& caller,
                                absl::string_view method,
                                std::string request_id = "") const;

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/log.h"
+#include "server/api/call_state.h"
 #include "server/api/log_value.h"
 
 namespace envcredit::api {
@@ -105,7 +106,10 @@ void DenialLog::Record(const Denial& denial) {
                           " reason=", LogValue(denial.reason)));
   if (audit_ == nullptr) return;
   // Best effort: a denial must not fail with the database.
-  if (absl::Status status = audit_->Append(EntryOf(denial)); !status.ok()) {
+  domain::AuditEntry entry = EntryOf(denial);
+  // Record runs on the refused call's thread: its request id (call_state.h).
+  entry.request_id = std::string(CurrentRequestId());
+  if (absl::Status status = audit_->Append(entry); !status.ok()) {
     LogLimited(LogSeverity::kWarning, "denial not audited",
                absl::StrCat("denial not audited: ", status.ToString()));
   }

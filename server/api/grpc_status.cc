@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "server/api/call_state.h"
 #include "server/api/localized_messages.h"
 
 namespace envcredit::api {
@@ -35,6 +36,11 @@ google::rpc::Status ToRpcStatus(const absl::Status& status) {
   ForEachErrorMetadata(status, [&](absl::string_view key, absl::string_view value) {
     (*info.mutable_metadata())[std::string(key)] = std::string(value);
   });
+  // The call's request id (call_state.h), as in its access-log line; the
+  // access-log interceptor adds it to a status made elsewhere.
+  if (absl::string_view id = CurrentRequestId(); !id.empty()) {
+    (*info.mutable_metadata())[std::string(kErrorRequestIdKey)] = std::string(id);
+  }
   details.add_details()->PackFrom(info);
   if (status.code() == absl::StatusCode::kInvalidArgument && !field.empty()) {
     google::rpc::BadRequest bad_request;
@@ -76,6 +82,41 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   google::rpc::Status details = ToRpcStatus(status);
   return grpc::Status(static_cast<grpc::StatusCode>(details.code()),
                       details.message(), details.SerializeAsString());
+}
+
+bool AddRequestId(absl::string_view request_id, grpc::Status* status) {
+  if (status->ok() || request_id.empty()) return false;
+  google::rpc::Status details;
+  if (!status->error_details().empty() && !details.ParseFromString(status->error_details())) {
+    details.Clear();  // not ours: replaced by details that are
+  }
+  details.set_code(static_cast<int>(status->error_code()));
+  details.set_message(status->error_message());
+  google::rpc::ErrorInfo info;
+  int at = -1;
+  for (int i = 0; i < details.details_size(); ++i) {
+    if (details.details(i).UnpackTo(&info)) {
+      at = i;
+      break;
+    }
+  }
+  if (at < 0) {
+    info.Clear();
+    info.set_reason(absl::StatusCodeToString(static_cast<absl::StatusCode>(status->error_code())));
+    info.set_domain(kErrorDomain);
+  } else {
+    auto it = info.metadata().find(kErrorRequestIdKey);
+    if (it != info.metadata().end() && it->second == request_id) return false;
+  }
+  (*info.mutable_metadata())[kErrorRequestIdKey] = std::string(request_id);
+  if (at < 0) {
+    details.add_details()->PackFrom(info);
+  } else {
+    details.mutable_details(at)->PackFrom(info);
+  }
+  *status = grpc::Status(status->error_code(), status->error_message(),
+                         details.SerializeAsString());
+  return true;
 }
 
 }  // namespace envcredit::api

@@ -1,6 +1,9 @@
 #include "server/api/guard.h"
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
+#include "server/api/call_state.h"
 #include "server/api/grpc_status.h"
 
 namespace envcredit::api {
@@ -12,7 +15,9 @@ ServiceGuard::ServiceGuard(AccessControl* access, absl::string_view service)
 
 Admission ServiceGuard::Admit(const grpc::ServerContextBase* context,
                               absl::string_view method) const {
-  return Admission(access_->Check(absl::StrCat(method_prefix_, method), *context));
+  absl::StatusOr<Caller> caller = access_->Check(absl::StrCat(method_prefix_, method), *context);
+  if (caller.ok()) SetCurrentActor(caller->label);  // for the access log
+  return Admission(std::move(caller));
 }
 
 }  // namespace envcredit::api
