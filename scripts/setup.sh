@@ -21,6 +21,7 @@ PACKAGES=(
   libabsl-dev libmysqlcppconn-dev libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   mariadb-server mariadb-client
+  mariadb-backup  # scripts/backup.sh and restore.sh (doc/operations.md)
   python3 python3-grpcio python3-grpc-tools python3-protobuf
   chromium chromium-driver python3-selenium  # tests/browser: published index.html
   fonts-noto-cjk  # so the browser test's screenshots show the Chinese text
