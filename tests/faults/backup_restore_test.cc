@@ -15,8 +15,9 @@
 //     `envcredit-admin lists verify --chain` passing.
 // Then the same for an incremental backup taken after more writes: the chain
 // (full + incremental) restored holds every write acknowledged before the
-// incremental began. Asserts counts, never timings; the load runs for about
-// 10 s plus the two backups.
+// incremental began — restored from the incremental's prepared/ folder, and
+// again with that folder deleted, restore.sh preparing the chain itself. Asserts counts, never
+// timings; the load runs for about 10 s plus the two backups.
 #include <signal.h>
 
 #include <algorithm>
@@ -506,6 +507,12 @@ TEST_F(BackupRestoreTest, RestoredBackupsHoldEveryWriteAcknowledgedBeforeTheyBeg
   RestoreAndCheck("full", full, full_began, writers.writes(), publication, lists_root, public_key,
                   private_key);
   RestoreAndCheck("full + incremental", incremental, incremental_began, writers.writes(),
+                  publication, lists_root, public_key, private_key);
+  // Without its prepared/ folder restore.sh prepares the chain itself: the
+  // full backup's prepared/ with the incremental's raw/ applied.
+  std::filesystem::remove_all(incremental + "/prepared", error);
+  ASSERT_FALSE(error) << error.message();
+  RestoreAndCheck("chain prepared by restore.sh", incremental, incremental_began, writers.writes(),
                   publication, lists_root, public_key, private_key);
   if (HasFailure()) std::printf("%s\n", InterestingLines(env_->AllServerLogs()).c_str());
 }
