@@ -22,6 +22,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   prometheus-cpp-dev  # the metrics endpoint (server/metrics)
   mariadb-server mariadb-client
+  mariadb-backup  # scripts/backup.sh and restore.sh (doc/operations.md)
   python3 python3-grpcio python3-grpc-tools python3-protobuf
   chromium chromium-driver python3-selenium  # tests/browser: published index.html
   fonts-noto-cjk  # so the browser test's screenshots show the Chinese text

@@ -69,6 +69,9 @@ OTHER_PROGRAMS_FLAGS = {
     "benchmark_repetitions": "Google Benchmark",
     "benchmark_report_aggregates_only": "Google Benchmark",
     "check": "sha256sum", "strict": "sha256sum",
+    # doc/operations.md, restoring a Galera node (no cluster script yet)
+    "wsrep_new_cluster": "mariadbd (Galera)", "wsrep_recover": "mariadbd (Galera)",
+    "wsrep_start_position": "mariadbd (Galera)", "galera_info": "mariadb-backup",
 }
 
 # Flags the docs name in order to say they were not added.

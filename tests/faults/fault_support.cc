@@ -79,9 +79,11 @@ absl::StatusOr<pid_t> SpawnChild(const std::vector<std::string>& argv,
   return pid;
 }
 
-std::string DbScriptPath() { return std::string(ENVCREDIT_SOURCE_DIR) + "/scripts/db.sh"; }
-
 }  // namespace
+
+std::string SourcePath(absl::string_view relative) {
+  return absl::StrCat(ENVCREDIT_SOURCE_DIR, "/", relative);
+}
 
 std::string ReadFileOrEmpty(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -157,16 +159,26 @@ absl::StatusOr<int> RunCommand(const std::vector<std::string>& argv,
 
 // ------------------------------------------------------------ database
 
-absl::StatusOr<std::unique_ptr<PrivateDatabase>> PrivateDatabase::Start(
-    absl::string_view suite) {
+absl::StatusOr<std::string> PrivateDatabase::NewRunDir(absl::string_view suite) {
   std::error_code error;
   std::filesystem::create_directories(ENVCREDIT_FAULTS_RUN_DIR, error);
   std::string pattern = absl::StrCat(ENVCREDIT_FAULTS_RUN_DIR, "/", suite, "-XXXXXX");
   if (mkdtemp(pattern.data()) == nullptr) {
     return absl::InternalError(absl::StrCat("mkdtemp ", pattern, ": ", strerror(errno)));
   }
+  return pattern;
+}
+
+absl::StatusOr<std::unique_ptr<PrivateDatabase>> PrivateDatabase::Start(
+    absl::string_view suite) {
+  absl::StatusOr<std::string> dir = NewRunDir(suite);
+  if (!dir.ok()) return dir.status();
+  return StartIn(*std::move(dir));
+}
+
+absl::StatusOr<std::unique_ptr<PrivateDatabase>> PrivateDatabase::StartIn(std::string dir) {
   std::unique_ptr<PrivateDatabase> db(new PrivateDatabase());
-  db->dir_ = pattern;
+  db->dir_ = std::move(dir);
   if (absl::Status started = db->DbScript("start", /*fast=*/true); !started.ok()) {
     return started;
   }
@@ -187,7 +199,7 @@ absl::StatusOr<std::unique_ptr<PrivateDatabase>> PrivateDatabase::Start(
 }
 
 absl::Status PrivateDatabase::DbScript(const std::string& command, bool fast) {
-  std::vector<std::string> argv = {"/bin/bash", DbScriptPath(), command, dir_};
+  std::vector<std::string> argv = {"/bin/bash", SourcePath("scripts/db.sh"), command, dir_};
   if (fast) argv.push_back("--fast");
   std::string output;
   absl::StatusOr<int> code = RunCommand(argv, absl::Seconds(90), &output);

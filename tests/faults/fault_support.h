@@ -77,6 +77,9 @@ absl::StatusOr<int> RunCommand(const std::vector<std::string>& argv,
 
 std::string ReadFileOrEmpty(const std::string& path);
 
+// The absolute path of a file of the source tree, e.g. "scripts/backup.sh".
+std::string SourcePath(absl::string_view relative);
+
 // ------------------------------------------------------------ database
 
 // A private MariaDB in a fresh folder under ENVCREDIT_FAULTS_RUN_DIR, through
@@ -89,6 +92,13 @@ class PrivateDatabase {
   // 2–5 s here (mariadb-install-db and a cold start).
   static absl::StatusOr<std::unique_ptr<PrivateDatabase>> Start(
       absl::string_view suite);
+  // A fresh, empty run folder under ENVCREDIT_FAULTS_RUN_DIR (suite-XXXXXX)
+  // with nothing started in it, e.g. for scripts/restore.sh to fill.
+  static absl::StatusOr<std::string> NewRunDir(absl::string_view suite);
+  // Starts the database db.sh finds in `dir` (which it must own, e.g. one
+  // scripts/restore.sh made) and takes charge of the folder as Start does:
+  // destroying the result stops the database and deletes `dir`.
+  static absl::StatusOr<std::unique_ptr<PrivateDatabase>> StartIn(std::string dir);
   ~PrivateDatabase();
   PrivateDatabase(const PrivateDatabase&) = delete;
   PrivateDatabase& operator=(const PrivateDatabase&) = delete;
