@@ -53,7 +53,8 @@ import sys
 import tempfile
 
 TOP_DIRS = ("admin-cli", "bench", "cmake", "common", "demo", "doc", "examples",
-            "fuzz", "policies", "proto", "scoring", "scripts", "server", "tests")
+            "fuzz", "packaging", "policies", "proto", "scoring", "scripts", "server",
+            "tests")
 
 ABSL_STANDARD_FLAGS = {
     "flagfile", "fromenv", "tryfromenv", "undefok", "help", "helpfull",
@@ -69,6 +70,7 @@ OTHER_PROGRAMS_FLAGS = {
     "benchmark_repetitions": "Google Benchmark",
     "benchmark_report_aggregates_only": "Google Benchmark",
     "check": "sha256sum", "strict": "sha256sum",
+    "install": "cmake", "config": "cpack", "now": "systemctl",
 }
 
 # Flags the docs name in order to say they were not added.
