@@ -20,6 +20,7 @@ Run by CTest (tests/package/CMakeLists.txt) with:
 Everything it starts it stops; the schema it makes it drops. Exit 0 when all
 holds, 1 with one line per problem.
 """
+import functools
 import glob
 import os
 import shutil
@@ -254,6 +255,7 @@ def check_unit(root):
 
 
 # --- 5. The flag file, and a server started with it -------------------------
+@functools.lru_cache(maxsize=None)  # read (and its problems reported) once
 def read_flags(path):
     """[(name, value)] of the flag lines; a comment line must precede each."""
     flags, previous = [], ""
