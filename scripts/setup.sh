@@ -26,6 +26,7 @@ PACKAGES=(
   python3 python3-grpcio python3-grpc-tools python3-protobuf
   chromium chromium-driver python3-selenium  # tests/browser: published index.html
   fonts-noto-cjk  # so the browser test's screenshots show the Chinese text
+  dpkg-dev  # dpkg-shlibdeps: the .deb's Depends (cpack -G DEB, tests/package)
 )
 
 missing=()

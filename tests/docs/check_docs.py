@@ -53,7 +53,8 @@ import sys
 import tempfile
 
 TOP_DIRS = ("admin-cli", "bench", "cmake", "common", "demo", "doc", "examples",
-            "fuzz", "policies", "proto", "scoring", "scripts", "server", "tests")
+            "fuzz", "packaging", "policies", "proto", "scoring", "scripts", "server",
+            "tests")
 
 ABSL_STANDARD_FLAGS = {
     "flagfile", "fromenv", "tryfromenv", "undefok", "help", "helpfull",
@@ -72,6 +73,7 @@ OTHER_PROGRAMS_FLAGS = {
     # doc/operations.md, restoring a Galera node (no cluster script yet)
     "wsrep_new_cluster": "mariadbd (Galera)", "wsrep_recover": "mariadbd (Galera)",
     "wsrep_start_position": "mariadbd (Galera)", "galera_info": "mariadb-backup",
+    "install": "cmake", "config": "cpack", "now": "systemctl",
 }
 
 # Flags the docs name in order to say they were not added.
