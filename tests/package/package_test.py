@@ -314,6 +314,8 @@ def check_server(root):
         "db_name": (SCHEMA, "a schema of this test's own, dropped afterwards"),
         "policy_dir": (os.path.join(root, policies.lstrip("/")) if policies else "",
                        "the policies of the unpacked package, not of /usr"),
+        "metrics_listen": ("127.0.0.1:0",
+                           "port 0: the production metrics port may be taken here"),
         "admin_token_file": (token_file,
                              "/var/lib/envcredit is the unit's StateDirectory, "
                              "absent here"),
