@@ -50,15 +50,8 @@ def run(args, timeout=120, **kwargs):
     return subprocess.run(args, capture_output=True, text=True, timeout=timeout, **kwargs)
 
 
-def read_env(path):
-    env = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.strip()
-            if line and not line.startswith("#") and "=" in line:
-                key, value = line.split("=", 1)
-                env[key.removeprefix("export ").strip()] = value.strip().strip("'\"")
-    return env
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from db_env import read_env  # noqa: E402  (tests/support/db_env.py)
 
 
 DB = read_env(DB_ENV_FILE)
