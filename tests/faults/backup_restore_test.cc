@@ -210,39 +210,22 @@ class BackupRestoreTest : public ::testing::Test {
       grpc::Status status = records->BatchCreatePenaltyDecisions(context.get(), batch, &response);
       EXPECT_TRUE(status.ok()) << Describe(status);
     }
+    absl::StatusOr<v1::Publication> draft = ProposeAndNotice(*env_, v1::BLACK_LIST);
+    EXPECT_TRUE(draft.ok()) << draft.status();
+    if (!draft.ok()) return "";
+    EXPECT_EQ(draft->entry_count(), kBlack);
     auto lists = v1::ListService::NewStub(env_->Channel());
-    v1::Publication draft, noticed, published;
-    {
-      v1::ProposePublicationRequest request;
-      request.set_list(v1::BLACK_LIST);
-      request.set_request_id("propose-black");
-      auto context = ContextWithDeadline(absl::Seconds(60));
-      grpc::Status status = lists->ProposePublication(context.get(), request, &draft);
-      EXPECT_TRUE(status.ok()) << Describe(status);
-      EXPECT_EQ(draft.entry_count(), kBlack);
-    }
-    {
-      v1::StartNoticeRequest request;
-      request.set_name(draft.name());
-      request.set_request_id("notice-black");
-      auto context = ContextWithDeadline(absl::Seconds(60));
-      grpc::Status status = lists->StartNotice(context.get(), request, &noticed);
-      EXPECT_TRUE(status.ok()) << Describe(status);
-    }
-    env_->SetToday(absl::CivilDay(noticed.notice_end_date().year(),
-                                  noticed.notice_end_date().month(),
-                                  noticed.notice_end_date().day()) +
-                   1);
+    v1::Publication published;
     {
       v1::PublishPublicationRequest request;
-      request.set_name(draft.name());
+      request.set_name(draft->name());
       request.set_request_id("publish-black");
       auto context = ContextWithDeadline(absl::Seconds(60));
       grpc::Status status = lists->PublishPublication(context.get(), request, &published);
       EXPECT_TRUE(status.ok()) << Describe(status);
       EXPECT_EQ(published.state(), v1::PUBLICATION_PUBLISHED);
     }
-    return draft.name();
+    return draft->name();
   }
 
   // Every OK audit entry of `method` on the server behind `channel`, by

@@ -24,6 +24,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "envcredit/v1/enterprise.grpc.pb.h"
+#include "envcredit/v1/lists.grpc.pb.h"
 #include "envcredit/v1/ratings.grpc.pb.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -466,6 +467,35 @@ absl::StatusOr<int64_t> RescoreAll(const std::shared_ptr<grpc::Channel>& channel
     if (token.empty()) return changed;
   }
   return absl::InternalError("RescoreRatings did not finish in 1000 pages");
+}
+
+absl::StatusOr<v1::Publication> ProposeAndNotice(FaultEnvironment& env, v1::ListKind list) {
+  const std::string slug = list == v1::BLACK_LIST ? "black" : "honor";
+  auto lists = v1::ListService::NewStub(env.Channel());
+  v1::Publication draft, noticed;
+  {
+    v1::ProposePublicationRequest request;
+    request.set_list(list);
+    request.set_request_id("propose-" + slug);
+    auto context = ContextWithDeadline(absl::Seconds(60));
+    grpc::Status status = lists->ProposePublication(context.get(), request, &draft);
+    if (!status.ok()) {
+      return absl::InternalError(absl::StrCat("ProposePublication: ", Describe(status)));
+    }
+  }
+  {
+    v1::StartNoticeRequest request;
+    request.set_name(draft.name());
+    request.set_request_id("notice-" + slug);
+    auto context = ContextWithDeadline(absl::Seconds(60));
+    grpc::Status status = lists->StartNotice(context.get(), request, &noticed);
+    if (!status.ok()) {
+      return absl::InternalError(absl::StrCat("StartNotice: ", Describe(status)));
+    }
+  }
+  const v1::Date& end = noticed.notice_end_date();
+  env.SetToday(absl::CivilDay(end.year(), end.month(), end.day()) + 1);
+  return noticed;
 }
 
 std::string InterestingLines(absl::string_view logs, int max_lines) {

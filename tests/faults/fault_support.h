@@ -32,6 +32,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "envcredit/v1/common.pb.h"
+#include "envcredit/v1/lists.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "server/storage/database.h"
 #include "server/storage/db_config.h"
@@ -207,6 +208,12 @@ absl::Status CreateEnterprises(const std::shared_ptr<grpc::Channel>& channel,
 
 // Sums RescoreRatings(all) over every page: the number of ratings it changed.
 absl::StatusOr<int64_t> RescoreAll(const std::shared_ptr<grpc::Channel>& channel);
+
+// Proposes `list` and starts its public notice (request ids
+// "propose-<slug>" and "notice-<slug>"), then moves the server's date to the
+// day after the notice period, so the publication may be published; the
+// publication as StartNotice returned it.
+absl::StatusOr<v1::Publication> ProposeAndNotice(FaultEnvironment& env, v1::ListKind list);
 
 // The lines of server logs worth reading in a failure message: everything
 // but the access-log lines of successful calls, at most the last `max_lines`.

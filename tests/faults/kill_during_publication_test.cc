@@ -252,29 +252,10 @@ TEST_F(KillDuringPublicationTest, ACrashLeavesNoticeOrTheWholePublicationNeverHa
   }
 
   // 2. Propose and notice; step past the notice.
-  auto lists = v1::ListService::NewStub(env_->Channel());
-  v1::Publication draft, noticed;
-  {
-    v1::ProposePublicationRequest request;
-    request.set_list(v1::BLACK_LIST);
-    request.set_request_id("propose-black");
-    auto context = ContextWithDeadline(absl::Seconds(60));
-    grpc::Status status = lists->ProposePublication(context.get(), request, &draft);
-    ASSERT_TRUE(status.ok()) << Describe(status);
-    ASSERT_EQ(draft.entry_count(), kBlack);
-  }
-  {
-    v1::StartNoticeRequest request;
-    request.set_name(draft.name());
-    request.set_request_id("notice-black");
-    auto context = ContextWithDeadline(absl::Seconds(60));
-    grpc::Status status = lists->StartNotice(context.get(), request, &noticed);
-    ASSERT_TRUE(status.ok()) << Describe(status);
-  }
-  const absl::CivilDay notice_end(noticed.notice_end_date().year(),
-                                  noticed.notice_end_date().month(),
-                                  noticed.notice_end_date().day());
-  env_->SetToday(notice_end + 1);
+  absl::StatusOr<v1::Publication> noticed = ProposeAndNotice(*env_, v1::BLACK_LIST);
+  ASSERT_TRUE(noticed.ok()) << noticed.status();
+  ASSERT_EQ(noticed->entry_count(), kBlack);
+  const v1::Publication& draft = *noticed;
   const int64_t id = env_->database().QueryInt(
       "SELECT id FROM publications WHERE list_kind = 2 AND state = 2");
   ASSERT_GT(id, 0);
