@@ -19,8 +19,6 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/json_line.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
 #include "common/log.h"
 #include "google/protobuf/message.h"
 #include "server/api/call_state.h"
@@ -66,17 +64,6 @@ bool IsDenial(grpc::StatusCode code) {
   return code == grpc::StatusCode::UNAUTHENTICATED ||
          code == grpc::StatusCode::PERMISSION_DENIED ||
          code == grpc::StatusCode::RESOURCE_EXHAUSTED;
-}
-
-// The ErrorInfo reason of a status ("" without one).
-std::string ReasonOf(const grpc::Status& status) {
-  google::rpc::Status details;
-  if (!details.ParseFromString(status.error_details())) return "";
-  for (const auto& any : details.details()) {
-    google::rpc::ErrorInfo info;
-    if (any.UnpackTo(&info)) return info.reason();
-  }
-  return "";
 }
 
 class AccessLogInterceptor final : public grpc::experimental::Interceptor {
@@ -143,12 +130,13 @@ class AccessLogInterceptor final : public grpc::experimental::Interceptor {
       }
       // Only failures pay for this (a parse of the details, usually finding
       // the id ToGrpcStatus put there already).
-      if (!status.ok() && AddRequestId(RequestId(), &status)) modified = true;
+      std::string reason;  // of a failure: read while the id is added
+      if (!status.ok() && AddRequestId(RequestId(), &status, &reason)) modified = true;
       if (modified) methods->ModifySendStatus(status);
       const absl::Duration latency = absl::Now() - start_;
       if (stats_ != nullptr) {
         stats_->Record(method_, status.error_code(), latency);
-        if (IsDenial(status.error_code())) stats_->RecordDenial(ReasonOf(status));
+        if (IsDenial(status.error_code())) stats_->RecordDenial(reason);
       }
       AccessRecord record;
       record.method = method_;

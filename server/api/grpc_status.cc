@@ -84,7 +84,9 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
                       details.message(), details.SerializeAsString());
 }
 
-bool AddRequestId(absl::string_view request_id, grpc::Status* status) {
+bool AddRequestId(absl::string_view request_id, grpc::Status* status,
+                  std::string* reason) {
+  if (reason != nullptr) reason->clear();
   if (status->ok() || request_id.empty()) return false;
   google::rpc::Status details;
   if (!status->error_details().empty() && !details.ParseFromString(status->error_details())) {
@@ -104,13 +106,20 @@ bool AddRequestId(absl::string_view request_id, grpc::Status* status) {
     info.Clear();
     info.set_reason(absl::StatusCodeToString(static_cast<absl::StatusCode>(status->error_code())));
     info.set_domain(kErrorDomain);
-  } else {
+  }
+  if (reason != nullptr) *reason = info.reason();
+  if (at >= 0) {
     auto it = info.metadata().find(kErrorRequestIdKey);
     if (it != info.metadata().end() && it->second == request_id) return false;
   }
   (*info.mutable_metadata())[kErrorRequestIdKey] = std::string(request_id);
   if (at < 0) {
     details.add_details()->PackFrom(info);
+    google::rpc::LocalizedMessage chinese;
+    chinese.set_locale(std::string(kChineseLocale));
+    chinese.set_message(ChineseMessage(static_cast<absl::StatusCode>(status->error_code()),
+                                       info.reason(), ""));
+    details.add_details()->PackFrom(chinese);
   } else {
     details.mutable_details(at)->PackFrom(info);
   }

@@ -23,10 +23,13 @@ inline constexpr char kErrorRequestIdKey[] = "request_id";
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // Sets metadata["request_id"] = `request_id` in the ErrorInfo of the failed
-// `status` (adding details with an ErrorInfo, reason = the code's name, to a
-// status that has none, e.g. one gRPC made). False when there was nothing to
-// change: `status` is OK or carries that id already.
-bool AddRequestId(absl::string_view request_id, grpc::Status* status);
+// `status` (adding details with an ErrorInfo, reason = the code's name, and
+// the zh-CN LocalizedMessage to a status that has none, e.g. one gRPC made).
+// False when there was nothing to change: `status` is OK or carries that id
+// already. `reason`, when given, gets the ErrorInfo's reason ("" for OK), so
+// the caller need not parse the details again.
+bool AddRequestId(absl::string_view request_id, grpc::Status* status,
+                  std::string* reason = nullptr);
 
 // The same, as the google.rpc.Status message (for per-item results of batch
 // calls). An OK status gives an empty message (code 0).

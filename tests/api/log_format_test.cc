@@ -384,7 +384,16 @@ TEST(RequestIdTest, AddRequestIdToStatusesMadeElsewhere) {
   EXPECT_EQ(info.reason(), "UNIMPLEMENTED");
   EXPECT_EQ(info.domain(), "envcredit.v1");
   EXPECT_EQ(info.metadata().at("request_id"), "req-1");
-  EXPECT_FALSE(api::AddRequestId("req-1", &bare));  // already there
+  // And the Chinese message every error carries, last.
+  google::rpc::Status bare_details;
+  ASSERT_TRUE(bare_details.ParseFromString(bare.error_details()));
+  google::rpc::LocalizedMessage zh;
+  ASSERT_TRUE(bare_details.details(bare_details.details_size() - 1).UnpackTo(&zh));
+  EXPECT_EQ(zh.locale(), "zh-CN");
+  EXPECT_EQ(zh.message(), "服务器没有该方法");
+  std::string reason;
+  EXPECT_FALSE(api::AddRequestId("req-1", &bare, &reason));  // already there
+  EXPECT_EQ(reason, "UNIMPLEMENTED");  // the reason is given all the same
 
   // One of ours: the id joins the ErrorInfo; the other details keep their
   // places.
@@ -403,6 +412,9 @@ TEST(RequestIdTest, AddRequestIdToStatusesMadeElsewhere) {
   EXPECT_EQ(info.reason(), "INVALID_NAME");
   EXPECT_EQ(info.metadata().at("field"), "name");
   EXPECT_EQ(info.metadata().at("request_id"), "req-2");
+  ours = api::ToGrpcStatus(InvalidArgument("name", "INVALID_NAME", "bad"));
+  ASSERT_TRUE(api::AddRequestId("req-4", &ours, &reason));
+  EXPECT_EQ(reason, "INVALID_NAME");
 
   grpc::Status ok = grpc::Status::OK;
   EXPECT_FALSE(api::AddRequestId("req-3", &ok));
