@@ -1,11 +1,13 @@
 #include "admin-cli/output/output.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
 #include "admin-cli/base/csv.h"
 #include "admin-cli/base/enums.h"
 #include "admin-cli/base/text.h"
@@ -158,6 +160,21 @@ void CollectInt64Fields(const google::protobuf::Descriptor* d,
   }
 }
 
+// CollectInt64Fields of `d`, worked out once per message type (a list of a
+// million entries prints a million messages of one type).
+const std::set<std::string>& Int64FieldsOf(const google::protobuf::Descriptor* d) {
+  static absl::Mutex mu(absl::kConstInit);
+  static auto* by_type =
+      new std::map<const google::protobuf::Descriptor*, std::set<std::string>>();
+  absl::MutexLock lock(&mu);
+  auto [it, added] = by_type->try_emplace(d);
+  if (added) {
+    std::set<const google::protobuf::Descriptor*> seen;
+    CollectInt64Fields(d, &seen, &it->second);
+  }
+  return it->second;  // entries are never erased: the reference stays valid
+}
+
 // `"name": "123"` -> `"name": 123` for the 64-bit fields the proto3 JSON
 // mapping quotes.
 std::string UnquoteInt64(std::string json, const std::set<std::string>& names) {
@@ -201,10 +218,7 @@ std::string ProtoJson(const google::protobuf::Message& message, bool pretty) {
     return absl::StrCat("{\"error\": ", JsonString(status.ToString()), "}");
   }
   while (!json.empty() && json.back() == '\n') json.pop_back();
-  std::set<const google::protobuf::Descriptor*> seen;
-  std::set<std::string> int64_fields;
-  CollectInt64Fields(message.GetDescriptor(), &seen, &int64_fields);
-  return UnquoteInt64(std::move(json), int64_fields);
+  return UnquoteInt64(std::move(json), Int64FieldsOf(message.GetDescriptor()));
 }
 
 std::string EnterpriseJson(const Enterprise& enterprise, bool pretty) {
