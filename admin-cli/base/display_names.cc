@@ -168,6 +168,13 @@ DisplayName RatingLevelDisplay(int level) {
 DisplayName RatingColourDisplay(int level) {
   return Find(ColourRows(), v1::RatingLevel_descriptor(), level);
 }
+DisplayName RatingLevelWithColour(int level) {
+  const DisplayName meaning = RatingLevelDisplay(level);
+  if (meaning.zh.empty()) return {};
+  const DisplayName colour = RatingColourDisplay(level);
+  return {absl::StrCat(meaning.zh, "（", colour.zh, "）"),
+          absl::StrCat(meaning.en, " (", colour.en, ")")};
+}
 DisplayName NationalLevelDisplay(int level) {
   return Find(NationalRows(), v1::NationalLevel_descriptor(), level);
 }

@@ -33,6 +33,8 @@ DisplayName MeasureDisplay(int measure);
 DisplayName RatingLevelDisplay(int level);
 // The colour itself: 绿色 / Green … 黑色 / Black.
 DisplayName RatingColourDisplay(int level);
+// Both: "严重失信（黑色）" / "Seriously dishonest (Black)"; empty for 0.
+DisplayName RatingLevelWithColour(int level);
 DisplayName NationalLevelDisplay(int national_level);
 // 红榜（守信激励名单） / Honour list, 黑榜（严重失信名单） / Black list.
 DisplayName ListDisplay(int list);

@@ -352,10 +352,8 @@ absl::StatusOr<Manifest> ParseManifestJson(absl::string_view text) {
 // "严重失信（黑色） / BLACK": the words first, for the people who open the
 // file in a spreadsheet, and the code for the ones who filter on it.
 std::string LevelCell(int level) {
-  const DisplayName meaning = RatingLevelDisplay(level);
-  if (meaning.zh.empty()) return "";
-  return absl::StrCat(meaning.zh, "（", RatingColourDisplay(level).zh, "） / ",
-                      RatingLevelName(level));
+  const std::string words = RatingLevelWithColour(level).zh;
+  return words.empty() ? "" : absl::StrCat(words, " / ", RatingLevelName(level));
 }
 
 std::string RenderEntriesCsv(const Publication& p) {

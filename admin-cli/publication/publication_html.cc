@@ -198,11 +198,7 @@ std::string NumberLabel(const Publication& p) {
 
 // "严重失信（黑色） / Seriously dishonest (Black)".
 std::string LevelWords(int level) {
-  const DisplayName meaning = RatingLevelDisplay(level);
-  const DisplayName colour = RatingColourDisplay(level);
-  if (meaning.zh.empty()) return "—";
-  return HtmlEscape(absl::StrCat(meaning.zh, "（", colour.zh, "） / ",
-                                 meaning.en, " (", colour.en, ")"));
+  return Cell(RatingLevelWithColour(level).Both());
 }
 
 // The rules the lists follow, in words: the issuer's, else the default.
