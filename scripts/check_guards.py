@@ -77,17 +77,20 @@ def check_text(path, text):
         body = text[m.end():].lstrip()
         # The admission function of an asynchronously served method.
         checked = method[len("Admit"):] if re.fullmatch(r"Admit[A-Z]\w*", method) else method
-        expected = (
-            f'const Admission admitted = guard_.Admit({param or "context"}, "{checked}");'
-        )
+        # The request goes with it: the row-level rule of an ENTERPRISE
+        # caller reads it (server/api/enterprise_scope.h).
+        expected = [
+            f'const Admission admitted = guard_.Admit({param or "context"}, "{checked}", '
+            f'{request});' for request in ("*request", "request")
+        ]
         first, _, rest = body.partition("\n")
         second = rest.lstrip().partition("\n")[0]
         if not param:
             problems.append(f"{path}:{line}: {service}::{method} does not name "
                             "its ServerContext, so it cannot be checked")
-        elif first.strip() != expected:
+        elif first.strip() not in expected:
             problems.append(f"{path}:{line}: {service}::{method} must begin with "
-                            f"`{expected}`")
+                            f"`{expected[0]}`")
         elif second.strip() != refusal:
             problems.append(f"{path}:{line}: {service}::{method}: the admission "
                             f"must be followed by `{refusal}`")
@@ -121,18 +124,19 @@ def check_tree(root):
 def self_test():
     good = '''grpc::Status S::Get(grpc::ServerContext* context,
                     const R* request, P* response) {
-  const Admission admitted = guard_.Admit(context, "Get");
+  const Admission admitted = guard_.Admit(context, "Get", *request);
   if (!admitted.ok()) return admitted.denial();
   return grpc::Status::OK;
 }'''
     forgot = '''grpc::Status S::Get(grpc::ServerContext*, const R* request, P* response) {
   return grpc::Status::OK;
 }'''
-    wrong_name = good.replace('Admit(context, "Get")', 'Admit(context, "List")')
+    wrong_name = good.replace('Admit(context, "Get"', 'Admit(context, "List"')
+    no_request = good.replace(', *request);', ');')
     ignored = good.replace("if (!admitted.ok()) return admitted.denial();", "")
     reactor = '''grpc::ServerWriteReactor<v1::R>* S::Watch(
     grpc::CallbackServerContext* context, const Q* request) {
-  const Admission admitted = guard_.Admit(context, "Watch");
+  const Admission admitted = guard_.Admit(context, "Watch", *request);
   if (!admitted.ok()) return Refused<v1::R>(admitted.denial());
   return new W();
 }'''
@@ -155,6 +159,7 @@ def self_test():
     assert check_text("async_admit", async_admit) == (1, []), check_text("async", async_admit)
     assert check_text("reactor", reactor) == (1, []), check_text("reactor", reactor)
     for name, text in (("forgot", forgot), ("wrong_name", wrong_name),
+                       ("no_request", no_request),
                        ("async_wrong_name", async_wrong_name),
                        ("ignored", ignored), ("reactor_forgot", reactor_forgot),
                        ("reactor_wrong_name", reactor_wrong_name),

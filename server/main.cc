@@ -169,6 +169,11 @@ ABSL_FLAG(double, denials_per_peer_per_second, 10,
 ABSL_FLAG(double, denials_per_peer_burst, 50,
           "refused calls one client address may burst before its denials are "
           "summarised (see --denials_per_peer_per_second)");
+ABSL_FLAG(double, public_lookups_per_peer_per_second, 5,
+          "LookupPublicRating calls per second from one client address (it "
+          "needs no token, so the address is what is limited)");
+ABSL_FLAG(double, public_lookups_per_peer_burst, 20,
+          "LookupPublicRating calls one client address may burst");
 ABSL_FLAG(int, denial_summary_seconds, 10,
           "how often the summaries of counted denials are written");
 ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024,
@@ -614,9 +619,14 @@ int Run() {
   rating_options.watch.queue_events =
       static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_watch_queue_events)));
   rating_options.watch_workers = std::max(1, absl::GetFlag(FLAGS_watch_workers));
-  api::RatingService rating_service(&access, &rating_store, &rating_cache, &records_cache,
-                                    &feed, &calculator, &audit_log, clock, rating_options);
   storage::MysqlListRepository lists(database->get(), &rating_writer);
+  api::PeerRateLimiterOptions lookup_limits;
+  lookup_limits.per_second = absl::GetFlag(FLAGS_public_lookups_per_peer_per_second);
+  lookup_limits.burst = absl::GetFlag(FLAGS_public_lookups_per_peer_burst);
+  api::PeerRateLimiter lookup_limiter(lookup_limits, "PUBLIC_LOOKUP_LIMITED");
+  api::RatingService rating_service(&access, &rating_store, &rating_cache, &records_cache,
+                                    &feed, &calculator, &audit_log, clock,
+                                    {&enterprises, &lists, &lookup_limiter}, rating_options);
   api::ListService list_service(&access, &lists, &audit_log, clock);
   api::AuditService audit_service(&access, &audit_log);
   api::TokenService token_service(&access, &tokens, &audit_log);

@@ -80,6 +80,18 @@ class GrpcListClient final : public ListClient {
     return Invoke(context_, call_id, *stub_,
                   &v1::ListService::Stub::ApplyRepair, request, response);
   }
+  grpc::Status DecideRepair(const std::string& call_id,
+                            const v1::DecideRepairRequest& request,
+                            v1::Repair* response) override {
+    return Invoke(context_, call_id, *stub_,
+                  &v1::ListService::Stub::DecideRepair, request, response);
+  }
+  grpc::Status ListRepairs(const std::string& call_id,
+                           const v1::ListRepairsRequest& request,
+                           v1::ListRepairsResponse* response) override {
+    return Invoke(context_, call_id, *stub_,
+                  &v1::ListService::Stub::ListRepairs, request, response);
+  }
 
  private:
   const CallContext context_;

@@ -66,6 +66,14 @@ class ListClient {
       const std::string& call_id,
       const envcredit::v1::ApplyRepairRequest& request,
       envcredit::v1::Repair* response) = 0;
+  virtual grpc::Status DecideRepair(
+      const std::string& call_id,
+      const envcredit::v1::DecideRepairRequest& request,
+      envcredit::v1::Repair* response) = 0;
+  virtual grpc::Status ListRepairs(
+      const std::string& call_id,
+      const envcredit::v1::ListRepairsRequest& request,
+      envcredit::v1::ListRepairsResponse* response) = 0;
 };
 
 // A client on a channel to `connection.server` (host:port), connecting lazily

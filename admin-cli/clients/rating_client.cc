@@ -145,6 +145,12 @@ class GrpcRatingClient final : public RatingClient {
     return Invoke(context_, call_id, *stub_,
                   &v1::RatingService::Stub::RescoreRatings, request, response);
   }
+  grpc::Status LookupPublicRating(const std::string& call_id,
+                                  const v1::LookupPublicRatingRequest& request,
+                                  v1::LookupPublicRatingResponse* response) override {
+    return Invoke(context_, call_id, *stub_,
+                  &v1::RatingService::Stub::LookupPublicRating, request, response);
+  }
 
  private:
   static grpc::Status Cancelled() {

@@ -71,6 +71,10 @@ class RatingClient {
       const std::string& call_id,
       const envcredit::v1::RescoreRatingsRequest& request,
       envcredit::v1::RescoreRatingsResponse* response) = 0;
+  virtual grpc::Status LookupPublicRating(
+      const std::string& call_id,
+      const envcredit::v1::LookupPublicRatingRequest& request,
+      envcredit::v1::LookupPublicRatingResponse* response) = 0;
 };
 
 // A client on a channel to `connection.server` (host:port), connecting lazily

@@ -365,6 +365,9 @@ int ListsObjection(const ParsedCommand& c, ListClient& client, CommandIo io) {
   request.set_parent(p.name());
   request.mutable_objection()->set_credit_code(c.Get("credit-code"));
   request.mutable_objection()->set_statement(c.Get("statement"));
+  for (const std::string& reference : c.GetAll("evidence")) {
+    request.mutable_objection()->add_evidence(reference);
+  }
   request.set_request_id(c.Get("request-id"));
   v1::Objection objection;
   if (!Call(c, io, client, &ListClient::FileObjection, request, &objection,
@@ -383,6 +386,8 @@ int ListsObjections(const ParsedCommand& c, ListClient& client, CommandIo io) {
   if (!Resolve(c, client, io, ref, false, false, &p, &exit)) return exit;
   v1::ListObjectionsRequest request;
   request.set_parent(p.name());
+  request.set_credit_code(std::string(TrimAscii(c.Get("credit-code"))));
+  request.set_pending_only(c.Has("pending"));
   std::vector<v1::Objection> objections;
   const auto take = [&](v1::ListObjectionsResponse& page) {
     for (v1::Objection& o : *page.mutable_objections()) {
@@ -756,23 +761,57 @@ int ListsRepair(const ParsedCommand& c, ListClient& client, CommandIo io) {
         absl::StrCat("credit repair of ", code, " refused; unmet conditions"),
         {request.entry(), std::string(code)});
   }
-  if (c.global.output == OutputFormat::kJson) {
-    io.out << MessageJson(repair, true) << "\n";
-    return kExitOk;
+  io.out << RenderRepairs({repair}, c.global.output, true);
+  if (c.global.output == OutputFormat::kTable && repair.state() == v1::REPAIR_PENDING) {
+    io.err << kProgramName << ": every condition is met; the application waits for a "
+           << "regulator's decision ('lists repairs " << repair.credit_code() << "')\n";
   }
-  io.out << RenderRecord(
-      {{"name", repair.name()},
-       {"credit_code", repair.credit_code()},
-       {"state", EnumName(v1::RepairState_descriptor(), repair.state())},
-       {"grant_time", FormatUtcTime(repair.grant_time())},
-       {"listing_date", FormatDate(repair.listing_date())},
-       {"rectification_date",
-        FormatDate(repair.evidence().rectification_date())},
-       {"penalty_performed",
-        repair.evidence().penalty_performed() ? "true" : "false"},
-       {"commitment", repair.evidence().commitment()},
-       {"note", repair.evidence().note()}},
-      c.global.output);
+  return kExitOk;
+}
+
+int ListsRepairs(const ParsedCommand& c, ListClient& client, CommandIo io) {
+  int exit = kExitOk;
+  absl::string_view code = TrimAscii(c.positional);
+  absl::ConsumePrefix(&code, "lists/black/entries/");
+  if (absl::StrContains(code, '/')) {
+    return Usage(c, io,
+                 absl::StrCat("CREDIT_CODE must be the code or lists/black/entries/CODE, "
+                              "not '", c.positional, "'"));
+  }
+  v1::ListRepairsRequest request;
+  request.set_parent(absl::StrCat("lists/black/entries/", code.empty() ? "-" : code));
+  request.set_pending_only(c.Has("pending"));
+  std::vector<v1::Repair> repairs;
+  const auto take = [&](v1::ListRepairsResponse& page) {
+    for (v1::Repair& r : *page.mutable_repairs()) repairs.push_back(std::move(r));
+  };
+  if (!FetchListPages(c, io, client, &ListClient::ListRepairs, request, take, &exit)) {
+    return exit;
+  }
+  io.out << RenderRepairs(repairs, c.global.output, false);
+  if (c.global.output == OutputFormat::kTable) {
+    const auto pending = std::count_if(repairs.begin(), repairs.end(), [](const v1::Repair& r) {
+      return r.state() == v1::REPAIR_PENDING;
+    });
+    io.err << kProgramName << ": " << repairs.size() << " applications, " << pending
+           << " pending\n";
+  }
+  return kExitOk;
+}
+
+int ListsDecideRepair(const ParsedCommand& c, ListClient& client, CommandIo io) {
+  int exit = kExitOk;
+  const bool grant = c.Has("grant");
+  if (grant == c.Has("refuse")) return Usage(c, io, "give --grant or --refuse, one of the two");
+  if (TrimAscii(c.Get("reason")).empty()) return Usage(c, io, "--reason must not be empty");
+  v1::DecideRepairRequest request;
+  request.set_name(std::string(TrimAscii(c.positional)));
+  request.set_decision(grant ? v1::REPAIR_GRANTED : v1::REPAIR_REFUSED);
+  request.set_reason(c.Get("reason"));
+  request.set_request_id(c.Get("request-id"));
+  v1::Repair repair;
+  if (!Call(c, io, client, &ListClient::DecideRepair, request, &repair, &exit)) return exit;
+  io.out << RenderRepairs({repair}, c.global.output, true);
   return kExitOk;
 }
 
@@ -931,6 +970,9 @@ std::vector<CommandSpec> ListCommandSpecs() {
        true,
        {{"credit-code", "CODE", "the enterprise the objection is about", true},
         {"statement", "TEXT", "who objects and why, 1..2000 characters", true},
+        {"evidence", "REF",
+         "a reference to the evidence (document number, file name); up to 10",
+         false, true},
         RequestIdFlag()},
        {p + " lists objection file black --credit-code 91320100MA1W2X3Y6A "
             "--statement '处罚决定已被行政复议撤销'"},
@@ -941,11 +983,14 @@ std::vector<CommandSpec> ListCommandSpecs() {
        "Lists the objections to a publication, one page (--all: every\n"
        "page): name, credit code, state (PENDING, UPHELD, REJECTED), times,\n"
        "statement and the decision's reason; stderr says how many of those\n"
-       "shown are still pending.",
+       "shown are still pending. --pending: only those waiting for a\n"
+       "decision (the regulator's queue). An enterprise's token sees its own\n"
+       "objections only and must give --credit-code (its own).",
        kRefArg,
        kRefHelp,
        true,
-       PageFlags(),
+       With(PageFlags(), {{"pending", "", "only objections not decided yet"},
+                          {"credit-code", "CODE", "only this enterprise's objections"}}),
        {p + " lists objections black"},
        2});
   s.push_back(
@@ -1089,6 +1134,36 @@ std::vector<CommandSpec> ListCommandSpecs() {
        {p + " lists repair 91320100MA1W2X3Y6A --rectified-on 2025-03-01 "
             "--penalty-performed"}});
   s.push_back(
+      {{"lists", "repairs"},
+       "list applications for credit repair (--pending: the queue)",
+       "Lists applications for credit repair, newest first, one page (--all:\n"
+       "every page): of one enterprise (CREDIT_CODE) or of every one. An\n"
+       "application made with a regulator's token is decided when made\n"
+       "(GRANTED); one made with the enterprise's own token waits (PENDING)\n"
+       "for 'lists decide-repair'. An enterprise's token lists its own only.",
+       "[CREDIT_CODE]",
+       "the enterprise's code, or lists/black/entries/CODE; absent: everyone's",
+       false,
+       With(PageFlags(), {{"pending", "", "only applications waiting for a decision"}}),
+       {p + " lists repairs --pending", p + " lists repairs 91320100MA1W2X3Y6A"}});
+  s.push_back(
+      {{"lists", "decide-repair"},
+       "decide a pending repair application: --grant or --refuse, with a reason",
+       "Decides an enterprise's application once. --grant checks the\n"
+       "conditions again as of today (FAILED_PRECONDITION lists every unmet\n"
+       "one, exit 6) and removes the entry from the next publication;\n"
+       "--refuse keeps it. The reason (1..2000 characters) is shown to the\n"
+       "enterprise. Deciding twice is FAILED_PRECONDITION (exit 6).",
+       "REPAIR_NAME",
+       "lists/black/entries/{code}/repairs/{id}, as 'lists repairs' prints it",
+       true,
+       {{"grant", "", "grant the repair"},
+        {"refuse", "", "refuse it"},
+        {"reason", "TEXT", "why, for the enterprise and the record", true},
+        RequestIdFlag()},
+       {p + " lists decide-repair lists/black/entries/91320100MA1W2X3Y6A/repairs/3 "
+            "--grant --reason '整改到位，罚款已缴清'"}});
+  s.push_back(
       {{"keys", "generate"},
        "make an Ed25519 key pair for signing published folders",
        "Writes DIR/NAME.key.pem (the private key, PKCS#8 PEM, mode 0600) and\n"
@@ -1116,6 +1191,7 @@ int RunListCommand(const ParsedCommand& c, const ListClientSource& client,
       {"decide", ListsDecide},       {"publish", ListsPublish},
       {"export", ListsExport},       {"entries", ListsEntries},
       {"entry", ListsEntry},         {"repair", ListsRepair},
+      {"repairs", ListsRepairs},     {"decide-repair", ListsDecideRepair},
   };
   if (kCommands->count(c.command->path[1]) == 0) return NoHandler(c, io);
   return RunFromTable(*kCommands, c, client(), io);

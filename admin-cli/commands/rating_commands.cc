@@ -707,6 +707,22 @@ std::vector<CommandSpec> RatingCommandSpecs() {
        {p + " ratings history " + code,
         p + " --output json ratings history " + code + " --all-changes"}});
   s.push_back(
+      {{"ratings", "lookup"},
+       "the public result of one enterprise (no token needed)",
+       "LookupPublicRating: by credit code or by exact registered name (names\n"
+       "are not unique: every match, at most 20). Prints the level, its\n"
+       "national equivalent, the policy, the date and the published lists the\n"
+       "enterprise is on; never points, records or explanation. Needs no\n"
+       "token; the server limits lookups per client address (over it:\n"
+       "RESOURCE_EXHAUSTED, waited out and retried like any refused call).",
+       "",
+       "",
+       false,
+       {{"credit-code", "CODE", "the enterprise's unified social credit code"},
+        {"name", "NAME", "the registered name, whole"}},
+       {p + " ratings lookup --credit-code " + code,
+        p + " ratings lookup --name '南京示例化工有限公司'"}});
+  s.push_back(
       {{"ratings", "watch"},
        "follow the change feed of ratings",
        "Prints every change of a rating as it happens: one line per change\n"
@@ -768,6 +784,32 @@ std::vector<CommandSpec> RatingCommandSpecs() {
   return s;
 }
 
+// The public result (LookupPublicRating): works without a token.
+int RatingsLookup(const ParsedCommand& c, RatingClient& client, CommandIo io) {
+  int exit = kExitOk;
+  const bool by_code = c.Has("credit-code");
+  if (by_code == c.Has("name")) return Usage(c, io, "give --credit-code or --name, one of the two");
+  v1::LookupPublicRatingRequest request;
+  if (by_code) {
+    request.set_credit_code(std::string(TrimAscii(c.Get("credit-code"))));
+  } else {
+    request.set_registered_name(c.Get("name"));
+  }
+  v1::LookupPublicRatingResponse response;
+  if (!Call(c, io, client, &RatingClient::LookupPublicRating, request, &response, &exit)) {
+    return exit;
+  }
+  io.out << RenderPublicRatings(response, c.global.output);
+  if (c.global.output == OutputFormat::kTable) {
+    if (response.ratings().empty()) io.err << kProgramName << ": no enterprise matches\n";
+    if (response.truncated()) {
+      io.err << kProgramName << ": more than " << response.ratings_size()
+             << " enterprises have this name; the first are shown\n";
+    }
+  }
+  return kExitOk;
+}
+
 int RunRatingCommand(const ParsedCommand& c, RatingClient& client,
                      CommandIo io) {
   using Run = int (*)(const ParsedCommand&, RatingClient&, CommandIo);
@@ -785,6 +827,7 @@ int RunRatingCommand(const ParsedCommand& c, RatingClient& client,
       {"watch", RatingsWatch},
       {"roll", RatingsRoll},
       {"rescore", RatingsRescore},
+      {"lookup", RatingsLookup},
   };
   return RunFromTable(*kCommands, c, client, io);
 }

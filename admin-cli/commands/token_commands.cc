@@ -27,6 +27,10 @@ int TokensCreate(const ParsedCommand& c, TokenClient& client, CommandIo io) {
   }
   t->set_role(*role);
   t->set_label(c.Get("label"));
+  t->set_credit_code(std::string(absl::StripAsciiWhitespace(c.Get("credit-code"))));
+  if (*role == v1::ENTERPRISE && t->credit_code().empty()) {
+    return Usage(c, io, "--credit-code: an ENTERPRISE token is bound to one enterprise");
+  }
   // --expire YYYY-MM-DD: the token works through that day.
   int exit = kExitOk;
   if (c.Has("expire") && !TimeFlag(c, io, "expire", /*end_of_day=*/true,
@@ -71,8 +75,8 @@ absl::StatusOr<v1::Role> ParseRole(absl::string_view text) {
       role == v1::ROLE_UNSPECIFIED) {
     return absl::InvalidArgumentError(
         absl::StrCat("'", text,
-                     "' is not a role; use ADMIN, REGULATOR, INTEGRATOR or "
-                     "PUBLIC"));
+                     "' is not a role; use ADMIN, REGULATOR, INTEGRATOR, "
+                     "PUBLIC or ENTERPRISE"));
   }
   return role;
 }
@@ -92,9 +96,12 @@ std::vector<CommandSpec> TokenCommandSpecs() {
   std::vector<CommandSpec> s;
   s.push_back(
       {{"tokens", "create"},
-       "issue a bearer token (ADMIN only)",
+       "issue a bearer token (ADMIN; a REGULATOR: ENTERPRISE tokens)",
        "Issues a token with a role and a label (who holds it; the actor of\n"
-       "its audit entries, 1..100 characters). Prints the token and its\n"
+       "its audit entries, 1..100 characters). An ENTERPRISE token is bound\n"
+       "to one registered enterprise (--credit-code) and reads and acts for\n"
+       "that enterprise only; a REGULATOR may issue those, and only those.\n"
+       "Prints the token and its\n"
        "secret. The secret is shown only this once: the server keeps only\n"
        "its SHA-256. --expire YYYY-MM-DD: the token works through that day\n"
        "(China Standard Time); an RFC 3339 time is also accepted. Without\n"
@@ -102,14 +109,17 @@ std::vector<CommandSpec> TokenCommandSpecs() {
        "",
        "",
        false,
-       {{"role", "ROLE", "ADMIN, REGULATOR, INTEGRATOR or PUBLIC (any case)",
-         true},
+       {{"role", "ROLE",
+         "ADMIN, REGULATOR, INTEGRATOR, PUBLIC or ENTERPRISE (any case)", true},
         {"label", "LABEL", "who holds it, e.g. zhang.wei", true},
+        {"credit-code", "CODE", "ENTERPRISE only: the enterprise it acts for"},
         {"expire", "YYYY-MM-DD", "last day the token works (default: never)"}},
        {p + " tokens create --role REGULATOR --label zhang.wei --expire "
             "2026-12-31",
         p + " --output json tokens create --role INTEGRATOR --label "
-            "bank-of-example-green-credit"}});
+            "bank-of-example-green-credit",
+        p + " tokens create --role ENTERPRISE --label acme-env-office "
+            "--credit-code 91320100MA1W2X3Y6A"}});
   s.push_back(
       {{"tokens", "list"},
        "list tokens (never their secrets)",

@@ -174,7 +174,31 @@ Fields ObjectionFields(const v1::Objection& o) {
           {"statement", o.statement()},
           {"decision_reason", o.decision_reason()},
           {"file_time", FormatUtcTime(o.file_time())},
-          {"decide_time", FormatUtcTime(o.decide_time())}};
+          {"decide_time", FormatUtcTime(o.decide_time())},
+          {"evidence", absl::StrJoin(o.evidence(), "; ")}};
+}
+
+std::string RepairStateName(int state) {
+  std::string name = EnumName(v1::RepairState_descriptor(), state);
+  absl::string_view view = name;
+  absl::ConsumePrefix(&view, "REPAIR_");
+  return std::string(view);
+}
+
+Fields RepairFields(const v1::Repair& r) {
+  return {{"name", r.name()},
+          {"credit_code", r.credit_code()},
+          {"state", RepairStateName(r.state())},
+          {"applicant", r.applicant()},
+          {"apply_time", FormatUtcTime(r.apply_time())},
+          {"decide_time", FormatUtcTime(r.decide_time())},
+          {"decision_reason", r.decision_reason()},
+          {"grant_time", FormatUtcTime(r.grant_time())},
+          {"listing_date", FormatDate(r.listing_date())},
+          {"rectification_date", FormatDate(r.evidence().rectification_date())},
+          {"penalty_performed", r.evidence().penalty_performed() ? "true" : "false"},
+          {"commitment", r.evidence().commitment()},
+          {"note", r.evidence().note()}};
 }
 
 // A JSON string literal (the proto3 JSON printer's escaping of a string).
@@ -271,6 +295,17 @@ std::string RenderDiff(const Publication& p, OutputFormat format) {
   return out;
 }
 
+std::string RenderRepairs(const std::vector<v1::Repair>& repairs, OutputFormat format,
+                          bool single) {
+  return RenderMessages(repairs, format, single, RepairFields,
+                        {{"NAME", "name"},
+                         {"STATE", "state"},
+                         {"APPLICANT", "applicant"},
+                         {"APPLIED", "apply_time"},
+                         {"DECIDED", "decide_time"},
+                         {"REASON", "decision_reason"}});
+}
+
 std::string RenderObjection(const v1::Objection& o, OutputFormat format) {
   if (format == OutputFormat::kJson) return MessageJson(o, true) + "\n";
   return RenderRecord(ObjectionFields(o), format);
@@ -287,7 +322,7 @@ std::string RenderObjections(const std::vector<v1::Objection>& objections,
     }
     case OutputFormat::kCsv: {
       Table table{{"name", "credit_code", "state", "statement",
-                   "decision_reason", "file_time", "decide_time"},
+                   "decision_reason", "file_time", "decide_time", "evidence"},
                   {}};
       for (const v1::Objection& o : objections) {
         std::vector<std::string> row;

@@ -29,6 +29,11 @@ std::string RenderPublicationSummary(const envcredit::v1::Publication& p,
 std::string RenderDiff(const envcredit::v1::Publication& p,
                        OutputFormat format);
 
+// Applications for credit repair (`lists repairs`, `lists repair`, `lists
+// decide-repair`): one record when `single`, else a table.
+std::string RenderRepairs(const std::vector<envcredit::v1::Repair>& repairs,
+                          OutputFormat format, bool single);
+
 std::string RenderObjection(const envcredit::v1::Objection& o,
                             OutputFormat format);
 // The objections to `publication` (named in the table form when there are

@@ -296,4 +296,28 @@ std::string RatingChangeCsvHeader() {
   return absl::StrCat(absl::StrJoin(ChangeCsvColumns(), ","), "\r\n");
 }
 
+std::string RenderPublicRatings(const v1::LookupPublicRatingResponse& response,
+                                OutputFormat format) {
+  if (format == OutputFormat::kJson) return MessageJson(response, true) + "\n";
+  std::vector<v1::PublicRating> ratings(response.ratings().begin(), response.ratings().end());
+  return RenderMessages(
+      ratings, format, false,
+      [](const v1::PublicRating& r) -> Fields {
+        return {{"credit_code", r.credit_code()},
+                {"registered_name", r.registered_name()},
+                {"level", RatingLevelName(r.level())},
+                {"national_level", EnumName(v1::NationalLevel_descriptor(), r.national_level())},
+                {"policy", absl::StrCat(r.policy_id(), " v", r.policy_version())},
+                {"as_of", FormatDate(r.as_of())},
+                {"lists", absl::StrJoin(r.list_entries(), " ")}};
+      },
+      {{"CREDIT_CODE", "credit_code"},
+       {"NAME", "registered_name"},
+       {"LEVEL", "level"},
+       {"NATIONAL", "national_level"},
+       {"POLICY", "policy"},
+       {"AS_OF", "as_of"},
+       {"LISTS", "lists"}});
+}
+
 }  // namespace envcredit::admin

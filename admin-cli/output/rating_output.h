@@ -28,6 +28,10 @@ std::string PolicyLabel(const std::string& policy_id, int version);
 // One rating. With `explanation`, table output adds the explanation's text
 // after the fields and csv an `explanation` column; json always prints the
 // whole message (the explanation is there when the server sent it).
+// The public results of a lookup (`ratings lookup`).
+std::string RenderPublicRatings(const envcredit::v1::LookupPublicRatingResponse& response,
+                                OutputFormat format);
+
 std::string RenderRating(const envcredit::v1::Rating& rating,
                          OutputFormat format, bool explanation);
 

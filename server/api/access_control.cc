@@ -17,6 +17,7 @@
 #include "common/errors.h"
 #include "common/log.h"
 #include "common/status_macros.h"
+#include "server/api/enterprise_scope.h"
 #include "server/api/request_digest.h"
 
 namespace envcredit::api {
@@ -32,7 +33,15 @@ const std::vector<Role> kReaders = {Role::kIntegrator, Role::kRegulator,
                                     Role::kAdmin};
 // Published lists are public: every token, PUBLIC included.
 const std::vector<Role> kEveryToken = {Role::kPublic, Role::kIntegrator,
-                                       Role::kRegulator, Role::kAdmin};
+                                       Role::kRegulator, Role::kAdmin,
+                                       Role::kEnterprise};
+// The same, and an enterprise for its own data only (enterprise_scope.h).
+const std::vector<Role> kReadersAndOwner = {Role::kIntegrator, Role::kRegulator,
+                                            Role::kAdmin, Role::kEnterprise};
+const std::vector<Role> kRegulatorsAndOwner = {Role::kRegulator, Role::kAdmin,
+                                               Role::kEnterprise};
+// A regulator issues ENTERPRISE tokens only (domain::MayIssueTokenRole).
+const std::vector<Role> kTokenIssuers = {Role::kRegulator, Role::kAdmin};
 
 // THE table: every method any service of this server offers. A method not
 // listed here is denied to everyone (tests/access checks every method of
@@ -49,57 +58,64 @@ const absl::flat_hash_map<std::string, const std::vector<Role>*>& Table() {
           // Enterprise registry: integrators read it to name what they rate.
           {"/envcredit.v1.EnterpriseService/CreateEnterprise", &kRegulators},
           {"/envcredit.v1.EnterpriseService/BatchCreateEnterprises", &kRegulators},
-          {"/envcredit.v1.EnterpriseService/GetEnterprise", &kReaders},
+          {"/envcredit.v1.EnterpriseService/GetEnterprise", &kReadersAndOwner},
           {"/envcredit.v1.EnterpriseService/ListEnterprises", &kReaders},
           {"/envcredit.v1.EnterpriseService/UpdateEnterprise", &kRegulators},
 
-          // Records: regulators write and read them.
-          {"/envcredit.v1.RecordService/CreateCommitment", &kRegulators},
-          {"/envcredit.v1.RecordService/GetCommitment", &kRegulators},
-          {"/envcredit.v1.RecordService/ListCommitments", &kRegulators},
+          // Records: regulators write and read them; an enterprise reads its
+          // own and signs its own commitments (checks stay with regulators).
+          {"/envcredit.v1.RecordService/CreateCommitment", &kRegulatorsAndOwner},
+          {"/envcredit.v1.RecordService/GetCommitment", &kRegulatorsAndOwner},
+          {"/envcredit.v1.RecordService/ListCommitments", &kRegulatorsAndOwner},
           {"/envcredit.v1.RecordService/CheckCommitmentItem", &kRegulators},
           {"/envcredit.v1.RecordService/CreatePenaltyDecision", &kRegulators},
           {"/envcredit.v1.RecordService/BatchCreatePenaltyDecisions",
            &kRegulators},
-          {"/envcredit.v1.RecordService/GetPenaltyDecision", &kRegulators},
-          {"/envcredit.v1.RecordService/ListPenaltyDecisions", &kRegulators},
+          {"/envcredit.v1.RecordService/GetPenaltyDecision", &kRegulatorsAndOwner},
+          {"/envcredit.v1.RecordService/ListPenaltyDecisions", &kRegulatorsAndOwner},
           {"/envcredit.v1.RecordService/MarkPenaltyDecisionRectified",
            &kRegulators},
           {"/envcredit.v1.RecordService/RevokePenaltyDecision", &kRegulators},
           {"/envcredit.v1.RecordService/CreateComplaint", &kRegulators},
-          {"/envcredit.v1.RecordService/GetComplaint", &kRegulators},
-          {"/envcredit.v1.RecordService/ListComplaints", &kRegulators},
+          {"/envcredit.v1.RecordService/GetComplaint", &kRegulatorsAndOwner},
+          {"/envcredit.v1.RecordService/ListComplaints", &kRegulatorsAndOwner},
           {"/envcredit.v1.RecordService/CreateIncident", &kRegulators},
-          {"/envcredit.v1.RecordService/GetIncident", &kRegulators},
-          {"/envcredit.v1.RecordService/ListIncidents", &kRegulators},
+          {"/envcredit.v1.RecordService/GetIncident", &kRegulatorsAndOwner},
+          {"/envcredit.v1.RecordService/ListIncidents", &kRegulatorsAndOwner},
 
           // Ratings: integrators read them, in bulk, as of a date, and
           // follow the feed; the roll and rescoring are administrative.
-          {"/envcredit.v1.RatingService/GetRating", &kReaders},
-          {"/envcredit.v1.RatingService/BatchGetRatings", &kReaders},
+          {"/envcredit.v1.RatingService/GetRating", &kReadersAndOwner},
+          {"/envcredit.v1.RatingService/BatchGetRatings", &kReadersAndOwner},
           {"/envcredit.v1.RatingService/ListRatings", &kReaders},
-          {"/envcredit.v1.RatingService/GetRatingHistory", &kReaders},
+          {"/envcredit.v1.RatingService/GetRatingHistory", &kReadersAndOwner},
+          // The public result of one enterprise (评价结果向社会公开): no
+          // token, limited per calling address (doc/access.md).
+          {"/envcredit.v1.RatingService/LookupPublicRating", &kAnyone},
           {"/envcredit.v1.RatingService/WatchRatingChanges", &kReaders},
           {"/envcredit.v1.RatingService/RollRatings", &kAdmin},
           {"/envcredit.v1.RatingService/RescoreRatings", &kAdmin},
 
           // Lists: regulators run the due process (and record objections
-          // received); anyone with a token reads what was published.
+          // received); anyone with a token reads what was published; an
+          // enterprise objects to a notice naming it and applies for repair.
           {"/envcredit.v1.ListService/ProposePublication", &kRegulators},
           {"/envcredit.v1.ListService/GetPublication", &kEveryToken},
           {"/envcredit.v1.ListService/ListPublications", &kEveryToken},
           {"/envcredit.v1.ListService/StartNotice", &kRegulators},
-          {"/envcredit.v1.ListService/FileObjection", &kRegulators},
+          {"/envcredit.v1.ListService/FileObjection", &kRegulatorsAndOwner},
           {"/envcredit.v1.ListService/DecideObjection", &kRegulators},
-          {"/envcredit.v1.ListService/ListObjections", &kRegulators},
+          {"/envcredit.v1.ListService/ListObjections", &kRegulatorsAndOwner},
           {"/envcredit.v1.ListService/PublishPublication", &kRegulators},
           {"/envcredit.v1.ListService/ListEntries", &kEveryToken},
           {"/envcredit.v1.ListService/GetListEntry", &kEveryToken},
-          {"/envcredit.v1.ListService/ApplyRepair", &kRegulators},
+          {"/envcredit.v1.ListService/ApplyRepair", &kRegulatorsAndOwner},
+          {"/envcredit.v1.ListService/DecideRepair", &kRegulators},
+          {"/envcredit.v1.ListService/ListRepairs", &kRegulatorsAndOwner},
 
           // Audit and tokens: administrators only.
           {"/envcredit.v1.AuditService/ListAuditEntries", &kAdmin},
-          {"/envcredit.v1.TokenService/CreateToken", &kAdmin},
+          {"/envcredit.v1.TokenService/CreateToken", &kTokenIssuers},
           {"/envcredit.v1.TokenService/ListTokens", &kAdmin},
           {"/envcredit.v1.TokenService/RevokeToken", &kAdmin},
       };
@@ -131,6 +147,7 @@ const absl::flat_hash_map<std::string, bool>& Writes() {
       {"/envcredit.v1.ListService/DecideObjection", true},
       {"/envcredit.v1.ListService/PublishPublication", true},
       {"/envcredit.v1.ListService/ApplyRepair", true},
+      {"/envcredit.v1.ListService/DecideRepair", true},
       {"/envcredit.v1.TokenService/CreateToken", true},
       {"/envcredit.v1.TokenService/RevokeToken", true},
   };
@@ -330,7 +347,7 @@ absl::StatusOr<Caller> AccessControl::Decide(
                                   " may not call ", method));
   }
   RETURN_IF_ERROR(Take(hash, now));
-  return Caller{token->id, token->role, token->label};
+  return Caller{token->id, token->role, token->label, token->credit_code};
 }
 
 absl::StatusOr<Caller> AccessControl::Check(
@@ -352,14 +369,20 @@ absl::StatusOr<Caller> AccessControl::Check(
   std::string actor;
   absl::StatusOr<Caller> caller = Decide(method, authorizations, peer, &actor);
   if (caller.ok()) return caller;
+  return Refuse(caller.status(), method, peer, std::move(actor));
+}
+
+absl::Status AccessControl::Refuse(const absl::Status& decided, absl::string_view method,
+                                   absl::FunctionRef<std::string()> peer,
+                                   std::string actor) {
   // The reason leads the message, as clients and operators grep for it
   // (ErrorInfo carries it too).
-  std::string reason = ErrorReason(caller.status());
-  if (reason.empty()) reason = absl::StatusCodeToString(caller.status().code());
-  absl::Status denial =
-      MakeError(caller.status().code(), reason,
-                absl::StrCat(reason, ": ", caller.status().message()));
-  if (std::optional<absl::Duration> delay = RetryDelayOf(caller.status())) {
+  std::string reason = ErrorReason(decided);
+  if (reason.empty()) reason = absl::StatusCodeToString(decided.code());
+  absl::Status denial = MakeError(decided.code(), reason,
+                                  absl::StrCat(reason, ": ", decided.message()),
+                                  ErrorField(decided));
+  if (std::optional<absl::Duration> delay = RetryDelayOf(decided)) {
     denial = WithRetryDelay(std::move(denial), *delay);  // RATE_LIMITED's
   }
   // A database outage while looking the token up is not a denial of the
@@ -370,6 +393,18 @@ absl::StatusOr<Caller> AccessControl::Check(
                             std::string(method), denial.code(), reason});
   }
   return denial;
+}
+
+absl::StatusOr<Caller> AccessControl::Check(absl::string_view method,
+                                            const grpc::ServerContextBase& context,
+                                            const google::protobuf::Message& request) {
+  absl::StatusOr<Caller> caller = Check(method, context);
+  if (!caller.ok() || caller->role != Role::kEnterprise) return caller;
+  absl::Status scope = CheckEnterpriseScope(method, request, caller->credit_code);
+  if (scope.ok()) return caller;
+  if (scope.code() != absl::StatusCode::kPermissionDenied) return scope;  // unreadable
+  return Refuse(scope, method, [&context] { return PeerAddress(context.peer()); },
+                caller->label);
 }
 
 absl::StatusOr<Caller> AccessControl::Check(

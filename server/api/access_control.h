@@ -40,6 +40,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "google/protobuf/message.h"
 #include "grpcpp/server_context.h"
 #include "server/api/denial_log.h"
 #include "server/domain/access.h"
@@ -51,6 +52,8 @@ struct Caller {
   int64_t token_id = 0;  // 0 for an anonymous method
   domain::Role role = domain::Role::kUnspecified;
   std::string label = "anonymous";  // the actor of its audit entries
+  // ENTERPRISE callers: the enterprise the token acts for.
+  std::string credit_code;
 };
 
 // The roles allowed to call `method` ("/envcredit.v1.EnterpriseService/
@@ -109,6 +112,14 @@ class AccessControl {
                                absl::Span<const absl::string_view> authorizations,
                                absl::string_view peer);
 
+  // Check, then, for an ENTERPRISE caller, the row-level rule of `method`
+  // over `request` (enterprise_scope.h): PERMISSION_DENIED
+  // (NOT_OWN_ENTERPRISE), recorded as a denial, when it names another
+  // enterprise; the method's INVALID_ARGUMENT when it cannot be read.
+  absl::StatusOr<Caller> Check(absl::string_view method,
+                               const grpc::ServerContextBase& context,
+                               const google::protobuf::Message& request);
+
   // Forgets a token at once (after a revocation through this process).
   void Forget(absl::string_view token_hash);
 
@@ -143,6 +154,10 @@ class AccessControl {
                                 absl::Span<const absl::string_view> authorizations,
                                 absl::FunctionRef<std::string()> peer,
                                 std::string* actor);
+  // The denial a refused decision becomes: the reason leads the message;
+  // recorded (logged, audited, counted against the peer) unless UNAVAILABLE.
+  absl::Status Refuse(const absl::Status& decided, absl::string_view method,
+                      absl::FunctionRef<std::string()> peer, std::string actor);
   // Check with the peer's address computed only when needed.
   absl::StatusOr<Caller> Check(absl::string_view method,
                                absl::Span<const absl::string_view> authorizations,

@@ -62,7 +62,7 @@ absl::StatusOr<domain::AuditFilter> FilterFromProto(
 grpc::Status AuditService::ListAuditEntries(
     grpc::ServerContext* context, const v1::ListAuditEntriesRequest* request,
     v1::ListAuditEntriesResponse* response) {
-  const Admission admitted = guard_.Admit(context, "ListAuditEntries");
+  const Admission admitted = guard_.Admit(context, "ListAuditEntries", *request);
   if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     if (request->page_size() < 0) {

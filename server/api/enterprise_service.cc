@@ -59,7 +59,7 @@ std::string FilterKey(const v1::ListEnterprisesRequest& request) {
 grpc::Status EnterpriseService::CreateEnterprise(
     grpc::ServerContext* context, const v1::CreateEnterpriseRequest* request,
     v1::Enterprise* response) {
-  const Admission admitted = guard_.Admit(context, "CreateEnterprise");
+  const Admission admitted = guard_.Admit(context, "CreateEnterprise", *request);
   if (!admitted.ok()) return admitted.denial();
   const auto audit =
       audit_.Context(admitted.caller(), "CreateEnterprise", request->request_id());
@@ -83,7 +83,7 @@ grpc::Status EnterpriseService::CreateEnterprise(
 grpc::Status EnterpriseService::BatchCreateEnterprises(
     grpc::ServerContext* context, const v1::BatchCreateEnterprisesRequest* request,
     v1::BatchCreateEnterprisesResponse* response) {
-  const Admission admitted = guard_.Admit(context, "BatchCreateEnterprises");
+  const Admission admitted = guard_.Admit(context, "BatchCreateEnterprises", *request);
   if (!admitted.ok()) return admitted.denial();
   const auto batch_audit = audit_.Context(admitted.caller(), "BatchCreateEnterprises", "");
   const int n = request->requests_size();
@@ -155,7 +155,7 @@ grpc::Status EnterpriseService::BatchCreateEnterprises(
 grpc::Status EnterpriseService::GetEnterprise(
     grpc::ServerContext* context, const v1::GetEnterpriseRequest* request,
     v1::Enterprise* response) {
-  const Admission admitted = guard_.Admit(context, "GetEnterprise");
+  const Admission admitted = guard_.Admit(context, "GetEnterprise", *request);
   if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(std::string credit_code,
@@ -171,7 +171,7 @@ grpc::Status EnterpriseService::GetEnterprise(
 grpc::Status EnterpriseService::ListEnterprises(
     grpc::ServerContext* context, const v1::ListEnterprisesRequest* request,
     v1::ListEnterprisesResponse* response) {
-  const Admission admitted = guard_.Admit(context, "ListEnterprises");
+  const Admission admitted = guard_.Admit(context, "ListEnterprises", *request);
   if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
@@ -201,7 +201,7 @@ grpc::Status EnterpriseService::ListEnterprises(
 grpc::Status EnterpriseService::UpdateEnterprise(
     grpc::ServerContext* context, const v1::UpdateEnterpriseRequest* request,
     v1::Enterprise* response) {
-  const Admission admitted = guard_.Admit(context, "UpdateEnterprise");
+  const Admission admitted = guard_.Admit(context, "UpdateEnterprise", *request);
   if (!admitted.ok()) return admitted.denial();
   const auto audit =
       audit_.Context(admitted.caller(), "UpdateEnterprise", request->request_id());

@@ -14,8 +14,10 @@ ServiceGuard::ServiceGuard(AccessControl* access, absl::string_view service)
     : access_(access), method_prefix_(absl::StrCat("/", service, "/")) {}
 
 Admission ServiceGuard::Admit(const grpc::ServerContextBase* context,
-                              absl::string_view method) const {
-  absl::StatusOr<Caller> caller = access_->Check(absl::StrCat(method_prefix_, method), *context);
+                              absl::string_view method,
+                              const google::protobuf::Message& request) const {
+  absl::StatusOr<Caller> caller =
+      access_->Check(absl::StrCat(method_prefix_, method), *context, request);
   if (caller.ok()) SetCurrentActor(caller->label);  // for the access log
   return Admission(std::move(caller));
 }

@@ -3,9 +3,13 @@
 //
 //   grpc::Status EnterpriseService::GetEnterprise(grpc::ServerContext* context,
 //                                                 ...) {
-//     const Admission admitted = guard_.Admit(context, "GetEnterprise");
+//     const Admission admitted = guard_.Admit(context, "GetEnterprise", *request);
 //     if (!admitted.ok()) return admitted.denial();
 //     ... admitted.caller() is who calls: its token id, role and label ...
+//
+// The request goes with it: an ENTERPRISE caller is admitted only to its
+// own enterprise's data (enterprise_scope.h), decided here, before the
+// handler reads anything.
 //
 // WatchRatingChanges, served with the asynchronous API (watch_calls.h),
 // admits the same way as the first statement of RatingService::AdmitWatchRatingChanges,
@@ -25,6 +29,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/message.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/status.h"
 #include "server/api/access_control.h"
@@ -55,12 +60,12 @@ class ServiceGuard {
   ServiceGuard(AccessControl* access, absl::string_view service);
 
   // Checks the call to `method` (the name after the service's, e.g.
-  // "GetEnterprise") that `context` belongs to.
+  // "GetEnterprise") that `context` and `request` belong to.
   // Any server context (sync and async handlers' grpc::ServerContext, a
   // callback handler's) carries the caller's metadata and peer on this
   // common base.
-  Admission Admit(const grpc::ServerContextBase* context,
-                  absl::string_view method) const;
+  Admission Admit(const grpc::ServerContextBase* context, absl::string_view method,
+                  const google::protobuf::Message& request) const;
 
  private:
   AccessControl* const access_;

@@ -90,6 +90,26 @@ absl::StatusOr<ListEntryKey> ParseListEntryName(absl::string_view name,
   return key;
 }
 
+absl::StatusOr<std::string> ParseBlackEntryName(absl::string_view name,
+                                                absl::string_view field) {
+  ASSIGN_OR_RETURN(ListEntryKey key, ParseListEntryName(name, field));
+  if (key.list != domain::ListKind::kBlackList) {
+    return BadName(field, "lists/black/entries/{credit_code} (only black-list entries are "
+                          "repaired)");
+  }
+  return key.credit_code;
+}
+
+absl::StatusOr<RepairKey> ParseRepairName(absl::string_view name, absl::string_view field) {
+  constexpr absl::string_view kShape = "lists/black/entries/{credit_code}/repairs/{id}";
+  const size_t slash = name.rfind("/repairs/");
+  if (slash == absl::string_view::npos) return BadName(field, kShape);
+  RepairKey key;
+  if (!ParseResourceId(name.substr(slash + 9), &key.id)) return BadName(field, kShape);
+  ASSIGN_OR_RETURN(key.credit_code, ParseBlackEntryName(name.substr(0, slash), field));
+  return key;
+}
+
 v1::PublicationEntry CurrentEntryToProto(const domain::ListEntry& entry,
                                          domain::ListKind list,
                                          int64_t publication_id) {
@@ -174,6 +194,28 @@ v1::Objection ToProto(const domain::Objection& o) {
   out.set_decision_reason(o.decision_reason);
   *out.mutable_file_time() = TimestampOf(o.file_time);
   if (o.decide_time) *out.mutable_decide_time() = TimestampOf(*o.decide_time);
+  for (const std::string& reference : o.evidence) out.add_evidence(reference);
+  return out;
+}
+
+v1::Repair ToProto(const domain::Repair& r) {
+  v1::Repair out;
+  out.set_name(domain::RepairName(r.credit_code, r.id));
+  out.set_credit_code(r.credit_code);
+  out.set_state(static_cast<v1::RepairState>(static_cast<int>(r.state)));
+  v1::RepairEvidence* evidence = out.mutable_evidence();
+  if (r.evidence.rectification_date) {
+    *evidence->mutable_rectification_date() = DateToProto(*r.evidence.rectification_date);
+  }
+  evidence->set_penalty_performed(r.evidence.penalty_performed);
+  evidence->set_commitment(r.evidence.commitment);
+  evidence->set_note(r.evidence.note);
+  if (r.grant_time) *out.mutable_grant_time() = TimestampOf(*r.grant_time);
+  *out.mutable_listing_date() = DateToProto(r.listing_date);
+  *out.mutable_apply_time() = TimestampOf(r.apply_time);
+  if (r.decide_time) *out.mutable_decide_time() = TimestampOf(*r.decide_time);
+  out.set_decision_reason(r.decision_reason);
+  out.set_applicant(r.applicant);
   return out;
 }
 

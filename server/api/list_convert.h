@@ -48,6 +48,23 @@ struct ListEntryKey {
 absl::StatusOr<ListEntryKey> ParseListEntryName(absl::string_view name,
                                                 absl::string_view field);
 
+// "lists/black/entries/{credit_code}" (only black-list entries are
+// repaired): the credit code. INVALID_ARGUMENT naming `field` as
+// ParseListEntryName, and INVALID_RESOURCE_NAME for an honour-list entry.
+absl::StatusOr<std::string> ParseBlackEntryName(absl::string_view name,
+                                                absl::string_view field);
+
+// ListRepairs' parent for the applications of every entry.
+inline constexpr absl::string_view kEveryBlackEntry = "lists/black/entries/-";
+
+struct RepairKey {
+  std::string credit_code;
+  int64_t id = 0;
+};
+// "lists/black/entries/{credit_code}/repairs/{id}"; INVALID_ARGUMENT
+// (INVALID_RESOURCE_NAME, INVALID_CREDIT_CODE) naming `field`.
+absl::StatusOr<RepairKey> ParseRepairName(absl::string_view name, absl::string_view field);
+
 v1::PublicationEntry ToProto(const domain::ListEntry& entry);
 // An entry of the current list (GetListEntry, ListEntries): with its
 // `name` and the `publication` (id) it comes from.
@@ -58,6 +75,7 @@ v1::PublicationEntry CurrentEntryToProto(const domain::ListEntry& entry,
 // `full`.
 v1::Publication ToProto(const domain::Publication& publication, bool full);
 v1::Objection ToProto(const domain::Objection& objection);
+v1::Repair ToProto(const domain::Repair& repair);
 
 }  // namespace envcredit::api
 

@@ -46,7 +46,7 @@ absl::StatusOr<int64_t> IdFromToken(const std::string& token, const std::string&
 grpc::Status ListService::ProposePublication(grpc::ServerContext* context,
                                              const v1::ProposePublicationRequest* request,
                                              v1::Publication* response) {
-  const Admission admitted = guard_.Admit(context, "ProposePublication");
+  const Admission admitted = guard_.Admit(context, "ProposePublication", *request);
   if (!admitted.ok()) return admitted.denial();
   const auto audit = audit_.Context(admitted.caller(), "ProposePublication", request->request_id());
   absl::Status status = [&]() -> absl::Status {
@@ -74,7 +74,7 @@ grpc::Status ListService::ProposePublication(grpc::ServerContext* context,
 grpc::Status ListService::GetPublication(grpc::ServerContext* context,
                                          const v1::GetPublicationRequest* request,
                                          v1::Publication* response) {
-  const Admission admitted = guard_.Admit(context, "GetPublication");
+  const Admission admitted = guard_.Admit(context, "GetPublication", *request);
   if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(PublicationKey key, ParsePublicationName(request->name(), "name"));
@@ -97,7 +97,7 @@ grpc::Status ListService::GetPublication(grpc::ServerContext* context,
 grpc::Status ListService::ListPublications(grpc::ServerContext* context,
                                            const v1::ListPublicationsRequest* request,
                                            v1::ListPublicationsResponse* response) {
-  const Admission admitted = guard_.Admit(context, "ListPublications");
+  const Admission admitted = guard_.Admit(context, "ListPublications", *request);
   if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(domain::ListKind list,
@@ -129,7 +129,7 @@ grpc::Status ListService::ListPublications(grpc::ServerContext* context,
 grpc::Status ListService::StartNotice(grpc::ServerContext* context,
                                       const v1::StartNoticeRequest* request,
                                       v1::Publication* response) {
-  const Admission admitted = guard_.Admit(context, "StartNotice");
+  const Admission admitted = guard_.Admit(context, "StartNotice", *request);
   if (!admitted.ok()) return admitted.denial();
   const auto audit = audit_.Context(admitted.caller(), "StartNotice", request->request_id());
   absl::Status status = [&]() -> absl::Status {
@@ -147,7 +147,7 @@ grpc::Status ListService::StartNotice(grpc::ServerContext* context,
 grpc::Status ListService::FileObjection(grpc::ServerContext* context,
                                         const v1::FileObjectionRequest* request,
                                         v1::Objection* response) {
-  const Admission admitted = guard_.Admit(context, "FileObjection");
+  const Admission admitted = guard_.Admit(context, "FileObjection", *request);
   if (!admitted.ok()) return admitted.denial();
   const auto audit = audit_.Context(admitted.caller(), "FileObjection", request->request_id());
   absl::Status status = [&]() -> absl::Status {
@@ -156,9 +156,12 @@ grpc::Status ListService::FileObjection(grpc::ServerContext* context,
     RETURN_IF_ERROR(domain::ValidateUscc(request->objection().credit_code(),
                                          "objection.credit_code"));
     RETURN_IF_ERROR(CheckText("objection.statement", request->objection().statement(), 1, 2000));
+    const std::vector<std::string> evidence(request->objection().evidence().begin(),
+                                            request->objection().evidence().end());
+    RETURN_IF_ERROR(domain::ValidateObjectionEvidence(evidence, "objection.evidence"));
     ASSIGN_OR_RETURN(domain::Objection o,
                      lists_.FileObjection(key.list, key.id, request->objection().credit_code(),
-                                          request->objection().statement(),
+                                          request->objection().statement(), evidence,
                                           KeyOf(request->request_id(), *request), audit));
     *response = ToProto(o);
     return absl::OkStatus();
@@ -169,7 +172,7 @@ grpc::Status ListService::FileObjection(grpc::ServerContext* context,
 grpc::Status ListService::DecideObjection(grpc::ServerContext* context,
                                           const v1::DecideObjectionRequest* request,
                                           v1::Objection* response) {
-  const Admission admitted = guard_.Admit(context, "DecideObjection");
+  const Admission admitted = guard_.Admit(context, "DecideObjection", *request);
   if (!admitted.ok()) return admitted.denial();
   const auto audit = audit_.Context(admitted.caller(), "DecideObjection", request->request_id());
   absl::Status status = [&]() -> absl::Status {
@@ -195,19 +198,27 @@ grpc::Status ListService::DecideObjection(grpc::ServerContext* context,
 grpc::Status ListService::ListObjections(grpc::ServerContext* context,
                                          const v1::ListObjectionsRequest* request,
                                          v1::ListObjectionsResponse* response) {
-  const Admission admitted = guard_.Admit(context, "ListObjections");
+  const Admission admitted = guard_.Admit(context, "ListObjections", *request);
   if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(PublicationKey key, ParsePublicationName(request->parent(), "parent"));
+    if (!request->credit_code().empty()) {
+      RETURN_IF_ERROR(domain::ValidateUscc(request->credit_code(), "credit_code"));
+    }
     ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
-    // In id order; a token carries the last id of its page.
-    ASSIGN_OR_RETURN(int64_t after, IdFromToken(request->page_token(), request->parent()));
+    // In id order; a token carries the last id of its page and is bound to
+    // the publication and the filters it was made for.
+    const std::string filter = absl::StrCat(request->parent(), ";", request->credit_code(), ";",
+                                            request->pending_only() ? 1 : 0);
+    ASSIGN_OR_RETURN(int64_t after, IdFromToken(request->page_token(), filter));
     ASSIGN_OR_RETURN(auto objections, lists_.ListObjections(key.list, key.id));
     int64_t last = 0;
     for (const domain::Objection& o : objections) {
       if (o.id <= after) continue;
+      if (!request->credit_code().empty() && o.credit_code != request->credit_code()) continue;
+      if (request->pending_only() && o.state != domain::ObjectionState::kPending) continue;
       if (response->objections_size() == page_size) {
-        response->set_next_page_token(EncodePageToken(absl::StrCat(last), request->parent()));
+        response->set_next_page_token(EncodePageToken(absl::StrCat(last), filter));
         break;
       }
       *response->add_objections() = ToProto(o);
@@ -221,7 +232,7 @@ grpc::Status ListService::ListObjections(grpc::ServerContext* context,
 grpc::Status ListService::PublishPublication(grpc::ServerContext* context,
                                              const v1::PublishPublicationRequest* request,
                                              v1::Publication* response) {
-  const Admission admitted = guard_.Admit(context, "PublishPublication");
+  const Admission admitted = guard_.Admit(context, "PublishPublication", *request);
   if (!admitted.ok()) return admitted.denial();
   const auto audit = audit_.Context(admitted.caller(), "PublishPublication", request->request_id());
   absl::Status status = [&]() -> absl::Status {
@@ -239,7 +250,7 @@ grpc::Status ListService::PublishPublication(grpc::ServerContext* context,
 grpc::Status ListService::ListEntries(grpc::ServerContext* context,
                                       const v1::ListEntriesRequest* request,
                                       v1::ListEntriesResponse* response) {
-  const Admission admitted = guard_.Admit(context, "ListEntries");
+  const Admission admitted = guard_.Admit(context, "ListEntries", *request);
   if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(domain::ListKind list,
@@ -266,7 +277,7 @@ grpc::Status ListService::ListEntries(grpc::ServerContext* context,
 grpc::Status ListService::GetListEntry(grpc::ServerContext* context,
                                        const v1::GetListEntryRequest* request,
                                        v1::PublicationEntry* response) {
-  const Admission admitted = guard_.Admit(context, "GetListEntry");
+  const Admission admitted = guard_.Admit(context, "GetListEntry", *request);
   if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(ListEntryKey key, ParseListEntryName(request->name(), "name"));
@@ -280,20 +291,12 @@ grpc::Status ListService::GetListEntry(grpc::ServerContext* context,
 grpc::Status ListService::ApplyRepair(grpc::ServerContext* context,
                                       const v1::ApplyRepairRequest* request,
                                       v1::Repair* response) {
-  const Admission admitted = guard_.Admit(context, "ApplyRepair");
+  const Admission admitted = guard_.Admit(context, "ApplyRepair", *request);
   if (!admitted.ok()) return admitted.denial();
   const auto audit = audit_.Context(admitted.caller(), "ApplyRepair", request->request_id());
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
-    constexpr absl::string_view kPrefix = "lists/black/entries/";
-    const std::string& entry = request->entry();
-    if (!absl::StartsWith(entry, kPrefix)) {
-      return InvalidArgument("entry", "INVALID_RESOURCE_NAME",
-                             "entry must be lists/black/entries/{credit_code} (only "
-                             "black-list entries are repaired)");
-    }
-    const std::string code = entry.substr(kPrefix.size());
-    RETURN_IF_ERROR(domain::ValidateUscc(code, "entry"));
+    ASSIGN_OR_RETURN(const std::string code, ParseBlackEntryName(request->entry(), "entry"));
     domain::RepairEvidence evidence;
     const v1::RepairEvidence& in = request->evidence();
     if (in.has_rectification_date()) {
@@ -324,24 +327,69 @@ grpc::Status ListService::ApplyRepair(grpc::ServerContext* context,
     RETURN_IF_ERROR(CheckText("evidence.note", in.note(), 0, 2000));
     evidence.commitment = in.commitment();
     evidence.note = in.note();
+    // The bureau's own application (received on paper) is decided by
+    // making it; the enterprise's own waits for a regulator.
+    const domain::RepairApplicant applicant = admitted.caller().role == domain::Role::kEnterprise
+                                                  ? domain::RepairApplicant::kEnterprise
+                                                  : domain::RepairApplicant::kRegulator;
     ASSIGN_OR_RETURN(domain::Repair repair,
-                     lists_.ApplyRepair(code, evidence,
+                     lists_.ApplyRepair(code, evidence, applicant,
                                         KeyOf(request->request_id(), *request), audit));
-    response->set_name(absl::StrCat(entry, "/repairs/", repair.id));
-    response->set_credit_code(repair.credit_code);
-    response->set_state(v1::REPAIR_GRANTED);
-    v1::RepairEvidence* out = response->mutable_evidence();
-    if (repair.evidence.rectification_date) {
-      *out->mutable_rectification_date() = DateToProto(*repair.evidence.rectification_date);
-    }
-    out->set_penalty_performed(repair.evidence.penalty_performed);
-    out->set_commitment(repair.evidence.commitment);
-    out->set_note(repair.evidence.note);
-    *response->mutable_grant_time() = TimestampOf(repair.grant_time);
-    *response->mutable_listing_date() = DateToProto(repair.listing_date);
+    *response = ToProto(repair);
     return absl::OkStatus();
   }();
   return audit_.FinishWrite(audit, request->entry(), status);
+}
+
+grpc::Status ListService::DecideRepair(grpc::ServerContext* context,
+                                       const v1::DecideRepairRequest* request,
+                                       v1::Repair* response) {
+  const Admission admitted = guard_.Admit(context, "DecideRepair", *request);
+  if (!admitted.ok()) return admitted.denial();
+  const auto audit = audit_.Context(admitted.caller(), "DecideRepair", request->request_id());
+  absl::Status status = [&]() -> absl::Status {
+    RETURN_IF_ERROR(ValidateRequestId(request->request_id()));
+    ASSIGN_OR_RETURN(RepairKey key, ParseRepairName(request->name(), "name"));
+    if (request->decision() != v1::REPAIR_GRANTED && request->decision() != v1::REPAIR_REFUSED) {
+      return InvalidArgument("decision", "INVALID_ENUM",
+                             "decision: REPAIR_GRANTED or REPAIR_REFUSED");
+    }
+    RETURN_IF_ERROR(CheckText("reason", request->reason(), 1, 2000));
+    ASSIGN_OR_RETURN(domain::Repair repair,
+                     lists_.DecideRepair(key.credit_code, key.id,
+                                         request->decision() == v1::REPAIR_GRANTED,
+                                         request->reason(),
+                                         KeyOf(request->request_id(), *request), audit));
+    *response = ToProto(repair);
+    return absl::OkStatus();
+  }();
+  return audit_.FinishWrite(audit, request->name(), status);
+}
+
+grpc::Status ListService::ListRepairs(grpc::ServerContext* context,
+                                      const v1::ListRepairsRequest* request,
+                                      v1::ListRepairsResponse* response) {
+  const Admission admitted = guard_.Admit(context, "ListRepairs", *request);
+  if (!admitted.ok()) return admitted.denial();
+  auto run = [&]() -> absl::Status {
+    std::string code;  // empty: every entry
+    if (request->parent() != kEveryBlackEntry) {
+      ASSIGN_OR_RETURN(code, ParseBlackEntryName(request->parent(), "parent"));
+    }
+    ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
+    // Newest first; a token carries the last id of its page.
+    const std::string filter =
+        absl::StrCat("repairs;", request->parent(), ";", request->pending_only() ? 1 : 0);
+    ASSIGN_OR_RETURN(int64_t before, IdFromToken(request->page_token(), filter));
+    ASSIGN_OR_RETURN(std::vector<domain::Repair> repairs,
+                     lists_.ListRepairs(code, request->pending_only(), before, page_size + 1));
+    const bool more = static_cast<int>(repairs.size()) > page_size;
+    if (more) repairs.resize(page_size);
+    for (const domain::Repair& r : repairs) *response->add_repairs() = ToProto(r);
+    if (more) response->set_next_page_token(EncodePageToken(absl::StrCat(repairs.back().id), filter));
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
 }
 
 }  // namespace envcredit::api

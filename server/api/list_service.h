@@ -59,6 +59,12 @@ class ListService final : public v1::ListService::Service {
   grpc::Status ApplyRepair(grpc::ServerContext* context,
                            const v1::ApplyRepairRequest* request,
                            v1::Repair* response) override;
+  grpc::Status DecideRepair(grpc::ServerContext* context,
+                            const v1::DecideRepairRequest* request,
+                            v1::Repair* response) override;
+  grpc::Status ListRepairs(grpc::ServerContext* context,
+                           const v1::ListRepairsRequest* request,
+                           v1::ListRepairsResponse* response) override;
 
  private:
   const ServiceGuard guard_;

@@ -13,10 +13,12 @@
 #include "common/errors.h"
 #include "common/log.h"
 #include "common/status_macros.h"
+#include "common/text.h"
 #include "server/api/grpc_status.h"
 #include "server/api/page_token.h"
 #include "server/api/proto_values.h"
 #include "server/api/rating_convert.h"
+#include "server/api/access_control.h"
 #include "server/api/record_convert.h"
 #include "server/domain/uscc.h"
 
@@ -205,7 +207,7 @@ absl::StatusOr<v1::Rating> RatingService::CurrentExplained(
 grpc::Status RatingService::GetRating(grpc::ServerContext* context,
                                       const v1::GetRatingRequest* request,
                                       v1::Rating* response) {
-  const Admission admitted = guard_.Admit(context, "GetRating");
+  const Admission admitted = guard_.Admit(context, "GetRating", *request);
   if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(std::string code, ParseRatingName(request->name(), "name"));
@@ -317,7 +319,7 @@ absl::Status RatingService::BatchAsOf(const v1::BatchGetRatingsRequest& request,
 grpc::Status RatingService::BatchGetRatings(
     grpc::ServerContext* context, const v1::BatchGetRatingsRequest* request,
     v1::BatchGetRatingsResponse* response) {
-  const Admission admitted = guard_.Admit(context, "BatchGetRatings");
+  const Admission admitted = guard_.Admit(context, "BatchGetRatings", *request);
   if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     if (request->credit_codes_size() == 0 ||
@@ -356,7 +358,7 @@ grpc::Status RatingService::BatchGetRatings(
 grpc::Status RatingService::ListRatings(grpc::ServerContext* context,
                                         const v1::ListRatingsRequest* request,
                                         v1::ListRatingsResponse* response) {
-  const Admission admitted = guard_.Admit(context, "ListRatings");
+  const Admission admitted = guard_.Admit(context, "ListRatings", *request);
   if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
@@ -382,7 +384,7 @@ grpc::Status RatingService::ListRatings(grpc::ServerContext* context,
 grpc::Status RatingService::GetRatingHistory(
     grpc::ServerContext* context, const v1::GetRatingHistoryRequest* request,
     v1::GetRatingHistoryResponse* response) {
-  const Admission admitted = guard_.Admit(context, "GetRatingHistory");
+  const Admission admitted = guard_.Admit(context, "GetRatingHistory", *request);
   if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(std::string code, ParseRatingName(request->name(), "name"));
@@ -413,7 +415,7 @@ grpc::Status RatingService::GetRatingHistory(
 
 grpc::Status RatingService::AdmitWatchRatingChanges(grpc::ServerContext* context,
                                        const v1::WatchRatingChangesRequest& request) {
-  const Admission admitted = guard_.Admit(context, "WatchRatingChanges");
+  const Admission admitted = guard_.Admit(context, "WatchRatingChanges", request);
   if (!admitted.ok()) return admitted.denial();
   if (request.start_at_end() && request.start_at_oldest()) {
     return ToGrpcStatus(InvalidArgument(
@@ -423,10 +425,72 @@ grpc::Status RatingService::AdmitWatchRatingChanges(grpc::ServerContext* context
   return grpc::Status::OK;
 }
 
+grpc::Status RatingService::LookupPublicRating(grpc::ServerContext* context,
+                                               const v1::LookupPublicRatingRequest* request,
+                                               v1::LookupPublicRatingResponse* response) {
+  const Admission admitted = guard_.Admit(context, "LookupPublicRating", *request);
+  if (!admitted.ok()) return admitted.denial();
+  // Names are not unique; a page of matches is all the public gets.
+  constexpr int kMaxMatches = 20;
+  auto run = [&]() -> absl::Status {
+    // Counted first: a refused lookup reads nothing.
+    RETURN_IF_ERROR(lookup_.limiter->Take(PeerAddress(context->peer()), absl::Now()));
+    std::vector<domain::Enterprise> found;
+    switch (request->key_case()) {
+      case v1::LookupPublicRatingRequest::kCreditCode: {
+        RETURN_IF_ERROR(domain::ValidateUscc(request->credit_code(), "credit_code"));
+        absl::StatusOr<domain::Enterprise> one = lookup_.enterprises->Get(request->credit_code());
+        if (one.ok()) {
+          found.push_back(*std::move(one));
+        } else if (one.status().code() != absl::StatusCode::kNotFound) {
+          return one.status();
+        }
+        break;
+      }
+      case v1::LookupPublicRatingRequest::kRegisteredName: {
+        RETURN_IF_ERROR(CheckNameText("registered_name", request->registered_name(), 1, 200));
+        ASSIGN_OR_RETURN(found, lookup_.enterprises->FindByName(request->registered_name(),
+                                                                kMaxMatches + 1));
+        if (static_cast<int>(found.size()) > kMaxMatches) {
+          found.resize(kMaxMatches);
+          response->set_truncated(true);
+        }
+        break;
+      }
+      default:
+        return InvalidArgument("credit_code", "LOOKUP_KEY_REQUIRED",
+                               "give credit_code or registered_name");
+    }
+    const absl::CivilDay today = Today();
+    for (const domain::Enterprise& e : found) {
+      ASSIGN_OR_RETURN(domain::CurrentRating rating, Current(e.credit_code, today));
+      v1::PublicRating* out = response->add_ratings();
+      out->set_credit_code(e.credit_code);
+      out->set_registered_name(e.display_name);
+      out->set_level(static_cast<v1::RatingLevel>(static_cast<int>(rating.level)));
+      out->set_national_level(
+          static_cast<v1::NationalLevel>(static_cast<int>(rating.national_level)));
+      out->set_policy_id(rating.policy_id);
+      out->set_policy_version(rating.policy_version);
+      *out->mutable_as_of() = DateToProto(std::max(today, rating.as_of));
+      for (domain::ListKind list : {domain::ListKind::kBlackList, domain::ListKind::kHonorList}) {
+        absl::StatusOr<domain::CurrentEntry> entry = lookup_.lists->EntryOf(list, e.credit_code);
+        if (entry.ok()) {
+          out->add_list_entries(domain::ListEntryName(list, e.credit_code));
+        } else if (entry.status().code() != absl::StatusCode::kNotFound) {
+          return entry.status();
+        }
+      }
+    }
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
 grpc::Status RatingService::RollRatings(grpc::ServerContext* context,
                                         const v1::RollRatingsRequest* request,
                                         v1::RollRatingsResponse* response) {
-  const Admission admitted = guard_.Admit(context, "RollRatings");
+  const Admission admitted = guard_.Admit(context, "RollRatings", *request);
   if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     const absl::CivilDay today = Today();
@@ -447,7 +511,7 @@ grpc::Status RatingService::RollRatings(grpc::ServerContext* context,
 grpc::Status RatingService::RescoreRatings(grpc::ServerContext* context,
                                            const v1::RescoreRatingsRequest* request,
                                            v1::RescoreRatingsResponse* response) {
-  const Admission admitted = guard_.Admit(context, "RescoreRatings");
+  const Admission admitted = guard_.Admit(context, "RescoreRatings", *request);
   if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     if (!request->all()) {

@@ -20,17 +20,29 @@
 #include "envcredit/v1/ratings.grpc.pb.h"
 #include "server/api/call_audit.h"
 #include "server/api/guard.h"
+#include "server/api/peer_rate_limiter.h"
 #include "server/api/watch_calls.h"
 #include "server/ratings/change_feed.h"
 #include "server/ratings/rating_cache.h"
 #include "server/ratings/records_cache.h"
 #include "server/domain/audit.h"
+#include "server/domain/enterprise_repository.h"
+#include "server/domain/list_repository.h"
 #include "server/domain/ratings.h"
 #include "server/domain/rating_store.h"
 
 namespace envcredit::api {
 
 namespace v1 = ::envcredit::v1;
+
+// What LookupPublicRating reads besides the ratings: the registry (by name),
+// the published lists, and the per-address limit of calls without a token.
+// Every pointer must outlive the service.
+struct PublicLookupSources {
+  domain::EnterpriseRepository* enterprises = nullptr;
+  domain::ListRepository* lists = nullptr;
+  PeerRateLimiter* limiter = nullptr;
+};
 
 struct RatingServiceOptions {
   WatchOptions watch;
@@ -47,7 +59,7 @@ class RatingService final : public WatchService {
                 ratings::ChangeFeed* feed,
                 const domain::RatingCalculator* calculator,
                 domain::AuditLog* audit, const Clock* clock,
-                RatingServiceOptions options = {})
+                PublicLookupSources lookup, RatingServiceOptions options = {})
       : guard_(access, "envcredit.v1.RatingService"),
         ratings_(*store),
         cache_(*cache),
@@ -56,6 +68,7 @@ class RatingService final : public WatchService {
         calculator_(*calculator),
         audit_(audit, "envcredit.v1.RatingService"),
         clock_(*clock),
+        lookup_(lookup),
         options_(options),
         watch_workers_(options.watch_workers),
         watches_(this, feed, &watch_workers_, options.watch,
@@ -76,6 +89,9 @@ class RatingService final : public WatchService {
   grpc::Status GetRatingHistory(grpc::ServerContext* context,
                                 const v1::GetRatingHistoryRequest* request,
                                 v1::GetRatingHistoryResponse* response) override;
+  grpc::Status LookupPublicRating(grpc::ServerContext* context,
+                                  const v1::LookupPublicRatingRequest* request,
+                                  v1::LookupPublicRatingResponse* response) override;
   grpc::Status RollRatings(grpc::ServerContext* context,
                            const v1::RollRatingsRequest* request,
                            v1::RollRatingsResponse* response) override;
@@ -127,6 +143,7 @@ class RatingService final : public WatchService {
   const domain::RatingCalculator& calculator_;
   const CallAudit audit_;
   const Clock& clock_;
+  const PublicLookupSources lookup_;
   // Whether a watch may start (admission, then its fields).
   grpc::Status AdmitWatchRatingChanges(grpc::ServerContext* context,
                           const v1::WatchRatingChangesRequest& request);

@@ -52,7 +52,7 @@ std::string NextToken(const domain::RecordPage<T>& page,
 grpc::Status RecordService::CreateCommitment(
     grpc::ServerContext* context, const v1::CreateCommitmentRequest* request,
     v1::Commitment* response) {
-  const Admission admitted = guard_.Admit(context, "CreateCommitment");
+  const Admission admitted = guard_.Admit(context, "CreateCommitment", *request);
   if (!admitted.ok()) return admitted.denial();
   const auto audit = audit_.Context(admitted.caller(), "CreateCommitment", request->request_id());
   absl::Status status = [&]() -> absl::Status {
@@ -75,7 +75,7 @@ grpc::Status RecordService::CreateCommitment(
 grpc::Status RecordService::GetCommitment(grpc::ServerContext* context,
                                           const v1::GetCommitmentRequest* request,
                                           v1::Commitment* response) {
-  const Admission admitted = guard_.Admit(context, "GetCommitment");
+  const Admission admitted = guard_.Admit(context, "GetCommitment", *request);
   if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(RecordKey key, ParseRecordName(request->name(),
@@ -91,7 +91,7 @@ grpc::Status RecordService::GetCommitment(grpc::ServerContext* context,
 grpc::Status RecordService::ListCommitments(
     grpc::ServerContext* context, const v1::ListCommitmentsRequest* request,
     v1::ListCommitmentsResponse* response) {
-  const Admission admitted = guard_.Admit(context, "ListCommitments");
+  const Admission admitted = guard_.Admit(context, "ListCommitments", *request);
   if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
@@ -108,7 +108,7 @@ grpc::Status RecordService::ListCommitments(
 grpc::Status RecordService::CheckCommitmentItem(
     grpc::ServerContext* context, const v1::CheckCommitmentItemRequest* request,
     v1::Commitment* response) {
-  const Admission admitted = guard_.Admit(context, "CheckCommitmentItem");
+  const Admission admitted = guard_.Admit(context, "CheckCommitmentItem", *request);
   if (!admitted.ok()) return admitted.denial();
   const auto audit =
       audit_.Context(admitted.caller(), "CheckCommitmentItem", request->request_id());
@@ -140,7 +140,7 @@ grpc::Status RecordService::CreatePenaltyDecision(
     grpc::ServerContext* context,
     const v1::CreatePenaltyDecisionRequest* request,
     v1::PenaltyDecision* response) {
-  const Admission admitted = guard_.Admit(context, "CreatePenaltyDecision");
+  const Admission admitted = guard_.Admit(context, "CreatePenaltyDecision", *request);
   if (!admitted.ok()) return admitted.denial();
   const auto audit =
       audit_.Context(admitted.caller(), "CreatePenaltyDecision", request->request_id());
@@ -167,7 +167,7 @@ grpc::Status RecordService::BatchCreatePenaltyDecisions(
     grpc::ServerContext* context,
     const v1::BatchCreatePenaltyDecisionsRequest* request,
     v1::BatchCreatePenaltyDecisionsResponse* response) {
-  const Admission admitted = guard_.Admit(context, "BatchCreatePenaltyDecisions");
+  const Admission admitted = guard_.Admit(context, "BatchCreatePenaltyDecisions", *request);
   if (!admitted.ok()) return admitted.denial();
   const auto batch_audit = audit_.Context(admitted.caller(), "BatchCreatePenaltyDecisions", "");
   const int n = request->requests_size();
@@ -243,7 +243,7 @@ grpc::Status RecordService::BatchCreatePenaltyDecisions(
 grpc::Status RecordService::GetPenaltyDecision(
     grpc::ServerContext* context, const v1::GetPenaltyDecisionRequest* request,
     v1::PenaltyDecision* response) {
-  const Admission admitted = guard_.Admit(context, "GetPenaltyDecision");
+  const Admission admitted = guard_.Admit(context, "GetPenaltyDecision", *request);
   if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(RecordKey key, ParseRecordName(request->name(),
@@ -260,7 +260,7 @@ grpc::Status RecordService::GetPenaltyDecision(
 grpc::Status RecordService::ListPenaltyDecisions(
     grpc::ServerContext* context, const v1::ListPenaltyDecisionsRequest* request,
     v1::ListPenaltyDecisionsResponse* response) {
-  const Admission admitted = guard_.Admit(context, "ListPenaltyDecisions");
+  const Admission admitted = guard_.Admit(context, "ListPenaltyDecisions", *request);
   if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
@@ -288,7 +288,7 @@ grpc::Status RecordService::MarkPenaltyDecisionRectified(
     grpc::ServerContext* context,
     const v1::MarkPenaltyDecisionRectifiedRequest* request,
     v1::PenaltyDecision* response) {
-  const Admission admitted = guard_.Admit(context, "MarkPenaltyDecisionRectified");
+  const Admission admitted = guard_.Admit(context, "MarkPenaltyDecisionRectified", *request);
   if (!admitted.ok()) return admitted.denial();
   const auto audit =
       audit_.Context(admitted.caller(), "MarkPenaltyDecisionRectified", request->request_id());
@@ -315,7 +315,7 @@ grpc::Status RecordService::RevokePenaltyDecision(
     grpc::ServerContext* context,
     const v1::RevokePenaltyDecisionRequest* request,
     v1::PenaltyDecision* response) {
-  const Admission admitted = guard_.Admit(context, "RevokePenaltyDecision");
+  const Admission admitted = guard_.Admit(context, "RevokePenaltyDecision", *request);
   if (!admitted.ok()) return admitted.denial();
   const auto audit =
       audit_.Context(admitted.caller(), "RevokePenaltyDecision", request->request_id());
@@ -343,7 +343,7 @@ grpc::Status RecordService::RevokePenaltyDecision(
 grpc::Status RecordService::CreateComplaint(
     grpc::ServerContext* context, const v1::CreateComplaintRequest* request,
     v1::Complaint* response) {
-  const Admission admitted = guard_.Admit(context, "CreateComplaint");
+  const Admission admitted = guard_.Admit(context, "CreateComplaint", *request);
   if (!admitted.ok()) return admitted.denial();
   const auto audit = audit_.Context(admitted.caller(), "CreateComplaint", request->request_id());
   absl::Status status = [&]() -> absl::Status {
@@ -366,7 +366,7 @@ grpc::Status RecordService::CreateComplaint(
 grpc::Status RecordService::GetComplaint(grpc::ServerContext* context,
                                          const v1::GetComplaintRequest* request,
                                          v1::Complaint* response) {
-  const Admission admitted = guard_.Admit(context, "GetComplaint");
+  const Admission admitted = guard_.Admit(context, "GetComplaint", *request);
   if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(RecordKey key, ParseRecordName(request->name(),
@@ -382,7 +382,7 @@ grpc::Status RecordService::GetComplaint(grpc::ServerContext* context,
 grpc::Status RecordService::ListComplaints(
     grpc::ServerContext* context, const v1::ListComplaintsRequest* request,
     v1::ListComplaintsResponse* response) {
-  const Admission admitted = guard_.Admit(context, "ListComplaints");
+  const Admission admitted = guard_.Admit(context, "ListComplaints", *request);
   if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));
@@ -401,7 +401,7 @@ grpc::Status RecordService::ListComplaints(
 grpc::Status RecordService::CreateIncident(
     grpc::ServerContext* context, const v1::CreateIncidentRequest* request,
     v1::Incident* response) {
-  const Admission admitted = guard_.Admit(context, "CreateIncident");
+  const Admission admitted = guard_.Admit(context, "CreateIncident", *request);
   if (!admitted.ok()) return admitted.denial();
   const auto audit = audit_.Context(admitted.caller(), "CreateIncident", request->request_id());
   absl::Status status = [&]() -> absl::Status {
@@ -424,7 +424,7 @@ grpc::Status RecordService::CreateIncident(
 grpc::Status RecordService::GetIncident(grpc::ServerContext* context,
                                         const v1::GetIncidentRequest* request,
                                         v1::Incident* response) {
-  const Admission admitted = guard_.Admit(context, "GetIncident");
+  const Admission admitted = guard_.Admit(context, "GetIncident", *request);
   if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(RecordKey key, ParseRecordName(request->name(),
@@ -440,7 +440,7 @@ grpc::Status RecordService::GetIncident(grpc::ServerContext* context,
 grpc::Status RecordService::ListIncidents(
     grpc::ServerContext* context, const v1::ListIncidentsRequest* request,
     v1::ListIncidentsResponse* response) {
-  const Admission admitted = guard_.Admit(context, "ListIncidents");
+  const Admission admitted = guard_.Admit(context, "ListIncidents", *request);
   if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request->page_size()));

@@ -13,6 +13,7 @@
 #include "server/api/page_token.h"
 #include "server/api/proto_values.h"
 #include "server/api/record_convert.h"
+#include "server/domain/uscc.h"
 
 namespace envcredit::api {
 namespace {
@@ -28,6 +29,7 @@ v1::Token ToProto(const domain::Token& token) {
   *out.mutable_create_time() = TimestampOf(token.create_time);
   if (token.expire_time) *out.mutable_expire_time() = TimestampOf(*token.expire_time);
   if (token.revoke_time) *out.mutable_revoke_time() = TimestampOf(*token.revoke_time);
+  out.set_credit_code(token.credit_code);
   return out;
 }
 
@@ -58,14 +60,28 @@ absl::StatusOr<std::string> IssueToken(domain::TokenRepository& tokens,
 grpc::Status TokenService::CreateToken(grpc::ServerContext* context,
                                        const v1::CreateTokenRequest* request,
                                        v1::CreateTokenResponse* response) {
-  const Admission admitted = guard_.Admit(context, "CreateToken");
+  const Admission admitted = guard_.Admit(context, "CreateToken", *request);
   if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     const v1::Token& in = request->token();
     if (!domain::IsKnownRole(in.role())) {
       return InvalidArgument("token.role", "INVALID_ENUM",
                              "token.role: required; PUBLIC, INTEGRATOR, "
-                             "REGULATOR or ADMIN");
+                             "REGULATOR, ADMIN or ENTERPRISE");
+    }
+    const auto role = static_cast<domain::Role>(in.role());
+    if (!domain::MayIssueTokenRole(admitted.caller().role, role)) {
+      return MakeError(absl::StatusCode::kPermissionDenied, "TOKEN_ROLE_NOT_ALLOWED",
+                       absl::StrCat("token.role: a ", domain::RoleName(admitted.caller().role),
+                                    " may issue ENTERPRISE tokens only"),
+                       "token.role");
+    }
+    if (role == domain::Role::kEnterprise) {
+      RETURN_IF_ERROR(domain::ValidateUscc(in.credit_code(), "token.credit_code"));
+    } else if (!in.credit_code().empty()) {
+      return InvalidArgument("token.credit_code", "UNEXPECTED_FIELD",
+                             "token.credit_code: only an ENTERPRISE token is bound to an "
+                             "enterprise");
     }
     RETURN_IF_ERROR(domain::ValidateTokenLabel(in.label(), "token.label"));
     if (domain::IsReservedTokenLabel(in.label())) {
@@ -84,8 +100,9 @@ grpc::Status TokenService::CreateToken(grpc::ServerContext* context,
     }
     const std::string secret = NewTokenSecret();
     token.token_hash = HashTokenSecret(secret);
-    token.role = static_cast<domain::Role>(in.role());
+    token.role = role;
     token.label = in.label();
+    token.credit_code = in.credit_code();
     ASSIGN_OR_RETURN(domain::Token created, tokens_->Create(token));
     *response->mutable_token() = ToProto(created);
     response->set_secret(secret);
@@ -99,7 +116,7 @@ grpc::Status TokenService::CreateToken(grpc::ServerContext* context,
 grpc::Status TokenService::ListTokens(grpc::ServerContext* context,
                                       const v1::ListTokensRequest* request,
                                       v1::ListTokensResponse* response) {
-  const Admission admitted = guard_.Admit(context, "ListTokens");
+  const Admission admitted = guard_.Admit(context, "ListTokens", *request);
   if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(int limit, ResolvePageSize(request->page_size()));
@@ -126,7 +143,7 @@ grpc::Status TokenService::ListTokens(grpc::ServerContext* context,
 grpc::Status TokenService::RevokeToken(grpc::ServerContext* context,
                                        const v1::RevokeTokenRequest* request,
                                        v1::Token* response) {
-  const Admission admitted = guard_.Admit(context, "RevokeToken");
+  const Admission admitted = guard_.Admit(context, "RevokeToken", *request);
   if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(int64_t id, ParseTokenName(request->name()));

@@ -41,7 +41,12 @@ bool IsReservedTokenLabel(absl::string_view label) {
 
 bool IsKnownRole(int value) {
   return value >= static_cast<int>(Role::kPublic) &&
-         value <= static_cast<int>(Role::kAdmin);
+         value <= static_cast<int>(Role::kEnterprise);
+}
+
+bool MayIssueTokenRole(Role issuer, Role role) {
+  return issuer == Role::kAdmin ||
+         (issuer == Role::kRegulator && role == Role::kEnterprise);
 }
 
 bool MaySeeListProposals(Role role) {
@@ -58,6 +63,8 @@ absl::string_view RoleName(Role role) {
       return "REGULATOR";
     case Role::kAdmin:
       return "ADMIN";
+    case Role::kEnterprise:
+      return "ENTERPRISE";
     default:
       return "UNSPECIFIED";
   }

@@ -23,6 +23,9 @@ enum class Role : int {
   kIntegrator = 2,
   kRegulator = 3,
   kAdmin = 4,
+  // Bound to one enterprise (Token::credit_code): row-level access
+  // (server/api/enterprise_scope.h).
+  kEnterprise = 5,
 };
 
 bool IsKnownRole(int value);
@@ -33,6 +36,11 @@ absl::string_view RoleName(Role role);  // "ADMIN", ...
 // process, regulators and administrators. Everyone else reads the notice
 // and the issues only (doc/access.md).
 bool MaySeeListProposals(Role role);
+
+// Whether a caller of role `issuer` may create a token of role `role`: an
+// ADMIN any role, a REGULATOR ENTERPRISE tokens only (it registers the
+// enterprises it then lets act for themselves).
+bool MayIssueTokenRole(Role issuer, Role role);
 
 inline constexpr int kMaxTokenLabelChars = 100;
 
@@ -59,6 +67,8 @@ struct Token {
   absl::Time create_time;
   std::optional<absl::Time> expire_time;
   std::optional<absl::Time> revoke_time;
+  // ENTERPRISE tokens: the enterprise it acts for; empty otherwise.
+  std::string credit_code;
 
   // Usable at `now`: neither revoked nor expired.
   bool ActiveAt(absl::Time now) const {
@@ -75,7 +85,9 @@ class TokenRepository {
   // Stores a new token (id and create_time set by the store).
   // ALREADY_EXISTS (reason TOKEN_LABEL_EXISTS, field token.label) when a
   // token with the same label (case-insensitive) is active — neither
-  // revoked nor expired: one label names one holder at a time.
+  // revoked nor expired: one label names one holder at a time. NOT_FOUND
+  // (ENTERPRISE_NOT_FOUND, field token.credit_code) when an ENTERPRISE
+  // token names an enterprise that is not registered.
   virtual absl::StatusOr<Token> Create(const Token& token) = 0;
 
   // The token with this hash; NOT_FOUND (reason TOKEN_NOT_FOUND) if none.

@@ -68,6 +68,12 @@ class EnterpriseRepository {
   // NOT_FOUND (reason ENTERPRISE_NOT_FOUND) when there is none.
   virtual absl::StatusOr<Enterprise> Get(absl::string_view credit_code) = 0;
 
+  // Up to `limit` enterprises whose registered name is `name` (the column's
+  // collation decides equality: case and width of Latin letters do not
+  // matter), in credit-code order (ix_enterprises_name).
+  virtual absl::StatusOr<std::vector<Enterprise>> FindByName(absl::string_view name,
+                                                             int limit) = 0;
+
   // Up to `limit` enterprises matching `filter` whose credit code sorts
   // after `after_credit_code` ("" = from the start), in credit-code order.
   virtual absl::StatusOr<EnterprisePage> List(

@@ -73,8 +73,8 @@ class ListRepository {
       const AuditContext& audit) = 0;
   virtual absl::StatusOr<Objection> FileObjection(
       ListKind list, int64_t publication_id, const std::string& credit_code,
-      const std::string& statement, const RequestKey& key,
-      const AuditContext& audit) = 0;
+      const std::string& statement, const std::vector<std::string>& evidence,
+      const RequestKey& key, const AuditContext& audit) = 0;
   virtual absl::StatusOr<Objection> DecideObjection(
       ListKind list, int64_t publication_id, int64_t objection_id, bool upheld,
       const std::string& reason, const RequestKey& key,
@@ -94,10 +94,30 @@ class ListRepository {
   // published.
   virtual absl::StatusOr<CurrentEntry> EntryOf(ListKind list,
                                                const std::string& credit_code) = 0;
+  // An application for repair of `credit_code`'s black-list entry, by
+  // audit.actor. FAILED_PRECONDITION listing every unmet condition (the
+  // application is not kept). A regulator's is granted at once; an
+  // enterprise's waits (kPending; REPAIR_PENDING_EXISTS while another of
+  // the same listing waits).
   virtual absl::StatusOr<Repair> ApplyRepair(const std::string& credit_code,
                                              const RepairEvidence& evidence,
+                                             RepairApplicant applicant,
                                              const RequestKey& key,
                                              const AuditContext& audit) = 0;
+  // Decides a pending application: a grant checks the conditions again, as
+  // of today. NOT_FOUND (REPAIR_NOT_FOUND) for no such application of that
+  // enterprise; FAILED_PRECONDITION (REPAIR_NOT_PENDING) once decided.
+  virtual absl::StatusOr<Repair> DecideRepair(const std::string& credit_code,
+                                              int64_t id, bool grant,
+                                              const std::string& reason,
+                                              const RequestKey& key,
+                                              const AuditContext& audit) = 0;
+  // Applications with id < before_id (0: from the newest), newest first, at
+  // most `limit`: of `credit_code`, or of everyone when it is empty.
+  virtual absl::StatusOr<std::vector<Repair>> ListRepairs(const std::string& credit_code,
+                                                          bool pending_only,
+                                                          int64_t before_id,
+                                                          int limit) = 0;
 };
 
 }  // namespace envcredit::domain

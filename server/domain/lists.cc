@@ -7,6 +7,9 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/errors.h"
+#include "common/status_macros.h"
+#include "common/text.h"
 
 namespace envcredit::domain {
 namespace {
@@ -53,6 +56,26 @@ std::string ObjectionName(ListKind list, int64_t publication_id, int64_t id) {
 
 std::string ListEntryName(ListKind list, absl::string_view credit_code) {
   return absl::StrCat("lists/", ListSlug(list), "/entries/", credit_code);
+}
+
+std::string RepairName(absl::string_view credit_code, int64_t id) {
+  return absl::StrCat(ListEntryName(ListKind::kBlackList, credit_code), "/repairs/", id);
+}
+
+absl::Status ValidateObjectionEvidence(const std::vector<std::string>& evidence,
+                                       absl::string_view field) {
+  if (static_cast<int>(evidence.size()) > kMaxObjectionEvidence) {
+    return InvalidArgument(field, "TOO_MANY_ITEMS",
+                           absl::StrCat(field, ": at most ", kMaxObjectionEvidence,
+                                        " references"));
+  }
+  for (size_t i = 0; i < evidence.size(); ++i) {
+    // CheckText refuses control characters, line breaks among them: the
+    // references are stored one per line.
+    RETURN_IF_ERROR(CheckNameText(absl::StrCat(field, "[", i, "]"), evidence[i], 1,
+                                  kMaxEvidenceChars));
+  }
+  return absl::OkStatus();
 }
 
 absl::string_view RemovalReasonName(RemovalReason reason) {

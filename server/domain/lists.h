@@ -221,15 +221,44 @@ struct Objection {
   std::string decision_reason;
   absl::Time file_time;
   std::optional<absl::Time> decide_time;
+  std::vector<std::string> evidence;  // references, in the order given
 };
 
+// At most this many evidence references of at most this many characters.
+inline constexpr int kMaxObjectionEvidence = 10;
+inline constexpr int kMaxEvidenceChars = 500;
+
+// INVALID_ARGUMENT naming `field`[i] for a reference that is empty, longer
+// than kMaxEvidenceChars, not clean text, or holds a line break; naming
+// `field` for more than kMaxObjectionEvidence.
+absl::Status ValidateObjectionEvidence(const std::vector<std::string>& evidence,
+                                       absl::string_view field);
+
+// Numbering as envcredit.v1.RepairState, stored as is.
+enum class RepairState : int { kUnspecified = 0, kGranted = 1, kPending = 2, kRefused = 3 };
+
+// An application for credit repair and its outcome. `id` is the
+// application's (the Repair resource's id).
 struct Repair {
   int64_t id = 0;
   std::string credit_code;
   absl::CivilDay listing_date;
   RepairEvidence evidence;
-  absl::Time grant_time;
+  RepairState state = RepairState::kUnspecified;
+  std::string applicant;  // the actor who applied
+  absl::Time apply_time;
+  std::optional<absl::Time> decide_time;
+  std::optional<absl::Time> grant_time;  // kGranted only
+  std::string decision_reason;
 };
+
+// "lists/black/entries/{credit_code}/repairs/{id}".
+std::string RepairName(absl::string_view credit_code, int64_t id);
+
+// Who may have an application granted without a regulator's decision: a
+// regulator applying (it received the application on paper and decides it
+// by applying), not the enterprise itself.
+enum class RepairApplicant { kRegulator, kEnterprise };
 
 }  // namespace envcredit::domain
 

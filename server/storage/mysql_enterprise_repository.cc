@@ -348,6 +348,28 @@ absl::StatusOr<Enterprise> MysqlEnterpriseRepository::Get(
   return result;
 }
 
+absl::StatusOr<std::vector<Enterprise>> MysqlEnterpriseRepository::FindByName(
+    absl::string_view name, int limit) {
+  RETURN_IF_ERROR(CheckLimit(limit));
+  std::vector<Enterprise> found;
+  RETURN_IF_ERROR(db_.RunInTransaction(
+      [&](Transaction& tx) -> absl::Status {
+        found.clear();
+        ASSIGN_OR_RETURN(std::vector<Row> rows,
+                         tx.Query("SELECT " ENVCREDIT_ENTERPRISE_COLUMNS
+                                  " FROM enterprises WHERE display_name = ? ORDER BY "
+                                  "credit_code LIMIT ?",
+                                  {name, limit}));
+        for (const Row& row : rows) {
+          ASSIGN_OR_RETURN(Enterprise e, RowToEnterprise(row, 0));
+          found.push_back(std::move(e));
+        }
+        return absl::OkStatus();
+      },
+      TxMode::kReadOnly));
+  return found;
+}
+
 absl::StatusOr<domain::EnterprisePage> MysqlEnterpriseRepository::List(
     const domain::EnterpriseFilter& filter, absl::string_view after_credit_code,
     int limit) {

@@ -45,6 +45,8 @@ class MysqlEnterpriseRepository final : public domain::EnterpriseRepository {
       const std::vector<domain::BatchEnterprise>& items) override;
   absl::StatusOr<domain::Enterprise> Get(
       absl::string_view credit_code) override;
+  absl::StatusOr<std::vector<domain::Enterprise>> FindByName(absl::string_view name,
+                                                             int limit) override;
   // INTERNAL when `limit` is outside 1..kMaxListLimit (the caller resolves
   // page sizes); INVALID_ARGUMENT (field filter) when the region prefix is
   // not 0..6 digits.

@@ -242,11 +242,13 @@ domain::Objection RowToObjection(const Row& row, ListKind list) {
   if (!row.IsNull(7)) {
     if (auto t = row.GetTime(7); t.ok()) o.decide_time = *t;
   }
+  if (!row.GetString(8).empty()) o.evidence = absl::StrSplit(row.GetString(8), '\n');
   return o;
 }
 
-#define ENVCREDIT_OBJECTION_COLUMNS \
-  "id, publication_id, credit_code, statement, state, decision_reason, file_time, decide_time"
+#define ENVCREDIT_OBJECTION_COLUMNS                                             \
+  "id, publication_id, credit_code, statement, state, decision_reason, file_time, " \
+  "decide_time, evidence"
 
 }  // namespace
 
@@ -528,8 +530,8 @@ absl::StatusOr<Publication> MysqlListRepository::StartNotice(
 
 absl::StatusOr<domain::Objection> MysqlListRepository::FileObjection(
     ListKind list, int64_t publication_id, const std::string& credit_code,
-    const std::string& statement, const domain::RequestKey& key,
-    const domain::AuditContext& audit) {
+    const std::string& statement, const std::vector<std::string>& evidence,
+    const domain::RequestKey& key, const domain::AuditContext& audit) {
   const std::string name = domain::PublicationName(list, publication_id);
   const absl::CivilDay today = ratings_.Today();
   domain::Objection result;
@@ -547,10 +549,11 @@ absl::StatusOr<domain::Objection> MysqlListRepository::FileObjection(
       RETURN_IF_ERROR(
           domain::CheckCanFileObjection(p, credit_code, entry.has_value(), today));
       RETURN_IF_ERROR(tx.Execute("INSERT INTO objections (publication_id, "
-                                 "credit_code, statement, state, file_time) VALUES "
-                                 "(?, ?, ?, ?, UTC_TIMESTAMP(6))",
+                                 "credit_code, statement, state, file_time, evidence) "
+                                 "VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6), ?)",
                                  {publication_id, credit_code, statement,
-                                  static_cast<int>(domain::ObjectionState::kPending)})
+                                  static_cast<int>(domain::ObjectionState::kPending),
+                                  absl::StrJoin(evidence, "\n")})
                           .status());
       ASSIGN_OR_RETURN(objection_id, tx.LastInsertId());
       RETURN_IF_ERROR(SetReplayResource(
@@ -770,84 +773,265 @@ absl::StatusOr<domain::CurrentEntry> MysqlListRepository::EntryOf(
   return result;
 }
 
+namespace {
+
+#define ENVCREDIT_REPAIR_COLUMNS                                                     \
+  "a.id, a.credit_code, a.listing_date, a.rectification_date, a.penalty_performed, " \
+  "a.commitment, a.note, a.state, a.applicant, a.apply_time, a.decide_time, "        \
+  "a.decision_reason, r.grant_time FROM repair_applications a LEFT JOIN "            \
+  "list_repairs r ON r.id = a.repair_id"
+
+absl::StatusOr<domain::Repair> RowToRepair(const Row& row) {
+  domain::Repair r;
+  r.id = row.GetInt64(0);
+  r.credit_code = row.GetString(1);
+  ASSIGN_OR_RETURN(r.listing_date, DayOf(row, 2));
+  ASSIGN_OR_RETURN(absl::CivilDay rectified, DayOf(row, 3));
+  r.evidence.rectification_date = rectified;
+  r.evidence.penalty_performed = row.GetInt64(4) != 0;
+  r.evidence.commitment = row.GetString(5);
+  r.evidence.note = row.GetString(6);
+  r.state = static_cast<domain::RepairState>(row.GetInt64(7));
+  r.applicant = row.GetString(8);
+  ASSIGN_OR_RETURN(r.apply_time, row.GetTime(9));
+  if (!row.IsNull(10)) {
+    ASSIGN_OR_RETURN(absl::Time decided, row.GetTime(10));
+    r.decide_time = decided;
+  }
+  r.decision_reason = row.GetString(11);
+  if (!row.IsNull(12)) {
+    ASSIGN_OR_RETURN(absl::Time granted, row.GetTime(12));
+    r.grant_time = granted;
+  }
+  return r;
+}
+
+absl::StatusOr<domain::Repair> ReadRepair(Transaction& tx, int64_t id) {
+  ASSIGN_OR_RETURN(std::optional<Row> row,
+                   tx.QueryRow("SELECT " ENVCREDIT_REPAIR_COLUMNS " WHERE a.id = ?", {id}));
+  if (!row) return absl::InternalError("repair application not found after writing it");
+  return RowToRepair(*row);
+}
+
+// `credit_code`'s entry in the newest published black list, its enterprise
+// locked (one repair decision at a time), and whether its listing was
+// repaired already. NOT_FOUND (NotOnPublishedBlackList) when it has none.
+struct LockedEntry {
+  ListEntry entry;
+  bool repaired = false;
+};
+
+absl::StatusOr<LockedEntry> LockPublishedBlackEntry(Transaction& tx,
+                                                    const std::string& credit_code) {
+  ASSIGN_OR_RETURN(std::optional<Publication> latest,
+                   ReadLatestPublished(tx, ListKind::kBlackList));
+  std::optional<Row> row;
+  if (latest) {
+    ASSIGN_OR_RETURN(row, tx.QueryRow("SELECT " ENVCREDIT_ENTRY_COLUMNS
+                                      " FROM publication_entries WHERE publication_id "
+                                      "= ? AND credit_code = ?",
+                                      {latest->id, credit_code}));
+  }
+  if (!row) return domain::NotOnPublishedBlackList(credit_code);
+  LockedEntry locked;
+  ASSIGN_OR_RETURN(locked.entry, RowToEntry(*row));
+  RETURN_IF_ERROR(tx.Query("SELECT id FROM enterprises WHERE id = ? FOR UPDATE",
+                           {locked.entry.enterprise_id})
+                      .status());
+  ASSIGN_OR_RETURN(std::optional<Row> granted,
+                   tx.QueryRow("SELECT id FROM list_repairs WHERE list_kind = ? AND "
+                               "enterprise_id = ? AND listing_date = ?",
+                               {static_cast<int>(ListKind::kBlackList),
+                                locked.entry.enterprise_id,
+                                DayText(locked.entry.listing_date)}));
+  locked.repaired = granted.has_value();
+  return locked;
+}
+
+// OK when `evidence` repairs `locked` today; FAILED_PRECONDITION naming
+// every unmet condition otherwise (domain::CheckCanRepair).
+absl::Status CheckRepair(Transaction& tx, const LockedEntry& locked,
+                         const domain::RepairEvidence& evidence, absl::CivilDay today) {
+  scoring::EnterpriseRecords records;
+  if (!locked.repaired) {  // the records are read only when the check needs them
+    const int64_t ids[] = {locked.entry.enterprise_id};
+    ASSIGN_OR_RETURN(auto loaded, LoadScoringRecords(tx, ids));
+    records = std::move(loaded[locked.entry.enterprise_id]);
+  }
+  return domain::CheckCanRepair(locked.entry, locked.repaired, evidence, records, today);
+}
+
+// Ends the listing: the grant row the next publication reads, and the
+// feed event. Returns the grant's id.
+absl::StatusOr<int64_t> GrantRepair(Transaction& tx, const ListEntry& entry,
+                                    const domain::RepairEvidence& evidence,
+                                    absl::CivilDay today) {
+  RETURN_IF_ERROR(
+      tx.Execute("INSERT INTO list_repairs (list_kind, enterprise_id, credit_code, "
+                 "listing_date, rectification_date, penalty_performed, commitment, "
+                 "note, grant_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))",
+                 {static_cast<int>(ListKind::kBlackList), entry.enterprise_id,
+                  entry.credit_code, DayText(entry.listing_date),
+                  DayText(*evidence.rectification_date), evidence.penalty_performed ? 1 : 0,
+                  evidence.commitment, evidence.note})
+          .status());
+  ASSIGN_OR_RETURN(int64_t repair_id, tx.LastInsertId());
+  std::vector<domain::ListChange> changes = {domain::RepairChange(entry.credit_code, today)};
+  RETURN_IF_ERROR(AppendListChanges(tx, changes));
+  return repair_id;
+}
+
+absl::Status PendingExists(const std::string& credit_code) {
+  return MakeError(absl::StatusCode::kFailedPrecondition, "REPAIR_PENDING_EXISTS",
+                   absl::StrCat(domain::ListEntryName(ListKind::kBlackList, credit_code),
+                                ": an application for repair of this listing waits for "
+                                "a regulator's decision"));
+}
+
+}  // namespace
+
 absl::StatusOr<domain::Repair> MysqlListRepository::ApplyRepair(
     const std::string& credit_code, const domain::RepairEvidence& evidence,
-    const domain::RequestKey& key, const domain::AuditContext& audit) {
+    domain::RepairApplicant applicant, const domain::RequestKey& key,
+    const domain::AuditContext& audit) {
   const std::string entry_name = domain::ListEntryName(ListKind::kBlackList, credit_code);
   const absl::CivilDay today = ratings_.Today();
   domain::Repair result;
   RETURN_IF_ERROR(db_.RunInTransaction([&](Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(Replay replay, ClaimRequestId(tx, key, "ApplyRepair", entry_name));
-    ASSIGN_OR_RETURN(std::optional<Publication> latest,
-                     ReadLatestPublished(tx, ListKind::kBlackList));
-    std::optional<ListEntry> entry;
-    if (latest) {
-      ASSIGN_OR_RETURN(std::optional<Row> row,
-                       tx.QueryRow("SELECT " ENVCREDIT_ENTRY_COLUMNS
-                                   " FROM publication_entries WHERE publication_id = "
-                                   "? AND credit_code = ?",
-                                   {latest->id, credit_code}));
-      if (row) {
-        ASSIGN_OR_RETURN(ListEntry e, RowToEntry(*row));
-        entry = std::move(e);
-      }
+    if (replay.seen) {  // a retry: the application as it is now
+      ASSIGN_OR_RETURN(result, ReadRepair(tx, domain::IdOfRecordName(replay.resource_name)));
+      return AuditWrite(tx, audit, entry_name);
     }
-    if (!entry) return domain::NotOnPublishedBlackList(credit_code);
-    // Lock the enterprise: one repair decision at a time.
-    RETURN_IF_ERROR(tx.Query("SELECT id FROM enterprises WHERE id = ? FOR UPDATE",
-                             {entry->enterprise_id})
-                        .status());
-    ASSIGN_OR_RETURN(std::optional<Row> granted,
-                     tx.QueryRow("SELECT id, rectification_date, penalty_performed, "
-                                 "commitment, note, grant_time FROM list_repairs WHERE "
-                                 "list_kind = ? AND enterprise_id = ? AND listing_date = ?",
-                                 {static_cast<int>(ListKind::kBlackList),
-                                  entry->enterprise_id, DayText(entry->listing_date)}));
-    if (granted && replay.seen) {  // a retry: the grant as it is
-      RETURN_IF_ERROR(AuditWrite(tx, audit, entry_name));
-    } else {  // the records are read only when the check needs them
-      scoring::EnterpriseRecords records;
-      if (!granted) {
-        const int64_t ids[] = {entry->enterprise_id};
-        ASSIGN_OR_RETURN(auto loaded, LoadScoringRecords(tx, ids));
-        records = std::move(loaded[entry->enterprise_id]);
-      }
-      RETURN_IF_ERROR(domain::CheckCanRepair(*entry, granted.has_value(), evidence,
-                                             records, today));
-      RETURN_IF_ERROR(
-          tx.Execute("INSERT INTO list_repairs (list_kind, enterprise_id, credit_code, "
-                     "listing_date, rectification_date, penalty_performed, commitment, "
-                     "note, grant_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))",
-                     {static_cast<int>(ListKind::kBlackList), entry->enterprise_id,
-                      credit_code, DayText(entry->listing_date),
-                      DayText(*evidence.rectification_date),
-                      evidence.penalty_performed ? 1 : 0, evidence.commitment,
-                      evidence.note})
-              .status());
-      RETURN_IF_ERROR(AuditWrite(tx, audit, entry_name));
-      std::vector<domain::ListChange> changes = {domain::RepairChange(credit_code, today)};
-      RETURN_IF_ERROR(AppendListChanges(tx, changes));
-      ASSIGN_OR_RETURN(granted, tx.QueryRow("SELECT id, rectification_date, "
-                                            "penalty_performed, commitment, note, "
-                                            "grant_time FROM list_repairs WHERE "
-                                            "list_kind = ? AND enterprise_id = ? AND "
-                                            "listing_date = ?",
-                                            {static_cast<int>(ListKind::kBlackList),
-                                             entry->enterprise_id,
-                                             DayText(entry->listing_date)}));
+    ASSIGN_OR_RETURN(LockedEntry locked, LockPublishedBlackEntry(tx, credit_code));
+    const bool at_once = applicant == domain::RepairApplicant::kRegulator;
+    if (!at_once && !locked.repaired) {
+      ASSIGN_OR_RETURN(std::optional<Row> waiting,
+                       tx.QueryRow("SELECT id FROM repair_applications WHERE "
+                                   "enterprise_id = ? AND pending_listing = ?",
+                                   {locked.entry.enterprise_id,
+                                    DayText(locked.entry.listing_date)}));
+      if (waiting) return PendingExists(credit_code);
     }
-    result = domain::Repair();
-    result.id = granted->GetInt64(0);
-    result.credit_code = credit_code;
-    result.listing_date = entry->listing_date;
-    ASSIGN_OR_RETURN(absl::CivilDay rectified, DayOf(*granted, 1));
-    result.evidence.rectification_date = rectified;
-    result.evidence.penalty_performed = granted->GetInt64(2) != 0;
-    result.evidence.commitment = granted->GetString(3);
-    result.evidence.note = granted->GetString(4);
-    ASSIGN_OR_RETURN(result.grant_time, granted->GetTime(5));
-    return absl::OkStatus();
+    RETURN_IF_ERROR(CheckRepair(tx, locked, evidence, today));
+    SqlValue repair_id = nullptr;
+    if (at_once) {
+      ASSIGN_OR_RETURN(int64_t id, GrantRepair(tx, locked.entry, evidence, today));
+      repair_id = id;
+    }
+    const domain::RepairState state =
+        at_once ? domain::RepairState::kGranted : domain::RepairState::kPending;
+    RETURN_IF_ERROR(
+        tx.Execute("INSERT INTO repair_applications (enterprise_id, credit_code, "
+                   "listing_date, rectification_date, penalty_performed, commitment, "
+                   "note, state, applicant, apply_time, decide_time, repair_id, "
+                   "pending_listing) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                   "UTC_TIMESTAMP(6), IF(? = 1, UTC_TIMESTAMP(6), NULL), ?, ?)",
+                   {locked.entry.enterprise_id, credit_code,
+                    DayText(locked.entry.listing_date),
+                    DayText(*evidence.rectification_date),
+                    evidence.penalty_performed ? 1 : 0, evidence.commitment,
+                    evidence.note, static_cast<int>(state), audit.actor, at_once ? 1 : 0,
+                    repair_id,
+                    at_once ? SqlValue(nullptr)
+                            : SqlValue(DayText(locked.entry.listing_date))})
+            .status());
+    ASSIGN_OR_RETURN(int64_t application_id, tx.LastInsertId());
+    RETURN_IF_ERROR(
+        SetReplayResource(tx, key, domain::RepairName(credit_code, application_id)));
+    ASSIGN_OR_RETURN(result, ReadRepair(tx, application_id));
+    return AuditWrite(tx, audit, entry_name);
   }));
+  return result;
+}
+
+absl::StatusOr<domain::Repair> MysqlListRepository::DecideRepair(
+    const std::string& credit_code, int64_t id, bool grant, const std::string& reason,
+    const domain::RequestKey& key, const domain::AuditContext& audit) {
+  const std::string name = domain::RepairName(credit_code, id);
+  const absl::CivilDay today = ratings_.Today();
+  domain::Repair result;
+  RETURN_IF_ERROR(db_.RunInTransaction([&](Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Replay replay, ClaimRequestId(tx, key, "DecideRepair", name));
+    ASSIGN_OR_RETURN(std::optional<Row> row,
+                     tx.QueryRow("SELECT " ENVCREDIT_REPAIR_COLUMNS
+                                 " WHERE a.id = ? AND a.credit_code = ? FOR UPDATE",
+                                 {id, credit_code}));
+    if (!row) {
+      return WithField(MakeError(absl::StatusCode::kNotFound, "REPAIR_NOT_FOUND",
+                                 absl::StrCat(name, " does not exist")),
+                       "name");
+    }
+    ASSIGN_OR_RETURN(domain::Repair application, RowToRepair(*row));
+    if (!replay.seen) {  // a retry answers with the decision as it stands
+      if (application.state != domain::RepairState::kPending) {
+        return MakeError(absl::StatusCode::kFailedPrecondition, "REPAIR_NOT_PENDING",
+                         absl::StrCat(name, " was decided already"));
+      }
+      SqlValue repair_id = nullptr;
+      if (grant) {
+        ASSIGN_OR_RETURN(LockedEntry locked, LockPublishedBlackEntry(tx, credit_code));
+        if (locked.entry.listing_date != application.listing_date) {
+          return MakeError(absl::StatusCode::kFailedPrecondition, "REPAIR_NOT_PENDING",
+                           absl::StrCat(name, ": the listing it applied for has ended"));
+        }
+        RETURN_IF_ERROR(CheckRepair(tx, locked, application.evidence, today));
+        ASSIGN_OR_RETURN(int64_t granted,
+                         GrantRepair(tx, locked.entry, application.evidence, today));
+        repair_id = granted;
+      }
+      RETURN_IF_ERROR(
+          tx.Execute("UPDATE repair_applications SET state = ?, decision_reason = ?, "
+                     "decide_time = UTC_TIMESTAMP(6), repair_id = ?, pending_listing = "
+                     "NULL WHERE id = ?",
+                     {static_cast<int>(grant ? domain::RepairState::kGranted
+                                             : domain::RepairState::kRefused),
+                      reason, repair_id, id})
+              .status());
+      ASSIGN_OR_RETURN(application, ReadRepair(tx, id));
+    }
+    result = std::move(application);
+    return AuditWrite(tx, audit, name);
+  }));
+  return result;
+}
+
+absl::StatusOr<std::vector<domain::Repair>> MysqlListRepository::ListRepairs(
+    const std::string& credit_code, bool pending_only, int64_t before_id, int limit) {
+  RETURN_IF_ERROR(CheckLimit(limit));
+  std::vector<domain::Repair> result;
+  RETURN_IF_ERROR(db_.RunInTransaction(
+      [&](Transaction& tx) -> absl::Status {
+        result.clear();
+        const int64_t before = before_id > 0 ? before_id : INT64_MAX;
+        const int pending = static_cast<int>(domain::RepairState::kPending);
+        std::vector<Row> rows;
+        if (credit_code.empty()) {
+          // The regulator's queue: ix_repair_applications_state.
+          ASSIGN_OR_RETURN(rows, pending_only
+                                     ? tx.Query("SELECT " ENVCREDIT_REPAIR_COLUMNS
+                                                " WHERE a.state = ? AND a.id < ? ORDER "
+                                                "BY a.id DESC LIMIT ?",
+                                                {pending, before, limit})
+                                     : tx.Query("SELECT " ENVCREDIT_REPAIR_COLUMNS
+                                                " WHERE a.id < ? ORDER BY a.id DESC "
+                                                "LIMIT ?",
+                                                {before, limit}));
+        } else {
+          ASSIGN_OR_RETURN(rows, tx.Query("SELECT " ENVCREDIT_REPAIR_COLUMNS
+                                          " WHERE a.credit_code = ? AND a.id < ? AND "
+                                          "(? = 0 OR a.state = ?) ORDER BY a.id DESC "
+                                          "LIMIT ?",
+                                          {credit_code, before, pending_only ? 1 : 0,
+                                           pending, limit}));
+        }
+        for (const Row& row : rows) {
+          ASSIGN_OR_RETURN(domain::Repair r, RowToRepair(row));
+          result.push_back(std::move(r));
+        }
+        return absl::OkStatus();
+      },
+      TxMode::kReadOnly));
   return result;
 }
 

@@ -50,7 +50,7 @@ class MysqlListRepository final : public domain::ListRepository {
   absl::StatusOr<domain::Objection> FileObjection(
       domain::ListKind list, int64_t publication_id,
       const std::string& credit_code, const std::string& statement,
-      const domain::RequestKey& key,
+      const std::vector<std::string>& evidence, const domain::RequestKey& key,
       const domain::AuditContext& audit) override;
   absl::StatusOr<domain::Objection> DecideObjection(
       domain::ListKind list, int64_t publication_id, int64_t objection_id,
@@ -68,8 +68,17 @@ class MysqlListRepository final : public domain::ListRepository {
       domain::ListKind list, const std::string& credit_code) override;
   absl::StatusOr<domain::Repair> ApplyRepair(
       const std::string& credit_code, const domain::RepairEvidence& evidence,
-      const domain::RequestKey& key,
+      domain::RepairApplicant applicant, const domain::RequestKey& key,
       const domain::AuditContext& audit) override;
+  absl::StatusOr<domain::Repair> DecideRepair(const std::string& credit_code,
+                                              int64_t id, bool grant,
+                                              const std::string& reason,
+                                              const domain::RequestKey& key,
+                                              const domain::AuditContext& audit) override;
+  absl::StatusOr<std::vector<domain::Repair>> ListRepairs(const std::string& credit_code,
+                                                          bool pending_only,
+                                                          int64_t before_id,
+                                                          int limit) override;
 
  private:
   absl::StatusOr<std::vector<domain::ListCandidate>> Examine(

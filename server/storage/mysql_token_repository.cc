@@ -14,7 +14,8 @@ namespace {
 using domain::Token;
 
 #define ENVCREDIT_TOKEN_COLUMNS \
-  "id, token_hash, role, label, create_time, expire_time, revoke_time"
+  "id, token_hash, role, label, create_time, expire_time, revoke_time, " \
+  "credit_code"
 
 // "YYYY-MM-DD HH:MM:SS.ffffff" in UTC, as DATETIME(6) takes it.
 std::string SqlTime(absl::Time time) {
@@ -36,6 +37,7 @@ absl::StatusOr<Token> RowToToken(const Row& row) {
     ASSIGN_OR_RETURN(absl::Time revoke, row.GetTime(6));
     token.revoke_time = revoke;
   }
+  token.credit_code = row.GetString(7);
   return token;
 }
 
@@ -81,15 +83,27 @@ absl::StatusOr<Token> MysqlTokenRepository::Create(const Token& token) {
                     "token.label: an active token already has this label"),
           "token.label");
     }
+    if (!token.credit_code.empty()) {
+      ASSIGN_OR_RETURN(std::optional<Row> enterprise,
+                       tx.QueryRow("SELECT id FROM enterprises WHERE credit_code = ?",
+                                   {token.credit_code}));
+      if (!enterprise.has_value()) {
+        return WithField(MakeError(absl::StatusCode::kNotFound, "ENTERPRISE_NOT_FOUND",
+                                   absl::StrCat("token.credit_code: no enterprise ",
+                                                token.credit_code, " is registered")),
+                         "token.credit_code");
+      }
+    }
     SqlValue expire = token.expire_time.has_value()
                           ? SqlValue(SqlTime(*token.expire_time))
                           : SqlValue(nullptr);
     RETURN_IF_ERROR(
         tx.Execute("INSERT INTO access_tokens (token_hash, role, label, "
-                   "create_time, expire_time) VALUES (?, ?, ?, "
-                   "UTC_TIMESTAMP(6), ?)",
+                   "create_time, expire_time, credit_code) VALUES (?, ?, ?, "
+                   "UTC_TIMESTAMP(6), ?, ?)",
                    {SqlValue::Bytes(token.token_hash),
-                    static_cast<int>(token.role), token.label, expire})
+                    static_cast<int>(token.role), token.label, expire,
+                    token.credit_code})
             .status());
     ASSIGN_OR_RETURN(int64_t id, tx.LastInsertId());
     ASSIGN_OR_RETURN(created, ReadById(tx, id, false));

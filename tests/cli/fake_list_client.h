@@ -572,6 +572,18 @@ class FakeListClient : public ListClient {
     return grpc::Status::OK;
   }
 
+  // The repair queue is tested end to end (tests/e2e/enterprise_role_e2e_test.cc).
+  grpc::Status DecideRepair(const std::string&, const v1::DecideRepairRequest&,
+                            v1::Repair*) override {
+    ++calls;
+    return Error(grpc::StatusCode::UNIMPLEMENTED, "NOT_FAKED", "not in the fake");
+  }
+  grpc::Status ListRepairs(const std::string&, const v1::ListRepairsRequest&,
+                           v1::ListRepairsResponse*) override {
+    ++calls;
+    return Error(grpc::StatusCode::UNIMPLEMENTED, "NOT_FAKED", "not in the fake");
+  }
+
  private:
   static grpc::Status Unavailable() {
     return grpc::Status(grpc::StatusCode::UNAVAILABLE, "connection refused");
@@ -706,6 +718,14 @@ class ForwardingListClient : public ListClient {
                            const v1::ApplyRepairRequest& r,
                            v1::Repair* out) override {
     return target_->ApplyRepair(id, r, out);
+  }
+  grpc::Status DecideRepair(const std::string& id, const v1::DecideRepairRequest& r,
+                            v1::Repair* out) override {
+    return target_->DecideRepair(id, r, out);
+  }
+  grpc::Status ListRepairs(const std::string& id, const v1::ListRepairsRequest& r,
+                           v1::ListRepairsResponse* out) override {
+    return target_->ListRepairs(id, r, out);
   }
 
  private:

@@ -341,6 +341,12 @@ class FakeRatingClient : public RatingClient {
     return grpc::Status::OK;
   }
 
+  // The public lookup is tested end to end (tests/e2e/enterprise_role_e2e_test.cc).
+  grpc::Status LookupPublicRating(const std::string&, const v1::LookupPublicRatingRequest&,
+                                  v1::LookupPublicRatingResponse*) override {
+    return Error(grpc::StatusCode::UNIMPLEMENTED, "NOT_FAKED", "not in the fake");
+  }
+
   grpc::Status RescoreRatings(const std::string& id,
                               const v1::RescoreRatingsRequest& r,
                               v1::RescoreRatingsResponse* out) override {
@@ -451,6 +457,11 @@ class ForwardingRatingClient : public RatingClient {
                               const v1::RescoreRatingsRequest& r,
                               v1::RescoreRatingsResponse* out) override {
     return target_->RescoreRatings(id, r, out);
+  }
+  grpc::Status LookupPublicRating(const std::string& id,
+                                  const v1::LookupPublicRatingRequest& r,
+                                  v1::LookupPublicRatingResponse* out) override {
+    return target_->LookupPublicRating(id, r, out);
   }
 
  private:
