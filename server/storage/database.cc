@@ -590,10 +590,16 @@ absl::StatusOr<std::unique_ptr<PooledConnection>> Database::Acquire(
     std::string error_text;
     opened = Connect(config_, endpoints_[endpoint], /*with_schema=*/true,
                      &error_text);
-    if (opened.ok() || !IsDbUnavailable(opened.status())) break;
-    NodeFailed(endpoint, absl::StrCat("cannot connect to ",
-                                      Name(endpoints_[endpoint]), ": ",
-                                      error_text));
+    const bool unreachable = !opened.ok() && IsDbUnavailable(opened.status());
+    // A node out of the primary component may refuse the session setup.
+    const bool not_primary = !opened.ok() && endpoints_.size() > 1 &&
+                             IsNotPrimary(opened.status());
+    if (!unreachable && !not_primary) break;
+    NodeFailed(endpoint,
+               not_primary ? std::string("it is not in the cluster's primary component")
+                           : absl::StrCat("cannot connect to ", Name(endpoints_[endpoint]),
+                                          ": ", error_text),
+               not_primary);
     if (tried >= endpoints_.size()) break;
     absl::MutexLock lock(&mu_);
     if (probing_ && !reachable_) break;
@@ -741,8 +747,10 @@ absl::Status Database::RunReads(absl::FunctionRef<absl::Status(Session&)> fn) {
     }
     Session session(this, *std::move(conn));
     status = fn(session);
-    // A read that failed on a lost connection changed nothing: run it again.
-    if (status.ok() || !session.connection_lost() || last) return status;
+    // A read that failed on a lost connection changed nothing: run it again
+    // (on the next node, when the node left the primary component).
+    const bool node_left = endpoints_.size() > 1 && IsNotPrimary(status);
+    if (status.ok() || !(session.connection_lost() || node_left) || last) return status;
   }
   return status;
 }
