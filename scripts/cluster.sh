@@ -35,18 +35,9 @@ die() { echo "cluster.sh: $*" >&2; exit 1; }
 refuse() { echo "cluster.sh: $*" >&2; exit 2; }
 usage() { sed -n '6,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
-find_binary() {  # name -> absolute path, searching PATH and the sbin folders
-  local name=$1 dir
-  if command -v "$name" >/dev/null 2>&1; then command -v "$name"; return; fi
-  for dir in /usr/sbin /usr/local/sbin /sbin; do
-    if [[ -x $dir/$name ]]; then echo "$dir/$name"; return; fi
-  done
-  die "cannot find $name (install mariadb-server, mariadb-client, mariadb-backup and galera-4: scripts/setup.sh)"
-}
-
-python_bin() {
-  if [[ -x /usr/bin/python3 ]]; then echo /usr/bin/python3; else command -v python3; fi
-}
+# find_binary, python_bin, install_data_dir
+# shellcheck source=scripts/mariadb-common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/mariadb-common.sh"
 
 readonly GALERA_PROVIDER=/usr/lib/galera/libgalera_smm.so
 
@@ -262,17 +253,11 @@ start_joiner() {  # node N joins the running cluster
 }
 
 initialise_first_node() {
-  local dir install_db
+  local dir
   dir=$(node_dir 1)
   rm -rf "$dir/data"
   mkdir -p "$dir/data" "$dir/tmp"
-  install_db=$(find_binary mariadb-install-db)
-  if ! "$install_db" --no-defaults --datadir="$dir/data" --user="$(run_user)" \
-      --auth-root-authentication-method=normal --skip-test-db --tmpdir="$dir/tmp" \
-      >"$dir/install-db.log" 2>&1; then
-    tail -n 30 "$dir/install-db.log" >&2
-    die "mariadb-install-db failed (log: $dir/install-db.log)"
-  fi
+  install_data_dir "$dir/data" "$dir/tmp" "$dir/install-db.log" --user="$(run_user)"
   : >"$CL_DIR/.initialised"
 }
 
