@@ -85,7 +85,7 @@ absl::Status Cluster::StartAll() const { return Script({"start", run_dir_}); }
 
 absl::StatusOr<std::string> Cluster::Sql(int n, absl::string_view sql) const {
   std::string output;
-  ASSIGN_OR_RETURN(int code, faults::RunCommand({"mariadb", "--no-defaults",
+  ASSIGN_OR_RETURN(int code, faults::RunCommand({"/usr/bin/env", "mariadb", "--no-defaults",
                                                  "--socket=" + sockets_[n - 1], "-uroot",
                                                  "--connect-timeout=2", "-NBe", std::string(sql)},
                                                 absl::Seconds(30), &output));
