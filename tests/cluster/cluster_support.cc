@@ -3,12 +3,14 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "common/status_macros.h"
+#include "gtest/gtest.h"
 #include "tests/faults/fault_support.h"
 
 namespace envcredit::cluster {
@@ -122,8 +124,13 @@ std::string FreshSchema(absl::string_view tag) {
 
 absl::StatusOr<std::unique_ptr<testing::ServerProcess>> StartServer(
     const storage::DbConfig& config) {
+  // The records' dates are in 2024: the servers rate as of the first day
+  // of 2025, when those decisions count (as the fault tests do).
+  const std::string today_file = ::testing::TempDir() + "/cluster-today";
+  std::ofstream(today_file) << "2025-01-01\n";
   return testing::ServerProcess::Start(
       config, {"--db_hosts=" + storage::DescribeDbEndpoints(config), "--db_create",
+               "--today_file=" + today_file,
                "--feed_poll_ms=50", "--rate_limit_per_second=1000000",
                "--rate_limit_burst=1000000"},
       absl::Seconds(60));

@@ -21,6 +21,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -32,6 +33,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "envcredit/v1/enterprise.grpc.pb.h"
 #include "envcredit/v1/ratings.grpc.pb.h"
 #include "envcredit/v1/records.grpc.pb.h"
 #include "gtest/gtest.h"
@@ -59,10 +61,15 @@ const std::vector<std::string> kCheckedTables = {
 
 // One write as the client saw it.
 struct Write {
-  v1::CreatePenaltyDecisionRequest request;
+  std::string key;  // what identifies it in the tables
   bool acked = false;
   grpc::Status last;  // the last failure, when not acked
 };
+
+// What the writers write: penalty decisions (each lands on a shared
+// enterprise: duplicates would show), or new enterprises (each a rating
+// change in the feed, which a watcher is sent).
+enum class WriteKind { kDecisions, kEnterprises };
 
 v1::CreatePenaltyDecisionRequest DecisionRequest(absl::string_view tag, const std::string& code,
                                                  int writer, int seq) {
@@ -74,17 +81,28 @@ v1::CreatePenaltyDecisionRequest DecisionRequest(absl::string_view tag, const st
   d->set_decision_number(absl::StrCat("苏环罚〔2024〕", tag, writer, "-", seq, "号"));
   d->set_violation_type(v1::EXCEEDING_DISCHARGE_STANDARDS);
   *d->mutable_decision_date() = faults::Day(absl::CivilDay(2024, 1, 1) + seq % 300);
-  d->add_measures(v1::WARNING);
+  d->add_measures(v1::FINE);
+  d->set_fine_amount_fen(100000);
   return request;
 }
 
-// Sends `write` until it is acknowledged, retrying UNAVAILABLE and ABORTED
-// with the same request_id at most kClientTries times.
-void Send(v1::RecordService::Stub& stub, Write& write) {
+v1::CreateEnterpriseRequest EnterpriseRequest(absl::string_view tag, const std::string& code) {
+  v1::CreateEnterpriseRequest request;
+  request.mutable_enterprise()->set_credit_code(code);
+  request.mutable_enterprise()->set_display_name(absl::StrCat("（虚构）集群测试企业", code));
+  request.mutable_enterprise()->set_legal_representative("王示例");
+  request.mutable_enterprise()->set_industry(v1::CHEMICALS);
+  request.set_request_id(absl::StrCat(tag, "-", code));
+  return request;
+}
+
+// Sends one request by `call` until it is acknowledged, retrying UNAVAILABLE
+// and ABORTED with the same request (and request_id) at most kClientTries
+// times.
+void Send(const std::function<grpc::Status(grpc::ClientContext*)>& call, Write& write) {
   for (int attempt = 0; attempt < kClientTries; ++attempt) {
-    v1::PenaltyDecision stored;
     auto context = ContextWithDeadline(kCallDeadline);
-    grpc::Status status = stub.CreatePenaltyDecision(context.get(), write.request, &stored);
+    grpc::Status status = call(context.get());
     if (status.ok()) {
       write.acked = true;
       return;
@@ -98,12 +116,28 @@ void Send(v1::RecordService::Stub& stub, Write& write) {
   }
 }
 
-// Writers on channels, each writing its own decisions until stopped.
+// A decision for `code` through `stub`, sent as Send does.
+Write SendDecision(v1::RecordService::Stub& stub, absl::string_view tag, const std::string& code,
+                   int writer, int seq) {
+  const v1::CreatePenaltyDecisionRequest request = DecisionRequest(tag, code, writer, seq);
+  Write write;
+  write.key = request.penalty_decision().decision_number();
+  Send(
+      [&](grpc::ClientContext* context) {
+        v1::PenaltyDecision stored;
+        return stub.CreatePenaltyDecision(context, request, &stored);
+      },
+      write);
+  return write;
+}
+
+// Writers on channels, each writing its own decisions (for `codes`, two an
+// enterprise in turn) or enterprises until stopped.
 class Writers {
  public:
   Writers(absl::string_view tag, std::vector<std::shared_ptr<grpc::Channel>> channels,
-          std::vector<std::string> codes)
-      : tag_(tag), codes_(std::move(codes)) {
+          std::vector<std::string> codes, WriteKind kind = WriteKind::kDecisions)
+      : tag_(tag), codes_(std::move(codes)), writers_(channels.size()), kind_(kind) {
     for (size_t w = 0; w < channels.size(); ++w) {
       threads_.emplace_back([this, w, channel = channels[w]]() { Run(static_cast<int>(w), channel); });
     }
@@ -122,11 +156,24 @@ class Writers {
 
  private:
   void Run(int w, const std::shared_ptr<grpc::Channel>& channel) {
-    auto stub = v1::RecordService::NewStub(channel);
+    auto records = v1::RecordService::NewStub(channel);
+    auto enterprises = v1::EnterpriseService::NewStub(channel);
     for (int seq = 0; !stop_.load(); ++seq) {
       Write write;
-      write.request = DecisionRequest(tag_, codes_[(w + seq) % codes_.size()], w, seq);
-      Send(*stub, write);
+      if (kind_ == WriteKind::kDecisions) {
+        const size_t next = static_cast<size_t>(seq) * writers_ + w;
+        write = SendDecision(*records, tag_, codes_[next / 2 % codes_.size()], w, seq);
+      } else {
+        const v1::CreateEnterpriseRequest request =
+            EnterpriseRequest(tag_, faults::Uscc("EW", w * 100000 + seq + 1));
+        write.key = request.enterprise().credit_code();
+        Send(
+            [&](grpc::ClientContext* context) {
+              v1::Enterprise created;
+              return enterprises->CreateEnterprise(context, request, &created);
+            },
+            write);
+      }
       if (write.acked) acked_.fetch_add(1);
       std::lock_guard<std::mutex> lock(mu_);
       writes_.push_back(std::move(write));
@@ -135,6 +182,8 @@ class Writers {
 
   const std::string tag_;
   const std::vector<std::string> codes_;
+  const size_t writers_;
+  const WriteKind kind_;
   std::atomic<bool> stop_{false};
   std::atomic<int64_t> acked_{0};
   std::mutex mu_;
@@ -170,15 +219,22 @@ class ClusterTest : public ::testing::Test {
     return db.ok() ? *std::move(db) : nullptr;
   }
 
-  // decision_number -> rows stored, for the decisions of this test.
-  static std::map<std::string, int64_t> Stored(storage::Database& db) {
+  // Write key -> rows stored: decision numbers of this test's authority,
+  // or credit codes.
+  static std::map<std::string, int64_t> Stored(storage::Database& db,
+                                               WriteKind kind = WriteKind::kDecisions) {
     std::map<std::string, int64_t> stored;
     EXPECT_TRUE(db.RunReads([&](storage::Session& session) -> absl::Status {
                     stored.clear();
-                    absl::StatusOr<std::vector<storage::Row>> rows = session.Query(
-                        "SELECT decision_number, COUNT(*) FROM penalty_decisions "
-                        "WHERE authority = ? GROUP BY decision_number",
-                        {kAuthority});
+                    absl::StatusOr<std::vector<storage::Row>> rows =
+                        kind == WriteKind::kDecisions
+                            ? session.Query(
+                                  "SELECT decision_number, COUNT(*) FROM penalty_decisions "
+                                  "WHERE authority = ? GROUP BY decision_number",
+                                  {kAuthority})
+                            : session.Query(
+                                  "SELECT credit_code, COUNT(*) FROM enterprises "
+                                  "GROUP BY credit_code");
                     if (!rows.ok()) return rows.status();
                     for (const storage::Row& row : *rows) {
                       stored[row.GetString(0)] = row.GetInt64(1);
@@ -196,11 +252,11 @@ class ClusterTest : public ::testing::Test {
     for (const Write& w : writes) {
       if (!w.acked) continue;
       ++acked;
-      if (stored.count(w.request.penalty_decision().decision_number()) == 0) ++lost;
+      if (stored.count(w.key) == 0) ++lost;
     }
     EXPECT_GT(acked, 0);
     EXPECT_EQ(lost, 0) << "acknowledged writes lost";
-    EXPECT_EQ(duplicates, 0) << "decisions stored twice";
+    EXPECT_EQ(duplicates, 0) << "writes stored twice";
   }
 
   std::unique_ptr<Cluster> cluster_;
@@ -321,9 +377,6 @@ TEST_F(ClusterTest, ServerKilledClientsAndWatcherGoOnThroughTheOther) {
   auto b = StartServer(cluster_->Config(schema));
   ASSERT_TRUE(b.ok()) << b.status();
   const std::string token = (*a)->admin_token();
-  std::vector<std::string> codes;
-  for (int i = 0; i < 4; ++i) codes.push_back(faults::Uscc("SK", i + 1));
-  ASSERT_TRUE(faults::CreateEnterprises(testing::AuthedChannel((*a)->address(), token), codes).ok());
 
   // The clients' channel: both servers, round robin (admin-cli/call_context.cc).
   const std::string target = absl::StrCat("ipv4:", (*a)->address(), ",", (*b)->address());
@@ -335,6 +388,7 @@ TEST_F(ClusterTest, ServerKilledClientsAndWatcherGoOnThroughTheOther) {
   std::mutex mu;
   std::vector<int64_t> watched;
   int64_t start_cursor = -1;
+  int64_t watched_on_b = 0;  // changes received after the resume
   std::atomic<bool> stop_watch{false};
   std::atomic<int> streams{0};
   grpc::ClientContext* current = nullptr;
@@ -365,6 +419,7 @@ TEST_F(ClusterTest, ServerKilledClientsAndWatcherGoOnThroughTheOther) {
           if (first) streams.fetch_add(1);
           first = false;
           for (const auto& c : response.changes()) watched.push_back(c.cursor());
+          if (s == 1) watched_on_b += response.changes_size();
           after = response.cursor();
         }
         reader->Finish();
@@ -393,7 +448,7 @@ TEST_F(ClusterTest, ServerKilledClientsAndWatcherGoOnThroughTheOther) {
   } stop_watcher{stop_watch, mu, current, watcher};
   ASSERT_TRUE(WaitUntil([&] { return streams.load() >= 1; }, absl::Seconds(30)));
 
-  Writers writers("sk", {both, both, both}, codes);
+  Writers writers("sk", {both, both, both}, {}, WriteKind::kEnterprises);
   ASSERT_TRUE(WaitUntil([&] { return writers.acked() >= 30; }, absl::Seconds(60)));
   ASSERT_TRUE((*a)->Stop(SIGKILL, absl::Seconds(10)).ok());
   const int64_t at_kill = writers.acked();
@@ -405,7 +460,7 @@ TEST_F(ClusterTest, ServerKilledClientsAndWatcherGoOnThroughTheOther) {
 
   std::unique_ptr<storage::Database> db = Pool(schema);
   ASSERT_NE(db, nullptr);
-  ExpectAckedStoredOnce(writers.writes(), Stored(*db));
+  ExpectAckedStoredOnce(writers.writes(), Stored(*db, WriteKind::kEnterprises));
   // Every feed event a watcher is sent, after where it started.
   std::vector<int64_t> expected;
   ASSERT_TRUE(db->RunReads([&](storage::Session& session) -> absl::Status {
@@ -428,11 +483,14 @@ TEST_F(ClusterTest, ServerKilledClientsAndWatcherGoOnThroughTheOther) {
       absl::Seconds(30));
   EXPECT_TRUE(caught_up) << "the watcher did not receive the last change";
   std::lock_guard<std::mutex> lock(mu);
+  EXPECT_GT(watched_on_b, 0) << "no change reached the watcher after it resumed";
   EXPECT_EQ(watched, expected) << "the watcher saw a gap or a duplicate across the server kill";
   std::set<int64_t> distinct(watched.begin(), watched.end());
   EXPECT_EQ(distinct.size(), watched.size());
-  std::printf("[ serverkill ] %lld writes acknowledged, %zu changes watched across two servers\n",
-              static_cast<long long>(writers.acked()), watched.size());
+  std::printf("[ serverkill ] %lld writes acknowledged, %zu changes watched across two "
+              "servers, %lld of them after the resume\n",
+              static_cast<long long>(writers.acked()), watched.size(),
+              static_cast<long long>(watched_on_b));
 }
 
 TEST_F(ClusterTest, QuorumLostEveryWriteRefusedUnavailableThenServedAfterBootstrap) {
@@ -445,9 +503,7 @@ TEST_F(ClusterTest, QuorumLostEveryWriteRefusedUnavailableThenServedAfterBootstr
   ASSERT_TRUE(faults::CreateEnterprises(channel, {code}).ok());
   auto stub = v1::RecordService::NewStub(channel);
   {
-    Write before;
-    before.request = DecisionRequest("qlok", code, 0, 0);
-    Send(*stub, before);
+    const Write before = SendDecision(*stub, "qlok", code, 0, 0);
     ASSERT_TRUE(before.acked) << Describe(before.last);
   }
 
@@ -479,9 +535,7 @@ TEST_F(ClusterTest, QuorumLostEveryWriteRefusedUnavailableThenServedAfterBootstr
   // The operator's step (doc/deployment.md): node 1 alone becomes primary.
   const absl::Time bootstrap = absl::Now();
   ASSERT_TRUE(cluster_->Bootstrap(1).ok());
-  Write after;
-  after.request = DecisionRequest("qlok", code, 0, 1);
-  Send(*stub, after);
+  const Write after = SendDecision(*stub, "qlok", code, 0, 1);
   ASSERT_TRUE(after.acked) << "no write served after the bootstrap: " << Describe(after.last);
   const absl::Duration to_served = absl::Now() - bootstrap;
 
