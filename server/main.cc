@@ -424,6 +424,9 @@ std::vector<metrics::Family> ServerFamilies(const MetricsParts& p) {
   f.push_back(metrics::Counter("envcredit_db_connection_errors_total",
                                "database connections closed because they failed",
                                [db = p.db] { return double(db->stats().discarded); }));
+  f.push_back(metrics::Counter("envcredit_db_failovers_total",
+                               "moves of the pool to another database node (--db_hosts)",
+                               [db = p.db] { return double(db->stats().failovers); }));
   f.push_back({"envcredit_db_transaction_retries_total",
                "transactions run again by the retry policy, by cause", Family::Type::kCounter,
                [db = p.db] {

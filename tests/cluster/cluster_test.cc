@@ -7,6 +7,8 @@
 //     SIGKILLed: every acknowledged write stored once, no duplicate, writes
 //     go on, the node rejoins by IST and the tables' checksums agree on all
 //     three nodes.
+//   WritesThroughOneNodeOrTwo: two servers writing through one node, then
+//     through two; each write stored once; the conflict retries printed.
 //   ServerKill: one of two servers is SIGKILLed while clients write through
 //     a round-robin channel over both and a watcher follows the change feed:
 //     the clients go on through the other server, the watcher resumes from
@@ -28,9 +30,12 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "envcredit/v1/enterprise.grpc.pb.h"
@@ -202,6 +207,25 @@ bool WaitUntil(F done, absl::Duration bound) {
   return done();
 }
 
+// envcredit_db_transaction_retries_total{cause="conflict"} of a server's
+// metrics endpoint; -1 when it cannot be read.
+int64_t ConflictRetries(const testing::ServerProcess& server) {
+  std::string output;
+  absl::StatusOr<int> code = faults::RunCommand(
+      {"/usr/bin/python3", "-c",
+       "import sys, urllib.request\n"
+       "for line in urllib.request.urlopen(sys.argv[1], timeout=10).read().decode().splitlines():\n"
+       "    if line.startswith('envcredit_db_transaction_retries_total{cause=\"conflict\"}'):\n"
+       "        print(int(float(line.split()[-1])))\n",
+       absl::StrCat("http://127.0.0.1:", server.metrics_port(), "/metrics")},
+      absl::Seconds(20), &output);
+  int64_t value = -1;
+  if (!code.ok() || *code != 0 || !absl::SimpleAtoi(absl::StripAsciiWhitespace(output), &value)) {
+    return -1;
+  }
+  return value;
+}
+
 class ClusterTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -368,6 +392,47 @@ TEST_F(ClusterTest, NodeKilledUnderWritesThroughTwoServersLosesNothing) {
   a->reset();
   b->reset();
   EXPECT_TRUE(cluster_->Sql(1, "DROP DATABASE " + schema).ok());
+}
+
+// The figures behind "one writer node" (doc/deployment.md): two servers
+// write decisions for the same enterprises, first both through node 1 (the
+// same --db_hosts order, as deployed), then each through its own node. Every
+// write must be stored once either way; the transactions the servers ran
+// again on a conflict (Galera certification, 1213) are printed.
+TEST_F(ClusterTest, WritesThroughOneNodeOrTwoAreEachStoredOnce) {
+  for (const bool two_nodes : {false, true}) {
+    const std::string schema = FreshSchema(two_nodes ? "twonodes" : "onenode");
+    storage::DbConfig config_b = cluster_->Config(schema);
+    if (two_nodes) std::swap(config_b.hosts[0], config_b.hosts[1]);
+    auto a = StartServer(cluster_->Config(schema));
+    ASSERT_TRUE(a.ok()) << a.status();
+    auto b = StartServer(config_b);
+    ASSERT_TRUE(b.ok()) << b.status();
+    const std::string token = (*a)->admin_token();
+    auto channel_a = testing::AuthedChannel((*a)->address(), token);
+    auto channel_b = testing::AuthedChannel((*b)->address(), token);
+    std::vector<std::string> codes;
+    for (int i = 0; i < 8; ++i) codes.push_back(faults::Uscc("WN", i + 1));
+    ASSERT_TRUE(faults::CreateEnterprises(channel_a, codes).ok());
+    Writers writers(two_nodes ? "tw" : "on", {channel_a, channel_a, channel_b, channel_b}, codes);
+    ASSERT_TRUE(WaitUntil([&] { return writers.acked() >= 400; }, absl::Seconds(120)));
+    writers.Stop();
+    std::unique_ptr<storage::Database> db = Pool(schema);
+    ASSERT_NE(db, nullptr);
+    ExpectAckedStoredOnce(writers.writes(), Stored(*db));
+    int64_t refused = 0;
+    for (const Write& w : writers.writes()) refused += w.acked ? 0 : 1;
+    std::printf("[ writers ] %s: %zu writes, %lld refused; transactions run again on a "
+                "conflict: %lld (server A) + %lld (server B)\n",
+                two_nodes ? "each server through its own node" : "both servers through node 1",
+                writers.writes().size(), static_cast<long long>(refused),
+                static_cast<long long>(ConflictRetries(**a)),
+                static_cast<long long>(ConflictRetries(**b)));
+    a->reset();
+    b->reset();
+    db.reset();
+    EXPECT_TRUE(cluster_->Sql(1, "DROP DATABASE " + schema).ok());
+  }
 }
 
 TEST_F(ClusterTest, ServerKilledClientsAndWatcherGoOnThroughTheOther) {
