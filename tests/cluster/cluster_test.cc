@@ -38,6 +38,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/status_macros.h"
 #include "envcredit/v1/enterprise.grpc.pb.h"
 #include "envcredit/v1/ratings.grpc.pb.h"
 #include "envcredit/v1/records.grpc.pb.h"
@@ -234,6 +235,29 @@ class ClusterTest : public ::testing::Test {
     cluster_ = std::make_unique<Cluster>(*std::move(cluster));
   }
 
+  // Two servers on one schema (B with its own node list), channels to each
+  // carrying A's bootstrap ADMIN token, and `enterprises` enterprises
+  // registered through A (codes `tag`1, 2, ...).
+  struct TwoServers {
+    std::unique_ptr<testing::ServerProcess> a, b;
+    std::string token;
+    std::shared_ptr<grpc::Channel> channel_a, channel_b;
+    std::vector<std::string> codes;
+  };
+  static absl::StatusOr<TwoServers> StartTwoServers(const storage::DbConfig& config_a,
+                                                    const storage::DbConfig& config_b,
+                                                    absl::string_view tag, int enterprises) {
+    TwoServers servers;
+    ASSIGN_OR_RETURN(servers.a, StartServer(config_a));
+    ASSIGN_OR_RETURN(servers.b, StartServer(config_b));
+    servers.token = servers.a->admin_token();
+    servers.channel_a = testing::AuthedChannel(servers.a->address(), servers.token);
+    servers.channel_b = testing::AuthedChannel(servers.b->address(), servers.token);
+    for (int i = 0; i < enterprises; ++i) servers.codes.push_back(faults::Uscc(tag, i + 1));
+    RETURN_IF_ERROR(faults::CreateEnterprises(servers.channel_a, servers.codes));
+    return servers;
+  }
+
   // A pool on `schema` through all nodes, for the test's own queries.
   std::unique_ptr<storage::Database> Pool(const std::string& schema) {
     storage::DbConfig config = cluster_->Config(schema);
@@ -338,17 +362,12 @@ TEST_F(ClusterTest, TwoMigratorsThroughTwoNodesApplyEachVersionOnce) {
 TEST_F(ClusterTest, NodeKilledUnderWritesThroughTwoServersLosesNothing) {
   NodeRestorer restorer(*cluster_);
   const std::string schema = FreshSchema("nodekill");
-  auto a = StartServer(cluster_->Config(schema));
-  ASSERT_TRUE(a.ok()) << a.status();
-  auto b = StartServer(cluster_->Config(schema));
-  ASSERT_TRUE(b.ok()) << b.status();
-  const std::string token = (*a)->admin_token();
-  auto channel_a = testing::AuthedChannel((*a)->address(), token);
-  auto channel_b = testing::AuthedChannel((*b)->address(), token);
-  std::vector<std::string> codes;
-  for (int i = 0; i < 6; ++i) codes.push_back(faults::Uscc("NK", i + 1));
-  ASSERT_TRUE(faults::CreateEnterprises(channel_a, codes).ok());
-
+  absl::StatusOr<TwoServers> servers =
+      StartTwoServers(cluster_->Config(schema), cluster_->Config(schema), "NK", 6);
+  ASSERT_TRUE(servers.ok()) << servers.status();
+  const std::shared_ptr<grpc::Channel>& channel_a = servers->channel_a;
+  const std::shared_ptr<grpc::Channel>& channel_b = servers->channel_b;
+  const std::vector<std::string>& codes = servers->codes;
   Writers writers("nk", {channel_a, channel_a, channel_b, channel_b}, codes);
   ASSERT_TRUE(WaitUntil([&] { return writers.acked() >= 40; }, absl::Seconds(60)))
       << "writes did not start";
@@ -389,8 +408,8 @@ TEST_F(ClusterTest, NodeKilledUnderWritesThroughTwoServersLosesNothing) {
               "SIGKILL; cluster.sh restart (IST) %.1f s\n",
               static_cast<long long>(writers.acked()), absl::ToDoubleSeconds(first_after),
               absl::ToDoubleSeconds(rejoin));
-  a->reset();
-  b->reset();
+  servers->a.reset();
+  servers->b.reset();
   EXPECT_TRUE(cluster_->Sql(1, "DROP DATABASE " + schema).ok());
 }
 
@@ -404,16 +423,12 @@ TEST_F(ClusterTest, WritesThroughOneNodeOrTwoAreEachStoredOnce) {
     const std::string schema = FreshSchema(two_nodes ? "twonodes" : "onenode");
     storage::DbConfig config_b = cluster_->Config(schema);
     if (two_nodes) std::swap(config_b.hosts[0], config_b.hosts[1]);
-    auto a = StartServer(cluster_->Config(schema));
-    ASSERT_TRUE(a.ok()) << a.status();
-    auto b = StartServer(config_b);
-    ASSERT_TRUE(b.ok()) << b.status();
-    const std::string token = (*a)->admin_token();
-    auto channel_a = testing::AuthedChannel((*a)->address(), token);
-    auto channel_b = testing::AuthedChannel((*b)->address(), token);
-    std::vector<std::string> codes;
-    for (int i = 0; i < 8; ++i) codes.push_back(faults::Uscc("WN", i + 1));
-    ASSERT_TRUE(faults::CreateEnterprises(channel_a, codes).ok());
+    absl::StatusOr<TwoServers> servers =
+        StartTwoServers(cluster_->Config(schema), config_b, "WN", 8);
+    ASSERT_TRUE(servers.ok()) << servers.status();
+    const std::shared_ptr<grpc::Channel>& channel_a = servers->channel_a;
+    const std::shared_ptr<grpc::Channel>& channel_b = servers->channel_b;
+    const std::vector<std::string>& codes = servers->codes;
     Writers writers(two_nodes ? "tw" : "on", {channel_a, channel_a, channel_b, channel_b}, codes);
     ASSERT_TRUE(WaitUntil([&] { return writers.acked() >= 400; }, absl::Seconds(120)));
     writers.Stop();
@@ -426,10 +441,10 @@ TEST_F(ClusterTest, WritesThroughOneNodeOrTwoAreEachStoredOnce) {
                 "conflict: %lld (server A) + %lld (server B)\n",
                 two_nodes ? "each server through its own node" : "both servers through node 1",
                 writers.writes().size(), static_cast<long long>(refused),
-                static_cast<long long>(ConflictRetries(**a)),
-                static_cast<long long>(ConflictRetries(**b)));
-    a->reset();
-    b->reset();
+                static_cast<long long>(ConflictRetries(*servers->a)),
+                static_cast<long long>(ConflictRetries(*servers->b)));
+    servers->a.reset();
+    servers->b.reset();
     db.reset();
     EXPECT_TRUE(cluster_->Sql(1, "DROP DATABASE " + schema).ok());
   }
@@ -437,14 +452,15 @@ TEST_F(ClusterTest, WritesThroughOneNodeOrTwoAreEachStoredOnce) {
 
 TEST_F(ClusterTest, ServerKilledClientsAndWatcherGoOnThroughTheOther) {
   const std::string schema = FreshSchema("serverkill");
-  auto a = StartServer(cluster_->Config(schema));
-  ASSERT_TRUE(a.ok()) << a.status();
-  auto b = StartServer(cluster_->Config(schema));
-  ASSERT_TRUE(b.ok()) << b.status();
-  const std::string token = (*a)->admin_token();
+  absl::StatusOr<TwoServers> servers =
+      StartTwoServers(cluster_->Config(schema), cluster_->Config(schema), "KW", 0);
+  ASSERT_TRUE(servers.ok()) << servers.status();
+  const testing::ServerProcess& a = *servers->a;
+  const testing::ServerProcess& b = *servers->b;
+  const std::string& token = servers->token;
 
   // The clients' channel: both servers, round robin (admin-cli/call_context.cc).
-  const std::string target = absl::StrCat("ipv4:", (*a)->address(), ",", (*b)->address());
+  const std::string target = absl::StrCat("ipv4:", a.address(), ",", b.address());
   grpc::ChannelArguments args;
   args.SetLoadBalancingPolicyName("round_robin");
   auto both = testing::AuthedChannel(target, token, grpc::InsecureChannelCredentials(), args);
@@ -458,10 +474,10 @@ TEST_F(ClusterTest, ServerKilledClientsAndWatcherGoOnThroughTheOther) {
   std::atomic<int> streams{0};
   grpc::ClientContext* current = nullptr;
   std::thread watcher([&]() {
-    std::vector<std::string> servers = {(*a)->address(), (*b)->address()};
+    const std::vector<std::string> addresses = {a.address(), b.address()};
     int64_t after = -1;
-    for (size_t s = 0; s < servers.size() && !stop_watch.load(); ++s) {
-      auto stub = v1::RatingService::NewStub(testing::AuthedChannel(servers[s], token));
+    for (size_t s = 0; s < addresses.size() && !stop_watch.load(); ++s) {
+      auto stub = v1::RatingService::NewStub(testing::AuthedChannel(addresses[s], token));
       for (int attempt = 0; attempt < 50 && !stop_watch.load(); ++attempt) {
         grpc::ClientContext context;
         {
@@ -515,7 +531,7 @@ TEST_F(ClusterTest, ServerKilledClientsAndWatcherGoOnThroughTheOther) {
 
   Writers writers("sk", {both, both, both}, {}, WriteKind::kEnterprises);
   ASSERT_TRUE(WaitUntil([&] { return writers.acked() >= 30; }, absl::Seconds(60)));
-  ASSERT_TRUE((*a)->Stop(SIGKILL, absl::Seconds(10)).ok());
+  ASSERT_TRUE(servers->a->Stop(SIGKILL, absl::Seconds(10)).ok());
   const int64_t at_kill = writers.acked();
   ASSERT_TRUE(WaitUntil([&] { return writers.acked() >= at_kill + 60; }, absl::Seconds(60)))
       << "the clients did not go on through the other server";
