@@ -12,7 +12,8 @@
 //   ServerKill: one of two servers is SIGKILLed while clients write through
 //     a round-robin channel over both and a watcher follows the change feed:
 //     the clients go on through the other server, the watcher resumes from
-//     its cursor there, with no gap and no duplicate.
+//     its cursor there, with no gap and no duplicate; envcredit-admin given
+//     both servers is served.
 //   QuorumLoss: two of three nodes SIGKILLed: every write refused
 //     UNAVAILABLE naming the cluster's state, none stored; after the
 //     operator's step (cluster.sh bootstrap) writes are served again.
@@ -48,6 +49,10 @@
 #include "tests/cluster/cluster_support.h"
 #include "tests/e2e/authed_channel.h"
 #include "tests/faults/fault_support.h"
+
+#ifndef ENVCREDIT_ADMIN_BIN
+#error "ENVCREDIT_ADMIN_BIN must name the envcredit-admin binary"
+#endif
 
 namespace envcredit::cluster {
 namespace {
@@ -538,6 +543,23 @@ TEST_F(ClusterTest, ServerKilledClientsAndWatcherGoOnThroughTheOther) {
   ASSERT_TRUE(WaitUntil([&] { return streams.load() >= 2; }, absl::Seconds(30)))
       << "the watcher did not resume on the other server";
   writers.Stop();
+  // envcredit-admin with both servers, one of them dead: each call is
+  // served (round robin, UNAVAILABLE sent again to the other).
+  constexpr int kCliCalls = 5;
+  int cli_ok = 0;
+  for (int i = 0; i < kCliCalls; ++i) {
+    std::string output;
+    absl::StatusOr<int> code = faults::RunCommand(
+        {ENVCREDIT_ADMIN_BIN, absl::StrCat("--server=", a.address(), ",", b.address()),
+         "--token=" + token, "enterprises", "list", "--page-size", "5"},
+        absl::Seconds(60), &output);
+    if (code.ok() && *code == 0) {
+      ++cli_ok;
+    } else {
+      std::printf("[ serverkill ] envcredit-admin: %s\n", output.c_str());
+    }
+  }
+  EXPECT_EQ(cli_ok, kCliCalls) << "envcredit-admin with a list of servers";
 
   std::unique_ptr<storage::Database> db = Pool(schema);
   ASSERT_NE(db, nullptr);
