@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "admin-cli/call_context.h"
 
 namespace envcredit::admin {
 namespace {
@@ -159,6 +160,7 @@ std::string ApplyGlobal(const std::string& name, const std::string& value,
                         GlobalOptions* global) {
   if (name == "server") {
     if (value.empty()) return "--server needs a HOST:PORT value";
+    if (std::string error = ServersError(value); !error.empty()) return error;
     global->server = value;
   } else if (name == "output") {
     const std::string v = absl::AsciiStrToLower(value);

@@ -9,6 +9,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/string_view.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/status.h"
@@ -21,6 +22,16 @@ inline constexpr char kAuthorizationHeader[] = "authorization";
 // Whether a call gets the --timeout deadline. Only the change feed
 // (`ratings watch`) runs without one: it is meant to run for days.
 enum class Deadline { kTimeout, kNone };
+
+// The gRPC target of --server: the value itself for one server; for a
+// comma-separated list of IP:PORT ("10.0.0.1:50051,10.0.0.2:50051") the
+// static "ipv4:"/"ipv6:" target, which the channel balances round-robin
+// and retries UNAVAILABLE on (doc/deployment.md "Clients").
+std::string ChannelTarget(absl::string_view servers);
+
+// "" for one server, or a list of IP:PORT; else what is wrong, naming
+// --server.
+std::string ServersError(absl::string_view servers);
 
 // Where and how to reach the server, from the global flags (cli.h).
 struct Connection {

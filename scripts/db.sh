@@ -32,18 +32,9 @@ usage() {
   exit 2
 }
 
-find_binary() {  # name -> absolute path, searching PATH and the sbin folders
-  local name=$1 dir
-  if command -v "$name" >/dev/null 2>&1; then command -v "$name"; return; fi
-  for dir in /usr/sbin /usr/local/sbin /sbin /usr/libexec; do
-    if [[ -x $dir/$name ]]; then echo "$dir/$name"; return; fi
-  done
-  die "cannot find $name (install mariadb-server and mariadb-client: scripts/setup.sh)"
-}
-
-python_bin() {
-  if [[ -x /usr/bin/python3 ]]; then echo /usr/bin/python3; else command -v python3; fi
-}
+# find_binary, python_bin, install_data_dir
+# shellcheck source=scripts/mariadb-common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/mariadb-common.sh"
 
 # Prints a TCP port on 127.0.0.1 that is free right now.
 free_port() {
@@ -151,15 +142,8 @@ initialise() {
   [[ -f $DB_DIR/.initialised ]] && return 0
   rm -rf "$DATA_DIR"  # a half-made data folder from an interrupted run
   mkdir -p "$DATA_DIR" "$DB_DIR/tmp"
-  local install_db
-  install_db=$(find_binary mariadb-install-db)
   # shellcheck disable=SC2046
-  if ! "$install_db" --no-defaults --datadir="$DATA_DIR" $(user_flag) \
-      --auth-root-authentication-method=normal --skip-test-db --tmpdir="$DB_DIR/tmp" \
-      >"$DB_DIR/install-db.log" 2>&1; then
-    tail -n 30 "$DB_DIR/install-db.log" >&2
-    die "mariadb-install-db failed (log: $DB_DIR/install-db.log)"
-  fi
+  install_data_dir "$DATA_DIR" "$DB_DIR/tmp" "$DB_DIR/install-db.log" $(user_flag)
   : >"$DB_DIR/.initialised"
 }
 

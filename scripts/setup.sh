@@ -22,7 +22,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   prometheus-cpp-dev  # the metrics endpoint (server/metrics)
   mariadb-server mariadb-client
-  mariadb-backup  # scripts/backup.sh and restore.sh (doc/operations.md)
+  mariadb-backup  # scripts/backup.sh and restore.sh (doc/operations.md); SST of scripts/cluster.sh
+  galera-4 socat  # scripts/cluster.sh: the Galera provider, and socat for mariabackup SST (doc/deployment.md)
   python3 python3-grpcio python3-grpc-tools python3-protobuf
   chromium chromium-driver python3-selenium  # tests/browser: published index.html
   fonts-noto-cjk  # so the browser test's screenshots show the Chinese text

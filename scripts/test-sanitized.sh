@@ -9,9 +9,9 @@
 # sanitizer list (default address,undefined). The default compiler (GCC) is
 # used. The test database fixture lives under the build folder
 # (build-asan/test-run), so this never touches build/'s instance. Left out:
-# the fuzz label (scripts/fuzz.sh, already sanitized) and the fault suites
-# (label faults: they kill and freeze processes on purpose and run once,
-# unsanitized, in the normal pass). Runs at low CPU
+# the fuzz label (scripts/fuzz.sh, already sanitized), the fault suites and
+# the cluster suite (labels faults and cluster: they kill and freeze
+# processes on purpose and run once, unsanitized, in the normal pass). Runs at low CPU
 # priority (nice). Any sanitizer report fails the run: errors abort, UBSan
 # halts on the first report, leaks fail the process at exit, and every
 # report, from a test or from a server or CLI a test started, is written to
@@ -47,7 +47,7 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:suppressions=$SUPP/ubsa
 # Sanitized code runs 2-4x slower: a longer default timeout per test.
 status=0
 nice -n 15 ctest --test-dir "$BUILD" --output-on-failure --timeout 1200 -j2 \
-  -LE '^(fuzz|faults)$' "$@" || status=$?
+  -LE '^(fuzz|faults|cluster)$' "$@" || status=$?
 
 reports=("$REPORTS"/report.*)
 if [[ -e ${reports[0]} ]]; then

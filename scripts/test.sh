@@ -16,7 +16,11 @@ BUILD=${ENVCREDIT_BUILD_DIR:-$ROOT/build}
 
 "$ROOT/scripts/setup.sh"
 
-cleanup() { "$ROOT/scripts/db.sh" stop "$BUILD/test-run" >/dev/null 2>&1 || true; }
+cleanup() {
+  "$ROOT/scripts/db.sh" stop "$BUILD/test-run" >/dev/null 2>&1 || true
+  # The cluster suite's Galera nodes (tests/cluster, fixture envcredit_cluster).
+  "$ROOT/scripts/cluster.sh" stop "$BUILD/cluster-run" >/dev/null 2>&1 || true
+}
 trap cleanup EXIT
 
 ctest --test-dir "$BUILD" --output-on-failure --timeout 600 -j2 "$@"

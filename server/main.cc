@@ -80,6 +80,11 @@ ABSL_FLAG(std::string, listening_file, "",
 ABSL_FLAG(std::string, db_host, "",
           "database host (default $ENVCREDIT_DB_HOST, else 127.0.0.1)");
 ABSL_FLAG(int, db_port, 0, "database port (default $ENVCREDIT_DB_PORT, else 3306)");
+ABSL_FLAG(std::string, db_hosts, "",
+          "the nodes of a database cluster (Galera) in order of preference, "
+          "host:port,host:port,...; replaces --db_host and --db_port; all "
+          "work goes to one node at a time, the next when it fails (default "
+          "$ENVCREDIT_DB_HOSTS; doc/deployment.md)");
 ABSL_FLAG(std::string, db_user, "",
           "database user (default $ENVCREDIT_DB_USER, else root); the "
           "password is read from $ENVCREDIT_DB_PASSWORD only, never a flag");
@@ -210,6 +215,10 @@ absl::StatusOr<storage::DbConfig> DbConfigFromFlags() {
   ASSIGN_OR_RETURN(storage::DbConfig config, storage::DbConfigFromEnv());
   if (!absl::GetFlag(FLAGS_db_host).empty()) config.host = absl::GetFlag(FLAGS_db_host);
   if (absl::GetFlag(FLAGS_db_port) != 0) config.port = absl::GetFlag(FLAGS_db_port);
+  if (!absl::GetFlag(FLAGS_db_hosts).empty()) {
+    ASSIGN_OR_RETURN(config.hosts,
+                     storage::ParseDbHosts("--db_hosts", absl::GetFlag(FLAGS_db_hosts)));
+  }
   if (!absl::GetFlag(FLAGS_db_user).empty()) config.user = absl::GetFlag(FLAGS_db_user);
   if (!absl::GetFlag(FLAGS_db_name).empty()) config.database = absl::GetFlag(FLAGS_db_name);
   config.pool_size = absl::GetFlag(FLAGS_db_pool_size);
@@ -420,6 +429,9 @@ std::vector<metrics::Family> ServerFamilies(const MetricsParts& p) {
   f.push_back(metrics::Counter("envcredit_db_connection_errors_total",
                                "database connections closed because they failed",
                                [db = p.db] { return double(db->stats().discarded); }));
+  f.push_back(metrics::Counter("envcredit_db_failovers_total",
+                               "moves of the pool to another database node (--db_hosts)",
+                               [db = p.db] { return double(db->stats().failovers); }));
   f.push_back({"envcredit_db_transaction_retries_total",
                "transactions run again by the retry policy, by cause", Family::Type::kCounter,
                [db = p.db] {
@@ -535,19 +547,20 @@ int Run() {
   const storage::DbConfig& db_config = *config;
   auto database = storage::Database::Open(db_config);
   if (!database.ok()) {
-    LogError(absl::StrCat("cannot open the database at ", db_config.host, ":",
-                          db_config.port, ": ", database.status().ToString()));
+    LogError(absl::StrCat("cannot open the database at ",
+                          storage::DescribeDbEndpoints(db_config), ": ",
+                          database.status().ToString()));
     return 1;
   }
   auto version = storage::Migrate(**database);
   if (!version.ok()) {
-    LogError(absl::StrCat("cannot prepare the database at ", db_config.host, ":",
-                          db_config.port, "/", db_config.database,
+    LogError(absl::StrCat("cannot prepare the database at ",
+                          (*database)->active_node(), "/", db_config.database,
                           ": schema migration failed: ",
                           version.status().ToString()));
     return 1;
   }
-  LogInfo(absl::StrCat("database ", db_config.host, ":", db_config.port, "/",
+  LogInfo(absl::StrCat("database ", (*database)->active_node(), "/",
                        db_config.database, " at schema version ", *version));
   if (absl::GetFlag(FLAGS_migrate_only)) return 0;
 

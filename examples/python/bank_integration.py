@@ -19,6 +19,7 @@ are printed); 2 bad usage or input.
 """
 import argparse
 import datetime
+import json
 import os
 import re
 import sys
@@ -55,18 +56,48 @@ def rpc_error_reason(error):
     return prefix if re.fullmatch(r"[A-Z][A-Z_]+", prefix) else None
 
 
+# Several servers ("--server 10.0.0.1:50051,10.0.0.2:50051"): gRPC balances
+# the calls round-robin and sends a call that failed UNAVAILABLE (a server
+# down) again, to the next server; the reads here are safe to repeat.
+CLUSTER_SERVICE_CONFIG = json.dumps({
+    "loadBalancingConfig": [{"round_robin": {}}],
+    "methodConfig": [{
+        "name": [{"service": "envcredit.v1.RatingService"}],
+        "retryPolicy": {
+            "maxAttempts": 4,
+            "initialBackoff": "0.2s",
+            "maxBackoff": "2s",
+            "backoffMultiplier": 2,
+            "retryableStatusCodes": ["UNAVAILABLE"],
+        },
+    }],
+})
+
+
+def channel_target(server):
+    """The gRPC target and channel options of one server or of a list of IP:PORT."""
+    if "," not in server:
+        return server, []
+    servers = [s.strip() for s in server.split(",") if s.strip()]
+    scheme = "ipv6:" if servers[0].startswith("[") else "ipv4:"
+    return scheme + ",".join(servers), [("grpc.service_config", CLUSTER_SERVICE_CONFIG),
+                                        ("grpc.enable_retries", 1)]
+
+
 def connect(server, token, root_certificates):
     # The token goes with every call as "authorization: Bearer ...", and only
     # over a protected channel: gRPC local credentials on loopback (what the
     # server uses without certificates), TLS anywhere else.
-    host = server.rsplit(":", 1)[0]
-    if host in ("localhost", "[::1]") or host.startswith("127."):
+    hosts = [s.rsplit(":", 1)[0] for s in server.split(",")]
+    if all(h in ("localhost", "[::1]") or h.startswith("127.") for h in hosts):
         channel_creds = grpc.local_channel_credentials(grpc.LocalConnectionType.LOCAL_TCP)
     else:
         channel_creds = grpc.ssl_channel_credentials(root_certificates)
     creds = grpc.composite_channel_credentials(
         channel_creds, grpc.access_token_call_credentials(token))
-    return ratings_pb2_grpc.RatingServiceStub(grpc.secure_channel(server, creds))
+    target, options = channel_target(server)
+    return ratings_pb2_grpc.RatingServiceStub(
+        grpc.secure_channel(target, creds, options=options))
 
 
 def rating_text(r):
@@ -183,7 +214,8 @@ def follow_feed(stub, cursor, cursor_file, max_events, follow_seconds, point_cha
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--server", required=True, help="host:port")
+    parser.add_argument("--server", required=True,
+                        help="host:port, or several IP:PORT separated by commas")
     parser.add_argument("--token-file", help="bearer token (else $ENVCREDIT_TOKEN)")
     parser.add_argument("--ca-file", help="PEM roots for TLS (non-loopback servers)")
     parser.add_argument("--proto-dir", help="envcredit's proto/, to generate stubs")

@@ -64,6 +64,7 @@ class PooledConnection {
   }
 
   int64_t checked_epoch = 0;  // the pool's loss epoch when last known good
+  int endpoint = 0;           // the node it is connected to (DbEndpoints index)
 
  private:
   // SQL text is constant in the code, so the cache stays small; the bound
@@ -151,11 +152,11 @@ absl::Status StatusFromException(const std::exception& e,
 // `with_schema` is false) and prepares its session. On failure, *error_text
 // (when given) says what the connector reported.
 absl::StatusOr<std::unique_ptr<sql::Connection>> Connect(
-    const DbConfig& config, bool with_schema,
+    const DbConfig& config, const DbEndpoint& endpoint, bool with_schema,
     std::string* error_text = nullptr) {
   sql::ConnectOptionsMap options;
-  options["hostName"] = sql::SQLString(config.host);
-  options["port"] = config.port;
+  options["hostName"] = sql::SQLString(endpoint.host);
+  options["port"] = endpoint.port;
   options["userName"] = sql::SQLString(config.user);
   options["password"] = sql::SQLString(config.password);
   if (with_schema && !config.database.empty()) {
@@ -223,6 +224,25 @@ std::vector<Row> ReadRows(sql::ResultSet& result) {
   }
   return rows;
 }
+
+std::string Name(const DbEndpoint& endpoint) {
+  return absl::StrCat(endpoint.host, ":", endpoint.port);
+}
+
+bool IsNotPrimary(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kUnavailable &&
+         ErrorReason(status) == kReasonDbNotPrimary;
+}
+
+// A failed node is tried again (before others that failed later) once this
+// long has passed; when every node failed within it, the database counts as
+// unreachable.
+constexpr absl::Duration kNodeRetryAfter = absl::Seconds(3);
+
+// What a client is told when no node of a cluster can serve.
+constexpr char kNoNodeCanServe[] =
+    "no node of the database cluster can serve: they are down, or the "
+    "cluster lost its primary component (quorum); retry later";
 
 // A short description of a statement for the log: its first words only.
 std::string Describe(absl::string_view sql) {
@@ -298,7 +318,19 @@ void Session::Release() {
 
 absl::Status Session::Note(absl::Status status) {
   if (IsDbUnavailable(status)) connection_lost_ = true;
+  NoteNodeNotPrimary(status);
   return status;
+}
+
+void Session::NoteNodeNotPrimary(const absl::Status& status) {
+  if (!IsNotPrimary(status) || db_ == nullptr || conn_ == nullptr) return;
+  // The node left the primary component (or is not synced): this
+  // connection is useless, and with several nodes the next attempt goes to
+  // another one.
+  discard_ = true;
+  db_->NodeFailed(conn_->endpoint, "it is not in the cluster's primary component "
+                                   "(MySQL error 1047/1180)",
+                  /*not_primary=*/true);
 }
 
 absl::Status Session::NoteFailure(absl::Status status, const std::exception& e,
@@ -307,11 +339,13 @@ absl::Status Session::NoteFailure(absl::Status status, const std::exception& e,
     connection_lost_ = true;
     const absl::Duration waited = absl::Now() - start;
     if (waited >= kTimedOutAfter && db_ != nullptr) {
-      db_->MarkUnreachable(absl::StrCat("a statement got no answer for ",
-                                        FormatSeconds(waited), " (",
-                                        ExceptionText(e), ")"));
+      db_->NodeFailed(conn_->endpoint,
+                      absl::StrCat("a statement got no answer for ",
+                                   FormatSeconds(waited), " (",
+                                   ExceptionText(e), ")"));
     }
   }
+  NoteNodeNotPrimary(status);
   return status;
 }
 
@@ -442,7 +476,10 @@ void Transaction::Rollback() {
 
 // --- Database ---------------------------------------------------------------
 
-Database::Database(const DbConfig& config) : config_(config) {}
+Database::Database(const DbConfig& config)
+    : config_(config),
+      endpoints_(DbEndpoints(config)),
+      failed_at_(endpoints_.size(), absl::InfinitePast()) {}
 
 Database::~Database() {
   StopProbe();
@@ -459,8 +496,14 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
   RETURN_IF_ERROR(ValidateDbConfig(config));
   Driver();  // initialise the client library before any thread needs it
   if (config.create_database_if_missing && !config.database.empty()) {
-    ASSIGN_OR_RETURN(std::unique_ptr<sql::Connection> admin,
-                     Connect(config, /*with_schema=*/false));
+    // On the first node that answers: DDL reaches every node of a cluster.
+    absl::StatusOr<std::unique_ptr<sql::Connection>> opened;
+    for (const DbEndpoint& endpoint : DbEndpoints(config)) {
+      opened = Connect(config, endpoint, /*with_schema=*/false);
+      if (opened.ok() || !IsDbUnavailable(opened.status())) break;
+    }
+    RETURN_IF_ERROR(opened.status());
+    std::unique_ptr<sql::Connection> admin = *std::move(opened);
     try {
       std::unique_ptr<sql::Statement> statement(admin->createStatement());
       // The name is an identifier checked by ValidateDbConfig
@@ -491,6 +534,7 @@ absl::StatusOr<std::unique_ptr<PooledConnection>> Database::Acquire(
     bool fresh) {
   std::unique_ptr<PooledConnection> conn;
   int64_t epoch = 0;
+  int endpoint = 0;
   {
     absl::MutexLock lock(&mu_);
     const absl::Time deadline = absl::Now() + config_.checkout_timeout;
@@ -502,7 +546,9 @@ absl::StatusOr<std::unique_ptr<PooledConnection>> Database::Acquire(
     if (must_wait) --waiting_;
     if (probing_ && !reachable_) {
       return MakeError(absl::StatusCode::kUnavailable, kReasonDbUnavailable,
-                       "the database is unreachable; retry later");
+                       endpoints_.size() == 1
+                           ? "the database is unreachable; retry later"
+                           : kNoNodeCanServe);
     }
     if (!woken) {
       ++checkout_timeouts_;
@@ -512,6 +558,7 @@ absl::StatusOr<std::unique_ptr<PooledConnection>> Database::Acquire(
                        " database connections are busy; retry later"));
     }
     epoch = loss_epoch_;
+    endpoint = active_;
     if (!idle_.empty()) {
       conn = std::move(idle_.back());
       idle_.pop_back();
@@ -537,38 +584,60 @@ absl::StatusOr<std::unique_ptr<PooledConnection>> Database::Acquire(
   }
   if (conn != nullptr) return conn;
 
-  std::string error_text;
-  absl::StatusOr<std::unique_ptr<sql::Connection>> opened =
-      Connect(config_, /*with_schema=*/true, &error_text);
-  if (!opened.ok() && IsDbUnavailable(opened.status())) {
-    MarkUnreachable(absl::StrCat("cannot connect to ", config_.host, ":",
-                                 config_.port, ": ", error_text));
+  // A node that cannot be reached is skipped: each node once at most.
+  absl::StatusOr<std::unique_ptr<sql::Connection>> opened;
+  for (size_t tried = 1;; ++tried) {
+    std::string error_text;
+    opened = Connect(config_, endpoints_[endpoint], /*with_schema=*/true,
+                     &error_text);
+    const bool unreachable = !opened.ok() && IsDbUnavailable(opened.status());
+    // A node out of the primary component may refuse the session setup.
+    const bool not_primary = !opened.ok() && endpoints_.size() > 1 &&
+                             IsNotPrimary(opened.status());
+    if (!unreachable && !not_primary) break;
+    NodeFailed(endpoint,
+               not_primary ? std::string("it is not in the cluster's primary component")
+                           : absl::StrCat("cannot connect to ", Name(endpoints_[endpoint]),
+                                          ": ", error_text),
+               not_primary);
+    if (tried >= endpoints_.size()) break;
+    absl::MutexLock lock(&mu_);
+    if (probing_ && !reachable_) break;
+    endpoint = active_;
   }
   absl::MutexLock lock(&mu_);
   if (!opened.ok()) {
     --live_;
+    if (endpoints_.size() > 1 && IsDbUnavailable(opened.status())) {
+      return MakeError(absl::StatusCode::kUnavailable, kReasonDbUnavailable,
+                       kNoNodeCanServe);
+    }
     return opened.status();
   }
   ++opened_;
   auto pooled = std::make_unique<PooledConnection>(*std::move(opened));
   pooled->checked_epoch = loss_epoch_;
+  pooled->endpoint = endpoint;
   return pooled;
 }
 
 void Database::Return(std::unique_ptr<PooledConnection> conn, bool close,
                       bool lost) {
-  if (close) {
-    conn.reset();  // close outside the lock
+  if (!close) {
     absl::MutexLock lock(&mu_);
-    --live_;
-    if (lost) {
-      ++discarded_;
-      ++loss_epoch_;  // its siblings may be dead too: ping them before use
+    if (conn->endpoint == active_) {
+      idle_.push_back(std::move(conn));
+      return;
     }
-    return;
+    // A connection to a node the pool has left: closed below.
   }
+  conn.reset();  // close outside the lock
   absl::MutexLock lock(&mu_);
-  idle_.push_back(std::move(conn));
+  --live_;
+  if (lost) {
+    ++discarded_;
+    ++loss_epoch_;  // its siblings may be dead too: ping them before use
+  }
 }
 
 absl::StatusOr<Session> Database::Checkout() {
@@ -678,8 +747,10 @@ absl::Status Database::RunReads(absl::FunctionRef<absl::Status(Session&)> fn) {
     }
     Session session(this, *std::move(conn));
     status = fn(session);
-    // A read that failed on a lost connection changed nothing: run it again.
-    if (status.ok() || !session.connection_lost() || last) return status;
+    // A read that failed on a lost connection changed nothing: run it again
+    // (on the next node, when the node left the primary component).
+    const bool node_left = endpoints_.size() > 1 && IsNotPrimary(status);
+    if (status.ok() || !(session.connection_lost() || node_left) || last) return status;
   }
   return status;
 }
@@ -719,6 +790,8 @@ PoolStats Database::stats() const {
   stats.not_ready_retries = not_ready_retries_;
   stats.waiting = waiting_;
   stats.checkout_timeouts = checkout_timeouts_;
+  stats.failovers = failovers_;
+  stats.active_node = active_;
   return stats;
 }
 
@@ -727,6 +800,73 @@ PoolStats Database::stats() const {
 bool Database::reachable() const {
   absl::MutexLock lock(&mu_);
   return !probing_ || reachable_;
+}
+
+std::string Database::active_node() const {
+  absl::MutexLock lock(&mu_);
+  return Name(endpoints_[active_]);
+}
+
+std::vector<std::unique_ptr<PooledConnection>> Database::SwitchLocked(int endpoint) {
+  std::vector<std::unique_ptr<PooledConnection>> closing = std::move(idle_);
+  idle_.clear();
+  live_ -= static_cast<int>(closing.size());
+  discarded_ += static_cast<int64_t>(closing.size());
+  active_ = endpoint;
+  ++failovers_;
+  ++loss_epoch_;
+  return closing;
+}
+
+void Database::NodeFailed(int endpoint, absl::string_view why, bool not_primary) {
+  if (endpoints_.size() == 1) {
+    // One node: as before clusters, a node that is not primary is left to
+    // the retry policy; an unreachable one fails calls fast.
+    if (!not_primary) MarkUnreachable(why);
+    return;
+  }
+  std::vector<std::unique_ptr<PooledConnection>> closing;
+  std::string line;
+  bool all_failed = false;
+  {
+    absl::MutexLock lock(&mu_);
+    const absl::Time now = absl::Now();
+    failed_at_[endpoint] = now;
+    if (endpoint != active_) return;  // already left
+    // The next node: the one that failed longest ago, the earlier in the
+    // list among equals. So every server with the same list picks the same
+    // node, and all writes keep going to one node (doc/deployment.md).
+    int next = -1;
+    for (int i = 0; i < static_cast<int>(endpoints_.size()); ++i) {
+      if (i == endpoint) continue;
+      if (next < 0 || failed_at_[i] < failed_at_[next]) next = i;
+    }
+    all_failed = now - failed_at_[next] < kNodeRetryAfter;
+    closing = SwitchLocked(next);
+    line = absl::StrCat("database node ", Name(endpoints_[endpoint]), " failed: ",
+                        why, "; now using ", Name(endpoints_[next]));
+  }
+  closing.clear();  // closes the idle connections outside the lock
+  LogLimited(LogSeverity::kWarning,
+             absl::StrCat("database node failed ", Name(endpoints_[endpoint])),
+             line);
+  if (all_failed) {
+    MarkUnreachable(absl::StrCat("every node of the cluster failed within ",
+                                 FormatSeconds(kNodeRetryAfter), "; last: ",
+                                 line));
+  }
+}
+
+void Database::SwitchTo(int endpoint, absl::string_view why) {
+  std::vector<std::unique_ptr<PooledConnection>> closing;
+  {
+    absl::MutexLock lock(&mu_);
+    if (endpoint == active_) return;
+    closing = SwitchLocked(endpoint);
+  }
+  closing.clear();
+  LogInfo(absl::StrCat("database node ", Name(endpoints_[endpoint]), " ", why,
+                       "; now using it"));
 }
 
 void Database::MarkUnreachable(absl::string_view why) {
@@ -768,6 +908,28 @@ void Database::NotifyListener() {
 
 absl::Status Database::Probe() {
   absl::MutexLock probe_lock(&probe_mu_);
+  absl::Status status;
+  // The node in use; when it fails, the next one, each node once at most.
+  for (size_t tried = 0; tried < endpoints_.size(); ++tried) {
+    int endpoint;
+    {
+      absl::MutexLock lock(&mu_);
+      endpoint = active_;
+    }
+    status = ProbeNode(endpoint);
+    if (status.ok()) {
+      MarkReachable();
+      if (endpoint > 0) FailBack(endpoint);
+      return status;
+    }
+    const bool node_failed = IsDbUnavailable(status) ||
+                             (endpoints_.size() > 1 && IsNotPrimary(status));
+    if (!node_failed) return status;
+  }
+  return status;
+}
+
+DbConfig Database::ProbeConfig() const {
   // The probe waits no longer than a connection attempt, also for SELECT 1.
   DbConfig probe_config = config_;
   probe_config.read_timeout = config_.connect_timeout;
@@ -775,22 +937,62 @@ absl::Status Database::Probe() {
   if (probe_config.lock_wait_timeout >= probe_config.read_timeout) {
     probe_config.lock_wait_timeout = absl::Seconds(1);  // SELECT 1 locks nothing
   }
+  return probe_config;
+}
+
+void Database::FailBack(int active) {
+  // A node earlier in the list that is back and synced takes the work
+  // again, so that servers which failed over at different moments end on
+  // the same node. Galera's wsrep_local_state is 4 when Synced; a server
+  // without Galera has no such row and counts as ready.
+  const DbConfig probe_config = ProbeConfig();
+  for (int endpoint = 0; endpoint < active; ++endpoint) {
+    absl::StatusOr<std::unique_ptr<sql::Connection>> opened =
+        Connect(probe_config, endpoints_[endpoint], /*with_schema=*/true);
+    if (!opened.ok()) continue;
+    try {
+      std::unique_ptr<sql::Statement> statement((*opened)->createStatement());
+      std::unique_ptr<sql::ResultSet> result(statement->executeQuery(
+          sql::SQLString("SHOW STATUS LIKE 'wsrep_local_state'")));
+      const bool synced = !result->next() || result->getString(2) == "4";
+      (*opened)->close();
+      if (synced) {
+        SwitchTo(endpoint, "is back and synced");
+        return;
+      }
+    } catch (const std::exception&) {
+      // Not ready yet: tried again at the next probe.
+    }
+  }
+}
+
+absl::Status Database::ProbeNode(int endpoint) {
+  const DbConfig probe_config = ProbeConfig();
+  if (probe_conn_ != nullptr && probe_conn_->endpoint != endpoint) {
+    probe_conn_.reset();
+  }
   std::string error_text;
+  const std::string name = Name(endpoints_[endpoint]);
   // A kept connection may have died with a database restart: then one more
-  // try on a new one before calling the database unreachable.
+  // try on a new one before calling the node failed.
   for (int attempt = 0; attempt < 2; ++attempt) {
     const bool fresh = probe_conn_ == nullptr;
     if (fresh) {
       absl::StatusOr<std::unique_ptr<sql::Connection>> opened =
-          Connect(probe_config, /*with_schema=*/true, &error_text);
+          Connect(probe_config, endpoints_[endpoint], /*with_schema=*/true,
+                  &error_text);
       if (!opened.ok()) {
         if (IsDbUnavailable(opened.status())) {
-          MarkUnreachable(absl::StrCat("cannot connect to ", config_.host, ":",
-                                       config_.port, ": ", error_text));
+          NodeFailed(endpoint, absl::StrCat("cannot connect to ", name, ": ",
+                                            error_text));
+        } else if (IsNotPrimary(opened.status())) {
+          NodeFailed(endpoint, "it is not in the cluster's primary component",
+                     /*not_primary=*/true);
         }
         return opened.status();
       }
       probe_conn_ = std::make_unique<PooledConnection>(*std::move(opened));
+      probe_conn_->endpoint = endpoint;
     }
     const absl::Time start = absl::Now();
     try {
@@ -800,18 +1002,23 @@ absl::Status Database::Probe() {
           statement->executeQuery(sql::SQLString("SELECT 1")));
       while (result->next()) {
       }
-      MarkReachable();
       return absl::OkStatus();
     } catch (const std::exception& e) {
       probe_conn_.reset();
       absl::Status status = StatusFromException(e, "probe");
       error_text = ExceptionText(e);
+      if (IsNotPrimary(status)) {
+        NodeFailed(endpoint, absl::StrCat("it is not in the cluster's primary "
+                                          "component (", error_text, ")"),
+                   /*not_primary=*/true);
+        return status;
+      }
       if (!IsDbUnavailable(status)) return status;
       const absl::Duration waited = absl::Now() - start;
       if (fresh || attempt > 0 || waited >= kTimedOutAfter) {
-        MarkUnreachable(absl::StrCat("the probe got no answer for ",
-                                     FormatSeconds(waited), " (", error_text,
-                                     ")"));
+        NodeFailed(endpoint, absl::StrCat("the probe got no answer for ",
+                                          FormatSeconds(waited), " (",
+                                          error_text, ")"));
         return status;
       }
     }

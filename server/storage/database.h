@@ -43,6 +43,18 @@
 // UNAVAILABLE (DB_UNAVAILABLE) instead of waiting for a frozen server, until
 // the probe gets an answer again. Without a probe nothing fails fast.
 //
+// Nodes (DbConfig::hosts, a Galera cluster): all connections of the pool go
+// to one node at a time, the active one, so that one server's writes never
+// conflict with each other across nodes (doc/deployment.md). When the
+// active node cannot be connected to, times out, or answers that it is not
+// in the cluster's primary component (1047/1180), it is marked failed, its
+// idle connections are closed (busy ones when they come back) and the pool
+// moves to the node that failed longest ago, the earlier in the list among
+// equals; a checkout tries each node once. The probe watches the active
+// node and moves the pool back to an earlier node once it answers and is
+// synced. The database is unreachable only when every node failed within a
+// few seconds. With one node everything is as before.
+//
 // Thread-safety: Database is thread-safe. A Session or Transaction belongs to
 // one thread at a time. Every Session and Transaction must be destroyed
 // before the Database that produced it.
@@ -181,7 +193,7 @@ class Session {
   // may hold session state such as a user lock).
   void Discard() { discard_ = true; }
 
-  // The server's id of this connection (CONNECTION_ID()).
+  // The server's id of this connection (CONNECTION_ID()) on its node.
   absl::StatusOr<int64_t> ConnectionId();
 
  protected:
@@ -195,6 +207,9 @@ class Session {
   // the Database that the server does not answer.
   absl::Status NoteFailure(absl::Status status, const std::exception& e,
                            absl::Time start);
+  // A node that is not primary: the connection is discarded and the
+  // Database told (it moves to another node when it has several).
+  void NoteNodeNotPrimary(const absl::Status& status);
 
  private:
   friend class Database;
@@ -245,6 +260,8 @@ struct PoolStats {
   int64_t not_ready_retries = 0;  // node not ready / not primary
   int waiting = 0;                // callers waiting for a connection now
   int64_t checkout_timeouts = 0;  // waits that ended in DB_POOL_EXHAUSTED
+  int64_t failovers = 0;          // moves of the pool to another node
+  int active_node = 0;            // index in DbEndpoints(config) in use now
 };
 
 class Database {
@@ -319,9 +336,29 @@ class Database {
   // False while the probe runs and the database is unreachable.
   bool reachable() const;
 
+  // "host:port" of the node the pool uses now.
+  std::string active_node() const;
+
  private:
   friend class Session;
   explicit Database(const DbConfig& config);
+
+  // Node `endpoint` failed (`why` for the log line): with several nodes the
+  // pool moves to another one when it was the active one, and the database
+  // turns unreachable when every node failed lately; with one node, as
+  // MarkUnreachable unless `not_primary`.
+  void NodeFailed(int endpoint, absl::string_view why, bool not_primary = false);
+  // Makes `endpoint` the active node now.
+  void SwitchTo(int endpoint, absl::string_view why);
+  // Makes `endpoint` active and hands back the idle connections to close
+  // (outside the lock).
+  std::vector<std::unique_ptr<internal::PooledConnection>> SwitchLocked(
+      int endpoint) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The probe of one node (on probe_conn_), and of the earlier nodes when
+  // the active one is not the first.
+  absl::Status ProbeNode(int endpoint) ABSL_EXCLUSIVE_LOCKS_REQUIRED(probe_mu_);
+  void FailBack(int active);
+  DbConfig ProbeConfig() const;
 
   // Reachability changes; no-ops unless the probe runs.
   void MarkUnreachable(absl::string_view why);
@@ -343,7 +380,11 @@ class Database {
   static absl::BitGen& RetryRandom();
 
   const DbConfig config_;
+  const std::vector<DbEndpoint> endpoints_;  // DbEndpoints(config_)
   mutable absl::Mutex mu_;
+  int active_ ABSL_GUARDED_BY(mu_) = 0;  // index in endpoints_
+  std::vector<absl::Time> failed_at_ ABSL_GUARDED_BY(mu_);  // per node
+  int64_t failovers_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<std::unique_ptr<internal::PooledConnection>> idle_
       ABSL_GUARDED_BY(mu_);
   int live_ ABSL_GUARDED_BY(mu_) = 0;

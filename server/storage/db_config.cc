@@ -7,6 +7,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/errors.h"
 #include "common/status_macros.h"
@@ -17,6 +19,7 @@ namespace {
 constexpr const char* kKeys[] = {
     "ENVCREDIT_DB_HOST",
     "ENVCREDIT_DB_PORT",
+    "ENVCREDIT_DB_HOSTS",
     "ENVCREDIT_DB_USER",
     "ENVCREDIT_DB_PASSWORD",
     "ENVCREDIT_DB_NAME",
@@ -58,6 +61,8 @@ absl::Status ApplyDbSetting(absl::string_view key, absl::string_view value,
     config.host = std::string(value);
   } else if (key == "ENVCREDIT_DB_PORT") {
     ASSIGN_OR_RETURN(config.port, ParseInt(key, value, 1, 65535));
+  } else if (key == "ENVCREDIT_DB_HOSTS") {
+    ASSIGN_OR_RETURN(config.hosts, ParseDbHosts(key, value));
   } else if (key == "ENVCREDIT_DB_USER") {
     config.user = std::string(value);
   } else if (key == "ENVCREDIT_DB_PASSWORD") {
@@ -83,6 +88,46 @@ absl::Status ApplyDbSetting(absl::string_view key, absl::string_view value,
     config.lock_wait_timeout = absl::Milliseconds(ms);
   }
   return absl::OkStatus();
+}
+
+std::vector<DbEndpoint> DbEndpoints(const DbConfig& config) {
+  if (!config.hosts.empty()) return config.hosts;
+  return {DbEndpoint{config.host, config.port}};
+}
+
+std::string DescribeDbEndpoints(const DbConfig& config) {
+  return absl::StrJoin(DbEndpoints(config), ",",
+                       [](std::string* out, const DbEndpoint& endpoint) {
+                         absl::StrAppend(out, endpoint.host, ":", endpoint.port);
+                       });
+}
+
+absl::StatusOr<std::vector<DbEndpoint>> ParseDbHosts(absl::string_view setting,
+                                                     absl::string_view text) {
+  constexpr size_t kMaxHosts = 16;
+  auto bad = [&](absl::string_view why) {
+    return InvalidArgument(setting, "INVALID_DB_SETTING",
+                           absl::StrCat(setting, " must be host:port,host:port,... (",
+                                        why, "), got \"", text, "\""));
+  };
+  std::vector<DbEndpoint> endpoints;
+  if (absl::StripAsciiWhitespace(text).empty()) return endpoints;
+  for (absl::string_view item : absl::StrSplit(text, ',')) {
+    item = absl::StripAsciiWhitespace(item);
+    const size_t colon = item.rfind(':');
+    if (colon == absl::string_view::npos || colon == 0) return bad("a host and a port each");
+    DbEndpoint endpoint{std::string(item.substr(0, colon)), 0};
+    if (!absl::SimpleAtoi(item.substr(colon + 1), &endpoint.port) ||
+        endpoint.port < 1 || endpoint.port > 65535) {
+      return bad("ports in 1..65535");
+    }
+    for (const DbEndpoint& seen : endpoints) {
+      if (seen == endpoint) return bad("each node once");
+    }
+    endpoints.push_back(std::move(endpoint));
+  }
+  if (endpoints.size() > kMaxHosts) return bad("at most 16 nodes");
+  return endpoints;
 }
 
 absl::StatusOr<DbConfig> DbConfigFromEnv(DbConfig defaults) {
@@ -119,9 +164,18 @@ absl::Status ValidateDbConfig(const DbConfig& config) {
   auto bad = [](absl::string_view field, absl::string_view message) {
     return InvalidArgument(field, "INVALID_DB_SETTING", message);
   };
-  if (config.host.empty()) return bad("host", "the database host is empty");
-  if (config.port < 1 || config.port > 65535) {
-    return bad("port", "the database port must be in 1..65535");
+  if (config.hosts.empty()) {
+    if (config.host.empty()) return bad("host", "the database host is empty");
+    if (config.port < 1 || config.port > 65535) {
+      return bad("port", "the database port must be in 1..65535");
+    }
+  } else {
+    // The list as parsed by ParseDbHosts; checked again for a config built
+    // in code.
+    RETURN_IF_ERROR(ParseDbHosts("hosts", DescribeDbEndpoints(config)).status());
+    for (const DbEndpoint& endpoint : config.hosts) {
+      if (endpoint.host.empty()) return bad("hosts", "a database host is empty");
+    }
   }
   if (config.user.empty()) return bad("user", "the database user is empty");
   if (config.pool_size < 1 || config.pool_size > 1000) {

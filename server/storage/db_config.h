@@ -9,6 +9,7 @@
 #define ENVCREDIT_SERVER_STORAGE_DB_CONFIG_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -18,9 +19,23 @@
 
 namespace envcredit::storage {
 
+// One database server (a node of a cluster).
+struct DbEndpoint {
+  std::string host;
+  int port = 3306;
+  friend bool operator==(const DbEndpoint& a, const DbEndpoint& b) {
+    return a.host == b.host && a.port == b.port;
+  }
+};
+
 struct DbConfig {
   std::string host = "127.0.0.1";
   int port = 3306;
+  // The nodes of a cluster (Galera), in order of preference; when set, host
+  // and port are not used. The server sends all its work to one node at a
+  // time, the first that answers, and fails over to the next when it dies
+  // (database.h "Nodes", doc/deployment.md).
+  std::vector<DbEndpoint> hosts;
   std::string user = "root";
   std::string password;
   // The schema to use. Empty means "no default schema" (administrative
@@ -47,7 +62,7 @@ struct DbConfig {
 };
 
 // The environment variables read by DbConfigFromEnv / DbConfigFromEnvFile:
-//   ENVCREDIT_DB_HOST, ENVCREDIT_DB_PORT, ENVCREDIT_DB_USER,
+//   ENVCREDIT_DB_HOST, ENVCREDIT_DB_PORT, ENVCREDIT_DB_HOSTS (host:port,...), ENVCREDIT_DB_USER,
 //   ENVCREDIT_DB_PASSWORD, ENVCREDIT_DB_NAME, ENVCREDIT_DB_POOL_SIZE,
 //   ENVCREDIT_DB_CONNECT_TIMEOUT_MS, ENVCREDIT_DB_CHECKOUT_TIMEOUT_MS,
 //   ENVCREDIT_DB_READ_TIMEOUT_MS, ENVCREDIT_DB_WRITE_TIMEOUT_MS,
@@ -71,7 +86,19 @@ absl::StatusOr<DbConfig> DbConfigFromEnvFile(const std::string& path,
 absl::Status ApplyDbSetting(absl::string_view key, absl::string_view value,
                             DbConfig& config);
 
-// OK when `config` can be used: a host, a port in 1..65535, a user, a pool
+// The nodes `config` names: `hosts`, else {host, port}.
+std::vector<DbEndpoint> DbEndpoints(const DbConfig& config);
+
+// "host:port" of each node, joined by commas (for log lines and messages).
+std::string DescribeDbEndpoints(const DbConfig& config);
+
+// Parses "host:port,host:port,..." (a list of at most 16 distinct nodes,
+// each port in 1..65535). INVALID_ARGUMENT naming `setting` otherwise.
+absl::StatusOr<std::vector<DbEndpoint>> ParseDbHosts(absl::string_view setting,
+                                                     absl::string_view text);
+
+// OK when `config` can be used: a host, a port in 1..65535 (or a valid list
+// of hosts), a user, a pool
 // size in 1..1000, connect, read and write timeouts of at least 1 s, a lock
 // wait timeout of at least 1 s and below the read timeout, a positive
 // checkout timeout, and a database name that is empty or

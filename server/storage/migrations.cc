@@ -29,12 +29,31 @@ constexpr char kCreateMigrationsTable[] =
     " PRIMARY KEY (version)"
     ") ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin";
 
-// One lock per schema: tests run many schemas on one server at once. MD5
-// keeps the name within MySQL 8's 64-character limit.
-constexpr char kLockName[] =
-    "CONCAT('envcredit_migrate_', MD5(COALESCE(DATABASE(), '')))";
+// The migration lock is a row, not GET_LOCK: under Galera GET_LOCK locks
+// the one node it runs on, so two servers migrating through different nodes
+// would both go ahead. A row inserted in autocommit is a replicated write:
+// of two migrators inserting it on two nodes, one commits and the other
+// gets a duplicate key or a certification conflict, on MySQL 8 and plain
+// MariaDB alike. One table per schema: tests run many schemas at once.
+constexpr char kCreateLockTable[] =
+    "CREATE TABLE IF NOT EXISTS schema_migration_lock ("
+    " id TINYINT NOT NULL,"
+    " owner_node VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,"
+    " owner_user VARCHAR(400) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,"
+    " owner_connection BIGINT NOT NULL,"
+    " expires_at DATETIME(6) NOT NULL,"
+    " PRIMARY KEY (id)"
+    ") ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin";
+// Who holds it: the node (host and port as that node reports them), the
+// account and the connection there. A holder's lock lapses
+// kLockLeaseSeconds after its last step, so a migrator that died on another
+// node blocks the others for that long at most; one that died on the
+// waiter's own node (its connection is gone from the process list) is
+// replaced at once.
+constexpr char kThisNode[] = "CONCAT(@@hostname, ':', @@port)";
+constexpr int kLockLeaseSeconds = 300;
 constexpr int kLockTimeoutSeconds = 60;
-constexpr int kLockTryWaitSeconds = 1;
+constexpr absl::Duration kLockTryEvery = absl::Seconds(1);
 
 struct Applied {
   std::string name;
@@ -68,25 +87,44 @@ absl::StatusOr<AppliedMap> ReadApplied(Session& session) {
 class MigrationLock {
  public:
   static absl::StatusOr<MigrationLock> Acquire(Session& session) {
-    // GET_LOCK waits in tries of a second: one statement must never wait
-    // as long as the connection's read timeout (DbConfig::read_timeout),
-    // which would cut the connection as if the server had frozen.
-    std::optional<Row> row;
+    RETURN_IF_ERROR(session.ExecuteUnprepared(kCreateLockTable));
     const absl::Time deadline = absl::Now() + absl::Seconds(kLockTimeoutSeconds);
-    do {
-      ASSIGN_OR_RETURN(
-          row, session.QueryRow(
-                   absl::StrCat("SELECT GET_LOCK(", kLockName, ", ?)"),
-                   {kLockTryWaitSeconds}));
-    } while (row.has_value() && !row->IsNull(0) && row->GetInt64(0) == 0 &&
-             absl::Now() < deadline);
-    if (!row.has_value() || row->IsNull(0) || row->GetInt64(0) != 1) {
-      return MakeError(absl::StatusCode::kUnavailable, kReasonDbUnavailable,
-                       absl::StrCat("another process has been migrating this "
-                                    "database for more than ",
-                                    kLockTimeoutSeconds, " s; retry later"));
+    while (true) {
+      // A lapsed lock, or one whose holder's connection to this very node
+      // is gone (a crash), is released first.
+      RETURN_IF_ERROR(
+          session
+              .Execute(absl::StrCat(
+                           "DELETE FROM schema_migration_lock WHERE id = 1 AND "
+                           "(expires_at < UTC_TIMESTAMP(6) OR (owner_node = ",
+                           kThisNode,
+                           " AND owner_user = CURRENT_USER() AND NOT EXISTS ("
+                           "SELECT 1 FROM information_schema.PROCESSLIST "
+                           "WHERE ID = owner_connection)))"))
+              .status());
+      absl::Status taken =
+          session
+              .Execute(absl::StrCat(
+                           "INSERT INTO schema_migration_lock (id, owner_node, "
+                           "owner_user, owner_connection, expires_at) VALUES "
+                           "(1, ",
+                           kThisNode,
+                           ", CURRENT_USER(), CONNECTION_ID(), "
+                           "UTC_TIMESTAMP(6) + INTERVAL ? SECOND)"),
+                       {kLockLeaseSeconds})
+              .status();
+      if (taken.ok()) return MigrationLock(&session);
+      // Held by another migrator (a duplicate key), or lost to one on
+      // another node at the same moment (a certification conflict).
+      if (!absl::IsAlreadyExists(taken) && !absl::IsAborted(taken)) return taken;
+      if (absl::Now() >= deadline) {
+        return MakeError(absl::StatusCode::kUnavailable, kReasonDbUnavailable,
+                         absl::StrCat("another process has been migrating this "
+                                      "database for more than ",
+                                      kLockTimeoutSeconds, " s; retry later"));
+      }
+      absl::SleepFor(kLockTryEvery);
     }
-    return MigrationLock(&session);
   }
 
   MigrationLock(MigrationLock&& other) noexcept
@@ -95,13 +133,32 @@ class MigrationLock {
 
   ~MigrationLock() {
     if (session_ == nullptr) return;
-    absl::StatusOr<std::vector<Row>> released =
-        session_->Query(absl::StrCat("SELECT RELEASE_LOCK(", kLockName, ")"));
-    // Closing the connection releases the lock for sure.
-    if (!released.ok()) session_->Discard();
+    absl::Status released = session_->Execute(kDeleteOwn).status();
+    if (!released.ok()) {
+      LogError(absl::StrCat("the schema migration lock was not released (",
+                            released.ToString(), "); it lapses after ",
+                            kLockLeaseSeconds, " s"));
+    }
+  }
+
+  // Extends the lease: called after every migration script.
+  absl::Status Renew() {
+    return session_
+        ->Execute(absl::StrCat("UPDATE schema_migration_lock SET expires_at = "
+                               "UTC_TIMESTAMP(6) + INTERVAL ? SECOND ",
+                               kOwnRow),
+                  {kLockLeaseSeconds})
+        .status();
   }
 
  private:
+  static constexpr char kOwnRow[] =
+      "WHERE id = 1 AND owner_connection = CONNECTION_ID() AND "
+      "owner_node = CONCAT(@@hostname, ':', @@port)";
+  static constexpr char kDeleteOwn[] =
+      "DELETE FROM schema_migration_lock WHERE id = 1 AND owner_connection = "
+      "CONNECTION_ID() AND owner_node = CONCAT(@@hostname, ':', @@port)";
+
   explicit MigrationLock(Session* session) : session_(session) {}
   Session* session_;
 };
@@ -184,6 +241,7 @@ absl::StatusOr<int> MigrateWith(Database& db,
                      {migration.version, migration.name, migration.checksum})
             .status());
     LogInfo(absl::StrCat("applied schema migration ", migration.name));
+    RETURN_IF_ERROR(lock.Renew());
     version = std::max(version, migration.version);
   }
   return version;

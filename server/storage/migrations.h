@@ -5,8 +5,10 @@
 // Migrate twice applies nothing twice. A database that already has a version
 // newer than this binary knows is refused, and so is one whose applied
 // scripts differ from the embedded ones. Concurrent migrators (two servers
-// starting at once) are serialised with a server-wide named lock
-// (GET_LOCK), which MySQL 8 and MariaDB both have.
+// starting at once, also through different nodes of a Galera cluster) are
+// serialised by a lock row in schema_migration_lock, taken with a
+// replicated INSERT (GET_LOCK would lock one node only): one migrates, the
+// others wait and then find the schema current (doc/deployment.md).
 //
 // MySQL runs DDL outside transactions: a script that fails halfway leaves
 // what it did. Keep each script to statements that are safe to look at by

@@ -67,7 +67,8 @@ absl::Status MapSqlError(int error_code, absl::string_view sql_state,
   LogSqlError(error_code, sql_state, server_message, context);
   if (error_code == kErUnknownCommand || error_code == kErErrorDuringCommit) {
     return MakeError(absl::StatusCode::kUnavailable, kReasonDbNotPrimary,
-                     "the database node is not ready to serve; retry later");
+                     "the database node is not in the cluster's primary component "
+                     "(quorum lost, or the node is not synced yet); retry later");
   }
   if (IsConnectionLostError(error_code) || IsConnectError(error_code)) {
     return MakeError(absl::StatusCode::kUnavailable, kReasonDbUnavailable,

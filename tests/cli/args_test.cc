@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_split.h"
+#include "admin-cli/call_context.h"
 #include "admin-cli/cli.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -54,6 +55,9 @@ INSTANTIATE_TEST_SUITE_P(
         UsageCase{"", "missing command"},
         UsageCase{"bogus", "unknown command 'bogus'"},
         UsageCase{"enterprises", "missing command after 'enterprises'"},
+        UsageCase{"--server 10.0.0.1:1,db.example:2 enterprises list",
+                  "a list of servers takes IP addresses"},
+        UsageCase{"--server 10.0.0.1:1,10.0.0.2 enterprises list", "must be IP:PORT"},
         UsageCase{"enterprises delete", "unknown command 'enterprises delete'"},
         UsageCase{"--bogus enterprises list", "unknown global flag '--bogus'"},
         UsageCase{"-x enterprises list", "unknown flag '-x'"},
@@ -140,6 +144,17 @@ TEST(ParseTest, GlobalFlagsAndDefaults) {
   EXPECT_EQ(r.command.global.server, "a:1");
   EXPECT_EQ(r.command.global.output, OutputFormat::kJson);
   EXPECT_EQ(r.command.global.timeout_seconds, 2.5);
+}
+
+// Several servers: gRPC's static resolver target, balanced round robin
+// (admin-cli/call_context.cc); one server is passed on as it is.
+TEST(ParseTest, AListOfServersBecomesOneRoundRobinTarget) {
+  ParseResult r = Parse("--server 10.0.0.1:50051,10.0.0.2:50052 enterprises list");
+  ASSERT_EQ(r.outcome, ParseOutcome::kRun) << r.text;
+  EXPECT_EQ(ChannelTarget(r.command.global.server), "ipv4:10.0.0.1:50051,10.0.0.2:50052");
+  EXPECT_EQ(ChannelTarget("[::1]:1,[::1]:2"), "ipv6:[::1]:1,[::1]:2");
+  EXPECT_EQ(ChannelTarget("db.example:7000"), "db.example:7000");
+  EXPECT_EQ(ServersError("[::1]:1,[::1]:2"), "");
 }
 
 TEST(ParseTest, GlobalFlagsAfterTheCommand) {

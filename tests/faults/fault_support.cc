@@ -243,10 +243,7 @@ int64_t PrivateDatabase::QueryInt(absl::string_view sql,
 
 std::vector<int64_t> PrivateDatabase::WatchedCursorsAfter(int64_t after) {
   std::vector<int64_t> cursors;
-  for (const storage::Row& row :
-       Query("SELECT cursor_id FROM feed_events WHERE cursor_id > ? AND kind IN (1, 2) "
-             "ORDER BY cursor_id",
-             {after})) {
+  for (const storage::Row& row : Query(kWatchedCursorsSql, {after})) {
     cursors.push_back(row.GetInt64(0));
   }
   return cursors;

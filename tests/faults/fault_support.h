@@ -138,6 +138,13 @@ class PrivateDatabase {
   std::unique_ptr<storage::Database> db_;
 };
 
+// The cursors of the feed events a watcher is sent after `?`, in order
+// (PrivateDatabase::WatchedCursorsAfter): rating and list changes (kinds 1
+// and 2); records changes (3) are for the servers' caches only.
+inline constexpr char kWatchedCursorsSql[] =
+    "SELECT cursor_id FROM feed_events WHERE cursor_id > ? AND kind IN (1, 2) "
+    "ORDER BY cursor_id";
+
 // ------------------------------------------------------------ server
 
 // A private database, the envcredit-server on it, and the date it runs on

@@ -157,6 +157,29 @@ TEST_F(MigrationsTest, ConcurrentMigratorsApplyEachMigrationOnce) {
             LatestSchemaVersion());
 }
 
+// The migration lock is a replicated row (a Galera cluster: GET_LOCK would
+// lock one node only). A lock whose holder is gone must not block a start:
+// one whose lease lapsed, or whose connection to this very node no longer
+// exists (a migrator that crashed), is taken over at once.
+TEST_F(MigrationsTest, ALockLeftByADeadMigratorIsTakenOver) {
+  ASSERT_OK(Migrate(db()));  // creates the lock table
+  absl::StatusOr<Session> session = db().Checkout();
+  ASSERT_OK(session);
+  const std::vector<std::string> stale_locks = {
+      // Connection 0 never exists on this node.
+      "INSERT INTO schema_migration_lock VALUES (1, CONCAT(@@hostname, ':', @@port), "
+      "CURRENT_USER(), 0, UTC_TIMESTAMP(6) + INTERVAL 1 HOUR)",
+      // Another node's migrator whose lease lapsed.
+      "INSERT INTO schema_migration_lock VALUES (1, 'elsewhere:3306', 'x@%', 7, "
+      "UTC_TIMESTAMP(6) - INTERVAL 1 SECOND)"};
+  for (const std::string& insert : stale_locks) {
+    ASSERT_OK(session->Execute(insert).status());
+    EXPECT_OK(Migrate(db()));
+    EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM schema_migration_lock"), 0)
+        << "the migrator releases the lock it took over";
+  }
+}
+
 TEST_F(MigrationsTest, TablesAreInnoDbUtf8mb4) {
   ASSERT_OK(Migrate(db()));
   absl::StatusOr<Session> session = db().Checkout();

@@ -164,6 +164,24 @@ TEST(DbConfigTest, RefusesBadSettings) {
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
+TEST(DbConfigTest, ReadsAListOfClusterNodes) {
+  DbConfig config;
+  EXPECT_EQ(DescribeDbEndpoints(config), "127.0.0.1:3306");  // host and port
+  ASSERT_OK(ApplyDbSetting("ENVCREDIT_DB_HOSTS", "10.0.0.1:3306, 10.0.0.2:3307", config));
+  ASSERT_EQ(DbEndpoints(config).size(), 2u);
+  EXPECT_EQ(DbEndpoints(config)[1].host, "10.0.0.2");
+  EXPECT_EQ(DbEndpoints(config)[1].port, 3307);
+  EXPECT_EQ(DescribeDbEndpoints(config), "10.0.0.1:3306,10.0.0.2:3307");
+  EXPECT_OK(ValidateDbConfig(config));
+  for (const char* bad : {"10.0.0.1", "10.0.0.1:0", "a:1,a:1", ":3306", "a:1,,b:2"}) {
+    absl::Status status = ApplyDbSetting("ENVCREDIT_DB_HOSTS", bad, config);
+    EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument)) << bad;
+    EXPECT_THAT(std::string(status.message()), ::testing::HasSubstr("ENVCREDIT_DB_HOSTS"));
+  }
+  config.hosts.push_back(DbEndpoint{"", 3306});
+  EXPECT_THAT(ValidateDbConfig(config), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
 TEST(SplitSqlStatementsTest, SplitsAtSemicolonsEndingALine) {
   EXPECT_THAT(
       SplitSqlStatements("-- comment; not a statement\n"
