@@ -35,6 +35,9 @@ using v1::PublicationEntry;
 
 // ListPublications, ListObjections and ListEntries pages asked for.
 constexpr int kPageSize = 100;
+// A publication's entries and removals are fetched in the largest pages the
+// server gives (ListPublicationEntries, ListPublicationRemovals).
+constexpr int kRowsPageSize = 1000;
 
 // The exit code of a local failure: as for a call (rpc_errors.h), and
 // kExitVerifyFailed for DATA_LOSS (a folder that does not verify).
@@ -109,7 +112,8 @@ std::string ListParent(v1::ListKind list) {
 // Resolves `ref` to a publication. LIST alone: the newest publication of
 // the list, or the newest PUBLISHED one with `published_only`. LIST NUMBER:
 // the published one with that number. With `full`, the publication is
-// fetched with view FULL; without, only its name is sure to be set. False
+// fetched whole: view CONTENT, then every entry and removal page by page;
+// without, only its name is sure to be set. False
 // after printing the error (and setting *exit).
 bool Resolve(const ParsedCommand& c, ListClient& client, CommandIo io,
              const PublicationRef& ref, bool published_only, bool full,
@@ -155,10 +159,49 @@ bool Resolve(const ParsedCommand& c, ListClient& client, CommandIo io,
     if (out->name().empty()) out->set_name(name);
     return true;
   }
+  // The counts and the canonical content, then the rows page by page
+  // (GetPublication's view FULL stops at 1,000 of them).
   v1::GetPublicationRequest request;
   request.set_name(name);
-  request.set_view(v1::PUBLICATION_FULL);
-  return Call(c, io, client, &ListClient::GetPublication, request, out, exit);
+  request.set_view(v1::PUBLICATION_CONTENT);
+  if (!Call(c, io, client, &ListClient::GetPublication, request, out, exit)) {
+    return false;
+  }
+  out->clear_entries();
+  out->clear_removals();
+  std::string next;
+  if (out->entry_count() > 0) {
+    v1::ListPublicationEntriesRequest entries;
+    entries.set_parent(name);
+    entries.set_page_size(kRowsPageSize);
+    out->mutable_entries()->Reserve(out->entry_count());
+    const auto take = [&](v1::ListPublicationEntriesResponse& page) {
+      for (PublicationEntry& e : *page.mutable_entries()) {
+        *out->add_entries() = std::move(e);
+      }
+      return true;
+    };
+    if (!FetchPages(c, io, client, &ListClient::ListPublicationEntries, entries,
+                    take, &next, exit)) {
+      return false;
+    }
+  }
+  if (out->removed_count() > 0) {
+    v1::ListPublicationRemovalsRequest removals;
+    removals.set_parent(name);
+    removals.set_page_size(kRowsPageSize);
+    const auto take = [&](v1::ListPublicationRemovalsResponse& page) {
+      for (v1::Removal& r : *page.mutable_removals()) {
+        *out->add_removals() = std::move(r);
+      }
+      return true;
+    };
+    if (!FetchPages(c, io, client, &ListClient::ListPublicationRemovals,
+                    removals, take, &next, exit)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 bool ParseRef(const ParsedCommand& c, CommandIo io,

@@ -487,13 +487,18 @@ absl::StatusOr<std::vector<FolderFile>> BuildPublicationFolder(
       {absl::StrCat(base, ".json"), RenderEntriesJson(p)},
       {std::string(kContentFile), p.canonical_content()},
   };
-  // The page links to every other file of the folder, the signed ones too.
+  // The page links to every other file of the folder, the signed ones too,
+  // and loads its rows from the data files (signed like the rest).
   PageContext context;
   context.issuer = issuer;
   for (const FolderFile& f : files) context.files.push_back(f.path);
   context.files.push_back(std::string(kManifestFile));
   context.files.push_back(std::string(kSignatureFile));
   context.public_key_sha256 = Sha256Hex(*public_key);
+  for (FolderFile& data : RenderIndexDataFiles(p)) {
+    context.data_files.push_back(data.path);
+    files.push_back(std::move(data));
+  }
   files.push_back({std::string(kIndexFile), RenderIndexHtml(p, context)});
   std::sort(
       files.begin(), files.end(),

@@ -36,12 +36,6 @@ inline constexpr absl::string_view kContentFile = "publication.txt";
 inline constexpr absl::string_view kIndexFile = "index.html";
 inline constexpr absl::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
-// One file of a folder: its name (no '/') and its exact bytes.
-struct FolderFile {
-  std::string path;
-  std::string content;
-};
-
 // What manifest.json holds, in the order it is written.
 struct Manifest {
   struct File {

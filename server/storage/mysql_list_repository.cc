@@ -152,6 +152,14 @@ absl::StatusOr<ListEntry> RowToEntry(const Row& row) {
   return e;
 }
 
+#define ENVCREDIT_REMOVAL_COLUMNS \
+  "credit_code, enterprise_id, enterprise_name, reason, detail"
+
+Removal RowToRemoval(const Row& row) {
+  return Removal{row.GetInt64(1), row.GetString(0), row.GetString(2),
+                 static_cast<domain::RemovalReason>(row.GetInt64(3)), row.GetString(4)};
+}
+
 absl::Status ReadEntries(Session& s, Publication& p) {
   p.entries.clear();
   p.removals.clear();
@@ -165,15 +173,11 @@ absl::Status ReadEntries(Session& s, Publication& p) {
     ASSIGN_OR_RETURN(ListEntry e, RowToEntry(row));
     p.entries.push_back(std::move(e));
   }
-  ASSIGN_OR_RETURN(rows, s.Query("SELECT credit_code, enterprise_id, enterprise_name, "
-                                 "reason, detail FROM publication_removals WHERE "
+  ASSIGN_OR_RETURN(rows, s.Query("SELECT " ENVCREDIT_REMOVAL_COLUMNS
+                                 " FROM publication_removals WHERE "
                                  "publication_id = ? ORDER BY credit_code",
                                  {p.id}));
-  for (const Row& row : rows) {
-    p.removals.push_back(Removal{row.GetInt64(1), row.GetString(0), row.GetString(2),
-                                 static_cast<domain::RemovalReason>(row.GetInt64(3)),
-                                 row.GetString(4)});
-  }
+  for (const Row& row : rows) p.removals.push_back(RowToRemoval(row));
   return absl::OkStatus();
 }
 
@@ -227,6 +231,44 @@ absl::Status InsertRemovals(Transaction& tx, int64_t publication_id,
                         .status());
   }
   return absl::OkStatus();
+}
+
+// Each black-list entry's notice (告知), written in the caller's transaction:
+// the entries are read a page at a time (keyset on the primary key) and
+// their notices written kChunk to a statement, so memory stays bounded and
+// a list of 100,000 entries costs a few hundred statements, not one per entry.
+absl::Status WriteNotices(Transaction& tx, int64_t publication_id,
+                          const scoring::Policy& policy, absl::CivilDay notice_end) {
+  std::string after;
+  for (;;) {
+    ASSIGN_OR_RETURN(std::vector<Row> rows,
+                     tx.Query("SELECT " ENVCREDIT_ENTRY_COLUMNS
+                              " FROM publication_entries WHERE publication_id = ? AND "
+                              "credit_code > ? ORDER BY credit_code LIMIT ?",
+                              {publication_id, after, static_cast<int64_t>(kChunk)}));
+    if (rows.empty()) return absl::OkStatus();
+    std::vector<SqlValue> params;
+    params.reserve(2 * rows.size() + 1);
+    std::string derived;
+    for (const Row& row : rows) {
+      ASSIGN_OR_RETURN(ListEntry e, RowToEntry(row));
+      absl::StrAppend(&derived, derived.empty() ? "SELECT ? AS credit_code, ? AS notice_text"
+                                                : " UNION ALL SELECT ?, ?");
+      params.emplace_back(e.credit_code);
+      params.emplace_back(domain::NoticeText(e, policy, notice_end));
+      after = e.credit_code;
+    }
+    params.emplace_back(publication_id);
+    // A multi-table UPDATE over a derived table of the new texts: MySQL 8
+    // and MariaDB both document it; each row is found by the primary key.
+    RETURN_IF_ERROR(tx.Execute(absl::StrCat("UPDATE publication_entries e JOIN (", derived,
+                                            ") v ON e.credit_code = v.credit_code SET "
+                                            "e.notice_text = v.notice_text WHERE "
+                                            "e.publication_id = ?"),
+                               params)
+                        .status());
+    if (rows.size() < kChunk) return absl::OkStatus();
+  }
 }
 
 domain::Objection RowToObjection(const Row& row, ListKind list) {
@@ -432,6 +474,43 @@ absl::StatusOr<Publication> MysqlListRepository::Get(ListKind list, int64_t id,
   return result;
 }
 
+// Keyset pages on the primary key (publication_id, credit_code): each page
+// is one range read, however deep into the publication it starts.
+absl::StatusOr<domain::PublicationRowsPage> MysqlListRepository::RowsOf(
+    ListKind list, int64_t id, domain::PublicationRows which,
+    absl::string_view after_credit_code, int limit) {
+  RETURN_IF_ERROR(CheckLimit(limit));
+  const bool entries = which == domain::PublicationRows::kEntries;
+  domain::PublicationRowsPage page;
+  RETURN_IF_ERROR(db_.RunInTransaction(
+      [&](Transaction& tx) -> absl::Status {
+        page = domain::PublicationRowsPage();
+        RETURN_IF_ERROR(ReadPublication(tx, list, id, false).status());
+        ASSIGN_OR_RETURN(
+            std::vector<Row> rows,
+            tx.Query(entries ? "SELECT " ENVCREDIT_ENTRY_COLUMNS
+                               " FROM publication_entries WHERE publication_id = ? "
+                               "AND credit_code > ? ORDER BY credit_code LIMIT ?"
+                             : "SELECT " ENVCREDIT_REMOVAL_COLUMNS
+                               " FROM publication_removals WHERE publication_id = ? "
+                               "AND credit_code > ? ORDER BY credit_code LIMIT ?",
+                     {id, after_credit_code, limit + 1}));
+        page.has_more = static_cast<int>(rows.size()) > limit;
+        if (page.has_more) rows.erase(rows.begin() + limit, rows.end());
+        for (const Row& row : rows) {
+          if (entries) {
+            ASSIGN_OR_RETURN(ListEntry e, RowToEntry(row));
+            page.entries.push_back(std::move(e));
+          } else {
+            page.removals.push_back(RowToRemoval(row));
+          }
+        }
+        return absl::OkStatus();
+      },
+      TxMode::kReadOnly));
+  return page;
+}
+
 absl::StatusOr<Publication> MysqlListRepository::Latest(ListKind list,
                                                         bool with_entries) {
   Publication result;
@@ -510,14 +589,7 @@ absl::StatusOr<Publication> MysqlListRepository::StartNotice(
                                   DayText(today), DayText(end), id})
                           .status());
       if (list == ListKind::kBlackList) {
-        RETURN_IF_ERROR(ReadEntries(tx, p));
-        for (const ListEntry& e : p.entries) {
-          RETURN_IF_ERROR(tx.Execute("UPDATE publication_entries SET notice_text = ? "
-                                     "WHERE publication_id = ? AND credit_code = ?",
-                                     {domain::NoticeText(e, policy, end), id,
-                                      e.credit_code})
-                              .status());
-        }
+        RETURN_IF_ERROR(WriteNotices(tx, id, policy, end));
       }
     }
     ASSIGN_OR_RETURN(result, ReadPublication(tx, list, id, false));
