@@ -87,6 +87,8 @@ const absl::flat_hash_map<std::string, const std::vector<Role>*>& Table() {
           // received); anyone with a token reads what was published.
           {"/envcredit.v1.ListService/ProposePublication", &kRegulators},
           {"/envcredit.v1.ListService/GetPublication", &kEveryToken},
+          {"/envcredit.v1.ListService/ListPublicationEntries", &kEveryToken},
+          {"/envcredit.v1.ListService/ListPublicationRemovals", &kEveryToken},
           {"/envcredit.v1.ListService/ListPublications", &kEveryToken},
           {"/envcredit.v1.ListService/StartNotice", &kRegulators},
           {"/envcredit.v1.ListService/FileObjection", &kRegulators},
