@@ -73,7 +73,7 @@ done
 readonly SERVER_BIN="$BUILD/server/envcredit-server"
 readonly ADMIN_BIN="$BUILD/admin-cli/envcredit-admin"
 readonly DATASET_BIN="$BUILD/bench/rating-dataset"
-for bin in "$SERVER_BIN" "$ADMIN_BIN" "$DATASET_BIN"; do
+for bin in "$SERVER_BIN" "$ADMIN_BIN"; do
   [[ -x "$bin" ]] || die "build $(basename "$bin") into $BUILD first (see --help)"
 done
 [[ "$DB_NAME" =~ ^[A-Za-z0-9_]{1,64}$ ]] || die "--db-name: letters, digits, _"
@@ -141,6 +141,7 @@ fi
 if [[ $REUSE == 1 && "$have" == "$ENTERPRISES" ]]; then
   say "2. reusing $DB_NAME ($have enterprises); earlier publications are kept"
 else
+  [[ -x "$DATASET_BIN" ]] || die "build rating-dataset into $BUILD first (see --help)"
   say "2. schema and data: $ENTERPRISES enterprises, $DECISIONS decisions"
   sql -e "DROP DATABASE IF EXISTS \`$DB_NAME\`"
   "$SERVER_BIN" --migrate_only --db_create --db_name="$DB_NAME" \
@@ -159,7 +160,7 @@ rm -f "$RUN_DIR/server.port"
 t0=$(now)
 "$SERVER_BIN" --listen=127.0.0.1:0 --port_file="$RUN_DIR/server.port" \
   --db_name="$DB_NAME" --policy_dir="$REPO/policies" --today_file="$TODAY_FILE" \
-  --admin_token_file="$RUN_DIR/admin.token" \
+  --admin_token_file="$RUN_DIR/admin.token" --metrics_listen= \
   --rate_limit_per_second=10000000 --rate_limit_burst=10000000 \
   2>"$RUN_DIR/server.log" &
 SERVER_PID=$!

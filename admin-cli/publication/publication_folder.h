@@ -26,6 +26,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "admin-cli/publication/issuer.h"
+#include "admin-cli/publication/publication_html.h"  // FolderFile
 #include "envcredit/v1/lists.pb.h"
 
 namespace envcredit::admin {

@@ -101,9 +101,9 @@ table.fields th { width: 16rem; }
 // Collects the rows the data files (<script src="entries-1.js"> …) hand
 // over; it runs before them.
 constexpr absl::string_view kCollectJs =
-    "var envcreditData = {entries: [], removals: []};\n"
-    "function envcreditRows(kind, rows) {\n"
-    "  Array.prototype.push.apply(envcreditData[kind], rows);\n"
+    "var listRows = {entries: [], removals: []};\n"
+    "function addRows(kind, rows) {\n"
+    "  Array.prototype.push.apply(listRows[kind], rows);\n"
     "}\n";
 
 // After the data files: the tables and the search. Only the rows that match
@@ -127,7 +127,7 @@ constexpr absl::string_view kSearchJs = R"js(
       tbody: table.tBodies[0],
       columns: columns,
       note: document.getElementById(kind + '-more'),
-      rows: envcreditData[kind].map(function (cells) {
+      rows: listRows[kind].map(function (cells) {
         return {cells: cells, key: (cells[0] + ' ' + cells[1]).toLowerCase()};
       })
     };
@@ -569,7 +569,7 @@ void AddDataFiles(const Publication& p, absl::string_view kind, const Rows& rows
   for (int start = 0, n = 1; start < total; start += kRowsPerDataFile, ++n) {
     const int end = std::min(total, start + kRowsPerDataFile);
     std::string out = absl::StrCat("// ", p.name(), ": ", kind, " ", start + 1, "-", end,
-                                   " of ", total, "\nenvcreditRows(\"", kind, "\", [\n");
+                                   " of ", total, "\naddRows(\"", kind, "\", [\n");
     for (int k = start; k < end; ++k) {
       append_row(&out, rows[k]);
       out += k + 1 < end ? ",\n" : "\n";

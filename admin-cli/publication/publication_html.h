@@ -113,7 +113,7 @@ std::string RenderIndexHtml(const envcredit::v1::Publication& publication,
 
 // The data files of index.html: entries-1.js, entries-2.js, … then
 // removals-1.js, …, kRowsPerDataFile rows each in credit-code order, each
-// one call envcreditRows("entries"|"removals", [[cell, …], …]) with the
+// one call addRows("entries"|"removals", [[cell, …], …]) with the
 // cells as the page shows them (reasons, levels and removal reasons in
 // words); none for a kind without rows.
 std::vector<FolderFile> RenderIndexDataFiles(const envcredit::v1::Publication& publication);

@@ -103,8 +103,10 @@ grpc::Status ListService::GetPublication(grpc::ServerContext* context,
     // The canonical content is built from every row, so CONTENT reads them
     // too (once published) but does not send them.
     const bool content = !basic && p.state == domain::PublicationState::kPublished;
-    if (rows || content) {
+    if (rows) {
       ASSIGN_OR_RETURN(p, lists_.Get(key.list, key.id, /*with_entries=*/true));
+    } else if (content) {
+      ASSIGN_OR_RETURN(p, lists_.GetWithoutNotices(key.list, key.id));
     }
     *response = ToProto(p, !basic, rows);
     return absl::OkStatus();

@@ -3,7 +3,9 @@
 #include <openssl/sha.h>
 
 #include <algorithm>
+#include <atomic>
 #include <set>
+#include <thread>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -32,6 +34,8 @@ using domain::Removal;
 
 constexpr size_t kChunk = 500;
 constexpr int kExamineChunk = 1000;
+// Connections a proposal reads with at once (the pool must have more).
+constexpr int kExamineThreads = 2;
 
 std::string Sha256Hex(absl::string_view bytes) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
@@ -129,10 +133,11 @@ absl::StatusOr<std::optional<Publication>> ReadLatestPublished(Session& s, ListK
   return std::optional<Publication>(std::move(p));
 }
 
-#define ENVCREDIT_ENTRY_COLUMNS                                                \
+#define ENVCREDIT_ENTRY_COLUMNS_BUT_NOTICE                                     \
   "credit_code, enterprise_id, enterprise_name, legal_representative, "       \
   "region_code, level, points, reasons, listing_date, earliest_repair_date, " \
-  "expiry_date, change_kind, notice_text"
+  "expiry_date, change_kind"
+#define ENVCREDIT_ENTRY_COLUMNS ENVCREDIT_ENTRY_COLUMNS_BUT_NOTICE ", notice_text"
 
 absl::StatusOr<ListEntry> RowToEntry(const Row& row) {
   ListEntry e;
@@ -160,13 +165,19 @@ Removal RowToRemoval(const Row& row) {
                  static_cast<domain::RemovalReason>(row.GetInt64(3)), row.GetString(4)};
 }
 
-absl::Status ReadEntries(Session& s, Publication& p) {
+// Every entry and removal of `p`. Without `notices` the entries' notice
+// texts (a page each, most of a black list's bytes) are left empty: the
+// canonical content, a proposal's comparison and the feed do not use them.
+absl::Status ReadEntries(Session& s, Publication& p, bool notices = true) {
   p.entries.clear();
   p.removals.clear();
   ASSIGN_OR_RETURN(std::vector<Row> rows,
-                   s.Query("SELECT " ENVCREDIT_ENTRY_COLUMNS
-                           " FROM publication_entries WHERE publication_id = ? "
-                           "ORDER BY credit_code",
+                   s.Query(notices ? "SELECT " ENVCREDIT_ENTRY_COLUMNS
+                                     " FROM publication_entries WHERE publication_id = ? "
+                                     "ORDER BY credit_code"
+                                   : "SELECT " ENVCREDIT_ENTRY_COLUMNS_BUT_NOTICE
+                                     ", '' FROM publication_entries WHERE "
+                                     "publication_id = ? ORDER BY credit_code",
                            {p.id}));
   p.entries.reserve(rows.size());
   for (const Row& row : rows) {
@@ -179,6 +190,21 @@ absl::Status ReadEntries(Session& s, Publication& p) {
                                  {p.id}));
   for (const Row& row : rows) p.removals.push_back(RowToRemoval(row));
   return absl::OkStatus();
+}
+
+// Publication `id` of `list`, with its rows when `with_entries` (their
+// notice texts only with `notices`), in one read-only transaction.
+absl::StatusOr<Publication> ReadOne(Database& db, ListKind list, int64_t id,
+                                    bool with_entries, bool notices) {
+  Publication result;
+  RETURN_IF_ERROR(db.RunInTransaction(
+      [&](Transaction& tx) -> absl::Status {
+        ASSIGN_OR_RETURN(result, ReadPublication(tx, list, id, false));
+        if (with_entries) RETURN_IF_ERROR(ReadEntries(tx, result, notices));
+        return absl::OkStatus();
+      },
+      TxMode::kReadOnly));
+  return result;
 }
 
 absl::Status InsertEntries(Transaction& tx, int64_t publication_id,
@@ -262,7 +288,7 @@ absl::Status WriteNotices(Transaction& tx, int64_t publication_id,
     // A multi-table UPDATE over a derived table of the new texts: MySQL 8
     // and MariaDB both document it; each row is found by the primary key.
     RETURN_IF_ERROR(tx.Execute(absl::StrCat("UPDATE publication_entries e JOIN (", derived,
-                                            ") v ON e.credit_code = v.credit_code SET "
+                                            ") v ON e.credit_code = v.credit_code COLLATE utf8mb4_bin SET "
                                             "e.notice_text = v.notice_text WHERE "
                                             "e.publication_id = ?"),
                                params)
@@ -339,42 +365,62 @@ absl::StatusOr<std::vector<domain::ListCandidate>> MysqlListRepository::Examine(
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
 
+  // Chunks of kExamineChunk enterprises, each read (its records in one
+  // statement) and judged on its own: kExamineThreads workers take the next
+  // chunk in turn, so the database reads one chunk while the server rates
+  // another. The result keeps the order of `ids`.
+  const size_t chunks = (ids.size() + kExamineChunk - 1) / kExamineChunk;
+  std::vector<std::vector<domain::ListCandidate>> judged(chunks);
+  std::vector<absl::Status> failed(chunks);
+  std::atomic<size_t> next{0};
+  auto work = [&]() {
+    for (size_t k = next++; k < chunks; k = next++) {
+      const absl::Span<const int64_t> chunk =
+          absl::MakeConstSpan(ids).subspan(k * kExamineChunk, kExamineChunk);
+      std::vector<domain::ListCandidate>& batch = judged[k];
+      failed[k] = db_.RunInTransaction(
+          [&](Transaction& tx) -> absl::Status {
+            batch.clear();
+            ASSIGN_OR_RETURN(
+                std::vector<Row> rows,
+                tx.Query(absl::StrCat("SELECT id, credit_code, display_name, "
+                                      "legal_representative, region_code FROM "
+                                      "enterprises WHERE id IN (",
+                                      Marks(chunk.size()), ") ORDER BY id"),
+                         std::vector<SqlValue>(chunk.begin(), chunk.end())));
+            ASSIGN_OR_RETURN(auto records, LoadScoringRecords(tx, chunk));
+            for (const Row& row : rows) {
+              domain::ListCandidate c;
+              c.enterprise_id = row.GetInt64(0);
+              c.credit_code = row.GetString(1);
+              c.enterprise_name = row.GetString(2);
+              c.legal_representative = row.GetString(3);
+              c.region_code = row.GetString(4);
+              c.policy = &calculator.PolicyFor(c.region_code);
+              auto it = records.find(c.enterprise_id);
+              if (it != records.end()) c.records = std::move(it->second);
+              RETURN_IF_ERROR(domain::JudgeCandidate(&c, as_of));
+              const bool meets = list == ListKind::kBlackList ? c.check.black_list
+                                                              : c.check.honor_list;
+              // Keep only what the proposal needs: who meets, who was listed.
+              if (meets || listed.contains(c.enterprise_id)) batch.push_back(std::move(c));
+            }
+            return absl::OkStatus();
+          },
+          TxMode::kReadOnly);
+      if (!failed[k].ok()) next = chunks;  // the others stop at their next chunk
+    }
+  };
+  std::vector<std::thread> workers;
+  for (int w = 1; w < kExamineThreads && static_cast<size_t>(w) < chunks; ++w) {
+    workers.emplace_back(work);
+  }
+  work();
+  for (std::thread& t : workers) t.join();
   std::vector<domain::ListCandidate> out;
-  for (size_t start = 0; start < ids.size(); start += kExamineChunk) {
-    const absl::Span<const int64_t> chunk =
-        absl::MakeConstSpan(ids).subspan(start, kExamineChunk);
-    std::vector<domain::ListCandidate> batch;
-    RETURN_IF_ERROR(db_.RunInTransaction(
-        [&](Transaction& tx) -> absl::Status {
-          batch.clear();
-          ASSIGN_OR_RETURN(
-              std::vector<Row> rows,
-              tx.Query(absl::StrCat("SELECT id, credit_code, display_name, "
-                                    "legal_representative, region_code FROM "
-                                    "enterprises WHERE id IN (",
-                                    Marks(chunk.size()), ") ORDER BY id"),
-                       std::vector<SqlValue>(chunk.begin(), chunk.end())));
-          ASSIGN_OR_RETURN(auto records, LoadScoringRecords(tx, chunk));
-          for (const Row& row : rows) {
-            domain::ListCandidate c;
-            c.enterprise_id = row.GetInt64(0);
-            c.credit_code = row.GetString(1);
-            c.enterprise_name = row.GetString(2);
-            c.legal_representative = row.GetString(3);
-            c.region_code = row.GetString(4);
-            c.policy = &calculator.PolicyFor(c.region_code);
-            auto it = records.find(c.enterprise_id);
-            if (it != records.end()) c.records = std::move(it->second);
-            RETURN_IF_ERROR(domain::JudgeCandidate(&c, as_of));
-            const bool meets = list == ListKind::kBlackList ? c.check.black_list
-                                                            : c.check.honor_list;
-            // Keep only what the proposal needs: who meets, who was listed.
-            if (meets || listed.contains(c.enterprise_id)) batch.push_back(std::move(c));
-          }
-          return absl::OkStatus();
-        },
-        TxMode::kReadOnly));
-    for (auto& c : batch) out.push_back(std::move(c));
+  for (size_t k = 0; k < chunks; ++k) {
+    RETURN_IF_ERROR(failed[k]);
+    for (auto& c : judged[k]) out.push_back(std::move(c));
   }
   return out;
 }
@@ -388,7 +434,7 @@ absl::StatusOr<Publication> MysqlListRepository::Propose(
   RETURN_IF_ERROR(db_.RunInTransaction(
       [&](Transaction& tx) -> absl::Status {
         ASSIGN_OR_RETURN(previous, ReadLatestPublished(tx, list));
-        if (previous) RETURN_IF_ERROR(ReadEntries(tx, *previous));
+        if (previous) RETURN_IF_ERROR(ReadEntries(tx, *previous, /*notices=*/false));
         return absl::OkStatus();
       },
       TxMode::kReadOnly));
@@ -463,19 +509,14 @@ absl::StatusOr<Publication> MysqlListRepository::Propose(
 
 absl::StatusOr<Publication> MysqlListRepository::Get(ListKind list, int64_t id,
                                                      bool with_entries) {
-  Publication result;
-  RETURN_IF_ERROR(db_.RunInTransaction(
-      [&](Transaction& tx) -> absl::Status {
-        ASSIGN_OR_RETURN(result, ReadPublication(tx, list, id, false));
-        if (with_entries) RETURN_IF_ERROR(ReadEntries(tx, result));
-        return absl::OkStatus();
-      },
-      TxMode::kReadOnly));
-  return result;
+  return ReadOne(db_, list, id, with_entries, /*notices=*/true);
 }
 
-// Keyset pages on the primary key (publication_id, credit_code): each page
-// is one range read, however deep into the publication it starts.
+absl::StatusOr<Publication> MysqlListRepository::GetWithoutNotices(ListKind list,
+                                                                   int64_t id) {
+  return ReadOne(db_, list, id, /*with_entries=*/true, /*notices=*/false);
+}
+
 absl::StatusOr<domain::PublicationRowsPage> MysqlListRepository::RowsOf(
     ListKind list, int64_t id, domain::PublicationRows which,
     absl::string_view after_credit_code, int limit) {
@@ -742,7 +783,7 @@ absl::StatusOr<Publication> MysqlListRepository::Publish(
     if (step == domain::ListStep::kApply) {
       ASSIGN_OR_RETURN(std::optional<Publication> previous, ReadLatestPublished(tx, list));
       domain::ChainAfter(previous, &p);
-      RETURN_IF_ERROR(ReadEntries(tx, p));
+      RETURN_IF_ERROR(ReadEntries(tx, p, /*notices=*/false));
       p.content_sha256 =
           Sha256Hex(domain::CanonicalContent(p.Header(), p.entries, p.removals));
       RETURN_IF_ERROR(

@@ -41,6 +41,8 @@ class MysqlListRepository final : public domain::ListRepository {
   absl::StatusOr<domain::PublicationRowsPage> RowsOf(
       domain::ListKind list, int64_t id, domain::PublicationRows which,
       absl::string_view after_credit_code, int limit) override;
+  absl::StatusOr<domain::Publication> GetWithoutNotices(domain::ListKind list,
+                                                        int64_t id) override;
   absl::StatusOr<domain::Publication> Latest(domain::ListKind list,
                                              bool with_entries) override;
   absl::StatusOr<PublicationPage> List(domain::ListKind list,

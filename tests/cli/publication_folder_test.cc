@@ -568,7 +568,16 @@ TEST_F(FolderTest, VerifyPassesOnAFreshFolder) {
   Export(tmp_.path(), first_);
   const VerifyReport report = Verify(tmp_.File("black/1"));
   EXPECT_THAT(report.problems, IsEmpty());
-  EXPECT_EQ(report.files, 4);
+  EXPECT_EQ(report.files, 6);  // csv, json, page, content, two data files
+}
+
+TEST_F(FolderTest, VerifyNamesAChangedDataFileOfThePage) {
+  Export(tmp_.path(), first_);
+  const std::string data = Read(tmp_.File("black/1/entries-1.js"));
+  Write(tmp_.File("black/1/entries-1.js"), data + "addRows(\"entries\", []);\n");
+  EXPECT_THAT(Verify(tmp_.File("black/1")).problems,
+              ElementsAre(HasSubstr("entries-1.js: size differs"),
+                          HasSubstr("entries-1.js: SHA-256 differs")));
 }
 
 TEST_F(FolderTest, VerifyNamesAChangedByteInTheCsv) {
