@@ -913,8 +913,9 @@ std::vector<CommandSpec> ListCommandSpecs() {
   s.push_back(
       {{"lists", "show"},
        "show a publication: state, dates, counts, entries",
-       "Prints a publication (view FULL): name, list, state, number, as-of\n"
-       "date, counts, notice period, times, policy and hashes, then every\n"
+       "Prints a whole publication (rows page by page): name, list, state,\n"
+       "number, as-of date, counts, notice period, times, policy and\n"
+       "hashes, then every\n"
        "entry (credit code, name, legal representative, level, points,\n"
        "listing, earliest repair and expiry dates, change, decision numbers)\n"
        "and the removals. --output json prints the Publication, csv the\n"
