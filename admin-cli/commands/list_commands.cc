@@ -113,11 +113,12 @@ std::string ListParent(v1::ListKind list) {
 // the list, or the newest PUBLISHED one with `published_only`. LIST NUMBER:
 // the published one with that number. With `full`, the publication is
 // fetched whole: view CONTENT, then every entry and removal page by page;
-// without, only its name is sure to be set. False
+// without, only its name is sure to be set. Without `notices` the entries
+// come without their notice texts. False
 // after printing the error (and setting *exit).
 bool Resolve(const ParsedCommand& c, ListClient& client, CommandIo io,
              const PublicationRef& ref, bool published_only, bool full,
-             Publication* out, int* exit) {
+             Publication* out, int* exit, bool notices = true) {
   std::string name = ref.name;
   if (name.empty()) {
     v1::ListPublicationsRequest request;
@@ -174,6 +175,7 @@ bool Resolve(const ParsedCommand& c, ListClient& client, CommandIo io,
     v1::ListPublicationEntriesRequest entries;
     entries.set_parent(name);
     entries.set_page_size(kRowsPageSize);
+    if (!notices) entries.set_view(v1::PUBLICATION_ENTRY_WITHOUT_NOTICE);
     out->mutable_entries()->Reserve(out->entry_count());
     const auto take = [&](v1::ListPublicationEntriesResponse& page) {
       for (PublicationEntry& e : *page.mutable_entries()) {
@@ -528,8 +530,9 @@ int ListsExport(const ParsedCommand& c, ListClient& client, CommandIo io) {
   }
 
   Publication top;
+  // The folder has no use for the notices (a page of text an entry).
   if (!Resolve(c, client, io, ref, /*published_only=*/true, true, &top,
-               &exit)) {
+               &exit, /*notices=*/false)) {
     return exit;
   }
   if (top.state() != v1::PUBLICATION_PUBLISHED) {
@@ -567,7 +570,7 @@ int ListsExport(const ParsedCommand& c, ListClient& client, CommandIo io) {
     prev_ref.name = newest_missing.previous_publication();
     Publication previous_publication;
     if (!Resolve(c, client, io, prev_ref, true, true, &previous_publication,
-                 &exit)) {
+                 &exit, /*notices=*/false)) {
       return exit;
     }
     if (previous_publication.list() != newest_missing.list() ||

@@ -130,7 +130,7 @@ absl::Status ListService::PagePublicationRows(const Admission& admitted,
                                               const std::string& parent, int requested_size,
                                               const std::string& token,
                                               domain::PublicationRows which,
-                                              Response* response) {
+                                              bool notices, Response* response) {
   ASSIGN_OR_RETURN(PublicationKey key, ParsePublicationName(parent, "parent"));
   ASSIGN_OR_RETURN(int page_size, ResolvePageSize(requested_size));
   // Bound to the publication and to which rows: a token of one publication
@@ -141,7 +141,7 @@ absl::Status ListService::PagePublicationRows(const Admission& admitted,
   ASSIGN_OR_RETURN(std::string after, DecodePageToken(token, filter));
   RETURN_IF_ERROR(VisiblePublication(admitted, key).status());
   ASSIGN_OR_RETURN(domain::PublicationRowsPage page,
-                   lists_.RowsOf(key.list, key.id, which, after, page_size));
+                   lists_.RowsOf(key.list, key.id, which, after, page_size, notices));
   std::string last;
   if constexpr (std::is_same_v<Response, v1::ListPublicationEntriesResponse>) {
     for (const domain::ListEntry& e : page.entries) *response->add_entries() = ToProto(e);
@@ -161,9 +161,13 @@ grpc::Status ListService::ListPublicationEntries(
     v1::ListPublicationEntriesResponse* response) {
   const Admission admitted = guard_.Admit(context, "ListPublicationEntries");
   if (!admitted.ok()) return admitted.denial();
-  return ToGrpcStatus(PagePublicationRows(admitted, request->parent(), request->page_size(),
-                                          request->page_token(),
-                                          domain::PublicationRows::kEntries, response));
+  if (!v1::PublicationEntryView_IsValid(request->view())) {
+    return ToGrpcStatus(InvalidArgument("view", "INVALID_ENUM", "view: unknown value"));
+  }
+  return ToGrpcStatus(PagePublicationRows(
+      admitted, request->parent(), request->page_size(), request->page_token(),
+      domain::PublicationRows::kEntries,
+      /*notices=*/request->view() != v1::PUBLICATION_ENTRY_WITHOUT_NOTICE, response));
 }
 
 grpc::Status ListService::ListPublicationRemovals(
@@ -173,7 +177,8 @@ grpc::Status ListService::ListPublicationRemovals(
   if (!admitted.ok()) return admitted.denial();
   return ToGrpcStatus(PagePublicationRows(admitted, request->parent(), request->page_size(),
                                           request->page_token(),
-                                          domain::PublicationRows::kRemovals, response));
+                                          domain::PublicationRows::kRemovals,
+                                          /*notices=*/false, response));
 }
 
 grpc::Status ListService::ListPublications(grpc::ServerContext* context,

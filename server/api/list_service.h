@@ -76,7 +76,8 @@ class ListService final : public v1::ListService::Service {
   template <typename Response>
   absl::Status PagePublicationRows(const Admission& admitted, const std::string& parent,
                                    int requested_size, const std::string& token,
-                                   domain::PublicationRows which, Response* response);
+                                   domain::PublicationRows which, bool notices,
+                                   Response* response);
 
   const ServiceGuard guard_;
 

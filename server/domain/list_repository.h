@@ -76,12 +76,13 @@ class ListRepository {
   virtual absl::StatusOr<Publication> GetWithoutNotices(ListKind list, int64_t id) = 0;
   // The rows of publication `id` whose credit code is after
   // `after_credit_code` ("" = from the first), at most `limit`, in
-  // credit-code order. NOT_FOUND (PUBLICATION_NOT_FOUND) when the
-  // publication does not exist; its state is not checked here.
+  // credit-code order; the entries' notice texts only with `notices`.
+  // NOT_FOUND (PUBLICATION_NOT_FOUND) when the publication does not exist;
+  // its state is not checked here.
   virtual absl::StatusOr<PublicationRowsPage> RowsOf(ListKind list, int64_t id,
                                                      PublicationRows which,
                                                      absl::string_view after_credit_code,
-                                                     int limit) = 0;
+                                                     int limit, bool notices) = 0;
   // The newest PUBLISHED publication of `list` (NOT_FOUND when none).
   virtual absl::StatusOr<Publication> Latest(ListKind list,
                                              bool with_entries) = 0;

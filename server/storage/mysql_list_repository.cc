@@ -519,9 +519,19 @@ absl::StatusOr<Publication> MysqlListRepository::GetWithoutNotices(ListKind list
 
 absl::StatusOr<domain::PublicationRowsPage> MysqlListRepository::RowsOf(
     ListKind list, int64_t id, domain::PublicationRows which,
-    absl::string_view after_credit_code, int limit) {
+    absl::string_view after_credit_code, int limit, bool notices) {
   RETURN_IF_ERROR(CheckLimit(limit));
   const bool entries = which == domain::PublicationRows::kEntries;
+  const char* const sql =
+      !entries ? "SELECT " ENVCREDIT_REMOVAL_COLUMNS
+                 " FROM publication_removals WHERE publication_id = ? AND "
+                 "credit_code > ? ORDER BY credit_code LIMIT ?"
+      : notices ? "SELECT " ENVCREDIT_ENTRY_COLUMNS
+                  " FROM publication_entries WHERE publication_id = ? AND "
+                  "credit_code > ? ORDER BY credit_code LIMIT ?"
+                : "SELECT " ENVCREDIT_ENTRY_COLUMNS_BUT_NOTICE
+                  ", '' FROM publication_entries WHERE publication_id = ? AND "
+                  "credit_code > ? ORDER BY credit_code LIMIT ?";
   domain::PublicationRowsPage page;
   RETURN_IF_ERROR(db_.RunInTransaction(
       [&](Transaction& tx) -> absl::Status {
@@ -529,12 +539,7 @@ absl::StatusOr<domain::PublicationRowsPage> MysqlListRepository::RowsOf(
         RETURN_IF_ERROR(ReadPublication(tx, list, id, false).status());
         ASSIGN_OR_RETURN(
             std::vector<Row> rows,
-            tx.Query(entries ? "SELECT " ENVCREDIT_ENTRY_COLUMNS
-                               " FROM publication_entries WHERE publication_id = ? "
-                               "AND credit_code > ? ORDER BY credit_code LIMIT ?"
-                             : "SELECT " ENVCREDIT_REMOVAL_COLUMNS
-                               " FROM publication_removals WHERE publication_id = ? "
-                               "AND credit_code > ? ORDER BY credit_code LIMIT ?",
+            tx.Query(sql,
                      {id, after_credit_code, limit + 1}));
         page.has_more = static_cast<int>(rows.size()) > limit;
         if (page.has_more) rows.erase(rows.begin() + limit, rows.end());

@@ -40,7 +40,7 @@ class MysqlListRepository final : public domain::ListRepository {
                                           bool with_entries) override;
   absl::StatusOr<domain::PublicationRowsPage> RowsOf(
       domain::ListKind list, int64_t id, domain::PublicationRows which,
-      absl::string_view after_credit_code, int limit) override;
+      absl::string_view after_credit_code, int limit, bool notices) override;
   absl::StatusOr<domain::Publication> GetWithoutNotices(domain::ListKind list,
                                                         int64_t id) override;
   absl::StatusOr<domain::Publication> Latest(domain::ListKind list,

@@ -85,6 +85,7 @@ class FakeListClient : public ListClient {
   std::vector<v1::GetListEntryRequest> entry_gets;
   // The parent of every ListPublicationEntries / Removals call.
   std::vector<std::string> row_pages;
+  std::vector<int> entry_views;  // the view of every ListPublicationEntries
   int calls = 0;
 
   static v1::Date MakeDate(int y, int m, int d) {
@@ -277,9 +278,14 @@ class FakeListClient : public ListClient {
       v1::ListPublicationEntriesResponse* out) override {
     ++calls;
     row_pages.push_back(r.parent());
+    entry_views.push_back(r.view());
     if (unavailable) return Unavailable();
-    return PageRows(r.parent(), r.page_token(), &v1::Publication::entries,
-                    out->mutable_entries(), out);
+    grpc::Status status = PageRows(r.parent(), r.page_token(), &v1::Publication::entries,
+                                   out->mutable_entries(), out);
+    if (r.view() == v1::PUBLICATION_ENTRY_WITHOUT_NOTICE) {
+      for (v1::PublicationEntry& e : *out->mutable_entries()) e.clear_notice_text();
+    }
+    return status;
   }
   grpc::Status ListPublicationRemovals(
       const std::string&, const v1::ListPublicationRemovalsRequest& r,

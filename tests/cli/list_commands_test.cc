@@ -29,6 +29,7 @@ namespace {
 using ::envcredit::admin::testing::FakeListClient;
 using ::envcredit::admin::testing::ForwardingListClient;
 using ::testing::Contains;
+using ::testing::Each;
 using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -474,6 +475,9 @@ TEST_F(ListCommandsTest, ExportIsReproducibleAndExportsThePreviousFirst) {
   Result r = RunLists(
       {"lists", "export", "black", "--out", root1, "--key", key_}, fake_);
   ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  // The entries came page by page, without the notices no file holds.
+  EXPECT_THAT(fake_.entry_views, Not(IsEmpty()));
+  EXPECT_THAT(fake_.entry_views, Each(v1::PUBLICATION_ENTRY_WITHOUT_NOTICE));
   // black 1's folder was missing: exported first.
   EXPECT_THAT(r.out,
               HasSubstr(root1 + "/black/1  " + first_.name() + "  written"));

@@ -1512,6 +1512,8 @@ std::vector<Case> BadInputCases(const World* w) {
     add.Name("parent", [](auto& r, const std::string& v) { r.set_parent(v); },
              publication_names);
     add.Paging("pub-entries;1;1");
+    add("view: 999", [](auto& r) { r.set_view(Unknown<v1::PublicationEntryView>()); }, "view",
+        "INVALID_ENUM");
   }
   {
     Rows<v1::ListPublicationRemovalsRequest> add(&cases, w,

@@ -852,6 +852,21 @@ TEST_F(ListsE2eTest, PublicationRowsComeInPagesBoundToTheirPublication) {
   for (const auto& e : paged) {
     EXPECT_THAT(e.notice_text(), ::testing::HasSubstr(e.enterprise_name())) << e.credit_code();
   }
+  {  // what an export asks for: the same entries without their notices
+    grpc::ClientContext context;
+    v1::ListPublicationEntriesRequest request;
+    request.set_parent(draft.name());
+    request.set_page_size(1000);
+    request.set_view(v1::PUBLICATION_ENTRY_WITHOUT_NOTICE);
+    v1::ListPublicationEntriesResponse lean;
+    ASSERT_TRUE(lists_->ListPublicationEntries(&context, request, &lean).ok());
+    ASSERT_EQ(lean.entries_size(), static_cast<int>(paged.size()));
+    for (int k = 0; k < lean.entries_size(); ++k) {
+      v1::PublicationEntry expected = paged[k];
+      expected.clear_notice_text();
+      EXPECT_EQ(lean.entries(k).SerializeAsString(), expected.SerializeAsString()) << k;
+    }
+  }
 
   // Published: view CONTENT has the content its hash covers and no rows.
   const v1::Publication published = PublishAfterNotice(noticed);
