@@ -25,6 +25,18 @@ class GrpcListClient final : public ListClient {
     return Invoke(context_, call_id, *stub_,
                   &v1::ListService::Stub::GetPublication, request, response);
   }
+  grpc::Status ListPublicationEntries(
+      const std::string& call_id, const v1::ListPublicationEntriesRequest& request,
+      v1::ListPublicationEntriesResponse* response) override {
+    return Invoke(context_, call_id, *stub_,
+                  &v1::ListService::Stub::ListPublicationEntries, request, response);
+  }
+  grpc::Status ListPublicationRemovals(
+      const std::string& call_id, const v1::ListPublicationRemovalsRequest& request,
+      v1::ListPublicationRemovalsResponse* response) override {
+    return Invoke(context_, call_id, *stub_,
+                  &v1::ListService::Stub::ListPublicationRemovals, request, response);
+  }
   grpc::Status ListPublications(
       const std::string& call_id, const v1::ListPublicationsRequest& request,
       v1::ListPublicationsResponse* response) override {

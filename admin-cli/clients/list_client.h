@@ -30,6 +30,14 @@ class ListClient {
       const std::string& call_id,
       const envcredit::v1::GetPublicationRequest& request,
       envcredit::v1::Publication* response) = 0;
+  virtual grpc::Status ListPublicationEntries(
+      const std::string& call_id,
+      const envcredit::v1::ListPublicationEntriesRequest& request,
+      envcredit::v1::ListPublicationEntriesResponse* response) = 0;
+  virtual grpc::Status ListPublicationRemovals(
+      const std::string& call_id,
+      const envcredit::v1::ListPublicationRemovalsRequest& request,
+      envcredit::v1::ListPublicationRemovalsResponse* response) = 0;
   virtual grpc::Status ListPublications(
       const std::string& call_id,
       const envcredit::v1::ListPublicationsRequest& request,
@@ -79,8 +87,9 @@ class ListClient {
 // A client on a channel to `connection.server` (host:port), connecting lazily
 // as the other clients do (an unreachable server shows as UNAVAILABLE on the
 // first call); a non-empty `connection.token` is sent as `authorization: Bearer
-// <token>`. Responses of up to 256 MiB are accepted: a FULL publication
-// carries every entry and its canonical content.
+// <token>`. Responses of up to 64 MiB are accepted: a publication's
+// canonical content (view CONTENT) is one string however many entries it
+// has; the entries themselves come in pages.
 std::unique_ptr<ListClient> NewGrpcListClient(const Connection& connection);
 
 }  // namespace envcredit::admin

@@ -35,6 +35,9 @@ using v1::PublicationEntry;
 
 // ListPublications, ListObjections and ListEntries pages asked for.
 constexpr int kPageSize = 100;
+// A publication's entries and removals are fetched in the largest pages the
+// server gives (ListPublicationEntries, ListPublicationRemovals).
+constexpr int kRowsPageSize = 1000;
 
 // The exit code of a local failure: as for a call (rpc_errors.h), and
 // kExitVerifyFailed for DATA_LOSS (a folder that does not verify).
@@ -109,11 +112,13 @@ std::string ListParent(v1::ListKind list) {
 // Resolves `ref` to a publication. LIST alone: the newest publication of
 // the list, or the newest PUBLISHED one with `published_only`. LIST NUMBER:
 // the published one with that number. With `full`, the publication is
-// fetched with view FULL; without, only its name is sure to be set. False
+// fetched whole: view CONTENT, then every entry and removal page by page;
+// without, only its name is sure to be set. Without `notices` the entries
+// come without their notice texts. False
 // after printing the error (and setting *exit).
 bool Resolve(const ParsedCommand& c, ListClient& client, CommandIo io,
              const PublicationRef& ref, bool published_only, bool full,
-             Publication* out, int* exit) {
+             Publication* out, int* exit, bool notices = true) {
   std::string name = ref.name;
   if (name.empty()) {
     v1::ListPublicationsRequest request;
@@ -155,10 +160,50 @@ bool Resolve(const ParsedCommand& c, ListClient& client, CommandIo io,
     if (out->name().empty()) out->set_name(name);
     return true;
   }
+  // The counts and the canonical content, then the rows page by page
+  // (GetPublication's view FULL stops at 1,000 of them).
   v1::GetPublicationRequest request;
   request.set_name(name);
-  request.set_view(v1::PUBLICATION_FULL);
-  return Call(c, io, client, &ListClient::GetPublication, request, out, exit);
+  request.set_view(v1::PUBLICATION_CONTENT);
+  if (!Call(c, io, client, &ListClient::GetPublication, request, out, exit)) {
+    return false;
+  }
+  out->clear_entries();
+  out->clear_removals();
+  std::string next;
+  if (out->entry_count() > 0) {
+    v1::ListPublicationEntriesRequest entries;
+    entries.set_parent(name);
+    entries.set_page_size(kRowsPageSize);
+    if (!notices) entries.set_view(v1::PUBLICATION_ENTRY_WITHOUT_NOTICE);
+    out->mutable_entries()->Reserve(out->entry_count());
+    const auto take = [&](v1::ListPublicationEntriesResponse& page) {
+      for (PublicationEntry& e : *page.mutable_entries()) {
+        *out->add_entries() = std::move(e);
+      }
+      return true;
+    };
+    if (!FetchPages(c, io, client, &ListClient::ListPublicationEntries, entries,
+                    take, &next, exit)) {
+      return false;
+    }
+  }
+  if (out->removed_count() > 0) {
+    v1::ListPublicationRemovalsRequest removals;
+    removals.set_parent(name);
+    removals.set_page_size(kRowsPageSize);
+    const auto take = [&](v1::ListPublicationRemovalsResponse& page) {
+      for (v1::Removal& r : *page.mutable_removals()) {
+        *out->add_removals() = std::move(r);
+      }
+      return true;
+    };
+    if (!FetchPages(c, io, client, &ListClient::ListPublicationRemovals,
+                    removals, take, &next, exit)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 bool ParseRef(const ParsedCommand& c, CommandIo io,
@@ -490,8 +535,9 @@ int ListsExport(const ParsedCommand& c, ListClient& client, CommandIo io) {
   }
 
   Publication top;
+  // The folder has no use for the notices (a page of text an entry).
   if (!Resolve(c, client, io, ref, /*published_only=*/true, true, &top,
-               &exit)) {
+               &exit, /*notices=*/false)) {
     return exit;
   }
   if (top.state() != v1::PUBLICATION_PUBLISHED) {
@@ -529,7 +575,7 @@ int ListsExport(const ParsedCommand& c, ListClient& client, CommandIo io) {
     prev_ref.name = newest_missing.previous_publication();
     Publication previous_publication;
     if (!Resolve(c, client, io, prev_ref, true, true, &previous_publication,
-                 &exit)) {
+                 &exit, /*notices=*/false)) {
       return exit;
     }
     if (previous_publication.list() != newest_missing.list() ||
@@ -909,8 +955,9 @@ std::vector<CommandSpec> ListCommandSpecs() {
   s.push_back(
       {{"lists", "show"},
        "show a publication: state, dates, counts, entries",
-       "Prints a publication (view FULL): name, list, state, number, as-of\n"
-       "date, counts, notice period, times, policy and hashes, then every\n"
+       "Prints a whole publication (rows page by page): name, list, state,\n"
+       "number, as-of date, counts, notice period, times, policy and\n"
+       "hashes, then every\n"
        "entry (credit code, name, legal representative, level, points,\n"
        "listing, earliest repair and expiry dates, change, decision numbers)\n"
        "and the removals. --output json prints the Publication, csv the\n"

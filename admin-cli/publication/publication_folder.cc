@@ -73,6 +73,41 @@ class Json {
     return out + "\n";
   }
 
+  // Appends the value as Dump prints it `level` deep in a document.
+  void DumpTo(std::string* out, int level) const;
+
+  // Appends `  "key": [` … `]` as the value of a top-level key would print,
+  // each of the `count` items made by `item(i)` only when it is printed, so
+  // a large array is never held as a tree. `last`: no comma after it.
+  template <typename ItemFn>
+  static void AppendArrayField(std::string* out, absl::string_view key, int count,
+                               ItemFn item, bool last) {
+    *out += "  ";
+    Quote(key, out);
+    *out += ": ";
+    if (count == 0) {
+      *out += "[]";
+    } else {
+      *out += "[\n";
+      for (int i = 0; i < count; ++i) {
+        *out += "    ";
+        item(i).DumpTo(out, 2);
+        *out += i + 1 < count ? ",\n" : "\n";
+      }
+      *out += "  ]";
+    }
+    *out += last ? "\n" : ",\n";
+  }
+
+  // Appends `  "key": value,` as a top-level key prints.
+  static void AppendField(std::string* out, absl::string_view key, const Json& value) {
+    *out += "  ";
+    Quote(key, out);
+    *out += ": ";
+    value.DumpTo(out, 1);
+    *out += ",\n";
+  }
+
  private:
   enum Kind { kString, kInt, kArray, kObject };
   explicit Json(Kind kind) : kind_(kind) {}
@@ -115,7 +150,7 @@ class Json {
     out->push_back('"');
   }
 
-  void DumpTo(std::string* out, int level) const {
+  void DumpValue(std::string* out, int level) const {
     switch (kind_) {
       case kString:
         Quote(text_, out);
@@ -140,7 +175,7 @@ class Json {
         Quote(keys_[k], out);
         *out += ": ";
       }
-      items_[k].DumpTo(out, level + 1);
+      items_[k].DumpValue(out, level + 1);
       *out += k + 1 < items_.size() ? ",\n" : "\n";
     }
     absl::StrAppend(out, std::string(2 * level, ' '), object ? "}" : "]");
@@ -152,6 +187,8 @@ class Json {
   std::vector<std::string> keys_;
   std::vector<Json> items_;
 };
+
+void Json::DumpTo(std::string* out, int level) const { DumpValue(out, level); }
 
 // --- Reading manifest.json -------------------------------------------------
 
@@ -379,58 +416,66 @@ std::string RenderEntriesCsv(const Publication& p) {
   return out;
 }
 
-std::string RenderEntriesJson(const Publication& p) {
-  Json entries = Json::Array();
-  for (const PublicationEntry& e : p.entries()) {
-    Json reasons = Json::Array();
-    for (const v1::ListReason& r : e.reasons()) {
-      reasons.Push(Json::Object()
-                       .Set("kind", Json::Str(r.kind()))
-                       .Set("reference", Json::Str(r.reference()))
-                       .Set("authority", Json::Str(r.authority()))
-                       .Set("date", Json::Str(FormatDate(r.date())))
-                       .Set("description", Json::Str(r.description()))
-                       .Set("description_zh", Json::Str(DescribeReason(r).zh))
-                       .Set("description_en", Json::Str(DescribeReason(r).en))
-                       .Set("points", Json::Int(r.points())));
-    }
-    entries.Push(
-        Json::Object()
-            .Set("credit_code", Json::Str(e.credit_code()))
-            .Set("enterprise_name", Json::Str(e.enterprise_name()))
-            .Set("legal_representative", Json::Str(e.legal_representative()))
-            .Set("region_code", Json::Str(e.region_code()))
-            .Set("level", Json::Str(RatingLevelName(e.level())))
-            .Set("level_zh", Json::Str(RatingLevelDisplay(e.level()).zh))
-            .Set("level_en", Json::Str(RatingLevelDisplay(e.level()).en))
-            .Set("points", Json::Int(e.points()))
-            .Set("reasons", std::move(reasons))
-            .Set("listing_date", Json::Str(FormatDate(e.listing_date())))
-            .Set("earliest_repair_date",
-                 Json::Str(FormatDate(e.earliest_repair_date())))
-            .Set("expiry_date", Json::Str(FormatDate(e.expiry_date())))
-            .Set("change", Json::Str(ChangeName(e.change()))));
-  }
-  Json removals = Json::Array();
-  for (const v1::Removal& r : p.removals()) {
-    removals.Push(Json::Object()
-                      .Set("credit_code", Json::Str(r.credit_code()))
-                      .Set("enterprise_name", Json::Str(r.enterprise_name()))
-                      .Set("reason", Json::Str(RemovalName(r.reason())))
-                      .Set("reason_zh",
-                           Json::Str(RemovalReasonDisplay(r.reason()).zh))
-                      .Set("reason_en",
-                           Json::Str(RemovalReasonDisplay(r.reason()).en))
-                      .Set("detail", Json::Str(r.detail())));
+namespace {
+
+// One entry of <list>-<number>.json.
+Json EntryJson(const PublicationEntry& e) {
+  Json reasons = Json::Array();
+  for (const v1::ListReason& r : e.reasons()) {
+    const DisplayName what = DescribeReason(r);
+    reasons.Push(Json::Object()
+                     .Set("kind", Json::Str(r.kind()))
+                     .Set("reference", Json::Str(r.reference()))
+                     .Set("authority", Json::Str(r.authority()))
+                     .Set("date", Json::Str(FormatDate(r.date())))
+                     .Set("description", Json::Str(r.description()))
+                     .Set("description_zh", Json::Str(what.zh))
+                     .Set("description_en", Json::Str(what.en))
+                     .Set("points", Json::Int(r.points())));
   }
   return Json::Object()
-      .Set("list", Json::Str(ListSlug(p.list())))
-      .Set("number", Json::Int(p.number()))
-      .Set("as_of", Json::Str(FormatDate(p.as_of())))
-      .Set("publish_time", Json::Str(FormatUtcTime(p.publish_time())))
-      .Set("entries", std::move(entries))
-      .Set("removals", std::move(removals))
-      .Dump();
+      .Set("credit_code", Json::Str(e.credit_code()))
+      .Set("enterprise_name", Json::Str(e.enterprise_name()))
+      .Set("legal_representative", Json::Str(e.legal_representative()))
+      .Set("region_code", Json::Str(e.region_code()))
+      .Set("level", Json::Str(RatingLevelName(e.level())))
+      .Set("level_zh", Json::Str(RatingLevelDisplay(e.level()).zh))
+      .Set("level_en", Json::Str(RatingLevelDisplay(e.level()).en))
+      .Set("points", Json::Int(e.points()))
+      .Set("reasons", std::move(reasons))
+      .Set("listing_date", Json::Str(FormatDate(e.listing_date())))
+      .Set("earliest_repair_date", Json::Str(FormatDate(e.earliest_repair_date())))
+      .Set("expiry_date", Json::Str(FormatDate(e.expiry_date())))
+      .Set("change", Json::Str(ChangeName(e.change())));
+}
+
+Json RemovalJson(const v1::Removal& r) {
+  return Json::Object()
+      .Set("credit_code", Json::Str(r.credit_code()))
+      .Set("enterprise_name", Json::Str(r.enterprise_name()))
+      .Set("reason", Json::Str(RemovalName(r.reason())))
+      .Set("reason_zh", Json::Str(RemovalReasonDisplay(r.reason()).zh))
+      .Set("reason_en", Json::Str(RemovalReasonDisplay(r.reason()).en))
+      .Set("detail", Json::Str(r.detail()));
+}
+
+}  // namespace
+
+// Written an entry at a time (the same bytes as one Json tree would print):
+// a black list of 60,000 entries is some 140 MB of JSON.
+std::string RenderEntriesJson(const Publication& p) {
+  std::string out = "{\n";
+  Json::AppendField(&out, "list", Json::Str(ListSlug(p.list())));
+  Json::AppendField(&out, "number", Json::Int(p.number()));
+  Json::AppendField(&out, "as_of", Json::Str(FormatDate(p.as_of())));
+  Json::AppendField(&out, "publish_time", Json::Str(FormatUtcTime(p.publish_time())));
+  Json::AppendArrayField(
+      &out, "entries", p.entries_size(), [&p](int i) { return EntryJson(p.entries(i)); },
+      /*last=*/false);
+  Json::AppendArrayField(
+      &out, "removals", p.removals_size(), [&p](int i) { return RemovalJson(p.removals(i)); },
+      /*last=*/true);
+  return out + "}\n";
 }
 
 std::string PublicationFolderPath(absl::string_view root,
@@ -487,13 +532,18 @@ absl::StatusOr<std::vector<FolderFile>> BuildPublicationFolder(
       {absl::StrCat(base, ".json"), RenderEntriesJson(p)},
       {std::string(kContentFile), p.canonical_content()},
   };
-  // The page links to every other file of the folder, the signed ones too.
+  // The page links to every other file of the folder, the signed ones too,
+  // and loads its rows from the data files (signed like the rest).
   PageContext context;
   context.issuer = issuer;
   for (const FolderFile& f : files) context.files.push_back(f.path);
   context.files.push_back(std::string(kManifestFile));
   context.files.push_back(std::string(kSignatureFile));
   context.public_key_sha256 = Sha256Hex(*public_key);
+  for (FolderFile& data : RenderIndexDataFiles(p)) {
+    context.data_files.push_back(data.path);
+    files.push_back(std::move(data));
+  }
   files.push_back({std::string(kIndexFile), RenderIndexHtml(p, context)});
   std::sort(
       files.begin(), files.end(),

@@ -26,6 +26,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "admin-cli/publication/issuer.h"
+#include "admin-cli/publication/publication_html.h"  // FolderFile
 #include "envcredit/v1/lists.pb.h"
 
 namespace envcredit::admin {
@@ -35,12 +36,6 @@ inline constexpr absl::string_view kSignatureFile = "manifest.sig";
 inline constexpr absl::string_view kContentFile = "publication.txt";
 inline constexpr absl::string_view kIndexFile = "index.html";
 inline constexpr absl::string_view kUtf8Bom = "\xEF\xBB\xBF";
-
-// One file of a folder: its name (no '/') and its exact bytes.
-struct FolderFile {
-  std::string path;
-  std::string content;
-};
 
 // What manifest.json holds, in the order it is written.
 struct Manifest {

@@ -56,6 +56,7 @@ ul.links { padding-left: 1.2rem; }
 #search { width: 100%; max-width: 36rem; font-size: 1rem; padding: .4rem .5rem; }
 #no-match { color: #a00; font-weight: 600; }
 ul.reasons { margin: 0; padding-left: 1.1rem; }
+p.more { color: #555; font-weight: 600; }
 tr.empty td { color: #777; text-align: center; }
 @media (max-width: 44rem) {
   body { margin: .75rem auto; padding: 0 .75rem; }
@@ -97,28 +98,99 @@ table.fields th { width: 16rem; }
 }
 )css";
 
-// The search: every row with a data-search attribute (credit code and name)
-// is hidden unless it contains the query, ignoring letter case.
+// Collects the rows the data files (<script src="entries-1.js"> …) hand
+// over; it runs before them.
+constexpr absl::string_view kCollectJs =
+    "var listRows = {entries: [], removals: []};\n"
+    "function addRows(kind, rows) {\n"
+    "  Array.prototype.push.apply(listRows[kind], rows);\n"
+    "}\n";
+
+// After the data files: the tables and the search. Only the rows that match
+// (every row for an empty box) are put in the page, at most kShownRows of
+// each table, so a list of 100,000 entries stays quick on a phone; a row
+// matches when its credit code and name contain the query, ignoring letter
+// case. Values are set as text, never as markup.
 constexpr absl::string_view kSearchJs = R"js(
 (function () {
+  var LIMIT = 200;
   var input = document.getElementById('search');
   var noMatch = document.getElementById('no-match');
-  var rows = Array.prototype.slice.call(
-      document.querySelectorAll('tr[data-search]'));
+  var views = ['entries', 'removals'].map(function (kind) {
+    var table = document.getElementById(kind);
+    var columns = Array.prototype.map.call(
+        table.querySelectorAll('thead th'), function (th) {
+          return {label: th.getAttribute('data-label'),
+                  css: th.getAttribute('data-class') || ''};
+        });
+    return {
+      tbody: table.tBodies[0],
+      columns: columns,
+      note: document.getElementById(kind + '-more'),
+      rows: listRows[kind].map(function (cells) {
+        return {cells: cells, key: (cells[0] + ' ' + cells[1]).toLowerCase()};
+      })
+    };
+  });
+  function cell(column, value) {
+    var td = document.createElement('td');
+    td.setAttribute('data-label', column.label);
+    if (column.css) td.className = column.css;
+    if (Array.isArray(value) && value.length > 0) {
+      var list = document.createElement('ul');
+      list.className = 'reasons';
+      value.forEach(function (text) {
+        var item = document.createElement('li');
+        item.textContent = text;
+        list.appendChild(item);
+      });
+      td.appendChild(list);
+    } else {
+      td.textContent = (Array.isArray(value) || value === '') ? '\u2014' : value;
+    }
+    return td;
+  }
+  function show(view, query) {
+    var matches = 0;
+    var rows = document.createDocumentFragment();
+    view.rows.forEach(function (row) {
+      if (query !== '' && row.key.indexOf(query) === -1) return;
+      if (++matches > LIMIT) return;
+      var tr = document.createElement('tr');
+      tr.setAttribute('data-search', row.cells[0] + ' ' + row.cells[1]);
+      row.cells.forEach(function (value, k) {
+        tr.appendChild(cell(view.columns[k], value));
+      });
+      rows.appendChild(tr);
+    });
+    if (view.rows.length === 0) {
+      var tr = document.createElement('tr');
+      var td = document.createElement('td');
+      tr.className = 'empty';
+      td.colSpan = view.columns.length;
+      td.textContent = '\u65e0 / None';
+      tr.appendChild(td);
+      rows.appendChild(tr);
+    }
+    view.tbody.textContent = '';
+    view.tbody.appendChild(rows);
+    view.note.hidden = matches <= LIMIT;
+    view.note.textContent = '\u663e\u793a\u524d ' + LIMIT + ' \u6761\uff0c\u5171 ' +
+        matches + ' \u6761\uff1b\u8bf7\u8f93\u5165\u66f4\u591a\u5b57\u4ee5\u7f29\u5c0f\u8303\u56f4' +
+        ' / Showing the first ' + LIMIT + ' of ' + matches +
+        '; type more to narrow the search';
+    return matches;
+  }
   function apply() {
     var query = input.value.trim().toLowerCase();
     var shown = 0;
-    rows.forEach(function (row) {
-      var hit = query === '' ||
-          row.getAttribute('data-search').toLowerCase().indexOf(query) !== -1;
-      row.hidden = !hit;
-      if (hit) shown++;
-    });
+    views.forEach(function (view) { shown += show(view, query); });
     noMatch.hidden = query === '' || shown > 0;
   }
   input.addEventListener('input', apply);
   input.addEventListener('search', apply);
   apply();
+  document.documentElement.setAttribute('data-rows', 'loaded');
 })();
 )js";
 
@@ -139,12 +211,16 @@ std::string DateCell(const v1::Date& date) { return Cell(FormatDate(date)); }
 struct Column {
   absl::string_view zh;
   absl::string_view en;
+  absl::string_view css_class = "";  // of the column's cells
 };
 
 std::string HeaderRow(const std::vector<Column>& columns) {
   std::string out = "<thead><tr>";
+  // The page's script labels each cell of a card from data-label.
   for (const Column& c : columns) {
-    absl::StrAppend(&out, "<th>", Label(c.zh, c.en), "</th>");
+    absl::StrAppend(&out, "<th data-label=\"", c.zh, " / ", c.en, "\"",
+                    c.css_class.empty() ? "" : absl::StrCat(" data-class=\"", c.css_class, "\""),
+                    ">", Label(c.zh, c.en), "</th>");
   }
   return out + "</tr></thead>\n";
 }
@@ -254,15 +330,6 @@ std::string IssuerBlock(const Issuer& issuer) {
                     HtmlEscape(issuer.website), "</a>");
   }
   return out + "</p>\n";
-}
-
-std::string ReasonsList(const PublicationEntry& e) {
-  if (e.reasons().empty()) return "—";
-  std::string out = "<ul class=\"reasons\">";
-  for (const v1::ListReason& r : e.reasons()) {
-    absl::StrAppend(&out, "<li>", HtmlEscape(ReasonText(r)), "</li>");
-  }
-  return out + "</ul>";
 }
 
 void AppendMeta(std::string* out, absl::string_view zh, absl::string_view en,
@@ -396,69 +463,120 @@ std::string LinksSection(const Publication& p, const PageContext& context) {
   return out;
 }
 
-std::string EntriesTable(const Publication& p) {
-  const bool black = p.list() == v1::BLACK_LIST;
-  const Column code{"统一社会信用代码", "Credit code"};
+// The columns of the entries of `p`'s list, and of the removals.
+std::vector<Column> EntryColumns(const Publication& p) {
+  const Column code{"统一社会信用代码", "Credit code", "mono"};
   const Column name{"企业名称", "Enterprise"};
   const Column rep{"法定代表人", "Legal representative"};
-  const Column reasons{"列入原因（决定书文号）", "Reasons (decision numbers)"};
-  const Column level{"信用等级", "Rating"};
   const Column listed{"列入日期", "Listing date"};
-  const Column repair{"最早可申请修复日期", "Earliest repair date"};
-  const Column expiry{"到期日期", "Expiry date"};
-  const std::vector<Column> columns =
-      black ? std::vector<Column>{code, name, rep, reasons, listed, repair,
-                                  expiry}
-            : std::vector<Column>{code, name, rep, level, listed};
-  std::string out = absl::StrCat("<table id=\"entries\" class=\"cards\">\n",
-                                 HeaderRow(columns), "<tbody>\n");
-  for (const PublicationEntry& e : p.entries()) {
-    absl::StrAppend(
-        &out, "<tr data-search=\"",
-        HtmlEscape(absl::StrCat(e.credit_code(), " ", e.enterprise_name())),
-        "\">", Td(code, Cell(e.credit_code()), "mono"),
-        Td(name, Cell(e.enterprise_name())),
-        Td(rep, Cell(e.legal_representative())));
-    if (black) {
-      absl::StrAppend(&out, Td(reasons, ReasonsList(e)),
-                      Td(listed, DateCell(e.listing_date())),
-                      Td(repair, DateCell(e.earliest_repair_date())),
-                      Td(expiry, DateCell(e.expiry_date())));
-    } else {
-      absl::StrAppend(&out, Td(level, LevelWords(e.level())),
-                      Td(listed, DateCell(e.listing_date())));
-    }
-    out += "</tr>\n";
+  if (p.list() == v1::BLACK_LIST) {
+    return {code, name, rep,
+            {"列入原因（决定书文号）", "Reasons (decision numbers)"},
+            listed, {"最早可申请修复日期", "Earliest repair date"},
+            {"到期日期", "Expiry date"}};
   }
-  if (p.entries().empty()) {
-    absl::StrAppend(&out, "<tr class=\"empty\"><td colspan=\"",
-                    columns.size(), "\">", Label("无", "None"), "</td></tr>\n");
-  }
-  return out + "</tbody>\n</table>\n";
+  return {code, name, rep, {"信用等级", "Rating"}, listed};
 }
 
-std::string RemovalsTable(const Publication& p) {
-  const Column code{"统一社会信用代码", "Credit code"};
-  const Column name{"企业名称", "Enterprise"};
-  const Column reason{"移出原因", "Reason"};
-  const Column detail{"说明", "Detail"};
-  std::string out =
-      absl::StrCat("<table id=\"removals\" class=\"cards\">\n",
-                   HeaderRow({code, name, reason, detail}), "<tbody>\n");
-  for (const v1::Removal& r : p.removals()) {
-    absl::StrAppend(
-        &out, "<tr data-search=\"",
-        HtmlEscape(absl::StrCat(r.credit_code(), " ", r.enterprise_name())),
-        "\">", Td(code, Cell(r.credit_code()), "mono"),
-        Td(name, Cell(r.enterprise_name())),
-        Td(reason, HtmlEscape(RemovalReasonDisplay(r.reason()).Both())),
-        Td(detail, Cell(r.detail())), "</tr>\n");
+std::vector<Column> RemovalColumns() {
+  return {{"统一社会信用代码", "Credit code", "mono"},
+          {"企业名称", "Enterprise"},
+          {"移出原因", "Reason"},
+          {"说明", "Detail"}};
+}
+
+// A table whose rows the page's script fills from the data files; without
+// script it says where else the rows are.
+std::string RowsTable(absl::string_view id, const std::vector<Column>& columns,
+                      absl::string_view csv) {
+  return absl::StrCat(
+      "<table id=\"", id, "\" class=\"cards\">\n", HeaderRow(columns),
+      "<tbody>\n<tr class=\"empty\"><td colspan=\"", columns.size(), "\">",
+      Label("名单由本目录中的数据文件载入，需要启用 JavaScript；也可下载 CSV 文件",
+            absl::StrCat("The rows load from the data files of this folder "
+                         "and need JavaScript; or download ",
+                         HtmlEscape(csv))),
+      "</td></tr>\n</tbody>\n</table>\n<p class=\"more\" id=\"", id,
+      "-more\" hidden></p>\n");
+}
+
+// `text` as a JavaScript string literal: quotes, backslashes, control
+// characters, '<' and the two line separators escaped.
+void AppendJsString(std::string* out, absl::string_view text) {
+  out->push_back('"');
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == '"' || c == '\\') {
+      out->push_back('\\');
+      out->push_back(static_cast<char>(c));
+    } else if (c < 0x20 || c == '<') {
+      absl::StrAppend(out, "\\u00", absl::Hex(c, absl::kZeroPad2));
+    } else if (c == 0xE2 && i + 2 < text.size() && text[i + 1] == '\x80' &&
+               (text[i + 2] == '\xA8' || text[i + 2] == '\xA9')) {
+      absl::StrAppend(out, text[i + 2] == '\xA8' ? "\\u2028" : "\\u2029");
+      i += 2;
+    } else {
+      out->push_back(static_cast<char>(c));
+    }
   }
-  if (p.removals().empty()) {
-    absl::StrAppend(&out, "<tr class=\"empty\"><td colspan=\"4\">",
-                    Label("无", "None"), "</td></tr>\n");
+  out->push_back('"');
+}
+
+void AppendJsArray(std::string* out, const std::vector<std::string>& items) {
+  out->push_back('[');
+  for (size_t k = 0; k < items.size(); ++k) {
+    if (k > 0) out->push_back(',');
+    AppendJsString(out, items[k]);
   }
-  return out + "</tbody>\n</table>\n";
+  out->push_back(']');
+}
+
+// One row of the data files: the cells as the page shows them, in words.
+void AppendEntryRow(std::string* out, const Publication& p, const PublicationEntry& e) {
+  AppendJsArray(out, {e.credit_code(), e.enterprise_name(), e.legal_representative()});
+  out->pop_back();  // the row goes on
+  if (p.list() == v1::BLACK_LIST) {
+    std::vector<std::string> reasons;
+    reasons.reserve(e.reasons_size());
+    for (const v1::ListReason& r : e.reasons()) reasons.push_back(ReasonText(r));
+    out->push_back(',');
+    AppendJsArray(out, reasons);
+    for (const v1::Date* date : {&e.listing_date(), &e.earliest_repair_date(),
+                                 &e.expiry_date()}) {
+      out->push_back(',');
+      AppendJsString(out, FormatDate(*date));
+    }
+  } else {
+    out->push_back(',');
+    AppendJsString(out, RatingLevelWithColour(e.level()).Both());
+    out->push_back(',');
+    AppendJsString(out, FormatDate(e.listing_date()));
+  }
+  out->push_back(']');
+}
+
+void AppendRemovalRow(std::string* out, const v1::Removal& r) {
+  AppendJsArray(out, {r.credit_code(), r.enterprise_name(),
+                      RemovalReasonDisplay(r.reason()).Both(), r.detail()});
+}
+
+// The data files of one kind ("entries" / "removals"): kRowsPerDataFile rows
+// each, named <kind>-1.js, <kind>-2.js, …
+template <typename Rows, typename AppendRow>
+void AddDataFiles(const Publication& p, absl::string_view kind, const Rows& rows,
+                  AppendRow append_row, std::vector<FolderFile>* files) {
+  const int total = rows.size();
+  for (int start = 0, n = 1; start < total; start += kRowsPerDataFile, ++n) {
+    const int end = std::min(total, start + kRowsPerDataFile);
+    std::string out = absl::StrCat("// ", p.name(), ": ", kind, " ", start + 1, "-", end,
+                                   " of ", total, "\naddRows(\"", kind, "\", [\n");
+    for (int k = start; k < end; ++k) {
+      append_row(&out, rows[k]);
+      out += k + 1 < end ? ",\n" : "\n";
+    }
+    out += "]);\n";
+    files->push_back({absl::StrCat(kind, "-", n, ".js"), std::move(out)});
+  }
 }
 
 std::string PolicyText(const Publication& p) {
@@ -699,15 +817,33 @@ std::string RenderIndexHtml(const Publication& p,
                   "autocomplete=\"off\" spellcheck=\"false\" "
                   "placeholder=\"企业名称 / 信用代码\">\n"
                   "<p id=\"no-match\" hidden>无匹配 / No match</p>\n</div>\n");
+  const std::string csv = absl::StrCat(ListSlug(p.list()), "-", p.number(), ".csv");
   absl::StrAppend(&out, "<h2>", Label("名单", "Entries"), " (",
-                  p.entries_size(), ")</h2>\n", EntriesTable(p));
+                  p.entries_size(), ")</h2>\n",
+                  RowsTable("entries", EntryColumns(p), csv));
   absl::StrAppend(&out, "<h2>",
                   Label("本期移出", "Removed in this publication"), " (",
-                  p.removals_size(), ")</h2>\n", RemovalsTable(p));
+                  p.removals_size(), ")</h2>\n",
+                  RowsTable("removals", RemovalColumns(), csv));
   absl::StrAppend(&out, LinksSection(p, context), "</main>\n<footer>\n",
-                  IssuerBlock(issuer), "</footer>\n<script>", kSearchJs,
-                  "</script>\n</body>\n</html>\n");
+                  IssuerBlock(issuer), "</footer>\n<script>", kCollectJs,
+                  "</script>\n");
+  // The rows: scripts of this folder, which a page opened from disk may
+  // load (a fetch() from file:// is refused), in order.
+  for (const std::string& file : context.data_files) {
+    absl::StrAppend(&out, "<script src=\"", HtmlEscape(file), "\"></script>\n");
+  }
+  absl::StrAppend(&out, "<script>", kSearchJs, "</script>\n</body>\n</html>\n");
   return out;
+}
+
+std::vector<FolderFile> RenderIndexDataFiles(const Publication& p) {
+  std::vector<FolderFile> files;
+  AddDataFiles(p, "entries", p.entries(), [&p](std::string* out, const PublicationEntry& e) {
+    AppendEntryRow(out, p, e);
+  }, &files);
+  AddDataFiles(p, "removals", p.removals(), AppendRemovalRow, &files);
+  return files;
 }
 
 std::string RenderRootIndexHtml(const Issuer& issuer,

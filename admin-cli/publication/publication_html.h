@@ -1,11 +1,15 @@
 // The pages people read of a list publication (doc/publication-folder.md):
-//   index.html    the published list: one self-contained page (inline CSS
-//                 and JS, no external assets, works from file://) with
-//                 bilingual labels, the entries and removals, and a search
-//                 box (#search) that hides the rows whose name and credit
-//                 code do not contain what is typed (case-insensitive),
-//                 showing a "无匹配 / No match" line (#no-match) when none is
-//                 left;
+//   index.html    the published list: a small page (inline CSS and JS, no
+//                 external assets, works from file://) with bilingual
+//                 labels, whose entries and removals come from the data
+//                 files beside it (entries-1.js, …, removals-1.js, …, loaded
+//                 by <script src>: a page opened from disk may load scripts
+//                 of its folder but not fetch() them), and a search box
+//                 (#search) that shows only the rows whose name and credit
+//                 code contain what is typed (case-insensitive; at most 200
+//                 rows of each table at once, with a line saying how many
+//                 match), and a "无匹配 / No match" line (#no-match) when
+//                 none does;
 //   notices.html  the printable notices (告知书) to the black-list
 //                 candidates, one page each (CSS page breaks).
 // And the small formatting helpers both pages and the folder files share.
@@ -39,12 +43,25 @@ std::string ListTitleEn(int list);
 // ROOT/<list>/<number>/ link to it as ../../public-key.pem.
 inline constexpr absl::string_view kPublicKeyFile = "public-key.pem";
 
+// One file of a publication folder: its name (no '/') and its exact bytes.
+struct FolderFile {
+  std::string path;
+  std::string content;
+};
+
+// The most rows one data file of index.html holds (about 1 MB of a black
+// list with its reasons).
+inline constexpr int kRowsPerDataFile = 2000;
+
 // What the page of one publication links to and names besides the
 // publication itself.
 struct PageContext {
   Issuer issuer;
   // The folder's other files (downloads), by name, in the order shown.
   std::vector<std::string> files;
+  // The data files the page loads its rows from, in order
+  // (RenderIndexDataFiles' names).
+  std::vector<std::string> data_files;
   // SHA-256 (hex) of the public key file, shown beside its link so a
   // reader can compare it with the fingerprint the bureau announces
   // elsewhere; "" shows no key link.
@@ -89,8 +106,17 @@ std::string HtmlEscape(absl::string_view text);
 // level); links to every file of the folder, the public key, the previous
 // publication and the index of all publications; a layout that fits a
 // phone (the tables become cards below 44rem).
+// The page's own size does not grow with the list: the rows are in the
+// data files (`context.data_files`).
 std::string RenderIndexHtml(const envcredit::v1::Publication& publication,
                             const PageContext& context);
+
+// The data files of index.html: entries-1.js, entries-2.js, … then
+// removals-1.js, …, kRowsPerDataFile rows each in credit-code order, each
+// one call addRows("entries"|"removals", [[cell, …], …]) with the
+// cells as the page shows them (reasons, levels and removal reasons in
+// words); none for a kind without rows.
+std::vector<FolderFile> RenderIndexDataFiles(const envcredit::v1::Publication& publication);
 
 // ROOT/index.html: every publication of both lists, newest first, each
 // linking to its folder's page; the issuer and the public key. Not signed

@@ -101,6 +101,8 @@ const absl::flat_hash_map<std::string, const std::vector<Role>*>& Table() {
           // enterprise objects to a notice naming it and applies for repair.
           {"/envcredit.v1.ListService/ProposePublication", &kRegulators},
           {"/envcredit.v1.ListService/GetPublication", &kEveryToken},
+          {"/envcredit.v1.ListService/ListPublicationEntries", &kEveryToken},
+          {"/envcredit.v1.ListService/ListPublicationRemovals", &kEveryToken},
           {"/envcredit.v1.ListService/ListPublications", &kEveryToken},
           {"/envcredit.v1.ListService/StartNotice", &kRegulators},
           {"/envcredit.v1.ListService/FileObjection", &kRegulatorsAndOwner},

@@ -146,7 +146,16 @@ v1::PublicationEntry ToProto(const domain::ListEntry& e) {
   return out;
 }
 
-v1::Publication ToProto(const domain::Publication& p, bool full) {
+v1::Removal ToProto(const domain::Removal& r) {
+  v1::Removal out;
+  out.set_credit_code(r.credit_code);
+  out.set_enterprise_name(r.enterprise_name);
+  out.set_reason(static_cast<v1::RemovalReason>(static_cast<int>(r.reason)));
+  out.set_detail(r.detail);
+  return out;
+}
+
+v1::Publication ToProto(const domain::Publication& p, bool full, bool with_rows) {
   v1::Publication out;
   out.set_name(domain::PublicationName(p.list, p.id));
   out.set_list(static_cast<v1::ListKind>(static_cast<int>(p.list)));
@@ -168,15 +177,11 @@ v1::Publication ToProto(const domain::Publication& p, bool full) {
   if (p.previous_id != 0) {
     out.set_previous_publication(domain::PublicationName(p.list, p.previous_id));
   }
-  if (full) {
+  if (full && with_rows) {
     for (const domain::ListEntry& e : p.entries) *out.add_entries() = ToProto(e);
-    for (const domain::Removal& r : p.removals) {
-      v1::Removal* removal = out.add_removals();
-      removal->set_credit_code(r.credit_code);
-      removal->set_enterprise_name(r.enterprise_name);
-      removal->set_reason(static_cast<v1::RemovalReason>(static_cast<int>(r.reason)));
-      removal->set_detail(r.detail);
-    }
+    for (const domain::Removal& r : p.removals) *out.add_removals() = ToProto(r);
+  }
+  if (full) {
     if (p.state == domain::PublicationState::kPublished) {
       out.set_canonical_content(domain::CanonicalContent(p.Header(), p.entries, p.removals));
     }

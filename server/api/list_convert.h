@@ -71,9 +71,11 @@ v1::PublicationEntry ToProto(const domain::ListEntry& entry);
 v1::PublicationEntry CurrentEntryToProto(const domain::ListEntry& entry,
                                          domain::ListKind list,
                                          int64_t publication_id);
-// With entries, removals and (when published) the canonical content when
-// `full`.
-v1::Publication ToProto(const domain::Publication& publication, bool full);
+v1::Removal ToProto(const domain::Removal& removal);
+// With (when published) the canonical content when `full`, and then the
+// entries and removals too unless `with_rows` is false (view CONTENT).
+v1::Publication ToProto(const domain::Publication& publication, bool full,
+                        bool with_rows = true);
 v1::Objection ToProto(const domain::Objection& objection);
 v1::Repair ToProto(const domain::Repair& repair);
 

@@ -1,6 +1,7 @@
 #include "server/api/list_service.h"
 
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -26,6 +27,11 @@ namespace envcredit::api {
 namespace {
 
 const absl::CivilDay kEarliest(1990, 1, 1);
+
+// The most entries and removals together that GetPublication's view FULL
+// carries (about 3 MB for black-list entries with their notices: under
+// gRPC's default 4 MB a client accepts). Larger: view CONTENT and the pages.
+constexpr int kMaxInlineRows = 1000;
 
 domain::RequestKey KeyOf(const std::string& request_id,
                          const google::protobuf::Message& request) {
@@ -78,20 +84,101 @@ grpc::Status ListService::GetPublication(grpc::ServerContext* context,
   if (!admitted.ok()) return admitted.denial();
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(PublicationKey key, ParsePublicationName(request->name(), "name"));
-    if (request->view() < 0 || request->view() > v1::PUBLICATION_FULL) {
+    if (request->view() < 0 || request->view() > v1::PUBLICATION_CONTENT) {
       return InvalidArgument("view", "INVALID_ENUM", "view: unknown value");
     }
-    const bool full = request->view() != v1::PUBLICATION_BASIC;
-    ASSIGN_OR_RETURN(domain::Publication p, lists_.Get(key.list, key.id, full));
-    // A proposal outside the public notice is as absent as a missing one to
-    // whoever may not see it: the answer does not tell them apart.
-    if (!domain::IsPublic(p.state) && !domain::MaySeeListProposals(admitted.caller().role)) {
-      return domain::PublicationNotFound(key.list, key.id);
+    const bool basic = request->view() == v1::PUBLICATION_BASIC;
+    const bool rows = !basic && request->view() != v1::PUBLICATION_CONTENT;
+    ASSIGN_OR_RETURN(domain::Publication p, VisiblePublication(admitted, key));
+    if (rows && p.entry_count + p.removed_count > kMaxInlineRows) {
+      return MakeError(absl::StatusCode::kFailedPrecondition, "PUBLICATION_TOO_LARGE",
+                       absl::StrCat("view: ", request->name(), " has ", p.entry_count,
+                                    " entries and ", p.removed_count,
+                                    " removals, more than view FULL carries (",
+                                    kMaxInlineRows,
+                                    "); ask for view CONTENT and page them with "
+                                    "ListPublicationEntries and ListPublicationRemovals"),
+                       "view");
     }
-    *response = ToProto(p, full);
+    // The canonical content is built from every row, so CONTENT reads them
+    // too (once published) but does not send them.
+    const bool content = !basic && p.state == domain::PublicationState::kPublished;
+    if (rows) {
+      ASSIGN_OR_RETURN(p, lists_.Get(key.list, key.id, /*with_entries=*/true));
+    } else if (content) {
+      ASSIGN_OR_RETURN(p, lists_.GetWithoutNotices(key.list, key.id));
+    }
+    *response = ToProto(p, !basic, rows);
     return absl::OkStatus();
   };
   return ToGrpcStatus(run());
+}
+
+absl::StatusOr<domain::Publication> ListService::VisiblePublication(
+    const Admission& admitted, const PublicationKey& key) {
+  ASSIGN_OR_RETURN(domain::Publication p, lists_.Get(key.list, key.id, false));
+  // A proposal outside the public notice is as absent as a missing one to
+  // whoever may not see it: the answer does not tell them apart.
+  if (!domain::IsPublic(p.state) && !domain::MaySeeListProposals(admitted.caller().role)) {
+    return domain::PublicationNotFound(key.list, key.id);
+  }
+  return p;
+}
+
+template <typename Response>
+absl::Status ListService::PagePublicationRows(const Admission& admitted,
+                                              const std::string& parent, int requested_size,
+                                              const std::string& token,
+                                              domain::PublicationRows which,
+                                              bool notices, Response* response) {
+  ASSIGN_OR_RETURN(PublicationKey key, ParsePublicationName(parent, "parent"));
+  ASSIGN_OR_RETURN(int page_size, ResolvePageSize(requested_size));
+  // Bound to the publication and to which rows: a token of one publication
+  // (or of its removals) does not continue another.
+  const std::string filter =
+      absl::StrCat(which == domain::PublicationRows::kEntries ? "pub-entries;" : "pub-removals;",
+                   static_cast<int>(key.list), ";", key.id);
+  ASSIGN_OR_RETURN(std::string after, DecodePageToken(token, filter));
+  RETURN_IF_ERROR(VisiblePublication(admitted, key).status());
+  ASSIGN_OR_RETURN(domain::PublicationRowsPage page,
+                   lists_.RowsOf(key.list, key.id, which, after, page_size, notices));
+  std::string last;
+  if constexpr (std::is_same_v<Response, v1::ListPublicationEntriesResponse>) {
+    for (const domain::ListEntry& e : page.entries) *response->add_entries() = ToProto(e);
+    if (!page.entries.empty()) last = page.entries.back().credit_code;
+  } else {
+    for (const domain::Removal& r : page.removals) *response->add_removals() = ToProto(r);
+    if (!page.removals.empty()) last = page.removals.back().credit_code;
+  }
+  if (page.has_more && !last.empty()) {
+    response->set_next_page_token(EncodePageToken(last, filter));
+  }
+  return absl::OkStatus();
+}
+
+grpc::Status ListService::ListPublicationEntries(
+    grpc::ServerContext* context, const v1::ListPublicationEntriesRequest* request,
+    v1::ListPublicationEntriesResponse* response) {
+  const Admission admitted = guard_.Admit(context, "ListPublicationEntries");
+  if (!admitted.ok()) return admitted.denial();
+  if (!v1::PublicationEntryView_IsValid(request->view())) {
+    return ToGrpcStatus(InvalidArgument("view", "INVALID_ENUM", "view: unknown value"));
+  }
+  return ToGrpcStatus(PagePublicationRows(
+      admitted, request->parent(), request->page_size(), request->page_token(),
+      domain::PublicationRows::kEntries,
+      /*notices=*/request->view() != v1::PUBLICATION_ENTRY_WITHOUT_NOTICE, response));
+}
+
+grpc::Status ListService::ListPublicationRemovals(
+    grpc::ServerContext* context, const v1::ListPublicationRemovalsRequest* request,
+    v1::ListPublicationRemovalsResponse* response) {
+  const Admission admitted = guard_.Admit(context, "ListPublicationRemovals");
+  if (!admitted.ok()) return admitted.denial();
+  return ToGrpcStatus(PagePublicationRows(admitted, request->parent(), request->page_size(),
+                                          request->page_token(),
+                                          domain::PublicationRows::kRemovals,
+                                          /*notices=*/false, response));
 }
 
 grpc::Status ListService::ListPublications(grpc::ServerContext* context,

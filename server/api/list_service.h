@@ -9,6 +9,7 @@
 #include "envcredit/v1/lists.grpc.pb.h"
 #include "server/api/call_audit.h"
 #include "server/api/guard.h"
+#include "server/api/list_convert.h"
 #include "server/domain/audit.h"
 #include "server/domain/list_repository.h"
 
@@ -32,6 +33,12 @@ class ListService final : public v1::ListService::Service {
   grpc::Status GetPublication(grpc::ServerContext* context,
                               const v1::GetPublicationRequest* request,
                               v1::Publication* response) override;
+  grpc::Status ListPublicationEntries(grpc::ServerContext* context,
+                                      const v1::ListPublicationEntriesRequest* request,
+                                      v1::ListPublicationEntriesResponse* response) override;
+  grpc::Status ListPublicationRemovals(grpc::ServerContext* context,
+                                       const v1::ListPublicationRemovalsRequest* request,
+                                       v1::ListPublicationRemovalsResponse* response) override;
   grpc::Status ListPublications(grpc::ServerContext* context,
                                 const v1::ListPublicationsRequest* request,
                                 v1::ListPublicationsResponse* response) override;
@@ -67,6 +74,17 @@ class ListService final : public v1::ListService::Service {
                            v1::ListRepairsResponse* response) override;
 
  private:
+  // The publication's header, or NOT_FOUND (PUBLICATION_NOT_FOUND) also
+  // when it is a proposal the caller may not see (GetPublication's rule).
+  absl::StatusOr<domain::Publication> VisiblePublication(const Admission& admitted,
+                                                         const PublicationKey& key);
+  // ListPublicationEntries / ListPublicationRemovals: one page of rows.
+  template <typename Response>
+  absl::Status PagePublicationRows(const Admission& admitted, const std::string& parent,
+                                   int requested_size, const std::string& token,
+                                   domain::PublicationRows which, bool notices,
+                                   Response* response);
+
   const ServiceGuard guard_;
 
   domain::ListRepository& lists_;

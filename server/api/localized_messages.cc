@@ -80,6 +80,7 @@ const Sentences& ReasonSentences() {
       {"PENALTY_DECISION_REVOKED", "处罚决定已撤销，不能再登记整改"},
       {"TOKEN_ALREADY_REVOKED", "令牌已吊销"},
       {"PUBLICATION_IN_PROGRESS", "已有一份名单草案或公示正在进行"},
+      {"PUBLICATION_TOO_LARGE", "该期名单条目过多，完整视图无法一次返回：请使用 CONTENT 视图并分页读取条目和移出记录"},
       {"PUBLICATION_NOT_DRAFT", "名单不是草案状态"},
       {"PUBLICATION_NOT_IN_NOTICE", "名单不在公示期"},
       {"NOTICE_PERIOD_OVER", "公示期已结束，不再受理异议"},

@@ -37,6 +37,15 @@ struct EntryPage {
   int64_t publication_id = 0;  // 0: the list was never published
 };
 
+// A page of one publication's rows (ListPublicationEntries / Removals), in
+// credit-code order.
+struct PublicationRowsPage {
+  std::vector<ListEntry> entries;   // RowsOf(kEntries)
+  std::vector<Removal> removals;    // RowsOf(kRemovals)
+  bool has_more = false;
+};
+enum class PublicationRows { kEntries, kRemovals };
+
 // An entry on the current list: the entry and the publication it is in.
 struct CurrentEntry {
   ListEntry entry;
@@ -61,6 +70,19 @@ class ListRepository {
                                               const AuditContext& audit) = 0;
   virtual absl::StatusOr<Publication> Get(ListKind list, int64_t id,
                                           bool with_entries) = 0;
+  // As Get with its entries and removals, but the entries' notice texts left
+  // empty: what the canonical content is built from, at a fraction of the
+  // bytes for a black list.
+  virtual absl::StatusOr<Publication> GetWithoutNotices(ListKind list, int64_t id) = 0;
+  // The rows of publication `id` whose credit code is after
+  // `after_credit_code` ("" = from the first), at most `limit`, in
+  // credit-code order; the entries' notice texts only with `notices`.
+  // NOT_FOUND (PUBLICATION_NOT_FOUND) when the publication does not exist;
+  // its state is not checked here.
+  virtual absl::StatusOr<PublicationRowsPage> RowsOf(ListKind list, int64_t id,
+                                                     PublicationRows which,
+                                                     absl::string_view after_credit_code,
+                                                     int limit, bool notices) = 0;
   // The newest PUBLISHED publication of `list` (NOT_FOUND when none).
   virtual absl::StatusOr<Publication> Latest(ListKind list,
                                              bool with_entries) = 0;

@@ -3,7 +3,9 @@
 #include <openssl/sha.h>
 
 #include <algorithm>
+#include <atomic>
 #include <set>
+#include <thread>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -32,6 +34,8 @@ using domain::Removal;
 
 constexpr size_t kChunk = 500;
 constexpr int kExamineChunk = 1000;
+// Connections a proposal reads with at once (the pool must have more).
+constexpr int kExamineThreads = 2;
 
 std::string Sha256Hex(absl::string_view bytes) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
@@ -129,10 +133,11 @@ absl::StatusOr<std::optional<Publication>> ReadLatestPublished(Session& s, ListK
   return std::optional<Publication>(std::move(p));
 }
 
-#define ENVCREDIT_ENTRY_COLUMNS                                                \
+#define ENVCREDIT_ENTRY_COLUMNS_BUT_NOTICE                                     \
   "credit_code, enterprise_id, enterprise_name, legal_representative, "       \
   "region_code, level, points, reasons, listing_date, earliest_repair_date, " \
-  "expiry_date, change_kind, notice_text"
+  "expiry_date, change_kind"
+#define ENVCREDIT_ENTRY_COLUMNS ENVCREDIT_ENTRY_COLUMNS_BUT_NOTICE ", notice_text"
 
 absl::StatusOr<ListEntry> RowToEntry(const Row& row) {
   ListEntry e;
@@ -152,29 +157,54 @@ absl::StatusOr<ListEntry> RowToEntry(const Row& row) {
   return e;
 }
 
-absl::Status ReadEntries(Session& s, Publication& p) {
+#define ENVCREDIT_REMOVAL_COLUMNS \
+  "credit_code, enterprise_id, enterprise_name, reason, detail"
+
+Removal RowToRemoval(const Row& row) {
+  return Removal{row.GetInt64(1), row.GetString(0), row.GetString(2),
+                 static_cast<domain::RemovalReason>(row.GetInt64(3)), row.GetString(4)};
+}
+
+// Every entry and removal of `p`. Without `notices` the entries' notice
+// texts (a page each, most of a black list's bytes) are left empty: the
+// canonical content, a proposal's comparison and the feed do not use them.
+absl::Status ReadEntries(Session& s, Publication& p, bool notices = true) {
   p.entries.clear();
   p.removals.clear();
   ASSIGN_OR_RETURN(std::vector<Row> rows,
-                   s.Query("SELECT " ENVCREDIT_ENTRY_COLUMNS
-                           " FROM publication_entries WHERE publication_id = ? "
-                           "ORDER BY credit_code",
+                   s.Query(notices ? "SELECT " ENVCREDIT_ENTRY_COLUMNS
+                                     " FROM publication_entries WHERE publication_id = ? "
+                                     "ORDER BY credit_code"
+                                   : "SELECT " ENVCREDIT_ENTRY_COLUMNS_BUT_NOTICE
+                                     ", '' FROM publication_entries WHERE "
+                                     "publication_id = ? ORDER BY credit_code",
                            {p.id}));
   p.entries.reserve(rows.size());
   for (const Row& row : rows) {
     ASSIGN_OR_RETURN(ListEntry e, RowToEntry(row));
     p.entries.push_back(std::move(e));
   }
-  ASSIGN_OR_RETURN(rows, s.Query("SELECT credit_code, enterprise_id, enterprise_name, "
-                                 "reason, detail FROM publication_removals WHERE "
+  ASSIGN_OR_RETURN(rows, s.Query("SELECT " ENVCREDIT_REMOVAL_COLUMNS
+                                 " FROM publication_removals WHERE "
                                  "publication_id = ? ORDER BY credit_code",
                                  {p.id}));
-  for (const Row& row : rows) {
-    p.removals.push_back(Removal{row.GetInt64(1), row.GetString(0), row.GetString(2),
-                                 static_cast<domain::RemovalReason>(row.GetInt64(3)),
-                                 row.GetString(4)});
-  }
+  for (const Row& row : rows) p.removals.push_back(RowToRemoval(row));
   return absl::OkStatus();
+}
+
+// Publication `id` of `list`, with its rows when `with_entries` (their
+// notice texts only with `notices`), in one read-only transaction.
+absl::StatusOr<Publication> ReadOne(Database& db, ListKind list, int64_t id,
+                                    bool with_entries, bool notices) {
+  Publication result;
+  RETURN_IF_ERROR(db.RunInTransaction(
+      [&](Transaction& tx) -> absl::Status {
+        ASSIGN_OR_RETURN(result, ReadPublication(tx, list, id, false));
+        if (with_entries) RETURN_IF_ERROR(ReadEntries(tx, result, notices));
+        return absl::OkStatus();
+      },
+      TxMode::kReadOnly));
+  return result;
 }
 
 absl::Status InsertEntries(Transaction& tx, int64_t publication_id,
@@ -227,6 +257,44 @@ absl::Status InsertRemovals(Transaction& tx, int64_t publication_id,
                         .status());
   }
   return absl::OkStatus();
+}
+
+// Each black-list entry's notice (告知), written in the caller's transaction:
+// the entries are read a page at a time (keyset on the primary key) and
+// their notices written kChunk to a statement, so memory stays bounded and
+// a list of 100,000 entries costs a few hundred statements, not one per entry.
+absl::Status WriteNotices(Transaction& tx, int64_t publication_id,
+                          const scoring::Policy& policy, absl::CivilDay notice_end) {
+  std::string after;
+  for (;;) {
+    ASSIGN_OR_RETURN(std::vector<Row> rows,
+                     tx.Query("SELECT " ENVCREDIT_ENTRY_COLUMNS
+                              " FROM publication_entries WHERE publication_id = ? AND "
+                              "credit_code > ? ORDER BY credit_code LIMIT ?",
+                              {publication_id, after, static_cast<int64_t>(kChunk)}));
+    if (rows.empty()) return absl::OkStatus();
+    std::vector<SqlValue> params;
+    params.reserve(2 * rows.size() + 1);
+    std::string derived;
+    for (const Row& row : rows) {
+      ASSIGN_OR_RETURN(ListEntry e, RowToEntry(row));
+      absl::StrAppend(&derived, derived.empty() ? "SELECT ? AS credit_code, ? AS notice_text"
+                                                : " UNION ALL SELECT ?, ?");
+      params.emplace_back(e.credit_code);
+      params.emplace_back(domain::NoticeText(e, policy, notice_end));
+      after = e.credit_code;
+    }
+    params.emplace_back(publication_id);
+    // A multi-table UPDATE over a derived table of the new texts: MySQL 8
+    // and MariaDB both document it; each row is found by the primary key.
+    RETURN_IF_ERROR(tx.Execute(absl::StrCat("UPDATE publication_entries e JOIN (", derived,
+                                            ") v ON e.credit_code = v.credit_code COLLATE utf8mb4_bin SET "
+                                            "e.notice_text = v.notice_text WHERE "
+                                            "e.publication_id = ?"),
+                               params)
+                        .status());
+    if (rows.size() < kChunk) return absl::OkStatus();
+  }
 }
 
 domain::Objection RowToObjection(const Row& row, ListKind list) {
@@ -299,42 +367,62 @@ absl::StatusOr<std::vector<domain::ListCandidate>> MysqlListRepository::Examine(
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
 
+  // Chunks of kExamineChunk enterprises, each read (its records in one
+  // statement) and judged on its own: kExamineThreads workers take the next
+  // chunk in turn, so the database reads one chunk while the server rates
+  // another. The result keeps the order of `ids`.
+  const size_t chunks = (ids.size() + kExamineChunk - 1) / kExamineChunk;
+  std::vector<std::vector<domain::ListCandidate>> judged(chunks);
+  std::vector<absl::Status> failed(chunks);
+  std::atomic<size_t> next{0};
+  auto work = [&]() {
+    for (size_t k = next++; k < chunks; k = next++) {
+      const absl::Span<const int64_t> chunk =
+          absl::MakeConstSpan(ids).subspan(k * kExamineChunk, kExamineChunk);
+      std::vector<domain::ListCandidate>& batch = judged[k];
+      failed[k] = db_.RunInTransaction(
+          [&](Transaction& tx) -> absl::Status {
+            batch.clear();
+            ASSIGN_OR_RETURN(
+                std::vector<Row> rows,
+                tx.Query(absl::StrCat("SELECT id, credit_code, display_name, "
+                                      "legal_representative, region_code FROM "
+                                      "enterprises WHERE id IN (",
+                                      Marks(chunk.size()), ") ORDER BY id"),
+                         std::vector<SqlValue>(chunk.begin(), chunk.end())));
+            ASSIGN_OR_RETURN(auto records, LoadScoringRecords(tx, chunk));
+            for (const Row& row : rows) {
+              domain::ListCandidate c;
+              c.enterprise_id = row.GetInt64(0);
+              c.credit_code = row.GetString(1);
+              c.enterprise_name = row.GetString(2);
+              c.legal_representative = row.GetString(3);
+              c.region_code = row.GetString(4);
+              c.policy = &calculator.PolicyFor(c.region_code);
+              auto it = records.find(c.enterprise_id);
+              if (it != records.end()) c.records = std::move(it->second);
+              RETURN_IF_ERROR(domain::JudgeCandidate(&c, as_of));
+              const bool meets = list == ListKind::kBlackList ? c.check.black_list
+                                                              : c.check.honor_list;
+              // Keep only what the proposal needs: who meets, who was listed.
+              if (meets || listed.contains(c.enterprise_id)) batch.push_back(std::move(c));
+            }
+            return absl::OkStatus();
+          },
+          TxMode::kReadOnly);
+      if (!failed[k].ok()) next = chunks;  // the others stop at their next chunk
+    }
+  };
+  std::vector<std::thread> workers;
+  for (int w = 1; w < kExamineThreads && static_cast<size_t>(w) < chunks; ++w) {
+    workers.emplace_back(work);
+  }
+  work();
+  for (std::thread& t : workers) t.join();
   std::vector<domain::ListCandidate> out;
-  for (size_t start = 0; start < ids.size(); start += kExamineChunk) {
-    const absl::Span<const int64_t> chunk =
-        absl::MakeConstSpan(ids).subspan(start, kExamineChunk);
-    std::vector<domain::ListCandidate> batch;
-    RETURN_IF_ERROR(db_.RunInTransaction(
-        [&](Transaction& tx) -> absl::Status {
-          batch.clear();
-          ASSIGN_OR_RETURN(
-              std::vector<Row> rows,
-              tx.Query(absl::StrCat("SELECT id, credit_code, display_name, "
-                                    "legal_representative, region_code FROM "
-                                    "enterprises WHERE id IN (",
-                                    Marks(chunk.size()), ") ORDER BY id"),
-                       std::vector<SqlValue>(chunk.begin(), chunk.end())));
-          ASSIGN_OR_RETURN(auto records, LoadScoringRecords(tx, chunk));
-          for (const Row& row : rows) {
-            domain::ListCandidate c;
-            c.enterprise_id = row.GetInt64(0);
-            c.credit_code = row.GetString(1);
-            c.enterprise_name = row.GetString(2);
-            c.legal_representative = row.GetString(3);
-            c.region_code = row.GetString(4);
-            c.policy = &calculator.PolicyFor(c.region_code);
-            auto it = records.find(c.enterprise_id);
-            if (it != records.end()) c.records = std::move(it->second);
-            RETURN_IF_ERROR(domain::JudgeCandidate(&c, as_of));
-            const bool meets = list == ListKind::kBlackList ? c.check.black_list
-                                                            : c.check.honor_list;
-            // Keep only what the proposal needs: who meets, who was listed.
-            if (meets || listed.contains(c.enterprise_id)) batch.push_back(std::move(c));
-          }
-          return absl::OkStatus();
-        },
-        TxMode::kReadOnly));
-    for (auto& c : batch) out.push_back(std::move(c));
+  for (size_t k = 0; k < chunks; ++k) {
+    RETURN_IF_ERROR(failed[k]);
+    for (auto& c : judged[k]) out.push_back(std::move(c));
   }
   return out;
 }
@@ -348,7 +436,7 @@ absl::StatusOr<Publication> MysqlListRepository::Propose(
   RETURN_IF_ERROR(db_.RunInTransaction(
       [&](Transaction& tx) -> absl::Status {
         ASSIGN_OR_RETURN(previous, ReadLatestPublished(tx, list));
-        if (previous) RETURN_IF_ERROR(ReadEntries(tx, *previous));
+        if (previous) RETURN_IF_ERROR(ReadEntries(tx, *previous, /*notices=*/false));
         return absl::OkStatus();
       },
       TxMode::kReadOnly));
@@ -423,15 +511,52 @@ absl::StatusOr<Publication> MysqlListRepository::Propose(
 
 absl::StatusOr<Publication> MysqlListRepository::Get(ListKind list, int64_t id,
                                                      bool with_entries) {
-  Publication result;
+  return ReadOne(db_, list, id, with_entries, /*notices=*/true);
+}
+
+absl::StatusOr<Publication> MysqlListRepository::GetWithoutNotices(ListKind list,
+                                                                   int64_t id) {
+  return ReadOne(db_, list, id, /*with_entries=*/true, /*notices=*/false);
+}
+
+absl::StatusOr<domain::PublicationRowsPage> MysqlListRepository::RowsOf(
+    ListKind list, int64_t id, domain::PublicationRows which,
+    absl::string_view after_credit_code, int limit, bool notices) {
+  RETURN_IF_ERROR(CheckLimit(limit));
+  const bool entries = which == domain::PublicationRows::kEntries;
+  const char* const sql =
+      !entries ? "SELECT " ENVCREDIT_REMOVAL_COLUMNS
+                 " FROM publication_removals WHERE publication_id = ? AND "
+                 "credit_code > ? ORDER BY credit_code LIMIT ?"
+      : notices ? "SELECT " ENVCREDIT_ENTRY_COLUMNS
+                  " FROM publication_entries WHERE publication_id = ? AND "
+                  "credit_code > ? ORDER BY credit_code LIMIT ?"
+                : "SELECT " ENVCREDIT_ENTRY_COLUMNS_BUT_NOTICE
+                  ", '' FROM publication_entries WHERE publication_id = ? AND "
+                  "credit_code > ? ORDER BY credit_code LIMIT ?";
+  domain::PublicationRowsPage page;
   RETURN_IF_ERROR(db_.RunInTransaction(
       [&](Transaction& tx) -> absl::Status {
-        ASSIGN_OR_RETURN(result, ReadPublication(tx, list, id, false));
-        if (with_entries) RETURN_IF_ERROR(ReadEntries(tx, result));
+        page = domain::PublicationRowsPage();
+        RETURN_IF_ERROR(ReadPublication(tx, list, id, false).status());
+        ASSIGN_OR_RETURN(
+            std::vector<Row> rows,
+            tx.Query(sql,
+                     {id, after_credit_code, limit + 1}));
+        page.has_more = static_cast<int>(rows.size()) > limit;
+        if (page.has_more) rows.erase(rows.begin() + limit, rows.end());
+        for (const Row& row : rows) {
+          if (entries) {
+            ASSIGN_OR_RETURN(ListEntry e, RowToEntry(row));
+            page.entries.push_back(std::move(e));
+          } else {
+            page.removals.push_back(RowToRemoval(row));
+          }
+        }
         return absl::OkStatus();
       },
       TxMode::kReadOnly));
-  return result;
+  return page;
 }
 
 absl::StatusOr<Publication> MysqlListRepository::Latest(ListKind list,
@@ -512,14 +637,7 @@ absl::StatusOr<Publication> MysqlListRepository::StartNotice(
                                   DayText(today), DayText(end), id})
                           .status());
       if (list == ListKind::kBlackList) {
-        RETURN_IF_ERROR(ReadEntries(tx, p));
-        for (const ListEntry& e : p.entries) {
-          RETURN_IF_ERROR(tx.Execute("UPDATE publication_entries SET notice_text = ? "
-                                     "WHERE publication_id = ? AND credit_code = ?",
-                                     {domain::NoticeText(e, policy, end), id,
-                                      e.credit_code})
-                              .status());
-        }
+        RETURN_IF_ERROR(WriteNotices(tx, id, policy, end));
       }
     }
     ASSIGN_OR_RETURN(result, ReadPublication(tx, list, id, false));
@@ -673,7 +791,7 @@ absl::StatusOr<Publication> MysqlListRepository::Publish(
     if (step == domain::ListStep::kApply) {
       ASSIGN_OR_RETURN(std::optional<Publication> previous, ReadLatestPublished(tx, list));
       domain::ChainAfter(previous, &p);
-      RETURN_IF_ERROR(ReadEntries(tx, p));
+      RETURN_IF_ERROR(ReadEntries(tx, p, /*notices=*/false));
       p.content_sha256 =
           Sha256Hex(domain::CanonicalContent(p.Header(), p.entries, p.removals));
       RETURN_IF_ERROR(

@@ -38,6 +38,11 @@ class MysqlListRepository final : public domain::ListRepository {
       const domain::AuditContext& audit) override;
   absl::StatusOr<domain::Publication> Get(domain::ListKind list, int64_t id,
                                           bool with_entries) override;
+  absl::StatusOr<domain::PublicationRowsPage> RowsOf(
+      domain::ListKind list, int64_t id, domain::PublicationRows which,
+      absl::string_view after_credit_code, int limit, bool notices) override;
+  absl::StatusOr<domain::Publication> GetWithoutNotices(domain::ListKind list,
+                                                        int64_t id) override;
   absl::StatusOr<domain::Publication> Latest(domain::ListKind list,
                                              bool with_entries) override;
   absl::StatusOr<PublicationPage> List(domain::ListKind list,

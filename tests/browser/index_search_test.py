@@ -15,11 +15,17 @@ Debian's headless Chromium through chromedriver (python3-selenium), and:
     screen (no sideways scrolling), and saves a screenshot of each page to
     WORK_DIR/screens/ (fonts-noto-cjk makes the Chinese readable there);
   - checks that every link of every page leads to a file of the tree
-    (tel:, mailto: and https: links are not followed).
+    (tel:, mailto: and https: links are not followed);
+  - writes a second tree with one black list of 100,000 entries and checks
+    that its index.html is small (bytes: the rows are in the data files it
+    loads with <script src>), that `envcredit-admin lists verify` passes on
+    the folder, and what the search finds in it: a code deep in the list, a
+    name part shared by 9 entries, nothing, and the first 200 rows with a
+    line saying how many there are for an empty box.
 Bounded: page and wait timeouts, and an alarm for the whole run; the browser
 is always quit.
 
-Usage: index_search_test.py WRITE_SAMPLE_TREE WORK_DIR
+Usage: index_search_test.py WRITE_SAMPLE_TREE WORK_DIR ENVCREDIT_ADMIN
 """
 
 import os
@@ -39,8 +45,14 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
-WHOLE_RUN_SECONDS = 150
+WHOLE_RUN_SECONDS = 360
 WAIT_SECONDS = 10
+# The rows of the large page arrive from about 25 MB of data files.
+LOAD_SECONDS = 120
+
+LARGE_ENTRIES = 100000
+# index.html of the large list: the page alone, without its data files.
+LARGE_PAGE_MAX_BYTES = 64 * 1024
 
 CODE_A = "91320100MA1W2X3Y6A"  # 苏州某某化工有限公司
 CODE_B = "91320200MA1W2X3Y7B"  # 无锡蓝天印染有限公司
@@ -70,9 +82,17 @@ def make_driver(profile_dir):
     return driver
 
 
-def visible_codes(driver):
-    rows = driver.find_elements(By.CSS_SELECTOR, "tr[data-search]")
-    assert len(rows) == len(ALL_CODES), f"{len(rows)} searchable rows"
+def wait_loaded(driver):
+    """Waits until the page has read its data files and shown its rows."""
+    WebDriverWait(driver, LOAD_SECONDS).until(
+        lambda d: d.execute_script(
+            "return document.documentElement.getAttribute('data-rows')")
+        == "loaded")
+
+
+def visible_codes(driver, table=None):
+    selector = (f"#{table} " if table else "") + "tr[data-search]"
+    rows = driver.find_elements(By.CSS_SELECTOR, selector)
     shown = []
     for row in rows:
         if row.is_displayed():
@@ -143,6 +163,10 @@ def phone_width(driver):
         "mobile": True})
 
 
+def phone_off(driver):
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
 def check_no_overflow(driver, page, screens):
     # The page must not scroll sideways, and no element may stick out.
     widths = driver.execute_script("""
@@ -187,11 +211,73 @@ def check_links(driver, page, root):
     print(f"ok: {page}: {followed} links lead to files")
 
 
+def expect_large(driver, query, codes, no_match=False, more=None):
+    """The entries shown for `query` (codes, or a count), and whether the
+    "first 200 of N" line shows N = `more`."""
+    type_query(driver, query)
+    def shown(d):
+        got = visible_codes(d, "entries")
+        if (len(got) if isinstance(codes, int) else got) != codes:
+            return False
+        if no_match_shown(d) != no_match:
+            return False
+        note = d.find_element(By.ID, "entries-more")
+        if more is None:
+            return not note.is_displayed()
+        return note.is_displayed() and f"of {more};" in note.text
+    try:
+        WebDriverWait(driver, WAIT_SECONDS).until(shown)
+    except Exception:
+        got = visible_codes(driver, "entries")
+        raise AssertionError(
+            f"large list, query {query!r}: {len(got)} rows {got[:5]}, wanted "
+            f"{codes}, more {more}")
+    print(f"ok: large list, {query!r} -> "
+          f"{codes if isinstance(codes, int) else len(codes)} rows")
+
+
+def large_code(serial):
+    return f"9132010000{serial:08d}"
+
+
+def check_large_list(driver, admin, large_root):
+    folder = os.path.join(large_root, "black", "1")
+    page = os.path.join(folder, "index.html")
+    size = os.path.getsize(page)
+    data = [f for f in os.listdir(folder) if f.startswith("entries-")]
+    assert size <= LARGE_PAGE_MAX_BYTES, \
+        f"index.html of {LARGE_ENTRIES} entries is {size} bytes"
+    assert len(data) == LARGE_ENTRIES // 2000, f"data files: {sorted(data)}"
+    print(f"ok: index.html of {LARGE_ENTRIES} entries is {size} bytes, "
+          f"{len(data)} entry data files")
+    verified = subprocess.run(
+        [admin, "lists", "verify", folder, "--public-key",
+         os.path.join(large_root, "public-key.pem")],
+        capture_output=True, text=True, timeout=60)
+    assert verified.returncode == 0, verified.stderr
+    print("ok: lists verify passes on the large folder")
+
+    driver.get("file://" + page)
+    wait_loaded(driver)
+    assert f"({LARGE_ENTRIES})" in body_text(driver)
+    expect_large(driver, "", 200, more=LARGE_ENTRIES)
+    expect_large(driver, large_code(73456).lower(), [large_code(73456)])
+    expect_large(driver, "蓝鲸",
+                 [large_code(10007 * k) for k in range(1, 10)])
+    expect_large(driver, "示例", 200, more=LARGE_ENTRIES - 9)
+    expect_large(driver, "no-such-enterprise-xyz", [], no_match=True)
+    # The removals are searched too.
+    type_query(driver, "旧厂2")
+    WebDriverWait(driver, WAIT_SECONDS).until(
+        lambda d: visible_codes(d, "removals") == ["913205990000000002"])
+    print("ok: large list, removals searched")
+
+
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) != 4:
         print(__doc__, file=sys.stderr)
         return 2
-    writer, work = sys.argv[1], sys.argv[2]
+    writer, work, admin = sys.argv[1], sys.argv[2], sys.argv[3]
     for tool in (CHROMIUM, CHROMEDRIVER):
         if not os.path.exists(tool):
             print(f"{tool} is missing: run scripts/setup.sh (packages chromium, "
@@ -205,7 +291,9 @@ def main():
     root = os.path.abspath(os.path.join(work, "public"))
     screens = os.path.join(work, "screens")
     os.makedirs(screens)
-    subprocess.run([writer, root], check=True, timeout=30)
+    large_root = os.path.abspath(os.path.join(work, "large"))
+    subprocess.run([writer, root, large_root, str(LARGE_ENTRIES)], check=True,
+                   timeout=120)
     page = os.path.join(root, "black", "2", "index.html")
 
     profile = tempfile.mkdtemp(prefix="chromium-profile-", dir=work)
@@ -213,6 +301,7 @@ def main():
     try:
         driver = make_driver(profile)
         driver.get("file://" + os.path.abspath(page))
+        wait_loaded(driver)
         assert "黑榜" in driver.title and "Black list" in driver.title, \
             driver.title
         expect(driver, "", ALL_CODES, False)
@@ -228,13 +317,19 @@ def main():
 
         for name in ("black/2/index.html", "honor/1/index.html", "index.html"):
             driver.get("file://" + os.path.join(root, name))
+            if name != "index.html":
+                wait_loaded(driver)
             check_words(driver, name)
             check_links(driver, name, root)
         phone_width(driver)
         for name in ("black/2/index.html", "black/1/index.html",
                      "honor/1/index.html", "index.html"):
             driver.get("file://" + os.path.join(root, name))
+            if name != "index.html":
+                wait_loaded(driver)
             check_no_overflow(driver, name, screens)
+        phone_off(driver)
+        check_large_list(driver, admin, large_root)
         print("1 passed, 0 failed")
         return 0
     finally:

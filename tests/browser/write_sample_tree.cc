@@ -9,7 +9,15 @@
 //   ROOT/index.html, ROOT/public-key.pem
 // signed with a fresh key, with a configured issuer. tests/browser/
 // index_search_test.py then opens the pages in headless Chromium.
+//
+// With two more arguments, LARGE_ROOT N, it also writes LARGE_ROOT/black/1/:
+// one black-list publication of N entries (codes 9132010000AAAAAAAA-like,
+// serial i in the last 8 characters; every entry whose serial is a multiple
+// of 10007 is named "蓝鲸化工<serial>有限公司", the others
+// "示例<serial>号环保科技有限公司"), 3 removals, the same issuer, and
+// LARGE_ROOT/public-key.pem, to check the page of a list of 100,000+.
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "admin-cli/publication/issuer.h"
@@ -97,11 +105,42 @@ bool Write(const std::string& root, const Publication& p,
   return true;
 }
 
+// LARGE_ROOT/black/1 with `count` entries (see the top of the file).
+bool WriteLarge(const std::string& root, int count, const std::string& key,
+                const admin::Issuer& issuer) {
+  Publication p = Black(1);
+  p.mutable_entries()->Reserve(count);
+  char code[32];
+  for (int i = 1; i <= count; ++i) {
+    std::snprintf(code, sizeof(code), "9132010000%08d", i);
+    const std::string name =
+        i % 10007 == 0 ? "蓝鲸化工" + std::to_string(i) + "有限公司"
+                       : "示例" + std::to_string(i) + "号环保科技有限公司";
+    AddBlackEntry(&p, code, name, "法人" + std::to_string(i % 1000),
+                  "苏环罚〔2024〕" + std::to_string(i) + "号");
+  }
+  for (int i = 1; i <= 3; ++i) {
+    envcredit::v1::Removal* removal = p.add_removals();
+    std::snprintf(code, sizeof(code), "9132059900%08d", i);
+    removal->set_credit_code(code);
+    removal->set_enterprise_name("旧厂" + std::to_string(i));
+    removal->set_reason(envcredit::v1::REMOVAL_EXPIRED);
+    removal->set_detail("listing period ended on 2025-06-01");
+  }
+  Seal(&p, "");
+  if (!Write(root, p, "", key, issuer)) return false;
+  if (auto s = admin::WriteRootPages(root, issuer, key); !s.ok()) {
+    std::fprintf(stderr, "%s\n", s.ToString().c_str());
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: %s ROOT\n", argv[0]);
+  if (argc != 2 && argc != 4) {
+    std::fprintf(stderr, "usage: %s ROOT [LARGE_ROOT ENTRIES]\n", argv[0]);
     return 2;
   }
   const std::string root = argv[1];
@@ -167,6 +206,10 @@ int main(int argc, char** argv) {
   if (auto s = admin::WriteRootPages(root, *issuer, keys->private_pem);
       !s.ok()) {
     std::fprintf(stderr, "%s\n", s.ToString().c_str());
+    return 1;
+  }
+  if (argc == 4 &&
+      !WriteLarge(argv[2], std::atoi(argv[3]), keys->private_pem, *issuer)) {
     return 1;
   }
   return 0;

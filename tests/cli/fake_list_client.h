@@ -20,7 +20,9 @@
 //     a published one is returned unchanged;
 //   - the custom methods (Propose, StartNotice, Publish) return the
 //     publication without its rows (entries, removals, content), as the
-//     server does; Get returns it FULL unless BASIC is asked;
+//     server does; Get returns it FULL unless BASIC (no rows, no content)
+//     or CONTENT (no rows) is asked; ListPublicationEntries / Removals page
+//     a publication's rows, `page_size_cap` a page;
 //     ListPublications is newest first and BASIC, `page_size_cap` per page;
 //     ListObjections and ListEntries are paged the same way, ListEntries
 //     naming each entry and its publication; both take the list as `parent`
@@ -81,6 +83,9 @@ class FakeListClient : public ListClient {
   std::vector<v1::ApplyRepairRequest> repairs;
   std::vector<v1::ListEntriesRequest> entry_lists;
   std::vector<v1::GetListEntryRequest> entry_gets;
+  // The parent of every ListPublicationEntries / Removals call.
+  std::vector<std::string> row_pages;
+  std::vector<int> entry_views;  // the view of every ListPublicationEntries
   int calls = 0;
 
   static v1::Date MakeDate(int y, int m, int d) {
@@ -259,6 +264,63 @@ class FakeListClient : public ListClient {
     }
     *out = it->second;
     if (r.view() == v1::PUBLICATION_BASIC) Basic(out);
+    if (r.view() == v1::PUBLICATION_CONTENT) {
+      out->clear_entries();
+      out->clear_removals();
+    }
+    return grpc::Status::OK;
+  }
+
+  // A publication's rows `page_size_cap` at a time; the token is the index
+  // of the next row.
+  grpc::Status ListPublicationEntries(
+      const std::string&, const v1::ListPublicationEntriesRequest& r,
+      v1::ListPublicationEntriesResponse* out) override {
+    ++calls;
+    row_pages.push_back(r.parent());
+    entry_views.push_back(r.view());
+    if (unavailable) return Unavailable();
+    grpc::Status status = PageRows(r.parent(), r.page_token(), &v1::Publication::entries,
+                                   out->mutable_entries(), out);
+    if (r.view() == v1::PUBLICATION_ENTRY_WITHOUT_NOTICE) {
+      for (v1::PublicationEntry& e : *out->mutable_entries()) e.clear_notice_text();
+    }
+    return status;
+  }
+  grpc::Status ListPublicationRemovals(
+      const std::string&, const v1::ListPublicationRemovalsRequest& r,
+      v1::ListPublicationRemovalsResponse* out) override {
+    ++calls;
+    row_pages.push_back(r.parent());
+    if (unavailable) return Unavailable();
+    return PageRows(r.parent(), r.page_token(), &v1::Publication::removals,
+                    out->mutable_removals(), out);
+  }
+  template <typename Row, typename Response>
+  grpc::Status PageRows(
+      const std::string& parent, const std::string& token,
+      const google::protobuf::RepeatedPtrField<Row>& (v1::Publication::*rows)()
+          const,
+      google::protobuf::RepeatedPtrField<Row>* page, Response* out) {
+    const auto it = publications.find(parent);
+    if (it == publications.end()) {
+      return Error(grpc::StatusCode::NOT_FOUND, "PUBLICATION_NOT_FOUND",
+                   absl::StrCat("no publication ", parent));
+    }
+    size_t start = 0;
+    if (!token.empty() && !absl::SimpleAtoi(token, &start)) {
+      return Error(grpc::StatusCode::INVALID_ARGUMENT, "INVALID_PAGE_TOKEN",
+                   "page_token");
+    }
+    const auto& all = (it->second.*rows)();
+    const size_t size = page_size_cap;
+    for (size_t k = start; k < static_cast<size_t>(all.size()) && k < start + size;
+         ++k) {
+      *page->Add() = all[static_cast<int>(k)];
+    }
+    if (start + size < static_cast<size_t>(all.size())) {
+      out->set_next_page_token(absl::StrCat(start + size));
+    }
     return grpc::Status::OK;
   }
 
@@ -678,6 +740,16 @@ class ForwardingListClient : public ListClient {
                                 const v1::ListPublicationsRequest& r,
                                 v1::ListPublicationsResponse* out) override {
     return target_->ListPublications(id, r, out);
+  }
+  grpc::Status ListPublicationEntries(
+      const std::string& id, const v1::ListPublicationEntriesRequest& r,
+      v1::ListPublicationEntriesResponse* out) override {
+    return target_->ListPublicationEntries(id, r, out);
+  }
+  grpc::Status ListPublicationRemovals(
+      const std::string& id, const v1::ListPublicationRemovalsRequest& r,
+      v1::ListPublicationRemovalsResponse* out) override {
+    return target_->ListPublicationRemovals(id, r, out);
   }
   grpc::Status StartNotice(const std::string& id,
                            const v1::StartNoticeRequest& r,

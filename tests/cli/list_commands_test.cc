@@ -28,6 +28,8 @@ namespace {
 
 using ::envcredit::admin::testing::FakeListClient;
 using ::envcredit::admin::testing::ForwardingListClient;
+using ::testing::Contains;
+using ::testing::Each;
 using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -140,10 +142,12 @@ TEST_F(ListCommandsTest, ProposePrintsTheDraftAndItsDifference) {
   ASSERT_EQ(fake_.proposals.size(), 2u);
   EXPECT_EQ(fake_.proposals[1].list(), v1::BLACK_LIST);
   EXPECT_EQ(fake_.proposals[1].as_of().month(), 6);
-  // The proposal comes back without rows (as from the server): fetched FULL.
+  // The proposal comes back without rows (as from the server): its content,
+  // then its rows page by page.
   ASSERT_FALSE(fake_.gets.empty());
   EXPECT_EQ(fake_.gets.back().name(), "lists/black/publications/101");
-  EXPECT_EQ(fake_.gets.back().view(), v1::PUBLICATION_FULL);
+  EXPECT_EQ(fake_.gets.back().view(), v1::PUBLICATION_CONTENT);
+  EXPECT_THAT(fake_.row_pages, Contains("lists/black/publications/101"));
   EXPECT_THAT(r.out, HasSubstr("lists/black/publications/101"));
   EXPECT_THAT(r.out, HasSubstr("DRAFT"));
   EXPECT_THAT(r.out, HasSubstr("black (黑榜 Black list)"));
@@ -223,7 +227,7 @@ TEST_F(ListCommandsTest, ShowFindsTheLatestANumberOrAName) {
   EXPECT_THAT(r.out, HasSubstr("CREDIT_CODE         ENTERPRISE"));
   EXPECT_THAT(r.out, HasSubstr("91320300MA1W2X3Y8C  第三化纤厂"));
   EXPECT_THAT(r.out, HasSubstr("removals:"));
-  EXPECT_EQ(fake_.gets.back().view(), v1::PUBLICATION_FULL);
+  EXPECT_EQ(fake_.gets.back().view(), v1::PUBLICATION_CONTENT);
 
   // Number 1 is on the second page (one publication per page, newest
   // first, published only).
@@ -471,6 +475,9 @@ TEST_F(ListCommandsTest, ExportIsReproducibleAndExportsThePreviousFirst) {
   Result r = RunLists(
       {"lists", "export", "black", "--out", root1, "--key", key_}, fake_);
   ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  // The entries came page by page, without the notices no file holds.
+  EXPECT_THAT(fake_.entry_views, Not(IsEmpty()));
+  EXPECT_THAT(fake_.entry_views, Each(v1::PUBLICATION_ENTRY_WITHOUT_NOTICE));
   // black 1's folder was missing: exported first.
   EXPECT_THAT(r.out,
               HasSubstr(root1 + "/black/1  " + first_.name() + "  written"));

@@ -16,6 +16,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "admin-cli/base/display_names.h"
 #include "admin-cli/publication/issuer.h"
 #include "admin-cli/publication/publication_html.h"
@@ -173,11 +174,14 @@ TEST_F(FolderTest, BuildsTheFilesSortedThenManifestAndSignature) {
   ASSERT_TRUE(files.ok()) << files.status();
   std::vector<std::string> names;
   for (const FolderFile& f : *files) names.push_back(f.path);
+  // The page's data files (its rows) are files of the folder like the rest.
   EXPECT_THAT(names,
-              ElementsAre("black-1.csv", "black-1.json", "index.html",
-                          "publication.txt", "manifest.json", "manifest.sig"));
-  EXPECT_EQ((*files)[3].content, first_.canonical_content());
-  EXPECT_EQ((*files)[5].content.size(), kEd25519SignatureBytes);
+              ElementsAre("black-1.csv", "black-1.json", "entries-1.js",
+                          "index.html", "publication.txt", "removals-1.js",
+                          "manifest.json", "manifest.sig"));
+  EXPECT_EQ((*files)[4].content, first_.canonical_content());
+  EXPECT_EQ((*files)[7].content.size(), kEd25519SignatureBytes);
+  EXPECT_THAT((*files)[6].content, HasSubstr("\"path\": \"entries-1.js\""));
 }
 
 TEST_F(FolderTest, CsvStartsWithBomAndHasABilingualHeader) {
@@ -313,29 +317,67 @@ std::string PageOf(const v1::Publication& p, const Issuer& issuer) {
   context.files = {"black-1.csv", "black-1.json", "publication.txt",
                    "manifest.json", "manifest.sig"};
   context.public_key_sha256 = std::string(64, 'b');
+  for (const FolderFile& f : RenderIndexDataFiles(p)) context.data_files.push_back(f.path);
   return RenderIndexHtml(p, context);
+}
+
+// Its data files, one after the other.
+std::string DataOf(const v1::Publication& p) {
+  std::string out;
+  for (const FolderFile& f : RenderIndexDataFiles(p)) out += f.content;
+  return out;
 }
 
 TEST_F(FolderTest, HtmlEscapesEveryValue) {
   v1::Publication p = first_;
   p.mutable_entries(0)->set_enterprise_name(
-      "<script>alert('x')</script> & \"Co\"");
+      "<script>alert('x')</script> & \"Co\"\u2028");
   const std::string html = PageOf(p, issuer_);
-  EXPECT_THAT(html, Not(HasSubstr("<script>alert")));
-  EXPECT_THAT(html, HasSubstr("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"
-                              " &amp; &quot;Co&quot;"));
-  EXPECT_THAT(html, HasSubstr("Acme &lt;b&gt;Steel&lt;/b&gt;"));
-  EXPECT_THAT(html, HasSubstr("旧厂 &quot;Old&quot; &amp; Co"));
-  // Exactly one script element: the page's own search.
+  // The rows are not in the page: they are data, set as text by the page.
+  EXPECT_THAT(html, Not(HasSubstr("alert")));
+  EXPECT_THAT(html, Not(HasSubstr("Acme")));
+  const std::string data = DataOf(p);
+  EXPECT_THAT(data, Not(HasSubstr("<")));
+  EXPECT_THAT(data, HasSubstr("\"\\u003cscript>alert('x')\\u003c/script> & "
+                              "\\\"Co\\\"\\u2028\""));
+  EXPECT_THAT(data, HasSubstr("Acme \\u003cb>Steel\\u003c/b>"));
+  EXPECT_THAT(data, HasSubstr("旧厂 \\\"Old\\\" & Co"));
+  // The scripts: the collector, one per data file of the folder, the
+  // search; nothing from elsewhere.
   size_t scripts = 0;
   for (size_t at = html.find("<script"); at != std::string::npos;
        at = html.find("<script", at + 1)) {
     ++scripts;
   }
-  EXPECT_EQ(scripts, 1u);
+  EXPECT_EQ(scripts, 4u);
+  EXPECT_THAT(html, HasSubstr("<script src=\"entries-1.js\"></script>\n"
+                              "<script src=\"removals-1.js\"></script>"));
   Issuer marked = issuer_;
   marked.name = "<b>局</b>";
   EXPECT_THAT(PageOf(first_, marked), Not(HasSubstr("<b>局</b>")));
+}
+
+TEST_F(FolderTest, DataFilesHoldTwoThousandRowsEachInOrder) {
+  v1::Publication p = first_;
+  p.clear_removals();
+  const v1::PublicationEntry model = p.entries(0);
+  p.clear_entries();
+  for (int i = 0; i < 4001; ++i) {
+    v1::PublicationEntry* e = p.add_entries();
+    *e = model;
+    e->set_credit_code(absl::StrFormat("913201000000%06d", i));
+  }
+  const std::vector<FolderFile> files = RenderIndexDataFiles(p);
+  ASSERT_EQ(files.size(), 3u);  // no removals, no removals file
+  EXPECT_EQ(files[0].path, "entries-1.js");
+  EXPECT_EQ(files[2].path, "entries-3.js");
+  EXPECT_THAT(files[0].content, HasSubstr("entries 1-2000 of 4001"));
+  EXPECT_THAT(files[1].content, HasSubstr("[\"913201000000002000\","));
+  EXPECT_THAT(files[1].content, Not(HasSubstr("\"913201000000004000\"")));
+  EXPECT_THAT(files[2].content, HasSubstr("entries 4001-4001 of 4001"));
+  EXPECT_THAT(files[2].content, HasSubstr("[\"913201000000004000\","));
+  // The page stays small: it only names the files.
+  EXPECT_LT(PageOf(p, issuer_).size(), PageOf(first_, issuer_).size() + 200);
 }
 
 TEST_F(FolderTest, IndexSpeaksToCitizensInWords) {
@@ -346,8 +388,8 @@ TEST_F(FolderTest, IndexSpeaksToCitizensInWords) {
   EXPECT_THAT(html, HasSubstr("2025-07-16 10:00:00（北京时间）"));
   EXPECT_THAT(html, Not(HasSubstr("2025-07-16T02:00:00Z")));
   // Reasons in words, not codes.
-  EXPECT_THAT(html, HasSubstr("超标排放；罚款、申请法院强制执行"));
-  EXPECT_THAT(html, Not(HasSubstr("EXCEEDING_DISCHARGE_STANDARDS")));
+  EXPECT_THAT(DataOf(first_), HasSubstr("超标排放；罚款、申请法院强制执行"));
+  EXPECT_THAT(DataOf(first_), Not(HasSubstr("EXCEEDING_DISCHARGE_STANDARDS")));
   // What an entry means, the basis in words, objections and repair, where.
   EXPECT_THAT(html, HasSubstr("本名单说明"));
   EXPECT_THAT(html, HasSubstr("严重失信（黑色）"));
@@ -366,7 +408,7 @@ TEST_F(FolderTest, IndexSpeaksToCitizensInWords) {
   EXPECT_THAT(html, HasSubstr("data-label=\"到期日期 / Expiry date\""));
   EXPECT_THAT(html, HasSubstr("@media (max-width: 44rem)"));
   EXPECT_THAT(html, HasSubstr("<table id=\"removals\" class=\"cards\">"));
-  EXPECT_THAT(html, HasSubstr("公示期满移出 / Publication period ended"));
+  EXPECT_THAT(DataOf(first_), HasSubstr("公示期满移出 / Publication period ended"));
   // Links: every file, the key with its fingerprint, all publications; no
   // previous publication for number 1; nothing fetched from elsewhere.
   for (const char* file : {"black-1.csv", "black-1.json", "publication.txt",
@@ -380,12 +422,13 @@ TEST_F(FolderTest, IndexSpeaksToCitizensInWords) {
   EXPECT_THAT(PageOf(second_, issuer_),
               HasSubstr("<a href=\"../1/index.html\">"));
   EXPECT_THAT(html, Not(HasSubstr("http://")));
-  EXPECT_THAT(html, Not(HasSubstr(" src=")));
+  EXPECT_THAT(html, Not(HasSubstr(" src=\"http")));
+  EXPECT_THAT(html, Not(HasSubstr(" src=\"/")));
   // Search as before.
   EXPECT_THAT(html, HasSubstr("<input id=\"search\" type=\"search\""));
   EXPECT_THAT(html, HasSubstr("<p id=\"no-match\" hidden>无匹配 / No match"));
-  EXPECT_THAT(html,
-              HasSubstr("data-search=\"91320100MA1W2X3Y6A 某某化工有限公司\""));
+  EXPECT_THAT(DataOf(first_),
+              HasSubstr("[\"91320100MA1W2X3Y6A\",\"某某化工有限公司\","));
 }
 
 TEST_F(FolderTest, HonourListHasItsOwnColumns) {
@@ -399,7 +442,8 @@ TEST_F(FolderTest, HonourListHasItsOwnColumns) {
   }
   const std::string html = PageOf(honor, issuer_);
   EXPECT_THAT(html, HasSubstr("环境信用红榜（红榜）"));
-  EXPECT_THAT(html, HasSubstr("data-label=\"信用等级 / Rating\">环保诚信（绿色）"));
+  EXPECT_THAT(html, HasSubstr("<th data-label=\"信用等级 / Rating\">"));
+  EXPECT_THAT(DataOf(honor), HasSubstr(",\"环保诚信（绿色） / "));
   EXPECT_THAT(html, Not(HasSubstr("最早可申请修复日期")));
   EXPECT_THAT(html, Not(HasSubstr("列入原因")));
 }
@@ -524,7 +568,16 @@ TEST_F(FolderTest, VerifyPassesOnAFreshFolder) {
   Export(tmp_.path(), first_);
   const VerifyReport report = Verify(tmp_.File("black/1"));
   EXPECT_THAT(report.problems, IsEmpty());
-  EXPECT_EQ(report.files, 4);
+  EXPECT_EQ(report.files, 6);  // csv, json, page, content, two data files
+}
+
+TEST_F(FolderTest, VerifyNamesAChangedDataFileOfThePage) {
+  Export(tmp_.path(), first_);
+  const std::string data = Read(tmp_.File("black/1/entries-1.js"));
+  Write(tmp_.File("black/1/entries-1.js"), data + "addRows(\"entries\", []);\n");
+  EXPECT_THAT(Verify(tmp_.File("black/1")).problems,
+              ElementsAre(HasSubstr("entries-1.js: size differs"),
+                          HasSubstr("entries-1.js: SHA-256 differs")));
 }
 
 TEST_F(FolderTest, VerifyNamesAChangedByteInTheCsv) {

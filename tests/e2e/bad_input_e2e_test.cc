@@ -263,6 +263,12 @@ void Base(const World&, v1::RescoreRatingsRequest* r) { r->set_all(true); }
 void Base(const World&, v1::ProposePublicationRequest* r) { r->set_list(v1::BLACK_LIST); }
 void Base(const World& w, v1::GetPublicationRequest* r) { r->set_name(w.publication); }
 void Base(const World&, v1::ListPublicationsRequest* r) { r->set_list(v1::HONOR_LIST); }
+void Base(const World& w, v1::ListPublicationEntriesRequest* r) {
+  r->set_parent(w.publication);
+}
+void Base(const World& w, v1::ListPublicationRemovalsRequest* r) {
+  r->set_parent(w.publication);
+}
 void Base(const World& w, v1::StartNoticeRequest* r) { r->set_name(w.publication); }
 void Base(const World& w, v1::FileObjectionRequest* r) {
   r->set_parent(w.publication);
@@ -1501,6 +1507,22 @@ std::vector<Case> BadInputCases(const World* w) {
         "INVALID_ENUM");
   }
   {
+    Rows<v1::ListPublicationEntriesRequest> add(&cases, w,
+                                                "ListService/ListPublicationEntries");
+    add.Name("parent", [](auto& r, const std::string& v) { r.set_parent(v); },
+             publication_names);
+    add.Paging("pub-entries;1;1");
+    add("view: 999", [](auto& r) { r.set_view(Unknown<v1::PublicationEntryView>()); }, "view",
+        "INVALID_ENUM");
+  }
+  {
+    Rows<v1::ListPublicationRemovalsRequest> add(&cases, w,
+                                                 "ListService/ListPublicationRemovals");
+    add.Name("parent", [](auto& r, const std::string& v) { r.set_parent(v); },
+             publication_names);
+    add.Paging("pub-removals;1;1");
+  }
+  {
     Rows<v1::ListPublicationsRequest> add(&cases, w, "ListService/ListPublications");
     add("list: unspecified", [](auto& r) { r.set_list(v1::LIST_KIND_UNSPECIFIED); }, "list",
         "INVALID_ENUM");
@@ -2219,7 +2241,7 @@ TEST(BadInputTableTest, EveryRpcHasCases) {
   }
   const std::set<std::string> methods = EveryApiMethod();
   EXPECT_EQ(methods, role_table);
-  EXPECT_EQ(methods.size(), 43u);
+  EXPECT_EQ(methods.size(), 45u);
   for (const std::string& method : methods) {
     EXPECT_GE(passing[method], 1) << method << " has no bad-input case";
     // In the XML report only (--gtest_output=xml): cases per RPC.

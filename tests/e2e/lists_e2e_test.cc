@@ -750,5 +750,141 @@ TEST_F(ListsE2eTest, GetListEntryAnswersFromTheCurrentListAndParentNamesTheList)
   EXPECT_EQ(testing::DetailsOf(status).field, "parent");
 }
 
+// Issue 15 item 5: a publication's entries and removals in pages
+// (ListPublicationEntries / ListPublicationRemovals), GetPublication view
+// CONTENT, and the notices StartNotice writes a page of entries at a time.
+TEST_F(ListsE2eTest, PublicationRowsComeInPagesBoundToTheirPublication) {
+  // Later than any day the other tests reach (the suite never steps back).
+  const absl::CivilDay start(2029, 1, 1);
+  SetToday(start);
+  std::vector<std::string> mine;
+  for (int k = 0; k < 5; ++k) {
+    mine.push_back(Uscc(31 + k));
+    Register(mine.back(), absl::StrCat("（虚构）南京分页示例", k, "化工有限公司"));
+    Decide(mine.back(), absl::StrCat("宁环罚〔2029〕", 10 + k, "号"), start,
+           v1::TRANSFER_FOR_CRIMINAL_INVESTIGATION);
+  }
+  v1::Publication draft;
+  ASSERT_TRUE(Propose(v1::BLACK_LIST, &draft).ok());
+  const v1::Publication full = Get(draft.name());
+  ASSERT_GE(full.entries_size(), 5);
+  for (const std::string& code : mine) EXPECT_THAT(Codes(full), ::testing::Contains(code));
+
+  // Every page of 2, in order: the same entries as view FULL.
+  auto page = [&](v1::ListService::Stub& stub, const std::string& parent, int size,
+                  const std::string& token, v1::ListPublicationEntriesResponse* out) {
+    grpc::ClientContext context;
+    v1::ListPublicationEntriesRequest request;
+    request.set_parent(parent);
+    request.set_page_size(size);
+    request.set_page_token(token);
+    return stub.ListPublicationEntries(&context, request, out);
+  };
+  auto all_pages = [&](const std::string& parent) {
+    std::vector<v1::PublicationEntry> entries;
+    std::string token;
+    int pages = 0;
+    do {
+      v1::ListPublicationEntriesResponse response;
+      const grpc::Status status = page(*lists_, parent, 2, token, &response);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      if (!status.ok()) break;
+      EXPECT_LE(response.entries_size(), 2);
+      for (const auto& e : response.entries()) entries.push_back(e);
+      token = response.next_page_token();
+      ++pages;
+    } while (!token.empty() && pages < 100);
+    return entries;
+  };
+  std::vector<v1::PublicationEntry> paged = all_pages(draft.name());
+  ASSERT_EQ(static_cast<int>(paged.size()), full.entries_size());
+  for (size_t k = 0; k < paged.size(); ++k) {
+    EXPECT_EQ(paged[k].SerializeAsString(), full.entries(static_cast<int>(k)).SerializeAsString())
+        << k;
+  }
+
+  // A draft is the regulators' alone, page by page as whole.
+  auto public_lists = ListsAs(v1::PUBLIC, "citizen-pages");
+  v1::ListPublicationEntriesResponse hidden;
+  grpc::Status status = page(*public_lists, draft.name(), 2, "", &hidden);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(testing::DetailsOf(status).reason, "PUBLICATION_NOT_FOUND");
+  EXPECT_TRUE(hidden.entries().empty());
+
+  // Bad input names its field.
+  v1::ListPublicationEntriesResponse first;
+  ASSERT_TRUE(page(*lists_, draft.name(), 2, "", &first).ok());
+  ASSERT_FALSE(first.next_page_token().empty());
+  struct Bad {
+    std::string parent;
+    int size;
+    std::string token;
+    std::string field;
+  };
+  for (const Bad& bad : std::vector<Bad>{
+           {draft.name(), -1, "", "page_size"},
+           {"lists/black/publications/x", 2, "", "parent"},
+           {"lists/red/publications/1", 2, "", "parent"},
+           // another publication's token (checked before the publication)
+           {"lists/black/publications/999999", 2, first.next_page_token(), "page_token"},
+           {draft.name(), 2, "not-a-token", "page_token"}}) {
+    v1::ListPublicationEntriesResponse out;
+    status = page(*lists_, bad.parent, bad.size, bad.token, &out);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << bad.field;
+    EXPECT_EQ(testing::DetailsOf(status).field, bad.field);
+  }
+  {  // nor does an entries token continue the removals
+    grpc::ClientContext context;
+    v1::ListPublicationRemovalsRequest request;
+    request.set_parent(draft.name());
+    request.set_page_token(first.next_page_token());
+    v1::ListPublicationRemovalsResponse out;
+    status = lists_->ListPublicationRemovals(&context, request, &out);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(testing::DetailsOf(status).field, "page_token");
+  }
+
+  // The notice: every entry gets its own, written a page at a time.
+  v1::Publication noticed;
+  ASSERT_TRUE(Notice(draft.name(), &noticed).ok());
+  paged = all_pages(draft.name());
+  ASSERT_EQ(static_cast<int>(paged.size()), full.entries_size());
+  for (const auto& e : paged) {
+    EXPECT_THAT(e.notice_text(), ::testing::HasSubstr(e.enterprise_name())) << e.credit_code();
+  }
+  {  // what an export asks for: the same entries without their notices
+    grpc::ClientContext context;
+    v1::ListPublicationEntriesRequest request;
+    request.set_parent(draft.name());
+    request.set_page_size(1000);
+    request.set_view(v1::PUBLICATION_ENTRY_WITHOUT_NOTICE);
+    v1::ListPublicationEntriesResponse lean;
+    ASSERT_TRUE(lists_->ListPublicationEntries(&context, request, &lean).ok());
+    ASSERT_EQ(lean.entries_size(), static_cast<int>(paged.size()));
+    for (int k = 0; k < lean.entries_size(); ++k) {
+      v1::PublicationEntry expected = paged[k];
+      expected.clear_notice_text();
+      EXPECT_EQ(lean.entries(k).SerializeAsString(), expected.SerializeAsString()) << k;
+    }
+  }
+
+  // Published: view CONTENT has the content its hash covers and no rows.
+  const v1::Publication published = PublishAfterNotice(noticed);
+  grpc::ClientContext context;
+  v1::GetPublicationRequest request;
+  request.set_name(draft.name());
+  request.set_view(v1::PUBLICATION_CONTENT);
+  v1::Publication content;
+  ASSERT_TRUE(lists_->GetPublication(&context, request, &content).ok());
+  EXPECT_TRUE(content.entries().empty());
+  EXPECT_TRUE(content.removals().empty());
+  EXPECT_EQ(content.entry_count(), full.entries_size());
+  EXPECT_EQ(Sha256Hex(content.canonical_content()), published.content_sha256());
+  EXPECT_EQ(content.canonical_content(), Get(draft.name()).canonical_content());
+  for (const std::string& code : mine) {
+    EXPECT_THAT(content.canonical_content(), ::testing::HasSubstr("entry\t" + code));
+  }
+}
+
 }  // namespace
 }  // namespace envcredit
