@@ -321,16 +321,20 @@ MysqlEnterpriseRepository::BatchCreate(const std::vector<domain::BatchEnterprise
     for (const auto& [i, original] : replays_of_items) {
       results[i] = domain::EnterpriseCreated{results[original]->enterprise, true};
     }
-    std::sort(rerate.begin(), rerate.end());
-    RETURN_IF_ERROR(ratings_.Recompute(tx, rerate, ratings_.Today(), domain::RatingTrigger(),
-                                       &updates, &triggers));
+    // The audit first: the re-rating takes the change feed's counter row
+    // last and holds it to the commit (doc/ratings.md §4), so whatever
+    // runs after it holds up every other writer of changes.
     std::vector<domain::AuditEntry> entries;
     for (size_t i = 0; i < n; ++i) {
       if (!results[i].ok()) continue;
       entries.push_back(domain::MakeAuditEntry(
           items[i].audit, absl::StrCat(kResourcePrefix, results[i]->enterprise.credit_code)));
     }
-    return AppendAuditEntries(tx, entries);
+    RETURN_IF_ERROR(AppendAuditEntries(tx, entries));
+    // Rated from no records: they were created just now (RatableColumns::kNone).
+    std::sort(rerate.begin(), rerate.end());
+    return ratings_.Recompute(tx, rerate, ratings_.Today(), domain::RatingTrigger(), &updates,
+                              &triggers, RatableColumns::kNone);
   }));
   ratings_.Committed(updates);
   return results;
