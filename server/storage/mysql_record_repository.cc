@@ -747,78 +747,42 @@ absl::Status BatchAttempt(Transaction& tx,
                            &triggers);
 }
 
-// A re-import: when every item of a batch replays a stored request (its
-// request_id claimed before by CreatePenaltyDecision with the same
-// fingerprint), the answer is the decisions those claims name, read with
-// one statement in autocommit — no transaction, no locks, nothing written
-// but the items' audit entries (a replay is a successful call and is
-// audited, doc/records.md "Audit"). Fills `results` and returns true then;
-// returns false (results untouched) when any item is not such a replay, and
+// A re-import: when every item of a batch replays a stored request
+// (ReadReplays), the answer is the decisions those claims name, with
+// nothing written but the items' audit entries (a replay is a successful
+// call and is audited, doc/records.md "Audit"), in one statement. Fills
+// `results` and returns true then; false (results untouched) otherwise, and
 // the batch takes the full path (BatchAttempt), which decides the rest.
-// A claim, once committed, never changes, so reading it without a lock
-// answers as the locked read would.
 absl::StatusOr<bool> AnswerReplays(Database& db,
                                    const std::vector<domain::BatchDecision>& items,
                                    std::vector<absl::StatusOr<DecisionResult>>& results) {
-  if (items.empty() || items.size() > kChunk) return false;
-  std::vector<SqlValue> ids;
-  ids.reserve(items.size());
-  for (const auto& item : items) {
-    if (item.key.request_id.empty()) return false;
-    ids.emplace_back(item.key.request_id);
-  }
-  struct Claimed {
-    std::string method;
-    std::string fingerprint;
-    std::optional<PenaltyDecision> decision;
-  };
-  absl::flat_hash_map<std::string, Claimed> claimed;
-  RETURN_IF_ERROR(db.RunReads([&](Session& session) -> absl::Status {
-    claimed.clear();
-    // The decision a claim names is the number after the last '/' of its
-    // resource name (enterprises/{code}/penaltyDecisions/{id}).
-    ASSIGN_OR_RETURN(
-        std::vector<Row> rows,
-        session.Query(absl::StrCat("SELECT ", kDecisionKind.columns,
-                                   ", l.request_id, l.method, l.fingerprint FROM "
-                                   "request_log l LEFT JOIN penalty_decisions r ON r.id = "
-                                   "CAST(SUBSTRING_INDEX(l.resource_name, '/', -1) AS "
-                                   "UNSIGNED) LEFT JOIN enterprises e ON e.id = "
-                                   "r.enterprise_id WHERE l.request_id IN (",
-                                   Marks(ids.size()), ")"),
-                      ids));
-    for (const Row& row : rows) {
-      Claimed c{row.GetString(19), row.GetString(20), std::nullopt};
-      if (!row.IsNull(0)) {
-        ASSIGN_OR_RETURN(c.decision, RowToDecision(row));
-      }
-      claimed[row.GetString(18)] = std::move(c);
-    }
-    return absl::OkStatus();
-  }));
-  std::vector<absl::StatusOr<DecisionResult>> answers;
-  answers.reserve(items.size());
-  for (const auto& item : items) {
-    const auto it = claimed.find(item.key.request_id);
-    if (it == claimed.end() || !it->second.decision ||
-        it->second.method != domain::kCreatePenaltyDecisionMethod ||
-        it->second.fingerprint != item.key.fingerprint) {
-      return false;
-    }
-    answers.push_back(DecisionResult{*it->second.decision, true});
-  }
+  // The decision a claim names is the number after the last '/' of its
+  // resource name (enterprises/{code}/penaltyDecisions/{id}).
+  ASSIGN_OR_RETURN(
+      std::optional<std::vector<PenaltyDecision>> replayed,
+      ReadReplays<PenaltyDecision>(
+          db, items, domain::kCreatePenaltyDecisionMethod,
+          absl::StrCat("SELECT ", kDecisionKind.columns,
+                       ", l.request_id, l.method, l.fingerprint FROM request_log l LEFT JOIN "
+                       "penalty_decisions r ON r.id = CAST(SUBSTRING_INDEX(l.resource_name, "
+                       "'/', -1) AS UNSIGNED) LEFT JOIN enterprises e ON e.id = "
+                       "r.enterprise_id WHERE l.request_id IN ("),
+          18, [](const Row& row) -> absl::StatusOr<std::optional<PenaltyDecision>> {
+            if (row.IsNull(0)) return std::nullopt;
+            return RowToDecision(row);
+          }));
+  if (!replayed) return false;
   std::vector<domain::AuditEntry> entries;
   entries.reserve(items.size());
   for (size_t i = 0; i < items.size(); ++i) {
-    const PenaltyDecision& d = answers[i]->decision;
+    const PenaltyDecision& d = (*replayed)[i];
     entries.push_back(domain::MakeAuditEntry(
         items[i].audit, RecordName(d.credit_code, domain::kPenaltyDecisions, d.id)));
   }
-  // One statement in autocommit: the entries are stored together or not at
-  // all, and a failure fails the call (the client's retry replays again).
   ASSIGN_OR_RETURN(Session session, db.Checkout());
   RETURN_IF_ERROR(AppendAuditEntries(session, entries));
-  results = std::move(answers);
+  results.clear();
+  for (PenaltyDecision& d : *replayed) results.push_back(DecisionResult{std::move(d), true});
   return true;
 }
 
