@@ -363,13 +363,14 @@ for r in "${RESULTS[@]}"; do
   printf '%-44s %10s  %s\n' "$what" "$secs" "$cpu"
 done
 # The figures of issue 15 against their anchor of this run: each rescore and
-# the backfill ÷ the fastest scan with its grouping in memory.
+# the backfill ÷ the fastest full GROUP BY scan of the run (either tmp
+# table size: at 100,000 groups the default one stays in memory too).
 printf '%s\n' "${RESULTS[@]}" | awk -F'|' -v start="$start_s" '
-  /^scan full, 2 GB in-memory/ { s = $2 + 0; if (anchor == 0 || s < anchor) anchor = s }
+  /^scan full \(IGNORE INDEX\)|^scan full, 2 GB in-memory/ { s = $2 + 0; if (anchor == 0 || s < anchor) anchor = s }
   /^rescore/ { n++; what[n] = $1; secs[n] = $2 + 0 }
   END {
     if (anchor == 0) exit
-    printf "# anchor (in-memory GROUP BY scan, fastest of the run): %.2f s\n", anchor
+    printf "# anchor (full GROUP BY scan, fastest of the run): %.2f s\n", anchor
     for (i = 1; i <= n; i++) printf "# %s: %.2f s = %.1f x the anchor\n", what[i], secs[i], secs[i] / anchor
     printf "# server start (backfill included): %s s = %.1f x the anchor\n", start, start / anchor
   }'
