@@ -818,13 +818,14 @@ absl::Status MysqlRatingRepository::RecomputeBulk(
     if (status.ok()) writer_.Committed(*updates);
     return status;
   };
-  // Below a few hundred enterprises a second thread gains nothing.
+  // Below a few hundred enterprises a second thread gains nothing; with a
+  // pool of one connection the halves would wait for each other's.
   constexpr size_t kMinSplit = 200;
   RatingUpdates first;
   RatingUpdates second;
   absl::Status first_status;
   absl::Status second_status;
-  if (ids.size() < kMinSplit) {
+  if (ids.size() < kMinSplit || db_.config().pool_size < 2) {
     first_status = run(ids, &first);
   } else {
     const size_t half = ids.size() / 2;
