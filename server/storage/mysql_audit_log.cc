@@ -13,7 +13,7 @@
 namespace envcredit::storage {
 namespace {
 
-constexpr size_t kAuditChunk = 500;
+constexpr size_t kAuditChunk = 1000;  // a batch's entries in one statement
 
 // Cuts `text` to at most `max_chars` code points (whole UTF-8 sequences);
 // invalid UTF-8 is replaced by '?' so the insert never fails on encoding.
@@ -38,7 +38,7 @@ std::string Cut(absl::string_view text, int max_chars) {
 
 }  // namespace
 
-absl::Status AppendAuditEntries(Transaction& tx,
+absl::Status AppendAuditEntries(Session& tx,
                                 absl::Span<const domain::AuditEntry> entries) {
   for (size_t start = 0; start < entries.size(); start += kAuditChunk) {
     const size_t n = std::min(kAuditChunk, entries.size() - start);

@@ -16,9 +16,10 @@
 
 namespace envcredit::storage {
 
-// Appends `entries` inside `tx` with multi-row INSERTs (ids and times are
-// assigned by the database). Errors of Transaction::Execute.
-absl::Status AppendAuditEntries(Transaction& tx,
+// Appends `entries` inside `tx` with multi-row INSERTs of up to 1,000 rows
+// (ids and times are assigned by the database); on a Session in autocommit,
+// each statement is its own transaction. Errors of Session::Execute.
+absl::Status AppendAuditEntries(Session& tx,
                                 absl::Span<const domain::AuditEntry> entries);
 
 // Appends the entry (outcome OK) of a write of `resource` under `audit`

@@ -1,6 +1,8 @@
 #include "server/storage/mysql_rating_repository.h"
 
 #include <algorithm>
+#include <iterator>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -103,7 +105,8 @@ std::string RatablePart(absl::string_view select, absl::string_view from,
 
 absl::StatusOr<std::vector<RatableEnterprise>> ReadRatable(Session& session,
                                                            RatableKey key,
-                                                           absl::Span<const SqlValue> keys) {
+                                                           absl::Span<const SqlValue> keys,
+                                                           RatableColumns columns) {
   std::vector<RatableEnterprise> out;
   if (keys.empty()) return out;
   const absl::string_view filter = key == RatableKey::kId ? "e.id" : "e.credit_code";
@@ -111,29 +114,37 @@ absl::StatusOr<std::vector<RatableEnterprise>> ReadRatable(Session& session,
   // One statement, so one round trip and one consistent view of the
   // enterprise and all its records (each statement is its own snapshot
   // under READ COMMITTED). Only BROKEN commitment items are read:
-  // AddForRating maps the others to nothing.
+  // AddForRating maps the others to nothing. Dates come as TO_DAYS numbers
+  // (DayOfNumber), not as text to parse. For the stored rating alone
+  // (RatableColumns::kRating) the decisions' numbers and authorities are
+  // left out, so their part reads from ix_penalty_decisions_scoring alone
+  // (doc/schema.md), never from the table's rows.
+  const bool references = columns == RatableColumns::kWithReferences;
   const std::string sql = absl::StrCat(
       RatablePart("0 AS row_kind, e.id AS eid, e.id AS rid, e.credit_code AS s1, "
                   "e.region_code AS s2, NULL AS i1, NULL AS d1, NULL AS i2, NULL AS i3, "
                   "NULL AS i4",
                   "enterprises e", filter, n),
       " UNION ALL ",
-      RatablePart("1, d.enterprise_id, d.id, d.decision_number, d.authority, "
-                  "d.violation_type, d.decision_date, d.measure_bits, d.tampering, d.state",
+      RatablePart(references ? "1, d.enterprise_id, d.id, d.decision_number, d.authority, "
+                               "d.violation_type, TO_DAYS(d.decision_date), d.measure_bits, "
+                               "d.tampering, d.state"
+                             : "1, d.enterprise_id, d.id, NULL, NULL, d.violation_type, "
+                               "TO_DAYS(d.decision_date), d.measure_bits, d.tampering, d.state",
                   "penalty_decisions d JOIN enterprises e ON e.id = d.enterprise_id", filter,
                   n),
       " UNION ALL ",
-      RatablePart("2, c.enterprise_id, c.id, NULL, NULL, c.kind, c.signing_date, "
+      RatablePart("2, c.enterprise_id, c.id, NULL, NULL, c.kind, TO_DAYS(c.signing_date), "
                   "c.is_public, NULL, NULL",
                   "commitments c JOIN enterprises e ON e.id = c.enterprise_id", filter, n),
       " UNION ALL ",
-      RatablePart("3, c.enterprise_id, c.id, NULL, NULL, i.item_number, i.check_date, "
+      RatablePart("3, c.enterprise_id, c.id, NULL, NULL, i.item_number, TO_DAYS(i.check_date), "
                   "i.state, NULL, NULL",
                   "commitment_items i JOIN commitments c ON c.id = i.commitment_id "
                   "JOIN enterprises e ON e.id = c.enterprise_id",
                   filter, n, " AND i.state = ?"),
       " UNION ALL ",
-      RatablePart("4, n.enterprise_id, n.id, NULL, NULL, n.grade, n.incident_date, NULL, "
+      RatablePart("4, n.enterprise_id, n.id, NULL, NULL, n.grade, TO_DAYS(n.incident_date), NULL, "
                   "NULL, NULL",
                   "incidents n JOIN enterprises e ON e.id = n.enterprise_id", filter, n),
       " ORDER BY eid, row_kind, rid, i1");
@@ -168,7 +179,7 @@ absl::StatusOr<std::vector<RatableEnterprise>> ReadRatable(Session& session,
         d.decision_number = row.GetString(3);
         d.authority = row.GetString(4);
         d.violation_type = static_cast<domain::ViolationType>(row.GetInt64(5));
-        ASSIGN_OR_RETURN(d.decision_date, DayOf(row, 6));
+        d.decision_date = DayOfNumber(row.GetInt64(6));
         d.measures = domain::MeasuresFromBits(row.GetInt64(7));
         d.tampering = row.GetInt64(8) != 0;
         d.state = static_cast<domain::PenaltyDecisionState>(row.GetInt64(9));
@@ -179,7 +190,7 @@ absl::StatusOr<std::vector<RatableEnterprise>> ReadRatable(Session& session,
         domain::CommitmentForRating c;
         c.id = row.GetInt64(2);
         c.kind = static_cast<domain::CommitmentKind>(row.GetInt64(5));
-        ASSIGN_OR_RETURN(c.signing_date, DayOf(row, 6));
+        c.signing_date = DayOfNumber(row.GetInt64(6));
         c.is_public = row.GetInt64(7) != 0;
         domain::AddForRating(c, records);
         break;
@@ -188,7 +199,7 @@ absl::StatusOr<std::vector<RatableEnterprise>> ReadRatable(Session& session,
         domain::CommitmentItemForRating item;
         item.commitment_id = row.GetInt64(2);
         item.number = static_cast<int>(row.GetInt64(5));
-        ASSIGN_OR_RETURN(item.check_date, OptionalDayOf(row, 6));
+        if (!row.IsNull(6)) item.check_date = DayOfNumber(row.GetInt64(6));
         item.state = static_cast<domain::CommitmentItemState>(row.GetInt64(7));
         domain::AddForRating(item, records);
         break;
@@ -197,7 +208,7 @@ absl::StatusOr<std::vector<RatableEnterprise>> ReadRatable(Session& session,
         domain::IncidentForRating i;
         i.id = row.GetInt64(2);
         i.grade = static_cast<domain::IncidentGrade>(row.GetInt64(5));
-        ASSIGN_OR_RETURN(i.date, DayOf(row, 6));
+        i.date = DayOfNumber(row.GetInt64(6));
         domain::AddForRating(i, records);
         break;
       }
@@ -209,10 +220,11 @@ absl::StatusOr<std::vector<RatableEnterprise>> ReadRatable(Session& session,
 }
 
 absl::StatusOr<absl::flat_hash_map<int64_t, scoring::EnterpriseRecords>>
-LoadScoringRecords(Session& session, absl::Span<const int64_t> ids) {
+LoadScoringRecords(Session& session, absl::Span<const int64_t> ids,
+                   RatableColumns columns) {
   absl::flat_hash_map<int64_t, scoring::EnterpriseRecords> out;
   ASSIGN_OR_RETURN(std::vector<RatableEnterprise> read,
-                   ReadRatable(session, RatableKey::kId, IdValues(ids)));
+                   ReadRatable(session, RatableKey::kId, IdValues(ids), columns));
   for (RatableEnterprise& e : read) {
     out[e.enterprise_id] = std::move(e.records);
   }
@@ -285,7 +297,8 @@ absl::Status RatingWriter::Recompute(Transaction& tx,
                                      const domain::RatingTrigger& default_trigger,
                                      RatingUpdates* updates,
                                      const absl::flat_hash_map<int64_t, domain::RatingTrigger>*
-                                         per_enterprise) const {
+                                         per_enterprise,
+                                     RatableColumns columns) const {
   if (enterprise_ids.empty()) return absl::OkStatus();
   std::vector<int64_t> ids(enterprise_ids.begin(), enterprise_ids.end());
   std::sort(ids.begin(), ids.end());
@@ -305,7 +318,10 @@ absl::Status RatingWriter::Recompute(Transaction& tx,
 
   // 2. Their records, read after the locks (READ COMMITTED: every record a
   //    committed writer of these enterprises added is seen).
-  ASSIGN_OR_RETURN(auto records, LoadScoringRecords(tx, ids));
+  absl::flat_hash_map<int64_t, scoring::EnterpriseRecords> records;
+  if (columns != RatableColumns::kNone) {
+    ASSIGN_OR_RETURN(records, LoadScoringRecords(tx, ids, columns));
+  }
 
   // 3. Rate and compare (the rules: domain/rerating.h).
   std::vector<domain::RatedEnterprise> enterprises;
@@ -341,12 +357,17 @@ absl::Status RatingWriter::Recompute(Transaction& tx,
   const size_t first_rating = updates->ratings.size();
   const size_t first_change = updates->changes.size();
   const size_t first_records_change = updates->records_changes.size();
+  const size_t first_snapshot = updates->snapshots.size();
   const absl::Time now = absl::Now();
   domain::NumberChanges(writes, first_cursor, day, default_trigger,
                         per_enterprise, now, updates);
   domain::NumberRecordsChanges(enterprises, records, default_trigger,
                                per_enterprise, first_change,
                                first_cursor + changes, now, updates);
+  if (columns == RatableColumns::kRating) {
+    // Records read without references are no records cache's business.
+    updates->snapshots.resize(first_snapshot);
+  }
 
   // 5. Write ratings, history rows and feed events (multi-row statements).
   const std::string now_text = TimeText(now);
@@ -784,15 +805,41 @@ absl::StatusOr<int64_t> MysqlRatingRepository::PruneFeed(absl::Time cutoff) {
   }
 }
 
-absl::Status MysqlRatingRepository::RecomputeAndCommit(
+absl::Status MysqlRatingRepository::RecomputeBulk(
     absl::Span<const int64_t> ids, absl::CivilDay day,
-    const domain::RatingTrigger& trigger, RatingUpdates* updates) {
-  RETURN_IF_ERROR(db_.RunInTransaction([&](Transaction& tx) {
-    updates->Clear();
-    return writer_.Recompute(tx, ids, day, trigger, updates);
-  }));
-  writer_.Committed(*updates);
-  return absl::OkStatus();
+    const domain::RatingTrigger& trigger,
+    std::vector<domain::RatingChange>* changes, int64_t* rewritten) {
+  auto run = [&](absl::Span<const int64_t> part, RatingUpdates* updates) {
+    absl::Status status = db_.RunInTransaction([&](Transaction& tx) {
+      updates->Clear();
+      return writer_.Recompute(tx, part, day, trigger, updates, nullptr,
+                               RatableColumns::kRating);
+    });
+    if (status.ok()) writer_.Committed(*updates);
+    return status;
+  };
+  // Below a few hundred enterprises a second thread gains nothing; with a
+  // pool of one connection the halves would wait for each other's.
+  constexpr size_t kMinSplit = 200;
+  RatingUpdates first;
+  RatingUpdates second;
+  absl::Status first_status;
+  absl::Status second_status;
+  if (ids.size() < kMinSplit || db_.config().pool_size < 2) {
+    first_status = run(ids, &first);
+  } else {
+    const size_t half = ids.size() / 2;
+    std::thread other([&] { second_status = run(ids.subspan(half), &second); });
+    first_status = run(ids.subspan(0, half), &first);
+    other.join();
+  }
+  for (RatingUpdates* u : {&first, &second}) {
+    if (rewritten != nullptr) *rewritten += static_cast<int64_t>(u->ratings.size());
+    changes->insert(changes->end(), std::make_move_iterator(u->changes.begin()),
+                    std::make_move_iterator(u->changes.end()));
+  }
+  RETURN_IF_ERROR(first_status);
+  return second_status;
 }
 
 absl::StatusOr<RollStats> MysqlRatingRepository::Roll(absl::CivilDay day,
@@ -820,14 +867,15 @@ absl::StatusOr<RollStats> MysqlRatingRepository::Roll(absl::CivilDay day,
         },
         TxMode::kReadOnly));
     if (ids.empty()) return stats;
-    RatingUpdates updates;
-    RETURN_IF_ERROR(RecomputeAndCommit(ids, day, trigger, &updates));
+    std::vector<RatingChange> changes;
+    int64_t rewritten = 0;
+    RETURN_IF_ERROR(RecomputeBulk(ids, day, trigger, &changes, &rewritten));
     stats.examined += static_cast<int64_t>(ids.size());
-    stats.changed += static_cast<int64_t>(updates.changes.size());
-    for (const RatingChange& c : updates.changes) {
+    stats.changed += static_cast<int64_t>(changes.size());
+    for (const RatingChange& c : changes) {
       stats.level_changes += c.level_changed() ? 1 : 0;
     }
-    if (updates.ratings.empty()) {
+    if (rewritten == 0) {
       return absl::InternalError(
           "daily roll: due ratings were not rewritten; stopping");
     }
@@ -858,15 +906,15 @@ absl::StatusOr<RescoreStats> MysqlRatingRepository::RescorePage(
   stats.last_enterprise_id = ids.empty() ? after_enterprise_id : ids.back();
   stats.done = static_cast<int>(ids.size()) < limit;
   if (ids.empty()) return stats;
-  RatingUpdates updates;
-  RETURN_IF_ERROR(RecomputeAndCommit(
+  std::vector<RatingChange> changes;
+  RETURN_IF_ERROR(RecomputeBulk(
       ids, writer_.Today(),
       domain::RatingTrigger{domain::RatingChangeCause::kRescored, "",
                             "rescored from the records"},
-      &updates));
+      &changes));
   stats.rescored = static_cast<int64_t>(ids.size());
-  stats.changed = static_cast<int64_t>(updates.changes.size());
-  for (const RatingChange& c : updates.changes) {
+  stats.changed = static_cast<int64_t>(changes.size());
+  for (const RatingChange& c : changes) {
     stats.level_changes += c.level_changed() ? 1 : 0;
   }
   return stats;
@@ -896,12 +944,12 @@ absl::StatusOr<int64_t> MysqlRatingRepository::BackfillMissing(
         TxMode::kReadOnly));
     if (ids.empty()) return total;
     after = ids.back();
-    RatingUpdates updates;
-    RETURN_IF_ERROR(RecomputeAndCommit(
+    std::vector<RatingChange> changes;
+    RETURN_IF_ERROR(RecomputeBulk(
         ids, writer_.Today(),
         domain::RatingTrigger{domain::RatingChangeCause::kEnterpriseRegistered,
                               "", "first rating"},
-        &updates));
+        &changes));
     total += static_cast<int64_t>(ids.size());
   }
 }

@@ -44,6 +44,16 @@ using domain::RatingUpdates;
 using domain::RescoreStats;
 using domain::RollStats;
 
+// What ReadRatable reads of each decision: everything the explanation and
+// the records cache show (the decision number and authority as its
+// reference), or only what a stored rating is computed from (the reference
+// left empty; the read is served by an index alone: rescoring, the daily
+// roll, the start-up backfill). kNone reads no records at all: for
+// enterprises this transaction created, which cannot have any yet (their
+// rows are locked by the insert until the commit, and a record's foreign
+// key needs that lock), so Recompute rates them from no records.
+enum class RatableColumns { kWithReferences, kRating, kNone };
+
 class RatingWriter {
  public:
   // Both must outlive the writer.
@@ -64,12 +74,15 @@ class RatingWriter {
   // value differs or that is new. Appends what it wrote to `*updates`.
   // `per_enterprise`, when given, names the trigger of some enterprises
   // (e.g. the decision of a batch that touched each); others get `trigger`.
+  // With RatableColumns::kRating (the bulk jobs) the records are read
+  // without references and offered to no records cache (no snapshots).
   absl::Status Recompute(
       Transaction& tx, absl::Span<const int64_t> enterprise_ids,
       absl::CivilDay day, const domain::RatingTrigger& trigger,
       RatingUpdates* updates,
       const absl::flat_hash_map<int64_t, domain::RatingTrigger>*
-          per_enterprise = nullptr) const;
+          per_enterprise = nullptr,
+      RatableColumns columns = RatableColumns::kWithReferences) const;
 
   // Tells the listener; call after the transaction committed.
   void Committed(const RatingUpdates& updates) const {
@@ -102,12 +115,14 @@ enum class RatableKey { kId, kCreditCode };
 // trip, one consistent view), rows mapped by domain::AddForRating (the one
 // mapping domain::ToScoringRecords uses too).
 absl::StatusOr<std::vector<domain::RatableEnterprise>> ReadRatable(
-    Session& session, RatableKey key, absl::Span<const SqlValue> keys);
+    Session& session, RatableKey key, absl::Span<const SqlValue> keys,
+    RatableColumns columns = RatableColumns::kWithReferences);
 
 // The scoring records of each of `enterprise_ids` that exists, by id
 // (ReadRatable).
 absl::StatusOr<absl::flat_hash_map<int64_t, scoring::EnterpriseRecords>>
-LoadScoringRecords(Session& session, absl::Span<const int64_t> enterprise_ids);
+LoadScoringRecords(Session& session, absl::Span<const int64_t> enterprise_ids,
+                   RatableColumns columns = RatableColumns::kWithReferences);
 
 // The MySQL adapter of the rating ports (domain/rating_store.h, where the
 // methods are described). Thread-safe.
@@ -168,10 +183,16 @@ class MysqlRatingRepository final : public domain::RatingStore,
                                           const std::function<bool()>& stop = nullptr);
 
  private:
-  absl::Status RecomputeAndCommit(absl::Span<const int64_t> ids,
-                                  absl::CivilDay day,
-                                  const domain::RatingTrigger& trigger,
-                                  RatingUpdates* updates);
+  // The bulk jobs' re-rating of `ids` (RatableColumns::kRating): in two
+  // halves, each a transaction of its own on its own thread and connection,
+  // so one half is rated while the database reads the other (both cores
+  // work). Each half commits by itself; the job is idempotent, so a failure
+  // of one half leaves a page that running the job again completes. Appends
+  // the changes of both to `*changes`.
+  absl::Status RecomputeBulk(absl::Span<const int64_t> ids, absl::CivilDay day,
+                             const domain::RatingTrigger& trigger,
+                             std::vector<domain::RatingChange>* changes,
+                             int64_t* rewritten = nullptr);
 
   Database& db_;
   const RatingWriter& writer_;

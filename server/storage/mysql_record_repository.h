@@ -5,9 +5,11 @@
 //
 // Idempotency: decisions by (authority, decision_number) and content; other
 // writes by request_id (request_log), as the enterprise repository does.
-// BatchCreatePenaltyDecisions resolves enterprises and existing decision
-// numbers with one query per 500 items and inserts with multi-row prepared
-// statements, all in one transaction.
+// BatchCreatePenaltyDecisions resolves enterprises with one query per 500
+// items and existing decision numbers with one query per batch, inserts with
+// one multi-row prepared statement and reads the new ids back by natural
+// key, all in one transaction; a batch of replays only (a re-import) is
+// answered from one read, without a transaction (doc/schema.md).
 //
 // Thread-safety: thread-safe.
 #ifndef ENVCREDIT_SERVER_STORAGE_MYSQL_RECORD_REPOSITORY_H_

@@ -4,10 +4,17 @@
 #ifndef ENVCREDIT_SERVER_STORAGE_REQUEST_LOG_H_
 #define ENVCREDIT_SERVER_STORAGE_REQUEST_LOG_H_
 
+#include <algorithm>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "server/storage/rows.h"
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -54,6 +61,66 @@ absl::StatusOr<absl::flat_hash_map<std::string, ClaimRow>> ReadClaims(
 // ABORTED (DB_CONFLICT) when a concurrent write claimed one of them first:
 // the run again finds it with ReadClaims.
 absl::Status InsertClaims(Transaction& tx, const std::vector<ClaimRow>& rows);
+
+// For a batch that may be a re-import: when every one of `items` (each
+// with a `key`) replays a request that `method` claimed before with the
+// same fingerprint, and the resource it named still exists, those
+// resources in item order; nullopt otherwise (also for an empty batch, an
+// item without a request id, or more than 1,000 items). One statement per
+// 500 items in autocommit (a batch of 1,000 is two), no locks: a committed claim never changes, so the unlocked
+// read answers as the locked one would. `select_from` is the statement up
+// to its "IN (" over l.request_id: per stored claim, the resource's columns
+// (NULL when it names none) and from `claim_column` on l.request_id,
+// l.method, l.fingerprint. `parse` reads the resource of a row (nullopt for
+// none). Errors of Database::RunReads and `parse`.
+template <typename T, typename Item>
+absl::StatusOr<std::optional<std::vector<T>>> ReadReplays(
+    Database& db, const std::vector<Item>& items, absl::string_view method,
+    absl::string_view select_from, int claim_column,
+    absl::FunctionRef<absl::StatusOr<std::optional<T>>(const Row&)> parse) {
+  if (items.empty() || items.size() > 1000) return std::nullopt;
+  std::vector<SqlValue> ids;
+  ids.reserve(items.size());
+  for (const Item& item : items) {
+    if (item.key.request_id.empty()) return std::nullopt;
+    ids.emplace_back(item.key.request_id);
+  }
+  struct Claimed {
+    std::string method;
+    std::string fingerprint;
+    std::optional<T> resource;
+  };
+  absl::flat_hash_map<std::string, Claimed> claimed;
+  RETURN_IF_ERROR(db.RunReads([&](Session& session) -> absl::Status {
+    claimed.clear();
+    // 500 ids a statement: MariaDB turns an IN list of 1,000 or more into a
+    // subquery (in_predicate_conversion_threshold).
+    constexpr size_t kIds = 500;
+    for (size_t start = 0; start < ids.size(); start += kIds) {
+      const size_t m = std::min(kIds, ids.size() - start);
+      ASSIGN_OR_RETURN(std::vector<Row> rows,
+                       session.Query(absl::StrCat(select_from, Marks(m), ")"),
+                                     absl::MakeConstSpan(ids).subspan(start, m)));
+      for (const Row& row : rows) {
+        ASSIGN_OR_RETURN(std::optional<T> resource, parse(row));
+        claimed[row.GetString(claim_column)] = Claimed{
+            row.GetString(claim_column + 1), row.GetString(claim_column + 2), std::move(resource)};
+      }
+    }
+    return absl::OkStatus();
+  }));
+  std::vector<T> resources;
+  resources.reserve(items.size());
+  for (const Item& item : items) {
+    const auto it = claimed.find(item.key.request_id);
+    if (it == claimed.end() || !it->second.resource || it->second.method != method ||
+        it->second.fingerprint != item.key.fingerprint) {
+      return std::nullopt;
+    }
+    resources.push_back(*it->second.resource);
+  }
+  return resources;
+}
 
 // Records the resource a claimed request created. No-op for an empty id.
 absl::Status SetReplayResource(Transaction& tx, const domain::RequestKey& key,

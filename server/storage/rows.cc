@@ -12,6 +12,28 @@ SqlValue OptionalDay(const std::optional<absl::CivilDay>& day) {
   return day ? SqlValue(DayText(*day)) : SqlValue(nullptr);
 }
 
+namespace {
+constexpr int64_t kToDaysOf1970 = 719528;  // SELECT TO_DAYS('1970-01-01')
+}  // namespace
+
+int64_t DayNumber(absl::CivilDay day) {
+  return (day - absl::CivilDay(1970, 1, 1)) + kToDaysOf1970;
+}
+
+absl::CivilDay DayOfNumber(int64_t day_number) {
+  return absl::CivilDay(1970, 1, 1) + (day_number - kToDaysOf1970);
+}
+
+std::string RepeatRow(absl::string_view row, size_t rows) {
+  std::string all;
+  all.reserve(rows * (row.size() + 1));
+  for (size_t r = 0; r < rows; ++r) {
+    if (r > 0) all += ',';
+    all.append(row.data(), row.size());
+  }
+  return all;
+}
+
 std::string TimeText(absl::Time time) {
   return absl::FormatTime("%Y-%m-%d %H:%M:%E6S", time, absl::UTCTimeZone());
 }
@@ -40,14 +62,7 @@ std::string Marks(size_t n) {
 }
 
 std::string Placeholders(size_t rows, size_t columns) {
-  const std::string one = absl::StrCat("(", Marks(columns), ")");
-  std::string all;
-  all.reserve(rows * (one.size() + 1));
-  for (size_t r = 0; r < rows; ++r) {
-    if (r > 0) all += ',';
-    all += one;
-  }
-  return all;
+  return RepeatRow(absl::StrCat("(", Marks(columns), ")"), rows);
 }
 
 std::string EscapeLikePattern(absl::string_view text) {

@@ -26,6 +26,18 @@ namespace envcredit::storage {
 std::string DayText(absl::CivilDay day);
 // DayText, or NULL for no day.
 SqlValue OptionalDay(const std::optional<absl::CivilDay>& day);
+// The day as MySQL's TO_DAYS numbers it (days since year 0; 1970-01-01 is
+// 719528): bound as an integer into FROM_DAYS(?) and read back from
+// TO_DAYS(column), a date crosses the connector without being formatted and
+// parsed as text (Connector/C++ 1.1.12 has no typed DATE bind or getter).
+// Both MySQL 8 and MariaDB document TO_DAYS/FROM_DAYS for the Gregorian
+// dates we store (years 1990 on).
+int64_t DayNumber(absl::CivilDay day);
+absl::CivilDay DayOfNumber(int64_t day_number);
+// The row template "(…)" with `columns` placeholders repeated `rows` times,
+// comma-separated: for multi-row INSERTs whose placeholders are wrapped in
+// functions, e.g. "(?, FROM_DAYS(?), ?)".
+std::string RepeatRow(absl::string_view row, size_t rows);
 // "2025-06-15 08:30:00.123456" (UTC), as a DATETIME(6) column takes it.
 std::string TimeText(absl::Time time);
 

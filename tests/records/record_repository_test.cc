@@ -325,6 +325,97 @@ TEST_F(RecordRepositoryTest, LargeBatchUsesChunks) {
   for (const auto& r : *again) EXPECT_TRUE(r.ok() && r->already_existed);
 }
 
+// A re-import (issue 15): a batch whose every item replays its stored
+// request is answered from what is stored — the same decisions, each
+// already_existed — and writes nothing but the items' audit entries. A
+// batch with one item that is not a replay takes the full path.
+TEST_F(RecordRepositoryTest, ReimportOfStoredRequestsWritesOnlyTheAudit) {
+  std::vector<domain::BatchDecision> items;
+  for (int i = 0; i < 30; ++i) {
+    items.push_back({Decision(1 + i % 3, absl::StrCat("再导入〔2024〕", i, "号")), kAudit,
+                     {absl::StrCat("reimport-", i), absl::StrCat("fp-", i)}});
+  }
+  auto first = repo_->BatchCreatePenaltyDecisions(items);
+  ASSERT_OK(first);
+  const char* const kCounts[] = {
+      "SELECT COUNT(*) FROM penalty_decisions", "SELECT COUNT(*) FROM request_log",
+      "SELECT COUNT(*) FROM rating_changes", "SELECT COUNT(*) FROM feed_events",
+      "SELECT COALESCE(SUM(revision), 0) FROM ratings",
+      "SELECT COALESCE(MAX(UNIX_TIMESTAMP(update_time)), 0) FROM penalty_decisions"};
+  std::vector<int64_t> before;
+  for (const char* sql : kCounts) before.push_back(Count(sql));
+  const int64_t audit_before = Count("SELECT COUNT(*) FROM audit_log");
+
+  auto again = repo_->BatchCreatePenaltyDecisions(items);
+  ASSERT_OK(again);
+  ASSERT_EQ(again->size(), items.size());
+  for (size_t i = 0; i < items.size(); ++i) {
+    ASSERT_OK((*again)[i]);
+    EXPECT_TRUE((*again)[i]->already_existed) << i;
+    EXPECT_EQ((*again)[i]->decision.id, (*first)[i]->decision.id) << i;
+    EXPECT_EQ((*again)[i]->decision.decision_number, items[i].decision.decision_number);
+    EXPECT_EQ((*again)[i]->decision.credit_code, items[i].decision.credit_code);
+    EXPECT_EQ((*again)[i]->decision.decision_date, items[i].decision.decision_date);
+  }
+  for (size_t k = 0; k < before.size(); ++k) {
+    EXPECT_EQ(Count(kCounts[k]), before[k]) << kCounts[k];
+  }
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log"),
+            audit_before + static_cast<int64_t>(items.size()));
+
+  // One new item among the replays: all answered, the new one stored.
+  items.push_back({Decision(2, "再导入〔2024〕新号"), kAudit, {"reimport-new", "fp-new"}});
+  auto mixed = repo_->BatchCreatePenaltyDecisions(items);
+  ASSERT_OK(mixed);
+  for (size_t i = 0; i + 1 < items.size(); ++i) {
+    ASSERT_OK((*mixed)[i]);
+    EXPECT_TRUE((*mixed)[i]->already_existed);
+    EXPECT_EQ((*mixed)[i]->decision.id, (*first)[i]->decision.id);
+  }
+  ASSERT_OK(mixed->back());
+  EXPECT_FALSE(mixed->back()->already_existed);
+  EXPECT_EQ(Count(kCounts[0]), before[0] + 1);
+}
+
+// Under Galera every node hands out auto-increment ids in steps of the
+// cluster size (auto_increment_increment > 1), so the ids of one multi-row
+// insert are not consecutive: each result must still carry the id stored
+// with its own number. A pool of one connection with the session set that
+// way stands in for a node.
+TEST_F(RecordRepositoryTest, BatchIdsAreRightWhenAutoIncrementStepsByThree) {
+  storage::DbConfig config = database_->config();
+  config.pool_size = 1;
+  auto db = database_->OpenDatabase(config);
+  ASSERT_OK(db);
+  {
+    auto session = (*db)->Checkout();
+    ASSERT_OK(session);
+    ASSERT_OK(session->ExecuteUnprepared(
+        "SET SESSION auto_increment_increment = 3, auto_increment_offset = 2"));
+  }
+  MysqlRecordRepository repo(db->get(), SystemClockRatingWriter());
+  std::vector<domain::BatchDecision> items;
+  for (int i = 0; i < 40; ++i) {
+    PenaltyDecision d = Decision(1 + i % 3, absl::StrCat("步长〔2024〕", 40 - i, "号"));
+    d.fine_amount_fen = 1000 + i;
+    items.push_back({d, kAudit});
+  }
+  auto results = repo.BatchCreatePenaltyDecisions(items);
+  ASSERT_OK(results);
+  std::vector<int64_t> ids;
+  for (size_t i = 0; i < items.size(); ++i) {
+    ASSERT_OK((*results)[i]);
+    ids.push_back((*results)[i]->decision.id);
+    auto stored = repo_->GetPenaltyDecision(items[i].decision.credit_code, ids.back());
+    ASSERT_OK(stored);
+    EXPECT_EQ(stored->decision_number, items[i].decision.decision_number);
+    EXPECT_EQ(stored->fine_amount_fen, items[i].decision.fine_amount_fen);
+  }
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(std::unique(ids.begin(), ids.end()), ids.end());
+  EXPECT_EQ(ids[1] - ids[0], 3) << "the session did not step by 3: the test proves nothing";
+}
+
 TEST_F(RecordRepositoryTest, RevocationKeepsTheDecision) {
   auto created = repo_->CreatePenaltyDecision(Decision(2, "R-1"), {}, kAudit);
   ASSERT_OK(created);

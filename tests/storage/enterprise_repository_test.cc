@@ -291,6 +291,37 @@ TEST_F(EnterpriseRepositoryTest, BatchCreateDecidesEachItemAlone) {
   EXPECT_EQ(EnterpriseRows(Sample("320200", 2).credit_code), 1);
 }
 
+// A re-import (issue 15): a batch whose every item replays its stored
+// request answers with the stored enterprises and writes nothing but one
+// audit entry per item.
+TEST_F(EnterpriseRepositoryTest, ReimportOfStoredRequestsWritesOnlyTheAudit) {
+  std::vector<domain::BatchEnterprise> items;
+  for (int serial = 60; serial < 80; ++serial) {
+    items.push_back({Sample("320300", serial), kAudit,
+                     Key(absl::StrCat("reimport-", serial), absl::StrCat("fp-", serial))});
+  }
+  auto first = repo_->BatchCreate(items);
+  ASSERT_OK(first);
+  const char* const kCounts[] = {"SELECT COUNT(*) FROM enterprises", "SELECT COUNT(*) FROM request_log",
+                                 "SELECT COUNT(*) FROM ratings", "SELECT COUNT(*) FROM feed_events"};
+  std::vector<int64_t> before;
+  for (const char* sql : kCounts) before.push_back(Count(sql, {}));
+  const int64_t audits_before = Count("SELECT COUNT(*) FROM audit_log", {});
+  auto again = repo_->BatchCreate(items);
+  ASSERT_OK(again);
+  ASSERT_EQ(again->size(), items.size());
+  for (size_t i = 0; i < items.size(); ++i) {
+    ASSERT_OK((*again)[i]);
+    EXPECT_TRUE((*again)[i]->replayed);
+    EXPECT_EQ((*again)[i]->enterprise.credit_code, items[i].enterprise.credit_code);
+    EXPECT_EQ((*again)[i]->enterprise.create_time, (*first)[i]->enterprise.create_time);
+    EXPECT_EQ((*again)[i]->enterprise.display_name, items[i].enterprise.display_name);
+  }
+  for (size_t k = 0; k < before.size(); ++k) EXPECT_EQ(Count(kCounts[k], {}), before[k]) << kCounts[k];
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log", {}) - audits_before,
+            static_cast<int64_t>(items.size()));
+}
+
 // Batches that overlap (the same credit codes, each with its own request
 // ids, four at once) store every enterprise once: exactly one item creates
 // it, the others see ALREADY_EXISTS; no call fails.
