@@ -122,6 +122,8 @@ const absl::flat_hash_map<std::string, Rule>& Rules() {
 
       {"/envcredit.v1.ListService/GetPublication", Public()},
       {"/envcredit.v1.ListService/ListPublications", Public()},
+      {"/envcredit.v1.ListService/ListPublicationEntries", Public()},
+      {"/envcredit.v1.ListService/ListPublicationRemovals", Public()},
       {"/envcredit.v1.ListService/ListEntries", Public()},
       {"/envcredit.v1.ListService/GetListEntry", Public()},
       {"/envcredit.v1.ListService/FileObjection",

@@ -159,7 +159,7 @@ absl::Status ListService::PagePublicationRows(const Admission& admitted,
 grpc::Status ListService::ListPublicationEntries(
     grpc::ServerContext* context, const v1::ListPublicationEntriesRequest* request,
     v1::ListPublicationEntriesResponse* response) {
-  const Admission admitted = guard_.Admit(context, "ListPublicationEntries");
+  const Admission admitted = guard_.Admit(context, "ListPublicationEntries", *request);
   if (!admitted.ok()) return admitted.denial();
   if (!v1::PublicationEntryView_IsValid(request->view())) {
     return ToGrpcStatus(InvalidArgument("view", "INVALID_ENUM", "view: unknown value"));
@@ -173,7 +173,7 @@ grpc::Status ListService::ListPublicationEntries(
 grpc::Status ListService::ListPublicationRemovals(
     grpc::ServerContext* context, const v1::ListPublicationRemovalsRequest* request,
     v1::ListPublicationRemovalsResponse* response) {
-  const Admission admitted = guard_.Admit(context, "ListPublicationRemovals");
+  const Admission admitted = guard_.Admit(context, "ListPublicationRemovals", *request);
   if (!admitted.ok()) return admitted.denial();
   return ToGrpcStatus(PagePublicationRows(admitted, request->parent(), request->page_size(),
                                           request->page_token(),

@@ -32,6 +32,7 @@
 #include "server/api/access_control.h"
 #include "server/domain/uscc.h"
 #include "tests/e2e/authed_channel.h"
+#include "tests/e2e/error_details.h"
 #include "tests/e2e/server_process.h"
 #include "tests/e2e/test_certificates.h"
 #include "tests/support/test_database.h"
@@ -123,6 +124,21 @@ class AccessE2eTest : public ::testing::Test {
     for (v1::Role role : {v1::PUBLIC, v1::INTEGRATOR, v1::REGULATOR, v1::ADMIN}) {
       tokens_[role] = CreateToken(role, absl::StrCat("test-", v1::Role_Name(role)));
     }
+    // An ENTERPRISE token is bound to a registered enterprise.
+    {
+      auto enterprises = v1::EnterpriseService::NewStub(
+          testing::AuthedChannel(server_->address(), admin_));
+      grpc::ClientContext context;
+      v1::CreateEnterpriseRequest request;
+      request.mutable_enterprise()->set_credit_code(kEnterpriseCode);
+      request.mutable_enterprise()->set_display_name("矩阵测试企业");
+      request.mutable_enterprise()->set_region_code("320100");
+      request.mutable_enterprise()->set_industry(v1::OTHER);
+      v1::Enterprise created;
+      grpc::Status status = enterprises->CreateEnterprise(&context, request, &created);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+    }
+    tokens_[v1::ENTERPRISE] = CreateToken(v1::ENTERPRISE, "test-ENTERPRISE", kEnterpriseCode);
   }
   // A failure in SetUpTestSuite would otherwise let each test pass unrun.
   void SetUp() override { ASSERT_NE(server_, nullptr) << "server did not start"; }
@@ -134,13 +150,17 @@ class AccessE2eTest : public ::testing::Test {
     database_ = nullptr;
   }
 
-  static std::string CreateToken(v1::Role role, const std::string& label) {
+  static constexpr char kEnterpriseCode[] = "91320100MA1W2X3Y6A";
+
+  static std::string CreateToken(v1::Role role, const std::string& label,
+                                 const std::string& credit_code = "") {
     auto stub = v1::TokenService::NewStub(
         testing::AuthedChannel(server_->address(), admin_));
     grpc::ClientContext context;
     v1::CreateTokenRequest request;
     request.mutable_token()->set_role(role);
     request.mutable_token()->set_label(label);
+    request.mutable_token()->set_credit_code(credit_code);
     v1::CreateTokenResponse response;
     grpc::Status status = stub->CreateToken(&context, request, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
@@ -204,9 +224,22 @@ TEST_F(AccessE2eTest, EveryMethodWithEveryRoleAndWithoutToken) {
       SCOPED_TRACE(v1::Role_Name(role));
       const bool may = std::find(allowed->begin(), allowed->end(),
                                  static_cast<domain::Role>(role)) != allowed->end();
-      grpc::StatusCode code =
-          CallRaw(testing::AuthedChannel(server_->address(), token), method);
-      if (may) {
+      const grpc::Status status =
+          CallWithBytes(testing::AuthedChannel(server_->address(), token), method, "");
+      const grpc::StatusCode code = status.error_code();
+      if (role == v1::ENTERPRISE) {
+        // An empty request names no enterprise, or names one that is not
+        // its own (NOT_OWN_ENTERPRISE): past the role check either way.
+        const std::string reason = testing::DetailsOf(status).reason;
+        if (may) {
+          EXPECT_NE(code, grpc::StatusCode::UNAUTHENTICATED);
+          EXPECT_NE(reason, "ROLE_NOT_ALLOWED");
+          EXPECT_NE(reason, "METHOD_NOT_ALLOWED");  // every allowed method has a rule
+        } else {
+          EXPECT_EQ(code, grpc::StatusCode::PERMISSION_DENIED);
+          EXPECT_EQ(reason, "ROLE_NOT_ALLOWED");
+        }
+      } else if (may) {
         // Past access control: the handler answers (here, to an empty
         // request), whatever it says.
         EXPECT_NE(code, grpc::StatusCode::UNAUTHENTICATED);
@@ -306,7 +339,9 @@ TEST_F(AccessE2eTest, ConcurrentCallsKeepTheirOwnActor) {
     request.set_page_size(1000);
     v1::ListAuditEntriesResponse response;
     ASSERT_TRUE(audit->ListAuditEntries(&context, request, &response).ok());
-    EXPECT_EQ(response.entries_size(), 80) << actor;
+    // The admin also registered the ENTERPRISE token's enterprise (set-up).
+    const int before = std::string(actor) == "bootstrap-admin" ? 1 : 0;
+    EXPECT_EQ(response.entries_size(), 80 + before) << actor;
   }
 }
 
