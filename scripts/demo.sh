@@ -178,6 +178,53 @@ for list in black honor; do
     "$ADMIN" lists notice honor
   fi
 done
+# The rated enterprise as a user (doc/access.md "The enterprise's own
+# token"): the black-list candidate gets a token bound to its credit code,
+# signs a public credit commitment itself (+1 point, SPEC §5.1), and objects
+# to the notice that names it; a regulator decides from the queue.
+if [[ -n $black_story ]]; then
+  ENT_TOKEN=$RUN/enterprise.token
+  if [[ ! -s $ENT_TOKEN ]]; then
+    echo
+    echo "== A token for $black_story's own staff (ENTERPRISE, bound to its credit code) =="
+    "$ADMIN" --output json tokens create --role ENTERPRISE --label "demo-ent-${black_story: -6}" \
+      --credit-code "$black_story" 2>/dev/null |
+      /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])' >"$ENT_TOKEN.tmp"
+    chmod 600 "$ENT_TOKEN.tmp" && mv "$ENT_TOKEN.tmp" "$ENT_TOKEN"
+  fi
+  as_enterprise() { ENVCREDIT_TOKEN_FILE=$ENT_TOKEN "$ADMIN" "$@"; }
+  echo
+  echo "== $black_story, signed in as itself: its rating before signing a commitment =="
+  as_enterprise ratings get "$black_story"
+  echo "-- it signs and publishes a credit commitment (信用承诺书, 亮诺) online"
+  as_enterprise commitments create --credit-code "$black_story" --kind CREDIT_COMMITMENT \
+    --signer 法定代表人 --signing-date "$(cat "$RUN/today")" --public \
+    --item "$(date -d "$(cat "$RUN/today") + 90 days" +%F):完成整改并公开整改报告" \
+    --request-id "demo-ent-commitment-$black_story" >/dev/null
+  echo "-- its rating after: one point more (the commitment bonus)"
+  as_enterprise ratings get "$black_story"
+  echo "-- another enterprise's rating is not its to read:"
+  as_enterprise ratings get "$story" || echo "(exit code $? — PERMISSION_DENIED, NOT_OWN_ENTERPRISE)"
+  if [[ $(state_of black) == PUBLICATION_NOTICE ]]; then
+    echo "-- it objects to the black-list notice that names it, citing its evidence"
+    as_enterprise lists objection file black --credit-code "$black_story" \
+      --statement "该处罚决定已申请行政复议，请暂缓列入" --evidence "行政复议申请书（示例）" \
+      --request-id "demo-ent-objection-$black_story"
+    echo "-- the regulator's queue of pending objections"
+    "$ADMIN" lists objections black --pending
+    objection=$("$ADMIN" --output json lists objections black --pending 2>/dev/null |
+      /usr/bin/python3 -c 'import json,sys; o=json.load(sys.stdin); print(o[0]["name"] if o else "")')
+    if [[ -n $objection ]]; then
+      "$ADMIN" lists decide "$objection" --rejected --reason "复议期间不停止执行，处罚决定有效" \
+        --request-id "demo-decide-$black_story" >/dev/null
+    fi
+    echo "-- the enterprise sees the decision and its reason"
+    as_enterprise lists objections black --credit-code "$black_story"
+  fi
+  echo "-- anyone, without a token: the public result (no points, no records)"
+  env -u ENVCREDIT_TOKEN_FILE -u ENVCREDIT_TOKEN "$ADMIN" ratings lookup --credit-code "$black_story"
+fi
+
 # The notice lasts 15 days: the demo's clock moves to the day after it.
 notice_end=$(for list in black honor; do
   "$ADMIN" --output json lists show "$list" 2>/dev/null |
