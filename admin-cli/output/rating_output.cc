@@ -306,7 +306,7 @@ std::string RenderPublicRatings(const v1::LookupPublicRatingResponse& response,
         return {{"credit_code", r.credit_code()},
                 {"registered_name", r.registered_name()},
                 {"level", RatingLevelName(r.level())},
-                {"national_level", EnumName(v1::NationalLevel_descriptor(), r.national_level())},
+                {"national_level", ShortNationalLevelName(r.national_level())},
                 {"policy", absl::StrCat(r.policy_id(), " v", r.policy_version())},
                 {"as_of", FormatDate(r.as_of())},
                 {"lists", absl::StrJoin(r.list_entries(), " ")}};
