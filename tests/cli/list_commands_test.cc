@@ -922,7 +922,7 @@ TEST_F(ListCommandsTest, RepairPrintsEveryUnmetCondition) {
   ASSERT_EQ(r.exit_code, kExitOk) << r.err;
   EXPECT_TRUE(fake_.repairs[1].evidence().penalty_performed());
   EXPECT_EQ(fake_.repairs[1].evidence().rectification_date().month(), 3);
-  EXPECT_THAT(r.out, HasSubstr("REPAIR_GRANTED"));
+  EXPECT_THAT(r.out, HasSubstr("state               GRANTED"));
 
   r = RunLists({"lists", "repair", kA}, fake_);
   EXPECT_EQ(r.exit_code, kExitUsage);  // --rectified-on is required

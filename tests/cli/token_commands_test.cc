@@ -175,8 +175,8 @@ TEST(TokensCreateTest, JsonAndCsvCarryTheSecret) {
                        fake);
   ASSERT_EQ(csv.exit_code, kExitOk) << csv.err;
   EXPECT_EQ(csv.out,
-            "name,role,label,create_time,expire_time,revoke_time,secret\r\n"
-            "tokens/2,ADMIN,ops,2024-12-31T16:00:00.000000Z,,,ect_secret2\r\n");
+            "name,role,label,credit_code,create_time,expire_time,revoke_time,secret\r\n"
+            "tokens/2,ADMIN,ops,,2024-12-31T16:00:00.000000Z,,,ect_secret2\r\n");
 }
 
 TEST(TokensCreateTest, UsageErrors) {
@@ -207,7 +207,13 @@ TEST(TokensCreateTest, UsageErrors) {
   EXPECT_TRUE(fake.revokes.empty());
   const auto r = RunTokens({"tokens", "create", "--role", "ROOT", "--label", "x"},
                      fake);
-  EXPECT_THAT(r.err, HasSubstr("ADMIN, REGULATOR, INTEGRATOR or PUBLIC"));
+  EXPECT_THAT(r.err, HasSubstr("ADMIN, REGULATOR, INTEGRATOR, PUBLIC or ENTERPRISE"));
+  // An ENTERPRISE token without its enterprise is a usage error, sent nowhere.
+  const auto unbound = RunTokens(
+      {"tokens", "create", "--role", "ENTERPRISE", "--label", "acme"}, fake);
+  EXPECT_EQ(unbound.exit_code, kExitUsage);
+  EXPECT_THAT(unbound.err, HasSubstr("--credit-code"));
+  EXPECT_TRUE(fake.creates.empty());
 }
 
 TEST(TokensListTest, OnePageOrAll) {
