@@ -233,14 +233,19 @@ void AccessControl::Forget(absl::string_view token_hash) {
 absl::StatusOr<domain::Token> AccessControl::Lookup(
     const std::string& hash, absl::Time now, absl::FunctionRef<bool()> may_read) {
   Shard& shard = ShardOf(hash);
+  // A valid token this process has read before is known: when its entry is
+  // stale it is read again even for an address over its budget of denials
+  // (a slow flood must not lock out the callers who hold real tokens).
+  bool known = false;
   {
     absl::ReaderMutexLock lock(&shard.mu);
     auto it = shard.cache.find(hash);
     if (it != shard.cache.end() && now - it->second.fetched < options_.cache_ttl) {
       return it->second.token;
     }
+    known = it != shard.cache.end() && it->second.token.ok();
   }
-  if (!may_read()) {
+  if (!known && !may_read()) {
     return MakeError(absl::StatusCode::kResourceExhausted, "TOO_MANY_DENIALS",
                      "too many refused calls from this address; retry later");
   }
