@@ -38,6 +38,7 @@
 #include "tests/e2e/authed_channel.h"
 #include "tests/e2e/error_details.h"
 #include "tests/e2e/server_process.h"
+#include "tests/e2e/test_values.h"
 #include "tests/support/test_database.h"
 
 namespace envcredit {
@@ -47,19 +48,9 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
 
-std::string Uscc(int serial) {
-  char body[9];
-  snprintf(body, sizeof(body), "LT%06d", serial);
-  return *domain::MakeUscc("91", "320100", body);
-}
+std::string Uscc(int serial) { return testing::TestUscc("LT", serial); }
 
-v1::Date Day(absl::CivilDay day) {
-  v1::Date date;
-  date.set_year(static_cast<int>(day.year()));
-  date.set_month(day.month());
-  date.set_day(day.day());
-  return date;
-}
+v1::Date Day(absl::CivilDay day) { return testing::DateOf(day); }
 
 std::string Sha256Hex(const std::string& bytes) {
   unsigned char digest[SHA256_DIGEST_LENGTH];

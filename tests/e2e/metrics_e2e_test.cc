@@ -21,16 +21,13 @@
 #include "server/domain/uscc.h"
 #include "tests/e2e/authed_channel.h"
 #include "tests/e2e/server_process.h"
+#include "tests/e2e/test_values.h"
 #include "tests/support/test_database.h"
 
 namespace envcredit {
 namespace {
 
-std::string Uscc(int serial) {
-  char body[9];
-  snprintf(body, sizeof(body), "MA%06d", serial);
-  return *domain::MakeUscc("91", "320100", body);
-}
+std::string Uscc(int serial) { return testing::TestUscc("MA", serial); }
 
 // GET /metrics over a plain socket: the body, or "" on failure.
 std::string Scrape(int port) {

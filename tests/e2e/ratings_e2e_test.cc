@@ -28,6 +28,7 @@
 #include "tests/e2e/authed_channel.h"
 #include "tests/e2e/error_details.h"
 #include "tests/e2e/server_process.h"
+#include "tests/e2e/test_values.h"
 #include "tests/support/test_database.h"
 
 namespace envcredit {
@@ -36,19 +37,9 @@ namespace {
 using ::testing::HasSubstr;
 using testing::DetailsOf;
 
-std::string Uscc(int serial) {
-  char body[9];
-  snprintf(body, sizeof(body), "RE%06d", serial);
-  return *domain::MakeUscc("91", "320100", body);
-}
+std::string Uscc(int serial) { return testing::TestUscc("RE", serial); }
 
-v1::Date Day(absl::CivilDay day) {
-  v1::Date date;
-  date.set_year(static_cast<int>(day.year()));
-  date.set_month(day.month());
-  date.set_day(day.day());
-  return date;
-}
+v1::Date Day(absl::CivilDay day) { return testing::DateOf(day); }
 
 std::string RatingName(const std::string& code) {
   return absl::StrCat("enterprises/", code, "/rating");
