@@ -19,7 +19,15 @@
 # because they are written into every option file and the cluster address.
 # `start` writes RUN_DIR/cluster/db.env in scripts/db.sh's format (node 1's
 # host, port and socket) plus ENVCREDIT_DB_HOSTS (all three SQL endpoints) and
-# ENVCREDIT_CLUSTER_SOCKET_N. Joining nodes get a full copy by SST with
+# ENVCREDIT_CLUSTER_SOCKET_N.
+#
+# Network namespaces (the partition test, tests/cluster/partition_test.py):
+# with ENVCREDIT_CLUSTER_NETNS="NS1=ADDR1 NS2=ADDR2 NS3=ADDR3" on the first
+# start, node N runs inside network namespace NSn (`ip netns exec`) and
+# listens on ADDRn instead of 127.0.0.1. The caller creates the namespaces
+# and their links; the choice is kept in RUN_DIR/cluster/netns, so later
+# commands need not repeat it. The sockets stay reachable from everywhere
+# (a Unix socket is a file), which is how this script watches the nodes. Joining nodes get a full copy by SST with
 # mariabackup (works as root; rsync SST does not), so mariadb-backup and socat
 # must be installed (scripts/setup.sh does).
 #
@@ -51,6 +59,7 @@ set_paths() {
   MARKER=$CL_DIR/$MARKER_NAME
   PORTS_FILE=$CL_DIR/ports
   ENV_FILE=$CL_DIR/db.env
+  NETNS_FILE=$CL_DIR/netns
   SOCKET_DIR_FILE=$CL_DIR/socket-dir
 }
 
@@ -106,9 +115,38 @@ port() {
   awk -v n="$1" -v c="$col" '$1 == n {print $c}' "$PORTS_FILE"
 }
 
+# Records ENVCREDIT_CLUSTER_NETNS once (see the header): "N NS ADDRESS" lines.
+choose_netns() {
+  [[ -f $NETNS_FILE ]] && return 0
+  local spec=${ENVCREDIT_CLUSTER_NETNS:-} n=0 pair
+  [[ -n $spec ]] || { : >"$NETNS_FILE"; return 0; }
+  for pair in $spec; do
+    n=$((n + 1))
+    [[ $pair =~ ^([A-Za-z0-9_.-]+)=([0-9.]+)$ ]] \
+      || die "ENVCREDIT_CLUSTER_NETNS: '$pair' is not NAMESPACE=IPV4ADDRESS"
+    echo "$n ${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"
+  done >"$NETNS_FILE.tmp"
+  (( n == ${#NODES[@]} )) || die "ENVCREDIT_CLUSTER_NETNS must name ${#NODES[@]} namespaces, got $n"
+  mv -f "$NETNS_FILE.tmp" "$NETNS_FILE"
+}
+
+# The address node N listens on: its namespace's, else 127.0.0.1.
+host_of() {
+  local address=""
+  [[ -f $NETNS_FILE ]] && address=$(awk -v n="$1" '$1 == n {print $3}' "$NETNS_FILE")
+  echo "${address:-127.0.0.1}"
+}
+
+# The command prefix that runs a program in node N's namespace (none by default).
+netns_prefix() {
+  local ns=""
+  [[ -f $NETNS_FILE ]] && ns=$(awk -v n="$1" '$1 == n {print $2}' "$NETNS_FILE")
+  if [[ -n $ns ]]; then echo "ip netns exec $ns"; fi
+}
+
 cluster_address() {
   local n list=()
-  for n in "${NODES[@]}"; do list+=("127.0.0.1:$(port "$n" gcomm)"); done
+  for n in "${NODES[@]}"; do list+=("$(host_of "$n"):$(port "$n" gcomm)"); done
   (IFS=,; echo "gcomm://${list[*]}")
 }
 
@@ -117,8 +155,9 @@ cluster_address() {
 run_user() { id -un; }
 
 write_option_file() {
-  local n=$1 dir fast=""
+  local n=$1 dir fast="" host
   dir=$(node_dir "$n")
+  host=$(host_of "$n")
   mkdir -p "$dir/data" "$dir/tmp" "$dir/sst_log_archive"
   if [[ -f $CL_DIR/fast ]]; then
     # Tests only: a clean stop keeps the data, a machine crash may not.
@@ -134,7 +173,7 @@ performance_schema=0"
 datadir=$dir/data
 socket=$(socket_of "$n")
 port=$(port "$n" sql)
-bind-address=127.0.0.1
+bind-address=$host
 pid-file=$dir/mariadbd.pid
 log-error=$dir/error.log
 tmpdir=$dir/tmp
@@ -154,10 +193,10 @@ wsrep_provider=$GALERA_PROVIDER
 wsrep_cluster_name=envcredit_$(echo "$CL_DIR" | cksum | cut -d' ' -f1)
 wsrep_cluster_address=$(cluster_address)
 wsrep_node_name=g$n
-wsrep_node_address=127.0.0.1:$(port "$n" gcomm)
-wsrep_node_incoming_address=127.0.0.1:$(port "$n" sql)
-wsrep_provider_options="gmcast.listen_addr=tcp://127.0.0.1:$(port "$n" gcomm);ist.recv_addr=127.0.0.1:$(port "$n" ist);gcache.size=128M"
-wsrep_sst_receive_address=127.0.0.1:$(port "$n" sst)
+wsrep_node_address=$host:$(port "$n" gcomm)
+wsrep_node_incoming_address=$host:$(port "$n" sql)
+wsrep_provider_options="gmcast.listen_addr=tcp://$host:$(port "$n" gcomm);ist.recv_addr=$host:$(port "$n" ist);gcache.size=128M"
+wsrep_sst_receive_address=$host:$(port "$n" sst)
 wsrep_sst_method=mariabackup
 wsrep_sst_auth=root:
 wsrep_slave_threads=2
@@ -212,11 +251,13 @@ wait_synced() {
 # that a Ctrl-C meant for the caller does not reach it; fd 9 (the lock) is
 # not inherited.
 launch() {
-  local n=$1 dir
+  local n=$1 dir prefix
   shift
   dir=$(node_dir "$n")
+  prefix=$(netns_prefix "$n")
   rm -f "$dir/mariadbd.pid"
-  setsid "$MARIADBD" --defaults-file="$dir/my.cnf" "$@" </dev/null >>"$dir/stdout.log" 2>&1 9>&- &
+  # shellcheck disable=SC2086  # the prefix is words: ip netns exec NS
+  setsid $prefix "$MARIADBD" --defaults-file="$dir/my.cnf" "$@" </dev/null >>"$dir/stdout.log" 2>&1 9>&- &
   # The pid file appears once the server initialised; the caller waits on
   # Synced, and pid_of needs the file, so record the launcher's pid now.
   echo $! >"$dir/mariadbd.pid"
@@ -287,9 +328,9 @@ choose_bootstrap_node() {
 
 write_env() {
   local n hosts=()
-  for n in "${NODES[@]}"; do hosts+=("127.0.0.1:$(port "$n" sql)"); done
+  for n in "${NODES[@]}"; do hosts+=("$(host_of "$n"):$(port "$n" sql)"); done
   {
-    echo "ENVCREDIT_DB_HOST=127.0.0.1"
+    echo "ENVCREDIT_DB_HOST=$(host_of 1)"
     echo "ENVCREDIT_DB_PORT=$(port 1 sql)"
     echo "ENVCREDIT_DB_USER=root"
     echo "ENVCREDIT_DB_PASSWORD="
@@ -306,7 +347,7 @@ print_status() {  # one line a node; returns how many are Synced
     if pid=$(pid_of "$n"); then
       state=$(status_var "$n" wsrep_local_state_comment || true)
       size=$(status_var "$n" wsrep_cluster_size || true)
-      echo "node $n: pid $pid, 127.0.0.1:$(port "$n" sql), ${state:-not answering}, cluster size ${size:-?}, socket $(socket_of "$n")"
+      echo "node $n: pid $pid, $(host_of "$n"):$(port "$n" sql), ${state:-not answering}, cluster size ${size:-?}, socket $(socket_of "$n")"
       [[ $state == Synced ]] && synced=$((synced + 1))
     else
       echo "node $n: stopped"
@@ -344,6 +385,7 @@ cmd_start() {
   find_binary mariabackup >/dev/null
   if [[ ${1:-} == --fast ]]; then : >"$CL_DIR/fast"; fi
   choose_ports
+  choose_netns
   local n running=() first
   for n in "${NODES[@]}"; do
     write_option_file "$n"

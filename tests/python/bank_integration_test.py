@@ -46,24 +46,9 @@ TODAY = datetime.datetime.now(CHINA).date()
 RUN_TIMEOUT = 90  # seconds for one run of the script
 
 
-# --- Credit codes (server/domain/uscc.cc) ------------------------------------
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]
-ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
-
-
-def uscc(region6, body8, prefix="91"):
-    """A valid credit code: GB 11714 check at position 17, GB 32100 at 18."""
-    def org_value(c):
-        return int(c) if c.isdigit() else ord(c) - ord("A") + 10
-    check = 11 - sum(org_value(c) * w for c, w in zip(body8, ORG_WEIGHTS)) % 11
-    code = prefix + region6 + body8 + {10: "X", 11: "0"}.get(check, str(check))
-    check = (31 - sum(USCC_ALPHABET.index(c) * w
-                      for c, w in zip(code, USCC_WEIGHTS)) % 31) % 31
-    return code + USCC_ALPHABET[check]
-
-
-assert uscc("320100", "MA1N2B3C") == "91320100MA1N2B3C8C"  # a known valid code
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from db_env import read_env  # noqa: E402  (tests/support/db_env.py)
+from uscc import uscc  # noqa: E402  (tests/support/uscc.py)
 
 FINED = uscc("320100", "MA1N2B31")    # a fine 30 days ago: 6 points, BLUE
 CLEAN = uscc("320100", "MA1N2B32")    # no records: 9 points, BLUE
@@ -74,10 +59,6 @@ INVALID = UNKNOWN[:-1] + ("0" if UNKNOWN[-1] != "0" else "1")  # bad check char
 
 def date_pb(day):
     return common_pb2.Date(year=day.year, month=day.month, day=day.day)
-
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
-from db_env import read_env  # noqa: E402  (tests/support/db_env.py)
 
 
 DB = read_env(DB_ENV_FILE)
