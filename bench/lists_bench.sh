@@ -179,16 +179,29 @@ fi
 
 # --------------------------------------------------------------- 4. figure
 FIGURE=0
+CPU_TOTAL=0
 LINE=""
-step() {  # step NAME COMMAND...: runs it, adds its seconds to FIGURE and LINE
-  local name=$1 t
+MARIADB_PID=$(tr -dc '0-9' <"$RUN_DIR/db/mariadbd.pid")
+# CPU seconds (user + system) process $1 used so far.
+cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+# step NAME COMMAND...: runs it, adds its seconds to FIGURE and LINE, and the
+# CPU seconds the server, mariadbd and the CLI spent on it to CPU_TOTAL: on a
+# shared machine the wall time moves with the load, the CPU much less.
+step() {
+  local name=$1 t s0 m0 c0 cpu
   shift
+  s0=$(cpu_of "$SERVER_PID"); m0=$(cpu_of "$MARIADB_PID")
+  c0=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($16 + $17) / hz }' /proc/$$/stat)
   t=$(now)
   "$@" >"$RUN_DIR/step.out" 2>"$RUN_DIR/step.err" || {
     echo "$name failed:" >&2; cat "$RUN_DIR/step.err" >&2; exit 1; }
   t=$(since "$t")
+  cpu=$(awk -v s0="$s0" -v s1="$(cpu_of "$SERVER_PID")" -v m0="$m0" -v m1="$(cpu_of "$MARIADB_PID")" \
+          -v c0="$c0" -v c1="$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($16 + $17) / hz }' /proc/$$/stat)" \
+          'BEGIN { printf "%.2f (server %.2f, mariadbd %.2f, cli %.2f)", s1 - s0 + m1 - m0 + c1 - c0, s1 - s0, m1 - m0, c1 - c0 }')
   FIGURE=$(awk -v a="$FIGURE" -v b="$t" 'BEGIN { printf "%.2f", a + b }')
-  LINE+="$name $t s, "
+  CPU_TOTAL=$(awk -v a="$CPU_TOTAL" -v b="${cpu%% *}" 'BEGIN { printf "%.2f", a + b }')
+  LINE+="$name $t s [CPU $cpu s], "
 }
 declare -A LINES
 for list in black honor; do
@@ -218,7 +231,7 @@ for list in black honor; do
 done
 sql "$DB_NAME" -e "SELECT list_kind, number, entry_count, removed_count FROM publications
   WHERE id IN (SELECT MAX(id) FROM publications WHERE number IS NOT NULL GROUP BY list_kind)"
-say "FIGURE: propose + notice + publish + export of both lists: $FIGURE s (folders verified)"
+say "FIGURE: propose + notice + publish + export of both lists: $FIGURE s (folders verified); CPU $CPU_TOTAL s (server + mariadbd + CLI; load $(cut -d' ' -f1-3 /proc/loadavg))"
 
 # --------------------------------------------------------------- 5. anchor
 sql "$DB_NAME" -e "DROP TABLE IF EXISTS bench_entries_copy; CREATE TABLE bench_entries_copy LIKE publication_entries"
