@@ -129,7 +129,11 @@ std::string DescribeRpcError(const grpc::Status& status,
     absl::StrAppend(&out, "  server: ", server,
                     " (is it running? set --server or $ENVCREDIT_SERVER)\n");
   }
-  if (!request_id.empty()) {
+  // The server names the call's id in ErrorInfo (printed above as
+  // "request_id:"); for a write that is the request's own request_id field,
+  // not the x-request-id header this CLI sent, so the header's is printed
+  // only when the server named none.
+  if (!request_id.empty() && details.metadata.count("request_id") == 0) {
     absl::StrAppend(&out, "  request id: ", request_id, "\n");
   }
   return out;

@@ -139,6 +139,22 @@ TEST(ErrorDetailsTest, PreconditionRetryAndResource) {
   EXPECT_THAT(text, Not(HasSubstr("request id")));
 }
 
+TEST(ErrorDetailsTest, TheServersRequestIdIsTheOnlyOnePrinted) {
+  // A write's id is its request_id field, which the server reports in
+  // ErrorInfo; the x-request-id the CLI sent beside it is not the call's id.
+  google::rpc::Status rich;
+  google::rpc::ErrorInfo info;
+  info.set_reason("ALREADY_EXISTS");
+  info.set_domain("envcredit.v1");
+  (*info.mutable_metadata())["request_id"] = "import-batch-7";
+  rich.add_details()->PackFrom(info);
+  const grpc::Status status(grpc::StatusCode::ALREADY_EXISTS, "exists",
+                            rich.SerializeAsString());
+  const std::string text = DescribeRpcError(status, "cli-header-id", "s:1");
+  EXPECT_THAT(text, HasSubstr("  request_id: import-batch-7\n"));
+  EXPECT_THAT(text, Not(HasSubstr("cli-header-id")));
+}
+
 TEST(ErrorDetailsTest, PlainStatusAndGarbage) {
   const grpc::Status plain(grpc::StatusCode::NOT_FOUND, "no such enterprise");
   EXPECT_EQ(
