@@ -146,20 +146,8 @@ trap 'exit 130' INT TERM
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 say() { echo "[$(date -u +%T)] $*"; }
-CLK_TCK="$(getconf CLK_TCK)"
-cpu_ticks() {  # user + system ticks of pid $1, all threads
-  local stat
-  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || { echo 0; return; }
-  awk '{ print $12 + $13 }' <<<"${stat##*) }"
-}
-cpu_check() {  # as in rating_bench.sh: how many of the 2 cores are free now
-  local loop='BEGIN { for (i = 0; i < 4e6; i++) s += i }' one two
-  local TIMEFORMAT=%R
-  one=$( { time awk "$loop"; } 2>&1 )
-  two=$( { time { awk "$loop" & awk "$loop"; wait; }; } 2>&1 )
-  echo "# cpu check before $1: one loop ${one} s, two at once ${two} s:" \
-    "$(awk -v a="$one" -v b="$two" 'BEGIN { printf "%.1f", 2 * a / b }') cores free"
-}
+# shellcheck source=bench/cpu_lib.sh
+source "$REPO/bench/cpu_lib.sh"  # cpu_ticks, cpu_check, CLK_TCK
 
 # ------------------------------------------------------------ 1. database
 say "1. database in $RUN_DIR"
