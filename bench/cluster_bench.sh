@@ -164,6 +164,14 @@ stop_db() {
     single) timeout 120 "$REPO/scripts/db.sh" stop "$RUN_DIR/single" >/dev/null || true ;;
     cluster) timeout 240 "$REPO/scripts/cluster.sh" stop "$RUN_DIR/cluster" >/dev/null || true ;;
   esac
+  # The stop scripts may return while a mariadbd is still exiting: a grace
+  # of 15 s first.
+  for _ in $(seq 150); do
+    local running=0
+    for p in $left; do alive "${p##*:}" && running=1; done
+    [[ $running == 1 ]] || break
+    sleep 0.1
+  done
   for p in $left; do
     if alive "${p##*:}"; then
       echo "# ${p%%:*} (pid ${p##*:}) still running after stop; SIGKILL" >&2
@@ -192,6 +200,8 @@ declare -A FIG=()      # FIG[side/figure] = rate
 declare -A SECS=()     # SECS[side/figure] = seconds
 declare -A INFO=()     # INFO[side/name] = text
 FIGURES=()             # figure names in order, "name|unit"
+declare -A CPU=()      # CPU[side/step] = the step's CPU line
+CPU_STEPS=()           # the steps in order
 
 figure() {  # side name unit rate seconds
   FIG["$1/$2"]="$4"
@@ -221,6 +231,8 @@ step() {
       'BEGIN { printf " %s %.1f s,", n, t / hz }')"
   done
   say "$SIDE: $name: $STEP_SECS s wall; CPU meanwhile:${cpu%,}"
+  CPU["$SIDE/$name"]="${cpu%,}"
+  [[ " ${CPU_STEPS[*]} " == *" $name "* ]] || CPU_STEPS+=("$name")
   if [[ $rc != 0 ]]; then
     echo "cluster_bench.sh: $SIDE: $name failed (exit $rc; 124: over --step-timeout)" >&2
     exit 1
@@ -362,6 +374,10 @@ for f in "${FIGURES[@]}"; do
       "$(printf "%'.0f %s" "${FIG[single/$name]}" "$unit")" "$(printf "%'.0f %s" "${FIG[cluster/$name]}" "$unit")" \
       "$(awk -v a="${FIG[single/$name]}" -v b="${FIG[cluster/$name]}" 'BEGIN { printf "%.2f", b / a }')"
   fi
+done
+echo "# CPU time during each step (user + system), single node | cluster:"
+for name in "${CPU_STEPS[@]}"; do
+  echo "#   $name:${CPU[single/$name]:-} |${CPU[cluster/$name]:-}"
 done
 echo "# retries: single: ${INFO[single/retries]:-?}; cluster: ${INFO[cluster/retries]:-?}"
 STATUS=0
