@@ -25,8 +25,10 @@
 #      its re-import (every row already_existed);
 #   5. `envcredit-admin ratings rescore --all`;
 #   6. reads, with bench/rating-load, 8 in flight on 2 channels: GetRating
-#      (current: from the server's memory) --get-calls, and as of --as-of (from
-#      the database) --as-of-calls; skipped when rating-load is not built;
+#      (current) --get-calls, and as of --as-of --as-of-calls; skipped when
+#      rating-load is not built. Both are answered from the server's memory
+#      (the rating cache, the records cache: doc/ratings.md), so they show
+#      whether the cluster slows the serving path, not a database read;
 #   7. the server's retry counters (its /metrics), then the server and the
 #      database are stopped before the other side starts, so only one side
 #      runs at a time.
@@ -338,11 +340,11 @@ run_side() {
   if [[ -x "$LOAD_BIN" ]]; then
     local load_args=(--target "$server" --token_file "$dir/admin.token"
                      --codes_file "$DATA/codes.txt" --in_flight 8 --channels 2)
-    step "GetRating, current (memory), 8 in flight" "$LOAD_BIN" "${load_args[@]}" \
+    step "GetRating, current, 8 in flight" "$LOAD_BIN" "${load_args[@]}" \
       --method get --calls "$GET_CALLS" --warmup 2000
     figure "$SIDE" "GetRating, current" "calls/s" \
       "$(sed -n 's/.* calls_per_s=\([0-9.]*\).*/\1/p' <<<"$STEP_OUT")" "$STEP_SECS"
-    step "GetRating as of $AS_OF (database), 8 in flight" "$LOAD_BIN" "${load_args[@]}" \
+    step "GetRating as of $AS_OF, 8 in flight" "$LOAD_BIN" "${load_args[@]}" \
       --method get_as_of --as_of "$AS_OF" --calls "$AS_OF_CALLS" --warmup 500
     figure "$SIDE" "GetRating, as of a past date" "calls/s" \
       "$(sed -n 's/.* calls_per_s=\([0-9.]*\).*/\1/p' <<<"$STEP_OUT")" "$STEP_SECS"
