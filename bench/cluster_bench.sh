@@ -94,28 +94,16 @@ for n in "$ENTERPRISES" "$DECISIONS" "$GET_CALLS" "$AS_OF_CALLS" "$STEP_TIMEOUT"
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "counts and timeouts are positive integers, not '$n'"
 done
 [[ "$AS_OF" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ ]] || die "--as-of: YYYY-MM-DD"
-[[ "$RUN_DIR" == /tmp/?* ]] || die "--run-dir must be under /tmp (it is deleted at the end)"
-# Only a folder this script made (marker file) or a new one: never another's.
-if [[ -d "$RUN_DIR" && ! -f "$RUN_DIR/.cluster-bench" && -n "$(ls -A "$RUN_DIR")" ]]; then
-  die "$RUN_DIR exists and was not made by cluster_bench.sh; refusing to use it"
-fi
-mkdir -p "$RUN_DIR"
-: >"$RUN_DIR/.cluster-bench"
-RUN_DIR="$(cd "$RUN_DIR" && pwd -P)"
-[[ "$RUN_DIR" == /tmp/?* ]] || die "--run-dir must be under /tmp (it is deleted at the end)"
+# shellcheck source=bench/bench_lib.sh
+source "$REPO/bench/bench_lib.sh"  # now, since, say, cpu_ticks, cpu_check, claim_run_dir, stop_process
+RUN_DIR="$(claim_run_dir "$RUN_DIR" .cluster-bench)"
 
 # The server takes its database from flags here, never from the caller's
 # environment (a stray ENVCREDIT_DB_HOSTS would turn the single node into a
 # cluster).
 for v in ${!ENVCREDIT_DB_@}; do unset "$v"; done
 
-# shellcheck source=bench/cpu_lib.sh
-source "$REPO/bench/cpu_lib.sh"  # cpu_ticks, cpu_check, CLK_TCK
-
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
-say() { echo "[$(date -u +%T)] $*"; }
 
 SERVER_PID=""
 SIDE=""        # the side whose database is up: single, cluster or empty
@@ -137,13 +125,7 @@ db_pids() {
 
 stop_server() {
   [[ -n "$SERVER_PID" ]] || return 0
-  kill -TERM "$SERVER_PID" 2>/dev/null || true
-  for _ in $(seq 300); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-  if kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "# envcredit-server ignored SIGTERM for 30 s; SIGKILL" >&2
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-  fi
-  wait "$SERVER_PID" 2>/dev/null || true
+  stop_process "$SERVER_PID" envcredit-server
   SERVER_PID=""
 }
 

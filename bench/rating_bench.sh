@@ -122,8 +122,8 @@ CODES_ARGS=()
 
 FAILED=0
 LINES=()   # "label|run|line"
-# shellcheck source=bench/cpu_lib.sh
-source "$REPO/bench/cpu_lib.sh"  # cpu_ticks, cpu_check, CLK_TCK
+# shellcheck source=bench/bench_lib.sh
+source "$REPO/bench/bench_lib.sh"  # cpu_ticks, cpu_check, CLK_TCK (and more)
 
 # cpu_line RUN_NAME CALLS "name:pid ..." "before ticks ..."
 cpu_line() {
