@@ -1,6 +1,12 @@
 # shellcheck shell=bash
 # Sourced by the benchmark scripts of bench/: the helpers they share (time,
-# CPU, their run folder, stopping what they started). Sets CLK_TCK.
+# CPU, their run folder, stopping what they started, usage errors). Sets
+# CLK_TCK.
+
+# The calling script's header comment (line 2 to `set -euo`) as its usage,
+# on stderr, exit 2; die: a message naming the script, exit 2.
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
+die() { echo "$(basename "$0"): $*" >&2; exit 2; }
 
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }  # seconds since $1

@@ -50,6 +50,8 @@ set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly REPO
+# shellcheck source=bench/bench_lib.sh
+source "$REPO/bench/bench_lib.sh"  # usage, die, now, since, say, cpu_ticks, cpu_check, claim_run_dir, stop_process
 BUILD="$REPO/build-bench"
 RUN_DIR=/tmp/envcredit-cluster-bench
 ENTERPRISES=20000
@@ -62,8 +64,6 @@ STEP_TIMEOUT=600
 KEEP=0
 readonly DB_NAME=cluster_bench
 
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
-die() { echo "cluster_bench.sh: $*" >&2; exit 2; }
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -82,7 +82,8 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-BUILD="$(cd "$BUILD" 2>/dev/null && pwd)" || die "no build folder $BUILD (see --help)"
+[[ -d "$BUILD" ]] || die "no build folder $BUILD (see --help)"
+BUILD="$(cd "$BUILD" && pwd)"
 readonly SERVER_BIN="$BUILD/server/envcredit-server"
 readonly ADMIN_BIN="$BUILD/admin-cli/envcredit-admin"
 readonly GEN_BIN="$BUILD/bench/import_bench"
@@ -94,8 +95,6 @@ for n in "$ENTERPRISES" "$DECISIONS" "$GET_CALLS" "$AS_OF_CALLS" "$STEP_TIMEOUT"
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "counts and timeouts are positive integers, not '$n'"
 done
 [[ "$AS_OF" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ ]] || die "--as-of: YYYY-MM-DD"
-# shellcheck source=bench/bench_lib.sh
-source "$REPO/bench/bench_lib.sh"  # now, since, say, cpu_ticks, cpu_check, claim_run_dir, stop_process
 RUN_DIR="$(claim_run_dir "$RUN_DIR" .cluster-bench)"
 
 # The server takes its database from flags here, never from the caller's

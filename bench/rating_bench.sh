@@ -45,6 +45,8 @@ set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly REPO
+# shellcheck source=bench/bench_lib.sh
+source "$REPO/bench/bench_lib.sh"  # usage, die, now, since, say, cpu_ticks, cpu_check, claim_run_dir, stop_process
 BUILD="$REPO/build-bench"
 GET_CALLS=20000
 BATCH_CALLS=1000
@@ -59,8 +61,6 @@ WATCHERS=0
 WATCH_SECONDS=20
 WATCH_WRITES=500
 
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
-die() { echo "rating_bench.sh: $*" >&2; exit 2; }
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -122,9 +122,6 @@ CODES_ARGS=()
 
 FAILED=0
 LINES=()   # "label|run|line"
-# shellcheck source=bench/bench_lib.sh
-source "$REPO/bench/bench_lib.sh"  # cpu_ticks, cpu_check, CLK_TCK (and more)
-
 # cpu_line RUN_NAME CALLS "name:pid ..." "before ticks ..."
 cpu_line() {
   local name="$1" calls="$2" out="" i ticks

@@ -59,6 +59,8 @@ set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly REPO
+# shellcheck source=bench/bench_lib.sh
+source "$REPO/bench/bench_lib.sh"  # usage, die, now, since, say, cpu_ticks, cpu_check, claim_run_dir, stop_process
 BUILD="$REPO/build-bench"
 RUN_DIR=/tmp/envcredit-rescore-run
 DB_NAME=rescore
@@ -72,8 +74,6 @@ START_TIMEOUT=3600
 REUSE=0
 KEEP=0
 
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
-die() { echo "rescore_bench.sh: $*" >&2; exit 2; }
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -103,8 +103,6 @@ done
 [[ "$DB_NAME" =~ ^[A-Za-z0-9_]{1,64}$ ]] || die "--db-name: letters, digits, _"
 [[ "$BUFFER_POOL" == default || "$BUFFER_POOL" =~ ^[0-9]+[MG]$ ]] ||
   die "--buffer-pool: default or a size such as 512M, 4G"
-# shellcheck source=bench/bench_lib.sh
-source "$REPO/bench/bench_lib.sh"  # now, since, say, cpu_ticks, cpu_check, claim_run_dir, stop_process
 RUN_DIR="$(claim_run_dir "$RUN_DIR" .rescore-bench)"
 
 SERVER_PID=""
