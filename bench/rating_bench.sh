@@ -45,6 +45,8 @@ set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly REPO
+# shellcheck source=bench/bench_lib.sh
+source "$REPO/bench/bench_lib.sh"  # usage, die, now, since, say, cpu_ticks, cpu_check, claim_run_dir, stop_process
 BUILD="$REPO/build-bench"
 GET_CALLS=20000
 BATCH_CALLS=1000
@@ -59,8 +61,6 @@ WATCHERS=0
 WATCH_SECONDS=20
 WATCH_WRITES=500
 
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
-die() { echo "rating_bench.sh: $*" >&2; exit 2; }
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -122,16 +122,6 @@ CODES_ARGS=()
 
 FAILED=0
 LINES=()   # "label|run|line"
-CLK_TCK="$(getconf CLK_TCK)"
-
-# CPU ticks (user + system, all threads) of pid $1 so far; 0 when gone. The
-# fields after "(comm) " start with the state, so utime/stime are 12 and 13.
-cpu_ticks() {
-  local stat
-  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || { echo 0; return; }
-  awk '{ print $12 + $13 }' <<<"${stat##*) }"
-}
-
 # cpu_line RUN_NAME CALLS "name:pid ..." "before ticks ..."
 cpu_line() {
   local name="$1" calls="$2" out="" i ticks
@@ -195,19 +185,6 @@ runs() {
       --as_of "$AS_OF" --batch_size 1000 --in_flight 4 --channels 2 \
       --calls "$BATCH_CALLS" --warmup 50
   fi
-}
-
-# How much of the two cores the machine gives us right now: one CPU-bound loop
-# alone, then two at once. On a shared host this moves from about 2 cores free
-# to about 1 within minutes, and the figures move with it (get at 8 in flight
-# by about 2x), so each group of lines is preceded by this check.
-cpu_check() {
-  local loop='BEGIN { for (i = 0; i < 4e6; i++) s += i }' one two
-  local TIMEFORMAT=%R
-  one=$( { time awk "$loop"; } 2>&1 )
-  two=$( { time { awk "$loop" & awk "$loop"; wait; }; } 2>&1 )
-  echo "# cpu check before $1: one loop ${one} s, two at once ${two} s:" \
-    "$(awk -v a="$one" -v b="$two" 'BEGIN { printf "%.1f", 2 * a / b }') cores free"
 }
 
 echo "# $(date -u +%FT%TZ) $(nproc) cpus, load average $(cut -d' ' -f1-3 /proc/loadavg)," \

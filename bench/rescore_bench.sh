@@ -59,6 +59,8 @@ set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly REPO
+# shellcheck source=bench/bench_lib.sh
+source "$REPO/bench/bench_lib.sh"  # usage, die, now, since, say, cpu_ticks, cpu_check, claim_run_dir, stop_process
 BUILD="$REPO/build-bench"
 RUN_DIR=/tmp/envcredit-rescore-run
 DB_NAME=rescore
@@ -72,8 +74,6 @@ START_TIMEOUT=3600
 REUSE=0
 KEEP=0
 
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
-die() { echo "rescore_bench.sh: $*" >&2; exit 2; }
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -103,32 +103,16 @@ done
 [[ "$DB_NAME" =~ ^[A-Za-z0-9_]{1,64}$ ]] || die "--db-name: letters, digits, _"
 [[ "$BUFFER_POOL" == default || "$BUFFER_POOL" =~ ^[0-9]+[MG]$ ]] ||
   die "--buffer-pool: default or a size such as 512M, 4G"
-[[ "$RUN_DIR" == /tmp/?* ]] || die "--run-dir must be under /tmp (it is deleted at the end)"
-# Only a folder this script made (marker file) or a new one: never another's.
-if [[ -d "$RUN_DIR" && ! -f "$RUN_DIR/.rescore-bench" && -n "$(ls -A "$RUN_DIR")" ]]; then
-  die "$RUN_DIR exists and was not made by rescore_bench.sh; refusing to use it"
-fi
-mkdir -p "$RUN_DIR"
-: >"$RUN_DIR/.rescore-bench"
-RUN_DIR="$(cd "$RUN_DIR" && pwd -P)"
-[[ "$RUN_DIR" == /tmp/?* ]] || die "--run-dir must be under /tmp (it is deleted at the end)"
+RUN_DIR="$(claim_run_dir "$RUN_DIR" .rescore-bench)"
 
 SERVER_PID=""
 DB_STARTED=0
 STATUS=1
 # shellcheck disable=SC2317  # called from the EXIT trap
 cleanup() {
-  if [[ -n "$SERVER_PID" ]]; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    # SIGTERM is only acted on once the server serves (its start-up
-    # backfill runs with the signal blocked): SIGKILL after 30 s.
-    for _ in $(seq 300); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$SERVER_PID" 2>/dev/null; then
-      echo "# envcredit-server ignored SIGTERM for 30 s (still starting?); SIGKILL" >&2
-      kill -KILL "$SERVER_PID" 2>/dev/null || true
-    fi
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
+  # SIGTERM is only acted on once the server serves (its start-up
+  # backfill runs with the signal blocked): SIGKILL after 30 s.
+  [[ -z "$SERVER_PID" ]] || stop_process "$SERVER_PID" "envcredit-server (still starting?)"
   if [[ $DB_STARTED == 1 ]]; then
     "$REPO/scripts/db.sh" stop "$RUN_DIR" >/dev/null || true
     if [[ $KEEP == 0 && -f "$RUN_DIR/.rescore-bench" ]]; then
@@ -142,24 +126,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
-say() { echo "[$(date -u +%T)] $*"; }
-CLK_TCK="$(getconf CLK_TCK)"
-cpu_ticks() {  # user + system ticks of pid $1, all threads
-  local stat
-  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || { echo 0; return; }
-  awk '{ print $12 + $13 }' <<<"${stat##*) }"
-}
-cpu_check() {  # as in rating_bench.sh: how many of the 2 cores are free now
-  local loop='BEGIN { for (i = 0; i < 4e6; i++) s += i }' one two
-  local TIMEFORMAT=%R
-  one=$( { time awk "$loop"; } 2>&1 )
-  two=$( { time { awk "$loop" & awk "$loop"; wait; }; } 2>&1 )
-  echo "# cpu check before $1: one loop ${one} s, two at once ${two} s:" \
-    "$(awk -v a="$one" -v b="$two" 'BEGIN { printf "%.1f", 2 * a / b }') cores free"
-}
 
 # ------------------------------------------------------------ 1. database
 say "1. database in $RUN_DIR"
