@@ -29,10 +29,12 @@
 #      --page-size N`, timed, with the CPU time the server and mariadbd used
 #      meanwhile and MariaDB's counters (statements, rows read, buffer pool
 #      misses) per run; during the first, SHOW EXPLAIN FOR the server's
-#      connection while it runs LoadScoringRecords' decisions query (the
-#      plan of the real prepared statement);
+#      connection while it runs LoadScoringRecords' packed decisions query
+#      (the plan of the real prepared statement);
 #   5. EXPLAIN and SHOW PROFILES of the statements one rescore page runs
-#      (RescorePage, Recompute, LoadScoringRecords) for 1,000 ids mid-table,
+#      (RescorePage, Recompute, LoadScoringRecords: its packed decisions
+#      read of one half page of 500, and the one-row-per-decision read
+#      that explanations use) for 1,000 ids mid-table,
 #      and two probes beside the decisions query: the same rows read from
 #      the (enterprise_id, decision_date) index alone (no clustered-index
 #      lookups), and as many rows read as one primary-key range;
@@ -252,7 +254,7 @@ live_explain() {
   sleep 3
   for _ in $(seq 200); do
     id="$(sql -N -e "SELECT id FROM information_schema.processlist WHERE info LIKE
-      'SELECT 0 AS row_kind%' LIMIT 1" 2>/dev/null)"
+      'SELECT d.enterprise_id, COUNT(*), GROUP_CONCAT%' LIMIT 1" 2>/dev/null)"
     if [[ -n "$id" ]] && sql -e "SHOW EXPLAIN FOR $id" 2>/dev/null; then return; fi
     sleep 0.02
   done
@@ -299,6 +301,7 @@ IDS="$(seq -s, $((mid + 1)) $((mid + 1000)))"
 PAGE_SQL=(
   "SELECT id FROM enterprises WHERE id > $mid ORDER BY id LIMIT 1000"
   "SELECT e.id, e.credit_code, e.region_code, r.enterprise_id, r.level FROM enterprises e LEFT JOIN ratings r ON r.enterprise_id = e.id WHERE e.id IN ($IDS) ORDER BY e.id"
+  "SELECT d.enterprise_id, COUNT(*), GROUP_CONCAT(CONCAT_WS(',', TO_DAYS(d.decision_date), d.violation_type, d.measure_bits, d.tampering, d.state) ORDER BY d.id SEPARATOR ';') FROM penalty_decisions d WHERE d.enterprise_id BETWEEN $((mid + 1)) AND $((mid + 500)) GROUP BY d.enterprise_id"
   "SELECT enterprise_id, decision_number, authority, violation_type, decision_date, measure_bits, tampering, state FROM penalty_decisions WHERE enterprise_id IN ($IDS) ORDER BY enterprise_id, id"
   "SELECT enterprise_id, id, kind, signing_date, is_public FROM commitments WHERE enterprise_id IN ($IDS) ORDER BY enterprise_id, id"
   "SELECT c.enterprise_id, c.id, i.item_number, i.check_date FROM commitment_items i JOIN commitments c ON c.id = i.commitment_id WHERE c.enterprise_id IN ($IDS) AND i.state = 3 AND i.check_date IS NOT NULL ORDER BY c.enterprise_id, c.id, i.item_number"
