@@ -26,7 +26,7 @@
 #      ignores SIGTERM until its start is done, so when the script has to
 #      stop it earlier it sends SIGKILL after 30 s);
 #   4. for each page size: `envcredit-admin ratings rescore --all
-#      --page-size N`, timed, with the CPU time the server and mariadbd used
+#      --page-size N` (N "default": without --page-size), timed, with the CPU time the server and mariadbd used
 #      meanwhile and MariaDB's counters (statements, rows read, buffer pool
 #      misses) per run; during the first, SHOW EXPLAIN FOR the server's
 #      connection while it runs LoadScoringRecords' packed decisions query
@@ -103,6 +103,9 @@ for bin in "$SERVER_BIN" "$ADMIN_BIN" "$DATASET_BIN"; do
   [[ -x "$bin" ]] || die "build $(basename "$bin") into $BUILD first (see --help)"
 done
 [[ "$DB_NAME" =~ ^[A-Za-z0-9_]{1,64}$ ]] || die "--db-name: letters, digits, _"
+for size in $PAGE_SIZES; do
+  [[ "$size" == default || "$size" =~ ^[0-9]+$ ]] || die "--page-sizes: numbers or default"
+done
 [[ "$BUFFER_POOL" == default || "$BUFFER_POOL" =~ ^[0-9]+[MG]$ ]] ||
   die "--buffer-pool: default or a size such as 512M, 4G"
 [[ "$RUN_DIR" == /tmp/?* ]] || die "--run-dir must be under /tmp (it is deleted at the end)"
@@ -273,9 +276,11 @@ for size in $PAGE_SIZES; do
     live_explain >"$RUN_DIR/explain-live.txt" 2>&1 &
     explain_pid=$!
   fi
+  size_flag=(--page-size "$size")
+  [[ "$size" == default ]] && size_flag=()
   timeout "$STEP_TIMEOUT" "$ADMIN_BIN" --server "127.0.0.1:$PORT" \
     --token-file "$RUN_DIR/admin.token" --timeout 600 --output json \
-    ratings rescore --all --page-size "$size" || rc=$?
+    ratings rescore --all "${size_flag[@]}" || rc=$?
   secs=$(since "$t0")
   s1=$(cpu_ticks "$SERVER_PID"); d1=$(cpu_ticks "$DB_PID")
   after="$(status_snapshot)"
