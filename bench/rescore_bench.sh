@@ -244,6 +244,16 @@ fi
 say "server serving on 127.0.0.1:$PORT after $start_s s; server CPU $(awk -v t="$(cpu_ticks "$SERVER_PID")" -v hz="$CLK_TCK" 'BEGIN { printf "%.1f", t / hz }') s," \
   "mariadbd CPU $(awk -v t="$(( $(cpu_ticks "$DB_PID") - cpu_before_db ))" -v hz="$CLK_TCK" 'BEGIN { printf "%.1f", t / hz }') s meanwhile"
 
+# The server loads its records cache after it serves (doc/ratings.md
+# "Records cache"; about 8 s of both cores for 1M decisions): wait for it, so
+# the rescore is not measured against that load.
+t0=$(now)
+for _ in $(seq 3000); do
+  grep -q "records cache:" "$RUN_DIR/server.log" && break
+  sleep 0.1
+done
+say "records cache loaded $(since "$t0") s after serving: $(grep -m1 -o 'records cache:.*' "$RUN_DIR/server.log" || echo '(no line)')"
+
 # ------------------------------------------------------------- 4. rescore
 STATUS_VARS="'Com_select','Com_insert','Com_update','Com_commit','Innodb_rows_read','Innodb_rows_inserted','Innodb_rows_updated','Handler_read_key','Handler_read_next','Innodb_buffer_pool_reads','Innodb_buffer_pool_read_requests'"
 status_snapshot() {

@@ -430,11 +430,11 @@ int RatingsRescore(const ParsedCommand& c, RatingClient& client, CommandIo io) {
   int exit = kExitOk;
   v1::RescoreRatingsRequest request;
   request.set_all(true);
-  // 5,000 a call unless told: a tenth of the server's and the database's
-  // CPU per enterprise goes to each page's fixed work (its transactions,
-  // statements, the call), about 40 % less in all than with the server's
-  // default of 1,000 (doc/benchmarks.md, "Rescore and start-up in packed
-  // reads"), and a page still takes well under a second.
+  // 5,000 a call unless told: each page has fixed work (its transactions,
+  // statements, the call); against the server's default of 1,000 this took
+  // 15–25 % less CPU of the server and the database in all
+  // (doc/benchmarks.md, "Rescore and start-up in packed reads"), and a page
+  // still takes well under a second.
   int64_t size = kRescorePageSize;
   if (c.Has("page-size") && !IntFlag(c, io, "page-size", 1, 10000, &size, &exit)) return exit;
   request.set_page_size(static_cast<int32_t>(size));

@@ -101,6 +101,44 @@ std::string RatablePart(absl::string_view select, absl::string_view from,
                       Marks(keys), ")", more);
 }
 
+// Adds a commitment, broken item or incident row of ReadRatable's or
+// LoadRatingRecords' statements to `records`: its kind, the enterprise id,
+// the record id in columns 0-2, then an integer, a TO_DAYS date and another
+// integer from column `first` on.
+absl::Status AddOtherRecordRow(const Row& row, int kind, int first,
+                               scoring::EnterpriseRecords* records) {
+  switch (kind) {
+    case kCommitmentRow: {
+      domain::CommitmentForRating c;
+      c.id = row.GetInt64(2);
+      c.kind = static_cast<domain::CommitmentKind>(row.GetInt64(first));
+      c.signing_date = DayOfNumber(row.GetInt64(first + 1));
+      c.is_public = row.GetInt64(first + 2) != 0;
+      domain::AddForRating(c, records);
+      return absl::OkStatus();
+    }
+    case kBrokenItemRow: {
+      domain::CommitmentItemForRating item;
+      item.commitment_id = row.GetInt64(2);
+      item.number = static_cast<int>(row.GetInt64(first));
+      if (!row.IsNull(first + 1)) item.check_date = DayOfNumber(row.GetInt64(first + 1));
+      item.state = static_cast<domain::CommitmentItemState>(row.GetInt64(first + 2));
+      domain::AddForRating(item, records);
+      return absl::OkStatus();
+    }
+    case kIncidentRow: {
+      domain::IncidentForRating i;
+      i.id = row.GetInt64(2);
+      i.grade = static_cast<domain::IncidentGrade>(row.GetInt64(first));
+      i.date = DayOfNumber(row.GetInt64(first + 1));
+      domain::AddForRating(i, records);
+      return absl::OkStatus();
+    }
+    default:
+      return absl::InternalError(absl::StrCat("unknown ratable row kind ", kind));
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<RatableEnterprise>> ReadRatable(Session& session,
@@ -186,34 +224,9 @@ absl::StatusOr<std::vector<RatableEnterprise>> ReadRatable(Session& session,
         domain::AddForRating(std::move(d), records);
         break;
       }
-      case kCommitmentRow: {
-        domain::CommitmentForRating c;
-        c.id = row.GetInt64(2);
-        c.kind = static_cast<domain::CommitmentKind>(row.GetInt64(5));
-        c.signing_date = DayOfNumber(row.GetInt64(6));
-        c.is_public = row.GetInt64(7) != 0;
-        domain::AddForRating(c, records);
-        break;
-      }
-      case kBrokenItemRow: {
-        domain::CommitmentItemForRating item;
-        item.commitment_id = row.GetInt64(2);
-        item.number = static_cast<int>(row.GetInt64(5));
-        if (!row.IsNull(6)) item.check_date = DayOfNumber(row.GetInt64(6));
-        item.state = static_cast<domain::CommitmentItemState>(row.GetInt64(7));
-        domain::AddForRating(item, records);
-        break;
-      }
-      case kIncidentRow: {
-        domain::IncidentForRating i;
-        i.id = row.GetInt64(2);
-        i.grade = static_cast<domain::IncidentGrade>(row.GetInt64(5));
-        i.date = DayOfNumber(row.GetInt64(6));
-        domain::AddForRating(i, records);
-        break;
-      }
       default:
-        return absl::InternalError(absl::StrCat("unknown ratable row kind ", kind));
+        RETURN_IF_ERROR(AddOtherRecordRow(row, kind, /*first=*/5, records));
+        break;
     }
   }
   return out;
@@ -343,37 +356,8 @@ absl::StatusOr<absl::flat_hash_map<int64_t, scoring::EnterpriseRecords>> LoadRat
   // Per enterprise, each kind in id order: the order AddForRating expects
   // (decisions first, as in ReadRatable).
   for (const Row& row : rows) {
-    scoring::EnterpriseRecords* records = &out[row.GetInt64(1)];
-    switch (static_cast<int>(row.GetInt64(0))) {
-      case kCommitmentRow: {
-        domain::CommitmentForRating c;
-        c.id = row.GetInt64(2);
-        c.kind = static_cast<domain::CommitmentKind>(row.GetInt64(3));
-        c.signing_date = DayOfNumber(row.GetInt64(4));
-        c.is_public = row.GetInt64(5) != 0;
-        domain::AddForRating(c, records);
-        break;
-      }
-      case kBrokenItemRow: {
-        domain::CommitmentItemForRating item;
-        item.commitment_id = row.GetInt64(2);
-        item.number = static_cast<int>(row.GetInt64(3));
-        if (!row.IsNull(4)) item.check_date = DayOfNumber(row.GetInt64(4));
-        item.state = static_cast<domain::CommitmentItemState>(row.GetInt64(5));
-        domain::AddForRating(item, records);
-        break;
-      }
-      case kIncidentRow: {
-        domain::IncidentForRating i;
-        i.id = row.GetInt64(2);
-        i.grade = static_cast<domain::IncidentGrade>(row.GetInt64(3));
-        i.date = DayOfNumber(row.GetInt64(4));
-        domain::AddForRating(i, records);
-        break;
-      }
-      default:
-        return absl::InternalError("unknown rating record row kind");
-    }
+    RETURN_IF_ERROR(AddOtherRecordRow(row, static_cast<int>(row.GetInt64(0)), /*first=*/3,
+                                      &out[row.GetInt64(1)]));
   }
   if (!cut.empty()) {
     ASSIGN_OR_RETURN(std::vector<RatableEnterprise> again,
