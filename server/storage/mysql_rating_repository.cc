@@ -234,8 +234,8 @@ absl::StatusOr<std::vector<RatableEnterprise>> ReadRatable(Session& session,
 
 namespace {
 
-// A filter of `column` to `ids` (sorted, distinct): "column BETWEEN ? AND ?"
-// when they are every integer from the first to the last (a rescore page on
+// A filter of `column` to `ids`: "column BETWEEN ? AND ?" when they are
+// sorted, distinct and every integer from the first to the last (a rescore page on
 // a registry without gaps in its ids), else "column IN (?, …)". The same
 // rows either way; the range binds 2 parameters instead of one per id and
 // gives the optimiser one range instead of hundreds.
@@ -244,7 +244,10 @@ struct IdFilter {
   std::vector<SqlValue> params;
 };
 IdFilter FilterIds(absl::string_view column, absl::Span<const int64_t> ids) {
-  if (!ids.empty() && ids.back() - ids.front() + 1 == static_cast<int64_t>(ids.size())) {
+  const bool sorted = std::is_sorted(ids.begin(), ids.end()) &&
+                      std::adjacent_find(ids.begin(), ids.end()) == ids.end();
+  if (sorted && !ids.empty() &&
+      ids.back() - ids.front() + 1 == static_cast<int64_t>(ids.size())) {
     return {absl::StrCat(column, " BETWEEN ? AND ?"), {ids.front(), ids.back()}};
   }
   return {absl::StrCat(column, " IN (", Marks(ids.size()), ")"), IdValues(ids)};
@@ -310,18 +313,13 @@ absl::StatusOr<absl::flat_hash_map<int64_t, scoring::EnterpriseRecords>> LoadRat
     Session& session, absl::Span<const int64_t> ids) {
   absl::flat_hash_map<int64_t, scoring::EnterpriseRecords> out;
   if (ids.empty()) return out;
-  std::vector<int64_t> sorted(ids.begin(), ids.end());
-  std::sort(sorted.begin(), sorted.end());
-  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-  const IdFilter decisions_filter = FilterIds("d.enterprise_id", sorted);
-  ASSIGN_OR_RETURN(
-      std::vector<Row> packed,
-      session.Query(absl::StrCat("SELECT d.enterprise_id, COUNT(*), GROUP_CONCAT(CONCAT_WS(',', "
-                                 "TO_DAYS(d.decision_date), d.violation_type, d.measure_bits, "
-                                 "d.tampering, d.state) ORDER BY d.id SEPARATOR ';') FROM "
-                                 "penalty_decisions d WHERE ",
-                                 decisions_filter.sql, " GROUP BY d.enterprise_id"),
-                    decisions_filter.params));
+  const IdFilter decisions_filter = FilterIds("d.enterprise_id", ids);
+  const std::string packed_sql = absl::StrCat(
+      "SELECT d.enterprise_id, COUNT(*), GROUP_CONCAT(CONCAT_WS(',', TO_DAYS(d.decision_date), "
+      "d.violation_type, d.measure_bits, d.tampering, d.state) ORDER BY d.id SEPARATOR ';') "
+      "FROM penalty_decisions d WHERE ",
+      decisions_filter.sql, " GROUP BY d.enterprise_id");
+  ASSIGN_OR_RETURN(std::vector<Row> packed, session.Query(packed_sql, decisions_filter.params));
   out.reserve(packed.size());
   std::vector<int64_t> cut;
   for (const Row& row : packed) {
@@ -331,9 +329,9 @@ absl::StatusOr<absl::flat_hash_map<int64_t, scoring::EnterpriseRecords>> LoadRat
     records.decisions.reserve(static_cast<size_t>(std::clamp<int64_t>(count, 0, 100000)));
     if (AddPackedDecisions(row.GetString(2), &records) != count) cut.push_back(id);
   }
-  const IdFilter commitments = FilterIds("c.enterprise_id", sorted);
-  const IdFilter items = FilterIds("c.enterprise_id", sorted);
-  const IdFilter incidents = FilterIds("n.enterprise_id", sorted);
+  const IdFilter commitments = FilterIds("c.enterprise_id", ids);
+  const IdFilter items = FilterIds("c.enterprise_id", ids);
+  const IdFilter incidents = FilterIds("n.enterprise_id", ids);
   std::vector<SqlValue> params = commitments.params;
   params.insert(params.end(), items.params.begin(), items.params.end());
   params.emplace_back(static_cast<int>(domain::CommitmentItemState::kBroken));
