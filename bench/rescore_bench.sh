@@ -26,13 +26,15 @@
 #      ignores SIGTERM until its start is done, so when the script has to
 #      stop it earlier it sends SIGKILL after 30 s);
 #   4. for each page size: `envcredit-admin ratings rescore --all
-#      --page-size N`, timed, with the CPU time the server and mariadbd used
+#      --page-size N` (N "default": without --page-size), timed, with the CPU time the server and mariadbd used
 #      meanwhile and MariaDB's counters (statements, rows read, buffer pool
 #      misses) per run; during the first, SHOW EXPLAIN FOR the server's
-#      connection while it runs LoadScoringRecords' decisions query (the
-#      plan of the real prepared statement);
+#      connection while it runs LoadScoringRecords' packed decisions query
+#      (the plan of the real prepared statement);
 #   5. EXPLAIN and SHOW PROFILES of the statements one rescore page runs
-#      (RescorePage, Recompute, LoadScoringRecords) for 1,000 ids mid-table,
+#      (RescorePage, Recompute, LoadScoringRecords: its packed decisions
+#      read of one half page of 500, and the one-row-per-decision read
+#      that explanations use) for 1,000 ids mid-table,
 #      and two probes beside the decisions query: the same rows read from
 #      the (enterprise_id, decision_date) index alone (no clustered-index
 #      lookups), and as many rows read as one primary-key range;
@@ -101,6 +103,9 @@ for bin in "$SERVER_BIN" "$ADMIN_BIN" "$DATASET_BIN"; do
   [[ -x "$bin" ]] || die "build $(basename "$bin") into $BUILD first (see --help)"
 done
 [[ "$DB_NAME" =~ ^[A-Za-z0-9_]{1,64}$ ]] || die "--db-name: letters, digits, _"
+for size in $PAGE_SIZES; do
+  [[ "$size" == default || "$size" =~ ^[0-9]+$ ]] || die "--page-sizes: numbers or default"
+done
 [[ "$BUFFER_POOL" == default || "$BUFFER_POOL" =~ ^[0-9]+[MG]$ ]] ||
   die "--buffer-pool: default or a size such as 512M, 4G"
 RUN_DIR="$(claim_run_dir "$RUN_DIR" .rescore-bench)"
@@ -205,6 +210,16 @@ fi
 say "server serving on 127.0.0.1:$PORT after $start_s s; server CPU $(awk -v t="$(cpu_ticks "$SERVER_PID")" -v hz="$CLK_TCK" 'BEGIN { printf "%.1f", t / hz }') s," \
   "mariadbd CPU $(awk -v t="$(( $(cpu_ticks "$DB_PID") - cpu_before_db ))" -v hz="$CLK_TCK" 'BEGIN { printf "%.1f", t / hz }') s meanwhile"
 
+# The server loads its records cache after it serves (doc/ratings.md
+# "Records cache"; about 8 s of both cores for 1M decisions): wait for it, so
+# the rescore is not measured against that load.
+t0=$(now)
+for _ in $(seq 3000); do
+  grep -q "records cache:" "$RUN_DIR/server.log" && break
+  sleep 0.1
+done
+say "records cache loaded $(since "$t0") s after serving: $(grep -m1 -o 'records cache:.*' "$RUN_DIR/server.log" || echo '(no line)')"
+
 # ------------------------------------------------------------- 4. rescore
 STATUS_VARS="'Com_select','Com_insert','Com_update','Com_commit','Innodb_rows_read','Innodb_rows_inserted','Innodb_rows_updated','Handler_read_key','Handler_read_next','Innodb_buffer_pool_reads','Innodb_buffer_pool_read_requests'"
 status_snapshot() {
@@ -218,7 +233,7 @@ live_explain() {
   sleep 3
   for _ in $(seq 200); do
     id="$(sql -N -e "SELECT id FROM information_schema.processlist WHERE info LIKE
-      'SELECT 0 AS row_kind%' LIMIT 1" 2>/dev/null)"
+      'SELECT d.enterprise_id, COUNT(*), GROUP_CONCAT%' LIMIT 1" 2>/dev/null)"
     if [[ -n "$id" ]] && sql -e "SHOW EXPLAIN FOR $id" 2>/dev/null; then return; fi
     sleep 0.02
   done
@@ -237,9 +252,11 @@ for size in $PAGE_SIZES; do
     live_explain >"$RUN_DIR/explain-live.txt" 2>&1 &
     explain_pid=$!
   fi
+  size_flag=(--page-size "$size")
+  [[ "$size" == default ]] && size_flag=()
   timeout "$STEP_TIMEOUT" "$ADMIN_BIN" --server "127.0.0.1:$PORT" \
     --token-file "$RUN_DIR/admin.token" --timeout 600 --output json \
-    ratings rescore --all --page-size "$size" || rc=$?
+    ratings rescore --all "${size_flag[@]}" || rc=$?
   secs=$(since "$t0")
   s1=$(cpu_ticks "$SERVER_PID"); d1=$(cpu_ticks "$DB_PID")
   after="$(status_snapshot)"
@@ -265,6 +282,7 @@ IDS="$(seq -s, $((mid + 1)) $((mid + 1000)))"
 PAGE_SQL=(
   "SELECT id FROM enterprises WHERE id > $mid ORDER BY id LIMIT 1000"
   "SELECT e.id, e.credit_code, e.region_code, r.enterprise_id, r.level FROM enterprises e LEFT JOIN ratings r ON r.enterprise_id = e.id WHERE e.id IN ($IDS) ORDER BY e.id"
+  "SELECT d.enterprise_id, COUNT(*), GROUP_CONCAT(CONCAT_WS(',', TO_DAYS(d.decision_date), d.violation_type, d.measure_bits, d.tampering, d.state) ORDER BY d.id SEPARATOR ';') FROM penalty_decisions d WHERE d.enterprise_id BETWEEN $((mid + 1)) AND $((mid + 500)) GROUP BY d.enterprise_id"
   "SELECT enterprise_id, decision_number, authority, violation_type, decision_date, measure_bits, tampering, state FROM penalty_decisions WHERE enterprise_id IN ($IDS) ORDER BY enterprise_id, id"
   "SELECT enterprise_id, id, kind, signing_date, is_public FROM commitments WHERE enterprise_id IN ($IDS) ORDER BY enterprise_id, id"
   "SELECT c.enterprise_id, c.id, i.item_number, i.check_date FROM commitment_items i JOIN commitments c ON c.id = i.commitment_id WHERE c.enterprise_id IN ($IDS) AND i.state = 3 AND i.check_date IS NOT NULL ORDER BY c.enterprise_id, c.id, i.item_number"

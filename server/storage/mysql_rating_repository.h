@@ -119,7 +119,10 @@ absl::StatusOr<std::vector<domain::RatableEnterprise>> ReadRatable(
     RatableColumns columns = RatableColumns::kWithReferences);
 
 // The scoring records of each of `enterprise_ids` that exists, by id
-// (ReadRatable).
+// (ReadRatable). With RatableColumns::kRating (the bulk jobs) it is two
+// statements — the decisions packed one row per enterprise, then the other
+// records — so two snapshots: call it only holding the enterprises' locks,
+// as Recompute does; an enterprise without records may be left out.
 absl::StatusOr<absl::flat_hash_map<int64_t, scoring::EnterpriseRecords>>
 LoadScoringRecords(Session& session, absl::Span<const int64_t> enterprise_ids,
                    RatableColumns columns = RatableColumns::kWithReferences);

@@ -712,18 +712,18 @@ TEST(RatingsRollTest, PrintsTheCounts) {
 
 TEST(RatingsRescoreTest, LoopsOverEveryPage) {
   FakeRatingClient fake;
-  fake.rescore_total = 2500;
+  fake.rescore_total = 12500;
   const Result r = RunRatings({"ratings", "rescore", "--all"}, fake);
   ASSERT_EQ(r.exit_code, kExitOk) << r.err;
   ASSERT_EQ(fake.rescores.size(), 3u);
   EXPECT_TRUE(fake.rescores[0].all());
-  EXPECT_EQ(fake.rescores[0].page_size(), 0);
+  EXPECT_EQ(fake.rescores[0].page_size(), 5000);  // the CLI's default
   EXPECT_EQ(fake.rescores[0].page_token(), "");
-  EXPECT_EQ(fake.rescores[1].page_token(), "1000");
-  EXPECT_EQ(fake.rescores[2].page_token(), "2000");
-  EXPECT_THAT(r.out, HasSubstr("enterprises_rescored  2500\n"));
-  EXPECT_THAT(r.out, HasSubstr("ratings_changed       250\n"));
-  EXPECT_THAT(r.out, HasSubstr("level_changes         25\n"));
+  EXPECT_EQ(fake.rescores[1].page_token(), "5000");
+  EXPECT_EQ(fake.rescores[2].page_token(), "10000");
+  EXPECT_THAT(r.out, HasSubstr("enterprises_rescored  12500\n"));
+  EXPECT_THAT(r.out, HasSubstr("ratings_changed       1250\n"));
+  EXPECT_THAT(r.out, HasSubstr("level_changes         125\n"));
   EXPECT_THAT(r.out, HasSubstr("calls                 3\n"));
   EXPECT_EQ(r.err, "");  // no progress bar when stderr is not a terminal
 }
@@ -745,18 +745,18 @@ TEST(RatingsRescoreTest, ProgressBarOnATerminal) {
 
 TEST(RatingsRescoreTest, FailureTellsWhereToResume) {
   FakeRatingClient fake;
-  fake.rescore_total = 2500;
+  fake.rescore_total = 12500;
   fake.rescore_fail_at_call = 2;
   const Result r = RunRatings({"ratings", "rescore", "--all"}, fake);
   EXPECT_EQ(r.exit_code, kExitUnavailable);
-  EXPECT_THAT(r.err, HasSubstr("2000 enterprises rescored before the "
-                               "failure; resume with --page-token 2000"));
+  EXPECT_THAT(r.err, HasSubstr("10000 enterprises rescored before the "
+                               "failure; resume with --page-token 10000"));
   fake.rescore_fail_at_call = -1;
   const Result resumed =
-      RunRatings({"ratings", "rescore", "--all", "--page-token", "2000"}, fake);
+      RunRatings({"ratings", "rescore", "--all", "--page-token", "10000"}, fake);
   ASSERT_EQ(resumed.exit_code, kExitOk) << resumed.err;
-  EXPECT_EQ(fake.rescores.back().page_token(), "2000");
-  EXPECT_THAT(resumed.out, HasSubstr("enterprises_rescored  500\n"));
+  EXPECT_EQ(fake.rescores.back().page_token(), "10000");
+  EXPECT_THAT(resumed.out, HasSubstr("enterprises_rescored  2500\n"));
 }
 
 // --- option values and help --------------------------------------------------

@@ -356,6 +356,56 @@ TEST_F(RatingRepositoryTest, RescoreFindsNothingToChangeAndBackfillRestoresMissi
   EXPECT_EQ(Stored(code).points, 6);
 }
 
+// The bulk jobs read each enterprise's decisions packed into one row
+// (LoadScoringRecords with RatableColumns::kRating); the records must be
+// those of the full read but for the references, also when the packed text
+// is cut by group_concat_max_len and the enterprise is read again.
+TEST_F(RatingRepositoryTest, BulkRecordsReadMatchesTheFullReadEvenWhenThePackedTextIsCut) {
+  const std::string many = NewEnterprise();
+  Decide(many, "宁环罚〔2024〕601号", absl::CivilDay(2023, 11, 2));
+  Decide(many, "宁环罚〔2024〕602号", absl::CivilDay(2024, 2, 29),
+         {scoring::Measure::kFine, scoring::Measure::kProductionLimit});
+  Decide(many, "宁环罚〔2024〕603号", absl::CivilDay(2024, 4, 30),
+         {scoring::Measure::kLicenceRevocation});
+  const std::string one = NewEnterprise();
+  Decide(one, "宁环罚〔2024〕604号", absl::CivilDay(2024, 1, 15));
+  const std::string none = NewEnterprise();
+  std::vector<int64_t> ids;
+  for (const std::string& code : {many, one, none}) ids.push_back(Stored(code).enterprise_id);
+
+  ASSERT_OK_AND_ASSIGN(Session session, database_->db().Checkout());
+  ASSERT_OK_AND_ASSIGN(auto full,
+                       LoadScoringRecords(session, ids, RatableColumns::kWithReferences));
+  auto expect_same = [&](const absl::flat_hash_map<int64_t, scoring::EnterpriseRecords>& bulk) {
+    for (const int64_t id : ids) {
+      SCOPED_TRACE(id);
+      const auto want = full.find(id);
+      const auto got = bulk.find(id);
+      const size_t want_n = want == full.end() ? 0 : want->second.decisions.size();
+      const size_t got_n = got == bulk.end() ? 0 : got->second.decisions.size();
+      ASSERT_EQ(got_n, want_n);
+      for (size_t i = 0; i < want_n; ++i) {
+        const scoring::PenaltyDecision& w = want->second.decisions[i];
+        const scoring::PenaltyDecision& g = got->second.decisions[i];
+        EXPECT_EQ(g.decision_date, w.decision_date);
+        EXPECT_EQ(g.violation_type, w.violation_type);
+        EXPECT_EQ(g.measures, w.measures);
+        EXPECT_EQ(g.tampering, w.tampering);
+        EXPECT_EQ(g.revoked, w.revoked);
+        EXPECT_TRUE(g.decision_number.empty());
+      }
+    }
+  };
+  ASSERT_EQ(full.at(ids[0]).decisions.size(), 3u);
+  ASSERT_OK_AND_ASSIGN(auto bulk, LoadScoringRecords(session, ids, RatableColumns::kRating));
+  expect_same(bulk);
+  // About 20 bytes a decision: 30 hold the one decision, not the three.
+  ASSERT_OK(session.Execute("SET SESSION group_concat_max_len = 30"));
+  ASSERT_OK_AND_ASSIGN(auto cut, LoadScoringRecords(session, ids, RatableColumns::kRating));
+  expect_same(cut);
+  session.Discard();  // not back to the pool with the setting
+}
+
 // Keeps what each committed write told its listener.
 class CapturingListener final : public RatingListener {
  public:
