@@ -7,8 +7,10 @@
 #      columns, indexes and foreign key; CREATE TABLE … LIKE, then the key);
 #   2. `envcredit-admin import decisions` of the CSV (default flags);
 #   3. the same import again (every row already_existed: the re-import).
-# Prints each rate, the import ÷ anchor ratio and the load average. It
-# starts nothing itself.
+# Prints each rate, the import ÷ anchor ratio, the load average and the CPU
+# seconds each step took in mariadbd, the server (found by its port) and the
+# client (mariadb or envcredit-admin): under a shared machine's load the
+# CPU is the steadier figure. It starts nothing itself.
 #
 #   bench/decision_import_bench.sh --server 127.0.0.1:PORT --token-file F \
 #       --socket DIR/db/mysqld.sock --db DB --csv decisions-200000-20000.csv \
@@ -56,17 +58,35 @@ ROWS=$(($(wc -l < "$CSV") - 1))
 
 now() { date +%s.%N; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
+DB_PID=$(cat "$(dirname "$SOCKET")/mariadbd.pid" 2>/dev/null || echo "")
+SERVER_PID=$(ss -ltnpH "sport = :${SERVER##*:}" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
+cpu() {  # user + system seconds of pid $1 so far ("" when unknown)
+  [[ -n $1 && -r /proc/$1/stat ]] || { echo ""; return; }
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"
+}
+# "mariadbd X s, server Y s, client Z s" of one step: $1/$2 the processes'
+# CPU before it, $3 the client's from /usr/bin/time's file.
+cpu_line() {
+  awk -v d0="$1" -v d1="$(cpu "$DB_PID")" -v s0="$2" -v s1="$(cpu "$SERVER_PID")" \
+      -v c="$(cat "$3")" 'BEGIN { printf "CPU: mariadbd %s s, server %s s, client %s s", \
+      d0 == "" ? "?" : sprintf("%.1f", d1 - d0), s0 == "" ? "?" : sprintf("%.1f", s1 - s0), c }'
+}
+timed() { /usr/bin/time -f "%U %S" -o "$WORK/time" "$@"; awk '{ printf "%.1f", $1 + $2 }' "$WORK/time" > "$WORK/client"; }
 echo "load average before: $(load)"
+d0=$(cpu "$DB_PID"); s0=$(cpu "$SERVER_PID")
 a0=$(now)
-sql < "$WORK/anchor.sql"
+timed mariadb --no-defaults --socket="$SOCKET" -uroot -B -N "$DB" < "$WORK/anchor.sql"
 a1=$(now)
+echo "anchor $(cpu_line "$d0" "$s0" "$WORK/client")"
 sql -e "DROP TABLE penalty_decisions_anchor"
 import() {
-  "$ADMIN" --server "$SERVER" --token "$(cat "$TOKEN_FILE")" --output json \
+  d0=$(cpu "$DB_PID"); s0=$(cpu "$SERVER_PID")
+  timed "$ADMIN" --server "$SERVER" --token "$(cat "$TOKEN_FILE")" --output json \
       import decisions "$CSV" > "$1" || true
+  echo "$2 $(cpu_line "$d0" "$s0" "$WORK/client")"
 }
-b0=$(now); import "$WORK/first.json"; b1=$(now)
-c0=$(now); import "$WORK/again.json"; c1=$(now)
+b0=$(now); import "$WORK/first.json" "import"; b1=$(now)
+c0=$(now); import "$WORK/again.json" "re-import"; c1=$(now)
 echo "load average after: $(load)"
 python3 - "$ROWS" "$a0" "$a1" "$b0" "$b1" "$c0" "$c1" "$WORK/first.json" "$WORK/again.json" <<'PY'
 import json, sys

@@ -683,6 +683,59 @@ class DecisionResolver {
       names_;
 };
 
+// A window of rows read but not yet cut into batches (CutWindow).
+struct WindowRow {
+  CreatePenaltyDecisionRequest request;
+  int line = 0;
+  std::vector<std::string> fields;
+};
+
+// Sorts `window` by credit code (file order within a code) and cuts it into
+// batches of at most `batch_size` rows that never split one enterprise's
+// rows, unless that enterprise alone has more than `batch_size`: so the
+// batches in flight name disjoint enterprises and do not wait for each
+// other's locks, and each batch re-rates few enterprises (doc/import.md).
+// Empties `window`.
+std::vector<Batch> CutWindow(std::vector<WindowRow>& window,
+                             size_t batch_size) {
+  std::vector<size_t> order(window.size());
+  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return window[a].request.parent() < window[b].request.parent();
+  });
+  std::vector<Batch> batches;
+  Batch batch;
+  const auto add = [&](size_t k) {
+    WindowRow& row = window[order[k]];
+    batch.requests.push_back(std::move(row.request));
+    batch.lines.push_back(row.line);
+    batch.fields.push_back(std::move(row.fields));
+  };
+  for (size_t start = 0; start < order.size();) {
+    size_t end = start + 1;  // [start, end): one enterprise's rows
+    const std::string& parent = window[order[start]].request.parent();
+    while (end < order.size() && window[order[end]].request.parent() == parent) {
+      ++end;
+    }
+    if (!batch.requests.empty() &&
+        batch.requests.size() + (end - start) > batch_size) {
+      batches.push_back(std::move(batch));
+      batch = Batch();
+    }
+    for (size_t k = start; k < end; ++k) {
+      add(k);
+      if (batch.requests.size() >= batch_size) {
+        batches.push_back(std::move(batch));
+        batch = Batch();
+      }
+    }
+    start = end;
+  }
+  if (!batch.requests.empty()) batches.push_back(std::move(batch));
+  window.clear();
+  return batches;
+}
+
 int ImportDecisions(const RecordImportOptions& options, RecordClient& client,
                     std::ostream& out, std::ostream& err) {
   OpenedFile file;
@@ -691,7 +744,12 @@ int ImportDecisions(const RecordImportOptions& options, RecordClient& client,
   const int senders = options.concurrency > 0 ? options.concurrency : 4;
   const size_t batch_size =
       static_cast<size_t>(std::max(1, std::min(options.batch_size, 1000)));
-  BatchQueue queue(static_cast<size_t>(senders));
+  const size_t window_size = std::max(
+      static_cast<size_t>(std::max(options.sort_window, 1)), batch_size);
+  // Room for a whole window's batches besides those in flight: the reader
+  // reads the next window while the senders send this one.
+  BatchQueue queue(static_cast<size_t>(senders) +
+                   (window_size + batch_size - 1) / batch_size);
   std::vector<std::thread> pool;
   for (int t = 0; t < senders; ++t) {
     pool.emplace_back([&]() {
@@ -699,6 +757,11 @@ int ImportDecisions(const RecordImportOptions& options, RecordClient& client,
       while (queue.Pop(&batch)) SendBatch(batch, client, file.header, run);
     });
   }
+  std::vector<WindowRow> window;
+  window.reserve(std::min<size_t>(window_size, 1 << 16));
+  const auto send_window = [&]() {
+    for (Batch& b : CutWindow(window, batch_size)) queue.Push(std::move(b));
+  };
 
   struct Deferred {
     DecisionRow row;
@@ -706,7 +769,6 @@ int ImportDecisions(const RecordImportOptions& options, RecordClient& client,
     std::vector<std::string> fields;
   };
   std::vector<Deferred> deferred;
-  Batch batch;
   bool parse_failed = false;
   std::string parse_error;
   int rows = 0;
@@ -736,16 +798,12 @@ int ImportDecisions(const RecordImportOptions& options, RecordClient& client,
           {std::move(row), record.line, std::move(record.fields)});
       continue;
     }
-    batch.requests.push_back(std::move(row.request));
-    batch.lines.push_back(record.line);
-    batch.fields.push_back(std::move(record.fields));
-    if (batch.requests.size() >= batch_size) {
-      queue.Push(std::move(batch));
-      batch = Batch();
-    }
+    window.push_back(
+        {std::move(row.request), record.line, std::move(record.fields)});
+    if (window.size() >= window_size) send_window();
   }
   run.AddRows(rows % 1024);
-  if (!batch.requests.empty()) queue.Push(std::move(batch));
+  send_window();
   queue.Close();
   for (std::thread& t : pool) t.join();
   run.SetFraction(1);

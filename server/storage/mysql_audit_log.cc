@@ -40,8 +40,8 @@ std::string Cut(absl::string_view text, int max_chars) {
 
 absl::Status AppendAuditEntries(Session& tx,
                                 absl::Span<const domain::AuditEntry> entries) {
-  for (size_t start = 0; start < entries.size(); start += kAuditChunk) {
-    const size_t n = std::min(kAuditChunk, entries.size() - start);
+  size_t start = 0;
+  for (const size_t n : FixedRowCounts(entries.size(), kAuditChunk)) {
     std::string sql =
         "INSERT INTO audit_log (entry_time, actor, method, resource, "
         "request_id, outcome, reason, field) VALUES ";
@@ -60,6 +60,7 @@ absl::Status AppendAuditEntries(Session& tx,
       params.emplace_back(Cut(e.field, 255));
     }
     RETURN_IF_ERROR(tx.Execute(sql, params).status());
+    start += n;
   }
   return absl::OkStatus();
 }

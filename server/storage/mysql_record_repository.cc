@@ -31,9 +31,9 @@ using domain::PenaltyDecisionState;
 using domain::RecordName;
 using domain::RequestKey;
 
-// Rows per multi-row INSERT of a batch: a whole batch of 1,000 (the API's
-// limit) in one statement (13,000 placeholders, well under the protocol's
-// 65,535).
+// Rows per multi-row INSERT of a batch, at most: a whole batch of 1,000 (the
+// API's limit) in one statement (13,000 placeholders, well under the
+// protocol's 65,535); other counts in a few fixed sizes (FixedRowCounts).
 constexpr size_t kInsertChunk = 1000;
 // Values per IN list. MariaDB turns an IN list of 1,000 values or more into
 // a subquery over a table value constructor (in_predicate_conversion_
@@ -374,12 +374,14 @@ absl::StatusOr<absl::flat_hash_map<std::string, int64_t>> LockEnterpriseIds(
   absl::flat_hash_map<std::string, int64_t> ids;
   for (size_t start = 0; start < codes.size(); start += kChunk) {
     const size_t m = std::min(kChunk, codes.size() - start);
+    std::vector<SqlValue> values(codes.begin() + start, codes.begin() + start + m);
+    const size_t padded = PadInList(values, kChunk);
     ASSIGN_OR_RETURN(
         std::vector<Row> rows,
         tx.Query(absl::StrCat("SELECT id, credit_code FROM enterprises WHERE "
                               "credit_code IN (",
-                              Marks(m), ")"),
-                 std::vector<SqlValue>(codes.begin() + start, codes.begin() + start + m)));
+                              Marks(padded), ")"),
+                 values));
     for (const Row& row : rows) ids[row.GetString(1)] = row.GetInt64(0);
   }
   // Lock them in id order, the order every re-rating locks enterprises in
@@ -390,9 +392,11 @@ absl::StatusOr<absl::flat_hash_map<std::string, int64_t>> LockEnterpriseIds(
   std::sort(sorted.begin(), sorted.end());
   for (size_t start = 0; start < sorted.size(); start += kChunk) {
     const size_t m = std::min(kChunk, sorted.size() - start);
+    std::vector<SqlValue> values = IdValues(absl::MakeConstSpan(sorted).subspan(start, m));
+    const size_t padded = PadInList(values, kChunk);
     RETURN_IF_ERROR(tx.Query(absl::StrCat("SELECT id FROM enterprises WHERE id IN (",
-                                          Marks(m), ") ORDER BY id FOR UPDATE"),
-                             IdValues(absl::MakeConstSpan(sorted).subspan(start, m)))
+                                          Marks(padded), ") ORDER BY id FOR UPDATE"),
+                             values)
                         .status());
   }
   return ids;
@@ -436,10 +440,12 @@ KeyFilter NumberKeys(const std::vector<const PenaltyDecision*>& decisions) {
     const std::vector<absl::string_view>& numbers = by_authority[authority];
     for (size_t start = 0; start < numbers.size(); start += kChunk) {
       const size_t m = std::min(kChunk, numbers.size() - start);
+      std::vector<SqlValue> values(numbers.begin() + start, numbers.begin() + start + m);
+      const size_t padded = PadInList(values, kChunk);
       absl::StrAppend(&filter.sql, filter.sql.empty() ? "" : " OR ",
-                      "(r.authority = ? AND r.decision_number IN (", Marks(m), "))");
+                      "(r.authority = ? AND r.decision_number IN (", Marks(padded), "))");
       filter.params.emplace_back(authority);
-      for (size_t k = start; k < start + m; ++k) filter.params.emplace_back(numbers[k]);
+      for (SqlValue& v : values) filter.params.push_back(std::move(v));
     }
   }
   return filter;
@@ -489,10 +495,11 @@ absl::StatusOr<StoredClaims> ReadStoredClaims(
   }
   for (size_t start = 0; start < decision_ids.size(); start += kChunk) {
     const size_t m = std::min(kChunk, decision_ids.size() - start);
+    std::vector<SqlValue> values(decision_ids.begin() + start, decision_ids.begin() + start + m);
+    const size_t padded = PadInList(values, kChunk);
     ASSIGN_OR_RETURN(std::vector<PenaltyDecision> found,
                      ReadRecords(tx, kDecisionKind,
-                                 absl::StrCat("WHERE r.id IN (", Marks(m), ")"),
-                                 absl::MakeConstSpan(decision_ids).subspan(start, m)));
+                                 absl::StrCat("WHERE r.id IN (", Marks(padded), ")"), values));
     for (PenaltyDecision& d : found) stored.decisions[d.id] = std::move(d);
   }
   return stored;
@@ -547,8 +554,8 @@ absl::Status InsertDecisions(Transaction& tx,
                              std::vector<absl::StatusOr<DecisionResult>>& results) {
   if (to_insert.empty()) return absl::OkStatus();
   constexpr size_t kColumns = 13;
-  for (size_t start = 0; start < to_insert.size(); start += kInsertChunk) {
-    const size_t m = std::min(kInsertChunk, to_insert.size() - start);
+  size_t start = 0;
+  for (const size_t m : FixedRowCounts(to_insert.size(), kInsertChunk)) {
     std::vector<SqlValue> params;
     params.reserve(m * kColumns);
     for (size_t k = 0; k < m; ++k) {
@@ -580,6 +587,7 @@ absl::Status InsertDecisions(Transaction& tx,
                        "a concurrent write stored the same decision number");
     }
     RETURN_IF_ERROR(inserted.status());
+    start += m;
   }
   // The new ids, read by natural key in one statement for the whole batch.
   // Not from LAST_INSERT_ID() and a range: the ids of one multi-row insert

@@ -66,13 +66,14 @@ absl::StatusOr<absl::flat_hash_map<std::string, ClaimRow>> ReadClaims(
   absl::flat_hash_map<std::string, ClaimRow> claims;
   for (size_t start = 0; start < request_ids.size(); start += kClaimChunk) {
     const size_t m = std::min(kClaimChunk, request_ids.size() - start);
+    std::vector<SqlValue> values(request_ids.begin() + start, request_ids.begin() + start + m);
+    const size_t padded = PadInList(values, kClaimChunk);
     ASSIGN_OR_RETURN(
         std::vector<Row> rows,
         tx.Query(absl::StrCat("SELECT request_id, method, fingerprint, resource_name "
                               "FROM request_log WHERE request_id IN (",
-                              Marks(m), ") LOCK IN SHARE MODE"),
-                 std::vector<SqlValue>(request_ids.begin() + start,
-                                       request_ids.begin() + start + m)));
+                              Marks(padded), ") LOCK IN SHARE MODE"),
+                 values));
     for (const Row& row : rows) {
       ClaimRow claim{row.GetString(0), row.GetString(1), row.GetString(2), row.GetString(3)};
       std::string id = claim.request_id;
@@ -83,8 +84,8 @@ absl::StatusOr<absl::flat_hash_map<std::string, ClaimRow>> ReadClaims(
 }
 
 absl::Status InsertClaims(Transaction& tx, const std::vector<ClaimRow>& rows) {
-  for (size_t start = 0; start < rows.size(); start += kClaimChunk) {
-    const size_t m = std::min(kClaimChunk, rows.size() - start);
+  size_t start = 0;
+  for (const size_t m : FixedRowCounts(rows.size(), kClaimChunk)) {
     std::vector<SqlValue> params;
     params.reserve(m * 4);
     std::string values;
@@ -106,6 +107,7 @@ absl::Status InsertClaims(Transaction& tx, const std::vector<ClaimRow>& rows) {
                        "a concurrent write claimed the same request_id");
     }
     RETURN_IF_ERROR(inserted.status());
+    start += m;
   }
   return absl::OkStatus();
 }

@@ -98,9 +98,10 @@ absl::StatusOr<std::optional<std::vector<T>>> ReadReplays(
     constexpr size_t kIds = 500;
     for (size_t start = 0; start < ids.size(); start += kIds) {
       const size_t m = std::min(kIds, ids.size() - start);
+      std::vector<SqlValue> values(ids.begin() + start, ids.begin() + start + m);
+      const size_t padded = PadInList(values, kIds);
       ASSIGN_OR_RETURN(std::vector<Row> rows,
-                       session.Query(absl::StrCat(select_from, Marks(m), ")"),
-                                     absl::MakeConstSpan(ids).subspan(start, m)));
+                       session.Query(absl::StrCat(select_from, Marks(padded), ")"), values));
       for (const Row& row : rows) {
         ASSIGN_OR_RETURN(std::optional<T> resource, parse(row));
         claimed[row.GetString(claim_column)] = Claimed{

@@ -1,5 +1,7 @@
 #include "server/storage/rows.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
 #include "common/status_macros.h"
@@ -59,6 +61,30 @@ std::string Marks(size_t n) {
   marks.reserve(2 * n);
   for (size_t i = 0; i < n; ++i) marks += i == 0 ? "?" : ",?";
   return marks;
+}
+
+std::vector<size_t> FixedRowCounts(size_t n, size_t max) {
+  std::vector<size_t> counts;
+  if (max < 100) {  // not a size the batches use: plain chunks
+    for (; n > 0 && max > 0; n -= counts.back()) counts.push_back(std::min(n, max));
+    return counts;
+  }
+  for (; n >= 100; n -= counts.back()) {
+    counts.push_back(std::min(max / 100 * 100, n / 100 * 100));
+  }
+  if (n >= 10) counts.push_back(n / 10 * 10);
+  if (n % 10 > 0) counts.push_back(n % 10);
+  return counts;
+}
+
+size_t PadInList(std::vector<SqlValue>& values, size_t max) {
+  if (values.empty()) return 0;
+  size_t size = 1;
+  while (size < values.size()) size *= 2;
+  size = std::max(values.size(), std::min(size, max));
+  const SqlValue last = values.back();
+  values.resize(size, last);
+  return size;
 }
 
 std::string Placeholders(size_t rows, size_t columns) {

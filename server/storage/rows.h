@@ -59,6 +59,21 @@ std::string EscapeLikePattern(absl::string_view text);
 // Ids as the values of an IN (Marks(ids.size())) list.
 std::vector<SqlValue> IdValues(absl::Span<const int64_t> ids);
 
+// Statement shapes. A connection caches its prepared statements by text, so
+// a multi-row statement or IN list whose length changes from call to call is
+// prepared again for each new length: a round trip, and MariaDB parses every
+// placeholder again (about a fifth of its CPU in a sorted decision import,
+// doc/benchmarks.md). These two keep the lengths to a few fixed sizes.
+//
+// The row counts, largest first, of statements that together write `n` rows,
+// none over `max` (>= 100): multiples of 100 (at most `max`), then of 10,
+// then the rest: 1000 -> {1000}; 997 -> {900, 90, 7}; at most 28 sizes.
+std::vector<size_t> FixedRowCounts(size_t n, size_t max);
+// Pads the values of an IN list (1..`max` of them) to the next of 1, 2, 4,
+// 8, ..., 256, `max` by repeating the last one: a repeated value selects
+// nothing more. Returns the padded count (for Marks).
+size_t PadInList(std::vector<SqlValue>& values, size_t max);
+
 // The largest `limit` a page read accepts (domain/page_limit.h).
 inline constexpr int kMaxListLimit = domain::kMaxPageLimit;
 

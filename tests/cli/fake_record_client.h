@@ -10,6 +10,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -62,6 +63,10 @@ class FakeRecordClient : public RecordClient, public AuditClient {
       v1::BatchCreatePenaltyDecisionsResponse* out) override {
     std::lock_guard<std::mutex> lock(mu_);
     batch_sizes_.push_back(r.requests_size());
+    batch_items_.emplace_back();
+    for (const auto& one : r.requests()) {
+      batch_items_.back().emplace_back(one.parent(), one.penalty_decision().decision_number());
+    }
     if (unavailable) return Unavailable();
     for (const auto& one : r.requests()) *out->add_results() = CreateLocked(one);
     return grpc::Status::OK;
@@ -203,6 +208,11 @@ class FakeRecordClient : public RecordClient, public AuditClient {
     std::lock_guard<std::mutex> lock(mu_);
     return batch_sizes_;
   }
+  // (parent, decision_number) of each item, per batch call, in call order.
+  std::vector<std::vector<std::pair<std::string, std::string>>> batch_items() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return batch_items_;
+  }
   std::vector<v1::CreatePenaltyDecisionRequest> singles() {
     std::lock_guard<std::mutex> lock(mu_);
     return singles_;
@@ -294,6 +304,7 @@ class FakeRecordClient : public RecordClient, public AuditClient {
   std::map<std::string, v1::Complaint> complaints_;
   std::map<std::string, v1::Incident> incidents_;
   std::vector<int> batch_sizes_;
+  std::vector<std::vector<std::pair<std::string, std::string>>> batch_items_;
   std::vector<v1::CreatePenaltyDecisionRequest> singles_;
   std::vector<v1::ListPenaltyDecisionsRequest> lists_;
   std::vector<v1::CreateCommitmentRequest> commitment_requests_;

@@ -1,9 +1,11 @@
 // The record imports (doc/import.md) against a fake server: CSV -> request
 // mapping in English and Chinese, BOM and quoted newlines, the errors file,
 // batching, and re-runs that store nothing twice.
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -228,6 +230,60 @@ TEST(DecisionImportTest, BatchesOfAThousandAndFailuresMappedToTheirLines) {
   EXPECT_THAT(lines[2], ::testing::StartsWith(
                             "2003,fine_fen,INVALID_ARGUMENT,INVALID_FINE_AMOUNT"));
   EXPECT_THAT(lines[2], HasSubstr(",N2001,"));
+}
+
+// The file's rows are sorted by credit code a window at a time and cut into
+// batches that keep an enterprise's rows together, so the batches in flight
+// name disjoint enterprises: 7 enterprises with 430 interleaved rows each,
+// windows of 1,000 rows, batches of at most 300. Within an enterprise the
+// rows keep their file order.
+TEST(DecisionImportTest, SortedWindowsKeepEachEnterpriseInOneBatch) {
+  FakeRecordClient fake;
+  std::string csv =
+      "credit_code,authority,decision_number,violation_type,decision_date,"
+      "measures,fine_fen\n";
+  const int kEnterprises = 7, kRows = 7 * 430;
+  for (int k = 0; k < kRows; ++k) {
+    // Codes in an order unlike the file's: 6, 5, ..., 0, 6, 5, ...
+    absl::StrAppend(&csv, "9132010", kEnterprises - 1 - k % kEnterprises,
+                    "MA1W2X3Y6A,局,N", k, ",OTHER,2024-01-02,WARNING,\n");
+  }
+  const std::string path = WriteFile("d-sorted.csv", csv);
+  RecordImportOptions options;
+  options.kind = RecordKind::kDecisions;
+  options.path = path;
+  options.batch_size = 300;
+  options.sort_window = 1000;
+  options.concurrency = 1;  // the calls in the order they were cut
+  std::ostringstream out, err;
+  ASSERT_EQ(RunRecordImport(options, fake, out, err), kExitOk) << err.str();
+  EXPECT_EQ(fake.decisions().size(), static_cast<size_t>(kRows));
+
+  // Window by window (1,000 rows: 142 or 143 of each enterprise), every
+  // enterprise's rows are in one batch of 300 or fewer, in code order, and
+  // in file order (ascending numbers N<k>) within the enterprise.
+  int rows = 0;
+  std::set<std::string> seen_in_window;
+  for (const auto& batch : fake.batch_items()) {
+    EXPECT_LE(batch.size(), 300u);
+    std::set<std::string> in_batch;
+    for (size_t k = 0; k < batch.size(); ++k) {
+      in_batch.insert(batch[k].first);
+      if (k == 0) continue;
+      EXPECT_LE(batch[k - 1].first, batch[k].first);
+      if (batch[k - 1].first == batch[k].first) {
+        EXPECT_LT(std::stoi(batch[k - 1].second.substr(1)),
+                  std::stoi(batch[k].second.substr(1)));
+      }
+    }
+    for (const std::string& parent : in_batch) {
+      EXPECT_TRUE(seen_in_window.insert(parent).second)
+          << parent << " is in two batches of one window";
+    }
+    rows += static_cast<int>(batch.size());
+    if (rows % 1000 == 0 || rows == kRows) seen_in_window.clear();
+  }
+  EXPECT_EQ(rows, kRows);
 }
 
 TEST(DecisionImportTest, ReRunStoresNothingTwice) {

@@ -1,14 +1,17 @@
 // Storage pieces that need no database: settings, the error mapping, the
-// migration splitter, LIKE escaping.
+// migration splitter, LIKE escaping, statement shapes.
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/storage/db_config.h"
 #include "server/storage/migrations.h"
 #include "server/storage/mysql_enterprise_repository.h"
+#include "server/storage/rows.h"
 #include "server/storage/sql_error.h"
 #include "server/storage/transaction_retry.h"
 #include "tests/support/status_matchers.h"
@@ -201,6 +204,57 @@ TEST(EscapeLikePatternTest, EscapesWildcardsAndTheEscapeCharacter) {
   EXPECT_EQ(EscapeLikePattern("100%_a\\b"), "100\\%\\_a\\\\b");
   EXPECT_EQ(EscapeLikePattern("环保𠀀"), "环保𠀀");
   EXPECT_EQ(EscapeLikePattern(""), "");
+}
+
+// Multi-row statements and IN lists keep to a few lengths, so each
+// connection prepares each shape once (rows.h "Statement shapes").
+TEST(StatementShapeTest, RowCountsAddUpInFixedSizes) {
+  struct Case {
+    size_t n, max;
+    std::vector<size_t> counts;
+  };
+  const Case cases[] = {
+      {0, 1000, {}},
+      {7, 1000, {7}},
+      {10, 1000, {10}},
+      {997, 1000, {900, 90, 7}},
+      {1000, 1000, {1000}},
+      {1000, 500, {500, 500}},
+      {997, 500, {500, 400, 90, 7}},
+      {2345, 1000, {1000, 1000, 300, 40, 5}},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(FixedRowCounts(c.n, c.max), c.counts) << c.n << " of at most " << c.max;
+  }
+  std::set<size_t> sizes;
+  for (size_t n = 1; n <= 1000; ++n) {
+    size_t sum = 0;
+    for (const size_t m : FixedRowCounts(n, 1000)) {
+      sizes.insert(m);
+      sum += m;
+    }
+    EXPECT_EQ(sum, n);
+  }
+  EXPECT_EQ(sizes.size(), 28u);  // 1..9, 10..90, 100..1000
+}
+
+TEST(StatementShapeTest, InListsArePaddedWithTheirLastValue) {
+  struct Case {
+    size_t n, max, padded;
+  };
+  const Case cases[] = {{1, 500, 1}, {3, 500, 4}, {200, 500, 256}, {257, 500, 500},
+                        {500, 500, 500}, {600, 500, 600}};
+  for (const Case& c : cases) {
+    std::vector<SqlValue> values;
+    for (size_t k = 0; k < c.n; ++k) values.emplace_back(static_cast<int64_t>(k));
+    EXPECT_EQ(PadInList(values, c.max), c.padded) << c.n;
+    ASSERT_EQ(values.size(), c.padded);
+    for (size_t k = c.n; k < c.padded; ++k) {
+      EXPECT_EQ(values[k].int_value(), static_cast<int64_t>(c.n - 1));
+    }
+  }
+  std::vector<SqlValue> none;
+  EXPECT_EQ(PadInList(none, 500), 0u);
 }
 
 }  // namespace
