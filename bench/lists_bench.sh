@@ -51,8 +51,8 @@ BUFFER_POOL=4G
 REUSE=0
 KEEP=0
 
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
-die() { echo "lists_bench.sh: $*" >&2; exit 2; }
+# shellcheck source=bench/bench_lib.sh
+source "$REPO/bench/bench_lib.sh"  # usage, die, now, since, say, cpu_ticks, claim_run_dir, stop_process
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -80,24 +80,14 @@ done
 [[ "$DB_PORT" =~ ^[0-9]{4,5}$ ]] || die "--db-port: a TCP port"
 [[ "$BUFFER_POOL" == default || "$BUFFER_POOL" =~ ^[0-9]+[MG]$ ]] ||
   die "--buffer-pool: default or a size such as 512M, 4G"
-[[ "$RUN_DIR" == /tmp/?* ]] || die "--run-dir must be under /tmp (it is deleted at the end)"
-if [[ -d "$RUN_DIR" && ! -f "$RUN_DIR/.lists-bench" && -n "$(ls -A "$RUN_DIR")" ]]; then
-  die "$RUN_DIR exists and was not made by lists_bench.sh; refusing to use it"
-fi
-mkdir -p "$RUN_DIR"
-: >"$RUN_DIR/.lists-bench"
+RUN_DIR="$(claim_run_dir "$RUN_DIR" .lists-bench)"
 
 SERVER_PID=""
 DB_STARTED=0
 STATUS=1
 # shellcheck disable=SC2317  # called from the EXIT trap
 cleanup() {
-  if [[ -n "$SERVER_PID" ]]; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 300); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$SERVER_PID" 2>/dev/null && kill -KILL "$SERVER_PID" 2>/dev/null
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
+  if [[ -n "$SERVER_PID" ]]; then stop_process "$SERVER_PID" envcredit-server; fi
   if [[ $DB_STARTED == 1 ]]; then
     "$REPO/scripts/db.sh" stop "$RUN_DIR" >/dev/null || true
     if [[ $KEEP == 0 ]]; then rm -rf "$RUN_DIR"; echo "# removed $RUN_DIR"; fi
@@ -106,10 +96,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
-say() { echo "[$(date -u +%T)] $*"; }
 
 # ------------------------------------------------------------ 1. database
 say "1. database in $RUN_DIR on 127.0.0.1:$DB_PORT"
@@ -182,23 +168,27 @@ FIGURE=0
 CPU_TOTAL=0
 LINE=""
 MARIADB_PID=$(tr -dc '0-9' <"$RUN_DIR/db/mariadbd.pid")
-# CPU seconds (user + system) process $1 used so far.
-cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+# CPU ticks this shell's waited-for children (the CLI runs) used so far:
+# cutime + cstime, fields 14 and 15 after "(comm) ".
+children_ticks() {
+  local stat
+  stat="$(cat /proc/$$/stat)"
+  awk '{ print $14 + $15 }' <<<"${stat##*) }"
+}
 # step NAME COMMAND...: runs it, adds its seconds to FIGURE and LINE, and the
 # CPU seconds the server, mariadbd and the CLI spent on it to CPU_TOTAL: on a
 # shared machine the wall time moves with the load, the CPU much less.
 step() {
   local name=$1 t s0 m0 c0 cpu
   shift
-  s0=$(cpu_of "$SERVER_PID"); m0=$(cpu_of "$MARIADB_PID")
-  c0=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($16 + $17) / hz }' /proc/$$/stat)
+  s0=$(cpu_ticks "$SERVER_PID"); m0=$(cpu_ticks "$MARIADB_PID"); c0=$(children_ticks)
   t=$(now)
   "$@" >"$RUN_DIR/step.out" 2>"$RUN_DIR/step.err" || {
     echo "$name failed:" >&2; cat "$RUN_DIR/step.err" >&2; exit 1; }
   t=$(since "$t")
-  cpu=$(awk -v s0="$s0" -v s1="$(cpu_of "$SERVER_PID")" -v m0="$m0" -v m1="$(cpu_of "$MARIADB_PID")" \
-          -v c0="$c0" -v c1="$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($16 + $17) / hz }' /proc/$$/stat)" \
-          'BEGIN { printf "%.2f (server %.2f, mariadbd %.2f, cli %.2f)", s1 - s0 + m1 - m0 + c1 - c0, s1 - s0, m1 - m0, c1 - c0 }')
+  cpu=$(awk -v hz="$CLK_TCK" -v s="$(( $(cpu_ticks "$SERVER_PID") - s0 ))" \
+          -v m="$(( $(cpu_ticks "$MARIADB_PID") - m0 ))" -v c="$(( $(children_ticks) - c0 ))" \
+          'BEGIN { printf "%.2f (server %.2f, mariadbd %.2f, cli %.2f)", (s + m + c) / hz, s / hz, m / hz, c / hz }')
   FIGURE=$(awk -v a="$FIGURE" -v b="$t" 'BEGIN { printf "%.2f", a + b }')
   CPU_TOTAL=$(awk -v a="$CPU_TOTAL" -v b="${cpu%% *}" 'BEGIN { printf "%.2f", a + b }')
   LINE+="$name $t s [CPU $cpu s], "
