@@ -329,11 +329,11 @@ absl::StatusOr<absl::flat_hash_map<int64_t, scoring::EnterpriseRecords>> LoadRat
     records.decisions.reserve(static_cast<size_t>(std::clamp<int64_t>(count, 0, 100000)));
     if (AddPackedDecisions(row.GetString(2), &records) != count) cut.push_back(id);
   }
+  // Commitments and their broken items filter on the same column (c).
   const IdFilter commitments = FilterIds("c.enterprise_id", ids);
-  const IdFilter items = FilterIds("c.enterprise_id", ids);
   const IdFilter incidents = FilterIds("n.enterprise_id", ids);
   std::vector<SqlValue> params = commitments.params;
-  params.insert(params.end(), items.params.begin(), items.params.end());
+  params.insert(params.end(), commitments.params.begin(), commitments.params.end());
   params.emplace_back(static_cast<int>(domain::CommitmentItemState::kBroken));
   params.insert(params.end(), incidents.params.begin(), incidents.params.end());
   ASSIGN_OR_RETURN(
@@ -346,7 +346,7 @@ absl::StatusOr<absl::flat_hash_map<int64_t, scoring::EnterpriseRecords>> LoadRat
                        " UNION ALL SELECT 3, c.enterprise_id, c.id, i.item_number, "
                        "TO_DAYS(i.check_date), i.state FROM commitment_items i JOIN commitments "
                        "c ON c.id = i.commitment_id WHERE ",
-                       items.sql,
+                       commitments.sql,
                        " AND i.state = ? UNION ALL SELECT 4, n.enterprise_id, n.id, n.grade, "
                        "TO_DAYS(n.incident_date), NULL FROM incidents n WHERE ",
                        incidents.sql, " ORDER BY eid, row_kind, rid, i1"),
