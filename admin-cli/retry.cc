@@ -29,6 +29,7 @@ std::string ErrorReason(const grpc::Status& status) {
 bool IsRetryable(const grpc::Status& status) {
   switch (status.error_code()) {
     case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
     case grpc::StatusCode::RESOURCE_EXHAUSTED:
       return true;
     case grpc::StatusCode::ABORTED:

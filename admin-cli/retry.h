@@ -17,6 +17,13 @@
 //
 // Retried:
 //   UNAVAILABLE          the server, or its database, could not be reached
+//   DEADLINE_EXCEEDED    no answer within --timeout: the call may still be
+//                        running in the server, or may have committed (a
+//                        batch of 1,000 decisions on a loaded server can
+//                        take longer than the default 10 s). The resend
+//                        carries the same request ids: the server answers
+//                        it with what the first attempt stored once that
+//                        commits, or does the work if it rolled back
 //   ABORTED DB_CONFLICT  a deadlock or lock wait; the transaction was rolled
 //                        back (ABORTED ETAG_MISMATCH is not: it needs a
 //                        fresh read first)

@@ -24,6 +24,10 @@ namespace envcredit::admin::testing {
 class FakeRecordClient : public RecordClient, public AuditClient {
  public:
   bool unavailable = false;
+  // The next this many BatchCreatePenaltyDecisions calls store their items
+  // and then fail with DEADLINE_EXCEEDED, as a server that committed after
+  // the client's deadline had passed.
+  int late_next_batches = 0;
 
 #define ENVCREDIT_FAKE_UNIMPLEMENTED(M, Q, R)                          \
   grpc::Status M(const std::string&, const v1::Q&, v1::R*) override { \
@@ -69,6 +73,11 @@ class FakeRecordClient : public RecordClient, public AuditClient {
     }
     if (unavailable) return Unavailable();
     for (const auto& one : r.requests()) *out->add_results() = CreateLocked(one);
+    if (late_next_batches > 0) {
+      --late_next_batches;
+      out->Clear();
+      return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "Deadline Exceeded");
+    }
     return grpc::Status::OK;
   }
 

@@ -297,6 +297,23 @@ TEST(DecisionImportTest, ReRunStoresNothingTwice) {
   EXPECT_THAT(again.out, HasSubstr("already_existed  4"));
 }
 
+// A batch that outlived the CLI's deadline (a loaded server) may have
+// been stored: it is sent again with the same request ids, and every row
+// ends up stored once, none failed.
+TEST(DecisionImportTest, ABatchPastItsDeadlineIsSentAgainAndStoredOnce) {
+  FakeRecordClient fake;
+  fake.late_next_batches = 1;
+  const std::string path = WriteFile("d-late.csv", EnglishDecisions());
+  const Imported r = Import(RecordKind::kDecisions, path, fake);
+  EXPECT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("failed           0"));
+  EXPECT_EQ(fake.decisions().size(), 4u);
+  EXPECT_EQ(fake.late_next_batches, 0);  // the late answer was met
+  FakeRecordClient on_time;
+  ASSERT_EQ(Import(RecordKind::kDecisions, path, on_time).exit_code, kExitOk);
+  EXPECT_EQ(fake.batch_sizes().size(), on_time.batch_sizes().size() + 1);
+}
+
 TEST(DecisionImportTest, UnreachableServerFailsEveryRowWithExit5) {
   FakeRecordClient fake;
   fake.unavailable = true;
