@@ -356,12 +356,21 @@ print_status() {  # one line a node; returns how many are Synced
   SYNCED=$synced
 }
 
+running() {  # true while process PID exists and is not a zombie
+  local state
+  state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+  [[ -n $state && $state != Z && $state != X ]]
+}
+
 stop_node() {  # SIGTERM node N and wait until it is gone
   local n=$1 pid deadline
   pid=$(pid_of "$n") || return 0
   kill -TERM "$pid" 2>/dev/null || true
   deadline=$(( $(date +%s) + STOP_TIMEOUT_S ))
-  while pid_of "$n" >/dev/null; do
+  # Wait on the pid itself, not pid_of: an exiting process has already
+  # released its memory, so its cmdline reads empty while it still holds
+  # the data folder's files and ports (pid_of would call it gone).
+  while running "$pid"; do
     if (( $(date +%s) > deadline )); then
       echo "cluster.sh: node $n (pid $pid) ignored SIGTERM for $STOP_TIMEOUT_S s; killing it" >&2
       kill -KILL "$pid" 2>/dev/null || true
@@ -454,7 +463,7 @@ cmd_kill() {
   check_marker
   pid=$(pid_of "$n") || { echo "node $n: not running"; return 0; }
   kill -KILL "$pid"
-  while pid_of "$n" >/dev/null; do sleep 0.05; done
+  while running "$pid"; do sleep 0.05; done
   echo "node $n: killed (pid $pid)"
 }
 
