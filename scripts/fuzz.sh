@@ -42,8 +42,9 @@ if ! command -v "$CLANGXX" >/dev/null; then
 fi
 
 echo "fuzz.sh: building ${TARGETS[*]} in $BUILD"
+source "$ROOT/scripts/ccache.sh"
 nice -n 15 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_CXX_COMPILER="$CLANGXX" \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DENVCREDIT_FUZZ=ON \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DENVCREDIT_FUZZ=ON "${CCACHE_CMAKE_ARGS[@]}" \
   -DENVCREDIT_BUILD_TESTS=OFF -DENVCREDIT_BUILD_BENCH=OFF >/dev/null
 nice -n 15 cmake --build "$BUILD" -j2 \
   --target "${TARGETS[@]/%/_fuzzer}"

@@ -28,6 +28,7 @@ PACKAGES=(
   chromium chromium-driver python3-selenium  # tests/browser: published index.html
   fonts-noto-cjk  # so the browser test's screenshots show the Chinese text
   dpkg-dev  # dpkg-shlibdeps: the .deb's Depends (cpack -G DEB, tests/package)
+  ccache  # rebuilds of sources another clone compiled are cache hits (scripts/ccache.sh)
 )
 
 missing=()
@@ -48,5 +49,7 @@ if ((${#missing[@]})); then
   "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE="${ENVCREDIT_BUILD_TYPE:-RelWithDebInfo}" >/dev/null
+source "$ROOT/scripts/ccache.sh"
+cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE="${ENVCREDIT_BUILD_TYPE:-RelWithDebInfo}" \
+  "${CCACHE_CMAKE_ARGS[@]}" >/dev/null
 cmake --build "$BUILD" -j2

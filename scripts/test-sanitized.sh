@@ -26,8 +26,9 @@ BUILD=${ENVCREDIT_ASAN_BUILD_DIR:-$ROOT/build-asan}
 SANITIZE=${ENVCREDIT_SANITIZE:-address,undefined}
 SUPP=$ROOT/scripts/sanitizers
 
+source "$ROOT/scripts/ccache.sh"
 nice -n 15 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DENVCREDIT_SANITIZE="$SANITIZE" -DENVCREDIT_BUILD_BENCH=OFF >/dev/null
+  -DENVCREDIT_SANITIZE="$SANITIZE" -DENVCREDIT_BUILD_BENCH=OFF "${CCACHE_CMAKE_ARGS[@]}" >/dev/null
 nice -n 15 cmake --build "$BUILD" -j2
 
 cleanup() { "$ROOT/scripts/db.sh" stop "$BUILD/test-run" >/dev/null 2>&1 || true; }
