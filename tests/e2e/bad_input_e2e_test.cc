@@ -68,6 +68,7 @@
 #include "tests/e2e/raw_call.h"
 #include "tests/e2e/server_process.h"
 #include "tests/support/test_database.h"
+#include "tests/support/test_uscc.h"
 
 namespace envcredit {
 namespace {
@@ -99,11 +100,7 @@ const std::string& kSql = kSqlTexts[0];
 
 // ---------------------------------------------------------------- values
 
-std::string Uscc(int serial) {
-  char body[9];
-  snprintf(body, sizeof(body), "BD%06d", serial % 1000000);
-  return *domain::MakeUscc("91", "320100", body);
-}
+std::string Uscc(int serial) { return testing::TestUscc("BD", serial); }
 
 // The same code with another (wrong) GB 32100 check character.
 std::string WrongCheckCharacter(std::string code) {

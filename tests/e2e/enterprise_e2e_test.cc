@@ -23,6 +23,7 @@
 #include "tests/e2e/error_details.h"
 #include "tests/e2e/server_process.h"
 #include "tests/support/test_database.h"
+#include "tests/support/test_uscc.h"
 
 namespace envcredit {
 namespace {
@@ -33,9 +34,7 @@ using testing::DetailsOf;
 using testing::ErrorDetails;
 
 std::string Uscc(const std::string& region, int serial) {
-  char body[9];
-  snprintf(body, sizeof(body), "MA%06d", serial);
-  return *domain::MakeUscc("91", region, body);
+  return testing::TestUscc("MA", serial, region);
 }
 
 class EnterpriseE2eTest : public ::testing::Test {

@@ -42,6 +42,7 @@
 #include "tests/e2e/raw_call.h"
 #include "tests/e2e/server_process.h"
 #include "tests/support/test_database.h"
+#include "tests/support/test_uscc.h"
 
 namespace envcredit {
 namespace {
@@ -51,11 +52,7 @@ using testing::DetailsOf;
 
 constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
 
-std::string Uscc(int serial) {
-  char body[9];
-  snprintf(body, sizeof(body), "WA%06d", serial);
-  return *domain::MakeUscc("91", "320100", body);
-}
+std::string Uscc(int serial) { return testing::TestUscc("WA", serial); }
 
 // Every event cursor of a response (ratings and lists), in order.
 void AppendCursors(const Response& r, std::vector<int64_t>* out) {

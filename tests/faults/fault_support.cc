@@ -32,6 +32,7 @@
 #include "server/domain/uscc.h"
 #include "tests/e2e/authed_channel.h"
 #include "tests/e2e/error_details.h"
+#include "tests/support/test_uscc.h"
 
 #ifndef ENVCREDIT_SOURCE_DIR
 #error "ENVCREDIT_SOURCE_DIR must name the project's source folder"
@@ -344,11 +345,7 @@ std::string FaultEnvironment::AllServerLogs() const {
 
 // ------------------------------------------------------------ clients
 
-std::string Uscc(absl::string_view tag, int serial) {
-  char digits[8];
-  snprintf(digits, sizeof(digits), "%06d", serial % 1000000);
-  return *domain::MakeUscc("91", "320100", absl::StrCat(tag.substr(0, 2), digits));
-}
+std::string Uscc(absl::string_view tag, int serial) { return testing::TestUscc(tag, serial); }
 
 v1::Date Day(absl::CivilDay day) {
   v1::Date date;

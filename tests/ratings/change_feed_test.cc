@@ -19,6 +19,7 @@
 #include "tests/support/status_matchers.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_ratings.h"
+#include "tests/support/test_uscc.h"
 
 namespace envcredit::ratings {
 namespace {
@@ -29,11 +30,7 @@ using testing::TestRatings;
 
 const domain::AuditContext kAudit{"tester", "/test/Write", ""};
 
-std::string Uscc(int serial) {
-  char body[9];
-  snprintf(body, sizeof(body), "CF%06d", serial);
-  return *domain::MakeUscc("91", "320100", body);
-}
+std::string Uscc(int serial) { return testing::TestUscc("CF", serial); }
 
 class ChangeFeedTest : public ::testing::Test {
  protected:

@@ -26,6 +26,7 @@
 #include "tests/support/stepped_clock.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_ratings.h"
+#include "tests/support/test_uscc.h"
 
 namespace envcredit::storage {
 namespace {
@@ -40,11 +41,7 @@ using testing::TestRatings;
 
 const domain::AuditContext kAudit{"tester", "/test/Write", ""};
 
-std::string Uscc(int serial) {
-  char body[9];
-  snprintf(body, sizeof(body), "RT%06d", serial);
-  return *domain::MakeUscc("91", "320100", body);
-}
+std::string Uscc(int serial) { return testing::TestUscc("RT", serial); }
 
 class RatingRepositoryTest : public ::testing::Test {
  protected:

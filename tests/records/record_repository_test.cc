@@ -19,6 +19,7 @@
 #include "tests/support/status_matchers.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_ratings.h"
+#include "tests/support/test_uscc.h"
 
 namespace envcredit::storage {
 namespace {
@@ -31,11 +32,7 @@ using testing::TestDatabase;
 
 const domain::AuditContext kAudit{"tester", "/test/Write", ""};
 
-std::string Uscc(int serial) {
-  char body[9];
-  std::snprintf(body, sizeof(body), "MA%06d", serial);
-  return *domain::MakeUscc("91", "320100", body);
-}
+std::string Uscc(int serial) { return testing::TestUscc("MA", serial); }
 
 class RecordRepositoryTest : public ::testing::Test {
  protected:

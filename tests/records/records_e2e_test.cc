@@ -21,6 +21,7 @@
 #include "tests/e2e/error_details.h"
 #include "tests/e2e/server_process.h"
 #include "tests/support/test_database.h"
+#include "tests/support/test_uscc.h"
 
 namespace envcredit {
 namespace {
@@ -28,11 +29,7 @@ namespace {
 using testing::DetailsOf;
 using testing::ErrorDetails;
 
-std::string Uscc(int serial) {
-  char body[9];
-  snprintf(body, sizeof(body), "MA%06d", serial);
-  return *domain::MakeUscc("91", "320100", body);
-}
+std::string Uscc(int serial) { return testing::TestUscc("MA", serial); }
 
 v1::Date Day(int y, int m, int d) {
   v1::Date date;

@@ -19,6 +19,7 @@
 #include "tests/support/status_matchers.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_ratings.h"
+#include "tests/support/test_uscc.h"
 
 namespace envcredit::storage {
 namespace {
@@ -35,11 +36,7 @@ using ::envcredit::testing::StatusIs;
 using ::envcredit::testing::TestDatabase;
 
 std::string Uscc(const std::string& region, int serial) {
-  char body[9];
-  std::snprintf(body, sizeof(body), "MA%06d", serial);
-  absl::StatusOr<std::string> code = domain::MakeUscc("91", region, body);
-  EXPECT_TRUE(code.ok()) << code.status();
-  return code.ok() ? *code : std::string();
+  return testing::TestUscc("MA", serial, region);
 }
 
 Enterprise Sample(const std::string& region, int serial,
