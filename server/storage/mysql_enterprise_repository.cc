@@ -144,12 +144,17 @@ absl::StatusOr<absl::flat_hash_map<std::string, std::pair<int64_t, Enterprise>>>
   absl::flat_hash_map<std::string, std::pair<int64_t, Enterprise>> found;
   for (size_t start = 0; start < codes.size(); start += kBatchChunk) {
     const size_t m = std::min(kBatchChunk, codes.size() - start);
+    // A few fixed IN-list lengths (PadInList), so the connection's prepared
+    // statements are reused from batch to batch instead of prepared again
+    // for every new count.
+    std::vector<SqlValue> values(codes.begin() + start, codes.begin() + start + m);
+    const size_t padded = PadInList(values, kBatchChunk);
     ASSIGN_OR_RETURN(
         std::vector<Row> rows,
         tx.Query(absl::StrCat("SELECT id, " ENVCREDIT_ENTERPRISE_COLUMNS
                               " FROM enterprises WHERE credit_code IN (",
-                              Marks(m), ")", lock ? " ORDER BY id FOR UPDATE" : ""),
-                 std::vector<SqlValue>(codes.begin() + start, codes.begin() + start + m)));
+                              Marks(padded), ")", lock ? " ORDER BY id FOR UPDATE" : ""),
+                 values));
     for (const Row& row : rows) {
       ASSIGN_OR_RETURN(Enterprise e, RowToEnterprise(row, 1));
       std::string code = e.credit_code;
@@ -164,8 +169,10 @@ absl::StatusOr<absl::flat_hash_map<std::string, std::pair<int64_t, Enterprise>>>
 // first: the run again finds it taken.
 absl::Status InsertEnterprises(Transaction& tx, const std::vector<const Enterprise*>& enterprises) {
   constexpr size_t kColumns = 7;
-  for (size_t start = 0; start < enterprises.size(); start += kBatchChunk) {
-    const size_t m = std::min(kBatchChunk, enterprises.size() - start);
+  // Row counts in a few fixed sizes (FixedRowCounts): the statement texts
+  // repeat from batch to batch and stay prepared.
+  size_t start = 0;
+  for (const size_t m : FixedRowCounts(enterprises.size(), kBatchChunk)) {
     std::vector<SqlValue> params;
     params.reserve(m * kColumns);
     std::string values;
@@ -192,6 +199,7 @@ absl::Status InsertEnterprises(Transaction& tx, const std::vector<const Enterpri
                        "a concurrent write stored the same credit code");
     }
     RETURN_IF_ERROR(inserted.status());
+    start += m;
   }
   return absl::OkStatus();
 }

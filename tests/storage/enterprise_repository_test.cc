@@ -288,6 +288,48 @@ TEST_F(EnterpriseRepositoryTest, BatchCreateDecidesEachItemAlone) {
   EXPECT_EQ(EnterpriseRows(Sample("320200", 2).credit_code), 1);
 }
 
+// A batch over one statement's worth of rows, mixed with stored codes: the
+// inserts go in a few fixed row counts (500, 20, 3 for 523 new rows) and
+// the code reads in padded IN lists (repeated values); every item still
+// gets its own result, each new enterprise is stored, read back, rated and
+// audited once, and the stored ones fail alone.
+TEST_F(EnterpriseRepositoryTest, BatchOverOneStatementInFixedShapes) {
+  for (int serial : {2000, 2100, 2522}) {
+    ASSERT_OK(repo_->Create(Sample("320400", serial), Key("", ""), kAudit));
+  }
+  std::vector<domain::BatchEnterprise> items;
+  for (int serial = 2000; serial < 2526; ++serial) {
+    items.push_back({Sample("320400", serial), kAudit,
+                     Key(absl::StrCat("shapes-", serial), absl::StrCat("fp-", serial))});
+  }
+  const int64_t audits_before = Count("SELECT COUNT(*) FROM audit_log", {});
+  const int64_t ratings_before = Count("SELECT COUNT(*) FROM ratings", {});
+  auto results = repo_->BatchCreate(items);
+  ASSERT_OK(results);
+  ASSERT_EQ(results->size(), items.size());
+  int created = 0;
+  for (size_t i = 0; i < items.size(); ++i) {
+    const int serial = 2000 + static_cast<int>(i);
+    if (serial == 2000 || serial == 2100 || serial == 2522) {
+      EXPECT_THAT((*results)[i], StatusIs(absl::StatusCode::kAlreadyExists,
+                                          "ENTERPRISE_ALREADY_EXISTS"))
+          << serial;
+      continue;
+    }
+    ASSERT_OK((*results)[i]);
+    EXPECT_FALSE((*results)[i]->replayed);
+    EXPECT_EQ((*results)[i]->enterprise.credit_code, items[i].enterprise.credit_code);
+    EXPECT_EQ((*results)[i]->enterprise.display_name, items[i].enterprise.display_name);
+    EXPECT_EQ((*results)[i]->enterprise.revision, 1);
+    ++created;
+  }
+  EXPECT_EQ(created, 523);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM enterprises WHERE region_code = ?", {"320400"}), 526);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM request_log WHERE request_id LIKE ?", {"shapes-%"}), 523);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM ratings", {}) - ratings_before, 523);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log", {}) - audits_before, 523);
+}
+
 // A re-import (issue 15): a batch whose every item replays its stored
 // request answers with the stored enterprises and writes nothing but one
 // audit entry per item.
