@@ -1,6 +1,7 @@
 #include "server/api/record_service.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -201,7 +202,12 @@ grpc::Status RecordService::BatchCreatePenaltyDecisions(
     }
     std::vector<absl::StatusOr<domain::DecisionResult>> stored;
     if (!valid.empty()) {
-      ASSIGN_OR_RETURN(stored, records_->BatchCreatePenaltyDecisions(valid));
+      // A batch of nothing but replays is audited once, under the call's
+      // own context (doc/records.md "Audit"); an item refused here has its
+      // own entry, so then every item does.
+      std::optional<domain::AuditContext> call;
+      if (static_cast<int>(valid.size()) == n) call = batch_audit;
+      ASSIGN_OR_RETURN(stored, records_->BatchCreatePenaltyDecisions(valid, call));
     }
     for (size_t k = 0; k < stored.size(); ++k) {
       if (!stored[k].ok()) failures[valid_index[k]] = stored[k].status();

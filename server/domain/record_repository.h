@@ -10,6 +10,7 @@
 #define ENVCREDIT_SERVER_DOMAIN_RECORD_REPOSITORY_H_
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -89,8 +90,22 @@ class RecordRepository {
   // namespace as CreatePenaltyDecision's: an item whose id an earlier item
   // of the batch claimed is a replay of that item (same fingerprint) or
   // REQUEST_ID_REUSED (another one).
+  //
+  // `call` is the batch call's own audit context (its actor, the batch
+  // method and the call's request id). When it is given and every item
+  // replays a stored request with the same fingerprint, nothing is written
+  // but ONE audit entry for the call: resource the batch's parent (that
+  // enterprise, or "enterprises/-" when the items name several), outcome OK,
+  // reason REPLAYED, field "items=N" (doc/records.md "Audit"). Without it
+  // (a single create) each replayed item has its own entry.
   virtual absl::StatusOr<std::vector<absl::StatusOr<DecisionResult>>>
-  BatchCreatePenaltyDecisions(const std::vector<BatchDecision>& items) = 0;
+  BatchCreatePenaltyDecisions(const std::vector<BatchDecision>& items,
+                              const std::optional<AuditContext>& call) = 0;
+  // The same with no batch call: every item is audited on its own.
+  absl::StatusOr<std::vector<absl::StatusOr<DecisionResult>>>
+  BatchCreatePenaltyDecisions(const std::vector<BatchDecision>& items) {
+    return BatchCreatePenaltyDecisions(items, std::nullopt);
+  }
   // NOT_FOUND (PENALTY_DECISION_NOT_FOUND).
   virtual absl::StatusOr<PenaltyDecision> GetPenaltyDecision(
       absl::string_view credit_code, int64_t id) = 0;

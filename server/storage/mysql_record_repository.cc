@@ -780,14 +780,36 @@ absl::Status BatchAttempt(Transaction& tx,
                            &triggers);
 }
 
+// The one audit entry of a batch call whose every item replayed a stored
+// request (doc/records.md "Audit"): the call's context, the batch's parent
+// as resource, reason REPLAYED and the number of items.
+domain::AuditEntry ReplayedBatchEntry(const domain::AuditContext& call,
+                                      const std::vector<domain::BatchDecision>& items) {
+  bool one_enterprise = true;
+  for (const domain::BatchDecision& item : items) {
+    if (item.decision.credit_code != items.front().decision.credit_code) {
+      one_enterprise = false;
+      break;
+    }
+  }
+  domain::AuditEntry entry = domain::MakeAuditEntry(
+      call, absl::StrCat("enterprises/",
+                         one_enterprise ? items.front().decision.credit_code : "-"));
+  entry.reason = "REPLAYED";
+  entry.field = absl::StrCat("items=", items.size());
+  return entry;
+}
+
 // A re-import: when every item of a batch replays a stored request
 // (ReadReplays), the answer is the decisions those claims name, with
-// nothing written but the items' audit entries (a replay is a successful
-// call and is audited, doc/records.md "Audit"), in one statement. Fills
+// nothing written but the audit (a replay is a successful call and is
+// audited, doc/records.md "Audit"): one entry for the batch call when
+// `call` is given, else the items' entries, in one statement. Fills
 // `results` and returns true then; false (results untouched) otherwise, and
 // the batch takes the full path (BatchAttempt), which decides the rest.
 absl::StatusOr<bool> AnswerReplays(Database& db,
                                    const std::vector<domain::BatchDecision>& items,
+                                   const std::optional<domain::AuditContext>& call,
                                    std::vector<absl::StatusOr<DecisionResult>>& results) {
   // The decision a claim names is the number after the last '/' of its
   // resource name (enterprises/{code}/penaltyDecisions/{id}).
@@ -806,11 +828,15 @@ absl::StatusOr<bool> AnswerReplays(Database& db,
           }));
   if (!replayed) return false;
   std::vector<domain::AuditEntry> entries;
-  entries.reserve(items.size());
-  for (size_t i = 0; i < items.size(); ++i) {
-    const PenaltyDecision& d = (*replayed)[i];
-    entries.push_back(domain::MakeAuditEntry(
-        items[i].audit, RecordName(d.credit_code, domain::kPenaltyDecisions, d.id)));
+  if (call.has_value() && !items.empty()) {
+    entries.push_back(ReplayedBatchEntry(*call, items));
+  } else {
+    entries.reserve(items.size());
+    for (size_t i = 0; i < items.size(); ++i) {
+      const PenaltyDecision& d = (*replayed)[i];
+      entries.push_back(domain::MakeAuditEntry(
+          items[i].audit, RecordName(d.credit_code, domain::kPenaltyDecisions, d.id)));
+    }
   }
   ASSIGN_OR_RETURN(Session session, db.Checkout());
   RETURN_IF_ERROR(AppendAuditEntries(session, entries));
@@ -953,9 +979,10 @@ absl::StatusOr<DecisionResult> MysqlRecordRepository::CreatePenaltyDecision(
 
 absl::StatusOr<std::vector<absl::StatusOr<DecisionResult>>>
 MysqlRecordRepository::BatchCreatePenaltyDecisions(
-    const std::vector<domain::BatchDecision>& items) {
+    const std::vector<domain::BatchDecision>& items,
+    const std::optional<domain::AuditContext>& call) {
   std::vector<absl::StatusOr<DecisionResult>> results;
-  ASSIGN_OR_RETURN(const bool replayed, AnswerReplays(db_, items, results));
+  ASSIGN_OR_RETURN(const bool replayed, AnswerReplays(db_, items, call, results));
   if (replayed) return results;
   RatingUpdates updates;
   // A batch that collided with another (a deadlock, or the same number

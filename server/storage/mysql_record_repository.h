@@ -15,6 +15,7 @@
 #ifndef ENVCREDIT_SERVER_STORAGE_MYSQL_RECORD_REPOSITORY_H_
 #define ENVCREDIT_SERVER_STORAGE_MYSQL_RECORD_REPOSITORY_H_
 
+#include <optional>
 #include <vector>
 
 #include "server/domain/record_repository.h"
@@ -45,9 +46,11 @@ class MysqlRecordRepository final : public domain::RecordRepository {
   absl::StatusOr<domain::DecisionResult> CreatePenaltyDecision(
       const domain::PenaltyDecision& decision, const domain::RequestKey& key,
       const domain::AuditContext& audit) override;
+  using domain::RecordRepository::BatchCreatePenaltyDecisions;
   absl::StatusOr<std::vector<absl::StatusOr<domain::DecisionResult>>>
   BatchCreatePenaltyDecisions(
-      const std::vector<domain::BatchDecision>& items) override;
+      const std::vector<domain::BatchDecision>& items,
+      const std::optional<domain::AuditContext>& call) override;
   absl::StatusOr<domain::PenaltyDecision> GetPenaltyDecision(
       absl::string_view credit_code, int64_t id) override;
   absl::StatusOr<domain::RecordPage<domain::PenaltyDecision>>

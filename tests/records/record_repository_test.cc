@@ -324,8 +324,9 @@ TEST_F(RecordRepositoryTest, LargeBatchUsesChunks) {
 
 // A re-import (issue 15): a batch whose every item replays its stored
 // request is answered from what is stored — the same decisions, each
-// already_existed — and writes nothing but the items' audit entries. A
-// batch with one item that is not a replay takes the full path.
+// already_existed — and writes nothing but the audit: the items' entries
+// without a batch call, one entry for the call with one. A batch with one
+// item that is not a replay takes the full path, each item audited.
 TEST_F(RecordRepositoryTest, ReimportOfStoredRequestsWritesOnlyTheAudit) {
   std::vector<domain::BatchDecision> items;
   for (int i = 0; i < 30; ++i) {
@@ -357,12 +358,50 @@ TEST_F(RecordRepositoryTest, ReimportOfStoredRequestsWritesOnlyTheAudit) {
   for (size_t k = 0; k < before.size(); ++k) {
     EXPECT_EQ(Count(kCounts[k]), before[k]) << kCounts[k];
   }
+  // Without a batch call (a single create's path), one entry per item.
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log"),
             audit_before + static_cast<int64_t>(items.size()));
 
-  // One new item among the replays: all answered, the new one stored.
+  // As a batch call: ONE entry for the call (doc/records.md "Audit"), and
+  // still nothing else written.
+  const domain::AuditContext call{"batcher", "/envcredit.v1.RecordService/BatchCreatePenaltyDecisions",
+                                  "call-id-1"};
+  const int64_t audit_before_call = Count("SELECT COUNT(*) FROM audit_log");
+  const int64_t last_id = Count("SELECT MAX(id) FROM audit_log");
+  auto as_call = repo_->BatchCreatePenaltyDecisions(items, call);
+  ASSERT_OK(as_call);
+  for (size_t i = 0; i < items.size(); ++i) {
+    ASSERT_OK((*as_call)[i]);
+    EXPECT_TRUE((*as_call)[i]->already_existed) << i;
+    EXPECT_EQ((*as_call)[i]->decision.id, (*first)[i]->decision.id) << i;
+  }
+  for (size_t k = 0; k < before.size(); ++k) {
+    EXPECT_EQ(Count(kCounts[k]), before[k]) << kCounts[k];
+  }
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log"), audit_before_call + 1);
+  EXPECT_EQ(Count(absl::StrCat(
+                "SELECT COUNT(*) FROM audit_log WHERE id > ", last_id,
+                " AND actor = 'batcher' AND method = "
+                "'/envcredit.v1.RecordService/BatchCreatePenaltyDecisions' AND resource = "
+                "'enterprises/-' AND request_id = 'call-id-1' AND outcome = 'OK' AND reason = "
+                "'REPLAYED' AND field = 'items=30'")),
+            1);
+  // A batch naming one enterprise names it as the resource.
+  std::vector<domain::BatchDecision> one_enterprise;
+  for (size_t i = 0; i < items.size(); i += 3) one_enterprise.push_back(items[i]);
+  const int64_t last_id_one = Count("SELECT MAX(id) FROM audit_log");
+  ASSERT_OK(repo_->BatchCreatePenaltyDecisions(one_enterprise, call));
+  EXPECT_EQ(Count(absl::StrCat("SELECT COUNT(*) FROM audit_log WHERE id > ", last_id_one,
+                               " AND resource = 'enterprises/", Uscc(1),
+                               "' AND reason = 'REPLAYED' AND field = 'items=10'")),
+            1);
+  EXPECT_EQ(Count(absl::StrCat("SELECT COUNT(*) FROM audit_log WHERE id > ", last_id_one)), 1);
+
+  // One new item among the replays: all answered, the new one stored, and
+  // every item audited on its own as before, the batch call too.
   items.push_back({Decision(2, "再导入〔2024〕新号"), kAudit, {"reimport-new", "fp-new"}});
-  auto mixed = repo_->BatchCreatePenaltyDecisions(items);
+  const int64_t audit_before_mixed = Count("SELECT COUNT(*) FROM audit_log");
+  auto mixed = repo_->BatchCreatePenaltyDecisions(items, call);
   ASSERT_OK(mixed);
   for (size_t i = 0; i + 1 < items.size(); ++i) {
     ASSERT_OK((*mixed)[i]);
@@ -372,6 +411,9 @@ TEST_F(RecordRepositoryTest, ReimportOfStoredRequestsWritesOnlyTheAudit) {
   ASSERT_OK(mixed->back());
   EXPECT_FALSE(mixed->back()->already_existed);
   EXPECT_EQ(Count(kCounts[0]), before[0] + 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log"),
+            audit_before_mixed + static_cast<int64_t>(items.size()));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE reason = 'REPLAYED'"), 2);
 }
 
 // Under Galera every node hands out auto-increment ids in steps of the

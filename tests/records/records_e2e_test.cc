@@ -346,6 +346,87 @@ TEST_F(RecordsE2eTest, BatchCreate) {
   EXPECT_EQ(AuditFor(response.results(0).penalty_decision().name()).size(), 2u);
 }
 
+// A batch call whose every item replays a stored request is audited by ONE
+// entry for the call (doc/records.md "Audit"), with the call's request id
+// (here its x-request-id), and stores nothing; each decision keeps only its
+// creation's entry. A batch mixing new and replayed items audits each item.
+TEST_F(RecordsE2eTest, FullyReplayedBatchIsAuditedOnce) {
+  v1::BatchCreatePenaltyDecisionsRequest request;
+  for (int i = 0; i < 10; ++i) {
+    *request.add_requests() = DecisionRequest("重放批次-" + std::to_string(i), 2);
+    request.mutable_requests(i)->set_request_id("e2e-replay-" + std::to_string(i));
+  }
+  v1::BatchCreatePenaltyDecisionsResponse created;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(records_->BatchCreatePenaltyDecisions(&context, request, &created).ok());
+  }
+  auto replayed_entries = [&](const std::string& resource) {
+    grpc::ClientContext context;
+    v1::ListAuditEntriesRequest list;
+    list.set_method("BatchCreatePenaltyDecisions");
+    list.set_resource_prefix(resource);
+    list.set_page_size(1000);
+    v1::ListAuditEntriesResponse response;
+    EXPECT_TRUE(audit_->ListAuditEntries(&context, list, &response).ok());
+    std::vector<v1::AuditEntry> out;
+    for (const auto& e : response.entries()) {
+      if (e.reason() == "REPLAYED" && e.resource() == resource) out.push_back(e);
+    }
+    return out;
+  };
+  auto stored = [&]() {
+    auto session = database_->db().Checkout();
+    EXPECT_TRUE(session.ok());
+    auto row = session->QueryRow(
+        "SELECT (SELECT COUNT(*) FROM penalty_decisions) * 1000000 + (SELECT COUNT(*) FROM "
+        "request_log) * 1000 + (SELECT COUNT(*) FROM feed_events)");
+    EXPECT_TRUE(row.ok() && row->has_value());
+    return (*row)->GetInt64(0);
+  };
+  const std::string parent = "enterprises/" + Uscc(2);
+  const int64_t stored_before = stored();
+  const size_t replayed_before = replayed_entries(parent).size();
+  {
+    grpc::ClientContext context;
+    context.AddMetadata("x-request-id", "e2e-replayed-call");
+    v1::BatchCreatePenaltyDecisionsResponse again;
+    ASSERT_TRUE(records_->BatchCreatePenaltyDecisions(&context, request, &again).ok());
+    ASSERT_EQ(again.results_size(), 10);
+    for (int i = 0; i < 10; ++i) {
+      EXPECT_EQ(again.results(i).code(), 0);
+      EXPECT_TRUE(again.results(i).already_existed());
+      EXPECT_EQ(again.results(i).penalty_decision().name(),
+                created.results(i).penalty_decision().name());
+    }
+  }
+  EXPECT_EQ(stored(), stored_before);
+  std::vector<v1::AuditEntry> entries = replayed_entries(parent);  // newest first
+  ASSERT_EQ(entries.size(), replayed_before + 1);
+  EXPECT_EQ(entries[0].actor(), "bootstrap-admin");
+  EXPECT_EQ(entries[0].method(), "/envcredit.v1.RecordService/BatchCreatePenaltyDecisions");
+  EXPECT_EQ(entries[0].request_id(), "e2e-replayed-call");
+  EXPECT_EQ(entries[0].outcome(), "OK");
+  EXPECT_EQ(entries[0].field(), "items=10");
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(AuditFor(created.results(i).penalty_decision().name()).size(), 1u) << i;
+  }
+  // One new item: the full path, every item audited on its own.
+  *request.add_requests() = DecisionRequest("重放批次-新", 2);
+  {
+    grpc::ClientContext context;
+    v1::BatchCreatePenaltyDecisionsResponse mixed;
+    ASSERT_TRUE(records_->BatchCreatePenaltyDecisions(&context, request, &mixed).ok());
+    ASSERT_EQ(mixed.results_size(), 11);
+    EXPECT_FALSE(mixed.results(10).already_existed());
+    EXPECT_EQ(AuditFor(mixed.results(10).penalty_decision().name()).size(), 1u);
+  }
+  EXPECT_EQ(replayed_entries(parent).size(), replayed_before + 1);
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(AuditFor(created.results(i).penalty_decision().name()).size(), 2u) << i;
+  }
+}
+
 // Issue 13 finding 7: a request_id reused with another body is refused as by
 // every other create, single and in a batch, and nothing is stored; the same
 // body answers the stored decision. A batch item's id covers that item.
