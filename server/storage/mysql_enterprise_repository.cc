@@ -142,19 +142,17 @@ absl::Status EnterpriseExists(absl::string_view resource_name) {
 absl::StatusOr<absl::flat_hash_map<std::string, std::pair<int64_t, Enterprise>>> ReadByCodes(
     Transaction& tx, const std::vector<std::string>& codes, bool lock) {
   absl::flat_hash_map<std::string, std::pair<int64_t, Enterprise>> found;
-  for (size_t start = 0; start < codes.size(); start += kBatchChunk) {
-    const size_t m = std::min(kBatchChunk, codes.size() - start);
-    // A few fixed IN-list lengths (PadInList), so the connection's prepared
-    // statements are reused from batch to batch instead of prepared again
-    // for every new count.
-    std::vector<SqlValue> values(codes.begin() + start, codes.begin() + start + m);
-    const size_t padded = PadInList(values, kBatchChunk);
+  // A few fixed IN-list lengths (PaddedInLists), so the connection's
+  // prepared statements are reused from batch to batch instead of prepared
+  // again for every new count.
+  for (const InList& in :
+       PaddedInLists(std::vector<SqlValue>(codes.begin(), codes.end()), kBatchChunk)) {
     ASSIGN_OR_RETURN(
         std::vector<Row> rows,
         tx.Query(absl::StrCat("SELECT id, " ENVCREDIT_ENTERPRISE_COLUMNS
                               " FROM enterprises WHERE credit_code IN (",
-                              Marks(padded), ")", lock ? " ORDER BY id FOR UPDATE" : ""),
-                 values));
+                              in.marks, ")", lock ? " ORDER BY id FOR UPDATE" : ""),
+                 in.values));
     for (const Row& row : rows) {
       ASSIGN_OR_RETURN(Enterprise e, RowToEnterprise(row, 1));
       std::string code = e.credit_code;

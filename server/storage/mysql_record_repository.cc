@@ -372,16 +372,14 @@ absl::StatusOr<absl::flat_hash_map<std::string, int64_t>> LockEnterpriseIds(
   std::sort(codes.begin(), codes.end());
   codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
   absl::flat_hash_map<std::string, int64_t> ids;
-  for (size_t start = 0; start < codes.size(); start += kChunk) {
-    const size_t m = std::min(kChunk, codes.size() - start);
-    std::vector<SqlValue> values(codes.begin() + start, codes.begin() + start + m);
-    const size_t padded = PadInList(values, kChunk);
+  for (const InList& in :
+       PaddedInLists(std::vector<SqlValue>(codes.begin(), codes.end()), kChunk)) {
     ASSIGN_OR_RETURN(
         std::vector<Row> rows,
         tx.Query(absl::StrCat("SELECT id, credit_code FROM enterprises WHERE "
                               "credit_code IN (",
-                              Marks(padded), ")"),
-                 values));
+                              in.marks, ")"),
+                 in.values));
     for (const Row& row : rows) ids[row.GetString(1)] = row.GetInt64(0);
   }
   // Lock them in id order, the order every re-rating locks enterprises in
@@ -390,13 +388,10 @@ absl::StatusOr<absl::flat_hash_map<std::string, int64_t>> LockEnterpriseIds(
   sorted.reserve(ids.size());
   for (const auto& [code, id] : ids) sorted.push_back(id);
   std::sort(sorted.begin(), sorted.end());
-  for (size_t start = 0; start < sorted.size(); start += kChunk) {
-    const size_t m = std::min(kChunk, sorted.size() - start);
-    std::vector<SqlValue> values = IdValues(absl::MakeConstSpan(sorted).subspan(start, m));
-    const size_t padded = PadInList(values, kChunk);
+  for (const InList& in : PaddedInLists(IdValues(sorted), kChunk)) {
     RETURN_IF_ERROR(tx.Query(absl::StrCat("SELECT id FROM enterprises WHERE id IN (",
-                                          Marks(padded), ") ORDER BY id FOR UPDATE"),
-                             values)
+                                          in.marks, ") ORDER BY id FOR UPDATE"),
+                             in.values)
                         .status());
   }
   return ids;
@@ -438,14 +433,12 @@ KeyFilter NumberKeys(const std::vector<const PenaltyDecision*>& decisions) {
   filter.params.reserve(decisions.size() + authorities.size());
   for (const absl::string_view authority : authorities) {
     const std::vector<absl::string_view>& numbers = by_authority[authority];
-    for (size_t start = 0; start < numbers.size(); start += kChunk) {
-      const size_t m = std::min(kChunk, numbers.size() - start);
-      std::vector<SqlValue> values(numbers.begin() + start, numbers.begin() + start + m);
-      const size_t padded = PadInList(values, kChunk);
+    for (InList& in :
+         PaddedInLists(std::vector<SqlValue>(numbers.begin(), numbers.end()), kChunk)) {
       absl::StrAppend(&filter.sql, filter.sql.empty() ? "" : " OR ",
-                      "(r.authority = ? AND r.decision_number IN (", Marks(padded), "))");
+                      "(r.authority = ? AND r.decision_number IN (", in.marks, "))");
       filter.params.emplace_back(authority);
-      for (SqlValue& v : values) filter.params.push_back(std::move(v));
+      for (SqlValue& v : in.values) filter.params.push_back(std::move(v));
     }
   }
   return filter;
@@ -493,13 +486,10 @@ absl::StatusOr<StoredClaims> ReadStoredClaims(
     }
     stored.resource_names[id] = std::move(row.resource_name);
   }
-  for (size_t start = 0; start < decision_ids.size(); start += kChunk) {
-    const size_t m = std::min(kChunk, decision_ids.size() - start);
-    std::vector<SqlValue> values(decision_ids.begin() + start, decision_ids.begin() + start + m);
-    const size_t padded = PadInList(values, kChunk);
+  for (const InList& in : PaddedInLists(decision_ids, kChunk)) {
     ASSIGN_OR_RETURN(std::vector<PenaltyDecision> found,
                      ReadRecords(tx, kDecisionKind,
-                                 absl::StrCat("WHERE r.id IN (", Marks(padded), ")"), values));
+                                 absl::StrCat("WHERE r.id IN (", in.marks, ")"), in.values));
     for (PenaltyDecision& d : found) stored.decisions[d.id] = std::move(d);
   }
   return stored;

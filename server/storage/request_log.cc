@@ -64,16 +64,14 @@ absl::StatusOr<absl::flat_hash_map<std::string, ClaimRow>> ReadClaims(
   std::sort(request_ids.begin(), request_ids.end());
   request_ids.erase(std::unique(request_ids.begin(), request_ids.end()), request_ids.end());
   absl::flat_hash_map<std::string, ClaimRow> claims;
-  for (size_t start = 0; start < request_ids.size(); start += kClaimChunk) {
-    const size_t m = std::min(kClaimChunk, request_ids.size() - start);
-    std::vector<SqlValue> values(request_ids.begin() + start, request_ids.begin() + start + m);
-    const size_t padded = PadInList(values, kClaimChunk);
+  for (const InList& in : PaddedInLists(
+           std::vector<SqlValue>(request_ids.begin(), request_ids.end()), kClaimChunk)) {
     ASSIGN_OR_RETURN(
         std::vector<Row> rows,
         tx.Query(absl::StrCat("SELECT request_id, method, fingerprint, resource_name "
                               "FROM request_log WHERE request_id IN (",
-                              Marks(padded), ") LOCK IN SHARE MODE"),
-                 values));
+                              in.marks, ") LOCK IN SHARE MODE"),
+                 in.values));
     for (const Row& row : rows) {
       ClaimRow claim{row.GetString(0), row.GetString(1), row.GetString(2), row.GetString(3)};
       std::string id = claim.request_id;

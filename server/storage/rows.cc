@@ -87,6 +87,18 @@ size_t PadInList(std::vector<SqlValue>& values, size_t max) {
   return size;
 }
 
+std::vector<InList> PaddedInLists(absl::Span<const SqlValue> values, size_t max) {
+  std::vector<InList> lists;
+  for (size_t start = 0; start < values.size() && max > 0; start += max) {
+    InList list;
+    list.values.assign(values.begin() + start,
+                       values.begin() + start + std::min(max, values.size() - start));
+    list.marks = Marks(PadInList(list.values, max));
+    lists.push_back(std::move(list));
+  }
+  return lists;
+}
+
 std::string Placeholders(size_t rows, size_t columns) {
   return RepeatRow(absl::StrCat("(", Marks(columns), ")"), rows);
 }

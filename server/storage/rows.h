@@ -74,6 +74,16 @@ std::vector<size_t> FixedRowCounts(size_t n, size_t max);
 // nothing more. Returns the padded count (for Marks).
 size_t PadInList(std::vector<SqlValue>& values, size_t max);
 
+// One IN list of a longer one: its placeholders ("?,?,…") and its values,
+// padded as PadInList does.
+struct InList {
+  std::string marks;
+  std::vector<SqlValue> values;
+};
+// `values` cut into IN lists of at most `max` values, each padded
+// (PadInList), in order; none for no values.
+std::vector<InList> PaddedInLists(absl::Span<const SqlValue> values, size_t max);
+
 // The largest `limit` a page read accepts (domain/page_limit.h).
 inline constexpr int kMaxListLimit = domain::kMaxPageLimit;
 

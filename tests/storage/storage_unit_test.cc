@@ -257,5 +257,20 @@ TEST(StatementShapeTest, InListsArePaddedWithTheirLastValue) {
   EXPECT_EQ(PadInList(none, 500), 0u);
 }
 
+TEST(StatementShapeTest, LongInListsAreCutThenEachPadded) {
+  std::vector<SqlValue> values;
+  for (int64_t k = 0; k < 1203; ++k) values.emplace_back(k);
+  const std::vector<InList> lists = PaddedInLists(values, 500);
+  ASSERT_EQ(lists.size(), 3u);  // 500 + 500 + 203 (padded to 256)
+  EXPECT_EQ(lists[0].values.size(), 500u);
+  EXPECT_EQ(lists[1].values.front().int_value(), 500);
+  ASSERT_EQ(lists[2].values.size(), 256u);
+  EXPECT_EQ(lists[2].values.front().int_value(), 1000);
+  EXPECT_EQ(lists[2].values[202].int_value(), 1202);
+  EXPECT_EQ(lists[2].values[255].int_value(), 1202);  // padded with the last value
+  EXPECT_EQ(lists[2].marks, Marks(256));
+  EXPECT_TRUE(PaddedInLists({}, 500).empty());
+}
+
 }  // namespace
 }  // namespace envcredit::storage
