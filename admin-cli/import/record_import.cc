@@ -570,6 +570,10 @@ void SendBatch(Batch& batch, RecordClient& client, const HeaderMap& header,
     return;
   }
   v1::BatchCreatePenaltyDecisionsRequest request;
+  // The import counts and reports rows; it never reads a stored decision
+  // back, so the names are all it asks for (a re-import is then answered
+  // from the server's request log alone).
+  request.set_result_view(v1::BATCH_RESULT_VIEW_NAME);
   for (CreatePenaltyDecisionRequest& r : batch.requests) {
     *request.add_requests() = std::move(r);
   }
@@ -698,11 +702,15 @@ struct WindowRow {
 // Empties `window`.
 std::vector<Batch> CutWindow(std::vector<WindowRow>& window,
                              size_t batch_size) {
-  std::vector<size_t> order(window.size());
-  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return window[a].request.parent() < window[b].request.parent();
-  });
+  // Sorted as (parent, row) pairs side by side rather than row indices that
+  // compare through the rows: a window is 50,000 requests of about 0.5 KB.
+  std::vector<std::pair<absl::string_view, size_t>> keys;
+  keys.reserve(window.size());
+  for (size_t k = 0; k < window.size(); ++k) keys.emplace_back(window[k].request.parent(), k);
+  std::sort(keys.begin(), keys.end());  // by parent, then file order
+  std::vector<size_t> order;
+  order.reserve(keys.size());
+  for (const auto& key : keys) order.push_back(key.second);
   std::vector<Batch> batches;
   Batch batch;
   const auto add = [&](size_t k) {

@@ -172,8 +172,12 @@ grpc::Status RecordService::BatchCreatePenaltyDecisions(
   if (!admitted.ok()) return admitted.denial();
   const auto batch_audit = audit_.Context(admitted.caller(), "BatchCreatePenaltyDecisions", "");
   const int n = request->requests_size();
+  const bool names_only = request->result_view() == v1::BATCH_RESULT_VIEW_NAME;
   absl::Status status = [&]() -> absl::Status {
     RETURN_IF_ERROR(CheckBatchSize(n));
+    if (!v1::BatchResultView_IsValid(request->result_view())) {
+      return InvalidArgument("result_view", "INVALID_ENUM", "result_view: unknown value");
+    }
     const absl::CivilDay today = Today();
     std::vector<absl::Status> failures(n);
     std::vector<domain::BatchDecision> valid;
@@ -207,7 +211,10 @@ grpc::Status RecordService::BatchCreatePenaltyDecisions(
       // own entry, so then every item does.
       std::optional<domain::AuditContext> call;
       if (static_cast<int>(valid.size()) == n) call = batch_audit;
-      ASSIGN_OR_RETURN(stored, records_->BatchCreatePenaltyDecisions(valid, call));
+      ASSIGN_OR_RETURN(stored, records_->BatchCreatePenaltyDecisions(
+                                   valid, call,
+                                   names_only ? domain::BatchAnswer::kNames
+                                              : domain::BatchAnswer::kWhole));
     }
     for (size_t k = 0; k < stored.size(); ++k) {
       if (!stored[k].ok()) failures[valid_index[k]] = stored[k].status();
@@ -219,7 +226,12 @@ grpc::Status RecordService::BatchCreatePenaltyDecisions(
       const absl::Status& failure = failures[i];
       if (failure.ok()) {
         const domain::DecisionResult& ok = *stored[next_valid];
-        *result->mutable_penalty_decision() = ToProto(ok.decision);
+        if (names_only) {
+          result->mutable_penalty_decision()->set_name(domain::RecordName(
+              ok.decision.credit_code, domain::kPenaltyDecisions, ok.decision.id));
+        } else {
+          *result->mutable_penalty_decision() = ToProto(ok.decision);
+        }
         result->set_already_existed(ok.already_existed);
       } else {
         SetItemError(result, failure);

@@ -33,6 +33,12 @@ struct DecisionResult {
   bool already_existed = false;  // same content was stored before
 };
 
+// What a batch of decisions answers with: every stored decision whole, or
+// what names it (credit_code and id are set; the other fields may be left
+// default), which lets a batch of replays be answered from the request log
+// alone.
+enum class BatchAnswer { kWhole, kNames };
+
 // One decision of a batch with its own audit context and request key. The
 // key's fingerprint is that of the item's CreatePenaltyDecisionRequest, so a
 // batch item and a single create with the same request_id and body are the
@@ -98,13 +104,21 @@ class RecordRepository {
   // enterprise, or "enterprises/-" when the items name several), outcome OK,
   // reason REPLAYED, field "items=N" (doc/records.md "Audit"). Without it
   // (a single create) each replayed item has its own entry.
+  // `answer` says how much of each decision the results carry.
   virtual absl::StatusOr<std::vector<absl::StatusOr<DecisionResult>>>
   BatchCreatePenaltyDecisions(const std::vector<BatchDecision>& items,
-                              const std::optional<AuditContext>& call) = 0;
+                              const std::optional<AuditContext>& call,
+                              BatchAnswer answer) = 0;
+  // The same answering whole decisions.
+  absl::StatusOr<std::vector<absl::StatusOr<DecisionResult>>>
+  BatchCreatePenaltyDecisions(const std::vector<BatchDecision>& items,
+                              const std::optional<AuditContext>& call) {
+    return BatchCreatePenaltyDecisions(items, call, BatchAnswer::kWhole);
+  }
   // The same with no batch call: every item is audited on its own.
   absl::StatusOr<std::vector<absl::StatusOr<DecisionResult>>>
   BatchCreatePenaltyDecisions(const std::vector<BatchDecision>& items) {
-    return BatchCreatePenaltyDecisions(items, std::nullopt);
+    return BatchCreatePenaltyDecisions(items, std::nullopt, BatchAnswer::kWhole);
   }
   // NOT_FOUND (PENALTY_DECISION_NOT_FOUND).
   virtual absl::StatusOr<PenaltyDecision> GetPenaltyDecision(

@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
@@ -354,6 +355,14 @@ int64_t IdOfRecordName(absl::string_view name) {
     return 0;
   }
   return id;
+}
+
+absl::string_view CreditCodeOfRecordName(absl::string_view name) {
+  constexpr absl::string_view kPrefix = "enterprises/";
+  if (!absl::StartsWith(name, kPrefix)) return {};
+  name.remove_prefix(kPrefix.size());
+  const size_t slash = name.find('/');
+  return slash == absl::string_view::npos ? absl::string_view() : name.substr(0, slash);
 }
 
 void AddForRating(DecisionForRating decision, scoring::EnterpriseRecords* out) {

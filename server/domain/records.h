@@ -292,6 +292,8 @@ std::string RecordName(absl::string_view credit_code,
                        absl::string_view collection, int64_t id);
 // The id at the end of a name RecordName made; 0 when there is none.
 int64_t IdOfRecordName(absl::string_view name);
+// The credit code of a name RecordName made; empty when there is none.
+absl::string_view CreditCodeOfRecordName(absl::string_view name);
 
 // ------------------------------------------------------------- for the rating
 

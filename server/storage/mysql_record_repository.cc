@@ -800,22 +800,45 @@ domain::AuditEntry ReplayedBatchEntry(const domain::AuditContext& call,
 absl::StatusOr<bool> AnswerReplays(Database& db,
                                    const std::vector<domain::BatchDecision>& items,
                                    const std::optional<domain::AuditContext>& call,
+                                   domain::BatchAnswer answer,
                                    std::vector<absl::StatusOr<DecisionResult>>& results) {
   // The decision a claim names is the number after the last '/' of its
   // resource name (enterprises/{code}/penaltyDecisions/{id}).
-  ASSIGN_OR_RETURN(
-      std::optional<std::vector<PenaltyDecision>> replayed,
-      ReadReplays<PenaltyDecision>(
-          db, items, domain::kCreatePenaltyDecisionMethod,
-          absl::StrCat("SELECT ", kDecisionKind.columns,
-                       ", l.request_id, l.method, l.fingerprint FROM request_log l LEFT JOIN "
-                       "penalty_decisions r ON r.id = CAST(SUBSTRING_INDEX(l.resource_name, "
-                       "'/', -1) AS UNSIGNED) LEFT JOIN enterprises e ON e.id = "
-                       "r.enterprise_id WHERE l.request_id IN ("),
-          18, [](const Row& row) -> absl::StatusOr<std::optional<PenaltyDecision>> {
-            if (row.IsNull(0)) return std::nullopt;
-            return RowToDecision(row);
-          }));
+  constexpr absl::string_view kClaimedDecision =
+      " FROM request_log l LEFT JOIN penalty_decisions r ON r.id = "
+      "CAST(SUBSTRING_INDEX(l.resource_name, '/', -1) AS UNSIGNED) ";
+  std::optional<std::vector<PenaltyDecision>> replayed;
+  if (answer == domain::BatchAnswer::kWhole) {
+    ASSIGN_OR_RETURN(
+        replayed,
+        ReadReplays<PenaltyDecision>(
+            db, items, domain::kCreatePenaltyDecisionMethod,
+            absl::StrCat("SELECT ", kDecisionKind.columns,
+                         ", l.request_id, l.method, l.fingerprint", kClaimedDecision,
+                         "LEFT JOIN enterprises e ON e.id = r.enterprise_id "
+                         "WHERE l.request_id IN ("),
+            18, [](const Row& row) -> absl::StatusOr<std::optional<PenaltyDecision>> {
+              if (row.IsNull(0)) return std::nullopt;
+              return RowToDecision(row);
+            }));
+  } else {
+    // Names only: the claim's own resource name, and the decision's id
+    // (its primary key alone) to tell that it is still stored.
+    ASSIGN_OR_RETURN(
+        replayed,
+        ReadReplays<PenaltyDecision>(
+            db, items, domain::kCreatePenaltyDecisionMethod,
+            absl::StrCat("SELECT r.id, l.resource_name, l.request_id, l.method, l.fingerprint",
+                         kClaimedDecision, "WHERE l.request_id IN ("),
+            2, [](const Row& row) -> absl::StatusOr<std::optional<PenaltyDecision>> {
+              if (row.IsNull(0)) return std::nullopt;
+              PenaltyDecision named;
+              named.id = row.GetInt64(0);
+              named.credit_code = std::string(
+                  domain::CreditCodeOfRecordName(row.GetString(1)));
+              return named;
+            }));
+  }
   if (!replayed) return false;
   std::vector<domain::AuditEntry> entries;
   if (call.has_value() && !items.empty()) {
@@ -970,9 +993,9 @@ absl::StatusOr<DecisionResult> MysqlRecordRepository::CreatePenaltyDecision(
 absl::StatusOr<std::vector<absl::StatusOr<DecisionResult>>>
 MysqlRecordRepository::BatchCreatePenaltyDecisions(
     const std::vector<domain::BatchDecision>& items,
-    const std::optional<domain::AuditContext>& call) {
+    const std::optional<domain::AuditContext>& call, domain::BatchAnswer answer) {
   std::vector<absl::StatusOr<DecisionResult>> results;
-  ASSIGN_OR_RETURN(const bool replayed, AnswerReplays(db_, items, call, results));
+  ASSIGN_OR_RETURN(const bool replayed, AnswerReplays(db_, items, call, answer, results));
   if (replayed) return results;
   RatingUpdates updates;
   // A batch that collided with another (a deadlock, or the same number

@@ -50,7 +50,8 @@ class MysqlRecordRepository final : public domain::RecordRepository {
   absl::StatusOr<std::vector<absl::StatusOr<domain::DecisionResult>>>
   BatchCreatePenaltyDecisions(
       const std::vector<domain::BatchDecision>& items,
-      const std::optional<domain::AuditContext>& call) override;
+      const std::optional<domain::AuditContext>& call,
+      domain::BatchAnswer answer) override;
   absl::StatusOr<domain::PenaltyDecision> GetPenaltyDecision(
       absl::string_view credit_code, int64_t id) override;
   absl::StatusOr<domain::RecordPage<domain::PenaltyDecision>>

@@ -386,6 +386,23 @@ TEST_F(RecordRepositoryTest, ReimportOfStoredRequestsWritesOnlyTheAudit) {
                 "'enterprises/-' AND request_id = 'call-id-1' AND outcome = 'OK' AND reason = "
                 "'REPLAYED' AND field = 'items=30'")),
             1);
+  // Answering names only (what the import asks for): the same decisions by
+  // credit code and id, found from the request log, still nothing written
+  // but the call's entry.
+  auto names = repo_->BatchCreatePenaltyDecisions(items, call, domain::BatchAnswer::kNames);
+  ASSERT_OK(names);
+  ASSERT_EQ(names->size(), items.size());
+  for (size_t i = 0; i < items.size(); ++i) {
+    ASSERT_OK((*names)[i]);
+    EXPECT_TRUE((*names)[i]->already_existed) << i;
+    EXPECT_EQ((*names)[i]->decision.id, (*first)[i]->decision.id) << i;
+    EXPECT_EQ((*names)[i]->decision.credit_code, items[i].decision.credit_code) << i;
+  }
+  for (size_t k = 0; k < before.size(); ++k) {
+    EXPECT_EQ(Count(kCounts[k]), before[k]) << kCounts[k];
+  }
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log"), audit_before_call + 2);
+
   // A batch naming one enterprise names it as the resource.
   std::vector<domain::BatchDecision> one_enterprise;
   for (size_t i = 0; i < items.size(); i += 3) one_enterprise.push_back(items[i]);
@@ -413,7 +430,7 @@ TEST_F(RecordRepositoryTest, ReimportOfStoredRequestsWritesOnlyTheAudit) {
   EXPECT_EQ(Count(kCounts[0]), before[0] + 1);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log"),
             audit_before_mixed + static_cast<int64_t>(items.size()));
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE reason = 'REPLAYED'"), 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE reason = 'REPLAYED'"), 3);
 }
 
 // Under Galera every node hands out auto-increment ids in steps of the

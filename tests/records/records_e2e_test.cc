@@ -11,6 +11,7 @@
 #include "envcredit/v1/audit.grpc.pb.h"
 #include "envcredit/v1/enterprise.grpc.pb.h"
 #include "envcredit/v1/records.grpc.pb.h"
+#include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -430,6 +431,67 @@ TEST_F(RecordsE2eTest, FullyReplayedBatchIsAuditedOnce) {
 // Issue 13 finding 7: a request_id reused with another body is refused as by
 // every other create, single and in a batch, and nothing is stored; the same
 // body answers the stored decision. A batch item's id covers that item.
+// View NAME (what `import decisions` asks for): each stored or replayed
+// decision answers with its name alone, the same name view FULL gives, and
+// a batch of replays is answered so without writing anything but its audit.
+TEST_F(RecordsE2eTest, BatchInViewNameAnswersTheNamesAlone) {
+  v1::BatchCreatePenaltyDecisionsRequest request;
+  request.set_result_view(v1::BATCH_RESULT_VIEW_NAME);
+  for (int i = 0; i < 3; ++i) {
+    *request.add_requests() = DecisionRequest("只要名称-" + std::to_string(i), 1);
+    request.mutable_requests(i)->set_request_id("e2e-names-" + std::to_string(i));
+  }
+  auto send = [&](const v1::BatchCreatePenaltyDecisionsRequest& r) {
+    grpc::ClientContext context;
+    v1::BatchCreatePenaltyDecisionsResponse response;
+    EXPECT_TRUE(records_->BatchCreatePenaltyDecisions(&context, r, &response).ok());
+    EXPECT_EQ(response.results_size(), r.requests_size());
+    return response;
+  };
+  const v1::BatchCreatePenaltyDecisionsResponse created = send(request);
+  const v1::BatchCreatePenaltyDecisionsResponse replayed = send(request);
+  v1::BatchCreatePenaltyDecisionsRequest full = request;
+  full.set_result_view(v1::BATCH_RESULT_VIEW_FULL);
+  const v1::BatchCreatePenaltyDecisionsResponse whole = send(full);
+  ASSERT_EQ(whole.results_size(), 3);
+  for (int i = 0; i < 3; ++i) {
+    const v1::PenaltyDecision& stored = whole.results(i).penalty_decision();
+    EXPECT_TRUE(absl::StartsWith(stored.name(), "enterprises/" + Uscc(1) + "/penaltyDecisions/"))
+        << stored.name();
+    EXPECT_EQ(stored.decision_number(), "只要名称-" + std::to_string(i));
+    for (const auto* named : {&created.results(i), &replayed.results(i)}) {
+      EXPECT_EQ(named->code(), 0);
+      v1::PenaltyDecision only_the_name;
+      only_the_name.set_name(stored.name());
+      EXPECT_EQ(named->penalty_decision().SerializeAsString(),
+                only_the_name.SerializeAsString())
+          << named->penalty_decision().DebugString();
+    }
+    EXPECT_FALSE(created.results(i).already_existed());
+    EXPECT_TRUE(replayed.results(i).already_existed());
+    EXPECT_TRUE(whole.results(i).already_existed());
+  }
+  // An unknown view is refused, naming the field, before anything is stored.
+  v1::BatchCreatePenaltyDecisionsRequest unknown = request;
+  unknown.set_result_view(static_cast<v1::BatchResultView>(9));
+  unknown.mutable_requests(0)->set_request_id("e2e-names-unknown-view");
+  unknown.mutable_requests(0)->mutable_penalty_decision()->set_decision_number("只要名称-新");
+  grpc::ClientContext context;
+  v1::BatchCreatePenaltyDecisionsResponse refused;
+  const grpc::Status status = records_->BatchCreatePenaltyDecisions(&context, unknown, &refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("result_view"), std::string::npos);
+  v1::ListPenaltyDecisionsRequest list;
+  list.set_parent("enterprises/" + Uscc(1));
+  list.set_page_size(1000);
+  v1::ListPenaltyDecisionsResponse listed;
+  grpc::ClientContext list_context;
+  ASSERT_TRUE(records_->ListPenaltyDecisions(&list_context, list, &listed).ok());
+  for (const v1::PenaltyDecision& d : listed.penalty_decisions()) {
+    EXPECT_NE(d.decision_number(), "只要名称-新");
+  }
+}
+
 TEST_F(RecordsE2eTest, DecisionRequestIdReusedIsRefused) {
   auto count = [&]() {
     grpc::ClientContext context;
