@@ -1126,16 +1126,16 @@ const std::vector<ImportColumn>& ImportColumnsOf(RecordKind kind) {
 }
 
 std::string HeaderMap::Cell(const CsvRecord& record,
-                            const std::string& column) const {
+                            absl::string_view column) const {
   const auto it = index.find(column);
   if (it == index.end() || it->second >= static_cast<int>(record.fields.size()))
     return "";
   return std::string(TrimAscii(record.fields[it->second]));
 }
 
-std::string HeaderMap::Heading(const std::string& column) const {
+std::string HeaderMap::Heading(absl::string_view column) const {
   const auto it = index.find(column);
-  if (it == index.end()) return column;
+  if (it == index.end()) return std::string(column);
   return std::string(TrimAscii(header[it->second]));
 }
 

@@ -21,12 +21,14 @@
 #ifndef ENVCREDIT_ADMIN_CLI_IMPORT_RECORD_IMPORT_H_
 #define ENVCREDIT_ADMIN_CLI_IMPORT_RECORD_IMPORT_H_
 
+#include <functional>
 #include <iosfwd>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "admin-cli/args.h"
 #include "admin-cli/clients/record_client.h"
@@ -57,14 +59,16 @@ const std::vector<ImportColumn>& ImportColumnsOf(RecordKind kind);
 // Where each column of a file's header is.
 struct HeaderMap {
   std::vector<std::string> header;   // as written in the file
-  std::map<std::string, int> index;  // canonical name -> position
+  // canonical name -> position; looked up by string_view (a row's cells
+  // are read by name, a dozen lookups a row)
+  std::map<std::string, int, std::less<>> index;
 
-  bool Has(const std::string& column) const { return index.count(column) > 0; }
+  bool Has(absl::string_view column) const { return index.find(column) != index.end(); }
   // The trimmed cell of `column` in `record`; "" when absent.
-  std::string Cell(const CsvRecord& record, const std::string& column) const;
+  std::string Cell(const CsvRecord& record, absl::string_view column) const;
   // The column's heading as written in the file (for error reports);
   // `column` itself when the file has no such column.
-  std::string Heading(const std::string& column) const;
+  std::string Heading(absl::string_view column) const;
 };
 
 // INVALID_ARGUMENT ("line 1: ...") for an unknown or repeated column or a

@@ -804,9 +804,6 @@ absl::StatusOr<bool> AnswerReplays(Database& db,
                                    std::vector<absl::StatusOr<DecisionResult>>& results) {
   // The decision a claim names is the number after the last '/' of its
   // resource name (enterprises/{code}/penaltyDecisions/{id}).
-  constexpr absl::string_view kClaimedDecision =
-      " FROM request_log l LEFT JOIN penalty_decisions r ON r.id = "
-      "CAST(SUBSTRING_INDEX(l.resource_name, '/', -1) AS UNSIGNED) ";
   std::optional<std::vector<PenaltyDecision>> replayed;
   if (answer == domain::BatchAnswer::kWhole) {
     ASSIGN_OR_RETURN(
@@ -814,28 +811,32 @@ absl::StatusOr<bool> AnswerReplays(Database& db,
         ReadReplays<PenaltyDecision>(
             db, items, domain::kCreatePenaltyDecisionMethod,
             absl::StrCat("SELECT ", kDecisionKind.columns,
-                         ", l.request_id, l.method, l.fingerprint", kClaimedDecision,
-                         "LEFT JOIN enterprises e ON e.id = r.enterprise_id "
-                         "WHERE l.request_id IN ("),
+                         ", l.request_id, l.method, l.fingerprint FROM request_log l LEFT JOIN "
+                         "penalty_decisions r ON r.id = CAST(SUBSTRING_INDEX(l.resource_name, "
+                         "'/', -1) AS UNSIGNED) LEFT JOIN enterprises e ON e.id = "
+                         "r.enterprise_id WHERE l.request_id IN ("),
             18, [](const Row& row) -> absl::StatusOr<std::optional<PenaltyDecision>> {
               if (row.IsNull(0)) return std::nullopt;
               return RowToDecision(row);
             }));
   } else {
-    // Names only: the claim's own resource name, and the decision's id
-    // (its primary key alone) to tell that it is still stored.
+    // Names only: the claim's own resource name. A claim names its decision
+    // in the transaction that stored it, and decisions are never deleted
+    // (a revoked one keeps its row), so the name answers without reading
+    // the decision; on MariaDB the join to it by the name's id cost a fifth
+    // of the read's CPU (SUBSTRING_INDEX per row).
     ASSIGN_OR_RETURN(
         replayed,
         ReadReplays<PenaltyDecision>(
             db, items, domain::kCreatePenaltyDecisionMethod,
-            absl::StrCat("SELECT r.id, l.resource_name, l.request_id, l.method, l.fingerprint",
-                         kClaimedDecision, "WHERE l.request_id IN ("),
-            2, [](const Row& row) -> absl::StatusOr<std::optional<PenaltyDecision>> {
-              if (row.IsNull(0)) return std::nullopt;
+            "SELECT l.resource_name, l.request_id, l.method, l.fingerprint FROM request_log l "
+            "WHERE l.request_id IN (",
+            1, [](const Row& row) -> absl::StatusOr<std::optional<PenaltyDecision>> {
               PenaltyDecision named;
-              named.id = row.GetInt64(0);
+              named.id = domain::IdOfRecordName(row.GetString(0));
               named.credit_code = std::string(
-                  domain::CreditCodeOfRecordName(row.GetString(1)));
+                  domain::CreditCodeOfRecordName(row.GetString(0)));
+              if (named.id == 0 || named.credit_code.empty()) return std::nullopt;
               return named;
             }));
   }
