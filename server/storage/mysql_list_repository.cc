@@ -215,14 +215,8 @@ absl::StatusOr<Publication> ReadOne(Database& db, ListKind list, int64_t id,
   return result;
 }
 
-// Inserts `entries` kChunk to a statement. With `only_notices` the rows
-// exist already and only their notice texts are written (each row found by
-// its primary key: INSERT … ON DUPLICATE KEY UPDATE, which MySQL 8 and
-// MariaDB both document; VALUES() is deprecated in MySQL 8.0.20+ but still
-// there, and MariaDB has no row alias).
 absl::Status InsertEntries(Transaction& tx, int64_t publication_id,
-                           const std::vector<ListEntry>& entries,
-                           bool only_notices = false) {
+                           const std::vector<ListEntry>& entries) {
   for (size_t start = 0; start < entries.size(); start += kChunk) {
     const size_t n = std::min(kChunk, entries.size() - start);
     std::vector<SqlValue> params;
@@ -242,10 +236,7 @@ absl::Status InsertEntries(Transaction& tx, int64_t publication_id,
     RETURN_IF_ERROR(tx.Execute(absl::StrCat("INSERT INTO publication_entries "
                                             "(publication_id, " ENVCREDIT_ENTRY_COLUMNS
                                             ") VALUES ",
-                                            Placeholders(n, 14),
-                                            only_notices ? " ON DUPLICATE KEY UPDATE "
-                                                           "notice_text = VALUES(notice_text)"
-                                                         : ""),
+                                            Placeholders(n, 14)),
                                params)
                         .status());
   }
@@ -290,19 +281,26 @@ absl::Status WriteNotices(Transaction& tx, int64_t publication_id,
                               "credit_code > ? ORDER BY credit_code LIMIT ?",
                               {publication_id, after, static_cast<int64_t>(kChunk)}));
     if (rows.empty()) return absl::OkStatus();
-    std::vector<ListEntry> page;
-    page.reserve(rows.size());
+    std::vector<SqlValue> params;
+    params.reserve(2 * rows.size() + 1);
+    std::string derived;
     for (const Row& row : rows) {
       ASSIGN_OR_RETURN(ListEntry e, RowToEntry(row));
-      e.notice_text = domain::NoticeText(e, policy, notice_end);
+      absl::StrAppend(&derived, derived.empty() ? "SELECT ? AS credit_code, ? AS notice_text"
+                                                : " UNION ALL SELECT ?, ?");
+      params.emplace_back(e.credit_code);
+      params.emplace_back(domain::NoticeText(e, policy, notice_end));
       after = e.credit_code;
-      page.push_back(std::move(e));
     }
-    // The page's rows again with their notices, as one multi-row INSERT …
-    // ON DUPLICATE KEY UPDATE of notice_text: measured against the UPDATE
-    // … JOIN over a 500-part UNION ALL derived table it replaced
-    // (doc/benchmarks.md "Lists at a million, calm machine").
-    RETURN_IF_ERROR(InsertEntries(tx, publication_id, page, /*only_notices=*/true));
+    params.emplace_back(publication_id);
+    // A multi-table UPDATE over a derived table of the new texts: MySQL 8
+    // and MariaDB both document it; each row is found by the primary key.
+    RETURN_IF_ERROR(tx.Execute(absl::StrCat("UPDATE publication_entries e JOIN (", derived,
+                                            ") v ON e.credit_code = v.credit_code COLLATE utf8mb4_bin SET "
+                                            "e.notice_text = v.notice_text WHERE "
+                                            "e.publication_id = ?"),
+                               params)
+                        .status());
     if (rows.size() < kChunk) return absl::OkStatus();
   }
 }
