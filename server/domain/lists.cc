@@ -136,6 +136,11 @@ std::vector<ListReason> ReasonsOf(const scoring::Rating& rating,
   return reasons;
 }
 
+bool KeepsBlackEntry(const ListEntry& previous, absl::CivilDay as_of, bool repaired) {
+  const bool expired = previous.expiry_date && as_of >= *previous.expiry_date;
+  return !expired && !repaired;
+}
+
 Proposal BuildProposal(ListKind list, absl::CivilDay as_of,
                        const std::vector<ListEntry>& previous,
                        const std::vector<ListCandidate>& examined,
@@ -183,9 +188,8 @@ Proposal BuildProposal(ListKind list, absl::CivilDay as_of,
     auto it = rated.find(old.enterprise_id);
     const ListCandidate* c = it == rated.end() ? nullptr : it->second;
     if (list == ListKind::kBlackList) {
-      const bool expired = old.expiry_date && as_of >= *old.expiry_date;
       const bool was_repaired = repaired_ids.contains(old.enterprise_id);
-      if (!expired && !was_repaired) {
+      if (KeepsBlackEntry(old, as_of, was_repaired)) {
         ListEntry kept = old;
         kept.change = EntryChange::kUnchanged;
         kept.notice_text.clear();

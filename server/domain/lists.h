@@ -102,6 +102,15 @@ absl::Status JudgeCandidate(ListCandidate* candidate, absl::CivilDay as_of);
 std::vector<ListReason> ReasonsOf(const scoring::Rating& rating,
                                   const scoring::EnterpriseRecords& records);
 
+// Whether a black-list entry of the previous publication stays in a proposal
+// on `as_of` as it is (UNCHANGED, its period and reasons kept): its period
+// has not ended and no repair of it was granted. Only its current level and
+// points are then taken from the candidate's rating, never its reasons, so
+// a proposal may read such a candidate's records without the decisions'
+// numbers and authorities (BuildProposal and the storage's Examine agree
+// through this one function).
+bool KeepsBlackEntry(const ListEntry& previous, absl::CivilDay as_of, bool repaired);
+
 // The entries and removals of a proposal of `list` on `as_of`.
 struct Proposal {
   std::vector<ListEntry> entries;  // credit-code order

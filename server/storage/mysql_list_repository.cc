@@ -331,7 +331,8 @@ domain::Objection RowToObjection(const Row& row, ListKind list) {
 // ----------------------------------------------------------------- propose
 
 absl::StatusOr<std::vector<domain::ListCandidate>> MysqlListRepository::Examine(
-    ListKind list, absl::CivilDay as_of, const std::vector<ListEntry>& previous) {
+    ListKind list, absl::CivilDay as_of, const std::vector<ListEntry>& previous,
+    const std::vector<int64_t>& repaired) {
   const domain::RatingCalculator& calculator = ratings_.calculator();
   // Which enterprises to rate: on today, the stored ratings say who can be
   // on a list (plus any whose rating is due for the roll); on an earlier
@@ -368,25 +369,58 @@ absl::StatusOr<std::vector<domain::ListCandidate>> MysqlListRepository::Examine(
       },
       TxMode::kReadOnly));
   absl::flat_hash_set<int64_t> listed;
+  // Whose reasons the proposal may need (a new black-list entry's: the
+  // decisions' numbers and authorities), and whose not: on the honour list
+  // nobody's; on the black list not those of the previous entries that stay
+  // as they are (domain::KeepsBlackEntry), which take only the current level
+  // and points. Those are read as the bulk rating reads them
+  // (RatableColumns::kRating: the decisions packed one row per enterprise,
+  // from the scoring index alone) — the same records but their references,
+  // so the same rating.
+  absl::flat_hash_set<int64_t> without_references;
+  const absl::flat_hash_set<int64_t> repaired_ids(repaired.begin(), repaired.end());
   for (const ListEntry& e : previous) {
     listed.insert(e.enterprise_id);
     ids.push_back(e.enterprise_id);
+    if (list == ListKind::kBlackList &&
+        domain::KeepsBlackEntry(e, as_of, repaired_ids.contains(e.enterprise_id))) {
+      without_references.insert(e.enterprise_id);
+    }
   }
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::vector<int64_t> with_refs;
+  std::vector<int64_t> packed;
+  for (int64_t id : ids) {
+    (list == ListKind::kHonorList || without_references.contains(id) ? packed : with_refs)
+        .push_back(id);
+  }
 
   // Chunks of kExamineChunk enterprises, each read (its records in one
-  // statement) and judged on its own: kExamineThreads workers take the next
-  // chunk in turn, so the database reads one chunk while the server rates
-  // another. The result keeps the order of `ids`.
-  const size_t chunks = (ids.size() + kExamineChunk - 1) / kExamineChunk;
+  // statement, or two when packed) and judged on its own: kExamineThreads
+  // workers take the next chunk in turn, so the database reads one chunk
+  // while the server rates another. The result is in id order.
+  struct Job {
+    absl::Span<const int64_t> ids;
+    RatableColumns columns;
+  };
+  std::vector<Job> jobs;
+  for (const auto& [part, columns] :
+       {std::pair<const std::vector<int64_t>*, RatableColumns>{&with_refs,
+                                                               RatableColumns::kWithReferences},
+        {&packed, RatableColumns::kRating}}) {
+    for (size_t start = 0; start < part->size(); start += kExamineChunk) {
+      jobs.push_back({absl::MakeConstSpan(*part).subspan(start, kExamineChunk), columns});
+    }
+  }
+  const size_t chunks = jobs.size();
   std::vector<std::vector<domain::ListCandidate>> judged(chunks);
   std::vector<absl::Status> failed(chunks);
   std::atomic<size_t> next{0};
   auto work = [&]() {
     for (size_t k = next++; k < chunks; k = next++) {
-      const absl::Span<const int64_t> chunk =
-          absl::MakeConstSpan(ids).subspan(k * kExamineChunk, kExamineChunk);
+      const absl::Span<const int64_t> chunk = jobs[k].ids;
+      const RatableColumns columns = jobs[k].columns;
       std::vector<domain::ListCandidate>& batch = judged[k];
       failed[k] = db_.RunInTransaction(
           [&](Transaction& tx) -> absl::Status {
@@ -398,7 +432,7 @@ absl::StatusOr<std::vector<domain::ListCandidate>> MysqlListRepository::Examine(
                                       "enterprises WHERE id IN (",
                                       Marks(chunk.size()), ") ORDER BY id"),
                          std::vector<SqlValue>(chunk.begin(), chunk.end())));
-            ASSIGN_OR_RETURN(auto records, LoadScoringRecords(tx, chunk));
+            ASSIGN_OR_RETURN(auto records, LoadScoringRecords(tx, chunk, columns));
             for (const Row& row : rows) {
               domain::ListCandidate c;
               c.enterprise_id = row.GetInt64(0);
@@ -432,6 +466,10 @@ absl::StatusOr<std::vector<domain::ListCandidate>> MysqlListRepository::Examine(
     RETURN_IF_ERROR(failed[k]);
     for (auto& c : judged[k]) out.push_back(std::move(c));
   }
+  std::sort(out.begin(), out.end(),
+            [](const domain::ListCandidate& a, const domain::ListCandidate& b) {
+              return a.enterprise_id < b.enterprise_id;
+            });
   return out;
 }
 
@@ -450,8 +488,9 @@ absl::StatusOr<Publication> MysqlListRepository::Propose(
       TxMode::kReadOnly));
   const std::vector<ListEntry> no_entries;
   const std::vector<ListEntry>& previous_entries = previous ? previous->entries : no_entries;
-  ASSIGN_OR_RETURN(std::vector<domain::ListCandidate> examined,
-                   Examine(list, as_of, previous_entries));
+  // The granted repairs not yet consumed, read before the candidates:
+  // Examine reads the records of the entries that stay without their
+  // references, and which stay depends on them.
   std::vector<int64_t> repaired;
   RETURN_IF_ERROR(db_.RunInTransaction(
       [&](Transaction& tx) -> absl::Status {
@@ -464,6 +503,8 @@ absl::StatusOr<Publication> MysqlListRepository::Propose(
         return absl::OkStatus();
       },
       TxMode::kReadOnly));
+  ASSIGN_OR_RETURN(std::vector<domain::ListCandidate> examined,
+                   Examine(list, as_of, previous_entries, repaired));
   domain::Proposal proposal =
       domain::BuildProposal(list, as_of, previous_entries, examined, repaired);
   const scoring::Policy& policy = ratings_.calculator().DefaultPolicy();

@@ -88,7 +88,8 @@ class MysqlListRepository final : public domain::ListRepository {
  private:
   absl::StatusOr<std::vector<domain::ListCandidate>> Examine(
       domain::ListKind list, absl::CivilDay as_of,
-      const std::vector<domain::ListEntry>& previous);
+      const std::vector<domain::ListEntry>& previous,
+      const std::vector<int64_t>& repaired);
 
   Database& db_;
   const RatingWriter& ratings_;

@@ -877,5 +877,87 @@ TEST_F(ListsE2eTest, PublicationRowsComeInPagesBoundToTheirPublication) {
   }
 }
 
+
+// A proposal reads the records of the black-list entries that stay (period
+// not ended, not repaired) without the decisions' numbers and authorities
+// (doc/decisions.md "Lists at a million"): such an entry still takes its
+// current level and points, and one whose period ended and that is BLACK
+// again is listed anew with its reasons in full.
+TEST_F(ListsE2eTest, StayingEntriesTakeTheirCurrentRatingAndRelistedOnesTheirReasons) {
+  // Later than any day the other tests reach (the suite never steps back).
+  const absl::CivilDay start(2031, 1, 1);
+  SetToday(start);
+  const std::string again = Uscc(41), once = Uscc(42);
+  Register(again, "（虚构）南京再上榜示例化工有限公司");
+  Register(once, "（虚构）南京一次示例化工有限公司");
+  Decide(again, "宁环罚〔2031〕1号", start, v1::TRANSFER_FOR_CRIMINAL_INVESTIGATION);
+  Decide(once, "宁环罚〔2031〕2号", start, v1::TRANSFER_FOR_CRIMINAL_INVESTIGATION);
+  auto entry_of = [](const v1::Publication& p, const std::string& code) {
+    for (const v1::PublicationEntry& e : p.entries()) {
+      if (e.credit_code() == code) return e;
+    }
+    ADD_FAILURE() << code << " is not in " << p.name();
+    return v1::PublicationEntry();
+  };
+  v1::Publication draft, noticed;
+  ASSERT_TRUE(Propose(v1::BLACK_LIST, &draft).ok());
+  ASSERT_TRUE(Notice(draft.name(), &noticed).ok());
+  ASSERT_EQ(PublishAfterNotice(noticed).state(), v1::PUBLICATION_PUBLISHED);
+  const v1::PublicationEntry first = entry_of(Get(draft.name()), again);
+  EXPECT_EQ(first.change(), v1::ENTRY_ADDED);
+
+  // A second decision lowers its points: the entry stays, with its first
+  // listing and reasons, and takes the points of its current rating.
+  const absl::CivilDay later(2031, 6, 1);
+  SetToday(later);
+  Decide(again, "宁环罚〔2031〕3号", later, v1::TRANSFER_FOR_CRIMINAL_INVESTIGATION);
+  v1::Rating rating;
+  {
+    grpc::ClientContext context;
+    v1::GetRatingRequest request;
+    request.set_name(absl::StrCat("enterprises/", again, "/rating"));
+    const grpc::Status status = ratings_->GetRating(&context, request, &rating);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  ASSERT_LT(rating.points(), first.points());
+  v1::Publication kept;
+  ASSERT_TRUE(Propose(v1::BLACK_LIST, &kept).ok());
+  const v1::PublicationEntry stayed = entry_of(Get(kept.name()), again);
+  EXPECT_EQ(stayed.change(), v1::ENTRY_UNCHANGED);
+  EXPECT_EQ(stayed.points(), rating.points());
+  EXPECT_EQ(stayed.level(), v1::BLACK);
+  EXPECT_EQ(stayed.listing_date().SerializeAsString(), first.listing_date().SerializeAsString());
+  ASSERT_EQ(stayed.reasons_size(), 1);
+  EXPECT_EQ(stayed.reasons(0).reference(), "宁环罚〔2031〕1号");
+  ASSERT_TRUE(Notice(kept.name(), &noticed).ok());
+  ASSERT_EQ(PublishAfterNotice(noticed).state(), v1::PUBLICATION_PUBLISHED);
+
+  // 36 months on, both periods have ended: `again`, BLACK by a new
+  // decision, is listed anew with that decision's number and authority;
+  // `once` leaves (EXPIRED).
+  const absl::CivilDay recent(2033, 12, 20), expired(2034, 1, 2);
+  SetToday(recent);
+  Decide(again, "宁环罚〔2033〕4号", recent, v1::TRANSFER_FOR_CRIMINAL_INVESTIGATION);
+  SetToday(expired);
+  v1::Publication relisted;
+  ASSERT_TRUE(Propose(v1::BLACK_LIST, &relisted).ok());
+  const v1::Publication relisted_full = Get(relisted.name());
+  const v1::PublicationEntry anew = entry_of(relisted_full, again);
+  EXPECT_EQ(anew.change(), v1::ENTRY_ADDED);
+  EXPECT_EQ(anew.listing_date().year(), 2034);
+  ASSERT_EQ(anew.reasons_size(), 1);
+  EXPECT_EQ(anew.reasons(0).reference(), "宁环罚〔2033〕4号");
+  EXPECT_EQ(anew.reasons(0).authority(), "南京市生态环境局");
+  EXPECT_THAT(anew.reasons(0).description(), HasSubstr("TRANSFER_FOR_CRIMINAL_INVESTIGATION"));
+  bool once_left = false;
+  for (const auto& r : relisted_full.removals()) {
+    if (r.credit_code() == once) {
+      once_left = true;
+      EXPECT_EQ(r.reason(), v1::REMOVAL_EXPIRED);
+    }
+  }
+  EXPECT_TRUE(once_left);
+}
+
 }  // namespace
 }  // namespace envcredit
