@@ -8,6 +8,7 @@
 // make a repeat offender (at best RED); bands GREEN 11–12, BLUE 6–10,
 // YELLOW 3–5, RED 1–2, BLACK ≤ 0.
 #include <atomic>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -46,7 +47,11 @@ std::string Uscc(int serial) { return testing::TestUscc("RT", serial); }
 class RatingRepositoryTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto db = TestDatabase::Create("ratings_storage");
+    // 8 connections, as the server's default pool: a bulk page of 400 or
+    // more enterprises is then rated in four parts (RecomputeBulk).
+    TestDatabase::Options options;
+    options.pool_size = 8;
+    auto db = TestDatabase::Create("ratings_storage", options);
     ASSERT_TRUE(db.ok()) << db.status();
     database_ = db->release();
   }
@@ -351,6 +356,48 @@ TEST_F(RatingRepositoryTest, RescoreFindsNothingToChangeAndBackfillRestoresMissi
   ASSERT_OK_AND_ASSIGN(int64_t rated, repo_->BackfillMissing());
   EXPECT_EQ(rated, 1);
   EXPECT_EQ(Stored(code).points, 6);
+}
+
+// A bulk page is rated in parts on their own threads and connections
+// (RecomputeBulk): a backfill of a page of hundreds of enterprises must
+// store each the rating one enterprise at a time gives, with the feed's
+// cursors still gap-free and each rating's revision its own change's cursor.
+TEST_F(RatingRepositoryTest, ABackfillInPartsStoresEveryRatingAsOneAtATimeDoes) {
+  std::vector<std::string> codes;
+  for (int i = 0; i < 420; ++i) {
+    codes.push_back(NewEnterprise());
+    if (i % 7 == 0) {
+      Decide(codes.back(), absl::StrCat("宁环罚〔2024〕分批", i, "号"),
+             absl::CivilDay(2024, 5, 1 + i % 28));
+    }
+  }
+  std::map<std::string, std::pair<int, int>> expected;  // points, level
+  for (const std::string& code : codes) {
+    const CurrentRating r = Stored(code);
+    expected[code] = {static_cast<int>(r.points), static_cast<int>(r.level)};
+  }
+  EXPECT_NE(expected[codes[0]].first, expected[codes[1]].first);  // decided vs not
+  {
+    auto session = database_->db().Checkout();
+    ASSERT_OK(session);
+    ASSERT_OK(session->Execute(
+        "DELETE FROM ratings WHERE credit_code >= ? AND credit_code <= ?",
+        {codes.front() < codes.back() ? codes.front() : codes.back(),
+         codes.front() < codes.back() ? codes.back() : codes.front()}));
+  }
+  ASSERT_OK_AND_ASSIGN(const int64_t start, repo_->LatestCursor());
+  ASSERT_OK_AND_ASSIGN(const int64_t rated, repo_->BackfillMissing(1000));
+  EXPECT_GE(rated, static_cast<int64_t>(codes.size()));
+  for (const std::string& code : codes) {
+    const CurrentRating r = Stored(code);
+    EXPECT_EQ(static_cast<int>(r.points), expected[code].first) << code;
+    EXPECT_EQ(static_cast<int>(r.level), expected[code].second) << code;
+    EXPECT_EQ(r.revision, History(code)[0].cursor) << code;
+  }
+  ASSERT_OK_AND_ASSIGN(const int64_t end, repo_->LatestCursor());
+  ASSERT_OK_AND_ASSIGN(auto feed, repo_->ReadFeed(start, 10000));
+  ASSERT_EQ(static_cast<int64_t>(feed.size()), end - start);
+  for (size_t i = 0; i < feed.size(); ++i) EXPECT_EQ(feed[i].cursor, start + 1 + i);
 }
 
 // The bulk jobs read each enterprise's decisions packed into one row
