@@ -54,4 +54,15 @@ std::string CsvCell(absl::string_view value) {
   return out;
 }
 
+void AppendCsvCell(std::string* out, absl::string_view value) {
+  const bool plain = !LooksLikeFormula(value) &&
+                     value.find_first_of(",\"\r\n") == absl::string_view::npos &&
+                     (value.empty() || (value.front() != ' ' && value.back() != ' '));
+  if (plain) {
+    out->append(value.data(), value.size());
+  } else {
+    *out += CsvCell(value);
+  }
+}
+
 }  // namespace envcredit::admin

@@ -18,6 +18,10 @@ namespace envcredit::admin {
 // and names and decision numbers are text regulators typed.
 std::string CsvCell(absl::string_view value);
 
+// Appends CsvCell(value) to `out`, without a temporary when the value needs
+// neither quotes nor the apostrophe (most cells of a large list).
+void AppendCsvCell(std::string* out, absl::string_view value);
+
 }  // namespace envcredit::admin
 
 #endif  // ENVCREDIT_ADMIN_CLI_BASE_CSV_H_

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -194,13 +195,34 @@ DisplayName ReasonKindDisplay(absl::string_view kind) {
   return {std::string(kind), std::string(kind)};
 }
 
+namespace {
+DisplayName DescribePenalty(absl::string_view description);
+}  // namespace
+
 DisplayName DescribeReason(const v1::ListReason& reason) {
   if (reason.kind() != "penalty_decision" || reason.description().empty()) {
     return ReasonKindDisplay(reason.kind());
   }
-  // "VIOLATION: M1, M2[, TAMPERING]" (server/domain/lists.cc).
+  // A list repeats a few descriptions over every entry, and an export
+  // describes each reason several times (JSON, CSV, page rows): remembered
+  // per thread, the descriptor look-ups made once a description.
+  thread_local absl::flat_hash_map<std::string, DisplayName> described;
+  if (const auto it = described.find(reason.description());
+      it != described.end()) {
+    return it->second;
+  }
+  if (described.size() >= 4096) described.clear();
+  DisplayName out = DescribePenalty(reason.description());
+  described.emplace(reason.description(), out);
+  return out;
+}
+
+namespace {
+
+// "VIOLATION: M1, M2[, TAMPERING]" (server/domain/lists.cc) in words.
+DisplayName DescribePenalty(absl::string_view description) {
   const std::pair<absl::string_view, absl::string_view> parts =
-      absl::StrSplit(reason.description(), absl::MaxSplits(": ", 1));
+      absl::StrSplit(description, absl::MaxSplits(": ", 1));
   std::vector<std::string> zh_measures, en_measures;
   for (absl::string_view code : absl::StrSplit(
            parts.second, ", ", absl::SkipWhitespace())) {
@@ -217,4 +239,5 @@ DisplayName DescribeReason(const v1::ListReason& reason) {
   return out;
 }
 
+}  // namespace
 }  // namespace envcredit::admin

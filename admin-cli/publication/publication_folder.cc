@@ -36,6 +36,85 @@ namespace {
 using v1::Publication;
 using v1::PublicationEntry;
 
+// A JSON string literal of `s`, as Python's json.dumps(ensure_ascii=False)
+// prints it.
+void AppendJsonString(std::string* out, absl::string_view s) {
+  out->push_back('"');
+  size_t run = 0;  // start of the characters not yet appended
+  for (size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out->append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"':
+        *out += "\\\"";
+        break;
+      case '\\':
+        *out += "\\\\";
+        break;
+      case '\n':
+        *out += "\\n";
+        break;
+      case '\r':
+        *out += "\\r";
+        break;
+      case '\t':
+        *out += "\\t";
+        break;
+      case '\b':
+        *out += "\\b";
+        break;
+      case '\f':
+        *out += "\\f";
+        break;
+      default:
+        absl::StrAppend(out, "\\u00", absl::Hex(c, absl::kZeroPad2));
+    }
+  }
+  out->append(s.data() + run, s.size() - run);
+  out->push_back('"');
+}
+
+// Prints one JSON object a field at a time, the same bytes as a Json object
+// `level` deep prints (Json::DumpTo), without building the tree: the
+// entries of a large list are written this way.
+class JsonObjectWriter {
+ public:
+  JsonObjectWriter(std::string* out, int level) : out_(out), level_(level) {}
+
+  // Appends the separator, the indent and `"key": `; the caller appends the
+  // value to the string returned.
+  std::string* Key(absl::string_view key) {
+    *out_ += first_ ? "{\n" : ",\n";
+    first_ = false;
+    out_->append(2 * (level_ + 1), ' ');
+    AppendJsonString(out_, key);
+    *out_ += ": ";
+    return out_;
+  }
+  void Str(absl::string_view key, absl::string_view value) {
+    AppendJsonString(Key(key), value);
+  }
+  void Int(absl::string_view key, int64_t value) {
+    absl::StrAppend(Key(key), value);
+  }
+  void End() {
+    if (first_) {
+      *out_ += "{}";
+      return;
+    }
+    out_->push_back('\n');
+    out_->append(2 * level_, ' ');
+    out_->push_back('}');
+  }
+
+ private:
+  std::string* out_;
+  int level_;
+  bool first_ = true;
+};
+
 // --- A small ordered JSON writer -------------------------------------------
 
 // A JSON value whose objects keep their keys in insertion order, printed as
@@ -77,8 +156,9 @@ class Json {
   void DumpTo(std::string* out, int level) const;
 
   // Appends `  "key": [` … `]` as the value of a top-level key would print,
-  // each of the `count` items made by `item(i)` only when it is printed, so
-  // a large array is never held as a tree. `last`: no comma after it.
+  // each of the `count` items appended by `item(out, i)` as a value two
+  // deep prints, so a large array is never held as a tree. `last`: no comma
+  // after it.
   template <typename ItemFn>
   static void AppendArrayField(std::string* out, absl::string_view key, int count,
                                ItemFn item, bool last) {
@@ -91,7 +171,7 @@ class Json {
       *out += "[\n";
       for (int i = 0; i < count; ++i) {
         *out += "    ";
-        item(i).DumpTo(out, 2);
+        item(out, i);
         *out += i + 1 < count ? ",\n" : "\n";
       }
       *out += "  ]";
@@ -113,41 +193,7 @@ class Json {
   explicit Json(Kind kind) : kind_(kind) {}
 
   static void Quote(absl::string_view s, std::string* out) {
-    out->push_back('"');
-    for (const char c : s) {
-      switch (c) {
-        case '"':
-          *out += "\\\"";
-          break;
-        case '\\':
-          *out += "\\\\";
-          break;
-        case '\n':
-          *out += "\\n";
-          break;
-        case '\r':
-          *out += "\\r";
-          break;
-        case '\t':
-          *out += "\\t";
-          break;
-        case '\b':
-          *out += "\\b";
-          break;
-        case '\f':
-          *out += "\\f";
-          break;
-        default:
-          if (static_cast<unsigned char>(c) < 0x20) {
-            absl::StrAppend(
-                out, "\\u00",
-                absl::Hex(static_cast<unsigned char>(c), absl::kZeroPad2));
-          } else {
-            out->push_back(c);
-          }
-      }
-    }
-    out->push_back('"');
+    AppendJsonString(out, s);
   }
 
   void DumpValue(std::string* out, int level) const {
@@ -402,51 +448,89 @@ std::string RenderEntriesCsv(const Publication& p) {
                   "列入日期 / Listing date",
                   "最早可申请修复日期 / Earliest repair date",
                   "到期日期 / Expiry date", "变动 / Change"});
-  for (const PublicationEntry& e : p.entries()) {
-    std::vector<std::string> reasons;
-    for (const v1::ListReason& r : e.reasons())
-      reasons.push_back(ReasonText(r));
-    out += CsvLine({e.credit_code(), e.enterprise_name(),
-                    e.legal_representative(), e.region_code(),
-                    LevelCell(e.level()), absl::StrCat(e.points()),
-                    absl::StrJoin(reasons, "; "), FormatDate(e.listing_date()),
-                    FormatDate(e.earliest_repair_date()),
-                    FormatDate(e.expiry_date()), ChangeName(e.change())});
+  // Room for the whole file (see RenderEntriesJson), each row appended in
+  // place: a black list of a million enterprises is tens of MB.
+  std::string reasons;
+  const auto append_row = [&](std::string* row, const PublicationEntry& e) {
+    reasons.clear();
+    for (int k = 0; k < e.reasons_size(); ++k) {
+      if (k > 0) reasons += "; ";
+      reasons += ReasonText(e.reasons(k));
+    }
+    const absl::string_view cells[] = {
+        e.credit_code(), e.enterprise_name(), e.legal_representative(),
+        e.region_code()};
+    for (const absl::string_view cell : cells) {
+      AppendCsvCell(row, cell);
+      row->push_back(',');
+    }
+    AppendCsvCell(row, LevelCell(e.level()));
+    row->push_back(',');
+    AppendCsvCell(row, absl::StrCat(e.points()));
+    row->push_back(',');
+    AppendCsvCell(row, reasons);
+    for (const v1::Date* date : {&e.listing_date(), &e.earliest_repair_date(),
+                                 &e.expiry_date()}) {
+      row->push_back(',');
+      AppendCsvCell(row, FormatDate(*date));
+    }
+    row->push_back(',');
+    AppendCsvCell(row, ChangeName(e.change()));
+    *row += "\r\n";
+  };
+  if (p.entries_size() > 0) {
+    std::string first;
+    append_row(&first, p.entries(0));
+    out.reserve(out.size() + 2 * first.size() * static_cast<size_t>(p.entries_size()));
   }
+  for (const PublicationEntry& e : p.entries()) append_row(&out, e);
   return out;
 }
 
 namespace {
 
-// One entry of <list>-<number>.json.
-Json EntryJson(const PublicationEntry& e) {
-  Json reasons = Json::Array();
-  for (const v1::ListReason& r : e.reasons()) {
-    const DisplayName what = DescribeReason(r);
-    reasons.Push(Json::Object()
-                     .Set("kind", Json::Str(r.kind()))
-                     .Set("reference", Json::Str(r.reference()))
-                     .Set("authority", Json::Str(r.authority()))
-                     .Set("date", Json::Str(FormatDate(r.date())))
-                     .Set("description", Json::Str(r.description()))
-                     .Set("description_zh", Json::Str(what.zh))
-                     .Set("description_en", Json::Str(what.en))
-                     .Set("points", Json::Int(r.points())));
+// One entry of <list>-<number>.json, appended as an item of the "entries"
+// array prints (two deep).
+void AppendEntryJson(std::string* out, const PublicationEntry& e) {
+  JsonObjectWriter entry(out, 2);
+  entry.Str("credit_code", e.credit_code());
+  entry.Str("enterprise_name", e.enterprise_name());
+  entry.Str("legal_representative", e.legal_representative());
+  entry.Str("region_code", e.region_code());
+  entry.Str("level", RatingLevelName(e.level()));
+  const DisplayName level = RatingLevelDisplay(e.level());
+  entry.Str("level_zh", level.zh);
+  entry.Str("level_en", level.en);
+  entry.Int("points", e.points());
+  std::string* reasons = entry.Key("reasons");
+  if (e.reasons().empty()) {
+    *reasons += "[]";
+  } else {
+    *reasons += "[\n";
+    for (int k = 0; k < e.reasons_size(); ++k) {
+      const v1::ListReason& r = e.reasons(k);
+      const DisplayName what = DescribeReason(r);
+      reasons->append(8, ' ');
+      JsonObjectWriter reason(reasons, 4);
+      reason.Str("kind", r.kind());
+      reason.Str("reference", r.reference());
+      reason.Str("authority", r.authority());
+      reason.Str("date", FormatDate(r.date()));
+      reason.Str("description", r.description());
+      reason.Str("description_zh", what.zh);
+      reason.Str("description_en", what.en);
+      reason.Int("points", r.points());
+      reason.End();
+      *reasons += k + 1 < e.reasons_size() ? ",\n" : "\n";
+    }
+    reasons->append(6, ' ');
+    reasons->push_back(']');
   }
-  return Json::Object()
-      .Set("credit_code", Json::Str(e.credit_code()))
-      .Set("enterprise_name", Json::Str(e.enterprise_name()))
-      .Set("legal_representative", Json::Str(e.legal_representative()))
-      .Set("region_code", Json::Str(e.region_code()))
-      .Set("level", Json::Str(RatingLevelName(e.level())))
-      .Set("level_zh", Json::Str(RatingLevelDisplay(e.level()).zh))
-      .Set("level_en", Json::Str(RatingLevelDisplay(e.level()).en))
-      .Set("points", Json::Int(e.points()))
-      .Set("reasons", std::move(reasons))
-      .Set("listing_date", Json::Str(FormatDate(e.listing_date())))
-      .Set("earliest_repair_date", Json::Str(FormatDate(e.earliest_repair_date())))
-      .Set("expiry_date", Json::Str(FormatDate(e.expiry_date())))
-      .Set("change", Json::Str(ChangeName(e.change())));
+  entry.Str("listing_date", FormatDate(e.listing_date()));
+  entry.Str("earliest_repair_date", FormatDate(e.earliest_repair_date()));
+  entry.Str("expiry_date", FormatDate(e.expiry_date()));
+  entry.Str("change", ChangeName(e.change()));
+  entry.End();
 }
 
 Json RemovalJson(const v1::Removal& r) {
@@ -465,17 +549,27 @@ Json RemovalJson(const v1::Removal& r) {
 // a black list of 60,000 entries is some 140 MB of JSON.
 std::string RenderEntriesJson(const Publication& p) {
   std::string out = "{\n";
+  // Room for the whole file: the first entry's size for each (over-reserved
+  // pages that are never written cost no memory), so the string is not
+  // copied as it grows.
+  if (p.entries_size() > 0) {
+    std::string first;
+    AppendEntryJson(&first, p.entries(0));
+    out.reserve(1024 + 2 * (first.size() + 8) * static_cast<size_t>(p.entries_size()) +
+                1024 * static_cast<size_t>(p.removals_size()));
+  }
   Json::AppendField(&out, "list", Json::Str(ListSlug(p.list())));
   Json::AppendField(&out, "number", Json::Int(p.number()));
   Json::AppendField(&out, "as_of", Json::Str(FormatDate(p.as_of())));
   Json::AppendField(&out, "publish_time", Json::Str(FormatUtcTime(p.publish_time())));
   Json::AppendArrayField(
-      &out, "entries", p.entries_size(), [&p](int i) { return EntryJson(p.entries(i)); },
+      &out, "entries", p.entries_size(), [&p](std::string* out, int i) { AppendEntryJson(out, p.entries(i)); },
       /*last=*/false);
   Json::AppendArrayField(
-      &out, "removals", p.removals_size(), [&p](int i) { return RemovalJson(p.removals(i)); },
+      &out, "removals", p.removals_size(), [&p](std::string* out, int i) { RemovalJson(p.removals(i)).DumpTo(out, 2); },
       /*last=*/true);
-  return out + "}\n";
+  out += "}\n";
+  return out;
 }
 
 std::string PublicationFolderPath(absl::string_view root,
@@ -527,11 +621,12 @@ absl::StatusOr<std::vector<FolderFile>> BuildPublicationFolder(
   const std::string base = FileBase(p);
   absl::StatusOr<std::string> public_key = PublicKeyPem(private_key_pem);
   if (!public_key.ok()) return public_key.status();
-  std::vector<FolderFile> files = {
-      {absl::StrCat(base, ".csv"), RenderEntriesCsv(p)},
-      {absl::StrCat(base, ".json"), RenderEntriesJson(p)},
-      {std::string(kContentFile), p.canonical_content()},
-  };
+  // Moved in, not listed in braces: an initializer list is copied, and the
+  // JSON of a large list is a hundred MB and more.
+  std::vector<FolderFile> files;
+  files.push_back({absl::StrCat(base, ".csv"), RenderEntriesCsv(p)});
+  files.push_back({absl::StrCat(base, ".json"), RenderEntriesJson(p)});
+  files.push_back({std::string(kContentFile), p.canonical_content()});
   // The page links to every other file of the folder, the signed ones too,
   // and loads its rows from the data files (signed like the rest).
   PageContext context;

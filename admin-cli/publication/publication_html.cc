@@ -571,7 +571,11 @@ void AddDataFiles(const Publication& p, absl::string_view kind, const Rows& rows
     std::string out = absl::StrCat("// ", p.name(), ": ", kind, " ", start + 1, "-", end,
                                    " of ", total, "\naddRows(\"", kind, "\", [\n");
     for (int k = start; k < end; ++k) {
+      const size_t before = out.size();
       append_row(&out, rows[k]);
+      // Room for the file after its first row, so it is not copied as it
+      // grows (pages reserved and never written cost no memory).
+      if (k == start) out.reserve(before + 2 * (out.size() - before + 2) * (end - start) + 16);
       out += k + 1 < end ? ",\n" : "\n";
     }
     out += "]);\n";

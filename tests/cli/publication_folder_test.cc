@@ -277,6 +277,39 @@ TEST_F(FolderTest, JsonFilesAreWhatPythonJsonDumpsPrints) {
   }
 }
 
+// The entries are printed field by field, not through a Json tree
+// (2026-12-05): entries with no reason, with two, and names with control
+// characters, backslashes and quotes still print as json.dumps prints them,
+// and the CSV cells that need quotes (a comma, a quote, a line break, a
+// space at either end) get them, the others none.
+TEST_F(FolderTest, OddEntriesPrintAsPythonPrintsThem) {
+  v1::Publication p = first_;
+  v1::PublicationEntry* bare = p.mutable_entries(0);
+  bare->clear_reasons();
+  bare->set_enterprise_name("Tab\there \\ \"q\" \x01 line\nbreak");
+  bare->set_legal_representative(" 李四");
+  v1::PublicationEntry* two = p.add_entries();
+  *two = Entry("91320100MA1W2X3Y7B", "乙厂, Ltd", "苏环罚〔2024〕13号");
+  *two->add_reasons() = two->reasons(0);
+  two->mutable_reasons(1)->set_description("AIR_POLLUTION: FINE");
+  two->set_legal_representative("赵六 ");
+  const std::string json = RenderEntriesJson(p);
+  Write(tmp_.File("odd.json"), json);
+  const std::string command = absl::StrCat(
+      "python3 -c 'import json,sys; d=json.load(open(sys.argv[1], "
+      "encoding=\"utf-8\")); sys.stdout.write(json.dumps(d, indent=2, "
+      "ensure_ascii=False) + \"\\n\")' ",
+      tmp_.File("odd.json"), " > ", tmp_.File("odd.json.py"));
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  EXPECT_EQ(Read(tmp_.File("odd.json.py")), json);
+  EXPECT_THAT(json, HasSubstr("\"reasons\": [],"));
+
+  const std::string csv = RenderEntriesCsv(p);
+  EXPECT_THAT(csv, HasSubstr(",\"Tab\there \\ \"\"q\"\" \x01 line\nbreak\",\" 李四\","));
+  EXPECT_THAT(csv, HasSubstr("91320100MA1W2X3Y7B,\"乙厂, Ltd\",\"赵六 \",320100,"));
+  EXPECT_THAT(csv, HasSubstr(" [-12]; 苏环罚〔2024〕13号 (苏州市生态环境局, 2024-03-01): "));
+}
+
 TEST_F(FolderTest, BuildingTwiceGivesTheSameBytes) {
   absl::StatusOr<std::vector<FolderFile>> a =
       BuildPublicationFolder(second_, std::string(64, 'a'), keys_.private_pem, issuer_);
