@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "admin-cli/import/csv_reader.h"
 
 namespace envcredit::admin {
@@ -40,6 +42,9 @@ FailedRow NotSentRow(int line, std::vector<std::string> fields);
 // length-prefixed): the request_id of an imported row, stable across runs
 // and machines.
 std::string ImportHash(const std::vector<std::string>& fields);
+// The same hash over views (no copies of the cells; the decision import
+// hashes a row's trimmed cells where they lie).
+std::string ImportHashOf(absl::Span<const absl::string_view> fields);
 
 // "data/x.csv" -> "data/x.errors.csv"; "data/x" -> "data/x.errors.csv".
 std::string ErrorsPathFor(const std::string& input_path);

@@ -15,6 +15,7 @@
 #include <tuple>
 #include <utility>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -33,6 +34,7 @@
 #include "admin-cli/output/progress.h"
 #include "admin-cli/output/record_output.h"
 #include "admin-cli/rpc_errors.h"
+#include "google/protobuf/arena.h"
 
 namespace envcredit::admin {
 namespace {
@@ -234,9 +236,9 @@ bool WrongFieldCount(const HeaderMap& header, const CsvRecord& record,
 // Parses the date in `column` into `*date`; false (with `*error`) when it
 // is not a date. An empty cell is an error only when `required`.
 bool DateCell(const HeaderMap& header, const CsvRecord& record,
-              const std::string& column, bool required, v1::Date* date,
+              absl::string_view column, bool required, v1::Date* date,
               RowError* error) {
-  const std::string cell = header.Cell(record, column);
+  const absl::string_view cell = header.CellView(record, column);
   if (cell.empty()) {
     if (!required) return true;
     *error = Invalid(header.Heading(column), "MISSING_VALUE",
@@ -254,21 +256,29 @@ bool DateCell(const HeaderMap& header, const CsvRecord& record,
 }
 
 bool RequiredCell(const HeaderMap& header, const CsvRecord& record,
-                  const std::string& column, std::string* value,
+                  absl::string_view column, absl::string_view* value,
                   RowError* error) {
-  *value = header.Cell(record, column);
+  *value = header.CellView(record, column);
   if (!value->empty()) return true;
   *error = Invalid(header.Heading(column), "MISSING_VALUE",
                    absl::StrCat(column, " is required"));
   return false;
 }
+bool RequiredCell(const HeaderMap& header, const CsvRecord& record,
+                  absl::string_view column, std::string* value,
+                  RowError* error) {
+  absl::string_view view;
+  const bool ok = RequiredCell(header, record, column, &view, error);
+  *value = std::string(view);
+  return ok;
+}
 
 template <typename T>
 bool EnumCell(const HeaderMap& header, const CsvRecord& record,
-              const std::string& column,
+              absl::string_view column,
               absl::StatusOr<T> (*parse)(absl::string_view), T* value,
               RowError* error) {
-  const std::string cell = header.Cell(record, column);
+  const absl::string_view cell = header.CellView(record, column);
   absl::StatusOr<T> parsed = parse(cell);
   if (!parsed.ok()) {
     *error = Invalid(header.Heading(column),
@@ -281,8 +291,8 @@ bool EnumCell(const HeaderMap& header, const CsvRecord& record,
 }
 
 bool YesNoCell(const HeaderMap& header, const CsvRecord& record,
-               const std::string& column, bool* value, RowError* error) {
-  absl::StatusOr<bool> parsed = ParseYesNo(header.Cell(record, column));
+               absl::string_view column, bool* value, RowError* error) {
+  absl::StatusOr<bool> parsed = ParseYesNo(header.CellView(record, column));
   if (!parsed.ok()) {
     *error = Invalid(header.Heading(column), "INVALID_VALUE",
                      std::string(parsed.status().message()));
@@ -521,10 +531,40 @@ bool ReadAllRows(const RecordImportOptions& options, OpenedFile& file,
 // ---------------------------------------------------------------------------
 // Decisions: streamed in batches
 
+// Rows of one batch as read: converted to requests by the sender that
+// sends them (the reader only parses and sorts; conversion is most of the
+// CLI's work, and a row's allocations are then freed by the thread that
+// made them).
 struct Batch {
-  std::vector<CreatePenaltyDecisionRequest> requests;
-  std::vector<int> lines;
-  std::vector<std::vector<std::string>> fields;
+  std::vector<CsvRecord> rows;
+};
+
+// Rows whose recurrence names an earlier decision by number: sent one by
+// one after every batch is stored (ImportDecisions), in file order.
+struct DeferredDecision {
+  DecisionRow row;
+  int line;
+  std::vector<std::string> fields;
+};
+class DeferredDecisions {
+ public:
+  void Add(DeferredDecision d) {
+    std::lock_guard<std::mutex> lock(mu_);
+    rows_.push_back(std::move(d));
+  }
+  // In file order; call once the senders are done.
+  std::vector<DeferredDecision> Take() {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::sort(rows_.begin(), rows_.end(),
+              [](const DeferredDecision& a, const DeferredDecision& b) {
+                return a.line < b.line;
+              });
+    return std::move(rows_);
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<DeferredDecision> rows_;
 };
 
 // A bounded queue of batches between the reader and the senders.
@@ -561,64 +601,98 @@ class BatchQueue {
   bool closed_ = false;
 };
 
+// Converts the batch's rows (invalid ones fail, recurrences by number are
+// deferred) and sends the rest as one call. The request and the answer
+// live on one arena, freed at once.
 void SendBatch(Batch& batch, RecordClient& client, const HeaderMap& header,
-               Run& run) {
-  if (run.server_down()) {
-    for (size_t k = 0; k < batch.requests.size(); ++k) {
-      run.Fail(NotSentRow(batch.lines[k], std::move(batch.fields[k])));
-    }
-    return;
-  }
-  v1::BatchCreatePenaltyDecisionsRequest request;
+               Run& run, DeferredDecisions& deferred) {
+  google::protobuf::ArenaOptions arena_options;
+  arena_options.start_block_size = 64 << 10;
+  arena_options.max_block_size = 1 << 20;
+  google::protobuf::Arena arena(arena_options);
+  auto* request =
+      google::protobuf::Arena::CreateMessage<v1::BatchCreatePenaltyDecisionsRequest>(&arena);
   // The import counts and reports rows; it never reads a stored decision
   // back, so the names are all it asks for (a re-import is then answered
   // from the server's request log alone).
-  request.set_result_view(v1::BATCH_RESULT_VIEW_NAME);
-  for (CreatePenaltyDecisionRequest& r : batch.requests) {
-    *request.add_requests() = std::move(r);
+  request->set_result_view(v1::BATCH_RESULT_VIEW_NAME);
+  std::vector<size_t> sent;  // the row of each item of `request`
+  sent.reserve(batch.rows.size());
+  for (size_t k = 0; k < batch.rows.size(); ++k) {
+    CsvRecord& row = batch.rows[k];
+    CreatePenaltyDecisionRequest* item = request->add_requests();
+    std::string ref_authority, ref_number;
+    RowError error;
+    if (!DecisionRowInto(header, row, item, &ref_authority, &ref_number,
+                         &error)) {
+      request->mutable_requests()->RemoveLast();
+      run.Fail(FailedRow{row.line, std::move(error), std::move(row.fields),
+                         kExitInvalidInput});
+      continue;
+    }
+    if (!ref_number.empty()) {
+      DecisionRow later{true, *item, std::move(ref_authority),
+                        std::move(ref_number), {}};
+      request->mutable_requests()->RemoveLast();
+      deferred.Add({std::move(later), row.line, std::move(row.fields)});
+      continue;
+    }
+    sent.push_back(k);
   }
-  v1::BatchCreatePenaltyDecisionsResponse response;
+  if (sent.empty()) return;
+  const auto fields_of = [&](size_t item) -> std::vector<std::string>&& {
+    return std::move(batch.rows[sent[item]].fields);
+  };
+  const auto line_of = [&](size_t item) { return batch.rows[sent[item]].line; };
+  if (run.server_down()) {
+    for (size_t k = 0; k < sent.size(); ++k) {
+      run.Fail(NotSentRow(line_of(k), fields_of(k)));
+    }
+    return;
+  }
+  auto* response =
+      google::protobuf::Arena::CreateMessage<v1::BatchCreatePenaltyDecisionsResponse>(&arena);
   const grpc::Status status = CallWithRetry(
       run.retry(),
       [&]() {
-        response.Clear();
-        return client.BatchCreatePenaltyDecisions(NewRequestId(), request,
-                                                  &response);
+        response->Clear();
+        return client.BatchCreatePenaltyDecisions(NewRequestId(), *request,
+                                                  response);
       },
       run.GiveUp());
-  if (status.ok() && response.results_size() != request.requests_size()) {
-    for (size_t k = 0; k < batch.lines.size(); ++k) {
+  if (status.ok() && response->results_size() != request->requests_size()) {
+    for (size_t k = 0; k < sent.size(); ++k) {
       run.Fail(FailedRow{
-          batch.lines[k],
+          line_of(k),
           {"", "INTERNAL", "BAD_BATCH_RESPONSE",
-           absl::StrCat("the server answered ", response.results_size(),
-                        " results for ", request.requests_size(), " rows")},
-          std::move(batch.fields[k]),
+           absl::StrCat("the server answered ", response->results_size(),
+                        " results for ", request->requests_size(), " rows")},
+          fields_of(k),
           kExitFailure});
     }
     return;
   }
   if (!status.ok()) {
     if (ServerDown(status.error_code())) run.MarkServerDown();
-    for (size_t k = 0; k < batch.lines.size(); ++k) {
+    for (size_t k = 0; k < sent.size(); ++k) {
       run.Fail(FailureFromStatus(RecordKind::kDecisions, header, status,
-                                 batch.lines[k], std::move(batch.fields[k])));
+                                 line_of(k), fields_of(k)));
     }
     return;
   }
   int created = 0, existed = 0;
-  for (int k = 0; k < response.results_size(); ++k) {
-    const v1::BatchCreatePenaltyDecisionResult& r = response.results(k);
+  for (int k = 0; k < response->results_size(); ++k) {
+    const v1::BatchCreatePenaltyDecisionResult& r = response->results(k);
     if (r.code() == 0) {
       (r.already_existed() ? existed : created)++;
       continue;
     }
     const auto code = static_cast<grpc::StatusCode>(r.code());
     run.Fail(FailedRow{
-        batch.lines[k],
+        line_of(k),
         {ColumnForServerField(RecordKind::kDecisions, header, r.field()),
          StatusCodeName(code), r.reason(), r.message()},
-        std::move(batch.fields[k]),
+        fields_of(k),
         ExitCodeForStatus(code)});
   }
   run.Created(created);
@@ -687,59 +761,42 @@ class DecisionResolver {
       names_;
 };
 
-// A window of rows read but not yet cut into batches (CutWindow).
-struct WindowRow {
-  CreatePenaltyDecisionRequest request;
-  int line = 0;
-  std::vector<std::string> fields;
-};
-
 // Sorts `window` by credit code (file order within a code) and cuts it into
 // batches of at most `batch_size` rows that never split one enterprise's
 // rows, unless that enterprise alone has more than `batch_size`: so the
 // batches in flight name disjoint enterprises and do not wait for each
 // other's locks, and each batch re-rates few enterprises (doc/import.md).
-// Empties `window`.
-std::vector<Batch> CutWindow(std::vector<WindowRow>& window,
-                             size_t batch_size) {
-  // Sorted as (parent, row) pairs side by side rather than row indices that
-  // compare through the rows: a window is 50,000 requests of about 0.5 KB.
+// The code is the trimmed credit_code cell, as the request's parent will
+// be. Empties `window`.
+std::vector<Batch> CutWindow(std::vector<CsvRecord>& window,
+                             const HeaderMap& header, size_t batch_size) {
+  // Sorted as (code, row) pairs side by side rather than row indices that
+  // compare through the rows.
   std::vector<std::pair<absl::string_view, size_t>> keys;
   keys.reserve(window.size());
-  for (size_t k = 0; k < window.size(); ++k) keys.emplace_back(window[k].request.parent(), k);
-  std::sort(keys.begin(), keys.end());  // by parent, then file order
-  std::vector<size_t> order;
-  order.reserve(keys.size());
-  for (const auto& key : keys) order.push_back(key.second);
+  for (size_t k = 0; k < window.size(); ++k) {
+    keys.emplace_back(header.CellView(window[k], "credit_code"), k);
+  }
+  std::sort(keys.begin(), keys.end());  // by code, then file order
   std::vector<Batch> batches;
   Batch batch;
-  const auto add = [&](size_t k) {
-    WindowRow& row = window[order[k]];
-    batch.requests.push_back(std::move(row.request));
-    batch.lines.push_back(row.line);
-    batch.fields.push_back(std::move(row.fields));
-  };
-  for (size_t start = 0; start < order.size();) {
+  for (size_t start = 0; start < keys.size();) {
     size_t end = start + 1;  // [start, end): one enterprise's rows
-    const std::string& parent = window[order[start]].request.parent();
-    while (end < order.size() && window[order[end]].request.parent() == parent) {
-      ++end;
-    }
-    if (!batch.requests.empty() &&
-        batch.requests.size() + (end - start) > batch_size) {
+    while (end < keys.size() && keys[end].first == keys[start].first) ++end;
+    if (!batch.rows.empty() && batch.rows.size() + (end - start) > batch_size) {
       batches.push_back(std::move(batch));
       batch = Batch();
     }
     for (size_t k = start; k < end; ++k) {
-      add(k);
-      if (batch.requests.size() >= batch_size) {
+      batch.rows.push_back(std::move(window[keys[k].second]));
+      if (batch.rows.size() >= batch_size) {
         batches.push_back(std::move(batch));
         batch = Batch();
       }
     }
     start = end;
   }
-  if (!batch.requests.empty()) batches.push_back(std::move(batch));
+  if (!batch.rows.empty()) batches.push_back(std::move(batch));
   window.clear();
   return batches;
 }
@@ -758,25 +815,24 @@ int ImportDecisions(const RecordImportOptions& options, RecordClient& client,
   // reads the next window while the senders send this one.
   BatchQueue queue(static_cast<size_t>(senders) +
                    (window_size + batch_size - 1) / batch_size);
+  DeferredDecisions deferred_rows;
   std::vector<std::thread> pool;
   for (int t = 0; t < senders; ++t) {
     pool.emplace_back([&]() {
       Batch batch;
-      while (queue.Pop(&batch)) SendBatch(batch, client, file.header, run);
+      while (queue.Pop(&batch)) {
+        SendBatch(batch, client, file.header, run, deferred_rows);
+      }
     });
   }
-  std::vector<WindowRow> window;
+  std::vector<CsvRecord> window;
   window.reserve(std::min<size_t>(window_size, 1 << 16));
   const auto send_window = [&]() {
-    for (Batch& b : CutWindow(window, batch_size)) queue.Push(std::move(b));
+    for (Batch& b : CutWindow(window, file.header, batch_size)) {
+      queue.Push(std::move(b));
+    }
   };
 
-  struct Deferred {
-    DecisionRow row;
-    int line;
-    std::vector<std::string> fields;
-  };
-  std::vector<Deferred> deferred;
   bool parse_failed = false;
   std::string parse_error;
   int rows = 0;
@@ -795,19 +851,7 @@ int ImportDecisions(const RecordImportOptions& options, RecordClient& client,
       run.AddRows(1024);
       run.SetFraction(double(file.parser->offset()) / file.parser->size());
     }
-    DecisionRow row = DecisionRowToRequest(file.header, record);
-    if (!row.ok) {
-      run.Fail(FailedRow{record.line, std::move(row.error),
-                         std::move(record.fields), kExitInvalidInput});
-      continue;
-    }
-    if (!row.recurrence_number.empty()) {
-      deferred.push_back(
-          {std::move(row), record.line, std::move(record.fields)});
-      continue;
-    }
-    window.push_back(
-        {std::move(row.request), record.line, std::move(record.fields)});
+    window.push_back(std::move(record));
     if (window.size() >= window_size) send_window();
   }
   run.AddRows(rows % 1024);
@@ -828,7 +872,7 @@ int ImportDecisions(const RecordImportOptions& options, RecordClient& client,
   // Recurrences that name their earlier decision by number: resolved now
   // that the earlier rows are stored, then sent in file order.
   DecisionResolver resolver(client);
-  for (Deferred& d : deferred) {
+  for (DeferredDecision& d : deferred_rows.Take()) {
     if (run.server_down()) {
       run.Fail(NotSentRow(d.line, std::move(d.fields)));
       continue;
@@ -1127,10 +1171,15 @@ const std::vector<ImportColumn>& ImportColumnsOf(RecordKind kind) {
 
 std::string HeaderMap::Cell(const CsvRecord& record,
                             absl::string_view column) const {
+  return std::string(CellView(record, column));
+}
+
+absl::string_view HeaderMap::CellView(const CsvRecord& record,
+                                      absl::string_view column) const {
   const auto it = index.find(column);
   if (it == index.end() || it->second >= static_cast<int>(record.fields.size()))
     return "";
-  return std::string(TrimAscii(record.fields[it->second]));
+  return TrimAscii(record.fields[it->second]);
 }
 
 std::string HeaderMap::Heading(absl::string_view column) const {
@@ -1182,100 +1231,114 @@ absl::StatusOr<HeaderMap> MapRecordHeader(
 
 DecisionRow DecisionRowToRequest(const HeaderMap& h, const CsvRecord& r) {
   DecisionRow row;
-  if (WrongFieldCount(h, r, &row.error)) return row;
-  std::string code;
-  if (!RequiredCell(h, r, "credit_code", &code, &row.error)) return row;
-  v1::PenaltyDecision* d = row.request.mutable_penalty_decision();
-  row.request.set_parent("enterprises/" + code);
-  std::string authority, number;
-  if (!RequiredCell(h, r, "authority", &authority, &row.error)) return row;
-  if (!RequiredCell(h, r, "decision_number", &number, &row.error)) return row;
-  d->set_authority(authority);
-  d->set_decision_number(number);
+  row.ok = DecisionRowInto(h, r, &row.request, &row.recurrence_authority,
+                           &row.recurrence_number, &row.error);
+  return row;
+}
+
+// Cells are read as views into the row and hashed where they lie: a
+// re-import is bound by this function's allocations (doc/benchmarks.md
+// "Re-import: rows converted where they are sent").
+bool DecisionRowInto(const HeaderMap& h, const CsvRecord& r,
+                     CreatePenaltyDecisionRequest* request,
+                     std::string* recurrence_authority,
+                     std::string* recurrence_number, RowError* error) {
+  if (WrongFieldCount(h, r, error)) return false;
+  absl::string_view code;
+  if (!RequiredCell(h, r, "credit_code", &code, error)) return false;
+  v1::PenaltyDecision* d = request->mutable_penalty_decision();
+  request->set_parent(absl::StrCat("enterprises/", code));
+  absl::string_view authority, number;
+  if (!RequiredCell(h, r, "authority", &authority, error)) return false;
+  if (!RequiredCell(h, r, "decision_number", &number, error)) return false;
+  d->set_authority(std::string(authority));
+  d->set_decision_number(std::string(number));
   v1::ViolationType type;
-  if (!EnumCell(h, r, "violation_type", &ParseViolationType, &type,
-                &row.error)) {
-    return row;
+  if (!EnumCell(h, r, "violation_type", &ParseViolationType, &type, error)) {
+    return false;
   }
   d->set_violation_type(type);
   if (!DateCell(h, r, "decision_date", true, d->mutable_decision_date(),
-                &row.error)) {
-    return row;
+                error)) {
+    return false;
   }
   absl::StatusOr<std::vector<v1::Measure>> measures =
-      ParseMeasureList(h.Cell(r, "measures"));
+      ParseMeasureList(h.CellView(r, "measures"));
   if (!measures.ok()) {
-    row.error = Invalid(h.Heading("measures"), "INVALID_MEASURES",
-                        std::string(measures.status().message()));
-    return row;
+    *error = Invalid(h.Heading("measures"), "INVALID_MEASURES",
+                     std::string(measures.status().message()));
+    return false;
   }
-  bool fined = false;
-  for (const v1::Measure m : *measures) {
-    d->add_measures(m);
-    fined |= m == v1::FINE || m == v1::DAILY_CONTINUOUS_PENALTY;
-  }
-  const std::string yuan = h.Cell(r, "fine_yuan");
-  const std::string fen = h.Cell(r, "fine_fen");
+  for (const v1::Measure m : *measures) d->add_measures(m);
+  const absl::string_view yuan = h.CellView(r, "fine_yuan");
+  const absl::string_view fen = h.CellView(r, "fine_fen");
   int64_t amount = 0;
   if (!yuan.empty()) {
     absl::StatusOr<int64_t> v = ParseYuanAsFen(yuan);
     if (!v.ok()) {
-      row.error = Invalid(h.Heading("fine_yuan"), "INVALID_FINE_AMOUNT",
-                          std::string(v.status().message()));
-      return row;
+      *error = Invalid(h.Heading("fine_yuan"), "INVALID_FINE_AMOUNT",
+                       std::string(v.status().message()));
+      return false;
     }
     amount = *v;
   }
   if (!fen.empty()) {
     absl::StatusOr<int64_t> v = ParseFen(fen);
     if (!v.ok()) {
-      row.error = Invalid(h.Heading("fine_fen"), "INVALID_FINE_AMOUNT",
-                          std::string(v.status().message()));
-      return row;
+      *error = Invalid(h.Heading("fine_fen"), "INVALID_FINE_AMOUNT",
+                       std::string(v.status().message()));
+      return false;
     }
     if (!yuan.empty() && *v != amount) {
-      row.error = Invalid(
+      *error = Invalid(
           h.Heading("fine_fen"), "INVALID_FINE_AMOUNT",
           absl::StrCat("fine_fen ", *v, " does not match fine_yuan ", yuan));
-      return row;
+      return false;
     }
     amount = *v;
   }
   // The rule itself (amount > 0 exactly with a fine) is the server's; the
   // amount is sent as written so its message names the field.
-  (void)fined;
   d->set_fine_amount_fen(amount);
   bool flag = false;
-  if (!YesNoCell(h, r, "tampering", &flag, &row.error)) return row;
+  if (!YesNoCell(h, r, "tampering", &flag, error)) return false;
   d->set_tampering_with_monitoring_data(flag);
-  if (!YesNoCell(h, r, "recurrence", &flag, &row.error)) return row;
-  const std::string recurrence_of = h.Cell(r, "recurrence_of");
+  if (!YesNoCell(h, r, "recurrence", &flag, error)) return false;
+  const absl::string_view recurrence_of = h.CellView(r, "recurrence_of");
   d->set_recurrence(flag || !recurrence_of.empty());
   if (!recurrence_of.empty()) {
     if (absl::StartsWith(recurrence_of, "enterprises/")) {
-      d->set_recurrence_of(recurrence_of);
+      d->set_recurrence_of(std::string(recurrence_of));
     } else {
       auto [ref_authority, ref_number] = SplitReference(recurrence_of);
-      row.recurrence_authority =
-          ref_authority.empty() ? authority : ref_authority;
-      row.recurrence_number = ref_number;
+      *recurrence_authority =
+          ref_authority.empty() ? std::string(authority) : ref_authority;
+      *recurrence_number = ref_number;
     }
   }
-  std::vector<std::string> key = {
+  // The request_id hashes these fields in this order: ids stored by earlier
+  // imports must come out the same, or a re-import is no longer answered
+  // from the server's request log (the natural key still stores nothing
+  // twice, through the full path).
+  const std::string type_text = absl::StrCat(static_cast<int>(type));
+  const std::string date_text = FormatDate(d->decision_date());
+  const std::string amount_text = absl::StrCat(amount);
+  absl::InlinedVector<std::string, 4> measure_texts;
+  for (const int m : d->measures()) measure_texts.push_back(absl::StrCat(m));
+  absl::InlinedVector<absl::string_view, 16> key = {
       "envcredit.import.v1.decision",
       code,
       authority,
       number,
-      absl::StrCat(static_cast<int>(type)),
-      FormatDate(d->decision_date()),
-      absl::StrCat(amount),
+      type_text,
+      date_text,
+      amount_text,
       d->tampering_with_monitoring_data() ? "1" : "0",
       d->recurrence() ? "1" : "0",
       recurrence_of};
-  for (const int m : d->measures()) key.push_back(absl::StrCat(m));
-  row.request.set_request_id(ImportHash(key));
-  row.ok = true;
-  return row;
+  for (const std::string& m : measure_texts) key.push_back(m);
+  request->set_request_id(ImportHashOf(key));
+  return true;
 }
 
 ComplaintRow ComplaintRowToRequest(const HeaderMap& h, const CsvRecord& r) {

@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -59,13 +60,16 @@ const std::vector<ImportColumn>& ImportColumnsOf(RecordKind kind);
 // Where each column of a file's header is.
 struct HeaderMap {
   std::vector<std::string> header;   // as written in the file
-  // canonical name -> position; looked up by string_view (a row's cells
-  // are read by name, a dozen lookups a row)
-  std::map<std::string, int, std::less<>> index;
+  // canonical name -> position; hashed and looked up by string_view (a
+  // row's cells are read by name, a dozen lookups a row)
+  absl::flat_hash_map<std::string, int> index;
 
   bool Has(absl::string_view column) const { return index.find(column) != index.end(); }
   // The trimmed cell of `column` in `record`; "" when absent.
   std::string Cell(const CsvRecord& record, absl::string_view column) const;
+  // The same, as a view into `record` (valid while it is).
+  absl::string_view CellView(const CsvRecord& record,
+                             absl::string_view column) const;
   // The column's heading as written in the file (for error reports);
   // `column` itself when the file has no such column.
   std::string Heading(absl::string_view column) const;
@@ -88,6 +92,14 @@ struct DecisionRow {
 };
 DecisionRow DecisionRowToRequest(const HeaderMap& header,
                                  const CsvRecord& record);
+// The same conversion into `*request` (which may live on an arena, as the
+// import's batches do): true when the row is valid; false with `*error`.
+// A recurrence named by number sets `*recurrence_number` (and its
+// authority), as DecisionRow does.
+bool DecisionRowInto(const HeaderMap& header, const CsvRecord& record,
+                     envcredit::v1::CreatePenaltyDecisionRequest* request,
+                     std::string* recurrence_authority,
+                     std::string* recurrence_number, RowError* error);
 
 struct ComplaintRow {
   bool ok = false;

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "admin-cli/exit_codes.h"
+#include "admin-cli/import/import_rows.h"
 #include "admin-cli/import/record_import.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -135,6 +136,32 @@ TEST(DecisionRowTest, MapsEveryColumn) {
   // The same row gives the same request_id.
   EXPECT_EQ(DecisionRowToRequest(*header, record).request.request_id(),
             row.request.request_id());
+  // ... made of these fields in this order, as earlier releases made it: a
+  // file imported by them is answered from the request log on re-import.
+  EXPECT_EQ(row.request.request_id(),
+            ImportHash({"envcredit.import.v1.decision", kCode, "南京市生态环境局",
+                        "宁环罚〔2024〕2号",
+                        absl::StrCat(static_cast<int>(v1::EXCEEDING_DISCHARGE_STANDARDS)),
+                        "2024-05-06", "105000050", "1", "1", "宁环罚〔2024〕1号",
+                        absl::StrCat(static_cast<int>(v1::FINE)),
+                        absl::StrCat(static_cast<int>(v1::ORDER_TO_CORRECT))}));
+}
+
+// The request_id hash is FNV-1a with 128 bits over length-prefixed fields
+// ("28:envcredit.import.v1.decision18:9132..."); the expected value was
+// computed with Python's integers from the FNV reference parameters (offset
+// basis 0x6c62272e07bb014262b821756295c58d, prime 2^88 + 0x13b), not by
+// this code.
+TEST(ImportHashTest, IsFnv1a128OfLengthPrefixedFields) {
+  const std::string expected = "import-65d8f6322bd3eff1a6d43a22767bbf18";
+  EXPECT_EQ(ImportHash({"envcredit.import.v1.decision", "91320100MA1W2X3Y7B",
+                        "苏州市生态环境局", "苏环罚〔2024〕12号"}),
+            expected);
+  const absl::string_view views[] = {"envcredit.import.v1.decision",
+                                     "91320100MA1W2X3Y7B", "苏州市生态环境局",
+                                     "苏环罚〔2024〕12号"};
+  EXPECT_EQ(ImportHashOf(views), expected);
+  EXPECT_NE(ImportHash({"ab", "c"}), ImportHash({"a", "bc"}));
 }
 
 TEST(DecisionRowTest, BadCellsNameTheirColumn) {
