@@ -47,8 +47,22 @@ absl::StatusOr<bool> CsvParser::Next(CsvRecord* out) {
   const size_t n = text.size();
   size_t& i = offset_;
   int& line = line_;
-  CsvRecord record;
-  std::string field;
+  // Fields are written into `out`'s strings, whose buffers stay with it: a
+  // reader that reads every record into one CsvRecord allocates nothing
+  // once its fields have grown to the file's widest.
+  std::vector<std::string>& fields = out->fields;
+  size_t count = 0;         // fields of this record ended so far
+  bool field_open = false;  // fields[count] is being read
+  const auto open_field = [&]() -> std::string& {
+    if (count == fields.size()) fields.emplace_back();
+    fields[count].clear();
+    field_open = true;
+    return fields[count];
+  };
+  const auto close_field = [&]() {
+    ++count;
+    field_open = false;
+  };
   bool record_started = false;  // anything seen since the last line break
 
   // Consumes a line break at text[i] (CRLF, LF or CR); true if there was one.
@@ -65,23 +79,10 @@ absl::StatusOr<bool> CsvParser::Next(CsvRecord* out) {
     }
     return false;
   };
-  // Ends the record; true when it is one to return (not an empty line).
-  const auto end_record = [&]() {
-    record.fields.push_back(std::move(field));
-    field.clear();
-    const bool empty_line = record.fields.size() == 1 &&
-                            record.fields[0].empty() && !record_started;
-    if (empty_line) {
-      record = CsvRecord();
-      record_started = false;
-      return false;
-    }
-    *out = std::move(record);
-    return true;
-  };
 
   while (i < n) {
-    if (!record_started) record.line = line;
+    if (!record_started) out->line = line;
+    std::string& field = open_field();
     if (text[i] == '"') {
       // A quoted field: runs to the matching quote.
       record_started = true;
@@ -136,15 +137,27 @@ absl::StatusOr<bool> CsvParser::Next(CsvRecord* out) {
     if (i >= n) break;
     if (text[i] == ',') {
       record_started = true;
-      record.fields.push_back(std::move(field));
-      field.clear();
+      close_field();
       ++i;
       continue;
     }
     take_line_break();
-    if (end_record()) return true;
+    close_field();
+    if (count == 1 && fields[0].empty() && !record_started) {
+      count = 0;  // an empty line: skipped
+      continue;
+    }
+    fields.resize(count);
+    return true;
   }
-  if (record_started || !field.empty()) return end_record();
+  // The end of the text ends the record being read, if any (a trailing
+  // comma leaves one empty field open).
+  if (record_started || (field_open && !fields[count].empty())) {
+    if (!field_open) open_field();
+    close_field();
+    fields.resize(count);
+    return true;
+  }
   return false;
 }
 

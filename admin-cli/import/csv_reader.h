@@ -30,12 +30,22 @@ class CsvParser {
   // `text` is not UTF-8 — checked for the whole text before any record.
   static absl::StatusOr<CsvParser> Create(absl::string_view text);
 
+  // Parses a part of a text that Create accepted, e.g. one record's bytes
+  // (from offset() before and after its Next) parsed again elsewhere.
+  static CsvParser OfCheckedText(absl::string_view text) {
+    return CsvParser(text);
+  }
+
   // The next record in `*record`: true; false at the end; INVALID_ARGUMENT
-  // as ParseCsv describes. Empty lines are skipped.
+  // as ParseCsv describes. Empty lines are skipped. The record's field
+  // strings are reused (their buffers kept), so reading many records into
+  // one CsvRecord allocates almost nothing.
   absl::StatusOr<bool> Next(CsvRecord* record);
 
-  // Bytes consumed so far and in all (for a progress bar).
+  // Bytes consumed so far and in all (for a progress bar), counted in
+  // text(): the text without its byte-order mark.
   size_t offset() const { return offset_; }
+  absl::string_view text() const { return text_; }
   size_t size() const { return text_.size(); }
 
  private:

@@ -1,6 +1,7 @@
 #include "admin-cli/import/record_import.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -531,12 +532,31 @@ bool ReadAllRows(const RecordImportOptions& options, OpenedFile& file,
 // ---------------------------------------------------------------------------
 // Decisions: streamed in batches
 
-// Rows of one batch as read: converted to requests by the sender that
-// sends them (the reader only parses and sorts; conversion is most of the
-// CLI's work, and a row's allocations are then freed by the thread that
-// made them).
+// A row the reader found: where its bytes are in the file, and its credit
+// code to sort by. The reader parses each row only to find its end and its
+// code; the sender parses it again and converts it (conversion is most of
+// the CLI's work, and a window of parsed rows held between two threads was
+// most of its allocations).
+struct RowRef {
+  // The trimmed credit code, kept in place: a code has 18 characters; a
+  // longer (invalid) one is cut, which at worst keeps two such codes'
+  // rows together.
+  std::array<char, 24> code;
+  uint8_t code_size = 0;
+  int line = 0;
+  size_t begin = 0, end = 0;  // offsets in the parser's text
+
+  RowRef(absl::string_view credit_code, int line, size_t begin, size_t end)
+      : line(line), begin(begin), end(end) {
+    code_size = static_cast<uint8_t>(std::min(credit_code.size(), code.size()));
+    std::copy_n(credit_code.data(), code_size, code.data());
+  }
+  absl::string_view Code() const { return {code.data(), code_size}; }
+};
+
+// Rows of one batch, in the order they are sent.
 struct Batch {
-  std::vector<CsvRecord> rows;
+  std::vector<RowRef> rows;
 };
 
 // Rows whose recurrence names an earlier decision by number: sent one by
@@ -601,11 +621,11 @@ class BatchQueue {
   bool closed_ = false;
 };
 
-// Converts the batch's rows (invalid ones fail, recurrences by number are
-// deferred) and sends the rest as one call. The request and the answer
-// live on one arena, freed at once.
-void SendBatch(Batch& batch, RecordClient& client, const HeaderMap& header,
-               Run& run, DeferredDecisions& deferred) {
+// Parses and converts the batch's rows (invalid ones fail, recurrences by
+// number are deferred) and sends the rest as one call. The request and the
+// answer live on one arena, freed at once.
+void SendBatch(Batch& batch, absl::string_view text, RecordClient& client,
+               const HeaderMap& header, Run& run, DeferredDecisions& deferred) {
   google::protobuf::ArenaOptions arena_options;
   arena_options.start_block_size = 64 << 10;
   arena_options.max_block_size = 1 << 20;
@@ -616,17 +636,27 @@ void SendBatch(Batch& batch, RecordClient& client, const HeaderMap& header,
   // back, so the names are all it asks for (a re-import is then answered
   // from the server's request log alone).
   request->set_result_view(v1::BATCH_RESULT_VIEW_NAME);
+  // A row's cells as read (the reader read them already: this cannot fail).
+  CsvRecord record;
+  const auto parse = [&](const RowRef& row) -> CsvRecord& {
+    CsvParser parser =
+        CsvParser::OfCheckedText(text.substr(row.begin, row.end - row.begin));
+    const absl::StatusOr<bool> got = parser.Next(&record);
+    if (!got.ok() || !*got) record.fields.clear();
+    record.line = row.line;
+    return record;
+  };
   std::vector<size_t> sent;  // the row of each item of `request`
   sent.reserve(batch.rows.size());
   for (size_t k = 0; k < batch.rows.size(); ++k) {
-    CsvRecord& row = batch.rows[k];
+    const CsvRecord& row = parse(batch.rows[k]);
     CreatePenaltyDecisionRequest* item = request->add_requests();
     std::string ref_authority, ref_number;
     RowError error;
     if (!DecisionRowInto(header, row, item, &ref_authority, &ref_number,
                          &error)) {
       request->mutable_requests()->RemoveLast();
-      run.Fail(FailedRow{row.line, std::move(error), std::move(row.fields),
+      run.Fail(FailedRow{row.line, std::move(error), row.fields,
                          kExitInvalidInput});
       continue;
     }
@@ -634,14 +664,15 @@ void SendBatch(Batch& batch, RecordClient& client, const HeaderMap& header,
       DecisionRow later{true, *item, std::move(ref_authority),
                         std::move(ref_number), {}};
       request->mutable_requests()->RemoveLast();
-      deferred.Add({std::move(later), row.line, std::move(row.fields)});
+      deferred.Add({std::move(later), row.line, row.fields});
       continue;
     }
     sent.push_back(k);
   }
   if (sent.empty()) return;
-  const auto fields_of = [&](size_t item) -> std::vector<std::string>&& {
-    return std::move(batch.rows[sent[item]].fields);
+  // What the errors file shows of a sent item's row.
+  const auto fields_of = [&](size_t item) {
+    return parse(batch.rows[sent[item]]).fields;
   };
   const auto line_of = [&](size_t item) { return batch.rows[sent[item]].line; };
   if (run.server_down()) {
@@ -766,29 +797,26 @@ class DecisionResolver {
 // rows, unless that enterprise alone has more than `batch_size`: so the
 // batches in flight name disjoint enterprises and do not wait for each
 // other's locks, and each batch re-rates few enterprises (doc/import.md).
-// The code is the trimmed credit_code cell, as the request's parent will
-// be. Empties `window`.
-std::vector<Batch> CutWindow(std::vector<CsvRecord>& window,
-                             const HeaderMap& header, size_t batch_size) {
-  // Sorted as (code, row) pairs side by side rather than row indices that
-  // compare through the rows.
-  std::vector<std::pair<absl::string_view, size_t>> keys;
-  keys.reserve(window.size());
-  for (size_t k = 0; k < window.size(); ++k) {
-    keys.emplace_back(header.CellView(window[k], "credit_code"), k);
-  }
-  std::sort(keys.begin(), keys.end());  // by code, then file order
+// Empties `window`.
+std::vector<Batch> CutWindow(std::vector<RowRef>& window, size_t batch_size) {
+  // By code, then file order (offsets grow with it).
+  std::sort(window.begin(), window.end(), [](const RowRef& a, const RowRef& b) {
+    const int order = a.Code().compare(b.Code());
+    return order != 0 ? order < 0 : a.begin < b.begin;
+  });
   std::vector<Batch> batches;
   Batch batch;
-  for (size_t start = 0; start < keys.size();) {
+  for (size_t start = 0; start < window.size();) {
     size_t end = start + 1;  // [start, end): one enterprise's rows
-    while (end < keys.size() && keys[end].first == keys[start].first) ++end;
+    while (end < window.size() && window[end].Code() == window[start].Code()) {
+      ++end;
+    }
     if (!batch.rows.empty() && batch.rows.size() + (end - start) > batch_size) {
       batches.push_back(std::move(batch));
       batch = Batch();
     }
     for (size_t k = start; k < end; ++k) {
-      batch.rows.push_back(std::move(window[keys[k].second]));
+      batch.rows.push_back(window[k]);
       if (batch.rows.size() >= batch_size) {
         batches.push_back(std::move(batch));
         batch = Batch();
@@ -821,23 +849,23 @@ int ImportDecisions(const RecordImportOptions& options, RecordClient& client,
     pool.emplace_back([&]() {
       Batch batch;
       while (queue.Pop(&batch)) {
-        SendBatch(batch, client, file.header, run, deferred_rows);
+        SendBatch(batch, file.parser->text(), client, file.header, run,
+                  deferred_rows);
       }
     });
   }
-  std::vector<CsvRecord> window;
+  std::vector<RowRef> window;
   window.reserve(std::min<size_t>(window_size, 1 << 16));
   const auto send_window = [&]() {
-    for (Batch& b : CutWindow(window, file.header, batch_size)) {
-      queue.Push(std::move(b));
-    }
+    for (Batch& b : CutWindow(window, batch_size)) queue.Push(std::move(b));
   };
 
   bool parse_failed = false;
   std::string parse_error;
   int rows = 0;
+  CsvRecord record;  // every row is read into it (CsvParser::Next)
   for (;;) {
-    CsvRecord record;
+    const size_t begin = file.parser->offset();
     absl::StatusOr<bool> got = file.parser->Next(&record);
     if (!got.ok()) {
       parse_failed = true;
@@ -851,7 +879,8 @@ int ImportDecisions(const RecordImportOptions& options, RecordClient& client,
       run.AddRows(1024);
       run.SetFraction(double(file.parser->offset()) / file.parser->size());
     }
-    window.push_back(std::move(record));
+    window.emplace_back(file.header.CellView(record, "credit_code"),
+                        record.line, begin, file.parser->offset());
     if (window.size() >= window_size) send_window();
   }
   run.AddRows(rows % 1024);
