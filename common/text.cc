@@ -155,10 +155,18 @@ absl::Status CheckIdentifierText(absl::string_view field, absl::string_view text
                                  int min_chars, int max_chars) {
   RETURN_IF_ERROR(CheckText(field, text, min_chars, max_chars));
   RETURN_IF_ERROR(RefuseBidiControls(field, text));
-  std::vector<char32_t> cps;
-  ForEachCodePoint(text, [&](char32_t cp) { cps.push_back(cp); });
-  if (cps.empty()) return absl::OkStatus();
-  for (char32_t cp : {cps.front(), cps.back()}) {
+  if (text.empty()) return absl::OkStatus();
+  // The first and the last code point (CheckText found the text valid
+  // UTF-8): the last starts at the last byte that is not a continuation.
+  char32_t first = 0, last = 0;
+  DecodeOne(text, 0, first);
+  size_t last_start = text.size() - 1;
+  while (last_start > 0 &&
+         (static_cast<unsigned char>(text[last_start]) & 0xC0) == 0x80) {
+    --last_start;
+  }
+  DecodeOne(text, last_start, last);
+  for (char32_t cp : {first, last}) {
     if (IsUnicodeWhiteSpace(cp) || IsInvisible(cp)) {
       return InvalidArgument(
           field, "SURROUNDING_WHITESPACE",

@@ -855,6 +855,7 @@ absl::StatusOr<bool> AnswerReplays(Database& db,
   ASSIGN_OR_RETURN(Session session, db.Checkout());
   RETURN_IF_ERROR(AppendAuditEntries(session, entries));
   results.clear();
+  results.reserve(replayed->size());
   for (PenaltyDecision& d : *replayed) results.push_back(DecisionResult{std::move(d), true});
   return true;
 }

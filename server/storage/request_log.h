@@ -5,6 +5,7 @@
 #define ENVCREDIT_SERVER_STORAGE_REQUEST_LOG_H_
 
 #include <algorithm>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -89,10 +90,12 @@ absl::StatusOr<std::optional<std::vector<T>>> ReadReplays(
     std::string method;
     std::string fingerprint;
     std::optional<T> resource;
+    size_t answered = SIZE_MAX;  // the first answer that took the resource
   };
   absl::flat_hash_map<std::string, Claimed> claimed;
   RETURN_IF_ERROR(db.RunReads([&](Session& session) -> absl::Status {
     claimed.clear();
+    claimed.reserve(ids.size());
     // 500 ids a statement: MariaDB turns an IN list of 1,000 or more into a
     // subquery (in_predicate_conversion_threshold).
     constexpr size_t kIds = 500;
@@ -118,7 +121,15 @@ absl::StatusOr<std::optional<std::vector<T>>> ReadReplays(
         it->second.fingerprint != item.key.fingerprint) {
       return std::nullopt;
     }
-    resources.push_back(*it->second.resource);
+    // Moved out the first time; an id a batch repeats is answered again
+    // with a copy of that first answer.
+    Claimed& c = it->second;
+    if (c.answered == SIZE_MAX) {
+      c.answered = resources.size();
+      resources.push_back(std::move(*c.resource));
+    } else {
+      resources.push_back(resources[c.answered]);
+    }
   }
   return resources;
 }
