@@ -21,6 +21,7 @@ PACKAGES=(
   libabsl-dev libmysqlcppconn-dev libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   prometheus-cpp-dev  # the metrics endpoint (server/metrics)
+  libjemalloc-dev  # the server's allocator (doc/decisions.md)
   mariadb-server mariadb-client
   mariadb-backup  # scripts/backup.sh and restore.sh (doc/operations.md); SST of scripts/cluster.sh
   galera-4 socat  # scripts/cluster.sh: the Galera provider, and socat for mariabackup SST (doc/deployment.md)
