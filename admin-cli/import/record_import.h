@@ -6,11 +6,13 @@
 // 处罚机关, ...; full-width and ASCII parentheses alike). An unknown column is
 // an error, so a typo is never silently ignored.
 //
-// Decisions stream: rows are read and converted a window at a time (50,000
-// rows), each window sorted by credit code and cut into batches of up to
-// 1,000 that keep an enterprise's rows together, and sent while the next
-// window is read, one BatchCreatePenaltyDecisions call per batch with a few
-// calls in flight: the calls in flight name disjoint enterprises. A decision is idempotent by (authority, decision number) with
+// Decisions stream: rows are read a window at a time (50,000 rows; the
+// reader keeps only each row's place in the file and its credit code), each
+// window sorted by credit code and cut into batches of up to 1,000 that
+// keep an enterprise's rows together, and sent while the next window is
+// read, one BatchCreatePenaltyDecisions call per batch with a few calls in
+// flight; the sending thread parses its batch's rows again and converts
+// them. The calls in flight name disjoint enterprises. A decision is idempotent by (authority, decision number) with
 // identical content, and each carries a request_id derived from its row, so
 // re-running a file stores nothing twice. Commitments, complaints and
 // incidents are sent as concurrent single creates with request_ids derived
