@@ -972,9 +972,10 @@ absl::Status MysqlRatingRepository::RecomputeBulk(
   // while one part's records are read in MariaDB another is rated here, so
   // both cores work. Four parts rather than two: two halves start and end
   // together, reading at the same time and then rating at the same time,
-  // and the longer one leaves a core idle at the end. Below a few hundred
-  // enterprises a part gains nothing, and parts never outnumber the pool's
-  // connections (they would wait for each other's).
+  // and the longer one leaves a core idle at the end. Each part has at
+  // least 100 enterprises (a smaller one gains nothing: 200 make two parts,
+  // 400 four), and parts never outnumber half the pool's connections (they
+  // would wait for each other's).
   constexpr size_t kMinPart = 100;
   constexpr size_t kMaxParts = 4;
   const size_t parts = std::max<size_t>(
