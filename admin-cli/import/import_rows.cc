@@ -66,9 +66,8 @@ FailedRow NotSentRow(int line, std::vector<std::string> fields) {
 }
 
 std::string ImportHash(const std::vector<std::string>& fields) {
-  Fnv128 hash;
-  for (const std::string& f : fields) hash.AddField(f);
-  return absl::StrCat("import-", hash.Hex());
+  const std::vector<absl::string_view> views(fields.begin(), fields.end());
+  return ImportHashOf(views);
 }
 
 std::string ImportHashOf(absl::Span<const absl::string_view> fields) {
