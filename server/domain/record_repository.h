@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -104,11 +105,28 @@ class RecordRepository {
   // enterprise, or "enterprises/-" when the items name several), outcome OK,
   // reason REPLAYED, field "items=N" (doc/records.md "Audit"). Without it
   // (a single create) each replayed item has its own entry.
-  // `answer` says how much of each decision the results carry.
+  // `answer` says how much of each decision the results carry. Only a
+  // batch answered whole is looked up as a possible re-import here; a
+  // caller that wants names asks ReplayedDecisionNames first.
   virtual absl::StatusOr<std::vector<absl::StatusOr<DecisionResult>>>
   BatchCreatePenaltyDecisions(const std::vector<BatchDecision>& items,
                               const std::optional<AuditContext>& call,
                               BatchAnswer answer) = 0;
+  // A batch that may be a re-import, looked up before its items are
+  // converted and checked: when every key (non-empty request_id) replays a
+  // stored CreatePenaltyDecision with the same fingerprint, the names of
+  // the decisions those claims created, in key order, with nothing written
+  // but the one REPLAYED audit entry of `call` (as BatchCreatePenaltyDecisions
+  // writes it); nullopt, and nothing written, otherwise. A replay answers
+  // the original (AIP-155) even where today's checks would refuse the item.
+  // A store without this lookup answers nullopt, and the batch takes the
+  // full path.
+  virtual absl::StatusOr<std::optional<std::vector<std::string>>>
+  ReplayedDecisionNames(const std::vector<RequestKey>& keys, const AuditContext& call) {
+    (void)keys;
+    (void)call;
+    return std::nullopt;
+  }
   // The same answering whole decisions.
   absl::StatusOr<std::vector<absl::StatusOr<DecisionResult>>>
   BatchCreatePenaltyDecisions(const std::vector<BatchDecision>& items,

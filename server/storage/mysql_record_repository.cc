@@ -772,78 +772,62 @@ absl::Status BatchAttempt(Transaction& tx,
 
 // The one audit entry of a batch call whose every item replayed a stored
 // request (doc/records.md "Audit"): the call's context, the batch's parent
-// as resource, reason REPLAYED and the number of items.
-domain::AuditEntry ReplayedBatchEntry(const domain::AuditContext& call,
-                                      const std::vector<domain::BatchDecision>& items) {
+// as resource (the enterprise its items name, or "enterprises/-" when they
+// name several), reason REPLAYED and the number of items.
+template <typename Items, typename CodeOf>
+domain::AuditEntry ReplayedBatchEntry(const domain::AuditContext& call, const Items& items,
+                                      CodeOf code_of) {
   bool one_enterprise = true;
-  for (const domain::BatchDecision& item : items) {
-    if (item.decision.credit_code != items.front().decision.credit_code) {
+  for (const auto& item : items) {
+    if (code_of(item) != code_of(items.front())) {
       one_enterprise = false;
       break;
     }
   }
   domain::AuditEntry entry = domain::MakeAuditEntry(
-      call, absl::StrCat("enterprises/",
-                         one_enterprise ? items.front().decision.credit_code : "-"));
+      call, absl::StrCat("enterprises/", one_enterprise ? code_of(items.front()) : "-"));
   entry.reason = "REPLAYED";
   entry.field = absl::StrCat("items=", items.size());
   return entry;
 }
 
-// A re-import: when every item of a batch replays a stored request
-// (ReadReplays), the answer is the decisions those claims name, with
+// A re-import answered whole: when every item of a batch replays a stored
+// request (ReadReplays), the answer is the decisions those claims name, with
 // nothing written but the audit (a replay is a successful call and is
 // audited, doc/records.md "Audit"): one entry for the batch call when
 // `call` is given, else the items' entries, in one statement. Fills
 // `results` and returns true then; false (results untouched) otherwise, and
 // the batch takes the full path (BatchAttempt), which decides the rest.
+// A batch answered by names is not looked up here: its caller asked
+// ReplayedDecisionNames before it converted the items.
 absl::StatusOr<bool> AnswerReplays(Database& db,
                                    const std::vector<domain::BatchDecision>& items,
                                    const std::optional<domain::AuditContext>& call,
                                    domain::BatchAnswer answer,
                                    std::vector<absl::StatusOr<DecisionResult>>& results) {
+  if (answer != domain::BatchAnswer::kWhole) return false;
   // The decision a claim names is the number after the last '/' of its
   // resource name (enterprises/{code}/penaltyDecisions/{id}).
-  std::optional<std::vector<PenaltyDecision>> replayed;
-  if (answer == domain::BatchAnswer::kWhole) {
-    ASSIGN_OR_RETURN(
-        replayed,
-        ReadReplays<PenaltyDecision>(
-            db, items, domain::kCreatePenaltyDecisionMethod,
-            absl::StrCat("SELECT ", kDecisionKind.columns,
-                         ", l.request_id, l.method, l.fingerprint FROM request_log l LEFT JOIN "
-                         "penalty_decisions r ON r.id = CAST(SUBSTRING_INDEX(l.resource_name, "
-                         "'/', -1) AS UNSIGNED) LEFT JOIN enterprises e ON e.id = "
-                         "r.enterprise_id WHERE l.request_id IN ("),
-            18, [](const Row& row) -> absl::StatusOr<std::optional<PenaltyDecision>> {
-              if (row.IsNull(0)) return std::nullopt;
-              return RowToDecision(row);
-            }));
-  } else {
-    // Names only: the claim's own resource name. A claim names its decision
-    // in the transaction that stored it, and decisions are never deleted
-    // (a revoked one keeps its row), so the name answers without reading
-    // the decision; on MariaDB the join to it by the name's id cost a fifth
-    // of the read's CPU (SUBSTRING_INDEX per row).
-    ASSIGN_OR_RETURN(
-        replayed,
-        ReadReplays<PenaltyDecision>(
-            db, items, domain::kCreatePenaltyDecisionMethod,
-            "SELECT l.resource_name, l.request_id, l.method, l.fingerprint FROM request_log l "
-            "WHERE l.request_id IN (",
-            1, [](const Row& row) -> absl::StatusOr<std::optional<PenaltyDecision>> {
-              PenaltyDecision named;
-              named.id = domain::IdOfRecordName(row.GetString(0));
-              named.credit_code = std::string(
-                  domain::CreditCodeOfRecordName(row.GetString(0)));
-              if (named.id == 0 || named.credit_code.empty()) return std::nullopt;
-              return named;
-            }));
-  }
+  ASSIGN_OR_RETURN(
+      std::optional<std::vector<PenaltyDecision>> replayed,
+      ReadReplays<PenaltyDecision>(
+          db, items, domain::kCreatePenaltyDecisionMethod,
+          absl::StrCat("SELECT ", kDecisionKind.columns,
+                       ", l.request_id, l.method, l.fingerprint FROM request_log l LEFT JOIN "
+                       "penalty_decisions r ON r.id = CAST(SUBSTRING_INDEX(l.resource_name, "
+                       "'/', -1) AS UNSIGNED) LEFT JOIN enterprises e ON e.id = "
+                       "r.enterprise_id WHERE l.request_id IN ("),
+          18, [](const Row& row) -> absl::StatusOr<std::optional<PenaltyDecision>> {
+            if (row.IsNull(0)) return std::nullopt;
+            return RowToDecision(row);
+          }));
   if (!replayed) return false;
   std::vector<domain::AuditEntry> entries;
   if (call.has_value() && !items.empty()) {
-    entries.push_back(ReplayedBatchEntry(*call, items));
+    entries.push_back(ReplayedBatchEntry(
+        *call, items, [](const domain::BatchDecision& item) -> absl::string_view {
+          return item.decision.credit_code;
+        }));
   } else {
     entries.reserve(items.size());
     for (size_t i = 0; i < items.size(); ++i) {
@@ -1008,6 +992,37 @@ MysqlRecordRepository::BatchCreatePenaltyDecisions(
   }));
   ratings_.Committed(updates);
   return results;
+}
+
+absl::StatusOr<std::optional<std::vector<std::string>>>
+MysqlRecordRepository::ReplayedDecisionNames(const std::vector<domain::RequestKey>& keys,
+                                             const domain::AuditContext& call) {
+  // The claim's own resource name answers: a claim names its decision in
+  // the transaction that stored it, and decisions are never deleted (a
+  // revoked one keeps its row), so the decision itself is not read; on
+  // MariaDB a join to it by the name's id cost a fifth of the read's CPU
+  // (SUBSTRING_INDEX per row).
+  ASSIGN_OR_RETURN(
+      std::optional<std::vector<std::string>> names,
+      ReadReplays<std::string>(
+          db_, keys, domain::kCreatePenaltyDecisionMethod,
+          "SELECT l.resource_name, l.request_id, l.method, l.fingerprint FROM request_log l "
+          "WHERE l.request_id IN (",
+          1, [](const Row& row) -> absl::StatusOr<std::optional<std::string>> {
+            std::string name = row.GetString(0);
+            if (domain::IdOfRecordName(name) == 0 ||
+                domain::CreditCodeOfRecordName(name).empty()) {
+              return std::nullopt;
+            }
+            return name;
+          }));
+  if (!names) return std::nullopt;
+  ASSIGN_OR_RETURN(Session session, db_.Checkout());
+  RETURN_IF_ERROR(AppendAuditEntries(
+      session, {ReplayedBatchEntry(call, *names, [](const std::string& name) {
+        return domain::CreditCodeOfRecordName(name);
+      })}));
+  return names;
 }
 
 absl::StatusOr<PenaltyDecision> MysqlRecordRepository::GetPenaltyDecision(

@@ -52,6 +52,9 @@ class MysqlRecordRepository final : public domain::RecordRepository {
       const std::vector<domain::BatchDecision>& items,
       const std::optional<domain::AuditContext>& call,
       domain::BatchAnswer answer) override;
+  absl::StatusOr<std::optional<std::vector<std::string>>> ReplayedDecisionNames(
+      const std::vector<domain::RequestKey>& keys,
+      const domain::AuditContext& call) override;
   absl::StatusOr<domain::PenaltyDecision> GetPenaltyDecision(
       absl::string_view credit_code, int64_t id) override;
   absl::StatusOr<domain::RecordPage<domain::PenaltyDecision>>

@@ -64,7 +64,7 @@ absl::StatusOr<absl::flat_hash_map<std::string, ClaimRow>> ReadClaims(
 absl::Status InsertClaims(Transaction& tx, const std::vector<ClaimRow>& rows);
 
 // For a batch that may be a re-import: when every one of `items` (each
-// with a `key`) replays a request that `method` claimed before with the
+// with a `key`, or keys themselves) replays a request that `method` claimed before with the
 // same fingerprint, and the resource it named still exists, those
 // resources in item order; nullopt otherwise (also for an empty batch, an
 // item without a request id, or more than 1,000 items). One statement per
@@ -74,6 +74,13 @@ absl::Status InsertClaims(Transaction& tx, const std::vector<ClaimRow>& rows);
 // (NULL when it names none) and from `claim_column` on l.request_id,
 // l.method, l.fingerprint. `parse` reads the resource of a row (nullopt for
 // none). Errors of Database::RunReads and `parse`.
+// The request key of a batch item (its `key`), or a key itself.
+inline const domain::RequestKey& ReplayKeyOf(const domain::RequestKey& key) { return key; }
+template <typename Item>
+const domain::RequestKey& ReplayKeyOf(const Item& item) {
+  return item.key;
+}
+
 template <typename T, typename Item>
 absl::StatusOr<std::optional<std::vector<T>>> ReadReplays(
     Database& db, const std::vector<Item>& items, absl::string_view method,
@@ -83,8 +90,9 @@ absl::StatusOr<std::optional<std::vector<T>>> ReadReplays(
   std::vector<SqlValue> ids;
   ids.reserve(items.size());
   for (const Item& item : items) {
-    if (item.key.request_id.empty()) return std::nullopt;
-    ids.emplace_back(item.key.request_id);
+    const domain::RequestKey& key = ReplayKeyOf(item);
+    if (key.request_id.empty()) return std::nullopt;
+    ids.emplace_back(key.request_id);
   }
   struct Claimed {
     std::string method;
@@ -116,9 +124,10 @@ absl::StatusOr<std::optional<std::vector<T>>> ReadReplays(
   std::vector<T> resources;
   resources.reserve(items.size());
   for (const Item& item : items) {
-    const auto it = claimed.find(item.key.request_id);
+    const domain::RequestKey& key = ReplayKeyOf(item);
+    const auto it = claimed.find(key.request_id);
     if (it == claimed.end() || !it->second.resource || it->second.method != method ||
-        it->second.fingerprint != item.key.fingerprint) {
+        it->second.fingerprint != key.fingerprint) {
       return std::nullopt;
     }
     // Moved out the first time; an id a batch repeats is answered again

@@ -386,22 +386,44 @@ TEST_F(RecordRepositoryTest, ReimportOfStoredRequestsWritesOnlyTheAudit) {
                 "'enterprises/-' AND request_id = 'call-id-1' AND outcome = 'OK' AND reason = "
                 "'REPLAYED' AND field = 'items=30'")),
             1);
-  // Answering names only (what the import asks for): the same decisions by
-  // credit code and id, found from the request log, still nothing written
-  // but the call's entry.
-  auto names = repo_->BatchCreatePenaltyDecisions(items, call, domain::BatchAnswer::kNames);
+  // Answering names only, from the keys alone (what the import's batches
+  // ask first): the names of the same decisions, found from the request
+  // log, still nothing written but the call's entry.
+  std::vector<domain::RequestKey> keys;
+  for (const domain::BatchDecision& item : items) keys.push_back(item.key);
+  auto names = repo_->ReplayedDecisionNames(keys, call);
   ASSERT_OK(names);
-  ASSERT_EQ(names->size(), items.size());
+  ASSERT_TRUE(names->has_value());
+  ASSERT_EQ((*names)->size(), items.size());
   for (size_t i = 0; i < items.size(); ++i) {
-    ASSERT_OK((*names)[i]);
-    EXPECT_TRUE((*names)[i]->already_existed) << i;
-    EXPECT_EQ((*names)[i]->decision.id, (*first)[i]->decision.id) << i;
-    EXPECT_EQ((*names)[i]->decision.credit_code, items[i].decision.credit_code) << i;
+    EXPECT_EQ((**names)[i], domain::RecordName(items[i].decision.credit_code,
+                                               domain::kPenaltyDecisions,
+                                               (*first)[i]->decision.id))
+        << i;
   }
   for (size_t k = 0; k < before.size(); ++k) {
     EXPECT_EQ(Count(kCounts[k]), before[k]) << kCounts[k];
   }
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log"), audit_before_call + 2);
+  EXPECT_EQ(Count(absl::StrCat(
+                "SELECT COUNT(*) FROM audit_log WHERE id > ", last_id,
+                " AND actor = 'batcher' AND resource = 'enterprises/-' AND reason = "
+                "'REPLAYED' AND field = 'items=30'")),
+            2);
+  // One key that replays nothing, or one whose fingerprint differs: no
+  // answer, and nothing written (the batch then takes the full path).
+  const int64_t audit_before_miss = Count("SELECT COUNT(*) FROM audit_log");
+  std::vector<domain::RequestKey> one_new = keys;
+  one_new.push_back({"reimport-never-stored", "fp"});
+  auto miss = repo_->ReplayedDecisionNames(one_new, call);
+  ASSERT_OK(miss);
+  EXPECT_FALSE(miss->has_value());
+  std::vector<domain::RequestKey> other_body = keys;
+  other_body[7].fingerprint += "x";
+  auto reused = repo_->ReplayedDecisionNames(other_body, call);
+  ASSERT_OK(reused);
+  EXPECT_FALSE(reused->has_value());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log"), audit_before_miss);
 
   // A batch naming one enterprise names it as the resource.
   std::vector<domain::BatchDecision> one_enterprise;

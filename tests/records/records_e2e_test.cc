@@ -6,6 +6,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "envcredit/v1/audit.grpc.pb.h"
@@ -489,6 +490,91 @@ TEST_F(RecordsE2eTest, BatchInViewNameAnswersTheNamesAlone) {
   ASSERT_TRUE(records_->ListPenaltyDecisions(&list_context, list, &listed).ok());
   for (const v1::PenaltyDecision& d : listed.penalty_decisions()) {
     EXPECT_NE(d.decision_number(), "只要名称-新");
+  }
+}
+
+// A names-view batch is looked up as a re-import before its items are
+// checked (doc/import.md "Re-import"): when every item replays, ONE audit
+// entry for the call and nothing stored; when one item does not (its id is
+// malformed, or its body differs from the one its id was first used for),
+// the batch takes the full path and that item alone fails, naming why.
+TEST_F(RecordsE2eTest, NameViewReplayIsAnsweredOnlyWhenEveryItemReplays) {
+  v1::BatchCreatePenaltyDecisionsRequest request;
+  request.set_result_view(v1::BATCH_RESULT_VIEW_NAME);
+  for (int i = 0; i < 4; ++i) {
+    *request.add_requests() = DecisionRequest("先查重放-" + std::to_string(i), 2);
+    request.mutable_requests(i)->set_request_id("e2e-first-replay-" + std::to_string(i));
+  }
+  auto send = [&](const v1::BatchCreatePenaltyDecisionsRequest& r, const std::string& call_id) {
+    grpc::ClientContext context;
+    context.AddMetadata("x-request-id", call_id);
+    v1::BatchCreatePenaltyDecisionsResponse response;
+    EXPECT_TRUE(records_->BatchCreatePenaltyDecisions(&context, r, &response).ok());
+    EXPECT_EQ(response.results_size(), r.requests_size());
+    return response;
+  };
+  auto replayed_calls = [&](const std::string& call_id) {
+    grpc::ClientContext context;
+    v1::ListAuditEntriesRequest list;
+    list.set_method("BatchCreatePenaltyDecisions");
+    list.set_resource_prefix("enterprises/" + Uscc(2));
+    list.set_page_size(1000);
+    v1::ListAuditEntriesResponse response;
+    EXPECT_TRUE(audit_->ListAuditEntries(&context, list, &response).ok());
+    int n = 0;
+    for (const auto& e : response.entries()) {
+      if (e.reason() == "REPLAYED" && e.request_id() == call_id) {
+        EXPECT_EQ(e.field(), "items=4");
+        EXPECT_EQ(e.resource(), "enterprises/" + Uscc(2));
+        ++n;
+      }
+    }
+    return n;
+  };
+  auto stored = [&]() {
+    auto session = database_->db().Checkout();
+    EXPECT_TRUE(session.ok());
+    auto row = session->QueryRow(
+        "SELECT (SELECT COUNT(*) FROM penalty_decisions) * 1000000 + (SELECT COUNT(*) FROM "
+        "request_log) * 1000 + (SELECT COUNT(*) FROM feed_events)");
+    EXPECT_TRUE(row.ok() && row->has_value());
+    return (*row)->GetInt64(0);
+  };
+  const v1::BatchCreatePenaltyDecisionsResponse created = send(request, "e2e-first-create");
+  const int64_t stored_before = stored();
+
+  const v1::BatchCreatePenaltyDecisionsResponse again = send(request, "e2e-first-again");
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(again.results(i).code(), 0) << again.results(i).message();
+    EXPECT_TRUE(again.results(i).already_existed());
+    EXPECT_EQ(again.results(i).penalty_decision().name(),
+              created.results(i).penalty_decision().name());
+  }
+  EXPECT_EQ(replayed_calls("e2e-first-again"), 1);
+  EXPECT_EQ(stored(), stored_before);
+
+  v1::BatchCreatePenaltyDecisionsRequest malformed = request;
+  malformed.mutable_requests(1)->set_request_id("not a well formed id");
+  v1::BatchCreatePenaltyDecisionsRequest other_body = request;
+  other_body.mutable_requests(2)->mutable_penalty_decision()->set_decision_number("先查重放-改");
+  for (const auto& [batch, bad, reason, call_id] :
+       {std::tuple{&malformed, 1, "", "e2e-first-malformed"},
+        std::tuple{&other_body, 2, "REQUEST_ID_REUSED", "e2e-first-other-body"}}) {
+    const v1::BatchCreatePenaltyDecisionsResponse answer = send(*batch, call_id);
+    for (int i = 0; i < 4; ++i) {
+      if (i == bad) {
+        EXPECT_EQ(answer.results(i).code(), grpc::StatusCode::INVALID_ARGUMENT) << call_id;
+        EXPECT_EQ(answer.results(i).field(), "request_id") << call_id;
+        if (*reason != '\0') EXPECT_EQ(answer.results(i).reason(), reason);
+      } else {
+        EXPECT_EQ(answer.results(i).code(), 0) << call_id << " " << i;
+        EXPECT_TRUE(answer.results(i).already_existed()) << call_id << " " << i;
+        EXPECT_EQ(answer.results(i).penalty_decision().name(),
+                  created.results(i).penalty_decision().name());
+      }
+    }
+    EXPECT_EQ(replayed_calls(call_id), 0) << call_id;
+    EXPECT_EQ(stored(), stored_before) << call_id;
   }
 }
 
