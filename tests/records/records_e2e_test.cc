@@ -78,6 +78,33 @@ class RecordsE2eTest : public ::testing::Test {
     audit_ = v1::AuditService::NewStub(channel_);
   }
 
+  // The REPLAYED entries of BatchCreatePenaltyDecisions calls on `resource`, newest first.
+  std::vector<v1::AuditEntry> ReplayedEntries(const std::string& resource) {
+    grpc::ClientContext context;
+    v1::ListAuditEntriesRequest list;
+    list.set_method("BatchCreatePenaltyDecisions");
+    list.set_resource_prefix(resource);
+    list.set_page_size(1000);
+    v1::ListAuditEntriesResponse response;
+    EXPECT_TRUE(audit_->ListAuditEntries(&context, list, &response).ok());
+    std::vector<v1::AuditEntry> out;
+    for (const auto& e : response.entries()) {
+      if (e.reason() == "REPLAYED" && e.resource() == resource) out.push_back(e);
+    }
+    return out;
+  }
+
+  // Decisions, request-log claims and feed events stored, in one number.
+  int64_t StoredRows() {
+    auto session = database_->db().Checkout();
+    EXPECT_TRUE(session.ok());
+    auto row = session->QueryRow(
+        "SELECT (SELECT COUNT(*) FROM penalty_decisions) * 1000000 + (SELECT COUNT(*) FROM "
+        "request_log) * 1000 + (SELECT COUNT(*) FROM feed_events)");
+    EXPECT_TRUE(row.ok() && row->has_value());
+    return (*row)->GetInt64(0);
+  }
+
   static v1::CreatePenaltyDecisionRequest DecisionRequest(const std::string& number,
                                                           int enterprise = 1) {
     v1::CreatePenaltyDecisionRequest request;
@@ -363,32 +390,9 @@ TEST_F(RecordsE2eTest, FullyReplayedBatchIsAuditedOnce) {
     grpc::ClientContext context;
     ASSERT_TRUE(records_->BatchCreatePenaltyDecisions(&context, request, &created).ok());
   }
-  auto replayed_entries = [&](const std::string& resource) {
-    grpc::ClientContext context;
-    v1::ListAuditEntriesRequest list;
-    list.set_method("BatchCreatePenaltyDecisions");
-    list.set_resource_prefix(resource);
-    list.set_page_size(1000);
-    v1::ListAuditEntriesResponse response;
-    EXPECT_TRUE(audit_->ListAuditEntries(&context, list, &response).ok());
-    std::vector<v1::AuditEntry> out;
-    for (const auto& e : response.entries()) {
-      if (e.reason() == "REPLAYED" && e.resource() == resource) out.push_back(e);
-    }
-    return out;
-  };
-  auto stored = [&]() {
-    auto session = database_->db().Checkout();
-    EXPECT_TRUE(session.ok());
-    auto row = session->QueryRow(
-        "SELECT (SELECT COUNT(*) FROM penalty_decisions) * 1000000 + (SELECT COUNT(*) FROM "
-        "request_log) * 1000 + (SELECT COUNT(*) FROM feed_events)");
-    EXPECT_TRUE(row.ok() && row->has_value());
-    return (*row)->GetInt64(0);
-  };
   const std::string parent = "enterprises/" + Uscc(2);
-  const int64_t stored_before = stored();
-  const size_t replayed_before = replayed_entries(parent).size();
+  const int64_t stored_before = StoredRows();
+  const size_t replayed_before = ReplayedEntries(parent).size();
   {
     grpc::ClientContext context;
     context.AddMetadata("x-request-id", "e2e-replayed-call");
@@ -402,8 +406,8 @@ TEST_F(RecordsE2eTest, FullyReplayedBatchIsAuditedOnce) {
                 created.results(i).penalty_decision().name());
     }
   }
-  EXPECT_EQ(stored(), stored_before);
-  std::vector<v1::AuditEntry> entries = replayed_entries(parent);  // newest first
+  EXPECT_EQ(StoredRows(), stored_before);
+  std::vector<v1::AuditEntry> entries = ReplayedEntries(parent);  // newest first
   ASSERT_EQ(entries.size(), replayed_before + 1);
   EXPECT_EQ(entries[0].actor(), "bootstrap-admin");
   EXPECT_EQ(entries[0].method(), "/envcredit.v1.RecordService/BatchCreatePenaltyDecisions");
@@ -423,7 +427,7 @@ TEST_F(RecordsE2eTest, FullyReplayedBatchIsAuditedOnce) {
     EXPECT_FALSE(mixed.results(10).already_existed());
     EXPECT_EQ(AuditFor(mixed.results(10).penalty_decision().name()).size(), 1u);
   }
-  EXPECT_EQ(replayed_entries(parent).size(), replayed_before + 1);
+  EXPECT_EQ(ReplayedEntries(parent).size(), replayed_before + 1);
   for (int i = 0; i < 10; ++i) {
     EXPECT_EQ(AuditFor(created.results(i).penalty_decision().name()).size(), 2u) << i;
   }
@@ -514,34 +518,16 @@ TEST_F(RecordsE2eTest, NameViewReplayIsAnsweredOnlyWhenEveryItemReplays) {
     return response;
   };
   auto replayed_calls = [&](const std::string& call_id) {
-    grpc::ClientContext context;
-    v1::ListAuditEntriesRequest list;
-    list.set_method("BatchCreatePenaltyDecisions");
-    list.set_resource_prefix("enterprises/" + Uscc(2));
-    list.set_page_size(1000);
-    v1::ListAuditEntriesResponse response;
-    EXPECT_TRUE(audit_->ListAuditEntries(&context, list, &response).ok());
     int n = 0;
-    for (const auto& e : response.entries()) {
-      if (e.reason() == "REPLAYED" && e.request_id() == call_id) {
-        EXPECT_EQ(e.field(), "items=4");
-        EXPECT_EQ(e.resource(), "enterprises/" + Uscc(2));
-        ++n;
-      }
+    for (const v1::AuditEntry& e : ReplayedEntries("enterprises/" + Uscc(2))) {
+      if (e.request_id() != call_id) continue;
+      EXPECT_EQ(e.field(), "items=4");
+      ++n;
     }
     return n;
   };
-  auto stored = [&]() {
-    auto session = database_->db().Checkout();
-    EXPECT_TRUE(session.ok());
-    auto row = session->QueryRow(
-        "SELECT (SELECT COUNT(*) FROM penalty_decisions) * 1000000 + (SELECT COUNT(*) FROM "
-        "request_log) * 1000 + (SELECT COUNT(*) FROM feed_events)");
-    EXPECT_TRUE(row.ok() && row->has_value());
-    return (*row)->GetInt64(0);
-  };
   const v1::BatchCreatePenaltyDecisionsResponse created = send(request, "e2e-first-create");
-  const int64_t stored_before = stored();
+  const int64_t stored_before = StoredRows();
 
   const v1::BatchCreatePenaltyDecisionsResponse again = send(request, "e2e-first-again");
   for (int i = 0; i < 4; ++i) {
@@ -551,7 +537,7 @@ TEST_F(RecordsE2eTest, NameViewReplayIsAnsweredOnlyWhenEveryItemReplays) {
               created.results(i).penalty_decision().name());
   }
   EXPECT_EQ(replayed_calls("e2e-first-again"), 1);
-  EXPECT_EQ(stored(), stored_before);
+  EXPECT_EQ(StoredRows(), stored_before);
 
   v1::BatchCreatePenaltyDecisionsRequest malformed = request;
   malformed.mutable_requests(1)->set_request_id("not a well formed id");
@@ -574,7 +560,7 @@ TEST_F(RecordsE2eTest, NameViewReplayIsAnsweredOnlyWhenEveryItemReplays) {
       }
     }
     EXPECT_EQ(replayed_calls(call_id), 0) << call_id;
-    EXPECT_EQ(stored(), stored_before) << call_id;
+    EXPECT_EQ(StoredRows(), stored_before) << call_id;
   }
 }
 
