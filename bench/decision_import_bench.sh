@@ -7,7 +7,10 @@
 #      columns, indexes and foreign key; CREATE TABLE … LIKE, then the key);
 #   2. `envcredit-admin import decisions` of the CSV (default flags);
 #   3. the same import again (every row already_existed: the re-import).
-# Prints each rate, the import ÷ anchor ratio, the load average and the CPU
+# Last it measures the import's write floor (bench/write_floor.sh: every row
+# step 2 left, in every table it wrote, inserted again as multi-row INSERTs
+# into empty copies).
+# Prints each rate, the import ÷ anchor and import ÷ floor ratios, the load average and the CPU
 # seconds each step took in mariadbd, the server (found by its port) and the
 # client (mariadb or envcredit-admin): under a shared machine's load the
 # CPU is the steadier figure. It starts nothing itself.
@@ -23,6 +26,7 @@
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/import_bench_args.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/write_floor.sh"
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -85,12 +89,17 @@ import() {
       import decisions "$CSV" > "$1" || true
   echo "$2 $(cpu_line "$d0" "$s0" "$WORK/client")"
 }
+floor_mark
 b0=$(now); import "$WORK/first.json" "import"; b1=$(now)
+floor_dump
 c0=$(now); import "$WORK/again.json" "re-import"; c1=$(now)
+floor_load "import decisions"
 echo "load average after: $(load)"
-python3 - "$ROWS" "$a0" "$a1" "$b0" "$b1" "$c0" "$c1" "$WORK/first.json" "$WORK/again.json" <<'PY'
+python3 - "$ROWS" "$a0" "$a1" "$b0" "$b1" "$c0" "$c1" "$WORK/first.json" "$WORK/again.json" \
+    "$FLOOR_SECONDS" <<'PY'
 import json, sys
 rows = int(sys.argv[1])
+floor = float(sys.argv[10])
 a, b, c = (float(sys.argv[i + 1]) - float(sys.argv[i]) for i in (2, 4, 6))
 def summary(path):
     s = json.load(open(path))
@@ -98,5 +107,6 @@ def summary(path):
 print(f"anchor raw INSERT: {rows / a:,.0f} rows/s ({a:.2f} s)")
 print(f"import decisions: {rows / b:,.0f} rows/s ({b:.2f} s), {summary(sys.argv[8])}")
 print(f"ratio import / anchor: {a / b:.2f}")
+print(f"ratio import / write floor: {floor / b:.2f} (floor {floor:.2f} s)")
 print(f"re-import (same file): {rows / c:,.0f} rows/s ({c:.2f} s), {summary(sys.argv[9])}")
 PY
