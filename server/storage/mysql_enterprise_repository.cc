@@ -137,27 +137,52 @@ absl::Status EnterpriseExists(absl::string_view resource_name) {
                    "enterprise.credit_code");
 }
 
-// The enterprises with `codes`, with their ids, by credit code; their rows
-// locked when `lock`.
+// The stored enterprises among `codes`, by credit code, with their ids.
+// With `lock`, their rows are locked for update in id order (doc/database.md
+// "Locks"): found first through the unique key without a lock, then locked
+// and read again by primary key. A code not stored takes no lock (READ
+// COMMITTED takes no gap locks); a concurrent insert of it meets the unique
+// key in InsertEnterprises instead. One statement `credit_code IN (…) ORDER
+// BY id FOR UPDATE` let the optimizer scan the primary key to skip the sort:
+// on a table growing faster than its statistics (a first import) every batch
+// read and locked every enterprise, and the batches in flight queued behind
+// each other (doc/benchmarks.md "The enterprise import's locking read").
 absl::StatusOr<absl::flat_hash_map<std::string, std::pair<int64_t, Enterprise>>> ReadByCodes(
     Transaction& tx, const std::vector<std::string>& codes, bool lock) {
   absl::flat_hash_map<std::string, std::pair<int64_t, Enterprise>> found;
+  const auto add = [&found](const std::vector<Row>& rows) -> absl::Status {
+    for (const Row& row : rows) {
+      ASSIGN_OR_RETURN(Enterprise e, RowToEnterprise(row, 1));
+      std::string code = e.credit_code;
+      found.insert_or_assign(std::move(code), std::make_pair(row.GetInt64(0), std::move(e)));
+    }
+    return absl::OkStatus();
+  };
   // A few fixed IN-list lengths (PaddedInLists), so the connection's
   // prepared statements are reused from batch to batch instead of prepared
   // again for every new count.
   for (const InList& in :
        PaddedInLists(std::vector<SqlValue>(codes.begin(), codes.end()), kBatchChunk)) {
-    ASSIGN_OR_RETURN(
-        std::vector<Row> rows,
-        tx.Query(absl::StrCat("SELECT id, " ENVCREDIT_ENTERPRISE_COLUMNS
-                              " FROM enterprises WHERE credit_code IN (",
-                              in.marks, ")", lock ? " ORDER BY id FOR UPDATE" : ""),
-                 in.values));
-    for (const Row& row : rows) {
-      ASSIGN_OR_RETURN(Enterprise e, RowToEnterprise(row, 1));
-      std::string code = e.credit_code;
-      found.emplace(std::move(code), std::make_pair(row.GetInt64(0), std::move(e)));
-    }
+    ASSIGN_OR_RETURN(std::vector<Row> rows,
+                     tx.Query(absl::StrCat("SELECT id, " ENVCREDIT_ENTERPRISE_COLUMNS
+                                           " FROM enterprises WHERE credit_code IN (",
+                                           in.marks, ")"),
+                              in.values));
+    RETURN_IF_ERROR(add(rows));
+  }
+  if (!lock || found.empty()) return found;
+  std::vector<int64_t> ids;
+  ids.reserve(found.size());
+  for (const auto& [code, stored] : found) ids.push_back(stored.first);
+  std::sort(ids.begin(), ids.end());
+  found.clear();
+  for (const InList& in : PaddedInLists(IdValues(ids), kBatchChunk)) {
+    ASSIGN_OR_RETURN(std::vector<Row> rows,
+                     tx.Query(absl::StrCat("SELECT id, " ENVCREDIT_ENTERPRISE_COLUMNS
+                                           " FROM enterprises WHERE id IN (",
+                                           in.marks, ") ORDER BY id FOR UPDATE"),
+                              in.values));
+    RETURN_IF_ERROR(add(rows));
   }
   return found;
 }

@@ -410,6 +410,63 @@ TEST_F(EnterpriseRepositoryTest, CollidingBatchesCreateEachEnterpriseOnce) {
   }
 }
 
+// A batch of new enterprises takes no lock on enterprises it does not name:
+// a long transaction holding another enterprise's row (a writer of its
+// records, an operator's session) does not hold up an import. The batch
+// locks only the stored enterprises it names, by primary key; before, its
+// locking read `credit_code IN (…) ORDER BY id FOR UPDATE` could scan the
+// table in id order and wait at every row another transaction held.
+TEST_F(EnterpriseRepositoryTest, BatchOfNewEnterprisesDoesNotWaitForAWriterOfAnother) {
+  for (int serial = 1; serial <= 40; ++serial) {
+    ASSERT_OK(repo_->Create(Sample("320600", serial), Key("", ""), kAudit));
+  }
+  storage::DbConfig config = test_db_->config();
+  config.lock_wait_timeout = absl::Seconds(1);
+  config.retry.max_attempts = 1;  // a wait for the held row would fail the batch
+  auto db = test_db_->OpenDatabase(config);
+  ASSERT_OK(db);
+  MysqlEnterpriseRepository repo(db->get(), SystemClockRatingWriter());
+
+  // Statistics of an almost empty table, as during a first import (the table
+  // grows faster than InnoDB samples it): the plan the old locking read got.
+  {
+    absl::StatusOr<Session> admin = test_db_->db().Checkout();
+    ASSERT_OK(admin);
+    ASSERT_OK(admin->Execute(
+        "UPDATE mysql.innodb_table_stats SET n_rows = 1, clustered_index_size = 1 "
+        "WHERE database_name = DATABASE() AND table_name = 'enterprises'"));
+    ASSERT_OK(admin->Execute(
+        "UPDATE mysql.innodb_index_stats SET stat_value = 1 WHERE database_name = DATABASE() "
+        "AND table_name = 'enterprises'"));
+    ASSERT_OK(admin->ExecuteUnprepared("FLUSH TABLES enterprises"));
+  }
+  absl::StatusOr<Transaction> holder = test_db_->db().Begin();
+  ASSERT_OK(holder);
+  for (const int serial : {1, 17, 40}) {
+    ASSERT_OK(holder->Query("SELECT id FROM enterprises WHERE credit_code = ? FOR UPDATE",
+                            {Sample("320600", serial).credit_code}));
+  }
+  std::vector<domain::BatchEnterprise> items;
+  for (int serial = 41; serial <= 45; ++serial) {
+    items.push_back({Sample("320600", serial), kAudit,
+                     Key(absl::StrCat("no-wait-", serial), "fp")});
+  }
+  // One stored enterprise the holder does not hold: named, so locked, and
+  // answered ALREADY_EXISTS.
+  items.push_back({Sample("320600", 2), kAudit, Key("no-wait-stored", "fp")});
+  auto results = repo.BatchCreate(items);
+  ASSERT_OK(results);
+  for (int k = 0; k < 5; ++k) {
+    EXPECT_TRUE((*results)[k].ok()) << k << ": " << (*results)[k].status();
+    EXPECT_EQ(EnterpriseRows(items[k].enterprise.credit_code), 1) << k;
+  }
+  EXPECT_THAT((*results)[5], StatusIs(absl::StatusCode::kAlreadyExists));
+  holder->Rollback();
+  absl::StatusOr<Session> admin = test_db_->db().Checkout();
+  ASSERT_OK(admin);
+  EXPECT_OK(admin->ExecuteUnprepared("ANALYZE TABLE enterprises"));
+}
+
 TEST_F(EnterpriseRepositoryTest, UpdateAppliesThePatchAndBumpsTheRevision) {
   Enterprise in = Sample("320100", 9);
   absl::StatusOr<Enterprise> created = repo_->Create(in, RequestKey(), kAudit);
