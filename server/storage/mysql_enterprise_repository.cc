@@ -150,40 +150,33 @@ absl::Status EnterpriseExists(absl::string_view resource_name) {
 absl::StatusOr<absl::flat_hash_map<std::string, std::pair<int64_t, Enterprise>>> ReadByCodes(
     Transaction& tx, const std::vector<std::string>& codes, bool lock) {
   absl::flat_hash_map<std::string, std::pair<int64_t, Enterprise>> found;
-  const auto add = [&found](const std::vector<Row>& rows) -> absl::Status {
-    for (const Row& row : rows) {
-      ASSIGN_OR_RETURN(Enterprise e, RowToEnterprise(row, 1));
-      std::string code = e.credit_code;
-      found.insert_or_assign(std::move(code), std::make_pair(row.GetInt64(0), std::move(e)));
+  // The rows whose `column` is among `values`, added to `found`. A few fixed
+  // IN-list lengths (PaddedInLists), so the connection's prepared statements
+  // are reused from batch to batch instead of prepared again for every count.
+  const auto read = [&](absl::string_view column, absl::Span<const SqlValue> values,
+                        absl::string_view tail) -> absl::Status {
+    for (const InList& in : PaddedInLists(values, kBatchChunk)) {
+      ASSIGN_OR_RETURN(std::vector<Row> rows,
+                       tx.Query(absl::StrCat("SELECT id, " ENVCREDIT_ENTERPRISE_COLUMNS
+                                             " FROM enterprises WHERE ",
+                                             column, " IN (", in.marks, ")", tail),
+                                in.values));
+      for (const Row& row : rows) {
+        ASSIGN_OR_RETURN(Enterprise e, RowToEnterprise(row, 1));
+        std::string code = e.credit_code;
+        found.insert_or_assign(std::move(code), std::make_pair(row.GetInt64(0), std::move(e)));
+      }
     }
     return absl::OkStatus();
   };
-  // A few fixed IN-list lengths (PaddedInLists), so the connection's
-  // prepared statements are reused from batch to batch instead of prepared
-  // again for every new count.
-  for (const InList& in :
-       PaddedInLists(std::vector<SqlValue>(codes.begin(), codes.end()), kBatchChunk)) {
-    ASSIGN_OR_RETURN(std::vector<Row> rows,
-                     tx.Query(absl::StrCat("SELECT id, " ENVCREDIT_ENTERPRISE_COLUMNS
-                                           " FROM enterprises WHERE credit_code IN (",
-                                           in.marks, ")"),
-                              in.values));
-    RETURN_IF_ERROR(add(rows));
-  }
+  RETURN_IF_ERROR(read("credit_code", std::vector<SqlValue>(codes.begin(), codes.end()), ""));
   if (!lock || found.empty()) return found;
   std::vector<int64_t> ids;
   ids.reserve(found.size());
   for (const auto& [code, stored] : found) ids.push_back(stored.first);
   std::sort(ids.begin(), ids.end());
   found.clear();
-  for (const InList& in : PaddedInLists(IdValues(ids), kBatchChunk)) {
-    ASSIGN_OR_RETURN(std::vector<Row> rows,
-                     tx.Query(absl::StrCat("SELECT id, " ENVCREDIT_ENTERPRISE_COLUMNS
-                                           " FROM enterprises WHERE id IN (",
-                                           in.marks, ") ORDER BY id FOR UPDATE"),
-                              in.values));
-    RETURN_IF_ERROR(add(rows));
-  }
+  RETURN_IF_ERROR(read("id", IdValues(ids), " ORDER BY id FOR UPDATE"));
   return found;
 }
 
