@@ -52,7 +52,11 @@
 #      (the anchor: the fastest full GROUP BY scan in every run so far; at
 #      10M decisions under load the on-disk and optimiser's-plan scans take
 #      3-6 minutes each);
-#   7. stops the server and the database; removes RUN_DIR unless --keep.
+#   7. the backfill's write floor (bench/write_floor.sh): the ratings, rating
+#      changes and feed events the start wrote, inserted again as multi-row
+#      INSERTs into empty copies of their tables (dumped after step 3, loaded
+#      here so that the copies' writes run beside no measured step);
+#   8. stops the server and the database; removes RUN_DIR unless --keep.
 #
 # Binaries come from DIR (default build-bench in the repository):
 #   cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release
@@ -67,6 +71,8 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly REPO
 # shellcheck source=bench/bench_lib.sh
 source "$REPO/bench/bench_lib.sh"  # usage, die, now, since, say, cpu_ticks, cpu_check, claim_run_dir, stop_process
+# shellcheck source=bench/write_floor.sh
+source "$REPO/bench/write_floor.sh"  # floor_mark, floor_dump, floor_load
 BUILD="$REPO/build-bench"
 RUN_DIR=/tmp/envcredit-rescore-run
 DB_NAME=rescore
@@ -182,6 +188,8 @@ sql -e "SELECT table_name, table_rows AS approx_rows,
 
 # --------------------------------------------------- 3. server and backfill
 say "3. envcredit-server (its start rates every enterprise without a rating)"
+SOCKET="$ENVCREDIT_DB_SOCKET" DB="$DB_NAME" WORK="$RUN_DIR"  # for write_floor.sh
+floor_mark
 rm -f "$RUN_DIR/server.port"
 cpu_before_db=$(cpu_ticks "$DB_PID")
 t0=$(now)
@@ -210,11 +218,16 @@ log_time() {  # the time of the first log line matching $1, in seconds
   stamp="$(grep -m1 -E "$1" "$RUN_DIR/server.log" | cut -d' ' -f1)"
   [[ -n "$stamp" ]] && date -d "$stamp" +%s.%N 2>/dev/null
 }
+backfill_s=""
 if rated_at=$(log_time "rated [0-9]+ enterprises") && opened_at=$(log_time "at schema version"); then
-  say "backfill (schema checked -> \"rated N enterprises\"): $(awk -v a="$opened_at" -v b="$rated_at" 'BEGIN { printf "%.1f", b - a }') s"
+  backfill_s=$(awk -v a="$opened_at" -v b="$rated_at" 'BEGIN { printf "%.1f", b - a }')
+  say "backfill (schema checked -> \"rated N enterprises\"): $backfill_s s"
 fi
 say "server serving on 127.0.0.1:$PORT after $start_s s; server CPU $(awk -v t="$(cpu_ticks "$SERVER_PID")" -v hz="$CLK_TCK" 'BEGIN { printf "%.1f", t / hz }') s," \
   "mariadbd CPU $(awk -v t="$(( $(cpu_ticks "$DB_PID") - cpu_before_db ))" -v hz="$CLK_TCK" 'BEGIN { printf "%.1f", t / hz }') s meanwhile"
+
+say "rows the start wrote (dumped for step 7):"
+floor_dump
 
 # The server loads its records cache after it serves (doc/ratings.md
 # "Records cache"; about 8 s of both cores for 1M decisions): wait for it, so
@@ -348,6 +361,10 @@ if (( ! ANCHOR_ONLY )); then
   sql "$DB_NAME" -e "ALTER TABLE penalty_decisions DROP INDEX ix_bench_cover"
 fi
 
+# ---------------------------------------------------- 7. the backfill's floor
+say "7. the backfill's write floor"
+floor_load "the server's start"
+
 echo
 echo "# Summary ($ENTERPRISES enterprises, $DECISIONS decisions, server start with backfill $start_s s)"
 for r in "${RESULTS[@]}"; do
@@ -357,7 +374,7 @@ done
 # The figures of issue 15 against their anchor of this run: each rescore and
 # the backfill ÷ the fastest full GROUP BY scan of the run (either tmp
 # table size: at 100,000 groups the default one stays in memory too).
-printf '%s\n' "${RESULTS[@]}" | awk -F'|' -v start="$start_s" '
+printf '%s\n' "${RESULTS[@]}" | awk -F'|' -v start="$start_s" -v backfill="$backfill_s" -v floor="$FLOOR_SECONDS" '
   /^scan full \(IGNORE INDEX\)|^scan full, 2 GB in-memory/ { s = $2 + 0; if (anchor == 0 || s < anchor) anchor = s }
   /^rescore/ { n++; what[n] = $1; secs[n] = $2 + 0 }
   END {
@@ -365,5 +382,7 @@ printf '%s\n' "${RESULTS[@]}" | awk -F'|' -v start="$start_s" '
     printf "# anchor (full GROUP BY scan, fastest of the run): %.2f s\n", anchor
     for (i = 1; i <= n; i++) printf "# %s: %.2f s = %.1f x the anchor\n", what[i], secs[i], secs[i] / anchor
     printf "# server start (backfill included): %s s = %.1f x the anchor\n", start, start / anchor
+    if (backfill != "" && floor > 0)
+      printf "# backfill %s s against its write floor %.2f s: floor / backfill = %.2f\n", backfill, floor, floor / backfill
   }'
 STATUS=0

@@ -11,8 +11,8 @@
 # about 1,000 rows, by the mariadb client — so import ÷ floor says how much of
 # the import's time is more than writing what it must keep.
 #
-# Needs: sql() (the mariadb client on the server's database), SOCKET, DB and
-# WORK set by the sourcing script.
+# Needs SOCKET (the database's socket), DB (the server's database) and WORK
+# (a folder for the dump) set by the sourcing script.
 #   floor_mark            before the import: the last id/cursor (or the time) of each table
 #   floor_dump            right after it: dumps the rows it left (a read)
 #   floor_load LABEL      later (a script that measures more after the import
@@ -25,6 +25,8 @@
 FLOOR_TABLES="enterprises:id penalty_decisions:id request_log:create_time audit_log:id
 ratings:update_time rating_changes:cursor_id feed_events:cursor_id records_changes:cursor_id"
 
+floor_sql() { mariadb --no-defaults --socket="$SOCKET" -uroot -B -N "$DB" "$@"; }
+
 floor_mark() {
   local spec table column
   : > "$WORK/floor.marks"
@@ -32,9 +34,9 @@ floor_mark() {
   for spec in $FLOOR_TABLES; do
     table=${spec%%:*} column=${spec#*:}
     if [[ $column == *_time ]]; then
-      echo "$table $column '$(sql -e "SELECT UTC_TIMESTAMP(6)")'" >> "$WORK/floor.marks"
+      echo "$table $column '$(floor_sql -e "SELECT UTC_TIMESTAMP(6)")'" >> "$WORK/floor.marks"
     else
-      echo "$table $column $(sql -e "SELECT COALESCE(MAX($column), 0) FROM $table")" >> "$WORK/floor.marks"
+      echo "$table $column $(floor_sql -e "SELECT COALESCE(MAX($column), 0) FROM $table")" >> "$WORK/floor.marks"
     fi
   done
 }
@@ -46,7 +48,7 @@ floor_dump() {
   while read -r table column mark; do
     local where="$column > $mark"
     [[ $column == *_time ]] && where="$column >= $mark"
-    rows=$(sql -e "SELECT COUNT(*) FROM $table WHERE $where")
+    rows=$(floor_sql -e "SELECT COUNT(*) FROM $table WHERE $where")
     [[ $rows -gt 0 ]] || continue
     FLOOR_ROWS=$((FLOOR_ROWS + rows))
     echo "  $table: $rows rows"
@@ -62,11 +64,11 @@ floor_dump() {
 
 floor_load() {
   local t0 t1 table
-  sql < "$WORK/floor.create.sql"
+  floor_sql < "$WORK/floor.create.sql"
   t0=$(date +%s.%N)
   mariadb --no-defaults --socket="$SOCKET" -uroot "$DB" < "$WORK/floor.sql"
   t1=$(date +%s.%N)
-  while read -r table _; do sql -e "DROP TABLE IF EXISTS ${table}_floor"; done < "$WORK/floor.marks"
+  while read -r table _; do floor_sql -e "DROP TABLE IF EXISTS ${table}_floor"; done < "$WORK/floor.marks"
   FLOOR_SECONDS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
   echo "write floor: the $FLOOR_ROWS rows $1 left, inserted again in ${FLOOR_SECONDS} s"
 }
