@@ -750,7 +750,10 @@ int Run() {
     LogInfo("stopped while starting");
     return 0;
   };
-  auto rated = rating_store.BackfillMissing(1000, [&stop] { return stop.requested(); });
+  // Pages of 5,000, as `ratings rescore --all` asks for: a page's slices
+  // are shared by the bulk job's threads, and each page ends with a wait for
+  // its slowest one (doc/ratings.md §6).
+  auto rated = rating_store.BackfillMissing(5000, [&stop] { return stop.requested(); });
   if (!rated.ok()) {
     LogError(absl::StrCat("cannot rate enterprises that have no rating: ",
                           rated.status().ToString()));

@@ -1,6 +1,7 @@
 #include "server/storage/mysql_rating_repository.h"
 
 #include <algorithm>
+#include <atomic>
 #include <iterator>
 #include <thread>
 #include <utility>
@@ -968,29 +969,43 @@ absl::Status MysqlRatingRepository::RecomputeBulk(
     if (status.ok()) writer_.Committed(*updates);
     return status;
   };
-  // The page in parts, each on its own thread, connection and transaction:
-  // while one part's records are read in MariaDB another is rated here, so
-  // both cores work. Four parts rather than two: two halves start and end
-  // together, reading at the same time and then rating at the same time,
-  // and the longer one leaves a core idle at the end. Each part has at
-  // least 100 enterprises (a smaller one gains nothing: 200 make two parts,
-  // 400 four), and parts never outnumber half the pool's connections (they
-  // would wait for each other's).
+  // The page in slices of up to 250 enterprises, each its own transaction,
+  // taken in turn by up to four threads, each with its own connection: while
+  // one slice's records are read in MariaDB another is rated here and a
+  // third writes, so both cores work. Slices rather than one part per
+  // thread: parts that start together read together and then queue
+  // together for the change feed's counter (their writes take it, in turn,
+  // to the commit); slices taken as threads come free fall out of step, and
+  // a page of 5,000 has one wait for its slowest thread, not twenty.
+  // Each thread has at least 100 enterprises (fewer gain nothing: 200 make
+  // two threads, 400 four), and threads never outnumber half the pool's
+  // connections (they would wait for each other's).
   constexpr size_t kMinPart = 100;
-  constexpr size_t kMaxParts = 4;
-  const size_t parts = std::max<size_t>(
-      1, std::min({kMaxParts, ids.size() / kMinPart,
+  constexpr size_t kMaxThreads = 4;
+  constexpr size_t kMaxSlice = 250;
+  const size_t threads = std::max<size_t>(
+      1, std::min({kMaxThreads, ids.size() / kMinPart,
                    static_cast<size_t>(std::max(db_.config().pool_size / 2, 1))}));
-  std::vector<RatingUpdates> updates(parts);
-  std::vector<absl::Status> statuses(parts);
+  const size_t slice = std::max<size_t>(
+      1, std::min(kMaxSlice, (ids.size() + threads - 1) / threads));
+  const size_t slices = (ids.size() + slice - 1) / slice;
+  std::vector<RatingUpdates> updates(slices);
+  std::vector<absl::Status> statuses(slices);
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  const auto work = [&] {
+    // After a failure no new slice starts: the job reports it, and running
+    // the job again completes the page.
+    while (!failed.load()) {
+      const size_t k = next.fetch_add(1);
+      if (k >= slices) return;
+      statuses[k] = run(ids.subspan(k * slice, slice), &updates[k]);
+      if (!statuses[k].ok()) failed.store(true);
+    }
+  };
   std::vector<std::thread> others;
-  const size_t per_part = (ids.size() + parts - 1) / parts;
-  for (size_t k = 1; k < parts; ++k) {
-    others.emplace_back([&, k] {
-      statuses[k] = run(ids.subspan(std::min(ids.size(), k * per_part), per_part), &updates[k]);
-    });
-  }
-  statuses[0] = run(ids.subspan(0, per_part), &updates[0]);
+  for (size_t t = 1; t < threads; ++t) others.emplace_back(work);
+  work();
   for (std::thread& t : others) t.join();
   for (RatingUpdates& u : updates) {
     if (rewritten != nullptr) *rewritten += static_cast<int64_t>(u.ratings.size());

@@ -186,12 +186,12 @@ class MysqlRatingRepository final : public domain::RatingStore,
                                           const std::function<bool()>& stop = nullptr);
 
  private:
-  // The bulk jobs' re-rating of `ids` (RatableColumns::kRating): in two
-  // halves, each a transaction of its own on its own thread and connection,
-  // so one half is rated while the database reads the other (both cores
-  // work). Each half commits by itself; the job is idempotent, so a failure
-  // of one half leaves a page that running the job again completes. Appends
-  // the changes of both to `*changes`.
+  // The bulk jobs' re-rating of `ids` (RatableColumns::kRating): in slices
+  // of up to 250, each a transaction of its own, taken in turn by up to four
+  // threads with a connection each, so slices are read, rated and written
+  // at the same time (both cores work). Each slice commits by itself; the
+  // job is idempotent, so a failure leaves a page that running the job
+  // again completes. Appends the changes of every slice to `*changes`.
   absl::Status RecomputeBulk(absl::Span<const int64_t> ids, absl::CivilDay day,
                              const domain::RatingTrigger& trigger,
                              std::vector<domain::RatingChange>* changes,

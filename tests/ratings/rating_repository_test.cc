@@ -7,6 +7,7 @@
 // (at best RED) for 12 months; three decisions in the 12 months ending on A
 // make a repeat offender (at best RED); bands GREEN 11–12, BLUE 6–10,
 // YELLOW 3–5, RED 1–2, BLACK ≤ 0.
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <memory>
@@ -82,6 +83,30 @@ class RatingRepositoryTest : public ::testing::Test {
     e.status = domain::EnterpriseStatus::kOperating;
     EXPECT_OK(enterprises_->Create(e, {}, kAudit));
     return e.credit_code;
+  }
+
+  // `n` enterprises as NewEnterprise makes them, in batches of 500.
+  std::vector<std::string> NewEnterprises(int n) {
+    std::vector<std::string> codes;
+    for (int start = 0; start < n; start += 500) {
+      std::vector<domain::BatchEnterprise> batch;
+      for (int i = start; i < std::min(n, start + 500); ++i) {
+        domain::Enterprise e;
+        e.credit_code = Uscc(10000 + i);
+        e.display_name = "（虚构）评级测试公司";
+        e.region_code = "320100";
+        e.industry = domain::Industry::kChemicals;
+        e.status = domain::EnterpriseStatus::kOperating;
+        codes.push_back(e.credit_code);
+        batch.push_back({std::move(e), kAudit, {}});
+      }
+      auto results = enterprises_->BatchCreate(batch);
+      EXPECT_OK(results);
+      if (results.ok()) {
+        for (const auto& r : *results) EXPECT_OK(r);
+      }
+    }
+    return codes;
   }
 
   void Decide(const std::string& code, const std::string& number,
@@ -358,18 +383,16 @@ TEST_F(RatingRepositoryTest, RescoreFindsNothingToChangeAndBackfillRestoresMissi
   EXPECT_EQ(Stored(code).points, 6);
 }
 
-// A bulk page is rated in parts on their own threads and connections
-// (RecomputeBulk): a backfill of a page of hundreds of enterprises must
-// store each the rating one enterprise at a time gives, with the feed's
-// cursors still gap-free and each rating's revision its own change's cursor.
+// A bulk page is rated in slices of up to 250 taken in turn by up to four
+// threads with their own connections (RecomputeBulk): a backfill of a page
+// of more slices than threads must store each the rating one enterprise at
+// a time gives, with the feed's cursors still gap-free and each rating's
+// revision its own change's cursor.
 TEST_F(RatingRepositoryTest, ABackfillInPartsStoresEveryRatingAsOneAtATimeDoes) {
-  std::vector<std::string> codes;
-  for (int i = 0; i < 420; ++i) {
-    codes.push_back(NewEnterprise());
-    if (i % 7 == 0) {
-      Decide(codes.back(), absl::StrCat("宁环罚〔2024〕分批", i, "号"),
-             absl::CivilDay(2024, 5, 1 + i % 28));
-    }
+  const std::vector<std::string> codes = NewEnterprises(1100);  // 5 slices, 4 threads
+  for (size_t i = 0; i < codes.size(); i += 23) {
+    Decide(codes[i], absl::StrCat("宁环罚〔2024〕分批", i, "号"),
+           absl::CivilDay(2024, 5, 1 + i % 28));
   }
   std::map<std::string, std::pair<int, int>> expected;  // points, level
   for (const std::string& code : codes) {
@@ -380,13 +403,12 @@ TEST_F(RatingRepositoryTest, ABackfillInPartsStoresEveryRatingAsOneAtATimeDoes) 
   {
     auto session = database_->db().Checkout();
     ASSERT_OK(session);
+    const auto [low, high] = std::minmax_element(codes.begin(), codes.end());
     ASSERT_OK(session->Execute(
-        "DELETE FROM ratings WHERE credit_code >= ? AND credit_code <= ?",
-        {codes.front() < codes.back() ? codes.front() : codes.back(),
-         codes.front() < codes.back() ? codes.back() : codes.front()}));
+        "DELETE FROM ratings WHERE credit_code >= ? AND credit_code <= ?", {*low, *high}));
   }
   ASSERT_OK_AND_ASSIGN(const int64_t start, repo_->LatestCursor());
-  ASSERT_OK_AND_ASSIGN(const int64_t rated, repo_->BackfillMissing(1000));
+  ASSERT_OK_AND_ASSIGN(const int64_t rated, repo_->BackfillMissing(5000));
   EXPECT_GE(rated, static_cast<int64_t>(codes.size()));
   for (const std::string& code : codes) {
     const CurrentRating r = Stored(code);
