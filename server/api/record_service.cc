@@ -185,10 +185,11 @@ grpc::Status RecordService::BatchCreatePenaltyDecisions(
       keys[i] = {request->requests(i).request_id(), RequestFingerprint(request->requests(i))};
     }
     // A re-import (every item a replay) is answered from the request log
-    // before the items are converted and checked: most of a replayed
-    // batch's cost was that work (doc/benchmarks.md "Re-import at 100,000
-    // rows/s"). An id that is not well formed was never stored, so such a
-    // batch goes the full way and its item gets its error there.
+    // before the items are converted and checked: that work was about a
+    // quarter of the server's CPU for a replayed batch (doc/benchmarks.md
+    // "Re-import answered before the items are checked"). An id that is not
+    // well formed was never stored, so such a batch goes the full way and
+    // its item gets its error there.
     if (names_only && std::all_of(keys.begin(), keys.end(), [](const domain::RequestKey& k) {
           return !k.request_id.empty() && ValidateRequestId(k.request_id).ok();
         })) {
