@@ -168,7 +168,10 @@ int CountLines(absl::string_view text, absl::string_view needle) {
 TEST_F(DatabaseFreezeTest, CallsFailFastHealthFollowsAndNothingAcknowledgedIsLost) {
   std::vector<std::string> codes;
   for (int i = 0; i < kWriters; ++i) codes.push_back(Uscc("FR", i + 1));
-  ASSERT_TRUE(CreateEnterprises(env_->Channel(), codes).ok());
+  {
+    const absl::Status created = CreateEnterprises(env_->Channel(), codes);
+    ASSERT_TRUE(created.ok()) << created;
+  }
   const pid_t db_pid = DatabasePid(env_->database().dir());
   ASSERT_GT(db_pid, 0) << "no mariadbd pid under " << env_->database().dir();
 

@@ -125,7 +125,10 @@ bool Within(const CallOutcome& c, absl::Time from, absl::Time to) {
 TEST_F(DatabaseOutageTest, WritesFailUnavailableDuringOutageNothingAcknowledgedIsLost) {
   std::vector<std::string> codes;
   for (int i = 0; i < 2 * kWriters; ++i) codes.push_back(Uscc("DA", i + 1));
-  ASSERT_TRUE(CreateEnterprises(env_->Channel(), codes).ok());
+  {
+    const absl::Status created = CreateEnterprises(env_->Channel(), codes);
+    ASSERT_TRUE(created.ok()) << created;
+  }
 
   auto channel = env_->Channel();
   std::atomic<bool> stop{false};

@@ -151,7 +151,10 @@ FaultEnvironment* KillDuringImportTest::env_ = nullptr;
 TEST_F(KillDuringImportTest, RowsReportedStoredAreStoredAndARerunCompletesTheImport) {
   std::vector<std::string> codes;
   for (int i = 0; i < kEnterprises; ++i) codes.push_back(Uscc("KM", i + 1));
-  ASSERT_TRUE(CreateEnterprises(env_->Channel(), codes).ok());
+  {
+    const absl::Status created = CreateEnterprises(env_->Channel(), codes);
+    ASSERT_TRUE(created.ok()) << created;
+  }
 
   // The file: row i is on line i + 2.
   std::vector<CsvRow> rows;

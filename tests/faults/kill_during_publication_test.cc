@@ -245,7 +245,10 @@ TEST_F(KillDuringPublicationTest, ACrashLeavesNoticeOrTheWholePublicationNeverHa
   std::vector<std::string> codes;
   for (int i = 0; i < kBlack; ++i) codes.push_back(Uscc("PB", i + 1));
   absl::Time t0 = absl::Now();
-  ASSERT_TRUE(CreateEnterprises(env_->Channel(), codes).ok());
+  {
+    const absl::Status created = CreateEnterprises(env_->Channel(), codes);
+    ASSERT_TRUE(created.ok()) << created;
+  }
   {
     auto records = v1::RecordService::NewStub(env_->Channel());
     for (int start = 0; start < kBlack; start += 1000) {

@@ -114,7 +114,10 @@ int64_t RetryAfterTimeoutTest::replayed_ = 0;
 
 TEST_F(RetryAfterTimeoutTest, EveryWriteIsStoredOnceHoweverOftenItIsRetried) {
   const std::string black = Uscc("RT", 1), plain = Uscc("RT", 2);
-  ASSERT_TRUE(CreateEnterprises(env_->Channel(), {black, plain}).ok());
+  {
+    const absl::Status created = CreateEnterprises(env_->Channel(), {black, plain});
+    ASSERT_TRUE(created.ok()) << created;
+  }
   auto channel = env_->Channel();
   auto records = v1::RecordService::NewStub(channel);
   auto lists = v1::ListService::NewStub(channel);

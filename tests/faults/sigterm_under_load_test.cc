@@ -106,7 +106,10 @@ FaultEnvironment* SigtermUnderLoadTest::env_ = nullptr;
 TEST_F(SigtermUnderLoadTest, CallsEndCleanlyWatchersGetServerStoppingAndTheServerExitsZero) {
   std::vector<std::string> codes;
   for (int i = 0; i < 2 * kClients; ++i) codes.push_back(Uscc("TM", i + 1));
-  ASSERT_TRUE(CreateEnterprises(env_->Channel(), codes).ok());
+  {
+    const absl::Status created = CreateEnterprises(env_->Channel(), codes);
+    ASSERT_TRUE(created.ok()) << created;
+  }
   auto channel = env_->Channel();
 
   // Two watchers, established before the load starts.
