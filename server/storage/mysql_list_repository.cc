@@ -141,11 +141,23 @@ absl::StatusOr<std::optional<Publication>> ReadLatestPublished(Session& s, ListK
   return std::optional<Publication>(std::move(p));
 }
 
-#define ENVCREDIT_ENTRY_COLUMNS_BUT_NOTICE                                     \
+// An entry's columns as stored (INSERT), and as read from `publication_entries
+// e` (ENVCREDIT_ENTRY_COLUMNS_BUT_NOTICE, then '' for the notice) or from
+// ENVCREDIT_ENTRIES_WITH_NOTICES (ENVCREDIT_ENTRY_COLUMNS): a black-list
+// entry's notice is a row of publication_notices, written when the notice
+// starts (WriteNotices), so the entry rows are never rewritten.
+#define ENVCREDIT_ENTRY_STORED_COLUMNS                                         \
   "credit_code, enterprise_id, enterprise_name, legal_representative, "       \
   "region_code, level, points, reasons, listing_date, earliest_repair_date, " \
   "expiry_date, change_kind"
-#define ENVCREDIT_ENTRY_COLUMNS ENVCREDIT_ENTRY_COLUMNS_BUT_NOTICE ", notice_text"
+#define ENVCREDIT_ENTRY_COLUMNS_BUT_NOTICE                                          \
+  "e.credit_code, e.enterprise_id, e.enterprise_name, e.legal_representative, "    \
+  "e.region_code, e.level, e.points, e.reasons, e.listing_date, "                  \
+  "e.earliest_repair_date, e.expiry_date, e.change_kind"
+#define ENVCREDIT_ENTRY_COLUMNS ENVCREDIT_ENTRY_COLUMNS_BUT_NOTICE ", n.notice_text"
+#define ENVCREDIT_ENTRIES_WITH_NOTICES                                        \
+  "publication_entries e LEFT JOIN publication_notices n ON "                 \
+  "n.publication_id = e.publication_id AND n.credit_code = e.credit_code"
 
 absl::StatusOr<ListEntry> RowToEntry(const Row& row) {
   ListEntry e;
@@ -181,11 +193,11 @@ absl::Status ReadEntries(Session& s, Publication& p, bool notices = true) {
   p.removals.clear();
   ASSIGN_OR_RETURN(std::vector<Row> rows,
                    s.Query(notices ? "SELECT " ENVCREDIT_ENTRY_COLUMNS
-                                     " FROM publication_entries WHERE publication_id = ? "
-                                     "ORDER BY credit_code"
+                                     " FROM " ENVCREDIT_ENTRIES_WITH_NOTICES
+                                     " WHERE e.publication_id = ? ORDER BY e.credit_code"
                                    : "SELECT " ENVCREDIT_ENTRY_COLUMNS_BUT_NOTICE
-                                     ", '' FROM publication_entries WHERE "
-                                     "publication_id = ? ORDER BY credit_code",
+                                     ", '' FROM publication_entries e WHERE "
+                                     "e.publication_id = ? ORDER BY e.credit_code",
                            {p.id}));
   p.entries.reserve(rows.size());
   for (const Row& row : rows) {
@@ -215,12 +227,14 @@ absl::StatusOr<Publication> ReadOne(Database& db, ListKind list, int64_t id,
   return result;
 }
 
+// A proposal's entries, kChunk to a statement. They have no notice yet
+// (WriteNotices writes them when the notice starts).
 absl::Status InsertEntries(Transaction& tx, int64_t publication_id,
                            const std::vector<ListEntry>& entries) {
   for (size_t start = 0; start < entries.size(); start += kChunk) {
     const size_t n = std::min(kChunk, entries.size() - start);
     std::vector<SqlValue> params;
-    params.reserve(n * 14);
+    params.reserve(n * 13);
     for (size_t i = start; i < start + n; ++i) {
       const ListEntry& e = entries[i];
       for (SqlValue v : std::initializer_list<SqlValue>{
@@ -228,15 +242,14 @@ absl::Status InsertEntries(Transaction& tx, int64_t publication_id,
                e.legal_representative, e.region_code, static_cast<int>(e.level),
                e.points, EncodeReasons(e.reasons), DayText(e.listing_date),
                OptionalDay(e.earliest_repair_date), OptionalDay(e.expiry_date),
-               static_cast<int>(e.change),
-               e.notice_text.empty() ? SqlValue(nullptr) : SqlValue(e.notice_text)}) {
+               static_cast<int>(e.change)}) {
         params.push_back(std::move(v));
       }
     }
     RETURN_IF_ERROR(tx.Execute(absl::StrCat("INSERT INTO publication_entries "
-                                            "(publication_id, " ENVCREDIT_ENTRY_COLUMNS
+                                            "(publication_id, " ENVCREDIT_ENTRY_STORED_COLUMNS
                                             ") VALUES ",
-                                            Placeholders(n, 14)),
+                                            Placeholders(n, 13)),
                                params)
                         .status());
   }
@@ -268,37 +281,35 @@ absl::Status InsertRemovals(Transaction& tx, int64_t publication_id,
 }
 
 // Each black-list entry's notice (告知), written in the caller's transaction:
-// the entries are read a page at a time (keyset on the primary key) and
-// their notices written kChunk to a statement, so memory stays bounded and
-// a list of 100,000 entries costs a few hundred statements, not one per entry.
+// the entries are read a page at a time (keyset on the primary key, without
+// notices) and their notices appended to publication_notices kChunk to a
+// statement, in the same key order, so memory stays bounded, a list of
+// 100,000 entries costs a few hundred statements, and no entry row is
+// rewritten (an UPDATE of every entry with its text, the way this was first
+// done, took most of the notice step's time: doc/benchmarks.md).
 absl::Status WriteNotices(Transaction& tx, int64_t publication_id,
                           const scoring::Policy& policy, absl::CivilDay notice_end) {
   std::string after;
   for (;;) {
     ASSIGN_OR_RETURN(std::vector<Row> rows,
-                     tx.Query("SELECT " ENVCREDIT_ENTRY_COLUMNS
-                              " FROM publication_entries WHERE publication_id = ? AND "
-                              "credit_code > ? ORDER BY credit_code LIMIT ?",
+                     tx.Query("SELECT " ENVCREDIT_ENTRY_COLUMNS_BUT_NOTICE
+                              ", '' FROM publication_entries e WHERE e.publication_id = ? AND "
+                              "e.credit_code > ? ORDER BY e.credit_code LIMIT ?",
                               {publication_id, after, static_cast<int64_t>(kChunk)}));
     if (rows.empty()) return absl::OkStatus();
     std::vector<SqlValue> params;
-    params.reserve(2 * rows.size() + 1);
-    std::string derived;
+    params.reserve(3 * rows.size());
     for (const Row& row : rows) {
       ASSIGN_OR_RETURN(ListEntry e, RowToEntry(row));
-      absl::StrAppend(&derived, derived.empty() ? "SELECT ? AS credit_code, ? AS notice_text"
-                                                : " UNION ALL SELECT ?, ?");
+      params.emplace_back(publication_id);
       params.emplace_back(e.credit_code);
       params.emplace_back(domain::NoticeText(e, policy, notice_end));
       after = e.credit_code;
     }
-    params.emplace_back(publication_id);
-    // A multi-table UPDATE over a derived table of the new texts: MySQL 8
-    // and MariaDB both document it; each row is found by the primary key.
-    RETURN_IF_ERROR(tx.Execute(absl::StrCat("UPDATE publication_entries e JOIN (", derived,
-                                            ") v ON e.credit_code = v.credit_code COLLATE utf8mb4_bin SET "
-                                            "e.notice_text = v.notice_text WHERE "
-                                            "e.publication_id = ?"),
+    RETURN_IF_ERROR(tx.Execute(absl::StrCat("INSERT INTO publication_notices "
+                                            "(publication_id, credit_code, notice_text) "
+                                            "VALUES ",
+                                            Placeholders(rows.size(), 3)),
                                params)
                         .status());
     if (rows.size() < kChunk) return absl::OkStatus();
@@ -577,12 +588,12 @@ absl::StatusOr<domain::PublicationRowsPage> MysqlListRepository::RowsOf(
       !entries ? "SELECT " ENVCREDIT_REMOVAL_COLUMNS
                  " FROM publication_removals WHERE publication_id = ? AND "
                  "credit_code > ? ORDER BY credit_code LIMIT ?"
-      : notices ? "SELECT " ENVCREDIT_ENTRY_COLUMNS
-                  " FROM publication_entries WHERE publication_id = ? AND "
-                  "credit_code > ? ORDER BY credit_code LIMIT ?"
+      : notices ? "SELECT " ENVCREDIT_ENTRY_COLUMNS " FROM " ENVCREDIT_ENTRIES_WITH_NOTICES
+                  " WHERE e.publication_id = ? AND e.credit_code > ? ORDER BY "
+                  "e.credit_code LIMIT ?"
                 : "SELECT " ENVCREDIT_ENTRY_COLUMNS_BUT_NOTICE
-                  ", '' FROM publication_entries WHERE publication_id = ? AND "
-                  "credit_code > ? ORDER BY credit_code LIMIT ?";
+                  ", '' FROM publication_entries e WHERE e.publication_id = ? AND "
+                  "e.credit_code > ? ORDER BY e.credit_code LIMIT ?";
   domain::PublicationRowsPage page;
   RETURN_IF_ERROR(db_.RunInTransaction(
       [&](Transaction& tx) -> absl::Status {
@@ -767,11 +778,17 @@ absl::StatusOr<domain::Objection> MysqlListRepository::DecideObjection(
         // The entry leaves this publication, shown as a removal.
         ASSIGN_OR_RETURN(std::optional<Row> entry_row,
                          tx.QueryRow("SELECT " ENVCREDIT_ENTRY_COLUMNS
-                                     " FROM publication_entries WHERE publication_id "
-                                     "= ? AND credit_code = ? FOR UPDATE",
+                                     " FROM " ENVCREDIT_ENTRIES_WITH_NOTICES
+                                     " WHERE e.publication_id = ? AND e.credit_code = ? "
+                                     "FOR UPDATE",
                                      {publication_id, o.credit_code}));
         if (entry_row) {
           ASSIGN_OR_RETURN(ListEntry e, RowToEntry(*entry_row));
+          // Its notice goes with it (0014_publication_notices.sql).
+          RETURN_IF_ERROR(tx.Execute("DELETE FROM publication_notices WHERE "
+                                     "publication_id = ? AND credit_code = ?",
+                                     {publication_id, o.credit_code})
+                              .status());
           RETURN_IF_ERROR(tx.Execute("DELETE FROM publication_entries WHERE "
                                      "publication_id = ? AND credit_code = ?",
                                      {publication_id, o.credit_code})
@@ -894,8 +911,8 @@ absl::StatusOr<EntryPage> MysqlListRepository::Entries(ListKind list,
         page.publication_id = latest->id;
         ASSIGN_OR_RETURN(
             std::vector<Row> rows,
-            tx.Query("SELECT " ENVCREDIT_ENTRY_COLUMNS
-                     " FROM publication_entries e WHERE e.publication_id = ? AND "
+            tx.Query("SELECT " ENVCREDIT_ENTRY_COLUMNS " FROM " ENVCREDIT_ENTRIES_WITH_NOTICES
+                     " WHERE e.publication_id = ? AND "
                      "e.credit_code > ? AND NOT EXISTS (SELECT 1 FROM list_repairs "
                      "r WHERE r.list_kind = ? AND r.enterprise_id = e.enterprise_id "
                      "AND r.listing_date = e.listing_date) ORDER BY e.credit_code "
@@ -924,7 +941,7 @@ absl::StatusOr<domain::CurrentEntry> MysqlListRepository::EntryOf(
         ASSIGN_OR_RETURN(
             std::optional<Row> row,
             tx.QueryRow("SELECT " ENVCREDIT_ENTRY_COLUMNS ", e.publication_id"
-                        " FROM publication_entries e WHERE e.publication_id = "
+                        " FROM " ENVCREDIT_ENTRIES_WITH_NOTICES " WHERE e.publication_id = "
                         "(SELECT id FROM publications WHERE list_kind = ? AND number "
                         "IS NOT NULL ORDER BY number DESC LIMIT 1) AND e.credit_code = ? "
                         "AND NOT EXISTS (SELECT 1 FROM list_repairs r WHERE "
@@ -995,8 +1012,8 @@ absl::StatusOr<LockedEntry> LockPublishedBlackEntry(Transaction& tx,
   std::optional<Row> row;
   if (latest) {
     ASSIGN_OR_RETURN(row, tx.QueryRow("SELECT " ENVCREDIT_ENTRY_COLUMNS
-                                      " FROM publication_entries WHERE publication_id "
-                                      "= ? AND credit_code = ?",
+                                      " FROM " ENVCREDIT_ENTRIES_WITH_NOTICES
+                                      " WHERE e.publication_id = ? AND e.credit_code = ?",
                                       {latest->id, credit_code}));
   }
   if (!row) return domain::NotOnPublishedBlackList(credit_code);

@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
@@ -99,6 +100,19 @@ class ListsE2eTest : public ::testing::Test {
     server_ = nullptr;
     delete database_;
     database_ = nullptr;
+  }
+  // The stored notice rows of `code` in publication `name` (…/publications/ID).
+  static int64_t NoticeRows(const std::string& name, const std::string& code) {
+    int64_t id = 0;
+    EXPECT_TRUE(absl::SimpleAtoi(name.substr(name.rfind('/') + 1), &id)) << name;
+    auto session = database_->db().Checkout();
+    EXPECT_TRUE(session.ok()) << session.status();
+    if (!session.ok()) return -1;
+    auto row = session->QueryRow(
+        "SELECT COUNT(*) FROM publication_notices WHERE publication_id = ? AND credit_code = ?",
+        {id, code});
+    EXPECT_TRUE(row.ok() && row->has_value()) << row.status();
+    return row.ok() && row->has_value() ? (*row)->GetInt64(0) : -1;
   }
   static void SetToday(absl::CivilDay day) {
     const std::string tmp = *today_file_ + ".tmp";
@@ -497,6 +511,11 @@ TEST_F(ListsE2eTest, DueProcessFromProposalToChainedPublicationsExpiryAndRepair)
   EXPECT_EQ(second_published.previous_content_sha256(), first.content_sha256());
   next_full = Get(next.name());
   EXPECT_THAT(Codes(next_full), ElementsAre(other_black));
+  // The entry that stayed keeps its notice; the upheld one's notice left
+  // with its entry (notices are rows of their own, publication_notices).
+  EXPECT_THAT(next_full.entries(0).notice_text(), HasSubstr(next_full.entries(0).enterprise_name()));
+  EXPECT_EQ(NoticeRows(next.name(), other_black), 1);
+  EXPECT_EQ(NoticeRows(next.name(), objected), 0);
   std::set<std::string> removal_reasons;
   for (const auto& r : next_full.removals()) {
     removal_reasons.insert(v1::RemovalReason_Name(r.reason()));
