@@ -2,8 +2,10 @@
 #include "server/storage/migrations.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -97,6 +99,56 @@ TEST_F(MigrationsTest, AppliesOnlyTheNewOnes) {
   EXPECT_EQ(*migrated, next);
   EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM extra"), 1);
   EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM schema_migrations"), next);
+}
+
+// Schema version 14 moves the black-list notices out of the entry rows
+// (publication_entries.notice_text) into publication_notices, and 15 drops
+// the column. A migrator that died after 14's statements but before it
+// recorded 14 runs them again on its next start: the texts are not copied
+// twice (a duplicate key would stop the server's start).
+TEST_F(MigrationsTest, NoticesMoveToTheirOwnTableEvenWhenTheMoveRunsTwice) {
+  absl::Span<const Migration> embedded = EmbeddedMigrations();
+  size_t moved = 0;
+  while (moved < embedded.size() && embedded[moved].name != "0014_publication_notices") ++moved;
+  ASSERT_LT(moved, embedded.size());
+  ASSERT_OK(MigrateWith(db(), embedded.subspan(0, moved)));
+  {
+    absl::StatusOr<Session> session = db().Checkout();
+    ASSERT_OK(session);
+    // Publication 7: a noticed black-list entry and one not noticed yet.
+    for (const auto& [code, notice] :
+         std::vector<std::pair<std::string, std::optional<std::string>>>{
+             {"91320100MA1XXXXX01", std::string("告知书：示例企业一")},
+             {"91320100MA1XXXXX02", std::nullopt}}) {
+      ASSERT_OK(session->Execute(
+          "INSERT INTO publication_entries (publication_id, credit_code, enterprise_id, "
+          "enterprise_name, legal_representative, region_code, level, points, reasons, "
+          "listing_date, change_kind, notice_text) VALUES (7, ?, 1, '（虚构）示例', '王示例', "
+          "'320100', 4, -12, '', '2024-01-01', 1, ?)",
+          {code, notice ? SqlValue(*notice) : SqlValue(nullptr)}));
+    }
+    // 14's statements, as a migrator that died before recording them ran them.
+    for (const std::string& statement : SplitSqlStatements(embedded[moved].sql)) {
+      ASSERT_OK(session->ExecuteUnprepared(statement));
+    }
+  }
+  absl::StatusOr<int> migrated = Migrate(db());
+  ASSERT_OK(migrated);
+  EXPECT_EQ(*migrated, LatestSchemaVersion());
+  absl::StatusOr<Session> session = db().Checkout();
+  ASSERT_OK(session);
+  absl::StatusOr<std::vector<Row>> notices = session->Query(
+      "SELECT publication_id, credit_code, notice_text FROM publication_notices");
+  ASSERT_OK(notices);
+  ASSERT_EQ(notices->size(), 1u);
+  EXPECT_EQ((*notices)[0].GetInt64(0), 7);
+  EXPECT_EQ((*notices)[0].GetString(1), "91320100MA1XXXXX01");
+  EXPECT_EQ((*notices)[0].GetString(2), "告知书：示例企业一");
+  EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM publication_entries"), 2);
+  EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
+                     "DATABASE() AND TABLE_NAME = 'publication_entries' AND COLUMN_NAME = "
+                     "'notice_text'"),
+            0);
 }
 
 TEST_F(MigrationsTest, NewerDatabaseIsRefused) {
