@@ -21,7 +21,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
@@ -35,6 +34,7 @@
 #include "google/rpc/status.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "server/domain/records.h"
 #include "server/domain/uscc.h"
 #include "tests/e2e/authed_channel.h"
 #include "tests/e2e/error_details.h"
@@ -103,8 +103,8 @@ class ListsE2eTest : public ::testing::Test {
   }
   // The stored notice rows of `code` in publication `name` (…/publications/ID).
   static int64_t NoticeRows(const std::string& name, const std::string& code) {
-    int64_t id = 0;
-    EXPECT_TRUE(absl::SimpleAtoi(name.substr(name.rfind('/') + 1), &id)) << name;
+    const int64_t id = domain::IdOfRecordName(name);
+    EXPECT_GT(id, 0) << name;
     auto session = database_->db().Checkout();
     EXPECT_TRUE(session.ok()) << session.status();
     if (!session.ok()) return -1;

@@ -39,6 +39,7 @@
 #include "gtest/gtest.h"
 #include "server/domain/records.h"
 #include "tests/faults/fault_support.h"
+#include "tests/support/status_matchers.h"
 
 namespace envcredit::faults {
 namespace {
@@ -168,10 +169,7 @@ int CountLines(absl::string_view text, absl::string_view needle) {
 TEST_F(DatabaseFreezeTest, CallsFailFastHealthFollowsAndNothingAcknowledgedIsLost) {
   std::vector<std::string> codes;
   for (int i = 0; i < kWriters; ++i) codes.push_back(Uscc("FR", i + 1));
-  {
-    const absl::Status created = CreateEnterprises(env_->Channel(), codes);
-    ASSERT_TRUE(created.ok()) << created;
-  }
+  ASSERT_OK(CreateEnterprises(env_->Channel(), codes));
   const pid_t db_pid = DatabasePid(env_->database().dir());
   ASSERT_GT(db_pid, 0) << "no mariadbd pid under " << env_->database().dir();
 

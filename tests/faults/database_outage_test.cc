@@ -42,6 +42,7 @@
 #include "gtest/gtest.h"
 #include "server/domain/records.h"
 #include "tests/faults/fault_support.h"
+#include "tests/support/status_matchers.h"
 
 namespace envcredit::faults {
 namespace {
@@ -125,10 +126,7 @@ bool Within(const CallOutcome& c, absl::Time from, absl::Time to) {
 TEST_F(DatabaseOutageTest, WritesFailUnavailableDuringOutageNothingAcknowledgedIsLost) {
   std::vector<std::string> codes;
   for (int i = 0; i < 2 * kWriters; ++i) codes.push_back(Uscc("DA", i + 1));
-  {
-    const absl::Status created = CreateEnterprises(env_->Channel(), codes);
-    ASSERT_TRUE(created.ok()) << created;
-  }
+  ASSERT_OK(CreateEnterprises(env_->Channel(), codes));
 
   auto channel = env_->Channel();
   std::atomic<bool> stop{false};

@@ -28,6 +28,7 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "tests/faults/fault_support.h"
+#include "tests/support/status_matchers.h"
 
 #ifndef ENVCREDIT_ADMIN_BIN
 #error "ENVCREDIT_ADMIN_BIN must name the envcredit-admin binary"
@@ -151,10 +152,7 @@ FaultEnvironment* KillDuringImportTest::env_ = nullptr;
 TEST_F(KillDuringImportTest, RowsReportedStoredAreStoredAndARerunCompletesTheImport) {
   std::vector<std::string> codes;
   for (int i = 0; i < kEnterprises; ++i) codes.push_back(Uscc("KM", i + 1));
-  {
-    const absl::Status created = CreateEnterprises(env_->Channel(), codes);
-    ASSERT_TRUE(created.ok()) << created;
-  }
+  ASSERT_OK(CreateEnterprises(env_->Channel(), codes));
 
   // The file: row i is on line i + 2.
   std::vector<CsvRow> rows;

@@ -40,6 +40,7 @@
 #include "envcredit/v1/records.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "tests/faults/fault_support.h"
+#include "tests/support/status_matchers.h"
 
 namespace envcredit::faults {
 namespace {
@@ -245,10 +246,7 @@ TEST_F(KillDuringPublicationTest, ACrashLeavesNoticeOrTheWholePublicationNeverHa
   std::vector<std::string> codes;
   for (int i = 0; i < kBlack; ++i) codes.push_back(Uscc("PB", i + 1));
   absl::Time t0 = absl::Now();
-  {
-    const absl::Status created = CreateEnterprises(env_->Channel(), codes);
-    ASSERT_TRUE(created.ok()) << created;
-  }
+  ASSERT_OK(CreateEnterprises(env_->Channel(), codes));
   {
     auto records = v1::RecordService::NewStub(env_->Channel());
     for (int start = 0; start < kBlack; start += 1000) {

@@ -23,6 +23,7 @@
 #include "envcredit/v1/records.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "tests/faults/fault_support.h"
+#include "tests/support/status_matchers.h"
 
 namespace envcredit::faults {
 namespace {
@@ -114,10 +115,7 @@ int64_t RetryAfterTimeoutTest::replayed_ = 0;
 
 TEST_F(RetryAfterTimeoutTest, EveryWriteIsStoredOnceHoweverOftenItIsRetried) {
   const std::string black = Uscc("RT", 1), plain = Uscc("RT", 2);
-  {
-    const absl::Status created = CreateEnterprises(env_->Channel(), {black, plain});
-    ASSERT_TRUE(created.ok()) << created;
-  }
+  ASSERT_OK(CreateEnterprises(env_->Channel(), {black, plain}));
   auto channel = env_->Channel();
   auto records = v1::RecordService::NewStub(channel);
   auto lists = v1::ListService::NewStub(channel);

@@ -33,6 +33,7 @@
 #include "envcredit/v1/records.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "tests/faults/fault_support.h"
+#include "tests/support/status_matchers.h"
 
 namespace envcredit::faults {
 namespace {
@@ -106,10 +107,7 @@ FaultEnvironment* SigtermUnderLoadTest::env_ = nullptr;
 TEST_F(SigtermUnderLoadTest, CallsEndCleanlyWatchersGetServerStoppingAndTheServerExitsZero) {
   std::vector<std::string> codes;
   for (int i = 0; i < 2 * kClients; ++i) codes.push_back(Uscc("TM", i + 1));
-  {
-    const absl::Status created = CreateEnterprises(env_->Channel(), codes);
-    ASSERT_TRUE(created.ok()) << created;
-  }
+  ASSERT_OK(CreateEnterprises(env_->Channel(), codes));
   auto channel = env_->Channel();
 
   // Two watchers, established before the load starts.
