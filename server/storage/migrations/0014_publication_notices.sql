@@ -1,8 +1,8 @@
 -- A black-list entry's notice (告知) gets a table of its own (issue 15, the
 -- lists at a million): the notice step wrote every text into its entry row
 -- with UPDATE … JOIN, rewriting 62,000 rows of a million-enterprise list with
--- rows twice as long (3.5 s of statement time, doc/benchmarks.md); it now
--- appends them in key order. A notice row exists for each entry of a black
+-- rows about three times as long (3.5 s of statement time, doc/benchmarks.md);
+-- it now appends them in key order. A notice row exists for each entry of a black
 -- list that reached its notice, and leaves with its entry (an upheld
 -- objection). Written so that a run stopped between the two statements can
 -- run again; 0015 drops the old column in a statement of its own.
